@@ -1,0 +1,30 @@
+import type { Knex } from "knex";
+import * as m01 from "./20261128_01_organisations_and_people.ts";
+import * as m02 from "./20261128_02_accounts.ts";
+import * as m03 from "./20261128_03_sessions.ts";
+import * as m04 from "./20261128_04_positions_and_assignments.ts";
+import * as m05 from "./20261128_05_competencies.ts";
+import * as m06 from "./20261128_06_catalog.ts";
+import * as m07 from "./20261128_07_certifications.ts";
+import * as m08 from "./20261128_08_competence_records.ts";
+import * as m09 from "./20261128_09_learning.ts";
+import * as m10 from "./20261128_10_attempts.ts";
+import * as m11 from "./20261128_11_audit_and_outbox.ts";
+
+/**
+ * Every migration, in order, by its file name. Listed rather than discovered on disk so that the
+ * same list works under tsx, vitest and any bundler; a test checks that no file is left out.
+ */
+export const migrations: Array<[name: string, migration: Knex.Migration]> = [
+  ["20261128_01_organisations_and_people.ts", m01],
+  ["20261128_02_accounts.ts", m02],
+  ["20261128_03_sessions.ts", m03],
+  ["20261128_04_positions_and_assignments.ts", m04],
+  ["20261128_05_competencies.ts", m05],
+  ["20261128_06_catalog.ts", m06],
+  ["20261128_07_certifications.ts", m07],
+  ["20261128_08_competence_records.ts", m08],
+  ["20261128_09_learning.ts", m09],
+  ["20261128_10_attempts.ts", m10],
+  ["20261128_11_audit_and_outbox.ts", m11],
+];

@@ -1,0 +1,58 @@
+import { Router } from "express";
+import type { AppDeps } from "../web/app.ts";
+import { generateCsrfToken } from "../web/session.ts";
+import { anyone, loadUser, requireLogin } from "../web/auth.ts";
+import { AppError } from "../errors.ts";
+import { logIn } from "./service.ts";
+import { recordAudit } from "../audit/store.ts";
+
+/** Log in and out. */
+export function accountRoutes({ db, clock }: AppDeps): Router {
+  const router = Router();
+  router.use(loadUser);
+
+  router.get("/login", anyone, (req, res) => {
+    if (res.locals.user) return res.redirect("/");
+    res.render("login", { csrfToken: generateCsrfToken(req), next: safeNext(req.query.next), username: "", error: undefined });
+  });
+
+  router.post("/login", anyone, async (req, res, next) => {
+    const username = String(req.body.username ?? "");
+    const password = String(req.body.password ?? "");
+    const target = safeNext(req.body.next);
+    try {
+      const account = await logIn(db, clock, { username, password, ip: req.ip });
+      // A new session id at login defeats session fixation.
+      req.session.regenerate((error) => {
+        if (error) return next(error);
+        req.session.accountId = account.id;
+        req.session.personId = account.personId;
+        req.session.username = account.username;
+        req.session.role = account.role;
+        req.session.loggedInAt = Date.now();
+        req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(target)));
+      });
+    } catch (error) {
+      if (!(error instanceof AppError)) return next(error);
+      res.status(error.status).render("login", { csrfToken: generateCsrfToken(req), next: target, username, error: error.message });
+    }
+  });
+
+  router.post("/logout", requireLogin, async (req, res, next) => {
+    const { accountId, personId } = req.session;
+    await recordAudit(db, { kind: "logout", at: clock.now().toISOString(), actorAccountId: accountId, personId, ip: req.ip });
+    req.session.destroy((error) => {
+      if (error) return next(error);
+      res.clearCookie("lms.sid");
+      res.redirect("/login?loggedOut=1");
+    });
+  });
+
+  return router;
+}
+
+/** Only local paths, so a crafted link cannot bounce a learner to another site after login. */
+function safeNext(value: unknown): string {
+  const text = typeof value === "string" ? value : "";
+  return text.startsWith("/") && !text.startsWith("//") && !text.startsWith("/\\") ? text : "/";
+}

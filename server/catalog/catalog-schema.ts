@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { ROLES } from "../accounts/roles.ts";
+import { isCalendarDate } from "../people/service.ts";
+
+const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+const days = z.number().int("must be a whole number of days").min(1, "must be at least 1 day").max(36500, "must be at most 36500 days");
+
+const component = z.strictObject({
+  course: text(200),
+  requires: z.enum(["completion", "pass"]),
+  satisfiedBy: text(200).optional(),
+});
+
+const certification = z.strictObject({
+  name: text(300),
+  competency: text(300),
+  competenceLevel: text(100),
+  validDays: days,
+  completeWithinDays: days,
+  renewable: z.boolean(),
+  description: z.string().max(10000).optional(),
+  components: z.array(component).min(1, "a certification needs at least one component"),
+});
+
+const position = z.strictObject({
+  name: text(200),
+  requirements: z
+    .array(
+      z.strictObject({
+        competency: text(300),
+        essential: z.boolean().default(true),
+        dueWithinDays: days.optional(),
+      }),
+    )
+    .default([]),
+});
+
+const person = z.strictObject({
+  name: z.string().regex(/^[^,]+,\s*\S.*$/, 'must be written "Last, First"'),
+  email: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an email address"),
+  dob: z.string().refine(isCalendarDate, "must be a date written YYYY-MM-DD"),
+  employeeNumber: z.string().regex(/^\d{1,20}$/, "must be digits").optional(),
+  username: z.string().regex(/^[A-Za-z0-9._-]{3,50}$/, "must be 3 to 50 letters, digits, dots, dashes or underscores").optional(),
+  password: z.string().min(12, "must be at least 12 characters").max(128, "must be at most 128 characters").optional(),
+  role: z.enum(ROLES).optional(),
+  assignments: z
+    .array(z.strictObject({ number: z.string().regex(/^\d{1,20}$/, "must be digits"), position: text(200) }))
+    .default([]),
+});
+
+export const catalogSchema = z.strictObject({
+  organisation: z
+    .strictObject({ vpd: z.string().regex(/^\d{3}$/, "must be three digits, e.g. 297"), name: text(200) })
+    .optional(),
+  competencies: z.array(z.strictObject({ name: text(300), description: z.string().max(10000).optional() })).default([]),
+  certifications: z.array(certification).default([]),
+  positions: z.array(position).default([]),
+  people: z.array(person).default([]),
+});
+
+export type Catalog = z.infer<typeof catalogSchema>;
+
+/** Turns a JSON path like ["certifications", 0, "components", 1, "requires"] into the
+ *  `certifications[0].components[1].requires` form people read in error lists. */
+export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), "");
+}

@@ -1,0 +1,87 @@
+import { z } from "zod";
+
+/**
+ * Configuration comes from the environment once, at boot. Every problem is listed together so
+ * that an operator fixes them in one go rather than one restart at a time.
+ */
+export interface Config {
+  port: number;
+  /** The LMS origin as learners reach it, e.g. http://localhost:3000 */
+  publicUrl: string;
+  /** The separate origin that serves untrusted course content (DESIGN.md, content isolation). */
+  contentUrl: string;
+  /** PostgreSQL connection string; unset means the embedded SQLite file under dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Unset means: generate one and keep it in dataDir (see secrets.ts). */
+  sessionSecret: string | undefined;
+  smtpUrl: string | undefined;
+  /** A fixed "now" for demos and tests (ISO date or date-time); unset means the real clock. */
+  fixedNow: string | undefined;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "silent";
+}
+
+const url = (name: string) =>
+  z.string().refine((value) => {
+    try {
+      const parsed = new URL(value);
+      return parsed.protocol === "http:" || parsed.protocol === "https:";
+    } catch {
+      return false;
+    }
+  }, `${name} must be an absolute http(s) URL, e.g. http://localhost:3000`);
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+
+const envSchema = z.object({
+  PORT: optional(z.coerce.number().int().min(1).max(65535)),
+  PUBLIC_URL: optional(url("PUBLIC_URL")),
+  CONTENT_URL: optional(url("CONTENT_URL")),
+  DATABASE_URL: optional(
+    z.string().regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://"),
+  ),
+  DATA_DIR: optional(z.string()),
+  SESSION_SECRET: optional(z.string().min(32, "SESSION_SECRET must be at least 32 characters")),
+  SMTP_URL: optional(z.string().regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")),
+  LMS_NOW: optional(
+    z.string().refine((value) => !Number.isNaN(Date.parse(value)), "LMS_NOW must be an ISO date, e.g. 2026-03-01 or 2026-03-01T09:00:00Z"),
+  ),
+  LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "silent"])),
+});
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  const values = parsed.data;
+  const port = values.PORT ?? 3000;
+  const publicUrl = stripSlash(values.PUBLIC_URL ?? `http://localhost:${port}`);
+  // The content origin must differ by host, not only by port: cookies ignore ports.
+  const contentUrl = stripSlash(values.CONTENT_URL ?? `http://127.0.0.1:${port + 1}`);
+  if (new URL(contentUrl).origin === new URL(publicUrl).origin) {
+    throw new ConfigError(["CONTENT_URL must be a different origin from PUBLIC_URL (course content is untrusted)"]);
+  }
+  return Object.freeze({
+    port,
+    publicUrl,
+    contentUrl,
+    databaseUrl: values.DATABASE_URL,
+    dataDir: values.DATA_DIR ?? "./data",
+    sessionSecret: values.SESSION_SECRET,
+    smtpUrl: values.SMTP_URL,
+    fixedNow: values.LMS_NOW,
+    logLevel: values.LOG_LEVEL ?? "info",
+  });
+}
+
+function stripSlash(value: string): string {
+  return value.replace(/\/+$/, "");
+}

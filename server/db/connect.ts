@@ -1,0 +1,75 @@
+import fs from "node:fs";
+import path from "node:path";
+import knex, { type Knex } from "knex";
+import { migrations } from "../../migrations/index.ts";
+
+export type Db = Knex;
+
+
+export interface DbOptions {
+  databaseUrl?: string | undefined;
+  /** SQLite file path; ":memory:" is allowed for throwaway use. */
+  sqliteFile?: string;
+}
+
+/**
+ * One knex instance for the process. SQLite is the embedded default and is tuned for durability
+ * first: WAL so readers never block the writer, synchronous=FULL so an acknowledged commit
+ * survives a power cut, and a busy timeout so a second process waits rather than fails.
+ */
+export function connectDb(options: DbOptions): Db {
+  if (options.databaseUrl) {
+    return knex({
+      client: "pg",
+      connection: options.databaseUrl,
+      pool: { min: 0, max: 10 },
+      migrations: migrationConfig,
+    });
+  }
+  const filename = options.sqliteFile ?? ":memory:";
+  if (filename !== ":memory:") fs.mkdirSync(path.dirname(filename), { recursive: true });
+  return knex({
+    client: "sqlite3",
+    connection: { filename },
+    useNullAsDefault: true,
+    // sqlite3 serialises statements on one connection anyway; one connection also makes
+    // transactions exclusive without SQLITE_BUSY surprises.
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(connection: SqliteConnection, done: (error: Error | null, connection: unknown) => void) {
+        connection.exec(
+          "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+          (error) => done(error, connection),
+        );
+      },
+    },
+    migrations: migrationConfig,
+  });
+}
+
+interface SqliteConnection {
+  exec(sql: string, callback: (error: Error | null) => void): void;
+}
+
+const migrationConfig: Knex.MigratorConfig = {
+  tableName: "knex_migrations",
+  migrationSource: {
+    getMigrations: async () => migrations.map(([name]) => name),
+    getMigrationName: (name: string) => name,
+    getMigration: async (name: string) => migrations.find(([candidate]) => candidate === name)![1],
+  },
+};
+
+export function isPostgres(db: Db): boolean {
+  return db.client.config.client === "pg";
+}
+
+export async function migrateLatest(db: Db): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest()) as [number, string[]];
+  return applied;
+}
+
+export async function migrateRollbackAll(db: Db): Promise<void> {
+  await db.migrate.rollback(undefined, true);
+}

@@ -1,0 +1,28 @@
+/** "Smith, Jane" -> { lastName: "Smith", firstName: "Jane" }: the guide shows names "Last, First". */
+export function parsePersonName(name: string): { lastName: string; firstName: string } | undefined {
+  const match = /^\s*([^,]+?)\s*,\s*(.+?)\s*$/.exec(name);
+  if (!match) return undefined;
+  return { lastName: match[1]!, firstName: match[2]! };
+}
+
+export function displayName(person: { lastName: string; firstName: string }): string {
+  return `${person.lastName}, ${person.firstName}`;
+}
+
+/**
+ * The guide's username form: VPD + first initial + surname + a two-digit number, e.g.
+ * 297JSMITH01. Surnames are cut so the whole stays short; the number is the first one free.
+ */
+export function proposeUsername(vpd: string, name: { lastName: string; firstName: string }, taken: Set<string>): string {
+  const letters = (text: string) =>
+    text
+      .normalize("NFKD")
+      .replace(/[^A-Za-z]/g, "")
+      .toUpperCase();
+  const stem = `${vpd}${letters(name.firstName).slice(0, 1)}${letters(name.lastName).slice(0, 12)}`;
+  for (let n = 1; n < 100; n++) {
+    const candidate = `${stem}${String(n).padStart(2, "0")}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+  throw new Error(`No free username left for ${stem}`);
+}

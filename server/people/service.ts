@@ -1,0 +1,140 @@
+import crypto from "node:crypto";
+import type { Db } from "../db/connect.ts";
+import type { Clock } from "../clock.ts";
+import { AppError } from "../errors.ts";
+import { hashPassword, passwordProblem } from "../accounts/passwords.ts";
+import { createAccountStore, usernameKey } from "../accounts/store.ts";
+import { ROLES, type Role } from "../accounts/roles.ts";
+import { recordAudit } from "../audit/store.ts";
+import { createPeopleStore } from "./store.ts";
+import { parsePersonName, proposeUsername } from "./names.ts";
+
+export interface NewUser {
+  name: string;
+  email: string;
+  dob: string;
+  vpd?: string;
+  employeeNumber?: string;
+  username?: string;
+  password?: string;
+  role?: Role;
+  assignments?: Array<{ number: string; position: string }>;
+}
+
+export interface AddedUser {
+  personId: number;
+  username: string;
+  /** Present only when the password was generated, so that it can be shown once. */
+  generatedPassword?: string;
+}
+
+/**
+ * Adds a person with their account and assignments, all or nothing. Used by `lms add-user`, the
+ * catalog import and the demo trust, so that every way in applies the same rules.
+ */
+export async function addUser(db: Db, clock: Clock, input: NewUser): Promise<AddedUser> {
+  const problems = validateNewUser(input);
+  if (problems.length) throw new AppError("people.invalid_user", "The user cannot be added", 400, problems);
+  const name = parsePersonName(input.name)!;
+  const generatedPassword = input.password ? undefined : crypto.randomBytes(12).toString("base64url");
+  // Hash before the transaction: it is slow on purpose and must not hold the database.
+  const passwordHash = await hashPassword(input.password ?? generatedPassword!);
+  const now = clock.now().toISOString();
+
+  return db.transaction(async (trx) => {
+    const people = createPeopleStore(trx);
+    const accounts = createAccountStore(trx);
+    const organisation = await resolveOrganisation(people, input.vpd);
+    let username = input.username?.trim();
+    if (username) {
+      if (await accounts.findByUsername(username)) {
+        throw new AppError("people.username_taken", `Username ${usernameKey(username)} is already taken`, 409);
+      }
+    } else {
+      const taken = new Set(await accounts.usernamesStartingWith(organisation.vpd));
+      username = proposeUsername(organisation.vpd, name, taken);
+    }
+    const employeeNumber = input.employeeNumber ?? String(Math.max(20000000, (await people.highestEmployeeNumber()) + 1));
+    if (await people.personByEmployeeNumber(employeeNumber)) {
+      throw new AppError("people.employee_number_taken", `Employee number ${employeeNumber} is already taken`, 409);
+    }
+    const personId = await people.insertPerson(
+      { organisationId: organisation.id, employeeNumber, ...name, email: input.email.trim(), dateOfBirth: input.dob },
+      now,
+    );
+    const accountId = await accounts.insert({ personId, username: usernameKey(username), passwordHash, role: input.role ?? "learner", now });
+    await assignPositions(people, organisation.id, personId, input.assignments ?? []);
+    await recordAudit(trx, { kind: "account.created", at: now, personId, detail: { accountId, role: input.role ?? "learner" } });
+    return { personId, username: usernameKey(username), ...(generatedPassword ? { generatedPassword } : {}) };
+  });
+}
+
+export async function assignPositions(
+  people: ReturnType<typeof createPeopleStore>,
+  organisationId: number,
+  personId: number,
+  assignments: Array<{ number: string; position: string }>,
+): Promise<void> {
+  const existing = await people.assignmentsOf(personId);
+  for (const [index, assignment] of assignments.entries()) {
+    const positionId = await people.positionByName(organisationId, assignment.position);
+    if (positionId === undefined) {
+      const known = await people.positionNames(organisationId);
+      throw new AppError(
+        "people.unknown_position",
+        `Position "${assignment.position}" does not exist${known.length ? `; known positions: ${known.join("; ")}` : " yet: import it with lms import-catalog"}`,
+        400,
+      );
+    }
+    const holder = await people.assignmentByNumber(assignment.number);
+    if (holder && holder.personId !== personId) {
+      throw new AppError("people.assignment_taken", `Assignment number ${assignment.number} belongs to someone else`, 409);
+    }
+    // The first assignment a person ever gets is their primary one.
+    const isPrimary = existing.length === 0 ? index === 0 : existing.some((held) => held.number === assignment.number && held.isPrimary);
+    await people.upsertAssignment({ number: assignment.number, personId, positionId, isPrimary });
+  }
+}
+
+async function resolveOrganisation(people: ReturnType<typeof createPeopleStore>, vpd: string | undefined) {
+  if (vpd) {
+    const organisation = await people.organisationByVpd(vpd);
+    if (!organisation) throw new AppError("people.unknown_organisation", `No organisation has VPD code ${vpd}`, 400);
+    return organisation;
+  }
+  const all = await people.organisations();
+  if (all.length !== 1) {
+    throw new AppError(
+      "people.organisation_required",
+      all.length === 0 ? "No organisation exists yet: run lms seed-demo or lms import-catalog first" : "Several organisations exist: say which VPD code",
+      400,
+    );
+  }
+  return all[0]!;
+}
+
+export function validateNewUser(input: NewUser): string[] {
+  const problems: string[] = [];
+  if (!parsePersonName(input.name)) problems.push(`name "${input.name}" must be written "Last, First"`);
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.email.trim())) problems.push(`email "${input.email}" is not an email address`);
+  if (!isCalendarDate(input.dob)) problems.push(`dob "${input.dob}" must be a date written YYYY-MM-DD`);
+  if (input.username !== undefined && !/^[A-Za-z0-9._-]{3,50}$/.test(input.username.trim())) {
+    problems.push(`username "${input.username}" must be 3 to 50 letters, digits, dots, dashes or underscores`);
+  }
+  if (input.password !== undefined) {
+    const problem = passwordProblem(input.password);
+    if (problem) problems.push(problem);
+  }
+  if (input.role !== undefined && !ROLES.includes(input.role)) problems.push(`role "${input.role}" must be one of ${ROLES.join(", ")}`);
+  for (const assignment of input.assignments ?? []) {
+    if (!/^\d{1,20}$/.test(assignment.number)) problems.push(`assignment number "${assignment.number}" must be digits`);
+    if (!assignment.position.trim()) problems.push(`assignment ${assignment.number} needs a position`);
+  }
+  return problems;
+}
+
+export function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}

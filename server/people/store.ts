@@ -1,0 +1,134 @@
+import type { Db } from "../db/connect.ts";
+
+export interface Person {
+  id: number;
+  organisationId: number;
+  employeeNumber: string;
+  lastName: string;
+  firstName: string;
+  email: string;
+  dateOfBirth: string;
+}
+
+export interface AssignmentView {
+  id: number;
+  number: string;
+  positionId: number;
+  positionName: string;
+  isPrimary: boolean;
+}
+
+function toPerson(row: Record<string, unknown>): Person {
+  return {
+    id: Number(row.id),
+    organisationId: Number(row.organisation_id),
+    employeeNumber: String(row.employee_number),
+    lastName: String(row.last_name),
+    firstName: String(row.first_name),
+    email: String(row.email),
+    dateOfBirth: String(row.date_of_birth),
+  };
+}
+
+export function createPeopleStore(db: Db) {
+  return {
+    async ensureOrganisation(vpd: string, name: string): Promise<number> {
+      const existing = await db("organisations").where({ vpd }).first("id");
+      if (existing) return Number(existing.id);
+      const [row] = await db("organisations").insert({ vpd, name }).returning("id");
+      return Number(row.id);
+    },
+
+    async organisationByVpd(vpd: string): Promise<{ id: number; vpd: string; name: string } | undefined> {
+      const row = await db("organisations").where({ vpd }).first();
+      return row ? { id: Number(row.id), vpd: String(row.vpd), name: String(row.name) } : undefined;
+    },
+
+    async organisations(): Promise<Array<{ id: number; vpd: string }>> {
+      const rows = await db("organisations").orderBy("vpd");
+      return rows.map((row) => ({ id: Number(row.id), vpd: String(row.vpd) }));
+    },
+
+    async personById(id: number): Promise<Person | undefined> {
+      const row = await db("people").where({ id }).first();
+      return row ? toPerson(row) : undefined;
+    },
+
+    async personByEmployeeNumber(employeeNumber: string): Promise<Person | undefined> {
+      const row = await db("people").where({ employee_number: employeeNumber }).first();
+      return row ? toPerson(row) : undefined;
+    },
+
+    async highestEmployeeNumber(): Promise<number> {
+      const rows = await db("people").select("employee_number");
+      return rows.reduce((max, row) => Math.max(max, Number(row.employee_number) || 0), 0);
+    },
+
+    async insertPerson(person: Omit<Person, "id">, now: string): Promise<number> {
+      const [row] = await db("people")
+        .insert({
+          organisation_id: person.organisationId,
+          employee_number: person.employeeNumber,
+          last_name: person.lastName,
+          first_name: person.firstName,
+          email: person.email,
+          date_of_birth: person.dateOfBirth,
+          created_at: now,
+        })
+        .returning("id");
+      return Number(row.id);
+    },
+
+    async updatePerson(id: number, changes: Pick<Person, "lastName" | "firstName" | "email" | "dateOfBirth">) {
+      await db("people").where({ id }).update({
+        last_name: changes.lastName,
+        first_name: changes.firstName,
+        email: changes.email,
+        date_of_birth: changes.dateOfBirth,
+      });
+    },
+
+    async positionByName(organisationId: number, name: string): Promise<number | undefined> {
+      const row = await db("positions").where({ organisation_id: organisationId, name }).first("id");
+      return row ? Number(row.id) : undefined;
+    },
+
+    async positionNames(organisationId: number): Promise<string[]> {
+      const rows = await db("positions").where({ organisation_id: organisationId }).orderBy("name");
+      return rows.map((row) => String(row.name));
+    },
+
+    async assignmentByNumber(number: string) {
+      const row = await db("assignments").where({ number }).first();
+      return row ? { id: Number(row.id), personId: Number(row.person_id), positionId: Number(row.position_id) } : undefined;
+    },
+
+    /** Adds the assignment, or moves an existing number to this person and position. */
+    async upsertAssignment(assignment: { number: string; personId: number; positionId: number; isPrimary: boolean }) {
+      const values = {
+        person_id: assignment.personId,
+        position_id: assignment.positionId,
+        is_primary: assignment.isPrimary,
+      };
+      const updated = await db("assignments").where({ number: assignment.number }).update(values);
+      if (updated === 0) await db("assignments").insert({ number: assignment.number, ...values });
+    },
+
+    async assignmentsOf(personId: number): Promise<AssignmentView[]> {
+      const rows = await db("assignments")
+        .join("positions", "positions.id", "assignments.position_id")
+        .where("assignments.person_id", personId)
+        .orderBy([{ column: "assignments.is_primary", order: "desc" }, { column: "assignments.number" }])
+        .select("assignments.id", "assignments.number", "assignments.position_id", "positions.name", "assignments.is_primary");
+      return rows.map((row) => ({
+        id: Number(row.id),
+        number: String(row.number),
+        positionId: Number(row.position_id),
+        positionName: String(row.name),
+        isPrimary: Boolean(row.is_primary),
+      }));
+    },
+  };
+}
+
+export type PeopleStore = ReturnType<typeof createPeopleStore>;

@@ -1,0 +1,69 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import express from "express";
+import helmet from "helmet";
+import type { Logger } from "pino";
+import type { Config } from "../config.ts";
+import type { Clock } from "../clock.ts";
+import type { Db } from "../db/connect.ts";
+import { sessionMiddleware, csrfMiddleware } from "./session.ts";
+import { requestLogger } from "./logging.ts";
+import { errorHandler, notFoundHandler } from "./error-handler.ts";
+import { accountRoutes } from "../accounts/routes.ts";
+import { portalRoutes } from "./portal-routes.ts";
+import { healthRoutes } from "./health-routes.ts";
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  sessionSecret: string;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const nhsukAssets = path.resolve(here, "../../node_modules/nhsuk-frontend/dist/nhsuk");
+
+/** Builds the LMS app without listening, so that supertest drives the very same app. */
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.set("trust proxy", "loopback");
+  app.set("view engine", "ejs");
+  app.set("views", path.join(here, "views"));
+  app.disable("x-powered-by");
+  app.locals.publicUrl = deps.config.publicUrl;
+
+  app.use(requestLogger(deps.logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", "data:"],
+          // Course content runs only on the content origin, inside the player window.
+          frameSrc: [deps.config.contentUrl],
+          frameAncestors: ["'none'"],
+          formAction: ["'self'"],
+          upgradeInsecureRequests: deps.config.publicUrl.startsWith("https:") ? [] : null,
+        },
+      },
+      strictTransportSecurity: deps.config.publicUrl.startsWith("https:"),
+    }),
+  );
+  app.use(healthRoutes(deps));
+  app.use("/assets/nhsuk", express.static(nhsukAssets, { maxAge: "7d", immutable: true }));
+  app.use("/assets", express.static(path.join(here, "assets"), { maxAge: "1h" }));
+  app.use(express.urlencoded({ extended: false, limit: "100kb" }));
+  app.use(express.json({ limit: "1mb" }));
+  app.use(sessionMiddleware(deps));
+  app.use(csrfMiddleware());
+
+  app.use(accountRoutes(deps));
+  app.use(portalRoutes(deps));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

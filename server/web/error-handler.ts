@@ -1,0 +1,29 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { Logger } from "pino";
+import { AppError } from "../errors.ts";
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => {
+  next(new AppError("not_found", "Page not found", 404));
+};
+
+/** One place decides how an error looks: JSON for API callers, a page for people. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const known = error instanceof AppError;
+    const csrfRefused = (error as { code?: string }).code === "csrf.invalid" || (error as { code?: string }).code === "EBADCSRFTOKEN";
+    const status = known ? error.status : csrfRefused ? 403 : Number((error as { status?: number }).status) || 500;
+    const code = known ? error.code : csrfRefused ? "csrf.invalid" : status === 500 ? "internal" : "bad_request";
+    const message =
+      known || csrfRefused || (status < 500 && error instanceof Error)
+        ? String((error as Error).message)
+        : "Something went wrong on our side. Please try again.";
+    if (status >= 500) logger.error({ err: error, url: req.originalUrl }, "request failed");
+    const details = known ? error.details : [];
+    res.status(status);
+    if (req.accepts(["html", "json"]) === "json" || req.is("json")) {
+      res.json({ error: { code, message, details } });
+    } else {
+      res.render("error", { status, message, details, user: res.locals.user });
+    }
+  };
+}

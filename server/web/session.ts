@@ -1,0 +1,49 @@
+import session from "express-session";
+import { ConnectSessionKnexStore } from "connect-session-knex";
+import { csrfSync } from "csrf-sync";
+import type { RequestHandler } from "express";
+import type { AppDeps } from "./app.ts";
+import type { Role } from "../accounts/roles.ts";
+
+declare module "express-session" {
+  interface SessionData {
+    accountId: number;
+    personId: number;
+    username: string;
+    role: Role;
+    /** When the learner logged in: the absolute session limit counts from here. */
+    loggedInAt: number;
+  }
+}
+
+export const SESSION_IDLE_MS = 30 * 60 * 1000;
+
+/** Sessions live in the database, so any app process can serve any request. */
+export function sessionMiddleware({ config, db, sessionSecret }: AppDeps): RequestHandler {
+  return session({
+    name: "lms.sid",
+    secret: sessionSecret,
+    store: new ConnectSessionKnexStore({ knex: db, tableName: "sessions", createTable: false }),
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: config.publicUrl.startsWith("https:"),
+      maxAge: SESSION_IDLE_MS,
+    },
+  });
+}
+
+const csrf = csrfSync({
+  // Forms post the token as a field; scripts send it as a header.
+  getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers["x-csrf-token"] as string | undefined),
+  errorConfig: { statusCode: 403, message: "The form has expired or did not come from this site. Go back, reload and try again.", code: "csrf.invalid" },
+});
+
+export const generateCsrfToken = csrf.generateToken;
+
+export function csrfMiddleware(): RequestHandler {
+  return csrf.csrfSynchronisedProtection;
+}

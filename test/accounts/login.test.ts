@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import request from "supertest";
+import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
+import { buildLearner } from "../support/factories.ts";
+import { listAudit } from "../../server/audit/store.ts";
+import { LOGIN_REFUSED } from "../../server/accounts/service.ts";
+
+describe("logging in and out", () => {
+  let t: TestApp;
+  let learner: Awaited<ReturnType<typeof buildLearner>>;
+  beforeAll(async () => {
+    t = await createTestApp();
+    learner = await buildLearner(t.db, t.clock, { name: "Smith, Jane" });
+  });
+  afterAll(() => t.cleanup());
+
+  it("shows the guide's login form", async () => {
+    const response = await request(t.app).get("/login").expect(200);
+    expect(response.text).toContain("Log in with your credentials");
+    expect(response.text).toContain("Username*");
+    expect(response.text).toContain("(Example: 999JSMITH01)");
+    expect(response.text).toContain("Password*");
+  });
+
+  it("sends a visitor who is not logged in to the login page", async () => {
+    const response = await request(t.app).get("/").expect(302);
+    expect(response.headers.location).toBe("/login?next=%2F");
+  });
+
+  it("logs in with the right password, case-insensitively on the username, and shows the portal", async () => {
+    const agent = await logInAgent(t.app, learner.username.toLowerCase(), learner.password);
+    const home = await agent.get("/").expect(200);
+    expect(home.text).toContain("Smith, Jane");
+    expect(home.text).toContain(`Logged In As <strong>${learner.username}</strong>`);
+    expect(home.text).toContain("Healthcare Assistant");
+  });
+
+  it("refuses a wrong password and an unknown username with the same message, and audits both", async () => {
+    for (const username of [learner.username, "297NOBODY01"]) {
+      const agent = request.agent(t.app);
+      const page = await agent.get("/login");
+      const response = await agent.post("/login").type("form").send({ _csrf: csrfFrom(page.text), username, password: "not the password at all" });
+      expect(response.status).toBe(401);
+      expect(response.text).toContain(LOGIN_REFUSED);
+      expect(response.text).not.toContain("Logged In As");
+    }
+    const failures = await listAudit(t.db, { kind: "login.failed" });
+    expect(failures.map((event) => event.detail.username)).toEqual(expect.arrayContaining([learner.username, "297NOBODY01"]));
+    const failed = await t.db("accounts").where({ username_key: learner.username }).first("failed_logins");
+    expect(Number(failed.failed_logins)).toBeGreaterThan(0);
+  });
+
+  it("refuses a login form without its CSRF token", async () => {
+    const agent = request.agent(t.app);
+    await agent.get("/login");
+    const response = await agent.post("/login").type("form").send({ username: learner.username, password: learner.password });
+    expect(response.status).toBe(403);
+    expect(response.text).not.toContain("Logged In As");
+  });
+
+  it("gives a new session id at login, so a planted session cookie is worthless", async () => {
+    const agent = request.agent(t.app);
+    const page = await agent.get("/login");
+    const before = cookieValue(page.headers["set-cookie"]);
+    const response = await agent.post("/login").type("form").send({ _csrf: csrfFrom(page.text), username: learner.username, password: learner.password });
+    const after = cookieValue(response.headers["set-cookie"]);
+    expect(before).toBeDefined();
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
+    // The planted (pre-login) cookie does not carry the login.
+    await request(t.app).get("/").set("Cookie", `lms.sid=${before}`).expect(302);
+  });
+
+  it("keeps sessions in the database and ends them at Logout", async () => {
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    const stored = await t.db("sessions").count({ count: "*" }).first();
+    expect(Number(stored?.count)).toBeGreaterThan(0);
+    const home = await agent.get("/").expect(200);
+    await agent.post("/logout").type("form").send({ _csrf: csrfFrom(home.text) }).expect(302);
+    await agent.get("/").expect(302);
+  });
+
+  it("marks the session cookie HttpOnly and SameSite=Lax", async () => {
+    const page = await request(t.app).get("/login");
+    const cookie = String(page.headers["set-cookie"]);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+  });
+
+  it("sends security headers with a strict content security policy", async () => {
+    const page = await request(t.app).get("/login");
+    expect(page.headers["content-security-policy"]).toContain("default-src 'self'");
+    expect(page.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(page.headers["x-content-type-options"]).toBe("nosniff");
+  });
+
+  it("does not redirect to another site after login", async () => {
+    const agent = request.agent(t.app);
+    const page = await agent.get("/login?next=//evil.example/");
+    const response = await agent
+      .post("/login")
+      .type("form")
+      .send({ _csrf: csrfFrom(page.text), username: learner.username, password: learner.password, next: "//evil.example/" });
+    expect(response.headers.location).toBe("/");
+  });
+});
+
+describe("GET /healthz", () => {
+  it("answers ok when the database answers", async () => {
+    const t = await createTestApp();
+    try {
+      const response = await request(t.app).get("/healthz").expect(200);
+      expect(response.body).toEqual({ status: "ok" });
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
+function cookieValue(header: unknown): string | undefined {
+  const cookies = Array.isArray(header) ? header : header ? [String(header)] : [];
+  const match = cookies.map((cookie) => /lms\.sid=([^;]+)/.exec(cookie)).find(Boolean);
+  return match?.[1];
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../server/config.ts";
+
+describe("loadConfig", () => {
+  it("uses port 3000, ./data and a content origin on another host by default", () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.publicUrl).toBe("http://localhost:3000");
+    expect(config.dataDir).toBe("./data");
+    expect(new URL(config.contentUrl).hostname).not.toBe(new URL(config.publicUrl).hostname);
+    expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it("lists every bad value at once", () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: "seventy", DATABASE_URL: "mysql://x", LMS_NOW: "someday", SESSION_SECRET: "short" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join("\n");
+    expect(problems).toMatch(/PORT/);
+    expect(problems).toMatch(/DATABASE_URL must start with postgres/);
+    expect(problems).toMatch(/LMS_NOW must be an ISO date/);
+    expect(problems).toMatch(/SESSION_SECRET must be at least 32/);
+  });
+
+  it("refuses a content origin equal to the LMS origin", () => {
+    expect(() => loadConfig({ PUBLIC_URL: "http://lms.example", CONTENT_URL: "http://lms.example/" })).toThrow(/different origin/);
+  });
+
+  it("treats empty values as unset", () => {
+    expect(loadConfig({ DATABASE_URL: "", SMTP_URL: "" }).databaseUrl).toBeUndefined();
+  });
+});

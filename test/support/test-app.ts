@@ -1,0 +1,40 @@
+import request from "supertest";
+import type { Express } from "express";
+import pino from "pino";
+import { loadConfig, type Config } from "../../server/config.ts";
+import { createClock, type Clock } from "../../server/clock.ts";
+import { createApp } from "../../server/web/app.ts";
+import type { Db } from "../../server/db/connect.ts";
+import { createTestDb } from "./test-db.ts";
+
+export interface TestApp {
+  app: Express;
+  db: Db;
+  clock: Clock;
+  config: Config;
+  cleanup(): Promise<void>;
+}
+
+/** The real app on a real, freshly migrated database (SQLite, or PostgreSQL with DATABASE_URL). */
+export async function createTestApp(options: { now?: string; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const { db, cleanup } = await createTestDb();
+  const config = loadConfig({ DATA_DIR: "/nonexistent-test-data", LOG_LEVEL: "silent", ...options.env });
+  const clock = createClock(options.now ?? "2026-03-01T09:00:00Z");
+  const app = createApp({ config, db, clock, logger: pino({ level: "silent" }), sessionSecret: "test-secret-".padEnd(40, "x") });
+  return { app, db, clock, config, cleanup };
+}
+
+export function csrfFrom(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match) throw new Error("no CSRF token on the page");
+  return match[1]!;
+}
+
+/** A supertest agent (it keeps cookies) logged in as the given user. */
+export async function logInAgent(app: Express, username: string, password: string) {
+  const agent = request.agent(app);
+  const page = await agent.get("/login");
+  const response = await agent.post("/login").type("form").send({ _csrf: csrfFrom(page.text), username, password });
+  if (response.status !== 302) throw new Error(`login as ${username} failed with ${response.status}`);
+  return agent;
+}
