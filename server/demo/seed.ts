@@ -1,0 +1,92 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Db } from "../db/connect.ts";
+import type { Context } from "../runtime-context.ts";
+import { importCatalog, parseCatalog, type CatalogImportSummary } from "../catalog/import-catalog.ts";
+import { createAccountStore } from "../accounts/store.ts";
+import { importPackage } from "../packages/import-package.ts";
+import { parseManifest } from "../packages/manifest/parse-manifest.ts";
+import { createLocalStorage } from "../packages/storage.ts";
+import { zipFolder } from "../packages/zip-folder.ts";
+import { DEMO_CATALOG_FILE } from "./demo-logins.ts";
+import { DEMO_LEARNER, demoRecords } from "./demo-records.ts";
+
+export const PACKAGES_DIR = fileURLToPath(new URL("../../packages", import.meta.url));
+const SHARED_DIR = path.join(PACKAGES_DIR, "_shared");
+
+export interface DemoSeedSummary {
+  catalog: CatalogImportSummary;
+  coursesImported: string[];
+  recordsAdded: number;
+}
+
+export async function isDatabaseEmpty(db: Db): Promise<boolean> {
+  const row = await db("organisations").count({ count: "*" }).first();
+  return Number(row?.count ?? 0) === 0;
+}
+
+/**
+ * Creates the demo trust, or brings it up to date: safe to run again (`lms seed-demo`). Courses
+ * already imported are left alone, and the demo learner's records are added only once, so
+ * nothing a person did in the demo is undone.
+ */
+export async function seedDemo({ db, clock, config }: Context): Promise<DemoSeedSummary> {
+  const catalog = await importCatalog(db, clock, parseCatalog(fs.readFileSync(DEMO_CATALOG_FILE, "utf8")));
+  const storage = createLocalStorage(path.join(config.dataDir, "packages"));
+  const coursesImported: string[] = [];
+  for (const folder of demoCourseFolders()) {
+    const code = courseCodeOf(folder);
+    if (await db("courses").where({ code }).first("id")) continue;
+    const zipFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lms-demo-")), "package.zip");
+    try {
+      await zipFolder(folder, zipFile, [{ from: SHARED_DIR, to: "shared" }]);
+      await importPackage({ db, clock, storage }, zipFile, { code });
+      coursesImported.push(code);
+    } finally {
+      fs.rmSync(path.dirname(zipFile), { recursive: true, force: true });
+    }
+  }
+  return { catalog, coursesImported, recordsAdded: await addDemoRecords(db, clock.today()) };
+}
+
+/** Every folder of packages/ with a manifest; `_shared` is added to each, not a course itself. */
+export function demoCourseFolders(): string[] {
+  return fs
+    .readdirSync(PACKAGES_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith("_") && fs.existsSync(path.join(PACKAGES_DIR, entry.name, "imsmanifest.xml")))
+    .map((entry) => path.join(PACKAGES_DIR, entry.name))
+    .sort();
+}
+
+/** A demo course's code is its organization's title, as authored in its manifest. */
+function courseCodeOf(folder: string): string {
+  return parseManifest(fs.readFileSync(path.join(folder, "imsmanifest.xml"), "utf8")).title;
+}
+
+async function addDemoRecords(db: Db, today: string): Promise<number> {
+  const account = await createAccountStore(db).findByUsername(DEMO_LEARNER);
+  if (!account) return 0;
+  const existing = await db("competence_records").where({ person_id: account.personId }).first("id");
+  if (existing) return 0;
+  const records = demoRecords(today);
+  await db.transaction(async (trx) => {
+    for (const record of records) {
+      const competency = await trx("competencies").where({ name: record.competency }).first("id");
+      const certification = await trx("certifications").where({ competency_id: competency.id }).first("id", "competence_level");
+      await trx("competence_records").insert({
+        person_id: account.personId,
+        competency_id: competency.id,
+        level: certification?.competence_level ?? "1 - Assessed",
+        achieved_on: record.achievedOn,
+        expires_on: record.expiresOn,
+        source: "certification",
+        status: "approved",
+        certification_id: certification?.id ?? null,
+        created_at: `${today}T00:00:00.000Z`,
+      });
+    }
+  });
+  return records.length;
+}

@@ -1,0 +1,236 @@
+import { AppError } from "../../errors.ts";
+import { childNamed, childrenNamed, childText, hasDescendant, malformed, parseXmlSafely, type XmlNode } from "./xml-tree.ts";
+
+export type ScormVersion = "1.2" | "2004 2nd Edition" | "2004 3rd Edition" | "2004 4th Edition";
+export type ScormType = "sco" | "asset";
+
+/** An `<item>` of the default organization. Field names are the manifest's own, verbatim. */
+export interface ManifestItem {
+  identifier: string;
+  title: string;
+  identifierref: string | null;
+  parameters: string | null;
+  isvisible: boolean;
+  /** SCORM 1.2 `adlcp:masteryscore`, 0-100. */
+  masteryscore: number | null;
+  /** 1.2 `adlcp:datafromlms`, 2004 `adlcp:dataFromLMS`. */
+  datafromlms: string | null;
+  /** 1.2 only; in 2004 the time limit is a sequencing limit condition. */
+  maxtimeallowed: string | null;
+  /** 1.2 `adlcp:timelimitaction`, 2004 `adlcp:timeLimitAction`. */
+  timelimitaction: string | null;
+  /** 1.2 only (an AICC script expression). */
+  prerequisites: string | null;
+  children: ManifestItem[];
+}
+
+export interface ManifestResource {
+  identifier: string;
+  scormType: ScormType;
+  /** With every enclosing `xml:base` applied; null for resources that are not launchable. */
+  href: string | null;
+  files: string[];
+  dependencies: string[];
+}
+
+/** One launchable leaf, in organization order: what the player offers and starts. */
+export interface Launchable {
+  /** The item's identifier (the activity id attempts and CMI are keyed by). */
+  identifier: string;
+  title: string;
+  resourceId: string;
+  scormType: ScormType;
+  /** The resource href with the item's parameters appended (CAM 3.4.1.x). */
+  launch: string;
+}
+
+export interface Manifest {
+  identifier: string;
+  scormVersion: ScormVersion;
+  /** `<schemaversion>` as written, or null when absent. */
+  schemaVersion: string | null;
+  /** The default organization's title (the course title). */
+  title: string;
+  organization: { identifier: string; title: string; items: ManifestItem[] };
+  resources: ManifestResource[];
+  launchables: Launchable[];
+  /** Whether any IMS Simple Sequencing is declared; converting it is the sequencing builder's job. */
+  hasSequencing: boolean;
+}
+
+// Namespace URIs (lower-cased) that only one SCORM generation uses.
+const SCORM_12_NAMESPACES = ["http://www.adlnet.org/xsd/adlcp_rootv1p2", "http://www.imsproject.org/xsd/imscp_rootv1p1p2"];
+const SCORM_2004_NAMESPACES = [
+  "http://www.adlnet.org/xsd/adlcp_v1p3",
+  "http://www.imsglobal.org/xsd/imsss",
+  "http://www.adlnet.org/xsd/adlseq_v1p3",
+  "http://www.adlnet.org/xsd/adlnav_v1p3",
+];
+// CAM <schemaversion> values; 2004 2nd Edition wrote "CAM 1.3".
+const SCHEMA_VERSIONS: Record<string, ScormVersion> = {
+  "1.2": "1.2",
+  "cam 1.3": "2004 2nd Edition",
+  "2004 2nd edition": "2004 2nd Edition",
+  "2004 3rd edition": "2004 3rd Edition",
+  "2004 4th edition": "2004 4th Edition",
+};
+
+/** Pure: imsmanifest.xml text -> Manifest. No I/O; every refusal is an AppError with its own code. */
+export function parseManifest(xmlText: string): Manifest {
+  const { root, namespaces } = parseXmlSafely(xmlText);
+  if (root.name !== "manifest") throw malformed(`the root element is <${root.name}>, not <manifest>`);
+
+  const schemaVersion = childText(childNamed(root, "metadata"), "schemaversion");
+  const scormVersion = detectVersion(schemaVersion, namespaces);
+
+  const organizations = childNamed(root, "organizations");
+  const all = childrenNamed(organizations, "organization");
+  const chosen = all.find((node) => node.attributes.identifier === organizations?.attributes.default) ?? all[0];
+  const items = childrenNamed(chosen, "item").map(readItem);
+  const identifier = root.attributes.identifier ?? "";
+  const organization = {
+    identifier: chosen?.attributes.identifier ?? "",
+    title: childText(chosen, "title") ?? identifier,
+    items,
+  };
+
+  const resourcesNode = childNamed(root, "resources");
+  const bases = [root.attributes.base, resourcesNode?.attributes.base];
+  const resources = childrenNamed(resourcesNode, "resource").map((node) => readResource(node, bases));
+  const launchables = collectLaunchables(items, resources);
+
+  return {
+    identifier,
+    scormVersion,
+    schemaVersion,
+    title: organization.title,
+    organization,
+    resources,
+    launchables,
+    hasSequencing: hasDescendant(root, "sequencing") || hasDescendant(root, "sequencingcollection"),
+  };
+}
+
+function detectVersion(schemaVersion: string | null, namespaces: Set<string>): ScormVersion {
+  const declared = schemaVersion ? SCHEMA_VERSIONS[schemaVersion.trim().replace(/\s+/g, " ").toLowerCase()] : undefined;
+  if (declared) return declared;
+  // No usable <schemaversion>: many 1.2 packages omit <metadata>. Namespaces still tell the
+  // generation; an undeclared 2004 edition is taken as 3rd, the edition most tools wrote before 4th.
+  if (SCORM_2004_NAMESPACES.some((uri) => namespaces.has(uri))) return "2004 3rd Edition";
+  if (SCORM_12_NAMESPACES.some((uri) => namespaces.has(uri))) return "1.2";
+  throw new AppError(
+    "package.unknown_schema",
+    `imsmanifest.xml does not say which SCORM version it is (schemaversion ${JSON.stringify(schemaVersion)}); expected 1.2 or 2004`,
+  );
+}
+
+function readItem(node: XmlNode): ManifestItem {
+  const masteryText = childText(node, "masteryscore");
+  const mastery = masteryText === null ? NaN : Number(masteryText);
+  return {
+    identifier: node.attributes.identifier ?? "",
+    title: childText(node, "title") ?? node.attributes.identifier ?? "",
+    identifierref: node.attributes.identifierref || null,
+    parameters: node.attributes.parameters || null,
+    // CAM: isvisible defaults to true; only an explicit "false" hides the item.
+    isvisible: node.attributes.isvisible?.trim().toLowerCase() !== "false",
+    masteryscore: Number.isFinite(mastery) ? mastery : null,
+    datafromlms: childText(node, "datafromlms"),
+    maxtimeallowed: childText(node, "maxtimeallowed"),
+    timelimitaction: childText(node, "timelimitaction"),
+    prerequisites: childText(node, "prerequisites"),
+    children: childrenNamed(node, "item").map(readItem),
+  };
+}
+
+function readResource(node: XmlNode, outerBases: Array<string | undefined>): ManifestResource {
+  const bases = [...outerBases, node.attributes.base];
+  const href = node.attributes.href;
+  // 1.2 spells it scormtype, 2004 scormType; both are keyed lower-case. A resource without one is
+  // taken as a SCO: authoring tools that forget it make SCOs, and an asset would never report.
+  const scormType: ScormType = node.attributes.scormtype?.trim().toLowerCase() === "asset" ? "asset" : "sco";
+  return {
+    identifier: node.attributes.identifier ?? "",
+    scormType,
+    href: href ? applyBase(bases, href) : null,
+    files: childrenNamed(node, "file").flatMap((file) => (file.attributes.href ? [applyBase(bases, file.attributes.href)] : [])),
+    dependencies: childrenNamed(node, "dependency").flatMap((dependency) => dependency.attributes.identifierref ?? []),
+  };
+}
+
+function collectLaunchables(items: ManifestItem[], resources: ManifestResource[]): Launchable[] {
+  const byId = new Map<string, ManifestResource>();
+  for (const resource of resources) if (!byId.has(resource.identifier)) byId.set(resource.identifier, resource);
+  const launchables: Launchable[] = [];
+  const visit = (item: ManifestItem) => {
+    if (item.identifierref !== null) {
+      const resource = byId.get(item.identifierref);
+      if (!resource) {
+        throw new AppError(
+          "package.missing_resource",
+          `Item ${JSON.stringify(item.identifier)} refers to resource ${JSON.stringify(item.identifierref)}, which the manifest does not define`,
+        );
+      }
+      if (resource.href !== null) {
+        launchables.push({
+          identifier: item.identifier,
+          title: item.title,
+          resourceId: resource.identifier,
+          scormType: resource.scormType,
+          launch: appendParameters(resource.href, item.parameters),
+        });
+      }
+    }
+    item.children.forEach(visit);
+  };
+  items.forEach(visit);
+  if (launchables.length === 0) {
+    throw new AppError("package.no_launchable", "imsmanifest.xml has no item that launches a resource with an href");
+  }
+  return launchables;
+}
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+/**
+ * Applies `xml:base` from the outside in (manifest, resources, resource). A base is a folder even
+ * when its trailing slash is missing, as many tools write it. Absolute hrefs stand alone.
+ */
+export function applyBase(bases: Array<string | undefined>, href: string): string {
+  if (SCHEME.test(href) || href.startsWith("/")) return href;
+  let prefix = "";
+  for (const base of bases) {
+    if (!base) continue;
+    const folder = base.endsWith("/") ? base : `${base}/`;
+    prefix = SCHEME.test(folder) || folder.startsWith("/") ? folder : prefix + folder;
+  }
+  return normaliseDotSegments(prefix + href);
+}
+
+/** Resolves `./` and `x/../` inside the path part only; the query and fragment are left alone. */
+function normaliseDotSegments(url: string): string {
+  const split = url.search(/[?#]/);
+  const pathPart = split < 0 ? url : url.slice(0, split);
+  if (SCHEME.test(pathPart)) return url;
+  const out: string[] = [];
+  for (const segment of pathPart.split("/")) {
+    if (segment === ".") continue;
+    if (segment === ".." && out.length > 0 && out[out.length - 1] !== "..") out.pop();
+    else out.push(segment);
+  }
+  return out.join("/") + (split < 0 ? "" : url.slice(split));
+}
+
+/**
+ * SCORM CAM (content packaging, item `parameters`): drop leading `?`/`&`; a `#fragment` is added
+ * only when the href has none; otherwise join with `&` if the href has a query, else `?`.
+ */
+export function appendParameters(href: string, parameters: string | null): string {
+  const params = (parameters ?? "").replace(/^[?&]+/, "");
+  if (!params) return href;
+  if (params.startsWith("#")) return href.includes("#") ? href : href + params;
+  const hash = href.indexOf("#");
+  const before = hash < 0 ? href : href.slice(0, hash);
+  const fragment = hash < 0 ? "" : href.slice(hash);
+  return `${before}${before.includes("?") ? "&" : "?"}${params}${fragment}`;
+}

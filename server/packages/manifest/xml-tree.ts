@@ -1,0 +1,129 @@
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { AppError } from "../../errors.ts";
+
+/**
+ * A manifest's XML as a small namespace-blind tree. Packages spell prefixes as they like
+ * (`adlcp:`, `ADLCP:`, a default namespace, none at all) and tools disagree on case
+ * (`adlcp:scormtype` in 1.2, `adlcp:scormType` in 2004), so elements and attributes are keyed by
+ * their lower-cased local name; the namespace URIs declared anywhere are kept for version detection.
+ */
+export interface XmlNode {
+  /** Lower-cased local name: `adlcp:masteryScore` -> `masteryscore`. */
+  name: string;
+  /** Attributes by lower-cased local name: `xml:base` -> `base`. */
+  attributes: Record<string, string>;
+  children: XmlNode[];
+  /** The element's own text (CDATA included), trimmed. */
+  text: string;
+}
+
+export interface XmlDocument {
+  root: XmlNode;
+  namespaces: Set<string>;
+}
+
+type RawNode = Record<string, unknown>;
+
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: "",
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  // References are decoded by decodeReferences below, in one pass (the parser's own pass leaves
+  // numeric character references such as &#8211; undecoded).
+  processEntities: false,
+  htmlEntities: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  // Kept apart so that CDATA text is taken literally, never reference-decoded.
+  cdataPropName: "#cdata",
+});
+
+/**
+ * Parses XML with DTDs refused outright: no DOCTYPE means no entity definitions, hence no
+ * billion-laughs expansion and no external entity fetch, whatever the parser's own defaults.
+ */
+export function parseXmlSafely(xmlText: string): XmlDocument {
+  const text = xmlText.replace(/^\uFEFF/, "");
+  if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) {
+    throw new AppError("package.manifest_unsafe", "imsmanifest.xml contains a DOCTYPE or ENTITY declaration, which is refused");
+  }
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) {
+    const { msg, line, col } = valid.err;
+    throw malformed(`${msg} (line ${line}${col === undefined ? "" : `, column ${col}`})`);
+  }
+  let raw: RawNode[];
+  try {
+    raw = parser.parse(text) as RawNode[];
+  } catch (error) {
+    throw malformed((error as Error).message);
+  }
+  const namespaces = new Set<string>();
+  const roots = convert(raw, namespaces);
+  if (roots.length !== 1) throw malformed(`expected one root element, found ${roots.length}`);
+  return { root: roots[0]!, namespaces };
+}
+
+function convert(raw: RawNode[], namespaces: Set<string>): XmlNode[] {
+  const nodes: XmlNode[] = [];
+  for (const item of raw) {
+    const tag = Object.keys(item).find((key) => key !== ":@" && key !== "#text" && key !== CDATA);
+    if (tag === undefined) continue;
+    const attributes: Record<string, string> = {};
+    for (const [name, value] of Object.entries((item[":@"] ?? {}) as Record<string, unknown>)) {
+      if (name === "xmlns" || name.startsWith("xmlns:")) namespaces.add(String(value).trim().toLowerCase());
+      else attributes[localName(name)] = decodeReferences(String(value));
+    }
+    const content = (item[tag] ?? []) as RawNode[];
+    const text = content.map((child) => ("#text" in child ? decodeReferences(String(child["#text"])) : cdataOf(child))).join("");
+    nodes.push({ name: localName(tag), attributes, children: convert(content, namespaces), text: text.trim() });
+  }
+  return nodes;
+}
+
+const CDATA = "#cdata";
+
+function cdataOf(node: RawNode): string {
+  const parts = (node[CDATA] ?? []) as RawNode[];
+  return parts.map((part) => String(part["#text"] ?? "")).join("");
+}
+
+const PREDEFINED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+/** XML 1.0 section 4.1/4.6: character references and the five predefined entities; nothing else exists without a DTD. */
+function decodeReferences(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (reference, body: string) => {
+    if (body[0] !== "#") return PREDEFINED[body] ?? reference;
+    const code = body[1] === "x" || body[1] === "X" ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : reference;
+  });
+}
+
+function localName(qualified: string): string {
+  return qualified.slice(qualified.indexOf(":") + 1).toLowerCase();
+}
+
+export function malformed(problem: string): AppError {
+  return new AppError("package.manifest_malformed", `imsmanifest.xml is not valid: ${problem}`);
+}
+
+export function childrenNamed(node: XmlNode | undefined, name: string): XmlNode[] {
+  return node ? node.children.filter((child) => child.name === name) : [];
+}
+
+export function childNamed(node: XmlNode | undefined, name: string): XmlNode | undefined {
+  return node?.children.find((child) => child.name === name);
+}
+
+/** The trimmed text of a named child, or null when the child is absent or empty. */
+export function childText(node: XmlNode | undefined, name: string): string | null {
+  const text = childNamed(node, name)?.text;
+  return text ? text : null;
+}
+
+export function hasDescendant(node: XmlNode, name: string): boolean {
+  return node.children.some((child) => child.name === name || hasDescendant(child, name));
+}

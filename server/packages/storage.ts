@@ -1,0 +1,85 @@
+import fsp from "node:fs/promises";
+import path from "node:path";
+import { AppError } from "../errors.ts";
+
+/**
+ * Where imported packages live: one folder per course version, named by its storage key. The
+ * temporary area sits inside the root so that publishing is one rename on one file system,
+ * atomic: a reader sees no package or the whole package, never half of one. On shared storage
+ * (several app processes, DESIGN.md "Running at scale") the root is the shared mount.
+ */
+export interface PackageStorage {
+  root: string;
+  /** A new, empty folder under `<root>/.tmp`. */
+  tempDir(): Promise<string>;
+  /** Moves a folder made by tempDir() to `<root>/<key>` with one rename. */
+  publish(tempDir: string, key: string): Promise<void>;
+  remove(key: string): Promise<void>;
+  /** The absolute path of a file in a published package; refuses paths that escape it. */
+  pathOf(key: string, relativePath: string): string;
+  /** True when the package holds a regular file at that path. */
+  exists(key: string, relativePath: string): Promise<boolean>;
+}
+
+const TEMP_FOLDER = ".tmp";
+// Keys are ours (course-<id>-v<n>-<random>), never user input; a strict shape keeps them one segment.
+const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+export function createLocalStorage(rootDir: string): PackageStorage {
+  const root = path.resolve(rootDir);
+  const tempRoot = path.join(root, TEMP_FOLDER);
+
+  const folderOf = (key: string) => {
+    if (!KEY_PATTERN.test(key) || key.includes("..")) {
+      throw new AppError("storage.bad_key", `Not a package storage key: ${JSON.stringify(key)}`);
+    }
+    return path.join(root, key);
+  };
+
+  const pathOf = (key: string, relativePath: string) => {
+    const folder = folderOf(key);
+    const target = path.resolve(folder, relativePath.replace(/^\/+/, ""));
+    if (relativePath.includes("\0") || !target.startsWith(folder + path.sep)) {
+      throw new AppError("storage.outside_package", "That path is not inside the package", 404);
+    }
+    return target;
+  };
+
+  return {
+    root,
+    async tempDir() {
+      await fsp.mkdir(tempRoot, { recursive: true });
+      return fsp.mkdtemp(path.join(tempRoot, "work-"));
+    },
+    async publish(tempDir, key) {
+      const source = path.resolve(tempDir);
+      if (!source.startsWith(tempRoot + path.sep)) {
+        throw new AppError("storage.not_temp", "Only a folder from the storage's temporary area can be published");
+      }
+      const target = folderOf(key);
+      // rename() onto an existing empty folder would silently replace it; a key is published once.
+      if (await pathExists(target)) throw new AppError("storage.key_taken", `Package ${key} already exists`, 409);
+      await fsp.rename(source, target);
+    },
+    async remove(key) {
+      await fsp.rm(folderOf(key), { recursive: true, force: true });
+    },
+    pathOf,
+    async exists(key, relativePath) {
+      try {
+        return (await fsp.lstat(pathOf(key, relativePath))).isFile();
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+async function pathExists(target: string): Promise<boolean> {
+  try {
+    await fsp.lstat(target);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,224 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "../../server/db/connect.ts";
+import { createClock } from "../../server/clock.ts";
+import { importPackage, validatePackage } from "../../server/packages/import-package.ts";
+import { createLocalStorage, type PackageStorage } from "../../server/packages/storage.ts";
+import { zipFolder } from "../../server/packages/zip-folder.ts";
+import type { ZipLimits } from "../../server/packages/zip-scan.ts";
+import { createTestDb } from "../support/test-db.ts";
+import { buildZip, writeTempFile } from "../support/build-zip.ts";
+import { rawZip, S_IFLNK, unixMode, type RawEntry } from "../support/raw-zip.ts";
+
+const clock = createClock("2026-03-01T09:00:00Z");
+
+const manifest12 = (title = "297 NHS Fire Safety - 1 Year") => `<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="FIRE" xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
+  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
+  <organizations default="O"><organization identifier="O"><title>${title}</title>
+    <item identifier="I1" identifierref="R1"><title>Fire safety</title></item>
+    <item identifier="I2" identifierref="R2"><title>Assessment</title><adlcp:masteryscore>80</adlcp:masteryscore></item>
+  </organization></organizations>
+  <resources>
+    <resource identifier="R1" type="webcontent" adlcp:scormtype="sco" href="index.html"><file href="index.html"/></resource>
+    <resource identifier="R2" type="webcontent" adlcp:scormtype="sco" href="quiz/quiz.html"/>
+  </resources>
+</manifest>`;
+
+const manifest2004 = `<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="IG" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3">
+  <metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion></metadata>
+  <organizations default="O"><organization identifier="O"><title>Information Governance</title>
+    <item identifier="I1" identifierref="R1"><title>Data security awareness</title></item>
+  </organization></organizations>
+  <resources xml:base="content/">
+    <resource identifier="R1" type="webcontent" adlcp:scormType="sco" href="my page.html"/>
+  </resources>
+</manifest>`;
+
+const valid12 = () => ({ "imsmanifest.xml": manifest12(), "index.html": "<p>Fire</p>", "quiz/quiz.html": "<p>Quiz</p>" });
+
+describe("importPackage", () => {
+  let db: Db;
+  let cleanup: () => Promise<void>;
+  let storage: PackageStorage;
+  beforeAll(async () => ({ db, cleanup } = await createTestDb()));
+  afterAll(async () => cleanup());
+  beforeEach(() => {
+    storage = createLocalStorage(fs.mkdtempSync(path.join(os.tmpdir(), "lms-packages-")));
+  });
+
+  it("imports a SCORM 1.2 package: course, version, e-learning class, audit row and published files", async () => {
+    const result = await importPackage({ db, clock, storage }, await buildZip(valid12()), { importedBy: null });
+    expect(result).toMatchObject({ course: "297 NHS Fire Safety - 1 Year", version: 1, scormVersion: "1.2", title: "297 NHS Fire Safety - 1 Year", scos: 2 });
+
+    const course = await db("courses").where({ code: result.course }).first();
+    expect(course).toMatchObject({ title: "297 NHS Fire Safety - 1 Year", kind: "elearning", created_at: "2026-03-01T09:00:00.000Z" });
+    const version = await db("course_versions").where({ id: result.courseVersionId }).first();
+    expect(version).toMatchObject({ course_id: course.id, version: 1, scorm_version: "1.2", file_count: 3, imported_at: "2026-03-01T09:00:00.000Z", imported_by: null });
+    expect(Number(version.total_bytes)).toBe(Buffer.byteLength(manifest12()) + "<p>Fire</p>".length + "<p>Quiz</p>".length);
+    expect(JSON.parse(version.manifest).launchables.map((l: { launch: string }) => l.launch)).toEqual(["index.html", "quiz/quiz.html"]);
+    expect(await db("classes").where({ course_id: course.id })).toEqual([
+      expect.objectContaining({ kind: "elearning", title: result.course, status: "open" }),
+    ]);
+    const audit = await db("audit_events").where({ kind: "package.imported" }).orderBy("id", "desc").first();
+    expect(JSON.parse(audit.detail)).toMatchObject({ course: result.course, version: 1, courseVersionId: result.courseVersionId });
+
+    expect(await storage.exists(version.storage_key, "quiz/quiz.html")).toBe(true);
+    expect(fs.readFileSync(storage.pathOf(version.storage_key, "index.html"), "utf8")).toBe("<p>Fire</p>");
+    expect(fs.readdirSync(path.join(storage.root, ".tmp"))).toEqual([]);
+  });
+
+  it("imports a re-upload as the next version and keeps one e-learning class", async () => {
+    const zip = await buildZip({ ...valid12(), "imsmanifest.xml": manifest12("297 Re-import") });
+    const first = await importPackage({ db, clock, storage }, zip);
+    const second = await importPackage({ db, clock, storage }, zip);
+    expect([first.version, second.version]).toEqual([1, 2]);
+    const course = await db("courses").where({ code: "297 Re-import" }).first();
+    const versions = await db("course_versions").where({ course_id: course.id }).orderBy("version");
+    expect(versions.map((row) => row.version)).toEqual([1, 2]);
+    expect(versions[0].storage_key).not.toBe(versions[1].storage_key);
+    for (const row of versions) expect(await storage.exists(row.storage_key, "index.html")).toBe(true);
+    expect(await db("classes").where({ course_id: course.id })).toHaveLength(1);
+  });
+
+  it("gives two simultaneous imports of one course consecutive versions", async () => {
+    const zip = await buildZip({ ...valid12(), "imsmanifest.xml": manifest12("297 Concurrent") });
+    const results = await Promise.all([importPackage({ db, clock, storage }, zip), importPackage({ db, clock, storage }, zip)]);
+    expect(results.map((result) => result.version).sort()).toEqual([1, 2]);
+    const course = await db("courses").where({ code: "297 Concurrent" }).first();
+    expect(await db("classes").where({ course_id: course.id })).toHaveLength(1);
+  });
+
+  it("imports a SCORM 2004 4th Edition package under a given code, with xml:base and an encoded launch name", async () => {
+    const zip = await buildZip({ "imsmanifest.xml": manifest2004, "content/my page.html": "<p>IG</p>" });
+    const result = await importPackage({ db, clock, storage }, zip, { code: "297 Information Governance" });
+    expect(result).toMatchObject({ course: "297 Information Governance", title: "Information Governance", scormVersion: "2004 4th Edition", version: 1, scos: 1 });
+    const version = await db("course_versions").where({ id: result.courseVersionId }).first();
+    expect(await storage.exists(version.storage_key, "content/my page.html")).toBe(true);
+  });
+
+  it("imports a zip64 archive", async () => {
+    const zip = await buildZip({ ...valid12(), "imsmanifest.xml": manifest12("297 Zip64") }, { forceZip64: true });
+    expect(await importPackage({ db, clock, storage }, zip)).toMatchObject({ course: "297 Zip64", version: 1, scos: 2 });
+  });
+
+  it("imports a zip made by zipFolder, with extra folders under their prefix and no dotfiles", async () => {
+    const source = fs.mkdtempSync(path.join(os.tmpdir(), "lms-src-"));
+    const shared = fs.mkdtempSync(path.join(os.tmpdir(), "lms-shared-"));
+    for (const [name, content] of Object.entries({ ...valid12(), "imsmanifest.xml": manifest12("297 Zipped"), ".DS_Store": "x" })) {
+      fs.mkdirSync(path.dirname(path.join(source, name)), { recursive: true });
+      fs.writeFileSync(path.join(source, name), content);
+    }
+    fs.writeFileSync(path.join(shared, "course.css"), "body{}");
+    const zip = path.join(source, "..", `${path.basename(source)}.zip`);
+    await zipFolder(source, zip, [{ from: shared, to: "shared" }]);
+
+    const result = await importPackage({ db, clock, storage }, zip);
+    const version = await db("course_versions").where({ id: result.courseVersionId }).first();
+    expect(await storage.exists(version.storage_key, "shared/course.css")).toBe(true);
+    expect(await storage.exists(version.storage_key, ".DS_Store")).toBe(false);
+    expect(version.file_count).toBe(4);
+  });
+
+  describe("refuses a broken or hostile package, leaving no rows and no files", () => {
+    const good = (name: string): RawEntry => ({ name, data: `<p>${name}</p>` });
+    const manifestEntry: RawEntry = { name: "imsmanifest.xml", data: manifest12("297 Hostile"), deflate: true };
+    // [code, what the case exercises, the zip, the entry the message must name, limits]
+    type Case = [string, string, () => Promise<string>, string?, Partial<ZipLimits>?];
+    const raw = (...entries: RawEntry[]) => async () => writeTempFile(rawZip([manifestEntry, ...entries]));
+    const zipOf = (entries: Record<string, string | Buffer>) => async () => buildZip({ ...valid12(), ...entries });
+    const cases: Case[] = [
+      ["package.unreadable", "a file that is not there", async () => path.join(os.tmpdir(), "no-such-folder", "package.zip"), "ENOENT"],
+      ["package.not_a_zip", "a text file", async () => writeTempFile("this is a text file, not a zip archive")],
+      ["package.corrupt", "a directory shorter than its declared count", async () =>
+        writeTempFile(rawZip([manifestEntry, good("index.html")], { declaredEntryCount: 5 }))],
+      ["package.corrupt", "a wrong checksum", raw({ ...good("index.html"), crc32: 1234 }), "index.html"],
+      ["package.unsafe_path", "a .. name", raw(good("../evil.html")), "../evil.html"],
+      ["package.unsafe_path", "an absolute name", raw(good("/etc/cron.d/evil")), "/etc/cron.d/evil"],
+      ["package.unsafe_path", "a drive letter", raw(good("C:/Windows/evil.dll")), "C:/Windows/evil.dll"],
+      ["package.unsafe_path", "a backslash name", raw(good("quiz\\..\\..\\evil.html")), "evil.html"],
+      ["package.symlink", "a symbolic link", raw({ name: "link", data: "/etc/passwd", externalAttributes: unixMode(S_IFLNK | 0o777) }), "link"],
+      ["package.duplicate_entry", "a repeated name", raw(good("index.html"), good("index.html")), "index.html"],
+      ["package.duplicate_entry", "names differing only in case", raw(good("index.html"), good("Index.HTML")), "Index.HTML"],
+      ["package.duplicate_entry", "a file where a folder must be", raw(good("quiz"), good("quiz/quiz.html")), "quiz/quiz.html"],
+      ["package.encrypted", "an encrypted entry", raw({ ...good("index.html"), flags: 0x0801 }), "index.html"],
+      ["package.too_many_entries", "more entries than allowed", zipOf({ "extra.html": "x" }), "4 entries", { maxEntries: 3 }],
+      ["package.too_many_entries", "more zip64 entries than allowed", async () => buildZip(valid12(), { forceZip64: true }), "3 entries", { maxEntries: 2 }],
+      ["package.too_large", "a declared total over the limit", zipOf({}), undefined, { maxTotalBytes: 500 }],
+      ["package.compression_ratio", "a zip bomb entry", zipOf({ "zeros.bin": Buffer.alloc(4 * 1024 * 1024) }), "zeros.bin"],
+      ["package.size_mismatch", "a stored entry larger than declared", raw({ ...good("index.html"), declaredSize: 3 }), "index.html"],
+      ["package.size_mismatch", "a deflated entry larger than declared",
+        raw({ name: "quiz/quiz.html", data: "q".repeat(5000), deflate: true, declaredSize: 4000 }), "quiz/quiz.html"],
+      ["package.manifest_missing", "no manifest", async () => buildZip({ "index.html": "<p>Hi</p>" })],
+      ["package.manifest_nested", "a manifest one folder down",
+        async () => buildZip({ "Fire/imsmanifest.xml": manifest12(), "Fire/index.html": "x", "Fire/quiz/quiz.html": "y" }), "Fire/imsmanifest.xml"],
+      ["package.manifest_unsafe", "a DOCTYPE with an external entity",
+        zipOf({ "imsmanifest.xml": `<?xml version="1.0"?><!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]>${manifest12()}` }), "DOCTYPE"],
+      ["package.manifest_malformed", "unbalanced tags", zipOf({ "imsmanifest.xml": "<manifest><organizations></manifest>" }), "organizations"],
+      ["package.unknown_schema", "no SCORM version",
+        zipOf({ "imsmanifest.xml": manifest12().replace(/xmlns(:adlcp)?="[^"]+"/g, "").replace("1.2</schemaversion>", "1.1</schemaversion>") })],
+      ["package.missing_resource", "an item without its resource", zipOf({ "imsmanifest.xml": manifest12().replace('identifierref="R2"', 'identifierref="R9"') }), "R9"],
+      ["package.launch_missing", "a launch file not in the zip", async () => buildZip({ "imsmanifest.xml": manifest12(), "index.html": "x" }), "quiz/quiz.html"],
+    ];
+
+    it.each(cases)("%s: %s", async (code, _why, makeZip, names, limits) => {
+      const before = await counts(db);
+      const zip = await makeZip();
+      const failure = importPackage({ db, clock, storage }, zip, { limits: limits ?? {} });
+      await expect(failure).rejects.toMatchObject({ code, message: expect.stringContaining(names ?? "") });
+      expect(await counts(db)).toEqual(before);
+      expect(leftovers(storage)).toEqual([]);
+      // The same verdict without importing.
+      await expect(validatePackage(zip, limits)).rejects.toMatchObject({ code });
+    });
+
+    it("removes the published folder and writes no rows when the transaction fails after publishing", async () => {
+      const before = await counts(db);
+      const failing: PackageStorage = {
+        ...storage,
+        async publish(tempDir, key) {
+          await storage.publish(tempDir, key);
+          throw new Error("disk went away");
+        },
+      };
+      await expect(importPackage({ db, clock, storage: failing }, await buildZip(valid12()))).rejects.toThrow("disk went away");
+      expect(await counts(db)).toEqual(before);
+      expect(leftovers(storage)).toEqual([]);
+    });
+
+    it("writes no rows and no files when a row cannot be written (unknown importing account)", async () => {
+      const before = await counts(db);
+      await expect(importPackage({ db, clock, storage }, await buildZip(valid12()), { importedBy: 999_999 })).rejects.toThrow();
+      expect(await counts(db)).toEqual(before);
+      expect(leftovers(storage)).toEqual([]);
+    });
+  });
+});
+
+describe("validatePackage", () => {
+  it("returns the manifest summary of a valid package without importing it", async () => {
+    const summary = await validatePackage(await buildZip(valid12()));
+    expect(summary).toMatchObject({ fileCount: 3, manifest: { scormVersion: "1.2", title: "297 NHS Fire Safety - 1 Year" } });
+    expect(summary.manifest.launchables).toHaveLength(2);
+  });
+});
+
+async function counts(db: Db): Promise<Record<string, number>> {
+  const result: Record<string, number> = {};
+  for (const table of ["courses", "course_versions", "classes", "audit_events"]) {
+    const row = await db(table).count({ n: "*" }).first();
+    result[table] = Number(row?.n);
+  }
+  return result;
+}
+
+/** Everything under the storage root except the (empty) temporary area itself. */
+function leftovers(storage: PackageStorage): string[] {
+  const tmp = path.join(storage.root, ".tmp");
+  const top = fs.existsSync(storage.root) ? fs.readdirSync(storage.root).filter((name) => name !== ".tmp") : [];
+  const temp = fs.existsSync(tmp) ? fs.readdirSync(tmp).map((name) => `.tmp/${name}`) : [];
+  return [...top, ...temp];
+}

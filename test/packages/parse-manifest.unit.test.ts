@@ -1,0 +1,178 @@
+import { describe, expect, it } from "vitest";
+import { appendParameters, applyBase, parseManifest } from "../../server/packages/manifest/parse-manifest.ts";
+
+// SCORM 1.2 as content tools write it: IMS CP 1.1.2 root namespace, adlcp_rootv1p2 extensions.
+const scorm12 = `<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="MANIFEST-FIRE" version="1.0"
+    xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+    xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
+  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
+  <organizations default="ORG-1">
+    <organization identifier="ORG-1">
+      <title>297 NHS Fire Safety &amp; Evacuation &#8211; Level 1</title>
+      <item identifier="ITEM-PART1" isvisible="true">
+        <title>Part 1</title>
+        <item identifier="ITEM-INTRO" identifierref="RES-INTRO" parameters="?page=1">
+          <title>Introduction</title>
+          <adlcp:datafromlms>start=intro</adlcp:datafromlms>
+          <adlcp:maxtimeallowed>00:30:00</adlcp:maxtimeallowed>
+          <adlcp:timelimitaction>exit,message</adlcp:timelimitaction>
+        </item>
+        <item identifier="ITEM-HIDDEN" isvisible="false"><title>Hidden note</title></item>
+      </item>
+      <item identifier="ITEM-QUIZ" identifierref="RES-QUIZ">
+        <title><![CDATA[Assessment &amp; <quiz>]]></title>
+        <adlcp:prerequisites type="aicc_script">ITEM-INTRO</adlcp:prerequisites>
+        <adlcp:masteryscore>80</adlcp:masteryscore>
+      </item>
+    </organization>
+  </organizations>
+  <resources xml:base="content/">
+    <resource identifier="RES-INTRO" type="webcontent" adlcp:scormtype="sco" href="intro/index.html" xml:base="part1">
+      <file href="intro/index.html"/>
+      <dependency identifierref="RES-SHARED"/>
+    </resource>
+    <resource identifier="RES-QUIZ" type="webcontent" adlcp:scormtype="sco" href="quiz.html?mode=test#start"/>
+    <resource identifier="RES-SHARED" type="webcontent" adlcp:scormtype="asset"><file href="shared/app.js"/></resource>
+  </resources>
+</manifest>`;
+
+// SCORM 2004 4th Edition with a second, default organization and unusual namespace prefixes.
+const scorm2004 = `<?xml version="1.0" encoding="UTF-8"?>
+<cp:manifest identifier="M-2004" xmlns:cp="http://www.imsglobal.org/xsd/imscp_v1p1"
+    xmlns:ext="http://www.adlnet.org/xsd/adlcp_v1p3" xmlns:ss="http://www.imsglobal.org/xsd/imsss"
+    xml:base="course/">
+  <cp:metadata><cp:schema>ADL SCORM</cp:schema><cp:schemaversion>2004 4th Edition</cp:schemaversion></cp:metadata>
+  <cp:organizations default="ORG-B">
+    <cp:organization identifier="ORG-A"><cp:title>Not this one</cp:title>
+      <cp:item identifier="A1" identifierref="R1"><cp:title>A1</cp:title></cp:item>
+    </cp:organization>
+    <cp:organization identifier="ORG-B"><cp:title>297 Information Governance</cp:title>
+      <cp:item identifier="B1" identifierref="R1" parameters="#chapter2"><cp:title>Module</cp:title>
+        <ext:dataFromLMS>mode=review</ext:dataFromLMS>
+        <ext:timeLimitAction>continue,no message</ext:timeLimitAction>
+      </cp:item>
+      <cp:item identifier="B2" identifierref="R2"><cp:title>Glossary</cp:title></cp:item>
+      <ss:sequencing><ss:controlMode choice="true" flow="true"/></ss:sequencing>
+    </cp:organization>
+  </cp:organizations>
+  <cp:resources>
+    <cp:resource identifier="R1" type="webcontent" ext:scormType="sco" href="module/index.html"/>
+    <cp:resource identifier="R2" type="webcontent" ext:scormType="asset" href="glossary.html"/>
+  </cp:resources>
+</cp:manifest>`;
+
+const minimal = (head: string, metadata: string) => `<?xml version="1.0"?>
+<manifest identifier="M" ${head}>${metadata}
+  <organizations><organization identifier="O"><title>T</title><item identifier="I" identifierref="R"><title>I</title></item></organization></organizations>
+  <resources><resource identifier="R" type="webcontent" href="index.html"/></resources>
+</manifest>`;
+
+describe("parseManifest", () => {
+  it("reads a SCORM 1.2 manifest: version, item tree, 1.2 item extensions and launch order", () => {
+    const manifest = parseManifest(scorm12);
+    expect(manifest.scormVersion).toBe("1.2");
+    expect(manifest.schemaVersion).toBe("1.2");
+    expect(manifest.title).toBe("297 NHS Fire Safety & Evacuation \u2013 Level 1");
+    expect(manifest.hasSequencing).toBe(false);
+
+    const [part1, quiz] = manifest.organization.items;
+    expect(part1!.identifierref).toBeNull();
+    expect(part1!.children.map((item) => item.identifier)).toEqual(["ITEM-INTRO", "ITEM-HIDDEN"]);
+    expect(part1!.children[1]!.isvisible).toBe(false);
+    expect(part1!.children[0]).toMatchObject({
+      parameters: "?page=1",
+      isvisible: true,
+      datafromlms: "start=intro",
+      maxtimeallowed: "00:30:00",
+      timelimitaction: "exit,message",
+      masteryscore: null,
+    });
+    expect(quiz).toMatchObject({ title: "Assessment &amp; <quiz>", masteryscore: 80, prerequisites: "ITEM-INTRO" });
+
+    expect(manifest.launchables).toEqual([
+      { identifier: "ITEM-INTRO", title: "Introduction", resourceId: "RES-INTRO", scormType: "sco", launch: "content/part1/intro/index.html?page=1" },
+      { identifier: "ITEM-QUIZ", title: "Assessment &amp; <quiz>", resourceId: "RES-QUIZ", scormType: "sco", launch: "content/quiz.html?mode=test#start" },
+    ]);
+    const shared = manifest.resources.find((resource) => resource.identifier === "RES-SHARED")!;
+    expect(shared).toEqual({ identifier: "RES-SHARED", scormType: "asset", href: null, files: ["content/shared/app.js"], dependencies: [] });
+    expect(manifest.resources[0]!.dependencies).toEqual(["RES-SHARED"]);
+  });
+
+  it("reads a SCORM 2004 4th Edition manifest whatever its prefixes, from the default organization", () => {
+    const manifest = parseManifest(scorm2004);
+    expect(manifest.scormVersion).toBe("2004 4th Edition");
+    expect(manifest.organization.identifier).toBe("ORG-B");
+    expect(manifest.title).toBe("297 Information Governance");
+    expect(manifest.hasSequencing).toBe(true);
+    expect(manifest.organization.items[0]).toMatchObject({ datafromlms: "mode=review", timelimitaction: "continue,no message" });
+    expect(manifest.launchables).toEqual([
+      { identifier: "B1", title: "Module", resourceId: "R1", scormType: "sco", launch: "course/module/index.html#chapter2" },
+      { identifier: "B2", title: "Glossary", resourceId: "R2", scormType: "asset", launch: "course/glossary.html" },
+    ]);
+  });
+
+  it.each([
+    ["1.2 by schemaversion", "", "<metadata><schemaversion> 1.2 </schemaversion></metadata>", "1.2"],
+    ["1.2 by namespace alone (no metadata)", 'xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"', "", "1.2"],
+    ["2004 2nd Edition (CAM 1.3)", "", "<metadata><schemaversion>CAM 1.3</schemaversion></metadata>", "2004 2nd Edition"],
+    ["2004 3rd Edition", "", "<metadata><schemaversion>2004 3rd Edition</schemaversion></metadata>", "2004 3rd Edition"],
+    ["2004 4th Edition", "", "<metadata><schemaversion>2004 4th Edition</schemaversion></metadata>", "2004 4th Edition"],
+    ["2004 by namespace alone", 'xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3"', "", "2004 3rd Edition"],
+  ])("detects %s", (_name, head, metadata, version) => {
+    expect(parseManifest(minimal(head, metadata)).scormVersion).toBe(version);
+  });
+
+  it("refuses a manifest that names no SCORM version", () => {
+    expect(() => parseManifest(minimal("", "<metadata><schemaversion>1.1</schemaversion></metadata>"))).toThrow(
+      expect.objectContaining({ code: "package.unknown_schema" }),
+    );
+  });
+
+  it("refuses DOCTYPE and ENTITY declarations before parsing", () => {
+    const laughs = `<?xml version="1.0"?><!DOCTYPE manifest [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><manifest>&lol2;</manifest>`;
+    expect(() => parseManifest(laughs)).toThrow(expect.objectContaining({ code: "package.manifest_unsafe" }));
+    const external = `<?xml version="1.0"?><!doctype manifest SYSTEM "http://evil.example/x.dtd"><manifest/>`;
+    expect(() => parseManifest(external)).toThrow(expect.objectContaining({ code: "package.manifest_unsafe" }));
+  });
+
+  it("names the problem in malformed XML", () => {
+    expect(() => parseManifest(`<manifest>\n<organizations></manifest>`)).toThrow(
+      expect.objectContaining({ code: "package.manifest_malformed", message: expect.stringMatching(/organizations.*line 2/) }),
+    );
+    expect(() => parseManifest(`<package/>`)).toThrow(
+      expect.objectContaining({ code: "package.manifest_malformed", message: expect.stringContaining("<package>") }),
+    );
+  });
+
+  it("refuses an item that refers to a resource the manifest does not define", () => {
+    const xml = scorm12.replace('identifierref="RES-QUIZ"', 'identifierref="RES-GONE"');
+    expect(() => parseManifest(xml)).toThrow(
+      expect.objectContaining({ code: "package.missing_resource", message: expect.stringContaining("RES-GONE") }),
+    );
+  });
+
+  it("refuses a manifest with nothing to launch", () => {
+    const xml = minimal("", "<metadata><schemaversion>1.2</schemaversion></metadata>").replace(' href="index.html"', "");
+    expect(() => parseManifest(xml)).toThrow(expect.objectContaining({ code: "package.no_launchable" }));
+  });
+});
+
+describe("xml:base and item parameters", () => {
+  it("joins bases from the outside in, treating each base as a folder", () => {
+    expect(applyBase(["course/", "res", "./sco1/"], "index.html")).toBe("course/res/sco1/index.html");
+    expect(applyBase(["a/", "../b/"], "c.html")).toBe("b/c.html");
+    expect(applyBase(["a/", "http://cdn.example/x/"], "c.html")).toBe("http://cdn.example/x/c.html");
+    expect(applyBase(["a/"], "https://example.org/sco.html")).toBe("https://example.org/sco.html");
+    expect(applyBase([undefined, undefined], "index.html")).toBe("index.html");
+  });
+
+  it("appends parameters as SCORM CAM describes", () => {
+    expect(appendParameters("a.html", "?x=1")).toBe("a.html?x=1");
+    expect(appendParameters("a.html?y=2", "&x=1")).toBe("a.html?y=2&x=1");
+    expect(appendParameters("a.html#top", "x=1")).toBe("a.html?x=1#top");
+    expect(appendParameters("a.html", "#p2")).toBe("a.html#p2");
+    expect(appendParameters("a.html#p1", "#p2")).toBe("a.html#p1");
+    expect(appendParameters("a.html", null)).toBe("a.html");
+  });
+});

@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import request from "supertest";
+import { createTestDb, type TestDb } from "../support/test-db.ts";
+import { csrfFrom } from "../support/test-app.ts";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/** `npm start` as a user runs it: a real process, a real port, the demo trust on first start. */
+describe("starting the server on an empty database", () => {
+  let t: TestDb;
+  let server: ChildProcess;
+  let output = "";
+  let baseUrl = "";
+
+  beforeAll(async () => {
+    t = await createTestDb({ migrate: false });
+    const port = await freePort();
+    baseUrl = `http://localhost:${port}`;
+    server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+      cwd: root,
+      env: { ...process.env, ...t.env, PORT: String(port), LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    server.stdout!.on("data", (chunk) => (output += chunk));
+    server.stderr!.on("data", (chunk) => (output += chunk));
+    await waitFor(() => output.includes("LMS ready at"), 90_000, () => output);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (server.exitCode === null) server.kill("SIGKILL");
+    await t.cleanup();
+  });
+
+  it("prints the URL and the demo logins", () => {
+    expect(output).toContain(`LMS ready at ${baseUrl}`);
+    for (const username of ["297ECONROY01", "297APATEL01", "297GOKAFOR01"]) expect(output).toContain(username);
+  });
+
+  it("serves the login page, and the demo learner can log in", async () => {
+    const agent = request.agent(baseUrl);
+    const page = await agent.get("/login").expect(200);
+    const login = await agent.post("/login").type("form").send({ _csrf: csrfFrom(page.text), username: "297econroy01", password: "core-skills-demo" });
+    expect(login.status).toBe(302);
+    const home = await agent.get("/").expect(200);
+    expect(home.text).toContain("Conroy, Emma");
+    expect(home.text).toContain("24552166 - E-Learning &amp; Design Co-Ordinator");
+  });
+
+  it("answers /healthz", async () => {
+    await request(baseUrl).get("/healthz").expect(200, { status: "ok" });
+  });
+
+  it("shuts down cleanly on SIGTERM", async () => {
+    const exited = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
+    server.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+});
+
+describe("starting the server with a bad configuration", () => {
+  it("exits 1 with one clear message listing each problem", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+      cwd: root,
+      env: { ...process.env, PORT: "not-a-port", DATABASE_URL: "mysql://nope", DATA_DIR: "/tmp/lms-never-created" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/Invalid configuration:/);
+    expect(stderr).toMatch(/PORT/);
+    expect(stderr).toMatch(/DATABASE_URL must start with postgres/);
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.on("error", reject);
+  });
+}
+
+async function waitFor(done: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out; output so far:\n${describe()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
