@@ -4,6 +4,8 @@ import type { Context } from "../runtime-context.ts";
 import type { CliIo } from "./cli.ts";
 import { importPackage, validatePackage } from "../packages/import-package.ts";
 import { createLocalStorage } from "../packages/storage.ts";
+import type { ValidationReport } from "../packages/validation-report.ts";
+import { AppError } from "../errors.ts";
 
 type WithContext = <T>(work: (context: Context) => Promise<T>) => Promise<T>;
 
@@ -25,8 +27,26 @@ export function registerPackageCommands(program: Command, withContext: WithConte
     .command("validate-package")
     .description("Check a package as import would, without importing it.")
     .argument("<zip>", "the package file")
-    .action(async (zip: string) => {
+    .option("--json", "print the report as JSON")
+    .action(async (zip: string, options: { json?: boolean }) => {
       const report = await validatePackage(zip);
-      io.out(JSON.stringify(report, null, 2));
+      io.out(options.json ? JSON.stringify(report, null, 2) : formatReport(zip, report));
+      // A package that would not import fails the command, so scripts can gate on it.
+      if (!report.ok) throw new AppError("package.invalid", `${zip} would not import`);
     });
+}
+
+function formatReport(zip: string, report: ValidationReport): string {
+  const lines = [`Validation report for ${zip}: ${report.ok ? "valid" : "NOT valid"}`];
+  if (report.ok) {
+    lines.push(`  SCORM ${report.scormVersion}, "${report.title}", ${report.fileCount} files, ${report.totalBytes} bytes`);
+    for (const item of report.launchables) lines.push(`  ${item.scormType.toUpperCase()} ${item.identifier}: ${item.title} -> ${item.launch}`);
+  }
+  for (const error of report.errors) lines.push(`  error [${error.code}] ${error.message}`);
+  for (const warning of report.warnings) {
+    const where = [warning.file, warning.element].filter(Boolean).join(" ");
+    lines.push(`  warning [${warning.code}] ${warning.message}${where ? ` (${where})` : ""}`);
+  }
+  if (report.ok && report.warnings.length === 0) lines.push("  no warnings");
+  return lines.join("\n");
 }

@@ -10,6 +10,7 @@ import { scanZip, quote, type ZipLimits, type ZipScan } from "./zip-scan.ts";
 import { extractToTemp, type ExtractedPackage } from "./extract.ts";
 import { parseManifest, type Manifest } from "./manifest/parse-manifest.ts";
 import type { PackageStorage } from "./storage.ts";
+import { packageWarnings, type Finding, type ValidationReport } from "./validation-report.ts";
 
 export interface ImportDeps {
   db: Db;
@@ -32,12 +33,8 @@ export interface ImportedPackage {
   /** Launchable items (SCOs and assets) in organization order. */
   scos: number;
   courseVersionId: number;
-}
-
-export interface PackageSummary {
-  manifest: Manifest;
-  fileCount: number;
-  totalBytes: number;
+  /** What the validation report warned about; none of it blocked the import. */
+  warnings: Finding[];
 }
 
 const MANIFEST = "imsmanifest.xml";
@@ -99,7 +96,8 @@ export async function importPackage(deps: ImportDeps, zipPath: string, options: 
         // below (noted first, since removing a key that never arrived is harmless).
         published = storageKey;
         await storage.publish(extracted.dir, storageKey);
-        return { course: code, version, scormVersion: manifest.scormVersion, title, scos: manifest.launchables.length, courseVersionId };
+        const warnings = packageWarnings(manifest, extracted.files);
+        return { course: code, version, scormVersion: manifest.scormVersion, title, scos: manifest.launchables.length, courseVersionId, warnings };
       });
     } catch (error) {
       if (published !== null) await storage.remove(published);
@@ -110,16 +108,30 @@ export async function importPackage(deps: ImportDeps, zipPath: string, options: 
   }
 }
 
-/** Everything importPackage checks, without importing: for a "check this package" step. */
-export async function validatePackage(zipPath: string, limits?: Partial<ZipLimits>): Promise<PackageSummary> {
-  const scan = await scanZip(zipPath, limits);
+/**
+ * Everything importPackage checks, without importing: the validation report. A blocking problem
+ * becomes the report's error rather than an exception, so the author sees it beside the rest.
+ */
+export async function validatePackage(zipPath: string, limits?: Partial<ZipLimits>): Promise<ValidationReport> {
+  const report: ValidationReport = { ok: false, scormVersion: null, title: null, fileCount: 0, totalBytes: 0, launchables: [], errors: [], warnings: [] };
   const workDir = await fsp.mkdtemp(path.join(os.tmpdir(), "lms-validate-"));
   try {
+    const scan = await scanZip(zipPath, limits);
     const { extracted, manifest } = await unpackAndCheck(scan, workDir);
-    return { manifest, fileCount: extracted.fileCount, totalBytes: extracted.totalBytes };
+    report.ok = true;
+    report.scormVersion = manifest.scormVersion;
+    report.title = manifest.title;
+    report.fileCount = extracted.fileCount;
+    report.totalBytes = extracted.totalBytes;
+    report.launchables = manifest.launchables.map(({ identifier, title, scormType, launch }) => ({ identifier, title, scormType, launch }));
+    report.warnings = packageWarnings(manifest, extracted.files);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    report.errors.push({ code: error.code, message: error.message });
   } finally {
     await fsp.rm(workDir, { recursive: true, force: true });
   }
+  return report;
 }
 
 async function unpackAndCheck(scan: ZipScan, workDir: string): Promise<{ extracted: ExtractedPackage; manifest: Manifest }> {

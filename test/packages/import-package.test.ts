@@ -172,7 +172,8 @@ describe("importPackage", () => {
       expect(await counts(db)).toEqual(before);
       expect(leftovers(storage)).toEqual([]);
       // The same verdict without importing.
-      await expect(validatePackage(zip, limits)).rejects.toMatchObject({ code });
+      const report = await validatePackage(zip, limits);
+      expect(report).toMatchObject({ ok: false, errors: [{ code, message: expect.stringContaining(names ?? "") }] });
     });
 
     it("removes the published folder and writes no rows when the transaction fails after publishing", async () => {
@@ -199,10 +200,24 @@ describe("importPackage", () => {
 });
 
 describe("validatePackage", () => {
-  it("returns the manifest summary of a valid package without importing it", async () => {
-    const summary = await validatePackage(await buildZip(valid12()));
-    expect(summary).toMatchObject({ fileCount: 3, manifest: { scormVersion: "1.2", title: "297 NHS Fire Safety - 1 Year" } });
-    expect(summary.manifest.launchables).toHaveLength(2);
+  it("reports a valid package's version, title and launchable items without importing it", async () => {
+    const report = await validatePackage(await buildZip(valid12()));
+    expect(report).toMatchObject({ ok: true, errors: [], fileCount: 3, scormVersion: "1.2", title: "297 NHS Fire Safety - 1 Year" });
+    expect(report.launchables).toHaveLength(2);
+  });
+
+  it("warns, without blocking, about listed files that are missing, case mismatches, unused files and missing metadata", async () => {
+    const files = valid12();
+    const manifest = String(files["imsmanifest.xml"])
+      .replace(/<schemaversion>[^<]*<\/schemaversion>/, "")
+      .replace('<file href="index.html"/>', '<file href="index.html"/><file href="images/Logo.PNG"/><file href="styles/missing.css"/>');
+    const report = await validatePackage(await buildZip({ ...files, "imsmanifest.xml": manifest, "images/logo.png": "png", "notes/draft.txt": "old" }));
+    expect(report.ok).toBe(true);
+    const byCode = Object.fromEntries(report.warnings.map((warning) => [warning.code, warning]));
+    expect(byCode["package.case_mismatch"]).toMatchObject({ file: "images/Logo.PNG", message: expect.stringContaining("images/logo.png") });
+    expect(byCode["package.listed_file_missing"]).toMatchObject({ file: "styles/missing.css", element: expect.stringContaining("<resource") });
+    expect(byCode["package.unused_files"]?.message).toContain("notes/draft.txt");
+    expect(byCode["package.metadata_missing"]).toMatchObject({ file: "imsmanifest.xml" });
   });
 });
 
