@@ -6,6 +6,8 @@ import { z } from "zod";
  */
 export interface Config {
   port: number;
+  /** Where the content server listens; defaults to CONTENT_URL's port (set it behind a proxy). */
+  contentPort: number;
   /** The LMS origin as learners reach it, e.g. http://localhost:3000 */
   publicUrl: string;
   /** The separate origin that serves untrusted course content (DESIGN.md, content isolation). */
@@ -36,6 +38,7 @@ const optional = <T extends z.ZodType>(schema: T) =>
 
 const envSchema = z.object({
   PORT: optional(z.coerce.number().int().min(1).max(65535)),
+  CONTENT_PORT: optional(z.coerce.number().int().min(1).max(65535)),
   PUBLIC_URL: optional(url("PUBLIC_URL")),
   CONTENT_URL: optional(url("CONTENT_URL")),
   DATABASE_URL: optional(
@@ -69,8 +72,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (new URL(contentUrl).origin === new URL(publicUrl).origin) {
     throw new ConfigError(["CONTENT_URL must be a different origin from PUBLIC_URL (course content is untrusted)"]);
   }
+  const contentOrigin = new URL(contentUrl);
   return Object.freeze({
     port,
+    contentPort: values.CONTENT_PORT ?? Number(contentOrigin.port || (contentOrigin.protocol === "https:" ? 443 : 80)),
     publicUrl,
     contentUrl,
     databaseUrl: values.DATABASE_URL,

@@ -14,14 +14,16 @@ describe("starting the server on an empty database", () => {
   let server: ChildProcess;
   let output = "";
   let baseUrl = "";
+  let contentPort = 0;
 
   beforeAll(async () => {
     t = await createTestDb({ migrate: false });
     const port = await freePort();
+    contentPort = await freePort();
     baseUrl = `http://localhost:${port}`;
     server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
       cwd: root,
-      env: { ...process.env, ...t.env, PORT: String(port), LOG_LEVEL: "warn" },
+      env: { ...process.env, ...t.env, PORT: String(port), CONTENT_URL: `http://127.0.0.1:${contentPort}`, LOG_LEVEL: "warn" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     server.stdout!.on("data", (chunk) => (output += chunk));
@@ -51,6 +53,12 @@ describe("starting the server on an empty database", () => {
 
   it("answers /healthz", async () => {
     await request(baseUrl).get("/healthz").expect(200, { status: "ok" });
+  });
+
+  it("serves course content from its own origin, which knows nothing of LMS pages", async () => {
+    expect(output).toContain(`Course content served from http://127.0.0.1:${contentPort}`);
+    await request(`http://127.0.0.1:${contentPort}`).get("/healthz").expect(200);
+    await request(`http://127.0.0.1:${contentPort}`).get("/login").expect(404);
   });
 
   it("shuts down cleanly on SIGTERM", async () => {

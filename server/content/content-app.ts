@@ -1,0 +1,81 @@
+import express from "express";
+import type { Db } from "../db/connect.ts";
+import type { Config } from "../config.ts";
+import type { PackageStorage } from "../packages/storage.ts";
+import { verifyContentToken } from "./content-token.ts";
+import { requestLogger } from "../web/logging.ts";
+import type { Logger } from "pino";
+
+export interface ContentDeps {
+  config: Config;
+  db: Db;
+  storage: PackageStorage;
+  contentSecret: string;
+  logger: Logger;
+}
+
+/**
+ * The content origin: serves the files of imported packages and nothing else. No cookies, no
+ * sessions; each URL carries a signed token naming the one course version it may read. Only the
+ * LMS (and the content origin's own launcher frame) may frame these pages.
+ */
+export function createContentApp({ config, db, storage, contentSecret, logger }: ContentDeps): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(requestLogger(logger));
+  app.use((_req, res, next) => {
+    res.set({
+      "Content-Security-Policy": `frame-ancestors ${config.publicUrl} ${config.contentUrl}`,
+      "X-Content-Type-Options": "nosniff",
+      "Referrer-Policy": "no-referrer",
+      "Cross-Origin-Resource-Policy": "cross-origin",
+    });
+    next();
+  });
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+
+  // /c/<token>/<path inside the package>: relative links inside a package keep working because
+  // the token is a path segment, not a query string.
+  app.get(/^\/c\/([^/]+)\/(.+)$/, async (req, res, next) => {
+    const params = req.params as unknown as { 0: string; 1: string };
+    const grant = verifyContentToken(contentSecret, params[0]);
+    if (!grant) {
+      res.status(403).type("text/plain").send("This content link has expired or is not valid. Close the window and press Play again.");
+      return;
+    }
+    const version = await db("course_versions").where({ id: grant.courseVersionId }).first("storage_key");
+    if (!version) return next();
+    let relative: string;
+    try {
+      relative = decodeURIComponent(params[1]);
+    } catch {
+      return next();
+    }
+    let file: string;
+    try {
+      file = storage.pathOf(String(version.storage_key), relative);
+    } catch {
+      return next();
+    }
+    const secondsLeft = Math.max(0, grant.expiresAt - Math.floor(Date.now() / 1000));
+    // A version's files never change (a new upload is a new version), so they may be cached for
+    // as long as the token that names them lives.
+    res.set("Cache-Control", `private, max-age=${secondsLeft}, immutable`);
+    res.sendFile(file, { dotfiles: "allow", acceptRanges: true, lastModified: true, cacheControl: false }, (error) => {
+      if (!error || res.headersSent) return;
+      res.set("Cache-Control", "no-store");
+      const status = (error as { status?: number }).status;
+      if ((error as NodeJS.ErrnoException).code === "ENOENT" || status === 404) res.status(404).type("text/plain").send("Not found in this package");
+      else next(error);
+    });
+  });
+
+  app.use((_req, res) => {
+    res.status(404).type("text/plain").send("Not found");
+  });
+  return app;
+}
