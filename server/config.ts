@@ -21,6 +21,8 @@ export interface Config {
   /** A fixed "now" for demos and tests (ISO date or date-time); unset means the real clock. */
   fixedNow: string | undefined;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "silent";
+  /** Limits on uploaded packages, checked before anything is extracted. */
+  packageLimits: { maxEntries: number; maxTotalBytes: number; maxRatio: number };
 }
 
 const url = (name: string) =>
@@ -50,6 +52,9 @@ const envSchema = z.object({
   LMS_NOW: optional(
     z.string().refine((value) => !Number.isNaN(Date.parse(value)), "LMS_NOW must be an ISO date, e.g. 2026-03-01 or 2026-03-01T09:00:00Z"),
   ),
+  PACKAGE_MAX_ENTRIES: optional(z.coerce.number().int().min(1).max(1_000_000)),
+  PACKAGE_MAX_BYTES: optional(z.coerce.number().int().min(1024)),
+  PACKAGE_MAX_RATIO: optional(z.coerce.number().min(2).max(100_000)),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "silent"])),
 });
 
@@ -84,6 +89,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     smtpUrl: values.SMTP_URL,
     fixedNow: values.LMS_NOW,
     logLevel: values.LOG_LEVEL ?? "info",
+    packageLimits: Object.freeze({
+      maxEntries: values.PACKAGE_MAX_ENTRIES ?? 10_000,
+      maxTotalBytes: values.PACKAGE_MAX_BYTES ?? 1024 ** 3,
+      maxRatio: values.PACKAGE_MAX_RATIO ?? 200,
+    }),
   });
 }
 

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import type { AppDeps } from "../web/app.ts";
 import { generateCsrfToken } from "../web/session.ts";
-import { anyone, loadUser, requireLogin } from "../web/auth.ts";
+import { anyone, requireLogin } from "../web/auth.ts";
 import { AppError } from "../errors.ts";
 import { logIn } from "./service.ts";
 import { recordAudit } from "../audit/store.ts";
@@ -9,7 +9,6 @@ import { recordAudit } from "../audit/store.ts";
 /** Log in and out. */
 export function accountRoutes({ db, clock }: AppDeps): Router {
   const router = Router();
-  router.use(loadUser);
 
   router.get("/login", anyone, (req, res) => {
     if (res.locals.user) return res.redirect("/");

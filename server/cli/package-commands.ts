@@ -18,7 +18,7 @@ export function registerPackageCommands(program: Command, withContext: WithConte
     .action((zip: string, options: { code?: string }) =>
       withContext(async ({ db, clock, config }) => {
         const storage = createLocalStorage(path.join(config.dataDir, "packages"));
-        const result = await importPackage({ db, clock, storage }, zip, options.code ? { code: options.code } : {});
+        const result = await importPackage({ db, clock, storage }, zip, { limits: config.packageLimits, ...(options.code ? { code: options.code } : {}) });
         io.out(JSON.stringify({ course: result.course, version: result.version, scormVersion: result.scormVersion, title: result.title, scos: result.scos }));
       }),
     );

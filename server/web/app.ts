@@ -8,9 +8,11 @@ import type { Clock } from "../clock.ts";
 import type { Db } from "../db/connect.ts";
 import { sessionMiddleware, csrfMiddleware } from "./session.ts";
 import { requestLogger } from "./logging.ts";
+import { loadUser } from "./auth.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
 import { accountRoutes } from "../accounts/routes.ts";
 import { portalRoutes } from "./portal-routes.ts";
+import { packageRoutes } from "../packages/routes.ts";
 import { healthRoutes } from "./health-routes.ts";
 
 export interface AppDeps {
@@ -59,9 +61,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: "1mb" }));
   app.use(sessionMiddleware(deps));
   app.use(csrfMiddleware());
+  app.use(loadUser);
 
   app.use(accountRoutes(deps));
   app.use(portalRoutes(deps));
+  app.use(packageRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -37,8 +37,12 @@ export function sessionMiddleware({ config, db, sessionSecret }: AppDeps): Reque
 }
 
 const csrf = csrfSync({
-  // Forms post the token as a field; scripts send it as a header.
-  getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers["x-csrf-token"] as string | undefined),
+  // Forms post the token as a field; scripts send it as a header. A multipart upload's body is
+  // read only after this check, so a script-less upload form carries it in its action URL.
+  getTokenFromRequest: (req) =>
+    (req.body?._csrf as string | undefined) ??
+    (req.headers["x-csrf-token"] as string | undefined) ??
+    (req.is("multipart/form-data") ? (req.query._csrf as string | undefined) : undefined),
   errorConfig: { statusCode: 403, message: "The form has expired or did not come from this site. Go back, reload and try again.", code: "csrf.invalid" },
 });
 

@@ -12,16 +12,18 @@ export interface TestApp {
   db: Db;
   clock: Clock;
   config: Config;
+  /** Points the CLI or a child server at this same database and DATA_DIR. */
+  env: Record<string, string>;
   cleanup(): Promise<void>;
 }
 
 /** The real app on a real, freshly migrated database (SQLite, or PostgreSQL with DATABASE_URL). */
 export async function createTestApp(options: { now?: string; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const { db, cleanup } = await createTestDb();
-  const config = loadConfig({ DATA_DIR: "/nonexistent-test-data", LOG_LEVEL: "silent", ...options.env });
+  const { db, env, cleanup } = await createTestDb();
+  const config = loadConfig({ ...env, LOG_LEVEL: "silent", ...options.env });
   const clock = createClock(options.now ?? "2026-03-01T09:00:00Z");
   const app = createApp({ config, db, clock, logger: pino({ level: "silent" }), sessionSecret: "test-secret-".padEnd(40, "x") });
-  return { app, db, clock, config, cleanup };
+  return { app, db, clock, config, env, cleanup };
 }
 
 export function csrfFrom(html: string): string {

@@ -1,0 +1,95 @@
+import fs from "node:fs";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { Router, type Request } from "express";
+import multer from "multer";
+import type { AppDeps } from "../web/app.ts";
+import { requireRole } from "../web/auth.ts";
+import { generateCsrfToken } from "../web/session.ts";
+import { AppError, notFound } from "../errors.ts";
+import { createLocalStorage } from "./storage.ts";
+import { importPackage } from "./import-package.ts";
+import { exportPackageStream } from "./export-package.ts";
+import { createCourseStore } from "./store.ts";
+import type { ValidationReport } from "./validation-report.ts";
+
+/** Course authors' pages: the course list, the upload with its validation report, each course. */
+export function packageRoutes({ db, clock, config }: AppDeps): Router {
+  const router = Router();
+  const storage = createLocalStorage(path.join(config.dataDir, "packages"));
+  const uploadDir = path.join(storage.root, ".uploads");
+  // A zip is never larger than what it unpacks to (plus headers), so the unpacked limit bounds the upload.
+  const maxUploadBytes = config.packageLimits.maxTotalBytes + 64 * 1024 * 1024;
+  const upload = multer({ dest: uploadDir, limits: { fileSize: maxUploadBytes, files: 1, fields: 5 } });
+  const courses = createCourseStore(db);
+  const author = requireRole("author");
+
+  router.get("/author/courses", author, async (req, res) => {
+    res.render("author/courses", { user: res.locals.user, csrfToken: generateCsrfToken(req), courses: await courses.listCourses() });
+  });
+
+  router.get("/author/courses/upload", author, (req, res) => {
+    res.render("author/upload", { user: res.locals.user, csrfToken: generateCsrfToken(req), report: undefined, course: undefined });
+  });
+
+  router.post("/author/courses/upload", author, (req, res, next) => {
+    fs.mkdirSync(uploadDir, { recursive: true });
+    upload.single("package")(req, res, (error: unknown) => (error ? next(uploadError(error, maxUploadBytes)) : next()));
+  }, async (req, res) => {
+    const file = req.file;
+    if (!file) throw new AppError("package.no_file", "Choose a SCORM package (.zip) to upload", 400);
+    let report: ValidationReport;
+    let course: { id: number; code: string; version: number } | undefined;
+    try {
+      const code = typeof req.body.code === "string" && req.body.code.trim() ? req.body.code.trim() : undefined;
+      const imported = await importPackage({ db, clock, storage }, file.path, { importedBy: res.locals.user.accountId, limits: config.packageLimits, ...(code ? { code } : {}) });
+      course = { id: (await courses.courseIdByCode(imported.course))!, code: imported.course, version: imported.version };
+      report = { ok: true, scormVersion: imported.scormVersion, title: imported.title, fileCount: 0, totalBytes: 0, launchables: [], errors: [], warnings: imported.warnings };
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      report = { ok: false, scormVersion: null, title: null, fileCount: 0, totalBytes: 0, launchables: [], errors: [{ code: error.code, message: error.message }], warnings: [] };
+    } finally {
+      fs.rmSync(file.path, { force: true });
+    }
+    const status = report.ok ? 201 : 422;
+    if (wantsJson(req)) {
+      res.status(status).json({ report, course: course && { ...course, url: `/author/courses/${course.id}` } });
+    } else {
+      res.status(status).render("author/upload", { user: res.locals.user, csrfToken: generateCsrfToken(req), report, course });
+    }
+  });
+
+  router.get("/author/courses/:id", author, async (req, res) => {
+    const course = await courses.courseById(Number(req.params.id));
+    if (!course) throw notFound("That course");
+    res.render("author/course", { user: res.locals.user, csrfToken: generateCsrfToken(req), course, versions: await courses.versionsOf(course.id) });
+  });
+
+  router.get("/author/courses/:id/versions/:version/package.zip", author, async (req, res) => {
+    const course = await courses.courseById(Number(req.params.id));
+    if (!course) throw notFound("That course");
+    const exported = await exportPackageStream({ db, storage }, course.code, { version: Number(req.params.version) });
+    res.attachment(exported.filename);
+    res.type("application/zip");
+    await pipeline(exported.stream, res);
+  });
+
+  return router;
+}
+
+function wantsJson(req: Request): boolean {
+  return req.accepts(["html", "json"]) === "json";
+}
+
+function uploadError(error: unknown, maxUploadBytes: number): AppError {
+  if (error instanceof multer.MulterError) {
+    const message =
+      error.code === "LIMIT_FILE_SIZE"
+        ? `The package is larger than the ${Math.round(maxUploadBytes / 1024 / 1024)} MB upload limit`
+        : error.code === "LIMIT_UNEXPECTED_FILE"
+          ? "Upload one package at a time, in the field named package"
+          : `The upload was refused: ${error.message}`;
+    return new AppError(`package.upload_${error.code.toLowerCase()}`, message, 400);
+  }
+  return new AppError("package.upload_failed", `The upload did not arrive whole: ${(error as Error).message}`, 400);
+}

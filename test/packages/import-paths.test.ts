@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { demoCourseFolders, PACKAGES_DIR } from "../../server/demo/seed.ts";
+import { zipFolder } from "../../server/packages/zip-folder.ts";
+import { parseManifest } from "../../server/packages/manifest/parse-manifest.ts";
+import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
+import { buildLearner } from "../support/factories.ts";
+import { buildZip } from "../support/build-zip.ts";
+import { lms } from "../support/run-cli.ts";
+import { VALID_PACKAGES } from "../support/valid-packages.ts";
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "lms-paths-"));
+
+async function demoZip(folder: string): Promise<string> {
+  const zip = path.join(work, `${path.basename(folder)}.zip`);
+  if (!fs.existsSync(zip)) await zipFolder(folder, zip, [{ from: path.join(PACKAGES_DIR, "_shared"), to: "shared" }]);
+  return zip;
+}
+
+function demoExpectation(folder: string) {
+  const manifest = parseManifest(fs.readFileSync(path.join(folder, "imsmanifest.xml"), "utf8"));
+  return { title: manifest.title, scormVersion: manifest.scormVersion, scos: manifest.launchables.length };
+}
+
+const demo = demoCourseFolders().map((folder) => [path.basename(folder), folder] as const);
+const valid = Object.entries(VALID_PACKAGES);
+
+/** Issue 3's "Done when": every demo package and every valid test package imports through both doors. */
+describe("every demo and valid test package", () => {
+  let t: TestApp;
+  let author: Awaited<ReturnType<typeof logInAgent>>;
+  let token: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    const user = await buildLearner(t.db, t.clock, { name: "Patel, Amir", role: "author" });
+    author = await logInAgent(t.app, user.username, user.password);
+    token = csrfFrom((await author.get("/author/courses/upload")).text);
+  });
+  afterAll(async () => {
+    await t.cleanup();
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it.each(demo)("imports demo course %s through lms import-package", async (_name, folder) => {
+    const expected = demoExpectation(folder);
+    const result = await lms({ ...t.env, LMS_NOW: "2026-03-01" }, "import-package", await demoZip(folder));
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toEqual({ course: expected.title, version: 1, ...expected });
+  });
+
+  it.each(demo)("imports demo course %s through the upload page", async (_name, folder) => {
+    const expected = demoExpectation(folder);
+    const response = await author.post("/author/courses/upload").set("Accept", "application/json").set("X-CSRF-Token", token).attach("package", await demoZip(folder));
+    expect(response.status).toBe(201);
+    expect(response.body.report).toMatchObject({ ok: true, scormVersion: expected.scormVersion, errors: [] });
+    expect(response.body.course).toMatchObject({ code: expected.title, version: 2 });
+  });
+
+  it.each(valid)("imports valid package %s through lms import-package", async (name, fixture) => {
+    const result = await lms(t.env, "import-package", await buildZip(fixture.files), "--code", `CLI ${name}`);
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toEqual({ course: `CLI ${name}`, version: 1, ...fixture.expect });
+  });
+
+  it.each(valid)("imports valid package %s through the upload page", async (_name, fixture) => {
+    const response = await author.post("/author/courses/upload").set("Accept", "application/json").set("X-CSRF-Token", token).attach("package", await buildZip(fixture.files));
+    expect(response.status).toBe(201);
+    expect(response.body.report).toMatchObject({ ok: true, scormVersion: fixture.expect.scormVersion, title: fixture.expect.title });
+    expect(response.body.course).toMatchObject({ code: fixture.expect.title, version: 1 });
+  });
+
+  it.each(valid)("validates valid package %s with lms validate-package", async (_name, fixture) => {
+    const result = await lms(t.env, "validate-package", await buildZip(fixture.files));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/: valid\n/);
+    expect(result.stdout).toContain(`SCORM ${fixture.expect.scormVersion}`);
+  });
+});
