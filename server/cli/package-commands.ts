@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import type { Context } from "../runtime-context.ts";
 import type { CliIo } from "./cli.ts";
 import { importPackage, validatePackage } from "../packages/import-package.ts";
+import { exportPackage } from "../packages/export-package.ts";
 import { createLocalStorage } from "../packages/storage.ts";
 import type { ValidationReport } from "../packages/validation-report.ts";
 import { AppError } from "../errors.ts";
@@ -20,6 +21,23 @@ export function registerPackageCommands(program: Command, withContext: WithConte
         const storage = createLocalStorage(path.join(config.dataDir, "packages"));
         const result = await importPackage({ db, clock, storage }, zip, { limits: config.packageLimits, ...(options.code ? { code: options.code } : {}) });
         io.out(JSON.stringify({ course: result.course, version: result.version, scormVersion: result.scormVersion, title: result.title, scos: result.scos }));
+      }),
+    );
+
+  program
+    .command("export-package")
+    .description("Write a course version back out as a SCORM package zip.")
+    .argument("<code>", "the course code")
+    .argument("<out>", "the zip file to write")
+    .option("--version <n>", "the version to export (default: the newest)", (value) => {
+      if (!/^\d+$/.test(value)) throw new AppError("cli.bad_version", `--version "${value}" must be a whole number`);
+      return Number(value);
+    })
+    .action((code: string, out: string, options: { version?: number }) =>
+      withContext(async ({ db, config }) => {
+        const storage = createLocalStorage(path.join(config.dataDir, "packages"));
+        const exported = await exportPackage({ db, storage }, code, out, options.version === undefined ? {} : { version: options.version });
+        io.out(`Exported ${exported.course} version ${exported.version}: ${exported.files} files, ${exported.bytes} bytes, to ${out}`);
       }),
     );
 

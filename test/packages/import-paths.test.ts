@@ -78,3 +78,37 @@ describe("every demo and valid test package", () => {
     expect(result.stdout).toContain(`SCORM ${fixture.expect.scormVersion}`);
   });
 });
+
+describe("lms export-package", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.cleanup());
+
+  it("round-trips: export then import gives the same manifest and file set", async () => {
+    const fixture = VALID_PACKAGES["nested-spaces-utf8"]!;
+    await lms(t.env, "import-package", await buildZip(fixture.files), "--code", "297 Round Trip");
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lms-export-")), "exported.zip");
+    const exported = await lms(t.env, "export-package", "297 Round Trip", out, "--version", "1");
+    expect(exported.stderr).toBe("");
+    expect(exported.stdout).toMatch(/^Exported 297 Round Trip version 1: 3 files, \d+ bytes, to /);
+    const again = await lms(t.env, "import-package", out, "--code", "297 Round Trip");
+    expect(JSON.parse(again.stdout)).toMatchObject({ version: 2, ...fixture.expect });
+    const versions = await t.db("course_versions").join("courses", "courses.id", "course_versions.course_id").where("courses.code", "297 Round Trip").orderBy("version");
+    expect(versions[1].manifest).toBe(versions[0].manifest);
+    expect(versions[1].file_count).toBe(versions[0].file_count);
+    expect(Number(versions[1].total_bytes)).toBe(Number(versions[0].total_bytes));
+  });
+
+  it("exits 1 naming an unknown course or version", async () => {
+    const out = path.join(os.tmpdir(), "never-written.zip");
+    const course = await lms(t.env, "export-package", "297 No Such Course", out);
+    expect(course.code).toBe(1);
+    expect(course.stderr).toMatch(/^error: .*297 No Such Course/);
+    const version = await lms(t.env, "export-package", "297 Round Trip", out, "--version", "9");
+    expect(version.code).toBe(1);
+    expect(version.stderr).toMatch(/^error: .*9/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});
