@@ -1,4 +1,5 @@
 import { AppError } from "../../errors.ts";
+import { readActivitySequencing, readSequencingCollection, type ActivitySequencing } from "./sequencing.ts";
 import { childNamed, childrenNamed, childText, hasDescendant, malformed, parseXmlSafely, type XmlNode } from "./xml-tree.ts";
 
 export type ScormVersion = "1.2" | "2004 2nd Edition" | "2004 3rd Edition" | "2004 4th Edition";
@@ -21,6 +22,8 @@ export interface ManifestItem {
   timelimitaction: string | null;
   /** 1.2 only (an AICC script expression). */
   prerequisites: string | null;
+  /** 2004 only: IMS SS sequencing (collection `IDRef` resolved), completionThreshold, hideLMSUI. */
+  sequencing: ActivitySequencing | null;
   children: ManifestItem[];
 }
 
@@ -51,7 +54,7 @@ export interface Manifest {
   schemaVersion: string | null;
   /** The default organization's title (the course title). */
   title: string;
-  organization: { identifier: string; title: string; items: ManifestItem[] };
+  organization: { identifier: string; title: string; items: ManifestItem[]; sequencing: ActivitySequencing | null };
   resources: ManifestResource[];
   launchables: Launchable[];
   /** Whether any IMS Simple Sequencing is declared; converting it is the sequencing builder's job. */
@@ -86,12 +89,15 @@ export function parseManifest(xmlText: string): Manifest {
   const organizations = childNamed(root, "organizations");
   const all = childrenNamed(organizations, "organization");
   const chosen = all.find((node) => node.attributes.identifier === organizations?.attributes.default) ?? all[0];
-  const items = childrenNamed(chosen, "item").map(readItem);
+  const collection = scormVersion === "1.2" ? null : readSequencingCollection(root);
+  const readSequencing = (node: XmlNode) => (collection ? readActivitySequencing(node, collection) : null);
+  const items = childrenNamed(chosen, "item").map((node) => readItem(node, readSequencing));
   const identifier = root.attributes.identifier ?? "";
   const organization = {
     identifier: chosen?.attributes.identifier ?? "",
     title: childText(chosen, "title") ?? identifier,
     items,
+    sequencing: chosen ? readSequencing(chosen) : null,
   };
 
   const resourcesNode = childNamed(root, "resources");
@@ -124,7 +130,7 @@ function detectVersion(schemaVersion: string | null, namespaces: Set<string>): S
   );
 }
 
-function readItem(node: XmlNode): ManifestItem {
+function readItem(node: XmlNode, readSequencing: (node: XmlNode) => ActivitySequencing | null): ManifestItem {
   const masteryText = childText(node, "masteryscore");
   const mastery = masteryText === null ? NaN : Number(masteryText);
   return {
@@ -139,7 +145,8 @@ function readItem(node: XmlNode): ManifestItem {
     maxtimeallowed: childText(node, "maxtimeallowed"),
     timelimitaction: childText(node, "timelimitaction"),
     prerequisites: childText(node, "prerequisites"),
-    children: childrenNamed(node, "item").map(readItem),
+    sequencing: readSequencing(node),
+    children: childrenNamed(node, "item").map((child) => readItem(child, readSequencing)),
   };
 }
 
