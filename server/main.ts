@@ -1,6 +1,7 @@
-import type { AddressInfo } from "node:net";
+import http from "node:http";
 import path from "node:path";
 import { ConfigError } from "./config.ts";
+import { AppError } from "./errors.ts";
 import { openContext } from "./runtime-context.ts";
 import { resolveSessionSecret } from "./secrets.ts";
 import { createLogger } from "./web/logging.ts";
@@ -8,33 +9,36 @@ import { createApp } from "./web/app.ts";
 import { createContentApp } from "./content/content-app.ts";
 import { createLocalStorage } from "./packages/storage.ts";
 import { isDatabaseEmpty, seedDemo } from "./demo/seed.ts";
-import { DEMO_LOGINS } from "./demo/demo-logins.ts";
+import { usableDemoLogins } from "./demo/demo-logins.ts";
 
 // The only reader of process.env: config -> db -> migrate -> (demo trust) -> app -> listen.
 async function main(): Promise<void> {
   const context = await openContext(process.env);
-  const { config, db, clock } = context;
+  const { config, db } = context;
   const logger = createLogger(config.logLevel);
+  // A stray rejection is a bug to log, not a reason to drop every learner's session mid-course.
+  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled promise rejection"));
   if (await isDatabaseEmpty(db)) {
     logger.info("empty database: creating the demo trust");
     await seedDemo(context);
   }
   const sessionSecret = resolveSessionSecret(config.dataDir, config.sessionSecret);
   const storage = createLocalStorage(path.join(config.dataDir, "packages"));
-  // Course content is untrusted: it gets its own server on its own origin (DESIGN.md).
-  const contentServer = createContentApp({ config, db, storage, contentSecret: sessionSecret, logger }).listen(config.contentPort);
   const app = createApp({ ...context, logger, sessionSecret });
-  const server = app.listen(config.port, () => {
-    const { port } = server.address() as AddressInfo;
-    const lines = [
-      `LMS ready at ${config.publicUrl} (listening on port ${port}, ${config.databaseUrl ? "PostgreSQL" : "SQLite in " + config.dataDir})`,
+  // Course content is untrusted: it gets its own server on its own origin (DESIGN.md).
+  const content = createContentApp({ config, db, storage, contentSecret: sessionSecret, logger });
+  const server = await listen(http.createServer(app), config.port, "PORT");
+  const contentServer = await listen(http.createServer(content), config.contentPort, "CONTENT_PORT (from CONTENT_URL)");
+
+  const logins = await usableDemoLogins(db);
+  console.log(
+    [
+      `LMS ready at ${config.publicUrl} (listening on port ${config.port}, ${config.databaseUrl ? "PostgreSQL" : "SQLite in " + config.dataDir})`,
       `Course content served from ${config.contentUrl} (port ${config.contentPort})`,
       ...(config.fixedNow ? [`Clock fixed at ${config.fixedNow} (LMS_NOW)`] : []),
-      "Demo logins:",
-      ...DEMO_LOGINS.map((login) => `  ${login.role.padEnd(8)} ${login.username.padEnd(14)} ${login.password}   (${login.who})`),
-    ];
-    console.log(lines.join("\n"));
-  });
+      ...(logins.length ? ["Demo logins:", ...logins.map((login) => `  ${login.role.padEnd(8)} ${login.username.padEnd(14)} ${login.password}   (${login.who})`)] : []),
+    ].join("\n"),
+  );
 
   // Finish requests in flight, then release the database, so no acknowledged write is cut off.
   const shutdown = (signal: string) => {
@@ -52,7 +56,23 @@ async function main(): Promise<void> {
   process.once("SIGINT", () => shutdown("SIGINT"));
 }
 
+function listen(server: http.Server, port: number, setting: string): Promise<http.Server> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === "EADDRINUSE"
+          ? new AppError("config.port_in_use", `Port ${port} is already in use: stop what holds it, or set ${setting} to another port`)
+          : error.code === "EACCES"
+            ? new AppError("config.port_denied", `Port ${port} needs privileges this process lacks: set ${setting} above 1024`)
+            : error,
+      );
+    });
+    server.listen(port, () => resolve(server));
+  });
+}
+
 main().catch((error) => {
-  console.error(error instanceof ConfigError ? error.message : `error: ${(error as Error).stack ?? error}`);
+  const known = error instanceof ConfigError || error instanceof AppError;
+  console.error(known ? `error: ${error.message}` : `error: ${(error as Error).stack ?? error}`);
   process.exit(1);
 });

@@ -23,6 +23,8 @@ export function connectDb(options: DbOptions): Db {
       client: "pg",
       connection: options.databaseUrl,
       pool: { min: 0, max: 10 },
+      // Fail a request within seconds when the database is away, rather than queue it for a minute.
+      acquireConnectionTimeout: 10_000,
       migrations: migrationConfig,
     });
   }
@@ -32,6 +34,7 @@ export function connectDb(options: DbOptions): Db {
     client: "sqlite3",
     connection: { filename },
     useNullAsDefault: true,
+    acquireConnectionTimeout: 10_000,
     // sqlite3 serialises statements on one connection anyway; one connection also makes
     // transactions exclusive without SQLITE_BUSY surprises.
     pool: {

@@ -1,5 +1,8 @@
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { Db } from "../db/connect.ts";
+import { createAccountStore } from "../accounts/store.ts";
+import { verifyPassword } from "../accounts/passwords.ts";
 
 export const DEMO_CATALOG_FILE = fileURLToPath(new URL("./demo-trust.catalog.json", import.meta.url));
 
@@ -17,3 +20,17 @@ export const DEMO_LOGINS = (JSON.parse(fs.readFileSync(DEMO_CATALOG_FILE, "utf8"
   password: person.password,
   role: person.role,
 }));
+
+/**
+ * The demo logins that still work: start-up prints these and only these, so a trust that imported
+ * its own people, or changed the demo passwords, never sees stale or misleading credentials.
+ */
+export async function usableDemoLogins(db: Db): Promise<typeof DEMO_LOGINS> {
+  const accounts = createAccountStore(db);
+  const usable: typeof DEMO_LOGINS = [];
+  for (const login of DEMO_LOGINS) {
+    const account = await accounts.findByUsername(login.username);
+    if (account && (await verifyPassword(account.passwordHash, login.password))) usable.push(login);
+  }
+  return usable;
+}

@@ -1,5 +1,4 @@
 import fs from "node:fs/promises";
-import type { Readable } from "node:stream";
 import unzipper from "unzipper";
 import { AppError } from "../errors.ts";
 
@@ -32,10 +31,15 @@ export interface ScannedEntry {
   size: number;
   compressedSize: number;
   crc32: number;
-  open(): Readable;
+  /** 0 stored, 8 deflated (the only methods judgeEntry lets through). */
+  method: number;
+  /** Where the entry's local header starts (zip64 resolved); extract.ts reads the data from there. */
+  localHeaderOffset: number;
 }
 
 export interface ZipScan {
+  /** The zip the entries are in. */
+  zipPath: string;
   entries: ScannedEntry[];
   declaredBytes: number;
 }
@@ -85,7 +89,7 @@ export async function scanZip(zipPath: string, limits: Partial<ZipLimits> = {}):
     }
     entries.push(entry);
   }
-  return { entries, declaredBytes };
+  return { zipPath, entries, declaredBytes };
 }
 
 function judgeEntry(file: unzipper.File, limit: ZipLimits): ScannedEntry {
@@ -102,7 +106,8 @@ function judgeEntry(file: unzipper.File, limit: ZipLimits): ScannedEntry {
   }
   const size = Number(file.uncompressedSize);
   const compressedSize = Number(file.compressedSize);
-  if (!Number.isSafeInteger(size) || !Number.isSafeInteger(compressedSize)) {
+  const localHeaderOffset = Number(file.offsetToLocalFileHeader);
+  if (!Number.isSafeInteger(size) || !Number.isSafeInteger(compressedSize) || !Number.isSafeInteger(localHeaderOffset)) {
     throw new AppError("package.corrupt", `The package entry ${quote(name)} has unreadable sizes`);
   }
   if (isDirectory && size > 0) throw new AppError("package.corrupt", `The folder entry ${quote(name)} has content`);
@@ -112,7 +117,7 @@ function judgeEntry(file: unzipper.File, limit: ZipLimits): ScannedEntry {
       `The package entry ${quote(name)} expands ${compressedSize} bytes to ${size} (more than ${limit.maxRatio}:1)`,
     );
   }
-  return { path, isDirectory, size, compressedSize, crc32: file.crc32 >>> 0, open: () => file.stream() };
+  return { path, isDirectory, size, compressedSize, crc32: file.crc32 >>> 0, method: file.compressionMethod, localHeaderOffset };
 }
 
 /** Refuses names that could land outside the extraction folder on any OS. */

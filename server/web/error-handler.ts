@@ -8,7 +8,13 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => {
 
 /** One place decides how an error looks: JSON for API callers, a page for people. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error, req, res, _next) => {
+  return (error, req, res, next) => {
+    if (res.headersSent) {
+      // Too late for an error page (e.g. the session could not be saved after the page was
+      // sent): log it and let Express close the connection.
+      logger.error({ err: error, url: req.originalUrl }, "request failed after the response started");
+      return next(error);
+    }
     const known = error instanceof AppError;
     const csrfRefused = (error as { code?: string }).code === "csrf.invalid" || (error as { code?: string }).code === "EBADCSRFTOKEN";
     const status = known ? error.status : csrfRefused ? 403 : Number((error as { status?: number }).status) || 500;

@@ -18,12 +18,39 @@ declare module "express-session" {
 
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
 
+/**
+ * connect-session-knex hands errors to express-session's callback *and* returns a rejected
+ * promise that nobody awaits, and its touch() never calls back on error at all. Either would
+ * take the process down (or hang the response) the moment the database blips. This keeps the
+ * callback contract and nothing else.
+ */
+class DurableKnexStore extends ConnectSessionKnexStore {
+  override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void) {
+    return super.get(sid, callback).catch(() => null);
+  }
+  override set(sid: string, data: session.SessionData, callback?: (err?: unknown) => void) {
+    return super.set(sid, data, callback).catch(() => undefined);
+  }
+  override destroy(sid: string, callback?: (err?: unknown) => void) {
+    return super.destroy(sid, callback).catch(() => 0);
+  }
+  override touch(sid: string, data: session.SessionData, callback?: (err?: unknown) => void) {
+    let answered = false;
+    const answer = (error?: unknown) => {
+      if (answered) return;
+      answered = true;
+      callback?.(error);
+    };
+    return super.touch(sid, data, () => answer()).catch((error: unknown) => answer(error));
+  }
+}
+
 /** Sessions live in the database, so any app process can serve any request. */
 export function sessionMiddleware({ config, db, sessionSecret }: AppDeps): RequestHandler {
   return session({
     name: "lms.sid",
     secret: sessionSecret,
-    store: new ConnectSessionKnexStore({ knex: db, tableName: "sessions", createTable: false }),
+    store: new DurableKnexStore({ knex: db, tableName: "sessions", createTable: false }),
     resave: false,
     saveUninitialized: false,
     rolling: true,
