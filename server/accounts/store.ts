@@ -35,6 +35,11 @@ export function createAccountStore(db: Db) {
       return row ? toAccount(row) : undefined;
     },
 
+    async findByPersonId(personId: number): Promise<Account | undefined> {
+      const row = await db("accounts").where("person_id", personId).first();
+      return row ? toAccount(row) : undefined;
+    },
+
     async findById(id: number): Promise<Account | undefined> {
       const row = await db("accounts").where("id", id).first();
       return row ? toAccount(row) : undefined;

@@ -6,7 +6,7 @@ import { AppError } from "../errors.ts";
 import { migrateLatest } from "../db/connect.ts";
 import { seedDemo } from "../demo/seed.ts";
 import { addUser } from "../people/service.ts";
-import { importCatalog, parseCatalog } from "../catalog/import-catalog.ts";
+import { checkCatalog, importCatalog } from "../catalog/import-catalog.ts";
 import { ROLES, type Role } from "../accounts/roles.ts";
 
 type WithContext = <T>(work: (context: Context) => Promise<T>) => Promise<T>;
@@ -34,7 +34,7 @@ export function registerSetupCommands(program: Command, withContext: WithContext
         const summary = await seedDemo(context);
         io.out(
           `Demo trust ready: ${summary.catalog.competencies} competencies, ${summary.catalog.certifications} certifications, ` +
-            `${summary.catalog.positions} positions, ${summary.catalog.people.added.length + summary.catalog.people.updated.length} people; ` +
+            `${summary.catalog.positions} positions, ${summary.catalog.people.added.length + summary.catalog.people.matched.length} people; ` +
             `${summary.coursesImported.length} courses imported${summary.coursesImported.length ? ` (${summary.coursesImported.join("; ")})` : ""}; ` +
             `${summary.recordsAdded} competence records added.`,
         );
@@ -77,12 +77,12 @@ export function registerSetupCommands(program: Command, withContext: WithContext
     .description("Import competencies, certifications, positions and people from a JSON file (see README). All or nothing.")
     .argument("<file>", "the catalog JSON file")
     .action((file: string) =>
-      // The file is read and checked before the database is opened: a broken file touches nothing.
-      withContextAfter(() => parseCatalog(readFile(file)), withContext, async ({ db, clock }, catalog) => {
-        const summary = await importCatalog(db, clock, catalog);
+      // Checking reads the database and never writes it: a broken file leaves it exactly as it was.
+      withContextAfter(() => readFile(file), withContext, async ({ db, clock }, text) => {
+        const summary = await importCatalog(db, clock, await checkCatalog(db, text));
         io.out(
           `Imported ${summary.competencies} competencies, ${summary.certifications} certifications (${summary.components} components), ` +
-            `${summary.positions} positions, ${summary.people.added.length} new and ${summary.people.updated.length} updated people.`,
+            `${summary.positions} positions, ${summary.people.added.length} new and ${summary.people.matched.length} existing people.`,
         );
         for (const [username, password] of Object.entries(summary.generatedPasswords)) io.out(`Password for ${username} (shown once): ${password}`);
       }),

@@ -59,6 +59,15 @@ export function createPeopleStore(db: Db) {
       return row ? toPerson(row) : undefined;
     },
 
+    /** The person with exactly this name, email and date of birth, when there is one. */
+    async personIdByIdentity(identity: { lastName: string; firstName: string; email: string; dateOfBirth: string }): Promise<number | undefined> {
+      const row = await db("people")
+        .where({ last_name: identity.lastName, first_name: identity.firstName, date_of_birth: identity.dateOfBirth })
+        .whereRaw("lower(email) = ?", [identity.email.trim().toLowerCase()])
+        .first("id");
+      return row ? Number(row.id) : undefined;
+    },
+
     async highestEmployeeNumber(): Promise<number> {
       const rows = await db("people").select("employee_number");
       return rows.reduce((max, row) => Math.max(max, Number(row.employee_number) || 0), 0);

@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClock } from "../../server/clock.ts";
-import type { Db } from "../../server/db/connect.ts";
+import { isPostgres, type Db } from "../../server/db/connect.ts";
 import { AppError } from "../../server/errors.ts";
-import { importCatalog, parseCatalog } from "../../server/catalog/import-catalog.ts";
+import { checkCatalog, importCatalog, parseCatalog } from "../../server/catalog/import-catalog.ts";
 import { logIn } from "../../server/accounts/service.ts";
 import { createTestDb } from "../support/test-db.ts";
 
@@ -158,10 +158,64 @@ describe("importCatalog", () => {
     const before = await counts(db);
     const catalog = exampleCatalog();
     catalog.competencies.push({ name: "NHS|CSTF|Moving and Handling - Level 1 - 3 Years|", description: "" });
-    // Valid by itself, but this employee number already belongs to Jane: the database refuses it last.
-    catalog.people = [{ ...catalog.people[0]!, username: "297OTHER01", employeeNumber: await janesEmployeeNumber(db) } as never];
-    await expect(importCatalog(db, clock, parseCatalog(JSON.stringify(catalog)))).rejects.toThrow(/already taken/);
+    catalog.people = [{ name: "Late, Failing", email: "late@example.org", dob: "1970-01-01", assignments: [{ number: "99999999", position: "E-Learning & Design Co-Ordinator" }] } as never];
+    // A real trigger refuses the last row the import writes, after competencies and people went in.
+    await refuseAssignment(db, "99999999");
+    try {
+      await expect(importCatalog(db, clock, parseCatalog(JSON.stringify(catalog)))).rejects.toThrow(/refused by test trigger/);
+    } finally {
+      await dropRefusal(db);
+    }
     expect(await counts(db)).toEqual(before);
+    expect(await db("competencies").where({ name: "NHS|CSTF|Moving and Handling - Level 1 - 3 Years|" }).first()).toBeUndefined();
+  });
+
+  it("refuses a new username whose employee number belongs to someone else", async () => {
+    const catalog = exampleCatalog();
+    catalog.people = [{ ...catalog.people[0]!, username: "297OTHER01", employeeNumber: await janesEmployeeNumber(db) } as never];
+    await expect(checkCatalog(db, JSON.stringify(catalog))).rejects.toMatchObject({
+      details: [expect.stringMatching(/^people\[0\]\.employeeNumber: employee number \d+ belongs to 297JSMITH01/)],
+    });
+  });
+
+  it("lists shape problems and reference problems together, so one fix round is enough", async () => {
+    const broken = exampleCatalog() as Record<string, any>;
+    broken.certifications.push({ ...broken.certifications[0], name: "297 Second", components: [], competency: "NHS|CSTF|Nope|" });
+    broken.people[0].assignments.push({ number: "24552166", position: "Astronaut" });
+    let problems: string[] = [];
+    try {
+      await checkCatalog(db, JSON.stringify(broken));
+    } catch (error) {
+      problems = (error as AppError).details;
+    }
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "certifications[1].components: a certification needs at least one component",
+        'certifications[1].competency: no competency named "NHS|CSTF|Nope|"',
+        'people[0].assignments[1].position: no position named "Astronaut"',
+        'people[0].assignments[1].number: "24552166" is listed twice (also at people[0].assignments[0])',
+      ]),
+    );
+  });
+
+  it("matches people without a username by employee number or identity on re-import, never adding them twice", async () => {
+    const catalog = exampleCatalog();
+    const noUsername = { name: "Brown, Sam", email: "Sam.Brown@example.org", dob: "1975-05-05", assignments: [{ number: "30000077", position: "E-Learning & Design Co-Ordinator" }] };
+    catalog.people = [noUsername as never];
+    const first = await importCatalog(db, clock, await checkCatalog(db, JSON.stringify(catalog)));
+    expect(first.people.added).toEqual(["297SBROWN01"]);
+    const again = await importCatalog(db, clock, await checkCatalog(db, JSON.stringify(catalog)));
+    expect(again.people).toEqual({ added: [], matched: ["297SBROWN01"] });
+    expect(await db("people").where({ last_name: "Brown" }).count({ count: "*" }).first()).toMatchObject({ count: expect.anything() });
+    expect(Number((await db("people").where({ last_name: "Brown" }).count({ count: "*" }).first())?.count)).toBe(1);
+  });
+
+  it("refuses an assignment number held by someone else, with its path", async () => {
+    const catalog = exampleCatalog();
+    catalog.people = [{ name: "Green, Pat", email: "pat@example.org", dob: "1980-01-01", assignments: [{ number: "30000077", position: "E-Learning & Design Co-Ordinator" }] } as never];
+    await expect(checkCatalog(db, JSON.stringify(catalog))).rejects.toMatchObject({
+      details: ["people[0].assignments[0].number: assignment 30000077 already belongs to someone else"],
+    });
   });
 
   it("ships an example file that imports", () => {
@@ -173,4 +227,24 @@ describe("importCatalog", () => {
 async function janesEmployeeNumber(db: Db): Promise<string> {
   const row = await db("people").first("employee_number");
   return String(row.employee_number);
+}
+
+async function refuseAssignment(db: Db, number: string): Promise<void> {
+  if (isPostgres(db)) {
+    await db.raw(`CREATE FUNCTION refuse_assignment() RETURNS trigger AS $$ BEGIN
+      IF NEW.number = '${number}' THEN RAISE EXCEPTION 'refused by test trigger'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+    await db.raw("CREATE TRIGGER refuse_assignment BEFORE INSERT ON assignments FOR EACH ROW EXECUTE FUNCTION refuse_assignment()");
+  } else {
+    await db.raw(`CREATE TRIGGER refuse_assignment BEFORE INSERT ON assignments WHEN NEW.number = '${number}'
+      BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END`);
+  }
+}
+
+async function dropRefusal(db: Db): Promise<void> {
+  if (isPostgres(db)) {
+    await db.raw("DROP TRIGGER refuse_assignment ON assignments");
+    await db.raw("DROP FUNCTION refuse_assignment()");
+  } else {
+    await db.raw("DROP TRIGGER refuse_assignment");
+  }
 }

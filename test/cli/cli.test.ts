@@ -57,7 +57,7 @@ describe("lms against a database", () => {
     const { code, stdout, stderr } = await lms(t.env, "import-catalog", write("catalog.json", exampleCatalog()));
     expect(stderr).toBe("");
     expect(code).toBe(0);
-    expect(stdout).toContain("Imported 1 competencies, 1 certifications (2 components), 1 positions, 1 new and 0 updated people.");
+    expect(stdout).toContain("Imported 1 competencies, 1 certifications (2 components), 1 positions, 1 new and 0 existing people.");
     expect(await t.db("certifications").pluck("name")).toEqual(["297 Core Skills - Fire Safety - 1 Year"]);
   });
 

@@ -1,0 +1,134 @@
+import type { Db } from "../db/connect.ts";
+import { createAccountStore } from "../accounts/store.ts";
+import { createPeopleStore } from "../people/store.ts";
+import { parsePersonName } from "../people/names.ts";
+import { createCatalogStore } from "./store.ts";
+
+/**
+ * The checks that need the whole file or the database: duplicates and names that resolve to
+ * nothing. They read the raw JSON loosely (a wrong type just counts as absent), so they run even
+ * when the schema check failed, and the author sees every problem of the file in one go.
+ */
+export async function crossCheck(db: Db, raw: unknown): Promise<string[]> {
+  const file = record(raw);
+  const problems: string[] = [];
+  const competencies = list(file.competencies);
+  const certifications = list(file.certifications);
+  const positions = list(file.positions);
+  const people = list(file.people);
+
+  const knownCompetencies = new Set([...(await createCatalogStore(db).competencyIdsByName()).keys(), ...names(competencies, "name")]);
+  const organisation = record(file.organisation);
+  const vpd = text(organisation.vpd) ?? (await soleOrganisationVpd(db));
+  const knownPositions = new Set([...(vpd ? await positionNames(db, vpd) : []), ...names(positions, "name")]);
+
+  duplicates(competencies.map((c) => text(record(c).name)), "competencies", "name", problems);
+  duplicates(certifications.map((c) => text(record(c).name)), "certifications", "name", problems);
+  duplicates(positions.map((p) => text(record(p).name)), "positions", "name", problems);
+  duplicates(people.map((p) => text(record(p).username)?.toUpperCase()), "people", "username", problems);
+  duplicates(people.map((p) => text(record(p).employeeNumber)), "people", "employeeNumber", problems);
+
+  certifications.forEach((value, index) => {
+    const certification = record(value);
+    const at = `certifications[${index}]`;
+    const competency = text(certification.competency);
+    if (competency && !knownCompetencies.has(competency)) problems.push(`${at}.competency: no competency named "${competency}"`);
+    const components = list(certification.components).map(record);
+    const courses = components.map((component) => text(component.course));
+    duplicates(courses, `${at}.components`, "course", problems);
+    components.forEach((component, componentIndex) => {
+      const satisfiedBy = text(component.satisfiedBy);
+      if (satisfiedBy !== undefined && (satisfiedBy === text(component.course) || !courses.includes(satisfiedBy))) {
+        problems.push(`${at}.components[${componentIndex}].satisfiedBy: "${satisfiedBy}" must be another component of this certification`);
+      }
+    });
+  });
+  positions.forEach((value, index) => {
+    const requirements = list(record(value).requirements).map(record);
+    duplicates(requirements.map((r) => text(r.competency)), `positions[${index}].requirements`, "competency", problems);
+    requirements.forEach((requirement, requirementIndex) => {
+      const competency = text(requirement.competency);
+      if (competency && !knownCompetencies.has(competency)) {
+        problems.push(`positions[${index}].requirements[${requirementIndex}].competency: no competency named "${competency}"`);
+      }
+    });
+  });
+
+  const assignmentHolders = new Map<string, string>();
+  for (const [index, value] of people.entries()) {
+    const person = record(value);
+    const existing = await matchExistingPerson(db, person);
+    const username = text(person.username);
+    const employeeNumber = text(person.employeeNumber);
+    if (username && employeeNumber && !(await createAccountStore(db).findByUsername(username))) {
+      const holder = await createPeopleStore(db).personByEmployeeNumber(employeeNumber);
+      const holderAccount = holder && (await createAccountStore(db).findByPersonId(holder.id));
+      if (holderAccount) problems.push(`people[${index}].employeeNumber: employee number ${employeeNumber} belongs to ${holderAccount.username}, not a new ${username.toUpperCase()}`);
+    }
+    for (const [assignmentIndex, assignmentValue] of list(person.assignments).entries()) {
+      const assignment = record(assignmentValue);
+      const at = `people[${index}].assignments[${assignmentIndex}]`;
+      const position = text(assignment.position);
+      if (position && !knownPositions.has(position)) problems.push(`${at}.position: no position named "${position}"`);
+      const number = text(assignment.number);
+      if (!number) continue;
+      const earlier = assignmentHolders.get(number);
+      if (earlier) problems.push(`${at}.number: "${number}" is listed twice (also at ${earlier})`);
+      else assignmentHolders.set(number, at);
+      const holder = await createPeopleStore(db).assignmentByNumber(number);
+      if (holder && holder.personId !== existing?.personId) {
+        problems.push(`${at}.number: assignment ${number} already belongs to someone else`);
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Who in the database a file's person is: by username, else by employee number, else by the
+ * same name, email and date of birth. Re-importing a file must update that person, never add a
+ * second one.
+ */
+export async function matchExistingPerson(db: Db, person: Record<string, unknown>): Promise<{ personId: number; accountId: number } | undefined> {
+  const accounts = createAccountStore(db);
+  const people = createPeopleStore(db);
+  const username = text(person.username);
+  if (username) {
+    const account = await accounts.findByUsername(username);
+    if (account) return { personId: account.personId, accountId: account.id };
+  }
+  const employeeNumber = text(person.employeeNumber);
+  const name = parsePersonName(text(person.name) ?? "");
+  let personId = employeeNumber ? (await people.personByEmployeeNumber(employeeNumber))?.id : undefined;
+  if (personId === undefined && name && text(person.email) && text(person.dob)) {
+    personId = await people.personIdByIdentity({ ...name, email: text(person.email)!, dateOfBirth: text(person.dob)! });
+  }
+  if (personId === undefined) return undefined;
+  const account = await accounts.findByPersonId(personId);
+  return account ? { personId, accountId: account.id } : undefined;
+}
+
+function duplicates(values: Array<string | undefined>, where: string, field: string, problems: string[]): void {
+  const seen = new Map<string, number>();
+  values.forEach((value, index) => {
+    if (value === undefined) return;
+    const first = seen.get(value);
+    if (first === undefined) seen.set(value, index);
+    else problems.push(`${where}[${index}].${field}: "${value}" is listed twice (also at ${where}[${first}])`);
+  });
+}
+
+async function soleOrganisationVpd(db: Db): Promise<string | undefined> {
+  const rows = await db("organisations").orderBy("id").limit(2);
+  return rows.length === 1 ? String(rows[0].vpd) : undefined;
+}
+
+async function positionNames(db: Db, vpd: string): Promise<string[]> {
+  const rows = await db("positions").join("organisations", "organisations.id", "positions.organisation_id").where("organisations.vpd", vpd).select("positions.name");
+  return rows.map((row) => String(row.name));
+}
+
+const record = (value: unknown): Record<string, unknown> => (value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const text = (value: unknown): string | undefined => (typeof value === "string" && value.trim() ? value.trim() : undefined);
+const names = (values: unknown[], key: string) => values.map((value) => text(record(value)[key])).filter((name): name is string => name !== undefined);
