@@ -25,15 +25,26 @@ export interface Config {
   packageLimits: { maxEntries: number; maxTotalBytes: number; maxRatio: number };
 }
 
-const url = (name: string) =>
+// An origin only: the LMS serves from the root of its host, and content from the root of its own.
+const origin = (name: string) =>
   z.string().refine((value) => {
     try {
       const parsed = new URL(value);
-      return parsed.protocol === "http:" || parsed.protocol === "https:";
+      return (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.pathname.replace(/\/+$/, "") === "" && !parsed.search && !parsed.hash;
     } catch {
       return false;
     }
-  }, `${name} must be an absolute http(s) URL, e.g. http://localhost:3000`);
+  }, `${name} must be an http(s) origin with no path, e.g. http://localhost:3000`);
+
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+function isIsoDateOrInstant(value: string): boolean {
+  const match = ISO_INSTANT.exec(value);
+  if (!match) return false;
+  const [, year, month, day] = match;
+  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  // 2026-02-30 parses as 2 March in JavaScript; a clock setting must mean exactly what it says.
+  return date.getUTCFullYear() === Number(year) && date.getUTCMonth() === Number(month) - 1 && date.getUTCDate() === Number(day);
+}
 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
@@ -41,8 +52,8 @@ const optional = <T extends z.ZodType>(schema: T) =>
 const envSchema = z.object({
   PORT: optional(z.coerce.number().int().min(1).max(65535)),
   CONTENT_PORT: optional(z.coerce.number().int().min(1).max(65535)),
-  PUBLIC_URL: optional(url("PUBLIC_URL")),
-  CONTENT_URL: optional(url("CONTENT_URL")),
+  PUBLIC_URL: optional(origin("PUBLIC_URL")),
+  CONTENT_URL: optional(origin("CONTENT_URL")),
   DATABASE_URL: optional(
     z.string().regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://"),
   ),
@@ -50,7 +61,7 @@ const envSchema = z.object({
   SESSION_SECRET: optional(z.string().min(32, "SESSION_SECRET must be at least 32 characters")),
   SMTP_URL: optional(z.string().regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")),
   LMS_NOW: optional(
-    z.string().refine((value) => !Number.isNaN(Date.parse(value)), "LMS_NOW must be an ISO date, e.g. 2026-03-01 or 2026-03-01T09:00:00Z"),
+    z.string().refine(isIsoDateOrInstant, "LMS_NOW must be an ISO date or UTC date-time, e.g. 2026-03-01 or 2026-03-01T09:00:00Z"),
   ),
   PACKAGE_MAX_ENTRIES: optional(z.coerce.number().int().min(1).max(1_000_000)),
   PACKAGE_MAX_BYTES: optional(z.coerce.number().int().min(1024)),

@@ -26,6 +26,18 @@ describe("loadConfig", () => {
     expect(problems).toMatch(/SESSION_SECRET must be at least 32/);
   });
 
+  it.each(["1", "March 1", "2026-02-30", "2026-3-1", "2026-03-01 09:00"])("refuses LMS_NOW=%s", (value) => {
+    expect(() => loadConfig({ LMS_NOW: value })).toThrow(/LMS_NOW must be an ISO date/);
+  });
+
+  it.each(["2026-03-01", "2026-03-01T09:00:00Z", "2026-03-01T09:00:00.000+01:00"])("accepts LMS_NOW=%s", (value) => {
+    expect(loadConfig({ LMS_NOW: value }).fixedNow).toBe(value);
+  });
+
+  it("refuses a PUBLIC_URL with a path", () => {
+    expect(() => loadConfig({ PUBLIC_URL: "http://localhost:3000/lms" })).toThrow(/PUBLIC_URL must be an http\(s\) origin with no path/);
+  });
+
   it("refuses a content origin equal to the LMS origin", () => {
     expect(() => loadConfig({ PUBLIC_URL: "http://lms.example", CONTENT_URL: "http://lms.example/" })).toThrow(/different origin/);
   });

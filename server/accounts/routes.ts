@@ -12,13 +12,24 @@ export function accountRoutes({ db, clock }: AppDeps): Router {
 
   router.get("/login", anyone, (req, res) => {
     if (res.locals.user) return res.redirect("/");
-    res.render("login", { csrfToken: generateCsrfToken(req), next: safeNext(req.query.next), username: "", error: undefined });
+    res.render("login", {
+      csrfToken: generateCsrfToken(req),
+      next: safeNext(req.query.next),
+      username: "",
+      error: undefined,
+      notice: req.query.loggedOut ? "You have logged out." : undefined,
+    });
   });
 
   router.post("/login", anyone, async (req, res, next) => {
     const username = String(req.body.username ?? "");
     const password = String(req.body.password ?? "");
     const target = safeNext(req.body.next);
+    const missing = [!username.trim() && "Enter your username", !password && "Enter your password"].filter(Boolean) as string[];
+    if (missing.length) {
+      res.status(400).render("login", { csrfToken: generateCsrfToken(req), next: target, username, error: missing.join(". "), notice: undefined });
+      return;
+    }
     try {
       const account = await logIn(db, clock, { username, password, ip: req.ip });
       // A new session id at login defeats session fixation.
@@ -33,7 +44,7 @@ export function accountRoutes({ db, clock }: AppDeps): Router {
       });
     } catch (error) {
       if (!(error instanceof AppError)) return next(error);
-      res.status(error.status).render("login", { csrfToken: generateCsrfToken(req), next: target, username, error: error.message });
+      res.status(error.status).render("login", { csrfToken: generateCsrfToken(req), next: target, username, error: error.message, notice: undefined });
     }
   });
 

@@ -32,6 +32,11 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   registerSetupCommands(program, withContext, io);
   registerPackageCommands(program, withContext, io);
 
+  if (argv.length === 0) {
+    io.err(program.helpInformation().trimEnd());
+    io.err("error: name a command, e.g. lms migrate (lms --help lists them)");
+    return 1;
+  }
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;

@@ -33,7 +33,7 @@ export interface AddedUser {
  * catalog import and the demo trust, so that every way in applies the same rules.
  */
 export async function addUser(db: Db, clock: Clock, input: NewUser): Promise<AddedUser> {
-  const problems = validateNewUser(input);
+  const problems = validateNewUser(input, clock.today());
   if (problems.length) throw new AppError("people.invalid_user", "The user cannot be added", 400, problems);
   const name = parsePersonName(input.name)!;
   const generatedPassword = input.password ? undefined : crypto.randomBytes(12).toString("base64url");
@@ -57,6 +57,13 @@ export async function addUser(db: Db, clock: Clock, input: NewUser): Promise<Add
     const employeeNumber = input.employeeNumber ?? String(Math.max(20000000, (await people.highestEmployeeNumber()) + 1));
     if (await people.personByEmployeeNumber(employeeNumber)) {
       throw new AppError("people.employee_number_taken", `Employee number ${employeeNumber} is already taken`, 409);
+    }
+    // The same name, email and date of birth is the same person: a second account would split
+    // their training record in two.
+    const twin = await people.personIdByIdentity({ ...name, email: input.email.trim(), dateOfBirth: input.dob });
+    if (twin !== undefined) {
+      const holder = await accounts.findByPersonId(twin);
+      throw new AppError("people.already_exists", `${input.name} (${input.email}, born ${input.dob}) already has an account: ${holder?.username ?? "unknown"}`, 409);
     }
     const personId = await people.insertPerson(
       { organisationId: organisation.id, employeeNumber, ...name, email: input.email.trim(), dateOfBirth: input.dob },
@@ -113,11 +120,12 @@ async function resolveOrganisation(people: ReturnType<typeof createPeopleStore>,
   return all[0]!;
 }
 
-export function validateNewUser(input: NewUser): string[] {
+export function validateNewUser(input: NewUser, today: string): string[] {
   const problems: string[] = [];
   if (!parsePersonName(input.name)) problems.push(`name "${input.name}" must be written "Last, First"`);
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.email.trim())) problems.push(`email "${input.email}" is not an email address`);
   if (!isCalendarDate(input.dob)) problems.push(`dob "${input.dob}" must be a date written YYYY-MM-DD`);
+  else if (input.dob >= today || input.dob < "1900-01-01") problems.push(`dob "${input.dob}" must be a date of birth in the past`);
   if (input.username !== undefined && !/^[A-Za-z0-9._-]{3,50}$/.test(input.username.trim())) {
     problems.push(`username "${input.username}" must be 3 to 50 letters, digits, dots, dashes or underscores`);
   }

@@ -44,6 +44,9 @@ export function createApp(deps: AppDeps): express.Express {
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
           imgSrc: ["'self'", "data:"],
+          // nhsuk-frontend's stylesheet names fonts on assets.nhs.uk; the LMS must work offline,
+          // so only our own fonts load and the rest falls back to the system sans-serif.
+          fontSrc: ["'self'"],
           // Course content runs only on the content origin, inside the player window.
           frameSrc: [deps.config.contentUrl],
           frameAncestors: ["'none'"],
@@ -55,6 +58,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use(healthRoutes(deps));
+  app.get("/favicon.ico", (_req, res) => res.redirect(301, "/assets/favicon.svg"));
   app.use("/assets/nhsuk", express.static(nhsukAssets, { maxAge: "7d", immutable: true }));
   app.use("/assets", express.static(path.join(here, "assets"), { maxAge: "1h" }));
   app.use(express.urlencoded({ extended: false, limit: "100kb" }));

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { AppError } from "../errors.ts";
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => {
-  next(new AppError("not_found", "Page not found", 404));
+  next(new AppError("not_found", "The page you asked for does not exist. Check the address, or go to the portal.", 404));
 };
 
 /** One place decides how an error looks: JSON for API callers, a page for people. */

@@ -50,6 +50,20 @@ describe("logging in and out", () => {
     expect(Number(failed.failed_logins)).toBeGreaterThan(0);
   });
 
+  it("names the empty fields rather than calling them wrong", async () => {
+    const agent = request.agent(t.app);
+    const page = await agent.get("/login");
+    const response = await agent.post("/login").type("form").send({ _csrf: csrfFrom(page.text), username: "", password: "" });
+    expect(response.status).toBe(400);
+    expect(response.text).toContain("Enter your username. Enter your password");
+    expect(response.text).not.toContain(LOGIN_REFUSED);
+  });
+
+  it("confirms a logout", async () => {
+    const response = await request(t.app).get("/login?loggedOut=1").expect(200);
+    expect(response.text).toContain("You have logged out.");
+  });
+
   it("refuses a login form without its CSRF token", async () => {
     const agent = request.agent(t.app);
     await agent.get("/login");

@@ -23,6 +23,13 @@ describe("lms --help", () => {
     expect(stdout).toContain(`Usage: lms ${command}`);
   });
 
+  it("exits 1 with help and an error when no command is named", async () => {
+    const { code, stderr } = await lms({});
+    expect(code).toBe(1);
+    expect(stderr).toContain("Usage: lms");
+    expect(stderr).toMatch(/^error: name a command/m);
+  });
+
   it("exits 1 with an error for an unknown command", async () => {
     const { code, stderr } = await lms({}, "frobnicate");
     expect(code).toBe(1);
@@ -86,6 +93,15 @@ describe("lms against a database", () => {
     for (const problem of [/name "Nobody" must be written "Last, First"/, /email "nope"/, /dob "1970-02-30"/, /at least 12 characters/, /role "king"/]) {
       expect(result.stderr).toMatch(problem);
     }
+  });
+
+  it("add-user refuses a date of birth in the future and a second account for the same person", async () => {
+    const future = await lms({ ...t.env, LMS_NOW: "2026-03-01" }, "add-user", "--name", "Young, Tim", "--email", "tim@example.org", "--dob", "2030-01-01");
+    expect(future.code).toBe(1);
+    expect(future.stderr).toMatch(/dob "2030-01-01" must be a date of birth in the past/);
+    const twin = await lms(t.env, "add-user", "--name", "Jones, Ann", "--email", "ANN@example.org", "--dob", "1970-01-01");
+    expect(twin.code).toBe(1);
+    expect(twin.stderr).toMatch(/^error: Jones, Ann \(ANN@example.org, born 1970-01-01\) already has an account: 297AJONES99$/m);
   });
 
   it("add-user refuses an unknown position and a taken username", async () => {
