@@ -1,0 +1,18 @@
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** The guide's date form: 2020-10-18 -> 18-Oct-2020. */
+export function guideDate(date: string | null): string {
+  if (!date) return "";
+  const [year, month, day] = date.slice(0, 10).split("-");
+  return `${day}-${MONTHS[Number(month) - 1]}-${year}`;
+}
+
+/** "NHS|CSTF|Fire Safety - 1 Year|" as people read it: the trailing separator adds nothing. */
+export function competencyLabel(name: string): string {
+  return name.replace(/\|+$/, "");
+}
+
+/** 90 -> "90.0%", as the compliance page shows it. */
+export function percentage(value: number): string {
+  return `${value.toFixed(1)}%`;
+}
