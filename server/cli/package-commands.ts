@@ -4,6 +4,7 @@ import type { Context } from "../runtime-context.ts";
 import type { CliIo } from "./cli.ts";
 import { importPackage, validatePackage } from "../packages/import-package.ts";
 import { exportPackage } from "../packages/export-package.ts";
+import { createProgressBar } from "./progress-bar.ts";
 import { createLocalStorage } from "../packages/storage.ts";
 import type { ValidationReport } from "../packages/validation-report.ts";
 import { AppError } from "../errors.ts";
@@ -19,7 +20,13 @@ export function registerPackageCommands(program: Command, withContext: WithConte
     .action((zip: string, options: { code?: string }) =>
       withContext(async ({ db, clock, config }) => {
         const storage = createLocalStorage(path.join(config.dataDir, "packages"));
-        const result = await importPackage({ db, clock, storage }, zip, { limits: config.packageLimits, ...(options.code ? { code: options.code } : {}) });
+        // A progress bar only where a person watches: on a terminal, never in a pipe or a log.
+        const bar = process.stderr.isTTY ? createProgressBar(process.stderr) : undefined;
+        const result = await importPackage({ db, clock, storage }, zip, {
+          limits: config.packageLimits,
+          ...(options.code ? { code: options.code } : {}),
+          ...(bar ? { onProgress: bar.update } : {}),
+        }).finally(() => bar?.done());
         io.out(JSON.stringify({ course: result.course, version: result.version, scormVersion: result.scormVersion, title: result.title, scos: result.scos }));
       }),
     );

@@ -39,7 +39,7 @@ const inflateRaw = promisify(zlib.inflateRaw) as (input: Buffer, options: zlib.Z
  * are enforced on what it unpacks to: a zip whose headers lie fails at the first byte past its
  * declaration. On any failure the folder is removed before rethrowing.
  */
-export async function extractToTemp(scan: ZipScan, parentDir: string): Promise<ExtractedPackage> {
+export async function extractToTemp(scan: ZipScan, parentDir: string, onBytes?: (done: number, total: number) => void): Promise<ExtractedPackage> {
   await fsp.mkdir(parentDir, { recursive: true });
   const dir = path.resolve(await fsp.mkdtemp(path.join(parentDir, "extract-")));
   let zip: FileHandle | null = null;
@@ -59,6 +59,7 @@ export async function extractToTemp(scan: ZipScan, parentDir: string): Promise<E
       await makeFolder(folders, path.dirname(target));
       const bytes = await extractEntry(source, entry, target);
       totalBytes += bytes; // not `+= await`: that would add to a total read before another entry finished
+      onBytes?.(totalBytes, scan.declaredBytes);
     });
     return { dir, files: files.map((entry) => entry.path), fileCount: files.length, totalBytes };
   } catch (error) {

@@ -23,6 +23,14 @@ export interface ImportOptions {
   code?: string;
   importedBy?: number | null;
   limits?: Partial<ZipLimits>;
+  /** Told as import goes: for a progress bar. Extraction reports bytes; the other stages once. */
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  stage: "checking" | "extracting" | "saving";
+  done: number;
+  total: number;
 }
 
 export interface ImportedPackage {
@@ -47,10 +55,12 @@ const MAX_MANIFEST_BYTES = 20 * 1024 * 1024;
  */
 export async function importPackage(deps: ImportDeps, zipPath: string, options: ImportOptions = {}): Promise<ImportedPackage> {
   const { db, clock, storage } = deps;
+  options.onProgress?.({ stage: "checking", done: 0, total: 1 });
   const scan = await scanZip(zipPath, options.limits);
   const workDir = await storage.tempDir();
   try {
-    const { extracted, manifest } = await unpackAndCheck(scan, workDir);
+    const { extracted, manifest } = await unpackAndCheck(scan, workDir, (done, total) => options.onProgress?.({ stage: "extracting", done, total }));
+    options.onProgress?.({ stage: "saving", done: 0, total: 1 });
     const code = courseCode(options.code ?? manifest.title);
     const title = manifest.title.trim().slice(0, 300) || code;
     const now = clock.now().toISOString();
@@ -134,8 +144,12 @@ export async function validatePackage(zipPath: string, limits?: Partial<ZipLimit
   return report;
 }
 
-async function unpackAndCheck(scan: ZipScan, workDir: string): Promise<{ extracted: ExtractedPackage; manifest: Manifest }> {
-  const extracted = await extractToTemp(scan, workDir);
+async function unpackAndCheck(
+  scan: ZipScan,
+  workDir: string,
+  onBytes?: (done: number, total: number) => void,
+): Promise<{ extracted: ExtractedPackage; manifest: Manifest }> {
+  const extracted = await extractToTemp(scan, workDir, onBytes);
   const manifestPath = findManifest(extracted.files);
   const manifestFile = path.join(extracted.dir, manifestPath);
   if ((await fsp.stat(manifestFile)).size > MAX_MANIFEST_BYTES) {

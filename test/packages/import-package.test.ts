@@ -71,6 +71,16 @@ describe("importPackage", () => {
     expect(fs.readdirSync(path.join(storage.root, ".tmp"))).toEqual([]);
   });
 
+  it("reports its progress: checking, extracting byte by byte to the total, then saving", async () => {
+    const seen: Array<{ stage: string; done: number; total: number }> = [];
+    await importPackage({ db, clock, storage }, await buildZip(valid12()), { code: "297 Progress", onProgress: (progress) => seen.push(progress) });
+    const stages = seen.map((progress) => progress.stage).filter((stage, index, all) => stage !== all[index - 1]);
+    expect(stages).toEqual(["checking", "extracting", "saving"]);
+    const extracting = seen.filter((progress) => progress.stage === "extracting");
+    expect(extracting.at(-1)!.done).toBe(extracting.at(-1)!.total);
+    expect(extracting.map((progress) => progress.done)).toEqual([...extracting.map((progress) => progress.done)].sort((a, b) => a - b));
+  });
+
   it("imports a re-upload as the next version and keeps one e-learning class", async () => {
     const zip = await buildZip({ ...valid12(), "imsmanifest.xml": manifest12("297 Re-import") });
     const first = await importPackage({ db, clock, storage }, zip);
