@@ -12,21 +12,11 @@ import { importPackage } from "../../server/packages/import-package.ts";
 import { createLocalStorage, type PackageStorage } from "../../server/packages/storage.ts";
 import { createTestDb } from "../support/test-db.ts";
 import { buildZip } from "../support/build-zip.ts";
+import { fireSafetyManifest12 as manifest12 } from "../support/valid-packages.ts";
 
 const clock = createClock("2026-03-01T09:00:00Z");
 
-const manifest12 = (title: string) => `<?xml version="1.0" encoding="UTF-8"?>
-<manifest identifier="FIRE" xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
-  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
-  <organizations default="O"><organization identifier="O"><title>${title}</title>
-    <item identifier="I1" identifierref="R1"><title>Fire safety</title></item>
-    <item identifier="I2" identifierref="R2"><title>Assessment</title><adlcp:masteryscore>80</adlcp:masteryscore></item>
-  </organization></organizations>
-  <resources>
-    <resource identifier="R1" type="webcontent" adlcp:scormtype="sco" href="index.html"><file href="index.html"/></resource>
-    <resource identifier="R2" type="webcontent" adlcp:scormtype="sco" href="quiz/quiz.html"/>
-  </resources>
-</manifest>`;
+
 
 // Nested folders, spaces and non-ASCII names, reached through xml:base.
 const manifest2004 = `<?xml version="1.0" encoding="UTF-8"?>

@@ -10,22 +10,12 @@ import { zipFolder } from "../../server/packages/zip-folder.ts";
 import type { ZipLimits } from "../../server/packages/zip-scan.ts";
 import { createTestDb } from "../support/test-db.ts";
 import { buildZip, writeTempFile } from "../support/build-zip.ts";
+import { fireSafetyManifest12 as manifest12 } from "../support/valid-packages.ts";
 import { rawZip, S_IFLNK, unixMode, type RawEntry } from "../support/raw-zip.ts";
 
 const clock = createClock("2026-03-01T09:00:00Z");
 
-const manifest12 = (title = "297 NHS Fire Safety - 1 Year") => `<?xml version="1.0" encoding="UTF-8"?>
-<manifest identifier="FIRE" xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
-  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
-  <organizations default="O"><organization identifier="O"><title>${title}</title>
-    <item identifier="I1" identifierref="R1"><title>Fire safety</title></item>
-    <item identifier="I2" identifierref="R2"><title>Assessment</title><adlcp:masteryscore>80</adlcp:masteryscore></item>
-  </organization></organizations>
-  <resources>
-    <resource identifier="R1" type="webcontent" adlcp:scormtype="sco" href="index.html"><file href="index.html"/></resource>
-    <resource identifier="R2" type="webcontent" adlcp:scormtype="sco" href="quiz/quiz.html"/>
-  </resources>
-</manifest>`;
+
 
 const manifest2004 = `<?xml version="1.0" encoding="UTF-8"?>
 <manifest identifier="IG" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3">

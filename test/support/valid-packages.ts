@@ -115,3 +115,17 @@ export const VALID_PACKAGES: Record<string, ValidPackage> = {
     expect: { title: "297 Test Café Módulo", scormVersion: "1.2", scos: 1 },
   },
 };
+
+/** A two-SCO SCORM 1.2 manifest whose second SCO's file must be supplied (or left out) by the test. */
+export const fireSafetyManifest12 = (title = "297 NHS Fire Safety - 1 Year") => `<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="FIRE" xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
+  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
+  <organizations default="O"><organization identifier="O"><title>${title}</title>
+    <item identifier="I1" identifierref="R1"><title>Fire safety</title></item>
+    <item identifier="I2" identifierref="R2"><title>Assessment</title><adlcp:masteryscore>80</adlcp:masteryscore></item>
+  </organization></organizations>
+  <resources>
+    <resource identifier="R1" type="webcontent" adlcp:scormtype="sco" href="index.html"><file href="index.html"/></resource>
+    <resource identifier="R2" type="webcontent" adlcp:scormtype="sco" href="quiz/quiz.html"/>
+  </resources>
+</manifest>`;
