@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { ConfigError } from "../config.ts";
+import { ConfigError, loadConfig } from "../config.ts";
 import { AppError } from "../errors.ts";
 import { openContext, type Context } from "../runtime-context.ts";
 import { registerSetupCommands } from "./setup-commands.ts";
@@ -30,7 +30,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
   registerSetupCommands(program, withContext, io);
-  registerPackageCommands(program, withContext, io);
+  registerPackageCommands(program, withContext, io, () => loadConfig(env));
 
   if (argv.length === 0) {
     io.err(program.helpInformation().trimEnd());

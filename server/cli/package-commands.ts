@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import type { Context } from "../runtime-context.ts";
+import type { Config } from "../config.ts";
 import type { CliIo } from "./cli.ts";
 import { importPackage, validatePackage } from "../packages/import-package.ts";
 import { exportPackage } from "../packages/export-package.ts";
@@ -11,7 +12,7 @@ import { AppError } from "../errors.ts";
 
 type WithContext = <T>(work: (context: Context) => Promise<T>) => Promise<T>;
 
-export function registerPackageCommands(program: Command, withContext: WithContext, io: CliIo): void {
+export function registerPackageCommands(program: Command, withContext: WithContext, io: CliIo, config: () => Config): void {
   program
     .command("import-package")
     .description("Import a SCORM 1.2 or 2004 package as a new course, or as a new version of an existing one.")
@@ -54,7 +55,8 @@ export function registerPackageCommands(program: Command, withContext: WithConte
     .argument("<zip>", "the package file")
     .option("--json", "print the report as JSON")
     .action(async (zip: string, options: { json?: boolean }) => {
-      const report = await validatePackage(zip);
+      // Checked against the configured limits, exactly as import would check it; no database needed.
+      const report = await validatePackage(zip, config().packageLimits);
       io.out(options.json ? JSON.stringify(report, null, 2) : formatReport(zip, report));
       // A package that would not import fails the command, so scripts can gate on it.
       if (!report.ok) throw new AppError("package.invalid", `${zip} would not import`);

@@ -69,13 +69,22 @@ export function createContentApp({ config, db, storage, contentSecret, logger }:
       if (!error || res.headersSent) return;
       res.set("Cache-Control", "no-store");
       const status = (error as { status?: number }).status;
-      if ((error as NodeJS.ErrnoException).code === "ENOENT" || status === 404) res.status(404).type("text/plain").send("Not found in this package");
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "EISDIR" || code === "ENOTDIR" || status === 404) res.status(404).type("text/plain").send("Not found in this package");
+      else if (status === 416) res.status(416).type("text/plain").send("The requested range is not in this file");
       else next(error);
     });
   });
 
   app.use((_req, res) => {
     res.status(404).type("text/plain").send("Not found");
+  });
+  // Content visitors get a plain line, never a stack trace or a server path.
+  app.use((error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    logger.error({ err: error, url: req.path.replace(/^\/c\/[^/]+/, "/c/<token>") }, "content request failed");
+    if (res.headersSent) return res.end();
+    const status = Number((error as { status?: number }).status) || 500;
+    res.status(status >= 400 && status < 600 ? status : 500).type("text/plain").send(status < 500 ? "Bad request" : "The content could not be served. Try again.");
   });
   return app;
 }

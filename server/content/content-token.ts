@@ -32,11 +32,14 @@ export function verifyContentToken(secret: string, token: string, nowSeconds = M
   return { courseVersionId: Number(version), attemptId: Number(attempt) || null, expiresAt: Number(expires) };
 }
 
-/** Tokens expire on the hour boundary after the given lifetime, so one learner's repeated plays
- *  within the hour share URLs and the browser's cache. */
+/** Tokens are minted for 12-hour windows (living at least the lifetime), so every URL a learner's
+ *  plays produce within a window is the same URL, and the browser's cache serves the package
+ *  files again instead of fetching them. */
+export const CONTENT_TOKEN_WINDOW_SECONDS = 12 * 60 * 60;
+
 export function contentTokenExpiry(nowMs = Date.now(), lifetimeSeconds = CONTENT_TOKEN_SECONDS): number {
   const seconds = Math.floor(nowMs / 1000) + lifetimeSeconds;
-  return seconds - (seconds % 3600) + 3600;
+  return seconds - (seconds % CONTENT_TOKEN_WINDOW_SECONDS) + CONTENT_TOKEN_WINDOW_SECONDS;
 }
 
 function mac(secret: string, payload: string): string {

@@ -28,8 +28,19 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
     res.render("author/courses", { user: res.locals.user, csrfToken: generateCsrfToken(req), courses: await courses.listCourses() });
   });
 
-  router.get("/author/courses/upload", author, (req, res) => {
-    res.render("author/upload", { user: res.locals.user, csrfToken: generateCsrfToken(req), report: undefined, course: undefined });
+  router.get("/author/courses/upload", author, async (req, res) => {
+    // "Upload a new version" arrives with the course's code, so the package cannot land elsewhere.
+    const code = typeof req.query.code === "string" ? req.query.code : "";
+    const existing = code ? await courses.courseIdByCode(code) : undefined;
+    const versions = existing === undefined ? [] : await courses.versionsOf(existing);
+    res.render("author/upload", {
+      user: res.locals.user,
+      csrfToken: generateCsrfToken(req),
+      report: undefined,
+      course: undefined,
+      code,
+      nextVersion: existing === undefined ? undefined : (versions[0]?.version ?? 0) + 1,
+    });
   });
 
   router.post("/author/courses/upload", author, (req, res, next) => {
@@ -40,11 +51,22 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
     if (!file) throw new AppError("package.no_file", "Choose a SCORM package (.zip) to upload", 400);
     let report: ValidationReport;
     let course: { id: number; code: string; version: number } | undefined;
+    const code = typeof req.body.code === "string" && req.body.code.trim() ? req.body.code.trim() : undefined;
     try {
-      const code = typeof req.body.code === "string" && req.body.code.trim() ? req.body.code.trim() : undefined;
       const imported = await importPackage({ db, clock, storage }, file.path, { importedBy: res.locals.user.accountId, limits: config.packageLimits, ...(code ? { code } : {}) });
-      course = { id: (await courses.courseIdByCode(imported.course))!, code: imported.course, version: imported.version };
-      report = { ok: true, scormVersion: imported.scormVersion, title: imported.title, fileCount: 0, totalBytes: 0, launchables: [], errors: [], warnings: imported.warnings };
+      const courseId = (await courses.courseIdByCode(imported.course))!;
+      const stored = (await courses.versionsOf(courseId)).find((version) => version.version === imported.version)!;
+      course = { id: courseId, code: imported.course, version: imported.version };
+      report = {
+        ok: true,
+        scormVersion: imported.scormVersion,
+        title: imported.title,
+        fileCount: stored.fileCount,
+        totalBytes: stored.totalBytes,
+        launchables: stored.manifest.launchables.map(({ identifier, title, scormType, launch }) => ({ identifier, title, scormType, launch })),
+        errors: [],
+        warnings: imported.warnings,
+      };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       report = { ok: false, scormVersion: null, title: null, fileCount: 0, totalBytes: 0, launchables: [], errors: [{ code: error.code, message: error.message }], warnings: [] };
@@ -55,7 +77,7 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
     if (wantsJson(req)) {
       res.status(status).json({ report, course: course && { ...course, url: `/author/courses/${course.id}` } });
     } else {
-      res.status(status).render("author/upload", { user: res.locals.user, csrfToken: generateCsrfToken(req), report, course });
+      res.status(status).render("author/upload", { user: res.locals.user, csrfToken: generateCsrfToken(req), report, course, code: code ?? "", nextVersion: undefined });
     }
   });
 
@@ -68,6 +90,7 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
   router.get("/author/courses/:id/versions/:version/package.zip", author, async (req, res) => {
     const course = await courses.courseById(Number(req.params.id));
     if (!course) throw notFound("That course");
+    if (!/^\d+$/.test(String(req.params.version))) throw notFound(`Version "${req.params.version}"`);
     const exported = await exportPackageStream({ db, storage }, course.code, { version: Number(req.params.version) });
     res.attachment(exported.filename);
     res.type("application/zip");

@@ -9,6 +9,7 @@ import type { Db } from "../db/connect.ts";
 import { sessionMiddleware, csrfMiddleware } from "./session.ts";
 import { requestLogger } from "./logging.ts";
 import { loadUser } from "./auth.ts";
+import { nhsukStylesheet } from "./nhsuk-stylesheet.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
 import { accountRoutes } from "../accounts/routes.ts";
 import { portalRoutes } from "./portal-routes.ts";
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use(healthRoutes(deps));
   app.get("/favicon.ico", (_req, res) => res.redirect(301, "/assets/favicon.svg"));
+  app.get("/assets/nhsuk/nhsuk-frontend.min.css", nhsukStylesheet(nhsukAssets));
   app.use("/assets/nhsuk", express.static(nhsukAssets, { maxAge: "7d", immutable: true }));
   app.use("/assets", express.static(path.join(here, "assets"), { maxAge: "1h" }));
   app.use(express.urlencoded({ extended: false, limit: "100kb" }));

@@ -108,6 +108,16 @@ describe("logging in and out", () => {
     expect(page.headers["x-content-type-options"]).toBe("nosniff");
   });
 
+  it("serves NHS.UK styles that fetch nothing from other sites", async () => {
+    const css = await request(t.app).get("/assets/nhsuk/nhsuk-frontend.min.css").expect(200);
+    expect(css.headers["content-type"]).toMatch(/text\/css/);
+    expect(css.text).toContain(".nhsuk-button");
+    expect(css.text).not.toMatch(/https?:\/\//);
+    const icon = /url\((\/assets\/nhsuk\/assets\/images\/[^)]+)\)/.exec(css.text);
+    expect(icon).not.toBeNull();
+    await request(t.app).get(icon![1]!).expect(200);
+  });
+
   it("does not redirect to another site after login", async () => {
     const agent = request.agent(t.app);
     const page = await agent.get("/login?next=//evil.example/");

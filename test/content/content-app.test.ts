@@ -107,6 +107,16 @@ describe("the content origin", () => {
     }
   });
 
+  it("answers a folder, a bad range and other failures in plain words, never with a stack trace", async () => {
+    const base = `/c/${token(second.courseVersionId)}`;
+    const folder = await request(app).get(`${base}/media`);
+    expect(folder.status).toBe(404);
+    expect(folder.text).toBe("Not found in this package");
+    const range = await request(app).get(`${base}/css/site.css`).set("Range", "bytes=999999-");
+    expect(range.status).toBe(416);
+    expect(range.text).not.toMatch(/at |Error|\/tmp\//);
+  });
+
   it("serves nothing but package files", async () => {
     await request(app).get("/login").expect(404);
     await request(app).get("/").expect(404);
@@ -120,10 +130,11 @@ describe("content tokens", () => {
     expect(verifyContentToken(SECRET, signContentToken(SECRET, grant), 2_000_000_000)).toBeUndefined();
   });
 
-  it("expire on an hour boundary at least the lifetime ahead", () => {
+  it("expire on a 12-hour boundary at least the lifetime ahead, so a window's URLs are the same and cache", () => {
     const now = Date.UTC(2026, 2, 1, 9, 17, 0);
     const expiry = contentTokenExpiry(now, 4 * 3600);
-    expect(expiry % 3600).toBe(0);
+    expect(expiry % (12 * 3600)).toBe(0);
     expect(expiry * 1000 - now).toBeGreaterThanOrEqual(4 * 3600 * 1000);
+    expect(contentTokenExpiry(now + 2 * 3600 * 1000, 4 * 3600)).toBe(expiry);
   });
 });

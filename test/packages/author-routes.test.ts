@@ -60,6 +60,7 @@ describe("the course authors' pages", () => {
     expect(response.body.report).toMatchObject({ ok: true, scormVersion: "2004 4th Edition", errors: [] });
     expect(response.body.report.warnings.map((warning: { code: string }) => warning.code)).toEqual(["package.unused_files"]);
     expect(response.body.course).toMatchObject({ code: "297 Fire Safety - Part 1", version: 1 });
+    expect(response.body.report).toMatchObject({ fileCount: 3, launchables: [{ identifier: "I1", title: "Part one", scormType: "sco", launch: "index.html" }] });
     const page = await author.get(response.body.course.url).expect(200);
     expect(page.text).toContain("297 Fire Safety - Part 1");
     expect(page.text).toContain("2004 4th Edition");
@@ -67,6 +68,22 @@ describe("the course authors' pages", () => {
     expect(page.text).toContain("Download version 1");
     const list = await author.get("/author/courses").expect(200);
     expect(list.text).toContain("297 Fire Safety - Part 1");
+  });
+
+  it("offer Upload a new version with the course's code filled in", async () => {
+    const id = await t.db("courses").where({ code: "297 Fire Safety - Part 1" }).first("id");
+    const page = await author.get(`/author/courses/${id.id}`).expect(200);
+    const link = /href="(\/author\/courses\/upload\?code=[^"]+)"/.exec(page.text)![1]!;
+    const form = await author.get(link.replace(/&amp;/g, "&")).expect(200);
+    expect(form.text).toContain('value="297 Fire Safety - Part 1"');
+    expect(form.text).toContain("This upload becomes version 2 of <strong>297 Fire Safety - Part 1</strong>");
+  });
+
+  it("refuse a version that is not a number", async () => {
+    const id = await t.db("courses").where({ code: "297 Fire Safety - Part 1" }).first("id");
+    const response = await author.get(`/author/courses/${id.id}/versions/abc/package.zip`).set("Accept", "application/json");
+    expect(response.status).toBe(404);
+    expect(response.body.error.message).toContain('Version "abc"');
   });
 
   it("add a version when the same course code is uploaded again, and let either version be downloaded", async () => {

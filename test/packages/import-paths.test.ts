@@ -112,3 +112,20 @@ describe("lms export-package", () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 });
+
+describe("lms validate-package", () => {
+  it("checks against the configured limits, as import-package does", async () => {
+    const files = { ...VALID_PACKAGES["scorm12-multi-sco"]!.files };
+    const zip = await buildZip(files);
+    const result = await lms({ PACKAGE_MAX_ENTRIES: "3" }, "validate-package", zip);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("NOT valid");
+    expect(result.stdout).toMatch(/at most 3 are allowed/);
+  });
+
+  it("refuses a bad limit setting like every command", async () => {
+    const result = await lms({ PACKAGE_MAX_RATIO: "abc" }, "validate-package", "/nonexistent.zip");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/PACKAGE_MAX_RATIO/);
+  });
+});

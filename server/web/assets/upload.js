@@ -35,7 +35,13 @@
       var card = element("div", "nhsuk-card nhsuk-card--feature app-report__ok");
       var content = element("div", "nhsuk-card__content");
       content.appendChild(element("h2", "nhsuk-card__heading", "Imported: " + body.course.code + ", version " + body.course.version));
-      var line = element("p", "nhsuk-card__description", "SCORM " + report.scormVersion + ". ");
+      var line = element(
+        "p",
+        "nhsuk-card__description",
+        (body.course.version > 1 ? "A new version of an existing course: learners who have started keep their version. " : "A new course. ") +
+          "SCORM " + report.scormVersion + ", " + report.launchables.length + " SCO" + (report.launchables.length === 1 ? "" : "s") +
+          " and assets, " + report.fileCount + " files. "
+      );
       var link = element("a", "", "View the course");
       link.href = body.course.url;
       line.appendChild(link);
