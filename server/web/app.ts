@@ -14,6 +14,7 @@ import { errorHandler, notFoundHandler } from "./error-handler.ts";
 import { accountRoutes } from "../accounts/routes.ts";
 import { portalRoutes } from "./portal-routes.ts";
 import { packageRoutes } from "../packages/routes.ts";
+import { learningRoutes } from "../learning/routes.ts";
 import { healthRoutes } from "./health-routes.ts";
 
 export interface AppDeps {
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(accountRoutes(deps));
   app.use(portalRoutes(deps));
   app.use(packageRoutes(deps));
+  app.use(learningRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

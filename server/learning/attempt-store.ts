@@ -1,0 +1,62 @@
+import type { Db } from "../db/connect.ts";
+
+export interface AttemptSummary {
+  id: number;
+  personId: number;
+  courseVersionId: number;
+  courseId: number;
+  performanceStatus: string;
+  preview: boolean;
+  startedAt: string;
+}
+
+function toAttempt(row: Record<string, unknown>): AttemptSummary {
+  return {
+    id: Number(row.id),
+    personId: Number(row.person_id),
+    courseVersionId: Number(row.course_version_id),
+    courseId: Number(row.course_id),
+    performanceStatus: String(row.performance_status),
+    preview: Boolean(row.preview),
+    startedAt: String(row.started_at),
+  };
+}
+
+export function createAttemptStore(db: Db) {
+  const withCourse = () =>
+    db("attempts").join("course_versions", "course_versions.id", "attempts.course_version_id").select("attempts.*", "course_versions.course_id");
+
+  return {
+    /** The person's latest attempt at a course, on any version; previews are never resumed as learning. */
+    async latestAttempt(personId: number, courseId: number, preview: boolean): Promise<AttemptSummary | undefined> {
+      const row = await withCourse()
+        .where({ "attempts.person_id": personId, "course_versions.course_id": courseId, "attempts.preview": preview })
+        .orderBy("attempts.id", "desc")
+        .first();
+      return row ? toAttempt(row) : undefined;
+    },
+
+    async newestVersionId(courseId: number): Promise<number | undefined> {
+      const row = await db("course_versions").where({ course_id: courseId }).orderBy("version", "desc").first("id");
+      return row ? Number(row.id) : undefined;
+    },
+
+    async insertAttempt(attempt: { personId: number; courseVersionId: number; preview: boolean; startedAt: string; enrolmentId?: number | null }): Promise<number> {
+      const [row] = await db("attempts")
+        .insert({
+          person_id: attempt.personId,
+          course_version_id: attempt.courseVersionId,
+          enrolment_id: attempt.enrolmentId ?? null,
+          preview: attempt.preview,
+          started_at: attempt.startedAt,
+        })
+        .returning("id");
+      return Number(row.id);
+    },
+
+    async attemptsOf(personId: number, courseId: number): Promise<AttemptSummary[]> {
+      const rows = await withCourse().where({ "attempts.person_id": personId, "course_versions.course_id": courseId }).orderBy("attempts.id");
+      return rows.map(toAttempt);
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import type { Db } from "../db/connect.ts";
+import type { Clock } from "../clock.ts";
+import { AppError } from "../errors.ts";
+import { recordAudit } from "../audit/store.ts";
+import { createAttemptStore } from "./attempt-store.ts";
+
+/** Statuses of an attempt still under way: Play resumes it rather than starting afresh. */
+const UNFINISHED = new Set(["Not Attempted", "Incomplete"]);
+
+/**
+ * Play: resume the person's unfinished attempt at the course (on the version it started on, so a
+ * new upload never changes an attempt already started), or start a new attempt on the newest
+ * version. A finished attempt (Completed, Passed, Failed) is kept as history and a new one starts:
+ * a renewal, or a retry of a failed assessment.
+ */
+export async function playCourse(
+  db: Db,
+  clock: Clock,
+  request: { personId: number; courseId: number; preview?: boolean; accountId?: number; ip?: string },
+): Promise<{ attemptId: number; resumed: boolean }> {
+  const preview = request.preview ?? false;
+  return db.transaction(async (trx) => {
+    const store = createAttemptStore(trx);
+    const latest = await store.latestAttempt(request.personId, request.courseId, preview);
+    if (latest && UNFINISHED.has(latest.performanceStatus)) return { attemptId: latest.id, resumed: true };
+    const courseVersionId = await store.newestVersionId(request.courseId);
+    if (courseVersionId === undefined) {
+      throw new AppError("learning.course_not_available", "This course has no package yet, so it cannot be played. Learning and Development have been told.", 409);
+    }
+    const at = clock.now().toISOString();
+    const attemptId = await store.insertAttempt({ personId: request.personId, courseVersionId, preview, startedAt: at });
+    await recordAudit(trx, {
+      kind: preview ? "attempt.preview_started" : "attempt.started",
+      at,
+      actorAccountId: request.accountId ?? null,
+      personId: request.personId,
+      ip: request.ip ?? null,
+      detail: { attemptId, courseId: request.courseId, courseVersionId, after: latest?.performanceStatus ?? null },
+    });
+    return { attemptId, resumed: false };
+  });
+}
+
+/** Author preview of one exact version: always a fresh attempt that credits nothing. */
+export async function previewVersion(
+  db: Db,
+  clock: Clock,
+  request: { personId: number; courseVersionId: number; accountId?: number; ip?: string },
+): Promise<number> {
+  return db.transaction(async (trx) => {
+    const at = clock.now().toISOString();
+    const attemptId = await createAttemptStore(trx).insertAttempt({ personId: request.personId, courseVersionId: request.courseVersionId, preview: true, startedAt: at });
+    await recordAudit(trx, {
+      kind: "attempt.preview_started",
+      at,
+      actorAccountId: request.accountId ?? null,
+      personId: request.personId,
+      ip: request.ip ?? null,
+      detail: { attemptId, courseVersionId: request.courseVersionId },
+    });
+    return attemptId;
+  });
+}
