@@ -24,6 +24,8 @@ async function main(): Promise<void> {
   }
   const sessionSecret = resolveSessionSecret(config.dataDir, config.sessionSecret);
   const storage = createLocalStorage(path.join(config.dataDir, "packages"));
+  const swept = await storage.sweepStale();
+  if (swept.length) logger.info({ removed: swept }, "removed what interrupted imports left behind");
   const app = createApp({ ...context, logger, sessionSecret });
   // Course content is untrusted: it gets its own server on its own origin (DESIGN.md).
   const content = createContentApp({ config, db, storage, contentSecret: sessionSecret, logger });

@@ -21,6 +21,7 @@ export function registerPackageCommands(program: Command, withContext: WithConte
     .action((zip: string, options: { code?: string }) =>
       withContext(async ({ db, clock, config }) => {
         const storage = createLocalStorage(path.join(config.dataDir, "packages"));
+        await storage.sweepStale(); // what an interrupted import left behind
         // A progress bar only where a person watches: on a terminal, never in a pipe or a log.
         const bar = process.stderr.isTTY ? createProgressBar(process.stderr) : undefined;
         const result = await importPackage({ db, clock, storage }, zip, {
@@ -69,7 +70,10 @@ function formatReport(zip: string, report: ValidationReport): string {
     lines.push(`  SCORM ${report.scormVersion}, "${report.title}", ${report.fileCount} files, ${report.totalBytes} bytes`);
     for (const item of report.launchables) lines.push(`  ${item.scormType.toUpperCase()} ${item.identifier}: ${item.title} -> ${item.launch}`);
   }
-  for (const error of report.errors) lines.push(`  error [${error.code}] ${error.message}`);
+  for (const error of report.errors) {
+    const where = [error.file, error.element].filter(Boolean).join(" ");
+    lines.push(`  error [${error.code}] ${error.message}${where ? ` (${where})` : ""}`);
+  }
   for (const warning of report.warnings) {
     const where = [warning.file, warning.element].filter(Boolean).join(" ");
     lines.push(`  warning [${warning.code}] ${warning.message}${where ? ` (${where})` : ""}`);

@@ -6,7 +6,8 @@ import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { AppError } from "../errors.ts";
-import { quote, type ScannedEntry, type ZipScan } from "./zip-scan.ts";
+import { fileSystemFailure, isFileSystemError, quoteName as quote } from "./package-error.ts";
+import type { ScannedEntry, ZipScan } from "./zip-scan.ts";
 
 export interface ExtractedPackage {
   /** The fresh temporary folder holding the files; the caller publishes it with one rename. */
@@ -17,9 +18,6 @@ export interface ExtractedPackage {
   totalBytes: number;
 }
 
-// APPNOTE 4.3.7: local file header.
-const LOCAL_HEADER_SIGNATURE = 0x04034b50;
-const LOCAL_HEADER_SIZE = 30;
 const METHOD_STORED = 0;
 // Entries up to this size (declared and compressed) are read, inflated and written whole: for the
 // hundreds of small files of a typical package that is three file operations instead of a chain
@@ -40,23 +38,25 @@ const inflateRaw = promisify(zlib.inflateRaw) as (input: Buffer, options: zlib.Z
  * declaration. On any failure the folder is removed before rethrowing.
  */
 export async function extractToTemp(scan: ZipScan, parentDir: string, onBytes?: (done: number, total: number) => void): Promise<ExtractedPackage> {
-  await fsp.mkdir(parentDir, { recursive: true });
-  const dir = path.resolve(await fsp.mkdtemp(path.join(parentDir, "extract-")));
+  const dir = await asEntry(undefined, async () => {
+    await fsp.mkdir(parentDir, { recursive: true });
+    return path.resolve(await fsp.mkdtemp(path.join(parentDir, "extract-")));
+  });
   let zip: FileHandle | null = null;
   try {
-    zip = await fsp.open(scan.zipPath, "r");
+    zip = await asEntry(undefined, () => fsp.open(scan.zipPath, "r"));
     const source: ZipSource = { handle: zip, size: (await zip.stat()).size, spareBuffers: [] };
     const files: ScannedEntry[] = [];
     const folders = new Set<string>();
     for (const entry of scan.entries) {
       const target = insideFolder(dir, entry.path);
-      if (entry.isDirectory) await makeFolder(folders, target);
+      if (entry.isDirectory) await asEntry(entry, () => makeFolder(folders, target));
       else files.push(entry);
     }
     let totalBytes = 0;
     await forEachConcurrently(files, CONCURRENCY, async (entry) => {
       const target = insideFolder(dir, entry.path);
-      await makeFolder(folders, path.dirname(target));
+      await asEntry(entry, () => makeFolder(folders, path.dirname(target)));
       const bytes = await extractEntry(source, entry, target);
       totalBytes += bytes; // not `+= await`: that would add to a total read before another entry finished
       onBytes?.(totalBytes, scan.declaredBytes);
@@ -69,6 +69,19 @@ export async function extractToTemp(scan: ZipScan, parentDir: string, onBytes?: 
     throw error;
   } finally {
     await zip?.close();
+  }
+}
+
+/**
+ * Runs file system work for one entry (or for the whole package), turning a failure into an
+ * AppError that names the entry, never the server's folders (ENOSPC: package.no_space, 507).
+ */
+async function asEntry<T>(entry: ScannedEntry | undefined, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isFileSystemError(error)) throw fileSystemFailure(error, entry?.path);
+    throw error;
   }
 }
 
@@ -87,7 +100,9 @@ async function makeFolder(made: Set<string>, folder: string): Promise<void> {
 }
 
 async function extractEntry(zip: ZipSource, entry: ScannedEntry, target: string): Promise<number> {
-  const start = await dataOffset(zip, entry);
+  // The scan found the local header and checked that the data lies in no other entry's range.
+  const start = entry.dataOffset;
+  if (start + entry.compressedSize > zip.size) throw corrupt(entry, "runs past the end of the zip");
   try {
     if (entry.size <= WHOLE_ENTRY_MAX && entry.compressedSize <= WHOLE_ENTRY_MAX) {
       await extractWhole(zip, entry, start, target);
@@ -96,25 +111,10 @@ async function extractEntry(zip: ZipSource, entry: ScannedEntry, target: string)
     }
   } catch (error) {
     if (error instanceof AppError) throw error;
+    if (isFileSystemError(error)) throw fileSystemFailure(error, entry.path);
     throw corrupt(entry, `cannot be unpacked: ${(error as Error).message}`);
   }
   return entry.size;
-}
-
-/**
- * Where the entry's data starts: after its local header, whose name and extra field lengths may
- * differ from the central directory's. The header must be there, and the data must end inside
- * the file.
- */
-async function dataOffset(zip: ZipSource, entry: ScannedEntry): Promise<number> {
-  const header = Buffer.alloc(LOCAL_HEADER_SIZE);
-  const { bytesRead } = await zip.handle.read(header, 0, LOCAL_HEADER_SIZE, entry.localHeaderOffset);
-  if (bytesRead < LOCAL_HEADER_SIZE || header.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) {
-    throw corrupt(entry, "has no local header where the central directory says it starts");
-  }
-  const start = entry.localHeaderOffset + LOCAL_HEADER_SIZE + header.readUInt16LE(26) + header.readUInt16LE(28);
-  if (start + entry.compressedSize > zip.size) throw corrupt(entry, "runs past the end of the zip");
-  return start;
 }
 
 async function extractWhole(zip: ZipSource, entry: ScannedEntry, start: number, target: string): Promise<void> {

@@ -6,11 +6,13 @@ import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
-import { scanZip, quote, type ZipLimits, type ZipScan } from "./zip-scan.ts";
-import { extractToTemp, type ExtractedPackage } from "./extract.ts";
-import { parseManifest, type Manifest } from "./manifest/parse-manifest.ts";
+import { scanZip, type ZipLimits } from "./zip-scan.ts";
+import { fileSystemFailure, findingsOf, isFileSystemError, PackageError } from "./package-error.ts";
 import type { PackageStorage } from "./storage.ts";
-import { packageWarnings, type Finding, type ValidationReport } from "./validation-report.ts";
+import { unpackAndCheck } from "./unpack-and-check.ts";
+import type { Finding, ValidationReport } from "./validation-report.ts";
+
+export { PackageError, findingsOf } from "./package-error.ts";
 
 export interface ImportDeps {
   db: Db;
@@ -45,21 +47,19 @@ export interface ImportedPackage {
   warnings: Finding[];
 }
 
-const MANIFEST = "imsmanifest.xml";
-const MAX_MANIFEST_BYTES = 20 * 1024 * 1024;
-
 /**
  * Imports one SCORM package as a new version of its course (the one import service: the CLI,
  * the demo seed and the upload page all call this). All or nothing: on any failure there is no
- * row, no published folder and no temporary folder left behind.
+ * row, no published folder and no temporary folder left behind. A package with several blocking
+ * problems is refused with a PackageError listing them all (`findings`; `code` is the first's).
  */
 export async function importPackage(deps: ImportDeps, zipPath: string, options: ImportOptions = {}): Promise<ImportedPackage> {
   const { db, clock, storage } = deps;
   options.onProgress?.({ stage: "checking", done: 0, total: 1 });
   const scan = await scanZip(zipPath, options.limits);
-  const workDir = await storage.tempDir();
+  const workDir = await onDisk(() => storage.tempDir());
   try {
-    const { extracted, manifest } = await unpackAndCheck(scan, workDir, (done, total) => options.onProgress?.({ stage: "extracting", done, total }));
+    const { extracted, manifest, warnings } = await unpackAndCheck(scan, workDir, (done, total) => options.onProgress?.({ stage: "extracting", done, total }));
     options.onProgress?.({ stage: "saving", done: 0, total: 1 });
     const code = courseCode(options.code ?? manifest.title);
     const title = manifest.title.trim().slice(0, 300) || code;
@@ -106,7 +106,6 @@ export async function importPackage(deps: ImportDeps, zipPath: string, options: 
         // below (noted first, since removing a key that never arrived is harmless).
         published = storageKey;
         await storage.publish(extracted.dir, storageKey);
-        const warnings = packageWarnings(manifest, extracted.files);
         return { course: code, version, scormVersion: manifest.scormVersion, title, scos: manifest.launchables.length, courseVersionId, warnings };
       });
     } catch (error) {
@@ -119,82 +118,40 @@ export async function importPackage(deps: ImportDeps, zipPath: string, options: 
 }
 
 /**
- * Everything importPackage checks, without importing: the validation report. A blocking problem
- * becomes the report's error rather than an exception, so the author sees it beside the rest.
+ * Everything importPackage checks, without importing: the validation report. Blocking problems
+ * become the report's errors rather than an exception, so the author sees them all together.
  */
 export async function validatePackage(zipPath: string, limits?: Partial<ZipLimits>): Promise<ValidationReport> {
   const report: ValidationReport = { ok: false, scormVersion: null, title: null, fileCount: 0, totalBytes: 0, launchables: [], errors: [], warnings: [] };
-  const workDir = await fsp.mkdtemp(path.join(os.tmpdir(), "lms-validate-"));
+  let workDir: string | null = null;
   try {
+    workDir = await onDisk(() => fsp.mkdtemp(path.join(os.tmpdir(), "lms-validate-")));
     const scan = await scanZip(zipPath, limits);
-    const { extracted, manifest } = await unpackAndCheck(scan, workDir);
+    const { extracted, manifest, warnings } = await unpackAndCheck(scan, workDir);
     report.ok = true;
     report.scormVersion = manifest.scormVersion;
     report.title = manifest.title;
     report.fileCount = extracted.fileCount;
     report.totalBytes = extracted.totalBytes;
     report.launchables = manifest.launchables.map(({ identifier, title, scormType, launch }) => ({ identifier, title, scormType, launch }));
-    report.warnings = packageWarnings(manifest, extracted.files);
+    report.warnings = warnings;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    report.errors.push({ code: error.code, message: error.message });
+    report.errors = findingsOf(error);
+    if (error instanceof PackageError) report.warnings = error.warnings;
   } finally {
-    await fsp.rm(workDir, { recursive: true, force: true });
+    if (workDir !== null) await fsp.rm(workDir, { recursive: true, force: true });
   }
   return report;
 }
 
-async function unpackAndCheck(
-  scan: ZipScan,
-  workDir: string,
-  onBytes?: (done: number, total: number) => void,
-): Promise<{ extracted: ExtractedPackage; manifest: Manifest }> {
-  const extracted = await extractToTemp(scan, workDir, onBytes);
-  const manifestPath = findManifest(extracted.files);
-  const manifestFile = path.join(extracted.dir, manifestPath);
-  if ((await fsp.stat(manifestFile)).size > MAX_MANIFEST_BYTES) {
-    throw new AppError("package.manifest_too_large", `imsmanifest.xml is larger than ${MAX_MANIFEST_BYTES} bytes`);
-  }
-  const manifest = parseManifest(decodeText(await fsp.readFile(manifestFile)));
-  checkLaunchFiles(manifest, new Set(extracted.files));
-  return { extracted, manifest };
-}
-
-/** The manifest must sit at the zip's root; one level down is the common "zipped the folder" mistake. */
-function findManifest(files: string[]): string {
-  const atRoot = files.find((file) => file.toLowerCase() === MANIFEST);
-  if (atRoot) return atRoot;
-  const nested = files.find((file) => file.split("/").length === 2 && file.toLowerCase().endsWith(`/${MANIFEST}`));
-  if (nested) {
-    throw new AppError(
-      "package.manifest_nested",
-      `imsmanifest.xml must be at the top of the zip, but it was found at ${quote(nested)}: zip the folder's contents, not the folder`,
-    );
-  }
-  throw new AppError("package.manifest_missing", "The package has no imsmanifest.xml at the top of the zip: it is not a SCORM package");
-}
-
-/** Every launchable's file must be in the package: a missing one would only fail in the learner's player. */
-function checkLaunchFiles(manifest: Manifest, files: Set<string>) {
-  for (const launchable of manifest.launchables) {
-    const file = launchFile(launchable.launch);
-    if (file === null || !files.has(file)) {
-      throw new AppError(
-        "package.launch_missing",
-        `Item ${quote(launchable.identifier)} launches ${quote(launchable.launch)}, which is not a file in the package`,
-      );
-    }
-  }
-}
-
-/** The package-relative file a launch URL names, or null for external URLs and undecodable names. */
-function launchFile(launch: string): string | null {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(launch) || launch.startsWith("/")) return null;
-  const pathPart = launch.split(/[?#]/, 1)[0] ?? "";
+/** A temporary folder that cannot be made says so without naming the server's folders. */
+async function onDisk<T>(work: () => Promise<T>): Promise<T> {
   try {
-    return decodeURIComponent(pathPart);
-  } catch {
-    return pathPart;
+    return await work();
+  } catch (error) {
+    if (isFileSystemError(error)) throw fileSystemFailure(error);
+    throw error;
   }
 }
 
@@ -204,11 +161,4 @@ function courseCode(candidate: string): string {
     throw new AppError("package.code_invalid", "The course code must be between 1 and 200 characters; give one with the code option");
   }
   return code;
-}
-
-/** Manifests are UTF-8 in practice; a few tools write UTF-16 with a byte-order mark. */
-function decodeText(bytes: Buffer): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
-  return new TextDecoder("utf-8").decode(bytes);
 }

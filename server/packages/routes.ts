@@ -8,10 +8,11 @@ import { requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { AppError, notFound } from "../errors.ts";
 import { createLocalStorage } from "./storage.ts";
-import { importPackage } from "./import-package.ts";
+import { findingsOf, importPackage, PackageError } from "./import-package.ts";
 import { exportPackageStream } from "./export-package.ts";
 import { createCourseStore } from "./store.ts";
 import type { ValidationReport } from "./validation-report.ts";
+import { previewVersion } from "../learning/attempts.ts";
 
 /** Course authors' pages: the course list, the upload with its validation report, each course. */
 export function packageRoutes({ db, clock, config }: AppDeps): Router {
@@ -69,11 +70,16 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
       };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      report = { ok: false, scormVersion: null, title: null, fileCount: 0, totalBytes: 0, launchables: [], errors: [{ code: error.code, message: error.message }], warnings: [] };
+      if (error.status >= 500) res.status(error.status);
+      report = {
+        ok: false, scormVersion: null, title: null, fileCount: 0, totalBytes: 0, launchables: [],
+        errors: findingsOf(error),
+        warnings: error instanceof PackageError ? error.warnings : [],
+      };
     } finally {
       fs.rmSync(file.path, { force: true });
     }
-    const status = report.ok ? 201 : 422;
+    const status = report.ok ? 201 : res.statusCode >= 500 ? res.statusCode : 422;
     if (wantsJson(req)) {
       res.status(status).json({ report, course: course && { ...course, url: `/author/courses/${course.id}` } });
     } else {
@@ -85,6 +91,18 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
     const course = await courses.courseById(Number(req.params.id));
     if (!course) throw notFound("That course");
     res.render("author/course", { user: res.locals.user, csrfToken: generateCsrfToken(req), course, versions: await courses.versionsOf(course.id) });
+  });
+
+  // Preview: a fresh attempt of exactly this version, for the author, that credits nothing; the
+  // player opens on it (in its own window, through /assets/play.js).
+  router.post("/author/courses/:id/versions/:version/preview", author, async (req, res) => {
+    const course = await courses.courseById(Number(req.params.id));
+    if (!course) throw notFound("That course");
+    const version = (await courses.versionsOf(course.id)).find((candidate) => String(candidate.version) === req.params.version);
+    if (!version) throw notFound(`Version "${req.params.version}"`);
+    const user = res.locals.user as { personId: number; accountId: number };
+    const attemptId = await previewVersion(db, clock, { personId: user.personId, courseVersionId: version.id, accountId: user.accountId, ...(req.ip ? { ip: req.ip } : {}) });
+    res.redirect(303, `/player/attempts/${attemptId}`);
   });
 
   router.get("/author/courses/:id/versions/:version/package.zip", author, async (req, res) => {

@@ -19,9 +19,22 @@ export interface PackageStorage {
   pathOf(key: string, relativePath: string): string;
   /** True when the package holds a regular file at that path. */
   exists(key: string, relativePath: string): Promise<boolean>;
+  /**
+   * Removes what interrupted imports and uploads left behind (Ctrl-C, kill -9, a crash): folders
+   * under `<root>/.tmp` and files under `<root>/.uploads` untouched for `olderThanMs` (default
+   * STALE_AFTER_MS). Age, not ownership, decides: an import in another process (DESIGN.md,
+   * "Running at scale") keeps its folder fresh, as it finishes in minutes. Returns what it removed,
+   * relative to the root; published packages are never touched.
+   */
+  sweepStale(olderThanMs?: number): Promise<string[]>;
 }
 
+/** How long a temporary folder or upload may sit untouched before sweepStale removes it. */
+export const STALE_AFTER_MS = 60 * 60 * 1000;
+
 const TEMP_FOLDER = ".tmp";
+// multer's landing folder for the upload page (routes.ts): partial uploads end up here too.
+const UPLOAD_FOLDER = ".uploads";
 // Keys are ours (course-<id>-v<n>-<random>), never user input; a strict shape keeps them one segment.
 const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
@@ -72,7 +85,51 @@ export function createLocalStorage(rootDir: string): PackageStorage {
         return false;
       }
     },
+    async sweepStale(olderThanMs = STALE_AFTER_MS) {
+      const cutoff = Date.now() - olderThanMs;
+      const removed: string[] = [];
+      for (const area of [TEMP_FOLDER, UPLOAD_FOLDER]) {
+        for (const name of await listOrNone(path.join(root, area))) {
+          const target = path.join(root, area, name);
+          if ((await lastTouched(target)) >= cutoff) continue;
+          await fsp.rm(target, { recursive: true, force: true });
+          removed.push(`${area}/${name}`);
+        }
+      }
+      return removed;
+    },
   };
+}
+
+async function listOrNone(folder: string): Promise<string[]> {
+  try {
+    return await fsp.readdir(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+}
+
+/**
+ * The newest modification time of an entry and, for a folder, of what it directly holds: an
+ * import's work folder gets its extract- folder at once, and that folder's time moves with every
+ * file and folder extraction adds to it. Infinity when it vanished meanwhile (its import finished).
+ */
+async function lastTouched(target: string): Promise<number> {
+  try {
+    const stat = await fsp.lstat(target);
+    let newest = stat.mtimeMs;
+    if (stat.isDirectory()) {
+      for (const child of await fsp.readdir(target)) {
+        const childStat = await fsp.lstat(path.join(target, child)).catch(() => null);
+        if (childStat) newest = Math.max(newest, childStat.mtimeMs);
+      }
+    }
+    return newest;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return Infinity;
+    throw error;
+  }
 }
 
 async function pathExists(target: string): Promise<boolean> {

@@ -1,3 +1,4 @@
+import { isWebUrl, packageFileOf } from "./manifest/hrefs.ts";
 import type { Manifest } from "./manifest/parse-manifest.ts";
 
 /** One thing the report says, naming the file and the manifest element it is about. */
@@ -22,13 +23,42 @@ export interface ValidationReport {
 }
 
 const IGNORED_UNUSED = /(^|\/)(imsmanifest\.xml|[^/]+\.xsd|[^/]+\.dtd|metadata\.xml)$/i;
+const SHOWN_FILES = 20;
+
+/**
+ * What the zip's files say about a readable manifest: blocking errors (a launch file that is not
+ * there) and warnings (see packageWarnings). Pure: the manifest and the zip's file names in;
+ * `skipped` names the archiver junk left out of the package.
+ */
+export function checkPackageFiles(manifest: Manifest, files: string[], skipped: string[] = []): { errors: Finding[]; warnings: Finding[] } {
+  const present = new Set(files);
+  const byLowerCase = new Map(files.map((file) => [file.toLowerCase(), file]));
+  const errors: Finding[] = [];
+  for (const launchable of manifest.launchables) {
+    // A web address is manifest-checks.ts's to judge; any other scheme or absolute path names nothing here.
+    if (isWebUrl(launchable.launch)) continue;
+    const file = packageFileOf(launchable.launch);
+    if (file !== null && present.has(file)) continue;
+    const other = file === null ? undefined : byLowerCase.get(file.toLowerCase());
+    const item = `Item ${JSON.stringify(launchable.identifier)} launches ${JSON.stringify(launchable.launch)}`;
+    errors.push({
+      code: "package.launch_missing",
+      message: other
+        ? `${item}, but the zip has ${JSON.stringify(other)}: the case differs, and names must match exactly (the content server is case-sensitive)`
+        : `${item}, which is not a file in the package`,
+      file: file ?? launchable.launch,
+      element: `<item identifier="${launchable.identifier}">`,
+    });
+  }
+  return { errors, warnings: packageWarnings(manifest, files, skipped) };
+}
 
 /**
  * Warnings for a package that otherwise imports: files the manifest lists that are not in the zip,
  * names that differ only by case (they work on Windows and break on the content server), files
- * nothing lists, and missing metadata. Pure: the manifest and the zip's file names in.
+ * nothing lists, archiver junk left out, and missing metadata. Hrefs are URLs: compared decoded.
  */
-export function packageWarnings(manifest: Manifest, files: string[]): Finding[] {
+export function packageWarnings(manifest: Manifest, files: string[], skipped: string[] = []): Finding[] {
   const warnings: Finding[] = [];
   const present = new Set(files);
   const byLowerCase = new Map(files.map((file) => [file.toLowerCase(), file]));
@@ -37,9 +67,11 @@ export function packageWarnings(manifest: Manifest, files: string[]): Finding[] 
   for (const resource of manifest.resources) {
     const element = `<resource identifier="${resource.identifier}">`;
     for (const href of resource.files) {
-      listed.add(href);
-      if (present.has(href)) continue;
-      const other = byLowerCase.get(href.toLowerCase());
+      const file = packageFileOf(href);
+      if (file === null) continue; // a web address: nothing of the package's to look for
+      listed.add(file);
+      if (present.has(file)) continue;
+      const other = byLowerCase.get(file.toLowerCase());
       if (other) {
         listed.add(other);
         warnings.push({ code: "package.case_mismatch", file: href, element, message: `The manifest lists "${href}" but the zip has "${other}": names must match exactly, including case` });
@@ -47,15 +79,22 @@ export function packageWarnings(manifest: Manifest, files: string[]): Finding[] 
         warnings.push({ code: "package.listed_file_missing", file: href, element, message: `The manifest lists "${href}", which is not in the zip` });
       }
     }
-    if (resource.href) listed.add(resource.href.split(/[?#]/, 1)[0]!);
+    const launched = resource.href === null ? null : packageFileOf(resource.href);
+    if (launched !== null) listed.add(launched);
   }
   const unused = files.filter((file) => !listed.has(file) && !IGNORED_UNUSED.test(file));
   if (unused.length) {
-    const shown = unused.slice(0, 20);
     warnings.push({
       code: "package.unused_files",
-      message: `${unused.length} file${unused.length === 1 ? " is" : "s are"} in the zip but not listed by any resource: ${shown.join(", ")}${unused.length > shown.length ? ", ..." : ""}`,
-      file: shown[0]!,
+      message: `${unused.length} file${unused.length === 1 ? " is" : "s are"} in the zip but not listed by any resource: ${listOf(unused)}`,
+      file: unused[0]!,
+    });
+  }
+  if (skipped.length) {
+    warnings.push({
+      code: "package.archiver_files_skipped",
+      message: `${skipped.length} file${skipped.length === 1 ? "" : "s"} that archivers add on their own (__MACOSX, .DS_Store, Thumbs.db) ${skipped.length === 1 ? "was" : "were"} left out of the package: ${listOf(skipped)}`,
+      file: skipped[0]!,
     });
   }
   if (manifest.schemaVersion === null) {
@@ -65,4 +104,9 @@ export function packageWarnings(manifest: Manifest, files: string[]): Finding[] 
     warnings.push({ code: "package.title_missing", file: "imsmanifest.xml", element: "<organization><title>", message: "The organization has no title: the course code must be given on import" });
   }
   return warnings;
+}
+
+function listOf(files: string[]): string {
+  const shown = files.slice(0, SHOWN_FILES);
+  return `${shown.join(", ")}${files.length > shown.length ? ", ..." : ""}`;
 }

@@ -7,6 +7,7 @@ import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/te
 import { buildLearner } from "../support/factories.ts";
 import { buildZip, writeTempFile } from "../support/build-zip.ts";
 import { rawZip } from "../support/raw-zip.ts";
+import { VALID_PACKAGES } from "../support/valid-packages.ts";
 
 function packageFiles(title: string, page = "<p>Welcome</p>") {
   return {
@@ -112,6 +113,18 @@ describe("the course authors' pages", () => {
     expect(Number((await t.db("course_versions").count({ count: "*" }).first())?.count)).toBe(before);
     expect(await t.db("courses").where({ code: "297 Hostile" }).first()).toBeUndefined();
     expect(fs.readdirSync(path.join(t.config.dataDir, "packages", ".uploads"))).toEqual([]);
+  });
+
+  it("list every blocking problem of a package at once, each naming its file", async () => {
+    const files = VALID_PACKAGES["scorm12-multi-sco"]!.files;
+    const broken = Object.fromEntries(Object.entries(files).filter(([name]) => !name.startsWith("sco1/") && !name.startsWith("sco3/")));
+    const response = await upload(await buildZip(broken));
+    expect(response.status).toBe(422);
+    const errors = response.body.report.errors as Array<{ code: string; file?: string }>;
+    expect(errors.map((error) => [error.code, error.file])).toEqual([
+      ["package.launch_missing", "sco1/index.html"],
+      ["package.launch_missing", "sco3/index.html"],
+    ]);
   });
 
   it("refuse an upload without the form's CSRF token", async () => {

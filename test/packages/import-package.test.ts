@@ -15,8 +15,6 @@ import { rawZip, S_IFLNK, unixMode, type RawEntry } from "../support/raw-zip.ts"
 
 const clock = createClock("2026-03-01T09:00:00Z");
 
-
-
 const manifest2004 = `<?xml version="1.0" encoding="UTF-8"?>
 <manifest identifier="IG" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3">
   <metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion></metadata>
@@ -162,6 +160,22 @@ describe("importPackage", () => {
         zipOf({ "imsmanifest.xml": manifest12().replace(/xmlns(:adlcp)?="[^"]+"/g, "").replace("1.2</schemaversion>", "1.1</schemaversion>") })],
       ["package.missing_resource", "an item without its resource", zipOf({ "imsmanifest.xml": manifest12().replace('identifierref="R2"', 'identifierref="R9"') }), "R9"],
       ["package.launch_missing", "a launch file not in the zip", async () => buildZip({ "imsmanifest.xml": manifest12(), "index.html": "x" }), "quiz/quiz.html"],
+      ["package.launch_missing", "a launch file whose case differs in the zip",
+        async () => buildZip({ "imsmanifest.xml": manifest12(), "index.html": "x", "quiz/Quiz.HTML": "y" }), 'the zip has "quiz/Quiz.HTML": the case differs'],
+      ["package.truncated", "a zip cut short", async () => writeTempFile(fs.readFileSync(await buildZip(valid12())).subarray(0, 300))],
+      ["package.corrupt", "an end record that understates its directory", async () =>
+        writeTempFile(rawZip([manifestEntry, good("index.html"), good("quiz/quiz.html"), good("extra.html")], { declaredEntryCount: 2 })), "more entries than the 2"],
+      ["package.overlapping_entries", "two entries sharing one local header and data", raw(good("index.html"), { name: "quiz/quiz.html", sharesDataOf: 1 }), "index.html"],
+      ["package.compression_ratio", "small entries that together expand more than 200:1",
+        zipOf(Object.fromEntries(["a", "b", "c", "d", "e"].map((name) => [`${name}.bin`, Buffer.alloc(300_000)]))), "as a whole"],
+      ["package.name_too_long", "a 300-byte file name", raw(good(`${"n".repeat(300)}.html`)), `"${"n".repeat(80)}…`],
+      ["package.duplicate_identifier", "two items with one identifier", zipOf({ "imsmanifest.xml": manifest12().replace('identifier="I2"', 'identifier="I1"') }), '"I1"'],
+      ["package.missing_dependency", "a dependency on no resource",
+        zipOf({ "imsmanifest.xml": manifest12().replace('<file href="index.html"/>', '<file href="index.html"/><dependency identifierref="NOPE"/>') }), "NOPE"],
+      ["package.external_sco", "a SCO on another site",
+        zipOf({ "imsmanifest.xml": manifest12().replace('href="quiz/quiz.html"', 'href="https://example.org/quiz.html"') }), "across origins"],
+      ["package.manifest_encoding", "an encoding no decoder knows",
+        zipOf({ "imsmanifest.xml": manifest12().replace('encoding="UTF-8"', 'encoding="x-mac-klingon"') }), "x-mac-klingon"],
     ];
 
     it.each(cases)("%s: %s", async (code, _why, makeZip, names, limits) => {

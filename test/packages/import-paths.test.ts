@@ -113,6 +113,25 @@ describe("lms export-package", () => {
   });
 });
 
+describe("lms import-package after an interrupted import", () => {
+  it("removes what the interrupted import left in the temporary folder", async () => {
+    const t = await createTestApp();
+    try {
+      const stale = path.join(t.config.dataDir, "packages", ".tmp", "work-interrupted");
+      fs.mkdirSync(stale, { recursive: true });
+      fs.writeFileSync(path.join(stale, "half.bin"), "x");
+      const old = new Date(Date.now() - 3 * 60 * 60 * 1000);
+      fs.utimesSync(path.join(stale, "half.bin"), old, old);
+      fs.utimesSync(stale, old, old);
+      const result = await lms(t.env, "import-package", await buildZip(VALID_PACKAGES["scorm12-single"]!.files));
+      expect(result.code).toBe(0);
+      expect(fs.existsSync(stale)).toBe(false);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
 describe("lms validate-package", () => {
   it("checks against the configured limits, as import-package does", async () => {
     const files = { ...VALID_PACKAGES["scorm12-multi-sco"]!.files };

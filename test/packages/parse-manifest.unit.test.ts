@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { appendParameters, applyBase, parseManifest } from "../../server/packages/manifest/parse-manifest.ts";
+import { appendParameters, applyBase, parseManifest, readManifest } from "../../server/packages/manifest/parse-manifest.ts";
+import { PackageError } from "../../server/packages/package-error.ts";
 
 // SCORM 1.2 as content tools write it: IMS CP 1.1.2 root namespace, adlcp_rootv1p2 extensions.
 const scorm12 = `<?xml version="1.0" encoding="UTF-8"?>
@@ -136,6 +137,22 @@ describe("parseManifest", () => {
     expect(() => parseManifest(external)).toThrow(expect.objectContaining({ code: "package.manifest_unsafe" }));
   });
 
+  it("reads declarations that are only mentioned in comments and CDATA", () => {
+    const commented = minimal("", "<metadata><schemaversion>1.2</schemaversion></metadata>")
+      .replace("<manifest", "<!-- <!DOCTYPE x> and <!ENTITY y 'z'> were removed --><manifest")
+      .replace("<title>T</title>", "<title><![CDATA[<!DOCTYPE is text here>]]></title><!---->");
+    expect(parseManifest(commented).title).toBe("<!DOCTYPE is text here>");
+  });
+
+  it.each([
+    ["after a comment", `<?xml version="1.0"?><!-- note --><!DOCTYPE m [<!ENTITY x "y">]><manifest/>`, "package.manifest_unsafe"],
+    ["after a CDATA look-alike in a comment", `<!-- <![CDATA[ --><!DOCTYPE m><manifest/>`, "package.manifest_unsafe"],
+    ["as any other markup declaration", `<manifest><!ELEMENT manifest ANY></manifest>`, "package.manifest_unsafe"],
+    ["after a comment that is never closed", `<manifest><!-- <!DOCTYPE m></manifest>`, "package.manifest_malformed"],
+  ])("still refuses a real declaration %s", (_why, xml, code) => {
+    expect(() => parseManifest(xml)).toThrow(expect.objectContaining({ code }));
+  });
+
   it("names the problem in malformed XML", () => {
     expect(() => parseManifest(`<manifest>\n<organizations></manifest>`)).toThrow(
       expect.objectContaining({ code: "package.manifest_malformed", message: expect.stringMatching(/organizations.*line 2/) }),
@@ -155,6 +172,51 @@ describe("parseManifest", () => {
   it("refuses a manifest with nothing to launch", () => {
     const xml = minimal("", "<metadata><schemaversion>1.2</schemaversion></metadata>").replace(' href="index.html"', "");
     expect(() => parseManifest(xml)).toThrow(expect.objectContaining({ code: "package.no_launchable" }));
+  });
+});
+
+describe("readManifest", () => {
+  const withItems = (items: string, resources: string, organizations = 'default="ORG-1"') =>
+    scorm12.replace(/<organizations[^>]*>[\s\S]*<\/organizations>/, `<organizations ${organizations}><organization identifier="ORG-1"><title>T</title>${items}</organization><organization identifier="ORG-2"><title>Other</title></organization></organizations>`)
+      .replace(/<resources[^>]*>[\s\S]*<\/resources>/, `<resources>${resources}</resources>`);
+  const res = (id: string, attributes = 'href="a.html"', body = "") => `<resource identifier="${id}" type="webcontent" adlcp:scormtype="sco" ${attributes}>${body}</resource>`;
+
+  it("collects every blocking problem instead of stopping at the first", () => {
+    const xml = withItems(
+      '<item identifier="A" identifierref="R1"/><item identifier="A" identifierref="GONE"/><item identifierref="R2"/>',
+      res("R1", 'href="a.html"', '<dependency identifierref="NOPE"/>') + res("R2") + res("R2"),
+    );
+    const { errors } = readManifest(xml);
+    expect(errors.map((error) => error.code)).toEqual([
+      "package.missing_resource",
+      "package.missing_identifier",
+      "package.duplicate_identifier",
+      "package.duplicate_identifier",
+      "package.missing_dependency",
+    ]);
+    expect(errors[2]).toMatchObject({ file: "imsmanifest.xml", element: '<item identifier="A">' });
+    expect(errors[4]).toMatchObject({ element: '<resource identifier="R1"><dependency identifierref="NOPE">' });
+
+    // parseManifest throws them as one error, the first one's code on it.
+    expect(() => parseManifest(xml)).toThrow(expect.objectContaining({ code: "package.missing_resource", findings: errors }));
+    expect(() => parseManifest(xml)).toThrow(PackageError);
+  });
+
+  it("warns about, and then ignores, a default organization that does not exist", () => {
+    const { manifest, errors, warnings } = readManifest(withItems('<item identifier="A" identifierref="R1"/>', res("R1"), 'default="MISSING"'));
+    expect(errors).toEqual([]);
+    expect(manifest.organization.identifier).toBe("ORG-1");
+    expect(warnings).toEqual([expect.objectContaining({ code: "package.default_organization_missing", element: '<organizations default="MISSING">' })]);
+  });
+
+  it("refuses a SCO on the web but lets an asset there, with a warning", () => {
+    const xml = withItems(
+      '<item identifier="A" identifierref="R1"/><item identifier="B" identifierref="R2"/>',
+      res("R1", 'href="https://example.org/sco.html"') + res("R2", 'adlcp:scormtype="asset" href="http://example.org/leaflet.html"').replace('adlcp:scormtype="sco" ', ""),
+    );
+    const { errors, warnings } = readManifest(xml);
+    expect(errors).toEqual([expect.objectContaining({ code: "package.external_sco", message: expect.stringContaining("does not work across origins") })]);
+    expect(warnings).toEqual([expect.objectContaining({ code: "package.external_launch", message: expect.stringContaining("the LMS cannot serve it") })]);
   });
 });
 

@@ -1,6 +1,12 @@
 import { AppError } from "../../errors.ts";
+import { throwIfAny } from "../package-error.ts";
+import type { Finding } from "../validation-report.ts";
+import { checkManifest } from "./manifest-checks.ts";
+import { appendParameters, applyBase } from "./hrefs.ts";
 import { readActivitySequencing, readSequencingCollection, type ActivitySequencing } from "./sequencing.ts";
 import { childNamed, childrenNamed, childText, hasDescendant, malformed, parseXmlSafely, type XmlNode } from "./xml-tree.ts";
+
+export { appendParameters, applyBase } from "./hrefs.ts";
 
 export type ScormVersion = "1.2" | "2004 2nd Edition" | "2004 3rd Edition" | "2004 4th Edition";
 export type ScormType = "sco" | "asset";
@@ -78,17 +84,53 @@ const SCHEMA_VERSIONS: Record<string, ScormVersion> = {
   "2004 4th edition": "2004 4th Edition",
 };
 
-/** Pure: imsmanifest.xml text -> Manifest. No I/O; every refusal is an AppError with its own code. */
+/**
+ * Pure: imsmanifest.xml text -> Manifest. No I/O; every blocking problem the manifest has is
+ * thrown together, as one PackageError (code: the first problem's).
+ */
 export function parseManifest(xmlText: string): Manifest {
+  const { manifest, errors, warnings } = readManifest(xmlText);
+  throwIfAny(errors, warnings);
+  return manifest;
+}
+
+/** What the manifest says, with every problem found in it; unreadable XML is still thrown. */
+export interface ManifestReading {
+  /** Best effort when there are errors: never import it then. */
+  manifest: Manifest;
+  /** Problems that block import. */
+  errors: Finding[];
+  warnings: Finding[];
+}
+
+export function readManifest(xmlText: string): ManifestReading {
   const { root, namespaces } = parseXmlSafely(xmlText);
   if (root.name !== "manifest") throw malformed(`the root element is <${root.name}>, not <manifest>`);
+  const errors: Finding[] = [];
+  const warnings: Finding[] = [];
 
   const schemaVersion = childText(childNamed(root, "metadata"), "schemaversion");
-  const scormVersion = detectVersion(schemaVersion, namespaces);
+  let scormVersion: ScormVersion = "1.2";
+  try {
+    scormVersion = detectVersion(schemaVersion, namespaces);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    errors.push({ code: error.code, message: error.message, file: MANIFEST, element: "<metadata><schemaversion>" });
+  }
 
   const organizations = childNamed(root, "organizations");
   const all = childrenNamed(organizations, "organization");
-  const chosen = all.find((node) => node.attributes.identifier === organizations?.attributes.default) ?? all[0];
+  const wanted = organizations?.attributes.default;
+  const named = all.find((node) => node.attributes.identifier === wanted);
+  if (wanted && !named && all.length) {
+    warnings.push({
+      code: "package.default_organization_missing",
+      file: MANIFEST,
+      element: `<organizations default="${wanted}">`,
+      message: `The default organization ${JSON.stringify(wanted)} is not in the manifest: the first organization, ${JSON.stringify(all[0]!.attributes.identifier ?? "")}, is used`,
+    });
+  }
+  const chosen = named ?? all[0];
   const collection = scormVersion === "1.2" ? null : readSequencingCollection(root);
   const readSequencing = (node: XmlNode) => (collection ? readActivitySequencing(node, collection) : null);
   const items = childrenNamed(chosen, "item").map((node) => readItem(node, readSequencing));
@@ -103,9 +145,9 @@ export function parseManifest(xmlText: string): Manifest {
   const resourcesNode = childNamed(root, "resources");
   const bases = [root.attributes.base, resourcesNode?.attributes.base];
   const resources = childrenNamed(resourcesNode, "resource").map((node) => readResource(node, bases));
-  const launchables = collectLaunchables(items, resources);
+  const launchables = collectLaunchables(items, resources, errors);
 
-  return {
+  const manifest: Manifest = {
     identifier,
     scormVersion,
     schemaVersion,
@@ -115,7 +157,11 @@ export function parseManifest(xmlText: string): Manifest {
     launchables,
     hasSequencing: hasDescendant(root, "sequencing") || hasDescendant(root, "sequencingcollection"),
   };
+  const checked = checkManifest(manifest);
+  return { manifest, errors: [...errors, ...checked.errors], warnings: [...warnings, ...checked.warnings] };
 }
+
+const MANIFEST = "imsmanifest.xml";
 
 function detectVersion(schemaVersion: string | null, namespaces: Set<string>): ScormVersion {
   const declared = schemaVersion ? SCHEMA_VERSIONS[schemaVersion.trim().replace(/\s+/g, " ").toLowerCase()] : undefined;
@@ -165,20 +211,23 @@ function readResource(node: XmlNode, outerBases: Array<string | undefined>): Man
   };
 }
 
-function collectLaunchables(items: ManifestItem[], resources: ManifestResource[]): Launchable[] {
+function collectLaunchables(items: ManifestItem[], resources: ManifestResource[], errors: Finding[]): Launchable[] {
   const byId = new Map<string, ManifestResource>();
   for (const resource of resources) if (!byId.has(resource.identifier)) byId.set(resource.identifier, resource);
   const launchables: Launchable[] = [];
+  let unresolved = 0;
   const visit = (item: ManifestItem) => {
     if (item.identifierref !== null) {
       const resource = byId.get(item.identifierref);
       if (!resource) {
-        throw new AppError(
-          "package.missing_resource",
-          `Item ${JSON.stringify(item.identifier)} refers to resource ${JSON.stringify(item.identifierref)}, which the manifest does not define`,
-        );
-      }
-      if (resource.href !== null) {
+        unresolved++;
+        errors.push({
+          code: "package.missing_resource",
+          message: `Item ${JSON.stringify(item.identifier)} refers to resource ${JSON.stringify(item.identifierref)}, which the manifest does not define`,
+          file: MANIFEST,
+          element: `<item identifier="${item.identifier}" identifierref="${item.identifierref}">`,
+        });
+      } else if (resource.href !== null) {
         launchables.push({
           identifier: item.identifier,
           title: item.title,
@@ -191,53 +240,9 @@ function collectLaunchables(items: ManifestItem[], resources: ManifestResource[]
     item.children.forEach(visit);
   };
   items.forEach(visit);
-  if (launchables.length === 0) {
-    throw new AppError("package.no_launchable", "imsmanifest.xml has no item that launches a resource with an href");
+  // With items whose resources are missing, that is the problem to report, not its consequence.
+  if (launchables.length === 0 && unresolved === 0) {
+    errors.push({ code: "package.no_launchable", message: "imsmanifest.xml has no item that launches a resource with an href", file: MANIFEST, element: "<organization>" });
   }
   return launchables;
-}
-
-const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
-
-/**
- * Applies `xml:base` from the outside in (manifest, resources, resource). A base is a folder even
- * when its trailing slash is missing, as many tools write it. Absolute hrefs stand alone.
- */
-export function applyBase(bases: Array<string | undefined>, href: string): string {
-  if (SCHEME.test(href) || href.startsWith("/")) return href;
-  let prefix = "";
-  for (const base of bases) {
-    if (!base) continue;
-    const folder = base.endsWith("/") ? base : `${base}/`;
-    prefix = SCHEME.test(folder) || folder.startsWith("/") ? folder : prefix + folder;
-  }
-  return normaliseDotSegments(prefix + href);
-}
-
-/** Resolves `./` and `x/../` inside the path part only; the query and fragment are left alone. */
-function normaliseDotSegments(url: string): string {
-  const split = url.search(/[?#]/);
-  const pathPart = split < 0 ? url : url.slice(0, split);
-  if (SCHEME.test(pathPart)) return url;
-  const out: string[] = [];
-  for (const segment of pathPart.split("/")) {
-    if (segment === ".") continue;
-    if (segment === ".." && out.length > 0 && out[out.length - 1] !== "..") out.pop();
-    else out.push(segment);
-  }
-  return out.join("/") + (split < 0 ? "" : url.slice(split));
-}
-
-/**
- * SCORM CAM (content packaging, item `parameters`): drop leading `?`/`&`; a `#fragment` is added
- * only when the href has none; otherwise join with `&` if the href has a query, else `?`.
- */
-export function appendParameters(href: string, parameters: string | null): string {
-  const params = (parameters ?? "").replace(/^[?&]+/, "");
-  if (!params) return href;
-  if (params.startsWith("#")) return href.includes("#") ? href : href + params;
-  const hash = href.indexOf("#");
-  const before = hash < 0 ? href : href.slice(0, hash);
-  const fragment = hash < 0 ? "" : href.slice(hash);
-  return `${before}${before.includes("?") ? "&" : "?"}${params}${fragment}`;
 }

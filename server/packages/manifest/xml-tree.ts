@@ -47,9 +47,7 @@ const parser = new XMLParser({
  */
 export function parseXmlSafely(xmlText: string): XmlDocument {
   const text = xmlText.replace(/^\uFEFF/, "");
-  if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) {
-    throw new AppError("package.manifest_unsafe", "imsmanifest.xml contains a DOCTYPE or ENTITY declaration, which is refused");
-  }
+  refuseDeclarations(text);
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     const { msg, line, col } = valid.err;
@@ -65,6 +63,24 @@ export function parseXmlSafely(xmlText: string): XmlDocument {
   const roots = convert(raw, namespaces);
   if (roots.length !== 1) throw malformed(`expected one root element, found ${roots.length}`);
   return { root: roots[0]!, namespaces };
+}
+
+/**
+ * Refuses every markup declaration (`<!DOCTYPE`, `<!ENTITY`, `<!ELEMENT`...) outside comments and
+ * CDATA sections. The text is walked from the start, each `<!--` or `<![CDATA[` skipped to its own
+ * end exactly as the parser reads it, so `<!-- <!DOCTYPE x> -->` is a comment, while a real
+ * declaration cannot hide behind a comment that was never opened or never closed.
+ */
+function refuseDeclarations(text: string): void {
+  for (let at = text.indexOf("<!"); at >= 0; at = text.indexOf("<!", at)) {
+    const [close, what] = text.startsWith("<!--", at) ? ["-->", "A comment"] : text.startsWith("<![CDATA[", at) ? ["]]>", "A CDATA section"] : [null, ""];
+    if (close === null) {
+      throw new AppError("package.manifest_unsafe", "imsmanifest.xml contains a DOCTYPE, ENTITY or other markup declaration, which is refused");
+    }
+    const end = text.indexOf(close, at + (close === "-->" ? 4 : 9));
+    if (end < 0) throw malformed(`${what} is not closed (at character ${at + 1})`);
+    at = end + close.length;
+  }
 }
 
 function convert(raw: RawNode[], namespaces: Set<string>): XmlNode[] {

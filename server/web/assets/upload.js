@@ -54,7 +54,8 @@
       summary.appendChild(element("h2", "nhsuk-error-summary__title", "The package was not imported"));
       var errors = element("ul", "nhsuk-list nhsuk-error-summary__list");
       report.errors.forEach(function (error) {
-        var item = element("li", "", error.message + " ");
+        var where = [error.file, error.element].filter(Boolean).join(" ");
+        var item = element("li", "", error.message + (where ? " (" + where + ")" : "") + " ");
         item.appendChild(element("span", "app-code", "(" + error.code + ")"));
         errors.appendChild(item);
       });

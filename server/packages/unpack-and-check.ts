@@ -1,0 +1,61 @@
+import fsp from "node:fs/promises";
+import path from "node:path";
+import { AppError } from "../errors.ts";
+import { extractToTemp, type ExtractedPackage } from "./extract.ts";
+import { decodeXml } from "./manifest/xml-encoding.ts";
+import { readManifest, type Manifest } from "./manifest/parse-manifest.ts";
+import { capFindings, fileSystemFailure, isFileSystemError, quoteName, throwIfAny } from "./package-error.ts";
+import { checkPackageFiles, type Finding } from "./validation-report.ts";
+import type { ZipScan } from "./zip-scan.ts";
+
+export interface CheckedPackage {
+  extracted: ExtractedPackage;
+  manifest: Manifest;
+  /** What the validation report warns about; none of it blocks import. */
+  warnings: Finding[];
+}
+
+const MANIFEST = "imsmanifest.xml";
+const MAX_MANIFEST_BYTES = 20 * 1024 * 1024;
+
+/**
+ * Extracts a scanned zip into `workDir` and checks it as import does. A zip that cannot be read
+ * or unpacked fails on its first problem; once the manifest is readable, every blocking problem
+ * of the manifest and its files is thrown together, as one PackageError (with the warnings).
+ */
+export async function unpackAndCheck(scan: ZipScan, workDir: string, onBytes?: (done: number, total: number) => void): Promise<CheckedPackage> {
+  const extracted = await extractToTemp(scan, workDir, onBytes);
+  const manifestFile = path.join(extracted.dir, findManifest(extracted.files));
+  const bytes = await readManifestFile(manifestFile);
+  const reading = readManifest(decodeXml(bytes));
+  const files = checkPackageFiles(reading.manifest, extracted.files, scan.skipped);
+  const warnings = [...reading.warnings, ...files.warnings];
+  throwIfAny(capFindings([...reading.errors, ...files.errors]), warnings);
+  return { extracted, manifest: reading.manifest, warnings };
+}
+
+/** The manifest must sit at the zip's root; one level down is the common "zipped the folder" mistake. */
+function findManifest(files: string[]): string {
+  const atRoot = files.find((file) => file.toLowerCase() === MANIFEST);
+  if (atRoot) return atRoot;
+  const nested = files.find((file) => file.split("/").length === 2 && file.toLowerCase().endsWith(`/${MANIFEST}`));
+  if (nested) {
+    throw new AppError(
+      "package.manifest_nested",
+      `imsmanifest.xml must be at the top of the zip, but it was found at ${quoteName(nested)}: zip the folder's contents, not the folder`,
+    );
+  }
+  throw new AppError("package.manifest_missing", "The package has no imsmanifest.xml at the top of the zip: it is not a SCORM package");
+}
+
+async function readManifestFile(file: string): Promise<Buffer> {
+  try {
+    if ((await fsp.stat(file)).size > MAX_MANIFEST_BYTES) {
+      throw new AppError("package.manifest_too_large", `imsmanifest.xml is larger than ${MAX_MANIFEST_BYTES} bytes`);
+    }
+    return await fsp.readFile(file);
+  } catch (error) {
+    if (isFileSystemError(error)) throw fileSystemFailure(error, MANIFEST);
+    throw error;
+  }
+}
