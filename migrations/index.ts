@@ -10,6 +10,8 @@ import * as m08 from "./20261128_08_competence_records.ts";
 import * as m09 from "./20261128_09_learning.ts";
 import * as m10 from "./20261128_10_attempts.ts";
 import * as m11 from "./20261128_11_audit_and_outbox.ts";
+import * as m12 from "./20261128_12_attempt_sco_runtime.ts";
+import * as m13 from "./20261128_13_attempt_finished_at.ts";
 
 /**
  * Every migration, in order, by its file name. Listed rather than discovered on disk so that the
@@ -27,4 +29,6 @@ export const migrations: Array<[name: string, migration: Knex.Migration]> = [
   ["20261128_09_learning.ts", m09],
   ["20261128_10_attempts.ts", m10],
   ["20261128_11_audit_and_outbox.ts", m11],
+  ["20261128_12_attempt_sco_runtime.ts", m12],
+  ["20261128_13_attempt_finished_at.ts", m13],
 ];

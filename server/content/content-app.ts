@@ -3,6 +3,9 @@ import type { Db } from "../db/connect.ts";
 import type { Config } from "../config.ts";
 import type { PackageStorage } from "../packages/storage.ts";
 import { verifyContentToken } from "./content-token.ts";
+import { LAUNCHER_CSS, launcherPage, launcherPolicy, scoUrl } from "./launcher-page.ts";
+import { sendBundle } from "../web/player-assets.ts";
+import type { Manifest } from "../packages/manifest/parse-manifest.ts";
 import { requestLogger } from "../web/logging.ts";
 import type { Logger } from "pino";
 
@@ -15,9 +18,10 @@ export interface ContentDeps {
 }
 
 /**
- * The content origin: serves the files of imported packages and nothing else. No cookies, no
- * sessions; each URL carries a signed token naming the one course version it may read. Only the
- * LMS (and the content origin's own launcher frame) may frame these pages.
+ * The content origin: serves the files of imported packages, and the launcher that runs a SCO
+ * under the player window, and nothing else. No cookies, no sessions; each URL carries a signed
+ * token naming the one course version it may read. Only the LMS (and the content origin's own
+ * launcher frame) may frame these pages; only the LMS may frame the launcher.
  */
 export function createContentApp({ config, db, storage, contentSecret, logger }: ContentDeps): express.Express {
   const app = express();
@@ -36,6 +40,33 @@ export function createContentApp({ config, db, storage, contentSecret, logger }:
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
+  });
+
+  // The launcher (player/launcher.ts): a SCORM API relaying to the player window, then the SCO.
+  app.get(/^\/launcher\.js(\.map)?$/, async (req, res) => {
+    await sendBundle(res, "launcher", Boolean((req.params as unknown as { 0?: string })[0]));
+  });
+  app.get("/launcher.css", (_req, res) => {
+    res.set("Cache-Control", "no-cache").type("text/css").send(LAUNCHER_CSS);
+  });
+  app.get("/launch/:token/:scoId", async (req, res) => {
+    res.set("Cache-Control", "no-store");
+    const grant = verifyContentToken(contentSecret, req.params.token);
+    // A launcher serves one attempt: a token minted for anything else opens nothing.
+    if (!grant || grant.attemptId === null) {
+      res.status(403).type("text/plain").send("This content link has expired or is not valid. Close the window and press Play again.");
+      return;
+    }
+    const version = await db("course_versions").where({ id: grant.courseVersionId }).first("manifest", "scorm_version");
+    const manifest = version ? (JSON.parse(String(version.manifest)) as Manifest) : undefined;
+    const launchable = manifest?.launchables.find((candidate) => candidate.identifier === req.params.scoId);
+    const url = launchable ? scoUrl(config.contentUrl, req.params.token, launchable.launch) : null;
+    if (!manifest || !url) {
+      res.status(404).type("text/plain").send("This course has no such part");
+      return;
+    }
+    res.set("Content-Security-Policy", launcherPolicy(config.publicUrl));
+    res.type("html").send(launcherPage({ lmsOrigin: new URL(config.publicUrl).origin, scormVersion: manifest.scormVersion === "1.2" ? "1.2" : "2004", scoId: launchable!.identifier, scoUrl: url }));
   });
 
   // /c/<token>/<path inside the package>: relative links inside a package keep working because
@@ -81,7 +112,7 @@ export function createContentApp({ config, db, storage, contentSecret, logger }:
   });
   // Content visitors get a plain line, never a stack trace or a server path.
   app.use((error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    logger.error({ err: error, url: req.path.replace(/^\/c\/[^/]+/, "/c/<token>") }, "content request failed");
+    logger.error({ err: error, url: req.path.replace(/^\/(c|launch)\/[^/]+/, "/$1/<token>") }, "content request failed");
     if (res.headersSent) return res.end();
     const status = Number((error as { status?: number }).status) || 500;
     res.status(status >= 400 && status < 600 ? status : 500).type("text/plain").send(status < 500 ? "Bad request" : "The content could not be served. Try again.");

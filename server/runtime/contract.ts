@@ -43,4 +43,8 @@ export interface CommitResponse {
   errorMessage?: string;
   /** The attempt's Performance Status after this commit. */
   performanceStatus?: "Not Attempted" | "Incomplete" | "Completed" | "Passed" | "Failed";
+  /** Extension: on refusals, every problem found ("405 cmi.core.score.raw must be ..."), as scorm-again's ResultObject.errorDetails. */
+  errorDetails?: string;
+  /** Extension: true for an author's preview attempt, whose status is derived but credits nothing. */
+  preview?: boolean;
 }

@@ -15,6 +15,9 @@ import { accountRoutes } from "../accounts/routes.ts";
 import { portalRoutes } from "./portal-routes.ts";
 import { packageRoutes } from "../packages/routes.ts";
 import { learningRoutes } from "../learning/routes.ts";
+import { playerRoutes } from "../runtime/player-routes.ts";
+import { playerAssetRoutes } from "./player-assets.ts";
+import { runtimeRoutes } from "../runtime/routes.ts";
 import { healthRoutes } from "./health-routes.ts";
 
 export interface AppDeps {
@@ -63,6 +66,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.get("/favicon.ico", (_req, res) => res.redirect(301, "/assets/favicon.svg"));
   app.get("/assets/nhsuk/nhsuk-frontend.min.css", nhsukStylesheet(nhsukAssets));
   app.use("/assets/nhsuk", express.static(nhsukAssets, { maxAge: "7d", immutable: true }));
+  app.use(playerAssetRoutes());
   app.use("/assets", express.static(path.join(here, "assets"), { maxAge: "1h" }));
   app.use(express.urlencoded({ extended: false, limit: "100kb" }));
   app.use(express.json({ limit: "1mb" }));
@@ -74,6 +78,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(portalRoutes(deps));
   app.use(packageRoutes(deps));
   app.use(learningRoutes(deps));
+  app.use(playerRoutes(deps));
+  app.use(runtimeRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -1,7 +1,7 @@
 import session from "express-session";
 import { ConnectSessionKnexStore } from "connect-session-knex";
 import { csrfSync } from "csrf-sync";
-import type { RequestHandler } from "express";
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import type { AppDeps } from "./app.ts";
 import type { Role } from "../accounts/roles.ts";
 
@@ -75,6 +75,26 @@ const csrf = csrfSync({
 
 export const generateCsrfToken = csrf.generateToken;
 
+// sendBeacon can set no header, so the runtime's terminate commit comes as text/plain JSON with
+// its token inside (`_csrf`). It is parsed here, before the check, for /runtime/ paths only.
+const beaconBody = express.text({ type: "text/plain", limit: "1mb" });
+
+function parseBeaconJson(req: Request, res: Response, next: NextFunction): void {
+  beaconBody(req, res, (error?: unknown) => {
+    if (error) return next(error);
+    if (typeof req.body !== "string") return next();
+    try {
+      req.body = JSON.parse(req.body) as unknown;
+      next();
+    } catch {
+      next(Object.assign(new SyntaxError("The body is not valid JSON"), { status: 400, type: "entity.parse.failed" }));
+    }
+  });
+}
+
 export function csrfMiddleware(): RequestHandler {
-  return csrf.csrfSynchronisedProtection;
+  return (req, res, next) => {
+    if (!req.path.startsWith("/runtime/") || !req.is("text/plain")) return csrf.csrfSynchronisedProtection(req, res, next);
+    parseBeaconJson(req, res, (error?: unknown) => (error ? next(error) : csrf.csrfSynchronisedProtection(req, res, next)));
+  };
 }

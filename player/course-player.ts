@@ -1,0 +1,223 @@
+// What the SCORM 1.2 and 2004 players share: fetching a SCO's state, configuring scorm-again to
+// commit to that SCO's endpoint, launching the SCO through the launcher, ending a SCO the content
+// did not end, and leaving (Home): the final commit, then close the window and refresh the opener.
+import type { CommitRequest, StateResponse } from "../server/runtime/contract.ts";
+import type { PlayerConfig } from "../server/runtime/player-config.ts";
+import { CommitTransport, readCommitResponse, type CommitQueue } from "./commit-queue.ts";
+import { cacheSnapshot, type ContentFrame } from "./content-frame.ts";
+import type { PlayerView } from "./player-view.ts";
+import type { ApiSettings, CommitMetadata, Scorm12Api, Scorm2004Api } from "./scorm-again.ts";
+
+export type NavigationRequest = { type: "previous" } | { type: "continue" } | { type: "choice"; scoId: string } | { type: "home" };
+
+export interface PlayerContext {
+  config: PlayerConfig;
+  queue: CommitQueue;
+  frame: ContentFrame;
+  view: PlayerView;
+}
+
+// SCORM's own timing is the content's; these are the LMS's.
+const AUTOCOMMIT_SECONDS = 60;
+// A learner may read one page for longer than the session's 30-minute idle limit: a commit every
+// 10 minutes while a SCO is open keeps the session (and the saved state) current.
+const KEEPALIVE_COMMIT_MS = 10 * 60 * 1000;
+// How long Home waits for the final commit before telling the learner it is still waiting.
+const FINAL_COMMIT_WAIT_MS = 10_000;
+// scorm-again LogLevel: ERROR.
+const LOG_ERRORS = 4;
+
+/**
+ * One SCO's run-time session: its commit endpoint and its commit numbering. scorm-again numbers
+ * commits per API instance from 1; the server numbers them per SCO across every session of the
+ * attempt (StateResponse.commitSequence is the last it accepted), so each session carries on there.
+ */
+export class ScoSession {
+  constructor(
+    readonly scoId: string,
+    readonly commitUrl: string,
+    private lastSequence: number,
+  ) {}
+
+  nextSequence(): number {
+    this.lastSequence += 1;
+    return this.lastSequence;
+  }
+}
+
+export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
+  protected api: Api | null = null;
+  protected session: ScoSession | null = null;
+  /** A Previous / Next / contents / Home request from the player's own controls is under way. */
+  protected navigating = false;
+  protected leaving = false;
+  private loading: Promise<void> = Promise.resolve();
+
+  constructor(protected readonly context: PlayerContext) {
+    window.setInterval(() => this.keepAlive(), KEEPALIVE_COMMIT_MS);
+  }
+
+  abstract start(): Promise<void>;
+  abstract navigate(request: NavigationRequest): Promise<void>;
+
+  /** SCORM 1.2 `cmi.core.exit`, 2004 `cmi.exit`. */
+  protected abstract readonly exitElement: string;
+  protected abstract finishSco(api: Api): void;
+  protected abstract setValue(api: Api, element: string, value: string): void;
+  protected abstract commitSco(api: Api): void;
+  /** Whether the learner has finished the SCO, as its CMI says now. */
+  protected abstract scoFinished(api: Api): boolean;
+  /** Makes the API ready for the SCO (a fresh instance, or a reset one), committing to commitUrl. */
+  protected abstract prepareApi(commitUrl: string): Api;
+  /** SCORM 2004: adl.nav.request at the time of a commit. */
+  protected navRequest(): string | undefined {
+    return undefined;
+  }
+
+  /** Launches a SCO: unload the one on screen, fetch the state, load the saved CMI, then the launcher. Serialised. */
+  protected launch(scoId: string): Promise<void> {
+    this.loading = this.loading.then(() => this.launchNow(scoId)).catch((error: unknown) => this.failed(error));
+    return this.loading;
+  }
+
+  private async launchNow(scoId: string): Promise<void> {
+    const { frame, view, config } = this.context;
+    view.setBusy(true);
+    view.alert(null);
+    await frame.unload();
+    if (this.leaving) return;
+    view.status("Loading…");
+    const state = await fetchState(config, scoId);
+    this.session = new ScoSession(scoId, `${config.runtimeBase}${encodeURIComponent(scoId)}/commit`, state.commitSequence);
+    const api = this.prepareApi(this.session.commitUrl);
+    // Before Initialize: the content reads its bookmark, suspend data and entry straight after it.
+    api.loadFromJSON(state.cmi);
+    this.api = api;
+    frame.load(scoId, () => cacheSnapshot(api.getFlattenedCMI()));
+    view.setCurrent(scoId);
+    view.status("");
+    view.setBusy(false);
+    this.launchedSco(scoId);
+  }
+
+  /** After a SCO's launcher is loading: update what depends on the SCO on screen. */
+  protected launchedSco(_scoId: string): void {}
+
+  /** Ends the SCO on screen the way the content should have: unload it, then finish it if it did not. */
+  protected async endSco(): Promise<void> {
+    await this.context.frame.unload();
+    const api = this.api;
+    if (api && api.isInitialized() && !api.isTerminated()) this.finishForContent(api);
+  }
+
+  /**
+   * Finishes a SCO that the content left running. The LMS ended the session, not the learner's
+   * choice to abandon it: an unfinished SCO is suspended (exit "suspend"), so the next entry resumes.
+   */
+  protected finishForContent(api: Api): void {
+    if (!this.scoFinished(api) && this.exitValue(api) === "") this.setValue(api, this.exitElement, "suspend");
+    this.finishSco(api);
+  }
+
+  /** The window is closing without Home: finish the running SCO now (its commit goes by beacon). */
+  abandon(): void {
+    this.leaving = true;
+    const api = this.api;
+    if (api && api.isInitialized() && !api.isTerminated()) this.finishForContent(api);
+  }
+
+  /** Home, or the end of the course: wait for the final commit, refresh the opener, close the window. */
+  protected async leave(): Promise<void> {
+    if (this.leaving) return;
+    this.leaving = true;
+    const { view, queue, frame, config } = this.context;
+    view.setBusy(true);
+    view.disableHome();
+    view.status("Saving your progress…");
+    await frame.unload();
+    if (!(await queue.idle(FINAL_COMMIT_WAIT_MS))) {
+      view.alert("Your progress has not reached the server yet: the connection seems to be down. Keep this window open and it will be saved as soon as the connection is back.");
+      await queue.idle();
+      view.alert(null);
+    }
+    view.status("Your progress has been saved.");
+    refreshOpener();
+    window.close();
+    // Still here: the player was opened in a tab of its own, which a script may not close.
+    window.setTimeout(() => window.location.assign(config.exitUrl), 300);
+  }
+
+  protected failed(error: unknown): void {
+    console.error(error);
+    this.context.view.setBusy(false);
+    this.context.view.status("");
+    this.context.view.alert(error instanceof PlayerError ? error.message : "The course could not be loaded. Check your connection, then close this window and press Play again.");
+  }
+
+  /** scorm-again's settings: commits go through the queue, shaped to the contract's CommitRequest. */
+  protected apiSettings(commitUrl: string | false): ApiSettings {
+    const settings: ApiSettings = {
+      autocommit: true,
+      autocommitSeconds: AUTOCOMMIT_SECONDS,
+      lmsCommitUrl: commitUrl,
+      xhrHeaders: { "X-CSRF-Token": this.context.config.csrfToken },
+      includeCommitSequence: true,
+      sendFullCommit: true,
+      logLevel: LOG_ERRORS,
+      requestHandler: (commitObject, metadata) => this.commitRequest(commitObject, metadata),
+      responseHandler: readCommitResponse,
+    };
+    settings.httpService = new CommitTransport(this.context.queue, settings);
+    return settings;
+  }
+
+  /** scorm-again's commit object -> the contract's CommitRequest. */
+  private commitRequest(commitObject: unknown, metadata?: CommitMetadata): CommitRequest {
+    const session = this.session;
+    if (!session) throw new Error("a commit with no SCO session");
+    const { cmi } = commitObject as { cmi?: Record<string, unknown> };
+    const navRequest = this.navRequest();
+    return {
+      commitSequence: session.nextSequence(),
+      isTerminateCommit: metadata?.isTerminateCommit ?? false,
+      cmi: cmi ?? {},
+      ...(navRequest ? { navRequest } : {}),
+    };
+  }
+
+  private exitValue(api: Api): string {
+    const path = this.exitElement.split(".").slice(1);
+    let node: unknown = api.renderCMIToJSONObject().cmi;
+    for (const key of path) node = typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined;
+    return typeof node === "string" ? node : "";
+  }
+
+  private keepAlive(): void {
+    const api = this.api;
+    if (!this.leaving && api && api.isInitialized() && !api.isTerminated()) this.commitSco(api);
+  }
+}
+
+/** A failure with words for the learner. */
+export class PlayerError extends Error {}
+
+async function fetchState(config: PlayerConfig, scoId: string): Promise<StateResponse> {
+  let response: Response;
+  try {
+    response = await fetch(`${config.runtimeBase}${encodeURIComponent(scoId)}/state`, { credentials: "same-origin", headers: { Accept: "application/json" }, cache: "no-store" });
+  } catch {
+    throw new PlayerError("Your progress could not be loaded because the connection seems to be down. Check it, then close this window and press Play again.");
+  }
+  if (response.status === 401 || response.status === 403) throw new PlayerError("You are no longer logged in. Close this window, log in again and press Play.");
+  if (!response.ok) throw new PlayerError("Your progress could not be loaded. Close this window and press Play again.");
+  return (await response.json()) as StateResponse;
+}
+
+function refreshOpener(): void {
+  try {
+    const opener = window.opener as Window | null;
+    if (opener && !opener.closed && opener.location.origin === window.location.origin) opener.location.reload();
+  } catch {
+    // An opener on another origin: leave it alone.
+  }
+}

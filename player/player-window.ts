@@ -1,0 +1,96 @@
+// The player window (LMS origin, /player/attempts/:id): the real scorm-again API for the attempt,
+// answering the content frame through CrossFrameLMS; commits to the LMS through the commit queue.
+//
+//   player window (LMS origin)            -- this script: Scorm12API / Scorm2004API, commits with CSRF
+//     +- iframe: launcher (content origin) -- player/launcher.ts: CrossFrameAPI as window.API(_1484_11)
+//          +- iframe: the SCO               -- finds the API in its parent, same origin
+import type { PlayerConfig } from "../server/runtime/player-config.ts";
+import { CommitQueue, readCommitResponse } from "./commit-queue.ts";
+import { ContentFrame } from "./content-frame.ts";
+import type { CoursePlayer, NavigationRequest } from "./course-player.ts";
+import { PlayerView } from "./player-view.ts";
+import { Scorm12Player } from "./scorm12-player.ts";
+import { Scorm2004Player } from "./scorm2004-player.ts";
+import type { Scorm12Api, Scorm2004Api } from "./scorm-again.ts";
+
+const PERFORMANCE_STATUS_LABEL = "Performance Status";
+// How long a second window for the same attempt waits to hear from the first.
+const OTHER_WINDOW_WAIT_MS = 250;
+
+async function main(): Promise<void> {
+  const config = JSON.parse(document.getElementById("player-config")?.textContent ?? "null") as PlayerConfig | null;
+  if (!config) return;
+  let player: CoursePlayer<Scorm12Api | Scorm2004Api> | null = null;
+  const navigate = (request: NavigationRequest) => void player?.navigate(request);
+  const view = new PlayerView({
+    home: () => navigate({ type: "home" }),
+    previous: () => navigate({ type: "previous" }),
+    next: () => navigate({ type: "continue" }),
+    choose: (scoId) => navigate({ type: "choice", scoId }),
+  });
+
+  if (await anotherWindowPlays(config.attemptId)) {
+    view.alert("This course is already open in another window. Carry on there, or close it first.");
+    view.disableHome();
+    return;
+  }
+  // Play opens (or, for a second Play, focuses) the window by this name.
+  window.name = `lms-attempt-${config.attemptId}`;
+
+  const queue = new CommitQueue({
+    csrfToken: config.csrfToken,
+    storageKey: `lms-player-commits-${config.attemptId}`,
+    urlPrefix: config.runtimeBase,
+    responseHandler: readCommitResponse,
+    events: {
+      onSaved: (performanceStatus) => {
+        if (performanceStatus) view.status(`${PERFORMANCE_STATUS_LABEL}: ${performanceStatus}`);
+      },
+      onWaiting: (waiting) =>
+        view.alert(waiting ? "The connection to the LMS is down. Carry on: your progress is kept in this window and will be saved when the connection is back." : null),
+      onRefused: () => view.alert("Your progress could not be saved because you are no longer logged in. Close this window, log in again and press Play."),
+    },
+  });
+  const frame = new ContentFrame(view.frame, config.contentOrigin, (scoId) => `${config.launcherBase}${encodeURIComponent(scoId)}`);
+  const context = { config, queue, frame, view };
+  player = config.scormVersion === "1.2" ? new Scorm12Player(context) : new Scorm2004Player(context);
+
+  // Closing the window, or navigating it away, without Home: finish the SCO, send what is left by beacon.
+  window.addEventListener("pagehide", () => {
+    queue.unload();
+    player?.abandon();
+  });
+  // Back from the back-forward cache, the SCO above was already finished: start again properly.
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) window.location.reload();
+  });
+
+  // Commits an earlier window could not send go first, so the state fetched next includes them.
+  if (queue.restore() > 0) {
+    view.status("Saving progress from your last visit…");
+    await queue.idle();
+  }
+  await player.start();
+}
+
+/** Whether another window already plays this attempt (a second Play before the first window's opener reloaded). */
+async function anotherWindowPlays(attemptId: number): Promise<boolean> {
+  if (typeof BroadcastChannel === "undefined") return false;
+  const channel = new BroadcastChannel(`lms-attempt-${attemptId}`);
+  let answered = false;
+  let playing = false;
+  channel.addEventListener("message", (event: MessageEvent) => {
+    if (event.data === "playing") answered = true;
+    else if (event.data === "anyone-playing" && playing) channel.postMessage("playing");
+  });
+  channel.postMessage("anyone-playing");
+  await new Promise((resolve) => window.setTimeout(resolve, OTHER_WINDOW_WAIT_MS));
+  if (answered) {
+    channel.close();
+    return true;
+  }
+  playing = true;
+  return false;
+}
+
+void main();

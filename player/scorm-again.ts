@@ -1,0 +1,112 @@
+// scorm-again 3.4.3 for the player window, typed. Its .d.ts files use extensionless relative
+// imports that NodeNext resolution cannot follow, so its classes arrive as `any`: these are the
+// parts of its run-time surface the player uses, written down once (checked by the browser tests).
+import { Scorm12API, Scorm2004API } from "scorm-again";
+import * as crossFrameLms from "scorm-again/cross-frame-lms";
+import type { SequencingSettings } from "../server/packages/manifest/runtime-settings.ts";
+
+export interface ScormResult {
+  result: string | boolean;
+  errorCode: number;
+  errorMessage?: string;
+}
+
+export interface CommitMetadata {
+  isTerminateCommit: boolean;
+  trigger: "autocommit" | "manual" | "terminate" | "offline-replay";
+  sequence?: number;
+}
+
+/** scorm-again's IHttpService: how the API hands a commit to the network. */
+export interface HttpService {
+  /** True: the API waits for onRequestComplete before counting the commit settled. */
+  readonly reportsRequestCompletion?: boolean;
+  processHttpRequest(
+    url: string,
+    params: unknown,
+    immediate: boolean,
+    apiLog: (functionName: string, message: unknown, level: number, element?: string) => void,
+    processListeners: (functionName: string, element?: string, value?: unknown) => void,
+    metadata?: CommitMetadata,
+    onRequestComplete?: () => void,
+  ): ScormResult;
+  updateSettings(settings: ApiSettings): void;
+}
+
+export interface SequencingListeners {
+  onActivityDelivery?: (activity: { id: string }) => void;
+  onSequencingSessionEnd?: (data: { reason: string; exception?: string | null; navigationRequest?: string }) => void;
+  onNavigationValidityUpdate?: (data: { continue: boolean; previous: boolean; choice: Record<string, "true" | "false">; hideLmsUi?: string[] }) => void;
+  onSequencingError?: (error: string, context?: string) => void;
+}
+
+export interface ApiSettings {
+  autocommit?: boolean;
+  autocommitSeconds?: number;
+  lmsCommitUrl?: string | false;
+  xhrHeaders?: Record<string, string>;
+  includeCommitSequence?: boolean;
+  sendFullCommit?: boolean;
+  requestHandler?: (commitObject: unknown, metadata?: CommitMetadata) => unknown;
+  responseHandler?: (response: Response) => Promise<ScormResult>;
+  httpService?: HttpService | null;
+  logLevel?: 1 | 2 | 3 | 4 | 5;
+  sequencing?: SequencingSettings & { eventListeners?: SequencingListeners };
+}
+
+interface BaseApi {
+  on(event: string, callback: (...args: unknown[]) => void): void;
+  loadFromJSON(json: Record<string, unknown>, element?: string): void;
+  /** The CMI as nested JSON, `{ cmi: {...} }`. */
+  renderCMIToJSONObject(): { cmi: Record<string, unknown> };
+  getFlattenedCMI(): Record<string, unknown>;
+  isInitialized(): boolean;
+  isTerminated(): boolean;
+  reset(settings?: ApiSettings, options?: { preserveListeners?: boolean }): void;
+}
+
+export interface Scorm12Api extends BaseApi {
+  LMSInitialize(parameter: ""): string;
+  LMSFinish(parameter: ""): string;
+  LMSGetValue(element: string): string;
+  LMSSetValue(element: string, value: string): string;
+  LMSCommit(parameter: ""): string;
+}
+
+export interface Scorm2004Api extends BaseApi {
+  Initialize(parameter: ""): string;
+  Terminate(parameter: ""): string;
+  GetValue(element: string): string;
+  SetValue(element: string, value: string): string;
+  Commit(parameter: ""): string;
+  adl: { nav: { request: string } };
+  processNavigationRequest(request: string, targetActivityId?: string): boolean;
+  getActivityTrackingData(activityId: string): { completionStatus: string; successStatus: string } | null;
+}
+
+export interface CrossFrameLms {
+  destroy(): void;
+}
+
+// The module exports the class by name at run time; its .d.ts declares a default export.
+const { CrossFrameLMS } = crossFrameLms as unknown as {
+  CrossFrameLMS: new (api: Scorm12Api | Scorm2004Api, targetOrigin: string, options: { rateLimit: number }) => CrossFrameLms;
+};
+
+// CrossFrameLMS refuses callers beyond this many calls a second, and a refused SetValue is lost.
+// Content writes in bursts (an eAssessment records every interaction on Submit, and scorm-again's
+// CrossFrameAPI follows every write with a cache refresh), so the limit sits well above them.
+const CALLS_PER_SECOND = 2000;
+
+export function createScorm12Api(settings: ApiSettings): Scorm12Api {
+  return new Scorm12API(settings) as Scorm12Api;
+}
+
+export function createScorm2004Api(settings: ApiSettings): Scorm2004Api {
+  return new Scorm2004API(settings) as Scorm2004Api;
+}
+
+/** Answers CrossFrameAPI calls from the content origin only (never "*"). */
+export function createCrossFrameLms(api: Scorm12Api | Scorm2004Api, contentOrigin: string): CrossFrameLms {
+  return new CrossFrameLMS(api, contentOrigin, { rateLimit: CALLS_PER_SECOND });
+}

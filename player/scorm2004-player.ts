@@ -1,0 +1,169 @@
+// SCORM 2004: scorm-again's sequencer decides what to deliver, from the `sequencing` settings the
+// server built from the manifest. The player turns its decisions into launches: a delivered
+// activity is launched in the content frame; the end of the sequencing session closes the
+// player. One Scorm2004API for the whole course (it holds the activity tree), reset for each SCO
+// so that every SCO starts from its own saved CMI and commits to its own endpoint.
+import { CoursePlayer, type NavigationRequest, type PlayerContext } from "./course-player.ts";
+import { createCrossFrameLms, createScorm2004Api, type Scorm2004Api, type SequencingListeners } from "./scorm-again.ts";
+
+export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
+  protected readonly exitElement = "cmi.exit";
+  private readonly course: Scorm2004Api;
+  /** Set synchronously by the sequencer's callbacks, read after a navigation request returns. */
+  private delivered: string | null = null;
+  private sessionEnded = false;
+
+  constructor(context: PlayerContext) {
+    super(context);
+    const listeners: SequencingListeners = {
+      onActivityDelivery: (activity) => {
+        this.delivered = activity.id;
+        // Out of the sequencer's call stack: the launch resets the API the sequencer is still in.
+        window.setTimeout(() => void this.launch(activity.id), 0);
+      },
+      onSequencingSessionEnd: () => {
+        this.sessionEnded = true;
+        window.setTimeout(() => void this.leave(), 0);
+      },
+      onNavigationValidityUpdate: (validity) => {
+        const choice: Record<string, boolean> = {};
+        for (const [id, valid] of Object.entries(validity.choice)) choice[id] = valid === "true";
+        const hideLmsUi = validity.hideLmsUi ?? [];
+        this.context.view.setNavigation({
+          previous: validity.previous,
+          next: validity.continue,
+          choice,
+          hidden: [...(hideLmsUi.includes("previous") ? ["previous" as const] : []), ...(hideLmsUi.includes("continue") ? ["next" as const] : [])],
+        });
+      },
+    };
+    const sequencing = context.config.sequencing;
+    // scorm-again picks its HTTP service once, in the constructor: the queue's transport goes in
+    // now, and each SCO's commit URL with the reset that prepares the API for it.
+    this.course = createScorm2004Api({ ...this.apiSettings(false), ...(sequencing ? { sequencing: { ...sequencing, eventListeners: listeners } } : {}) });
+    (window as unknown as { API_1484_11: Scorm2004Api }).API_1484_11 = this.course;
+    createCrossFrameLms(this.course, context.config.contentOrigin);
+    this.course.on("Terminate", () => this.terminated());
+    this.course.on("Commit", () => this.showProgress());
+  }
+
+  /**
+   * Starts the sequencing session: at the SCO the learner was last in (a choice, where the
+   * course allows choice), else with Start. A course whose flow is off (the spec's default)
+   * delivers nothing on Start (SN SB.2.5): then a choice of its first SCO.
+   */
+  async start(): Promise<void> {
+    const { config } = this.context;
+    const first = config.scos[0]?.id;
+    const requests: Array<{ request: string; target?: string }> = [];
+    if (config.resumeScoId && config.resumeScoId !== first) requests.push({ request: "choice", target: config.resumeScoId });
+    requests.push({ request: "start" });
+    if (first) requests.push({ request: "choice", target: first });
+    for (const { request, target } of requests) {
+      if (this.request(request, target)) return;
+    }
+    this.context.view.alert("This course cannot be started: its sequencing rules offer nothing to open. Tell Learning and Development.");
+  }
+
+  async navigate(request: NavigationRequest): Promise<void> {
+    if (this.navigating || this.leaving) return;
+    const navRequest = request.type === "home" ? this.homeRequest() : request.type;
+    const target = request.type === "choice" ? request.scoId : undefined;
+    this.navigating = true;
+    this.context.view.setBusy(true);
+    try {
+      this.delivered = null;
+      const api = this.course;
+      if (api.isInitialized() && !api.isTerminated()) {
+        // Processed when the SCO terminates: the content's own unload handlers usually do that,
+        // so the terminate commit carries the request; otherwise endSco() terminates it.
+        api.SetValue("adl.nav.request", target ? `{target=${target}}choice` : navRequest);
+        await this.endSco();
+      } else {
+        await this.context.frame.unload();
+        this.request(navRequest, target);
+      }
+      if (request.type === "home") await this.leave();
+      else if (!this.delivered && !this.sessionEnded) this.context.view.alert("That part of the course cannot be opened now.");
+    } finally {
+      this.navigating = false;
+      // A delivered SCO is launching: the launch frees the controls once it is on screen.
+      if (!this.leaving && !this.delivered) this.context.view.setBusy(false);
+    }
+  }
+
+  override abandon(): void {
+    const api = this.course;
+    if (api.isInitialized() && !api.isTerminated() && api.adl.nav.request === "_none_") api.SetValue("adl.nav.request", "suspendAll");
+    super.abandon();
+  }
+
+  protected prepareApi(commitUrl: string): Scorm2004Api {
+    // Keeps the activity tree and the listeners; clears the previous SCO's CMI and state.
+    this.course.reset({ lmsCommitUrl: commitUrl }, { preserveListeners: true });
+    return this.course;
+  }
+
+  protected override navRequest(): string | undefined {
+    const request = this.course.adl.nav.request;
+    return request && request !== "_none_" ? request : undefined;
+  }
+
+  protected finishSco(api: Scorm2004Api): void {
+    api.Terminate("");
+  }
+
+  protected setValue(api: Scorm2004Api, element: string, value: string): void {
+    api.SetValue(element, value);
+  }
+
+  protected commitSco(api: Scorm2004Api): void {
+    api.Commit("");
+  }
+
+  protected scoFinished(api: Scorm2004Api): boolean {
+    return (api.renderCMIToJSONObject().cmi as { completion_status?: string }).completion_status === "completed";
+  }
+
+  /** Home suspends a course not yet complete, so the learner carries on later; a complete one exits. */
+  private homeRequest(): string {
+    const root = this.context.config.sequencing?.activityTree.id;
+    const complete = root !== undefined && this.course.getActivityTrackingData(root)?.completionStatus === "completed";
+    return complete ? "exitAll" : "suspendAll";
+  }
+
+  /** A navigation request outside a SCO session; true when it delivered a SCO or ended the session. */
+  private request(request: string, target?: string): boolean {
+    this.delivered = null;
+    this.sessionEnded = false;
+    try {
+      this.course.processNavigationRequest(request, target);
+    } catch (error) {
+      console.warn(`navigation request ${request} failed`, error);
+    }
+    return this.delivered !== null || this.sessionEnded;
+  }
+
+  private showProgress(): void {
+    const scoId = this.session?.scoId;
+    if (scoId && this.scoFinished(this.course)) this.context.view.markCompleted(scoId);
+  }
+
+  /**
+   * The SCO terminated. The sequencer has already acted on its navigation request (a delivery or
+   * the end of the session, both handled by the listeners). When it did neither and the player
+   * did not ask, the content simply ended: a one-SCO course is over; in a longer one the learner
+   * chooses what next from the contents, or Home.
+   */
+  private terminated(): void {
+    this.showProgress();
+    if (this.navigating || this.leaving) return;
+    this.delivered = null;
+    this.sessionEnded = false;
+    window.setTimeout(() => {
+      if (this.navigating || this.leaving || this.delivered || this.sessionEnded) return;
+      if (this.context.config.scos.length <= 1) void this.leave();
+      else this.context.view.status("Choose a part of the course from the contents, or select Home.");
+    }, 0);
+  }
+}

@@ -1,0 +1,190 @@
+import crypto from "node:crypto";
+import type { Db } from "../db/connect.ts";
+import type { Clock } from "../clock.ts";
+import { recordAudit } from "../audit/store.ts";
+import { scoRuntimeSettings } from "../packages/manifest/runtime-settings.ts";
+import type { CommitResponse, ScormVersion } from "./contract.ts";
+import { flattenCmi, type FlatCmi } from "./cmi-json.ts";
+import { validateCmi, type CmiProblem } from "./cmi-validate.ts";
+import { SCORM12_ERRORS, SCORM2004_ERRORS, ScormRefusal, commitFailureCode } from "./scorm-errors.ts";
+import { completionAndSuccess, isAssessed, isCompleted, isFinished, mergeCompletionAndSuccess, mergeStatus, rollUpStatus, scoPerformanceStatus, scoScoreScaled, type PerformanceStatus } from "./status.ts";
+import { recordSessionTime, parseTimespan } from "./time.ts";
+import { openAttemptSco, type AttemptScoContext } from "./attempt-context.ts";
+import type { RuntimeSco, ScoSummary } from "./store.ts";
+
+/** The commit log keeps the newest entries of each attempt, and no more. */
+export const COMMIT_LOG_KEEP = 500;
+
+export interface CommitInput {
+  attemptId: number;
+  scoId: string;
+  /** The parsed request body (JSON, or the text/plain beacon's JSON); checked here. */
+  request: unknown;
+  personId: number;
+  accountId?: number | null;
+  ip?: string | null;
+}
+
+interface ParsedCommit {
+  commitSequence: number;
+  isTerminateCommit: boolean;
+  navRequest: string | null;
+  cmi: unknown;
+  /** sha-256 of the body without its anti-forgery token: the same commit resent has the same digest. */
+  digest: string;
+}
+
+/**
+ * Applies one commit of one SCO, all in one transaction: the attempt is locked, a stale commit
+ * is refused and a repeat of the last one answered again without being applied, the CMI is
+ * validated and merged into what is stored, the SCO's and the attempt's statuses are derived
+ * (never downgraded), the commit is logged (bounded) and a status change audited. A refusal is a
+ * ScormRefusal, which rolls everything back: nothing of a refused commit is stored.
+ */
+export async function applyCommit(db: Db, clock: Clock, input: CommitInput): Promise<CommitResponse> {
+  return db.transaction(async (trx) => {
+    const now = clock.now().toISOString();
+    const context = await openAttemptSco(trx, input, now);
+    const { store, attempt, sco, scormVersion } = context;
+    const commit = parseCommit(input.request, scormVersion);
+    const answered = (performanceStatus: PerformanceStatus): CommitResponse => ({ result: true, errorCode: 0, performanceStatus, ...(attempt.preview ? { preview: true } : {}) });
+
+    if (commit.commitSequence < sco.commitSequence) {
+      throw new ScormRefusal("runtime.stale_commit", "stale commit", 409, commitFailureCode(scormVersion), [`commit ${commit.commitSequence} arrived after commit ${sco.commitSequence}`]);
+    }
+    if (commit.commitSequence === sco.commitSequence) {
+      // A resend (a retried XHR, or the beacon of a commit that did arrive): answered as before.
+      if (commit.digest === sco.lastCommitDigest) return answered(sco.lastCommitStatus ?? attempt.performanceStatus);
+      throw new ScormRefusal("runtime.stale_commit", "stale commit", 409, commitFailureCode(scormVersion), [`commit ${commit.commitSequence} was already accepted with other content`]);
+    }
+
+    const flat = flattenCmi(commit.cmi);
+    const typeCode = scormVersion === "1.2" ? SCORM12_ERRORS.typeMismatch : SCORM2004_ERRORS.typeMismatch;
+    const problems: CmiProblem[] = flat.problems.map(({ element, message }) => ({ element, message: `${element}: ${message}`, errorCode: typeCode }));
+    const validation = validateCmi(scormVersion, flat.values, sco.cmi);
+    problems.push(...validation.errors);
+    if (problems.length > 0) {
+      throw new ScormRefusal("runtime.invalid_cmi", problems[0]!.message, 400, problems[0]!.errorCode, problems.map((p) => `${p.errorCode} ${p.message}`));
+    }
+
+    // Element-wise: what this commit carries replaces the stored value; what it leaves out stays
+    // (interactions and objectives are merged index by index, so none is lost).
+    const cmi: FlatCmi = { ...sco.cmi, ...validation.accepted };
+    const updated = deriveSco(context, sco, cmi, validation.accepted, commit, now);
+    const summary = await summariseAttempt(context, { ...sco, ...updated }, now);
+    await store.updateSco(sco.id, { ...updated, lastCommitStatus: summary.performanceStatus });
+    await store.updateAttemptSummary(attempt.id, summary);
+
+    await store.appendCommitLog(
+      {
+        attemptId: attempt.id,
+        scoId: sco.scoId,
+        commitSequence: commit.commitSequence,
+        // What changed, not the whole body: the log stays small however big suspend_data is.
+        body: {
+          commitSequence: commit.commitSequence,
+          isTerminateCommit: commit.isTerminateCommit,
+          ...(commit.navRequest ? { navRequest: commit.navRequest } : {}),
+          changed: changedElements(sco.cmi, validation.accepted),
+          ...(validation.ignored.length ? { ignored: validation.ignored.map((problem) => problem.element) } : {}),
+          performanceStatus: summary.performanceStatus,
+        },
+        receivedAt: now,
+      },
+      COMMIT_LOG_KEEP,
+    );
+    if (summary.performanceStatus !== attempt.performanceStatus) {
+      await recordAudit(trx, {
+        kind: "attempt.status_changed",
+        at: now,
+        actorAccountId: input.accountId ?? null,
+        personId: attempt.personId,
+        ip: input.ip ?? null,
+        detail: {
+          attemptId: attempt.id,
+          scoId: sco.scoId,
+          from: attempt.performanceStatus,
+          to: summary.performanceStatus,
+          commitSequence: commit.commitSequence,
+          ...(attempt.preview ? { preview: true } : {}),
+        },
+      });
+    }
+    return answered(summary.performanceStatus);
+  });
+}
+
+/** The request's shape; `_csrf` (beacon commits) is the web layer's business and left out. */
+function parseCommit(body: unknown, version: ScormVersion): ParsedCommit {
+  const refuse = (why: string) => new ScormRefusal("runtime.malformed_commit", `malformed commit: ${why}`, 400, commitFailureCode(version));
+  if (body === null || typeof body !== "object" || Array.isArray(body)) throw refuse("the body must be a JSON object");
+  const { _csrf, ...rest } = body as Record<string, unknown>;
+  const sequence = typeof rest.commitSequence === "string" && /^\d+$/.test(rest.commitSequence) ? Number(rest.commitSequence) : rest.commitSequence;
+  if (typeof sequence !== "number" || !Number.isSafeInteger(sequence) || sequence < 1 || sequence > 2_147_483_647) {
+    throw refuse("commitSequence must be a whole number from 1 (scorm-again's includeCommitSequence)");
+  }
+  if (rest.cmi === null || typeof rest.cmi !== "object" || Array.isArray(rest.cmi)) throw refuse("cmi must be an object (scorm-again's commit object)");
+  return {
+    commitSequence: sequence,
+    isTerminateCommit: rest.isTerminateCommit === true,
+    navRequest: typeof rest.navRequest === "string" ? rest.navRequest.slice(0, 300) : null,
+    cmi: rest.cmi,
+    digest: crypto.createHash("sha256").update(JSON.stringify(rest)).digest("hex"),
+  };
+}
+
+function deriveSco(context: AttemptScoContext, sco: RuntimeSco, cmi: FlatCmi, accepted: FlatCmi, commit: ParsedCommit, now: string) {
+  const { scormVersion, settings } = context;
+  // The status is judged with the LMS's values (mastery score, threshold, passing score).
+  const judged = { ...cmi, ...settings.cmi };
+  const performanceStatus = mergeStatus(sco.performanceStatus, scoPerformanceStatus(scormVersion, judged));
+  const reported = scoScoreScaled(scormVersion, judged);
+  // The best score stands beside a status that never goes back.
+  const scoreScaled = reported === null ? sco.scoreScaled : sco.scoreScaled === null ? reported : Math.max(reported, sco.scoreScaled);
+  const sessionValue = accepted[scormVersion === "1.2" ? "cmi.core.session_time" : "cmi.session_time"];
+  const sessionMs = sessionValue ? parseTimespan(scormVersion, sessionValue) : null;
+  const time = sessionMs === null ? { totalMs: sco.totalTimeMs, sessionMs: sco.sessionTimeMs } : recordSessionTime({ totalMs: sco.totalTimeMs, sessionMs: sco.sessionTimeMs }, sessionMs);
+  const { completion, success } = mergeCompletionAndSuccess({ completion: sco.completionStatus, success: sco.successStatus }, completionAndSuccess(scormVersion, judged));
+  return {
+    cmi,
+    commitSequence: commit.commitSequence,
+    performanceStatus,
+    completionStatus: completion,
+    successStatus: success,
+    scoreScaled,
+    totalTimeMs: time.totalMs,
+    sessionTimeMs: time.sessionMs,
+    lastCommitDigest: commit.digest,
+    lastCommitStatus: null,
+    lastCommitAt: now,
+    completedAt: sco.completedAt ?? (isCompleted(performanceStatus) ? now : null),
+    updatedAt: now,
+  };
+}
+
+/** The attempt's summary columns from every SCO of its course version (see rollUpStatus). */
+async function summariseAttempt(context: AttemptScoContext, current: ScoSummary, now: string) {
+  const { store, attempt, manifest, scormVersion } = context;
+  const rows = new Map((await store.scoSummaries(attempt.id)).map((row) => [row.scoId, row]));
+  rows.set(current.scoId, current);
+  const scos = manifest.launchables.filter((launchable) => launchable.scormType === "sco");
+  const counted = scos.length > 0 ? scos : manifest.launchables;
+  const outcomes = counted.map(({ identifier }) => {
+    const status = rows.get(identifier)?.performanceStatus ?? "Not Attempted";
+    return { status, assessed: isAssessed(scormVersion, scoRuntimeSettings(manifest, identifier).cmi, status) };
+  });
+  const performanceStatus = mergeStatus(attempt.performanceStatus, rollUpStatus(outcomes));
+  const scores = [...rows.values()].flatMap((row) => (row.scoreScaled === null ? [] : [row.scoreScaled]));
+  return {
+    performanceStatus,
+    scoreScaled: scores.length ? Math.round((scores.reduce((sum, score) => sum + score, 0) / scores.length) * 1e6) / 1e6 : null,
+    totalTimeMs: [...rows.values()].reduce((sum, row) => sum + row.totalTimeMs, 0),
+    lastCommitAt: now,
+    completedAt: attempt.completedAt ?? (isCompleted(performanceStatus) ? now : null),
+    finishedAt: attempt.finishedAt ?? (isFinished(performanceStatus) ? now : null),
+  };
+}
+
+function changedElements(before: FlatCmi, accepted: FlatCmi): FlatCmi {
+  return Object.fromEntries(Object.entries(accepted).filter(([element, value]) => before[element] !== value));
+}

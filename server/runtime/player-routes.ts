@@ -1,0 +1,32 @@
+import { Router } from "express";
+import type { AppDeps } from "../web/app.ts";
+import { requireLogin } from "../web/auth.ts";
+import { generateCsrfToken } from "../web/session.ts";
+import { notFound } from "../errors.ts";
+import { contentTokenExpiry, signContentToken } from "../content/content-token.ts";
+import { createPlayerStore } from "./player-store.ts";
+import { playerConfig, scriptJson } from "./player-page.ts";
+
+/**
+ * The player window: GET /player/attempts/:attemptId, for the attempt's own learner (an author's
+ * preview attempt is the author's own). The page carries its configuration as JSON, the CSRF
+ * token for commits, and a signed content token for the launcher on the content origin.
+ */
+export function playerRoutes({ db, config, sessionSecret }: AppDeps): Router {
+  const router = Router();
+  const store = createPlayerStore(db);
+
+  router.get("/player/attempts/:attemptId", requireLogin, async (req, res) => {
+    const attemptId = Number(req.params.attemptId);
+    const attempt = Number.isSafeInteger(attemptId) && attemptId > 0 ? await store.attempt(attemptId) : undefined;
+    const user = res.locals.user as { personId: number };
+    // Someone else's attempt is "not found", so attempt numbers tell a guesser nothing.
+    if (!attempt || attempt.personId !== user.personId) throw notFound("That attempt");
+    const contentToken = signContentToken(sessionSecret, { courseVersionId: attempt.courseVersionId, attemptId: attempt.id, expiresAt: contentTokenExpiry() });
+    const page = playerConfig(attempt, await store.scoProgress(attempt.id), { csrfToken: generateCsrfToken(req), contentUrl: config.contentUrl, contentToken, exitUrl: "/" });
+    res.set("Cache-Control", "no-store");
+    res.render("player/player", { config: page, configJson: scriptJson(page), contents: page.scos.filter((sco) => sco.visible) });
+  });
+
+  return router;
+}

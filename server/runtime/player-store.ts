@@ -1,0 +1,54 @@
+import type { Db } from "../db/connect.ts";
+import type { Manifest } from "../packages/manifest/parse-manifest.ts";
+
+export interface PlayerAttempt {
+  id: number;
+  personId: number;
+  preview: boolean;
+  courseVersionId: number;
+  /** The title of the version the attempt plays (a new upload never changes an attempt started). */
+  title: string;
+  manifest: Manifest;
+}
+
+export interface ScoProgress {
+  scoId: string;
+  completionStatus: string | null;
+  successStatus: string | null;
+  updatedAt: string;
+}
+
+/** What the player window page reads: the attempt with its version's manifest, and each SCO's progress. */
+export function createPlayerStore(db: Db) {
+  return {
+    async attempt(attemptId: number): Promise<PlayerAttempt | undefined> {
+      const row = await db("attempts")
+        .join("course_versions", "course_versions.id", "attempts.course_version_id")
+        .where("attempts.id", attemptId)
+        .first("attempts.id", "attempts.person_id", "attempts.preview", "attempts.course_version_id", "course_versions.title", "course_versions.manifest");
+      if (!row) return undefined;
+      return {
+        id: Number(row.id),
+        personId: Number(row.person_id),
+        preview: Boolean(row.preview),
+        courseVersionId: Number(row.course_version_id),
+        title: String(row.title),
+        manifest: JSON.parse(String(row.manifest)) as Manifest,
+      };
+    },
+
+    /** Newest first. */
+    async scoProgress(attemptId: number): Promise<ScoProgress[]> {
+      const rows = await db("attempt_scos")
+        .where({ attempt_id: attemptId })
+        .orderBy([{ column: "updated_at", order: "desc" }, { column: "id", order: "desc" }])
+        .select("sco_identifier", "completion_status", "success_status", "updated_at");
+      return rows.map((row) => ({
+        scoId: String(row.sco_identifier),
+        completionStatus: row.completion_status ?? null,
+        successStatus: row.success_status ?? null,
+        updatedAt: String(row.updated_at),
+      }));
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import type { ScoRuntimeSettings } from "../packages/manifest/runtime-settings.ts";
+import type { ScormVersion } from "./contract.ts";
+import type { FlatCmi } from "./cmi-json.ts";
+import { isReadOnly } from "./cmi-validate.ts";
+import { formatTimespan } from "./time.ts";
+
+/**
+ * What a SCO sees when a new session starts: its saved CMI, the LMS's own values (who the
+ * learner is, credit and mode, the manifest's settings) and the entry that follows from how the
+ * last session ended. Pure; the state service reads and writes the rows around it.
+ */
+export interface Learner {
+  username: string;
+  lastName: string;
+  firstName: string;
+}
+
+export type Entry = "ab-initio" | "resume" | "";
+
+/**
+ * The elements the LMS owns and the SCO may only read, seeded for every session: learner id and
+ * name (the guide's "Last, First"), credit and mode (an author's preview credits nothing and is
+ * played in browse mode), and the manifest's launch data, mastery score, time limit, completion
+ * threshold and scaled passing score (scoRuntimeSettings). Objective IDs are seeded separately:
+ * they are read-write.
+ */
+export function serverOwnedCmi(version: ScormVersion, settings: ScoRuntimeSettings, learner: Learner, preview: boolean): FlatCmi {
+  const name = `${learner.lastName}, ${learner.firstName}`;
+  const fromManifest = Object.fromEntries(Object.entries(settings.cmi).filter(([element]) => !element.startsWith("cmi.objectives.")));
+  if (version === "1.2") {
+    return {
+      "cmi.core.student_id": learner.username,
+      "cmi.core.student_name": name.slice(0, 255),
+      "cmi.core.credit": preview ? "no-credit" : "credit",
+      "cmi.core.lesson_mode": preview ? "browse" : "normal",
+      ...fromManifest,
+    };
+  }
+  return {
+    "cmi.learner_id": learner.username,
+    "cmi.learner_name": name.slice(0, 250),
+    "cmi.credit": preview ? "no-credit" : "credit",
+    "cmi.mode": preview ? "browse" : "normal",
+    ...fromManifest,
+  };
+}
+
+/**
+ * cmi.core.entry (SCORM 1.2 RTE 3.4) / cmi.entry (SCORM 2004 RTE 4.2.7):
+ *   - "ab-initio" on the first launch in the attempt (no commit accepted yet);
+ *   - "resume" when the last session ended with exit "suspend" (RTE 4.2.8: exit "suspend" ->
+ *     next entry "resume"); in 1.2 "logout" too, which 1.2 content uses to mean "I'll be back";
+ *   - "" otherwise (the SCO ended normally, timed out, or said nothing).
+ */
+export function entryFor(version: ScormVersion, previous: { launchedBefore: boolean; exit: string | undefined }): Entry {
+  if (!previous.launchedBefore) return "ab-initio";
+  if (previous.exit === "suspend") return "resume";
+  if (version === "1.2" && previous.exit === "logout") return "resume";
+  return "";
+}
+
+/** Per-session, write-only elements: a new session starts without them (RTE 4.2.8, 4.2.21). */
+const SESSION_ELEMENTS: Record<ScormVersion, string[]> = {
+  "1.2": ["cmi.core.exit", "cmi.core.session_time"],
+  "2004": ["cmi.exit", "cmi.session_time"],
+};
+
+/**
+ * The CMI a new session starts from: what the SCO saved (location, suspend data, objectives,
+ * interactions...), less the last session's exit and session_time, with the LMS's own values over
+ * it, the entry, the server's total time, and the manifest's objective IDs not yet present.
+ */
+export function sessionCmi(input: {
+  version: ScormVersion;
+  stored: FlatCmi;
+  serverOwned: FlatCmi;
+  objectiveIds: string[];
+  entry: Entry;
+  totalMs: number;
+}): FlatCmi {
+  const { version, stored } = input;
+  const cmi: FlatCmi = {};
+  for (const [element, value] of Object.entries(stored)) {
+    if (SESSION_ELEMENTS[version].includes(element) || isReadOnly(version, element)) continue;
+    // 1.2 "not attempted" is the LMS's initial value, not the SCO's word: loaded back, scorm-again
+    // would take it as set by the SCO and never turn it into "incomplete" or "completed" on finish.
+    if (element === "cmi.core.lesson_status" && value === "not attempted") continue;
+    cmi[element] = value;
+  }
+  // RTE 4.2.17: the manifest's objectives are there from the start, after any the SCO made.
+  const present = new Set(Object.entries(cmi).filter(([element]) => /^cmi\.objectives\.\d+\.id$/.test(element)).map(([, id]) => id));
+  let next = Math.max(-1, ...Object.keys(cmi).flatMap((element) => /^cmi\.objectives\.(\d+)\./.exec(element)?.[1] ?? []).map(Number)) + 1;
+  for (const id of input.objectiveIds) {
+    if (!present.has(id)) cmi[`cmi.objectives.${next++}.id`] = id;
+  }
+  Object.assign(cmi, input.serverOwned);
+  cmi[version === "1.2" ? "cmi.core.entry" : "cmi.entry"] = input.entry;
+  cmi[version === "1.2" ? "cmi.core.total_time" : "cmi.total_time"] = formatTimespan(version, input.totalMs);
+  return cmi;
+}

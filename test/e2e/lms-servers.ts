@@ -1,0 +1,149 @@
+// The real LMS and the real content server, in this process, on two loopback origins that differ
+// by host (http://localhost:<port> and http://127.0.0.1:<port>) as DESIGN.md asks, over a fresh
+// test database with some of the demo courses imported as real packages.
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import type { AddressInfo } from "node:net";
+import pino from "pino";
+import { expect } from "vitest";
+import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
+import { loadConfig, type Config } from "../../server/config.ts";
+import { createClock, type Clock } from "../../server/clock.ts";
+import type { Db } from "../../server/db/connect.ts";
+import { createApp } from "../../server/web/app.ts";
+import { createContentApp } from "../../server/content/content-app.ts";
+import { importPackage } from "../../server/packages/import-package.ts";
+import { createLocalStorage } from "../../server/packages/storage.ts";
+import { zipFolder } from "../../server/packages/zip-folder.ts";
+import { PACKAGES_DIR } from "../../server/demo/seed.ts";
+import { createTestDb } from "../support/test-db.ts";
+import { buildLearner } from "../support/factories.ts";
+
+export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+export interface SeenRequest {
+  url: string;
+  method: string;
+  cookie: string | undefined;
+  origin: string | undefined;
+}
+
+export interface LmsServers {
+  lmsUrl: string;
+  contentUrl: string;
+  db: Db;
+  clock: Clock;
+  config: Config;
+  /** Course code -> its course version id. */
+  versions: Map<string, number>;
+  /** Every request the LMS origin received, with the cookie it carried. */
+  seen: SeenRequest[];
+  close(): Promise<void>;
+}
+
+async function listen(server: http.Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+/** Starts both servers with the demo courses in these packages/ folders imported. */
+export async function startLmsServers(courseFolders: string[]): Promise<LmsServers> {
+  const { db, env, cleanup } = await createTestDb();
+  const lmsServer = http.createServer();
+  const contentServer = http.createServer();
+  const lmsPort = await listen(lmsServer);
+  const contentPort = await listen(contentServer);
+  const config = loadConfig({ ...env, PUBLIC_URL: `http://localhost:${lmsPort}`, CONTENT_URL: `http://127.0.0.1:${contentPort}`, LOG_LEVEL: "silent" });
+  const clock = createClock();
+  const logger = pino({ level: "silent" });
+  const sessionSecret = "e2e-session-secret-".padEnd(48, "x");
+  const storage = createLocalStorage(path.join(config.dataDir, "packages"));
+
+  const versions = new Map<string, number>();
+  for (const folder of courseFolders) {
+    const zip = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lms-e2e-")), "package.zip");
+    await zipFolder(path.join(PACKAGES_DIR, folder), zip, [{ from: path.join(PACKAGES_DIR, "_shared"), to: "shared" }]);
+    const imported = await importPackage({ db, clock, storage }, zip);
+    versions.set(imported.course, imported.courseVersionId);
+    fs.rmSync(path.dirname(zip), { recursive: true, force: true });
+  }
+
+  const app = createApp({ config, db, clock, logger, sessionSecret });
+  const content = createContentApp({ config, db, storage, contentSecret: sessionSecret, logger });
+  const seen: SeenRequest[] = [];
+  lmsServer.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    seen.push({ url: req.url ?? "", method: req.method ?? "", cookie: req.headers.cookie, origin: req.headers.origin as string | undefined });
+    app(req, res);
+  });
+  contentServer.on("request", content);
+
+  const close = (server: http.Server) =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return {
+    lmsUrl: config.publicUrl,
+    contentUrl: config.contentUrl,
+    db,
+    clock,
+    config,
+    versions,
+    seen,
+    async close() {
+      await Promise.all([close(lmsServer), close(contentServer)]);
+      await cleanup();
+    },
+  };
+}
+
+/** A new learner, logged in on a fresh browser context at the portal. */
+export async function loggedInLearner(browser: Browser, servers: LmsServers, overrides: { role?: "learner" | "author" } = {}) {
+  const learner = await buildLearner(servers.db, servers.clock, overrides);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${servers.lmsUrl}/login`);
+  await page.locator("#username").fill(learner.username);
+  await page.locator("#password").fill(learner.password);
+  await page.getByRole("button", { name: /^Log in/ }).click();
+  await page.waitForURL(`${servers.lmsUrl}/`);
+  return { learner, context, page };
+}
+
+/** Opens the player for an attempt the way Play does: a window named per attempt. */
+export async function openPlayer(page: Page, servers: LmsServers, attemptId: number): Promise<Page> {
+  const [popup] = await Promise.all([
+    page.waitForEvent("popup"),
+    page.evaluate(([url, name]) => void window.open(url, name), [`${servers.lmsUrl}/player/attempts/${attemptId}`, `lms-attempt-${attemptId}`] as const),
+  ]);
+  await popup.waitForLoadState();
+  return popup;
+}
+
+/**
+ * Does what ends the player (Home, the last SCO's finish) and waits until its window has closed
+ * and the opener has reloaded, as the player leaves it.
+ */
+export async function leavePlayer(opener: Page, player: Page, action: () => Promise<void>): Promise<void> {
+  const closed = player.waitForEvent("close");
+  const reloaded = opener.waitForEvent("load");
+  await action();
+  await Promise.all([closed, reloaded]);
+}
+
+/** The SCO's frame: the nested frame under the launcher, on the content origin. */
+export async function scoFrame(player: Page, servers: LmsServers, file: string | RegExp): Promise<Frame> {
+  const matches = (frame: Frame) => {
+    const url = frame.url();
+    if (!url.startsWith(`${servers.contentUrl}/c/`)) return false;
+    return typeof file === "string" ? new URL(url).pathname.endsWith(`/${file}`) : file.test(url);
+  };
+  await expect.poll(() => player.frames().some(matches), { timeout: 15_000 }).toBe(true);
+  const frame = player.frames().find(matches)!;
+  await frame.waitForLoadState();
+  return frame;
+}
+
+export type { BrowserContext };

@@ -1,0 +1,120 @@
+// Play and Preview buttons (/assets/play.js) in real Chromium: the player opens in a window of
+// its own named per attempt, a second Play focuses it, a blocked pop-up is explained with an
+// offer to play in this tab, and an author's Preview opens a preview attempt that credits nothing.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { CHROMIUM_ARGS, leavePlayer, loggedInLearner, scoFrame, startLmsServers, type LmsServers } from "./lms-servers.ts";
+import { attemptRow, commitLog } from "./stored-state.ts";
+
+// Real windows, frames and two servers on a busy two-core machine: generous time per test.
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
+
+const COURSE = "000 Safeguarding Adults - Level 1";
+
+let servers: LmsServers;
+let browser: Browser;
+let courseId: number;
+
+beforeAll(async () => {
+  servers = await startLmsServers(["safeguarding-adults-l1"]);
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  courseId = Number((await servers.db("courses").where({ code: COURSE }).first("id")).id);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await servers?.close();
+});
+
+async function authorOnCoursePage(options: { blockPopups?: boolean } = {}) {
+  const session = await loggedInLearner(browser, servers, { role: "author" });
+  if (options.blockPopups) await session.context.addInitScript(() => (window.open = () => null));
+  await session.page.goto(`${servers.lmsUrl}/author/courses/${courseId}`);
+  return session;
+}
+
+/** Adds a Play form as the learner's pages render it (the lead's markup), and submits it. */
+async function submitPlayForm(page: Page, target: string): Promise<void> {
+  await page.evaluate(
+    ([action, windowName]) => {
+      const token = document.querySelector<HTMLInputElement>("input[name=_csrf]")!.value;
+      const form = document.createElement("form");
+      form.className = "js-play";
+      form.method = "post";
+      form.action = action;
+      form.target = windowName;
+      form.innerHTML = `<input type="hidden" name="_csrf" value="${token}"><button type="submit">Play</button>`;
+      document.body.append(form);
+      form.querySelector("button")!.click();
+    },
+    [`/learning/courses/${courseId}/play`, target] as const,
+  );
+}
+
+describe("Play", () => {
+  it("opens the player in a window named per attempt, and a second Play focuses that window", async () => {
+    const { page, context, learner } = await authorOnCoursePage();
+    const [player] = await Promise.all([page.waitForEvent("popup"), submitPlayForm(page, `lms-course-${courseId}`)]);
+    await scoFrame(player, servers, "index.html");
+    const attemptId = Number(/\/player\/attempts\/(\d+)$/.exec(player.url())![1]);
+    expect(await player.evaluate(() => window.name)).toBe(`lms-attempt-${attemptId}`);
+    await player.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
+
+    // The page now knows the attempt: its Play targets the attempt's window, which is focused.
+    const popups: Page[] = [];
+    page.on("popup", (popup) => popups.push(popup));
+    await submitPlayForm(page, `lms-attempt-${attemptId}`);
+    await page.waitForTimeout(500);
+    expect(popups).toEqual([]);
+    expect(context.pages()).toHaveLength(2);
+    expect(await player.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+    expect(await servers.db("attempts").where({ person_id: learner.personId })).toHaveLength(1);
+
+    // A link to the player (data-play-url) does the same.
+    await page.evaluate((url) => {
+      const link = document.createElement("a");
+      link.href = url;
+      link.dataset.playUrl = url;
+      link.textContent = "Resume";
+      document.body.append(link);
+    }, `/player/attempts/${attemptId}`);
+    await page.getByRole("link", { name: "Resume" }).click();
+    await page.waitForTimeout(500);
+    expect(popups).toEqual([]);
+    expect(await player.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+    await player.close();
+  });
+
+  it("says so when a pop-up blocker stops the window, and plays in this tab on request; Home then returns to the portal", async () => {
+    const { page } = await authorOnCoursePage({ blockPopups: true });
+    await page.getByRole("button", { name: "Preview version 1" }).click();
+    await page.getByRole("alert").filter({ hasText: "The course window was blocked" }).waitFor();
+    expect(page.url()).toBe(`${servers.lmsUrl}/author/courses/${courseId}`);
+
+    await page.getByRole("button", { name: "Open the course in this tab" }).click();
+    await page.waitForURL(/\/player\/attempts\/\d+$/);
+    const sco = await scoFrame(page, servers, "index.html");
+    await sco.getByRole("button", { name: "Session Overview", exact: true }).click();
+    // A tab the script did not open cannot close itself: Home goes back to the portal.
+    await page.getByRole("button", { name: "Home" }).click();
+    await page.waitForURL(`${servers.lmsUrl}/`);
+  });
+});
+
+describe("Preview", () => {
+  it("opens a preview attempt of that version for the author, marked as crediting nothing", async () => {
+    const { page, learner } = await authorOnCoursePage();
+    const [player] = await Promise.all([page.waitForEvent("popup"), page.getByRole("button", { name: "Preview version 1" }).click()]);
+    await player.getByText("Preview: nothing is credited").waitFor();
+    const sco = await scoFrame(player, servers, "index.html");
+    await sco.getByRole("button", { name: "Session Overview", exact: true }).click();
+    const attemptId = Number(/\/player\/attempts\/(\d+)$/.exec(player.url())![1]);
+    await leavePlayer(page, player, () => player.getByRole("button", { name: "Home" }).click());
+
+    const attempt = await attemptRow(servers.db, attemptId);
+    expect(Boolean(attempt.preview)).toBe(true);
+    expect(attempt.person_id).toBe(learner.personId);
+    expect(attempt.course_version_id).toBe(servers.versions.get(COURSE));
+    expect((await commitLog(servers.db, attemptId)).at(-1)?.isTerminateCommit).toBe(true);
+  });
+});

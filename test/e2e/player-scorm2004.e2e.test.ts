@@ -1,0 +1,153 @@
+// The player window with real SCORM 2004 courses in real Chromium: a one-SCO module whose flow
+// is off (297 NHS Conflict Resolution - Part 2) and a sequenced three-SCO course
+// (297 Fire Safety - Part 1), delivered by scorm-again's sequencer through the launcher.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { chromium, type Browser, type Frame, type Page } from "playwright-core";
+import { buildAttempt } from "../support/attempts.ts";
+import { CHROMIUM_ARGS, leavePlayer, loggedInLearner, openPlayer, scoFrame, startLmsServers, type LmsServers } from "./lms-servers.ts";
+import { attemptRow, commitLog, scoCmi, scoRows } from "./stored-state.ts";
+
+// Real windows, frames and two servers on a busy two-core machine: generous time per test.
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
+
+const MODULE = "297 NHS Conflict Resolution - Part 2";
+const MODULE_SCO = "item-conflict-resolution-part-2";
+const FIRE = "297 Fire Safety - Part 1";
+const TOPICS = [
+  { id: "item-fire-prevention", file: "fire-prevention.html", title: "Fire Prevention" },
+  { id: "item-raising-the-alarm", file: "raising-the-alarm.html", title: "Raising the Alarm" },
+  { id: "item-evacuation", file: "evacuation.html", title: "Evacuation" },
+] as const;
+
+let servers: LmsServers;
+let browser: Browser;
+
+beforeAll(async () => {
+  servers = await startLmsServers(["conflict-resolution-part-2", "fire-safety-part-1"]);
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await servers?.close();
+});
+
+async function newAttempt(course: string) {
+  const session = await loggedInLearner(browser, servers);
+  const attemptId = await buildAttempt({ db: servers.db, personId: session.learner.personId, courseVersionId: servers.versions.get(course)! });
+  return { ...session, attemptId };
+}
+
+async function viewSection(content: Frame, title: string): Promise<void> {
+  if (!(await content.locator("[data-menu]").isVisible())) await content.getByRole("button", { name: "Back to sections" }).click();
+  await content.getByRole("button", { name: title, exact: true }).click();
+  await content.getByRole("heading", { level: 2, name: title, exact: true }).waitFor();
+}
+
+/** The topic on screen, once its launcher has loaded it. */
+async function topic(player: Page, index: 0 | 1 | 2): Promise<Frame> {
+  const sco = await scoFrame(player, servers, TOPICS[index].file);
+  await sco.getByRole("heading", { level: 1, name: TOPICS[index].title }).waitFor();
+  return sco;
+}
+
+describe("the player window with a SCORM 2004 module", () => {
+  it("starts a course whose flow is off, exits via Home with suspendAll, and resumes at the bookmark", async () => {
+    const { page, attemptId } = await newAttempt(MODULE);
+    let player = await openPlayer(page, servers, attemptId);
+    // One SCO: no contents list, no Previous / Next.
+    expect(await player.getByRole("navigation", { name: "Previous and next" }).count()).toBe(0);
+    let sco = await scoFrame(player, servers, "index.html");
+    expect(await sco.evaluate(() => window.location.origin)).toBe(servers.contentUrl);
+    await viewSection(sco, "Keeping Yourself Safe");
+    await viewSection(sco, "Responding to Escalation");
+
+    await leavePlayer(page, player, () => player.getByRole("button", { name: "Home" }).click());
+    expect(await scoCmi(servers.db, attemptId, MODULE_SCO)).toMatchObject({ location: "responding-to-escalation", completion_status: "incomplete", exit: "suspend", progress_measure: "0.67" });
+    const last = (await commitLog(servers.db, attemptId)).at(-1);
+    expect(last).toMatchObject({ isTerminateCommit: true, navRequest: "suspendAll" });
+    expect((await attemptRow(servers.db, attemptId)).performance_status).toBe("Incomplete");
+
+    player = await openPlayer(page, servers, attemptId);
+    sco = await scoFrame(player, servers, "index.html");
+    await sco.getByRole("heading", { level: 2, name: "Responding to Escalation", exact: true }).waitFor({ timeout: 10_000 });
+    expect(await sco.evaluate(() => (window.parent as unknown as { API_1484_11: { GetValue(e: string): string } }).API_1484_11.GetValue("cmi.entry"))).toBe("resume");
+    await viewSection(sco, "After an Incident");
+    // The content's own Home: exitAll once complete, which ends the sequencing session and the window.
+    await leavePlayer(page, player, () => sco.getByRole("button", { name: "Home" }).click());
+    expect(await scoCmi(servers.db, attemptId, MODULE_SCO)).toMatchObject({ completion_status: "completed", exit: "normal" });
+    expect((await commitLog(servers.db, attemptId)).at(-1)).toMatchObject({ isTerminateCommit: true, navRequest: "exitAll" });
+    expect((await attemptRow(servers.db, attemptId)).performance_status).toBe("Completed");
+  });
+
+  it("stores the final state when the window is closed without Home", async () => {
+    const { page, attemptId } = await newAttempt(MODULE);
+    const player = await openPlayer(page, servers, attemptId);
+    const sco = await scoFrame(player, servers, "index.html");
+    await viewSection(sco, "After an Incident");
+    await player.close();
+    await expect.poll(async () => (await commitLog(servers.db, attemptId)).at(-1)?.isTerminateCommit, { timeout: 10_000 }).toBe(true);
+    expect(await scoCmi(servers.db, attemptId, MODULE_SCO)).toMatchObject({ location: "after-an-incident", exit: "suspend" });
+  });
+});
+
+describe("a sequenced SCORM 2004 course", () => {
+  it("delivers 297 Fire Safety - Part 1's SCOs in order, each with its own state and endpoint, and closes after the last", async () => {
+    const { page, attemptId } = await newAttempt(FIRE);
+    const player = await openPlayer(page, servers, attemptId);
+    expect(await player.locator("[data-sco-id]").allTextContents()).toEqual(TOPICS.map((t) => t.title));
+
+    let sco = await topic(player, 0);
+    await expect.poll(() => player.getByRole("button", { name: "Previous" }).isDisabled()).toBe(true);
+    await sco.getByRole("button", { name: "Mark as read" }).click();
+    // The content's own Continue.
+    await sco.getByRole("button", { name: "Next topic: Raising the Alarm" }).click();
+    sco = await topic(player, 1);
+    await expect.poll(() => player.locator("[data-tick]:not([hidden])").allTextContents()).toHaveLength(1);
+
+    // The player's own Next, while the SCO runs: the SCO is unloaded and finishes itself first.
+    await expect.poll(() => player.getByRole("button", { name: "Next" }).isEnabled()).toBe(true);
+    await player.getByRole("button", { name: "Next" }).click();
+    sco = await topic(player, 2);
+    await sco.getByRole("button", { name: "Mark as read" }).click();
+    await leavePlayer(page, player, () => sco.getByRole("button", { name: "Finish Part 1" }).click());
+
+    expect(await scoRows(servers.db, attemptId)).toEqual([
+      { scoId: TOPICS[0].id, completionStatus: "completed", commitSequence: expect.any(Number) },
+      { scoId: TOPICS[1].id, completionStatus: "incomplete", commitSequence: expect.any(Number) },
+      { scoId: TOPICS[2].id, completionStatus: "completed", commitSequence: expect.any(Number) },
+    ]);
+    // Each SCO committed to its own endpoint, numbered from 1, ending with its terminate commit.
+    for (const { id } of TOPICS) {
+      const log = await commitLog(servers.db, attemptId, id);
+      expect(log.map((entry) => entry.commitSequence)).toEqual(log.map((_, index) => index + 1));
+      expect(log.at(-1)?.isTerminateCommit).toBe(true);
+    }
+    const order = (await commitLog(servers.db, attemptId)).map((entry) => entry.scoId).filter((id, index, all) => all[index - 1] !== id);
+    expect(order).toEqual(TOPICS.map((t) => t.id));
+    expect((await commitLog(servers.db, attemptId, TOPICS[0].id)).at(-1)?.navRequest).toBe("continue");
+    expect((await commitLog(servers.db, attemptId, TOPICS[2].id)).at(-1)?.navRequest).toBe("continue");
+    // Two of three topics: the course is not complete yet.
+    expect((await attemptRow(servers.db, attemptId)).performance_status).toBe("Incomplete");
+  });
+
+  it("resumes at the topic the learner left with Home, and the contents list chooses another", async () => {
+    const { page, attemptId } = await newAttempt(FIRE);
+    let player = await openPlayer(page, servers, attemptId);
+    let sco = await topic(player, 0);
+    await sco.getByRole("button", { name: "Mark as read" }).click();
+    await sco.getByRole("button", { name: "Next topic: Raising the Alarm" }).click();
+    sco = await topic(player, 1);
+    await leavePlayer(page, player, () => sco.getByRole("button", { name: "Home" }).click());
+    expect((await commitLog(servers.db, attemptId, TOPICS[1].id)).at(-1)).toMatchObject({ isTerminateCommit: true, navRequest: "suspendAll" });
+
+    player = await openPlayer(page, servers, attemptId);
+    sco = await topic(player, 1);
+    expect(await player.locator("[data-tick]:not([hidden])").allTextContents()).toHaveLength(1);
+    await player.getByRole("button", { name: "Evacuation" }).click();
+    sco = await topic(player, 2);
+    await leavePlayer(page, player, () => player.getByRole("button", { name: "Home" }).click());
+    expect((await scoRows(servers.db, attemptId)).map((row) => row.scoId)).toEqual(TOPICS.map((t) => t.id));
+    expect((await commitLog(servers.db, attemptId, TOPICS[2].id)).at(-1)).toMatchObject({ isTerminateCommit: true, navRequest: "suspendAll" });
+  });
+});

@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import path from "node:path";
+import request from "supertest";
+import pino from "pino";
+import { createContentApp } from "../../server/content/content-app.ts";
+import { verifyContentToken } from "../../server/content/content-token.ts";
+import { createLocalStorage } from "../../server/packages/storage.ts";
+import type { PlayerConfig } from "../../server/runtime/player-config.ts";
+import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
+import { buildLearner } from "../support/factories.ts";
+import { buildAttempt, importCourseVersion } from "../support/attempts.ts";
+import { VALID_PACKAGES } from "../support/valid-packages.ts";
+
+const SESSION_SECRET = "test-secret-".padEnd(40, "x"); // createTestApp's
+
+function configOf(html: string): PlayerConfig {
+  const match = /<script type="application\/json" id="player-config">([^<]*)<\/script>/.exec(html);
+  if (!match) throw new Error("no player configuration on the page");
+  return JSON.parse(match[1]!) as PlayerConfig;
+}
+
+describe("GET /player/attempts/:attemptId", () => {
+  let t: TestApp;
+  let learner: Awaited<ReturnType<typeof buildLearner>>;
+  let multi: number;
+  let sequenced: number;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    learner = await buildLearner(t.db, t.clock);
+    multi = await importCourseVersion(t, VALID_PACKAGES["scorm12-multi-sco"]!.files, "297 Player Multi");
+    sequenced = await importCourseVersion(t, VALID_PACKAGES["scorm2004-3rd-sequencing"]!.files, "297 Player Sequenced");
+  });
+  afterAll(() => t.cleanup());
+
+  it("gives the attempt's learner the player window: strict CSP, no inline script, its configuration as JSON", async () => {
+    const attemptId = await buildAttempt({ db: t.db, personId: learner.personId, courseVersionId: multi });
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    const page = await agent.get(`/player/attempts/${attemptId}`).expect(200);
+    expect(page.headers["cache-control"]).toBe("no-store");
+    const csp = String(page.headers["content-security-policy"]);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain(`frame-src ${t.config.contentUrl}`);
+    // Every script is a file from this origin, or data.
+    const scripts = [...page.text.matchAll(/<script([^>]*)>/g)].map((match) => match[1]!);
+    expect(scripts.every((attributes) => /\bsrc="\/assets\/player\.js"/.test(attributes) || /type="application\/json"/.test(attributes))).toBe(true);
+
+    const config = configOf(page.text);
+    expect(config).toMatchObject({
+      attemptId,
+      courseTitle: "297 Test 1.2 Multi",
+      scormVersion: "1.2",
+      preview: false,
+      contentOrigin: new URL(t.config.contentUrl).origin,
+      runtimeBase: `/runtime/attempts/${attemptId}/scos/`,
+      resumeScoId: null,
+      sequencing: null,
+      exitUrl: "/",
+    });
+    expect(config.scos).toEqual([
+      { id: "S1", title: "One", depth: 1, visible: true, completed: false },
+      { id: "S2", title: "Two", depth: 1, visible: true, completed: false },
+      { id: "S3", title: "Three", depth: 0, visible: true, completed: false },
+    ]);
+    // The CSRF token the commits carry is this session's.
+    expect(config.csrfToken).toBe(csrfFrom((await agent.get("/")).text));
+    // The launcher's token names this attempt's course version.
+    const launcher = new URL(config.launcherBase);
+    expect(launcher.origin).toBe(new URL(t.config.contentUrl).origin);
+    const token = /^\/launch\/([^/]+)\/$/.exec(launcher.pathname)![1]!;
+    expect(verifyContentToken(SESSION_SECRET, token)).toMatchObject({ courseVersionId: multi, attemptId });
+    // Contents, Previous and Next for a course of several SCOs.
+    expect(page.text).toContain('data-sco-id="S2"');
+    expect(page.text).toContain("data-player-next");
+  });
+
+  it("hands a SCORM 2004 course its sequencing settings, and resumes where the learner was", async () => {
+    const attemptId = await buildAttempt({ db: t.db, personId: learner.personId, courseVersionId: sequenced });
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    await t.db("attempt_scos").insert([
+      { attempt_id: attemptId, sco_identifier: "A", cmi: "{}", completion_status: "completed", updated_at: "2026-03-01T09:00:00.000Z" },
+      { attempt_id: attemptId, sco_identifier: "B", cmi: "{}", completion_status: "incomplete", updated_at: "2026-03-01T09:05:00.000Z" },
+    ]);
+    const config = configOf((await agent.get(`/player/attempts/${attemptId}`).expect(200)).text);
+    expect(config.scormVersion).toBe("2004");
+    expect(config.sequencing?.activityTree).toMatchObject({ id: "O", children: [{ id: "A" }, { id: "B" }] });
+    expect(config.resumeScoId).toBe("B");
+    expect(config.scos.map((sco) => [sco.id, sco.completed])).toEqual([["A", true], ["B", false]]);
+  });
+
+  it("is not found for anyone but the attempt's learner, and asks strangers to log in", async () => {
+    const attemptId = await buildAttempt({ db: t.db, personId: learner.personId, courseVersionId: multi });
+    const other = await buildLearner(t.db, t.clock, { name: "Jones, Sam" });
+    const agent = await logInAgent(t.app, other.username, other.password);
+    await agent.get(`/player/attempts/${attemptId}`).expect(404);
+    await agent.get("/player/attempts/999999").expect(404);
+    await agent.get("/player/attempts/nope").expect(404);
+    const anonymous = await request(t.app).get(`/player/attempts/${attemptId}`).expect(302);
+    expect(anonymous.headers.location).toBe(`/login?next=${encodeURIComponent(`/player/attempts/${attemptId}`)}`);
+  });
+
+  it("serves the player and Play scripts, built at first use, with their source maps", async () => {
+    const player = await request(t.app).get("/assets/player.js").expect(200);
+    expect(player.headers["content-type"]).toMatch(/^text\/javascript/);
+    expect(player.text).toContain("sourceMappingURL=player.js.map");
+    expect(player.headers["set-cookie"]).toBeUndefined();
+    const map = await request(t.app).get("/assets/player.js.map").expect(200);
+    expect(JSON.parse(map.text).sources.some((source: string) => source.endsWith("player/player-window.ts"))).toBe(true);
+    expect((await request(t.app).get("/assets/play.js").expect(200)).text).toContain("js-play");
+    await request(t.app).get("/assets/launcher.js").expect(404);
+  });
+});
+
+describe("POST /author/courses/:id/versions/:version/preview", () => {
+  let t: TestApp;
+  let courseId: number;
+  let versionId: number;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    versionId = await importCourseVersion(t, VALID_PACKAGES["scorm12-single"]!.files, "297 Preview Test");
+    courseId = Number((await t.db("course_versions").where({ id: versionId }).first("course_id")).course_id);
+  });
+  afterAll(() => t.cleanup());
+
+  it("makes the author a preview attempt of that version and opens the player on it", async () => {
+    const author = await buildLearner(t.db, t.clock, { role: "author" });
+    const agent = await logInAgent(t.app, author.username, author.password);
+    const page = await agent.get(`/author/courses/${courseId}`).expect(200);
+    expect(page.text).toContain(`action="/author/courses/${courseId}/versions/1/preview"`);
+    expect(page.text).toContain('<script src="/assets/play.js" defer></script>');
+    const response = await agent.post(`/author/courses/${courseId}/versions/1/preview`).type("form").send({ _csrf: csrfFrom(page.text) }).expect(303);
+    const location = String(response.headers.location);
+    const attemptId = Number(/^\/player\/attempts\/(\d+)$/.exec(location)![1]);
+    const attempt = await t.db("attempts").where({ id: attemptId }).first();
+    expect(attempt).toMatchObject({ person_id: author.personId, course_version_id: versionId });
+    expect(Boolean(attempt.preview)).toBe(true);
+    expect(configOf((await agent.get(location).expect(200)).text).preview).toBe(true);
+    await agent.post(`/author/courses/${courseId}/versions/9/preview`).type("form").send({ _csrf: csrfFrom(page.text) }).expect(404);
+  });
+
+  it("is for authors only", async () => {
+    const learner = await buildLearner(t.db, t.clock);
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    const token = csrfFrom((await agent.get("/").expect(200)).text);
+    await agent.post(`/author/courses/${courseId}/versions/1/preview`).type("form").send({ _csrf: token }).expect(403);
+  });
+});
+
+describe("the content origin's launcher", () => {
+  let t: TestApp;
+  let content: ReturnType<typeof createContentApp>;
+  let versionId: number;
+  let playerConfig: PlayerConfig;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    versionId = await importCourseVersion(t, VALID_PACKAGES["scorm12-multi-sco"]!.files, "297 Launcher Test");
+    const learner = await buildLearner(t.db, t.clock);
+    const attemptId = await buildAttempt({ db: t.db, personId: learner.personId, courseVersionId: versionId });
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    playerConfig = configOf((await agent.get(`/player/attempts/${attemptId}`).expect(200)).text);
+    const storage = createLocalStorage(path.join(t.config.dataDir, "packages"));
+    content = createContentApp({ config: t.config, db: t.db, storage, contentSecret: SESSION_SECRET, logger: pino({ level: "silent" }) });
+  });
+  afterAll(() => t.cleanup());
+
+  const launcherPath = (scoId: string) => new URL(`${playerConfig.launcherBase}${encodeURIComponent(scoId)}`).pathname;
+
+  it("serves a page that loads the launcher script and names the SCO, framed by the LMS only", async () => {
+    const page = await request(content).get(launcherPath("S2")).expect(200);
+    expect(page.headers["content-type"]).toMatch(/^text\/html/);
+    expect(page.headers["cache-control"]).toBe("no-store");
+    expect(page.headers["set-cookie"]).toBeUndefined();
+    const csp = String(page.headers["content-security-policy"]);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain(`frame-ancestors ${t.config.publicUrl}`);
+    expect(csp).not.toContain(`frame-ancestors ${t.config.publicUrl} ${t.config.contentUrl}`);
+    expect(page.text).toContain('<script src="/launcher.js"></script>');
+    expect(page.text).toContain(`data-lms-origin="${new URL(t.config.publicUrl).origin}"`);
+    expect(page.text).toContain('data-scorm-version="1.2"');
+    expect(page.text).toContain('data-sco-id="S2"');
+    // The item's parameters stay on the launch URL, under the same token.
+    const token = launcherPath("S2").split("/")[2];
+    expect(page.text).toContain(`data-sco-url="/c/${token}/sco2/index.html?page=2"`);
+    // Package files stay frameable by the launcher (the content origin itself).
+    const file = await request(content).get(`/c/${token}/sco2/index.html`).expect(200);
+    expect(file.headers["content-security-policy"]).toBe(`frame-ancestors ${t.config.publicUrl} ${t.config.contentUrl}`);
+  });
+
+  it("serves the launcher script and its stylesheet", async () => {
+    const script = await request(content).get("/launcher.js").expect(200);
+    expect(script.headers["content-type"]).toMatch(/^text\/javascript/);
+    expect(script.text).toContain("sourceMappingURL=launcher.js.map");
+    await request(content).get("/launcher.js.map").expect(200);
+    expect((await request(content).get("/launcher.css").expect(200)).headers["content-type"]).toMatch(/^text\/css/);
+    await request(content).get("/player.js").expect(404);
+  });
+
+  it("opens nothing for a forged token or a SCO the course does not have", async () => {
+    await request(content).get(launcherPath("NOPE")).expect(404);
+    const forged = launcherPath("S1").replace(/\/launch\/([^/]+)\//, (_, token: string) => `/launch/${token.slice(0, -2)}xx/`);
+    await request(content).get(forged).expect(403);
+  });
+});

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fs from "node:fs";
+import { Scorm12API, Scorm2004API } from "scorm-again";
+import type { CommitRequest, StateResponse } from "../../server/runtime/contract.ts";
+import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
+import { buildLearner } from "../support/factories.ts";
+import { buildAttempt, importCourseVersion } from "../support/attempts.ts";
+import { VALID_PACKAGES } from "../support/valid-packages.ts";
+
+type Agent = Awaited<ReturnType<typeof logInAgent>>;
+
+describe("GET /runtime/attempts/:attemptId/scos/:scoId/state", () => {
+  let t: TestApp;
+  let learner: Awaited<ReturnType<typeof buildLearner>>;
+  let agent: Agent;
+  let csrf: string;
+  const versions: Record<string, number> = {};
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    fs.mkdirSync(t.config.dataDir, { recursive: true });
+    learner = await buildLearner(t.db, t.clock, { name: "Smith, Jane" });
+    versions.single12 = await importCourseVersion(t, VALID_PACKAGES["scorm12-single"]!.files, "297 State 1.2");
+    versions.threshold2004 = await importCourseVersion(t, VALID_PACKAGES["scorm2004-4th-xml-base"]!.files, "297 State 2004");
+    versions.twoScos2004 = await importCourseVersion(t, VALID_PACKAGES["scorm2004-3rd-sequencing"]!.files, "297 State 2004 Two");
+    agent = await logInAgent(t.app, learner.username, learner.password);
+    csrf = csrfFrom((await agent.get("/")).text);
+  });
+  afterAll(() => t.cleanup());
+
+  const stateOf = async (attemptId: number, scoId: string, as: Agent = agent) => {
+    const response = await as.get(`/runtime/attempts/${attemptId}/scos/${encodeURIComponent(scoId)}/state`);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(response.headers["cache-control"]).toBe("no-store");
+    return response.body as StateResponse;
+  };
+  const commit = (attemptId: number, scoId: string, body: CommitRequest) =>
+    agent.post(`/runtime/attempts/${attemptId}/scos/${encodeURIComponent(scoId)}/commit`).set("X-CSRF-Token", csrf).send(body);
+  const attemptOn = (version: keyof typeof versions, preview = false) => buildAttempt({ db: t.db, personId: learner.personId, courseVersionId: versions[version]!, preview });
+
+  it("starts a SCORM 1.2 first launch ab-initio, with the learner, credit and the manifest's mastery score", async () => {
+    const attemptId = await attemptOn("single12");
+    const state = await stateOf(attemptId, "I1");
+    expect(state).toEqual({
+      attemptId,
+      scoId: "I1",
+      scormVersion: "1.2",
+      commitSequence: 0,
+      cmi: {
+        core: { student_id: learner.username, student_name: "Smith, Jane", credit: "credit", lesson_mode: "normal", entry: "ab-initio", total_time: "00:00:00.00" },
+        student_data: { mastery_score: "80" },
+      },
+    });
+  });
+
+  it("starts a SCORM 2004 first launch with the completion threshold, passing score and objectives of the manifest", async () => {
+    const threshold = await stateOf(await attemptOn("threshold2004"), "I");
+    expect(threshold).toMatchObject({ scormVersion: "2004", commitSequence: 0 });
+    expect(threshold.cmi).toEqual({ learner_id: learner.username, learner_name: "Smith, Jane", credit: "credit", mode: "normal", completion_threshold: "0.75", entry: "ab-initio", total_time: "PT0S" });
+    const assessed = await stateOf(await attemptOn("twoScos2004"), "B");
+    expect(assessed.cmi).toMatchObject({ scaled_passing_score: "0.8", objectives: { "0": { id: "pass" } } });
+  });
+
+  it("gives an author's preview no credit, in browse mode", async () => {
+    const state = await stateOf(await attemptOn("single12", true), "I1");
+    expect(state.cmi.core).toMatchObject({ credit: "no-credit", lesson_mode: "browse" });
+  });
+
+  it("resumes a suspended SCORM 2004 SCO: entry resume, location, 64,000 characters of suspend data, objectives and interactions", async () => {
+    const attemptId = await attemptOn("twoScos2004");
+    const suspendData = "¶".repeat(64_000);
+    const interactions = Object.fromEntries(
+      ["q1", "q2", "q3"].map((id, n) => [String(n), { id, type: "choice", learner_response: "a[,]b", result: n === 1 ? "incorrect" : "correct", correct_responses: { "0": { pattern: "a[,]b" } }, objectives: { "0": { id: "pass" } } }]),
+    );
+    await commit(attemptId, "B", {
+      commitSequence: 1,
+      cmi: { location: "chapter-4", suspend_data: suspendData, exit: "suspend", session_time: "PT10M", completion_status: "incomplete", objectives: { "0": { id: "pass", score: { scaled: "0.5" } } }, interactions },
+    }).expect(200);
+    const state = await stateOf(attemptId, "B");
+    expect(state.commitSequence).toBe(1);
+    expect(state.cmi).toMatchObject({ entry: "resume", location: "chapter-4", completion_status: "incomplete", total_time: "PT10M", objectives: { "0": { id: "pass", score: { scaled: "0.5" } } }, interactions });
+    expect(state.cmi.suspend_data).toBe(suspendData);
+    // The last session's exit and session_time are not carried into the new one.
+    expect(state.cmi).not.toHaveProperty("exit");
+    expect(state.cmi).not.toHaveProperty("session_time");
+    // The manifest's objective is not added twice.
+    expect(Object.keys(state.cmi.objectives as object)).toEqual(["0"]);
+
+    // What scorm-again makes of it: the SCO reads it all back, and a new interaction is appended.
+    const api = new Scorm2004API({ logLevel: 5 });
+    api.loadFromJSON(state.cmi);
+    api.lmsInitialize();
+    expect(api.lmsGetValue("cmi.entry")).toBe("resume");
+    expect(api.lmsGetValue("cmi.location")).toBe("chapter-4");
+    expect(api.lmsGetValue("cmi.suspend_data")).toBe(suspendData);
+    expect(api.lmsGetValue("cmi.interactions._count")).toBe("3");
+    expect(api.lmsGetValue("cmi.interactions.1.result")).toBe("incorrect");
+    expect(api.lmsGetValue("cmi.objectives.0.id")).toBe("pass");
+    api.lmsSetValue("cmi.interactions.3.id", "q4");
+    api.lmsSetValue("cmi.interactions.3.type", "true-false");
+    api.lmsSetValue("cmi.interactions.3.learner_response", "true");
+    api.lmsSetValue("cmi.exit", "normal");
+    // As the player's requestHandler sends it: scorm-again's commit object, the sequence
+    // continued from the state's, the terminate flag and the anti-forgery token.
+    const rendered = api.renderCommitCMI(true) as { cmi: Record<string, unknown> };
+    const body = { ...rendered, commitSequence: state.commitSequence + 1, isTerminateCommit: true, _csrf: csrf };
+    expect((await commit(attemptId, "B", body).expect(200)).body).toMatchObject({ result: true });
+    const next = await stateOf(attemptId, "B");
+    expect(next.cmi).toMatchObject({ entry: "", location: "chapter-4" });
+    expect(Object.keys(next.cmi.interactions as object)).toEqual(["0", "1", "2", "3"]);
+  });
+
+  it("resumes a SCORM 1.2 SCO after a suspend with its interactions, so that new ones are appended", async () => {
+    const attemptId = await attemptOn("single12");
+    await commit(attemptId, "I1", {
+      commitSequence: 1,
+      cmi: { core: { lesson_location: "p7", exit: "suspend", lesson_status: "incomplete" }, suspend_data: "abc", interactions: { "0": { id: "q1", type: "choice", student_response: "a" }, "1": { id: "q2", type: "choice", student_response: "b" } } },
+    }).expect(200);
+    const state = await stateOf(attemptId, "I1");
+    expect(state.cmi).toMatchObject({ core: { entry: "resume", lesson_location: "p7", lesson_status: "incomplete", student_id: learner.username }, suspend_data: "abc" });
+    const api = new Scorm12API({ logLevel: 5 });
+    api.loadFromJSON(state.cmi);
+    api.lmsInitialize();
+    expect(api.lmsGetValue("cmi.core.entry")).toBe("resume");
+    expect(api.lmsGetValue("cmi.core.lesson_location")).toBe("p7");
+    expect(api.lmsGetValue("cmi.interactions._count")).toBe("2");
+  });
+
+  it("enters with \"\" after a session that did not suspend, and \"resume\" after a 1.2 logout", async () => {
+    const attemptId = await attemptOn("single12");
+    await commit(attemptId, "I1", { commitSequence: 1, cmi: { core: { lesson_status: "incomplete", exit: "" } } }).expect(200);
+    expect((await stateOf(attemptId, "I1")).cmi.core).toMatchObject({ entry: "" });
+    await commit(attemptId, "I1", { commitSequence: 2, cmi: { core: { exit: "logout" } } }).expect(200);
+    expect((await stateOf(attemptId, "I1")).cmi.core).toMatchObject({ entry: "resume" });
+  });
+
+  it("counts the total time of two sessions, each session's latest session_time once", async () => {
+    const attemptId = await attemptOn("single12");
+    await stateOf(attemptId, "I1");
+    for (const [n, time] of ["00:00:30", "00:01:00", "00:02:00"].entries()) {
+      await commit(attemptId, "I1", { commitSequence: n + 1, cmi: { core: { session_time: time } } }).expect(200);
+    }
+    const second = await stateOf(attemptId, "I1");
+    expect((second.cmi.core as Record<string, string>).total_time).toBe("00:02:00.00");
+    await commit(attemptId, "I1", { commitSequence: 4, cmi: { core: { session_time: "00:00:10" } } }).expect(200);
+    await commit(attemptId, "I1", { commitSequence: 5, cmi: { core: { session_time: "00:00:45" } } }).expect(200);
+    const third = await stateOf(attemptId, "I1");
+    expect((third.cmi.core as Record<string, string>).total_time).toBe("00:02:45.00");
+    const row = await t.db("attempts").where({ id: attemptId }).first();
+    expect(Number(row.total_time_ms)).toBe(165_000);
+  });
+
+  it("refuses another learner's attempt (403) and an unknown SCO (404) in SCORM's form", async () => {
+    const other = await buildLearner(t.db, t.clock, { name: "Jones, Ann" });
+    const othersAttempt = await buildAttempt({ db: t.db, personId: other.personId, courseVersionId: versions.single12! });
+    const forbidden = await agent.get(`/runtime/attempts/${othersAttempt}/scos/I1/state`);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body).toMatchObject({ result: false, errorCode: 101 });
+    expect(await t.db("attempt_scos").where({ attempt_id: othersAttempt }).first()).toBeUndefined();
+    const missing = await agent.get(`/runtime/attempts/${await attemptOn("single12")}/scos/M1/state`); // an item, but no SCO
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ result: false });
+  });
+});
