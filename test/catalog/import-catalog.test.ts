@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClock } from "../../server/clock.ts";
-import { isPostgres, type Db } from "../../server/db/connect.ts";
+import type { Db } from "../../server/db/connect.ts";
+import { refuseInserts, stopRefusing } from "../support/refusal-trigger.ts";
 import { AppError } from "../../server/errors.ts";
 import { checkCatalog, importCatalog, parseCatalog } from "../../server/catalog/import-catalog.ts";
 import { logIn } from "../../server/accounts/service.ts";
@@ -160,11 +161,11 @@ describe("importCatalog", () => {
     catalog.competencies.push({ name: "NHS|CSTF|Moving and Handling - Level 1 - 3 Years|", description: "" });
     catalog.people = [{ name: "Late, Failing", email: "late@example.org", dob: "1970-01-01", assignments: [{ number: "99999999", position: "E-Learning & Design Co-Ordinator" }] } as never];
     // A real trigger refuses the last row the import writes, after competencies and people went in.
-    await refuseAssignment(db, "99999999");
+    await refuseInserts(db, "assignments", "number", "99999999");
     try {
       await expect(importCatalog(db, clock, parseCatalog(JSON.stringify(catalog)))).rejects.toThrow(/refused by test trigger/);
     } finally {
-      await dropRefusal(db);
+      await stopRefusing(db, "assignments");
     }
     expect(await counts(db)).toEqual(before);
     expect(await db("competencies").where({ name: "NHS|CSTF|Moving and Handling - Level 1 - 3 Years|" }).first()).toBeUndefined();
@@ -229,22 +230,3 @@ async function janesEmployeeNumber(db: Db): Promise<string> {
   return String(row.employee_number);
 }
 
-async function refuseAssignment(db: Db, number: string): Promise<void> {
-  if (isPostgres(db)) {
-    await db.raw(`CREATE FUNCTION refuse_assignment() RETURNS trigger AS $$ BEGIN
-      IF NEW.number = '${number}' THEN RAISE EXCEPTION 'refused by test trigger'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
-    await db.raw("CREATE TRIGGER refuse_assignment BEFORE INSERT ON assignments FOR EACH ROW EXECUTE FUNCTION refuse_assignment()");
-  } else {
-    await db.raw(`CREATE TRIGGER refuse_assignment BEFORE INSERT ON assignments WHEN NEW.number = '${number}'
-      BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END`);
-  }
-}
-
-async function dropRefusal(db: Db): Promise<void> {
-  if (isPostgres(db)) {
-    await db.raw("DROP TRIGGER refuse_assignment ON assignments");
-    await db.raw("DROP FUNCTION refuse_assignment()");
-  } else {
-    await db.raw("DROP TRIGGER refuse_assignment");
-  }
-}

@@ -12,6 +12,7 @@ import { createTestDb } from "../support/test-db.ts";
 import { buildZip, writeTempFile } from "../support/build-zip.ts";
 import { fireSafetyManifest12 as manifest12 } from "../support/valid-packages.ts";
 import { rawZip, type RawEntry } from "../support/raw-zip.ts";
+import { packageRowCounts, storageLeftovers } from "../support/package-state.ts";
 
 const clock = createClock("2026-03-01T09:00:00Z");
 const MiB = 1024 * 1024;
@@ -44,14 +45,14 @@ describe("package import hardening", () => {
 
   /** Import must fail with `code`, writing no rows and leaving no files; returns the error. */
   async function refused(zip: string, code: string): Promise<PackageError | (Error & { code: string; status: number; details: string[] })> {
-    const before = await counts(db);
+    const before = await packageRowCounts(db);
     const error = await importPackage({ db, clock, storage }, zip).then(
       () => expect.fail("the import should have been refused"),
       (failure: unknown) => failure as Error & { code: string; status: number; details: string[] },
     );
     expect(error).toMatchObject({ code });
-    expect(await counts(db)).toEqual(before);
-    expect(leftovers(storage)).toEqual([]);
+    expect(await packageRowCounts(db)).toEqual(before);
+    expect(storageLeftovers(storage)).toEqual([]);
     return error;
   }
 
@@ -264,19 +265,4 @@ function errno(code: string, syscall: string, file: string): NodeJS.ErrnoExcepti
   return Object.assign(new Error(`${code}: failed, ${syscall} '${file}'`), { code, syscall, path: file, errno: -1 });
 }
 
-async function counts(db: Db): Promise<Record<string, number>> {
-  const result: Record<string, number> = {};
-  for (const table of ["courses", "course_versions", "classes", "audit_events"]) {
-    const row = await db(table).count({ n: "*" }).first();
-    result[table] = Number(row?.n);
-  }
-  return result;
-}
 
-/** Everything under the storage root except the (empty) temporary area itself. */
-function leftovers(storage: PackageStorage): string[] {
-  const tmp = path.join(storage.root, ".tmp");
-  const top = fs.existsSync(storage.root) ? fs.readdirSync(storage.root).filter((name) => name !== ".tmp") : [];
-  const temp = fs.existsSync(tmp) ? fs.readdirSync(tmp).map((name) => `.tmp/${name}`) : [];
-  return [...top, ...temp];
-}

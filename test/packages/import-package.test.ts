@@ -12,6 +12,7 @@ import { createTestDb } from "../support/test-db.ts";
 import { buildZip, writeTempFile } from "../support/build-zip.ts";
 import { fireSafetyManifest12 as manifest12 } from "../support/valid-packages.ts";
 import { rawZip, S_IFLNK, unixMode, type RawEntry } from "../support/raw-zip.ts";
+import { packageRowCounts, storageLeftovers } from "../support/package-state.ts";
 
 const clock = createClock("2026-03-01T09:00:00Z");
 
@@ -179,19 +180,19 @@ describe("importPackage", () => {
     ];
 
     it.each(cases)("%s: %s", async (code, _why, makeZip, names, limits) => {
-      const before = await counts(db);
+      const before = await packageRowCounts(db);
       const zip = await makeZip();
       const failure = importPackage({ db, clock, storage }, zip, { limits: limits ?? {} });
       await expect(failure).rejects.toMatchObject({ code, message: expect.stringContaining(names ?? "") });
-      expect(await counts(db)).toEqual(before);
-      expect(leftovers(storage)).toEqual([]);
+      expect(await packageRowCounts(db)).toEqual(before);
+      expect(storageLeftovers(storage)).toEqual([]);
       // The same verdict without importing.
       const report = await validatePackage(zip, limits);
       expect(report).toMatchObject({ ok: false, errors: [{ code, message: expect.stringContaining(names ?? "") }] });
     });
 
     it("removes the published folder and writes no rows when the transaction fails after publishing", async () => {
-      const before = await counts(db);
+      const before = await packageRowCounts(db);
       const failing: PackageStorage = {
         ...storage,
         async publish(tempDir, key) {
@@ -200,15 +201,15 @@ describe("importPackage", () => {
         },
       };
       await expect(importPackage({ db, clock, storage: failing }, await buildZip(valid12()))).rejects.toThrow("disk went away");
-      expect(await counts(db)).toEqual(before);
-      expect(leftovers(storage)).toEqual([]);
+      expect(await packageRowCounts(db)).toEqual(before);
+      expect(storageLeftovers(storage)).toEqual([]);
     });
 
     it("writes no rows and no files when a row cannot be written (unknown importing account)", async () => {
-      const before = await counts(db);
+      const before = await packageRowCounts(db);
       await expect(importPackage({ db, clock, storage }, await buildZip(valid12()), { importedBy: 999_999 })).rejects.toThrow();
-      expect(await counts(db)).toEqual(before);
-      expect(leftovers(storage)).toEqual([]);
+      expect(await packageRowCounts(db)).toEqual(before);
+      expect(storageLeftovers(storage)).toEqual([]);
     });
   });
 });
@@ -235,19 +236,4 @@ describe("validatePackage", () => {
   });
 });
 
-async function counts(db: Db): Promise<Record<string, number>> {
-  const result: Record<string, number> = {};
-  for (const table of ["courses", "course_versions", "classes", "audit_events"]) {
-    const row = await db(table).count({ n: "*" }).first();
-    result[table] = Number(row?.n);
-  }
-  return result;
-}
 
-/** Everything under the storage root except the (empty) temporary area itself. */
-function leftovers(storage: PackageStorage): string[] {
-  const tmp = path.join(storage.root, ".tmp");
-  const top = fs.existsSync(storage.root) ? fs.readdirSync(storage.root).filter((name) => name !== ".tmp") : [];
-  const temp = fs.existsSync(tmp) ? fs.readdirSync(tmp).map((name) => `.tmp/${name}`) : [];
-  return [...top, ...temp];
-}

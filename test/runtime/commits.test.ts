@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import request from "supertest";
-import { isPostgres, type Db } from "../../server/db/connect.ts";
+import { isPostgres } from "../../server/db/connect.ts";
 import { listAudit } from "../../server/audit/store.ts";
 import { COMMIT_LOG_KEEP } from "../../server/runtime/commit-service.ts";
 import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
 import { buildAttempt, importCourseVersion } from "../support/attempts.ts";
 import { VALID_PACKAGES } from "../support/valid-packages.ts";
+import { refuseInserts, stopRefusing } from "../support/refusal-trigger.ts";
 
 type Agent = Awaited<ReturnType<typeof logInAgent>>;
 
@@ -281,13 +282,13 @@ describe("POST /runtime/attempts/:attemptId/scos/:scoId/commit", () => {
     const attemptId = await attempt12();
     await commit(attemptId, "I1", { commitSequence: 1, cmi: core({ lesson_status: "incomplete", lesson_location: "p1" }) }).expect(200);
     // A real trigger refuses the audit row, the last thing a status-changing commit writes.
-    await refuseStatusAudit(t.db);
+    await refuseInserts(t.db, "audit_events", "kind", "attempt.status_changed");
     try {
       const failed = await commit(attemptId, "I1", { commitSequence: 2, cmi: core({ lesson_status: "passed", lesson_location: "p2" }) });
       expect(failed.status).toBe(500);
       expect(failed.body).toMatchObject({ result: false, errorCode: 101 });
     } finally {
-      await dropRefusal(t.db);
+      await stopRefusing(t.db, "audit_events");
     }
     expect(await scoRow(attemptId)).toMatchObject({ commit_sequence: 1, performance_status: "Incomplete" });
     expect((await storedCmi(attemptId)).core.lesson_location).toBe("p1");
@@ -298,22 +299,3 @@ describe("POST /runtime/attempts/:attemptId/scos/:scoId/commit", () => {
   });
 });
 
-async function refuseStatusAudit(db: Db): Promise<void> {
-  if (isPostgres(db)) {
-    await db.raw(`CREATE FUNCTION refuse_status_audit() RETURNS trigger AS $$ BEGIN
-      IF NEW.kind = 'attempt.status_changed' THEN RAISE EXCEPTION 'refused by test trigger'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
-    await db.raw("CREATE TRIGGER refuse_status_audit BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION refuse_status_audit()");
-  } else {
-    await db.raw(`CREATE TRIGGER refuse_status_audit BEFORE INSERT ON audit_events WHEN NEW.kind = 'attempt.status_changed'
-      BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END`);
-  }
-}
-
-async function dropRefusal(db: Db): Promise<void> {
-  if (isPostgres(db)) {
-    await db.raw("DROP TRIGGER refuse_status_audit ON audit_events");
-    await db.raw("DROP FUNCTION refuse_status_audit()");
-  } else {
-    await db.raw("DROP TRIGGER refuse_status_audit");
-  }
-}

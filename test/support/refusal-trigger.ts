@@ -1,0 +1,28 @@
+import { isPostgres, type Db } from "../../server/db/connect.ts";
+
+/**
+ * A real database trigger that refuses inserts into `table` whose `column` equals `value`, with
+ * the message "refused by test trigger": the way tests make a transaction fail half-way, on
+ * SQLite and PostgreSQL alike, without mocking the database.
+ */
+export async function refuseInserts(db: Db, table: string, column: string, value: string): Promise<void> {
+  const name = `refuse_${table}`;
+  if (isPostgres(db)) {
+    await db.raw(`CREATE FUNCTION ${name}() RETURNS trigger AS $$ BEGIN
+      IF NEW.${column} = '${value}' THEN RAISE EXCEPTION 'refused by test trigger'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+    await db.raw(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+  } else {
+    await db.raw(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} WHEN NEW.${column} = '${value}'
+      BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END`);
+  }
+}
+
+export async function stopRefusing(db: Db, table: string): Promise<void> {
+  const name = `refuse_${table}`;
+  if (isPostgres(db)) {
+    await db.raw(`DROP TRIGGER ${name} ON ${table}`);
+    await db.raw(`DROP FUNCTION ${name}()`);
+  } else {
+    await db.raw(`DROP TRIGGER ${name}`);
+  }
+}
