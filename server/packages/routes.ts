@@ -56,7 +56,7 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
     try {
       const imported = await importPackage({ db, clock, storage }, file.path, { importedBy: res.locals.user.accountId, limits: config.packageLimits, ...(code ? { code } : {}) });
       const courseId = (await courses.courseIdByCode(imported.course))!;
-      const stored = (await courses.versionsOf(courseId)).find((version) => version.version === imported.version)!;
+      const stored = (await courses.versionById(imported.courseVersionId))!;
       course = { id: courseId, code: imported.course, version: imported.version };
       report = {
         ok: true,

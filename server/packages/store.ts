@@ -55,23 +55,32 @@ export function createCourseStore(db: Db) {
 
     /** Newest first. */
     async versionsOf(courseId: number): Promise<CourseVersionView[]> {
-      const rows = await db("course_versions")
-        .leftJoin("accounts", "accounts.id", "course_versions.imported_by")
-        .where("course_versions.course_id", courseId)
-        .orderBy("course_versions.version", "desc")
-        .select("course_versions.*", "accounts.username");
-      return rows.map((row) => ({
-        id: Number(row.id),
-        version: Number(row.version),
-        scormVersion: String(row.scorm_version),
-        title: String(row.title),
-        storageKey: String(row.storage_key),
-        fileCount: Number(row.file_count),
-        totalBytes: Number(row.total_bytes),
-        importedAt: String(row.imported_at),
-        importedBy: row.username ?? null,
-        manifest: JSON.parse(String(row.manifest)) as Manifest,
-      }));
+      const rows = await versionRows().where("course_versions.course_id", courseId).orderBy("course_versions.version", "desc");
+      return rows.map(toVersionView);
     },
+
+    async versionById(id: number): Promise<CourseVersionView | undefined> {
+      const row = await versionRows().where("course_versions.id", id).first();
+      return row ? toVersionView(row) : undefined;
+    },
+  };
+
+  function versionRows() {
+    return db("course_versions").leftJoin("accounts", "accounts.id", "course_versions.imported_by").select("course_versions.*", "accounts.username");
+  }
+}
+
+function toVersionView(row: Record<string, unknown>): CourseVersionView {
+  return {
+    id: Number(row.id),
+    version: Number(row.version),
+    scormVersion: String(row.scorm_version),
+    title: String(row.title),
+    storageKey: String(row.storage_key),
+    fileCount: Number(row.file_count),
+    totalBytes: Number(row.total_bytes),
+    importedAt: String(row.imported_at),
+    importedBy: (row.username as string | null) ?? null,
+    manifest: JSON.parse(String(row.manifest)) as Manifest,
   };
 }

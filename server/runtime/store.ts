@@ -33,21 +33,8 @@ export interface RuntimeSco {
 
 export type ScoSummary = Pick<RuntimeSco, "scoId" | "performanceStatus" | "scoreScaled" | "totalTimeMs">;
 
-export interface ScoUpdate {
-  cmi: FlatCmi;
-  commitSequence: number;
-  performanceStatus: PerformanceStatus;
-  completionStatus: string | null;
-  successStatus: string | null;
-  scoreScaled: number | null;
-  totalTimeMs: number;
-  sessionTimeMs: number;
-  lastCommitDigest: string | null;
-  lastCommitStatus: PerformanceStatus | null;
-  lastCommitAt: string | null;
-  completedAt: string | null;
-  updatedAt: string;
-}
+/** What a commit writes back: the SCO's state, plus when. */
+export type ScoUpdate = Omit<RuntimeSco, "id" | "scoId"> & { lastCommitAt: string | null; updatedAt: string };
 
 export interface AttemptSummaryUpdate {
   performanceStatus: PerformanceStatus;
