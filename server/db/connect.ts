@@ -30,25 +30,43 @@ export function connectDb(options: DbOptions): Db {
   }
   const filename = options.sqliteFile ?? ":memory:";
   if (filename !== ":memory:") fs.mkdirSync(path.dirname(filename), { recursive: true });
-  return knex({
+  const db = knex({
     client: "sqlite3",
     connection: { filename },
     useNullAsDefault: true,
     acquireConnectionTimeout: 10_000,
     // sqlite3 serialises statements on one connection anyway; one connection also makes
     // transactions exclusive without SQLITE_BUSY surprises.
-    pool: {
-      min: 1,
-      max: 1,
-      afterCreate(connection: SqliteConnection, done: (error: Error | null, connection: unknown) => void) {
-        connection.exec(
-          "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
-          (error) => done(error, connection),
-        );
-      },
-    },
+    pool: { min: 1, max: 1, afterCreate: pragmas("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;") },
     migrations: migrationConfig,
   });
+  if (filename !== ":memory:") sqliteFiles.set(db, filename);
+  return db;
+}
+
+const sqliteFiles = new WeakMap<Db, string>();
+
+/** The file of a SQLite database (undefined for PostgreSQL and in-memory SQLite). */
+export function sqliteFileOf(db: Db): string | undefined {
+  return sqliteFiles.get(db);
+}
+
+/**
+ * Runs `close` when db is destroyed, before its own pool closes: for connections opened beside
+ * knex's (see server/web/session-lookup.ts), so that no caller has a second thing to close.
+ * db.destroy() hands over to its client's destroy; the knex object's own is read-only.
+ */
+export function closeWith(db: Db, close: () => Promise<void>): void {
+  const client = db.client as { destroy(callback?: unknown): Promise<void> };
+  const destroy = client.destroy.bind(client);
+  client.destroy = async (callback?: unknown) => {
+    await close().catch(() => undefined);
+    return destroy(callback);
+  };
+}
+
+function pragmas(sql: string) {
+  return (connection: SqliteConnection, done: (error: Error | null, connection: unknown) => void) => connection.exec(sql, (error) => done(error, connection));
 }
 
 interface SqliteConnection {

@@ -1,7 +1,4 @@
 import crypto from "node:crypto";
-import type { Db } from "../db/connect.ts";
-import type { Clock } from "../clock.ts";
-import { recordAudit } from "../audit/store.ts";
 import { scoRuntimeSettings } from "../packages/manifest/runtime-settings.ts";
 import type { CommitResponse, ScormVersion } from "./contract.ts";
 import { flattenCmi, type FlatCmi } from "./cmi-json.ts";
@@ -10,7 +7,8 @@ import { SCORM12_ERRORS, SCORM2004_ERRORS, ScormRefusal, commitFailureCode } fro
 import { completionAndSuccess, isAssessed, isCompleted, isFinished, mergeCompletionAndSuccess, mergeStatus, rollUpStatus, scoPerformanceStatus, scoScoreScaled, type PerformanceStatus } from "./status.ts";
 import { recordSessionTime, parseTimespan } from "./time.ts";
 import { openAttemptSco, type AttemptScoContext } from "./attempt-context.ts";
-import type { RuntimeSco, ScoSummary } from "./store.ts";
+import type { RuntimeBatch } from "./runtime-batch.ts";
+import type { RuntimeAttempt, RuntimeSco, ScoSummary } from "./store.ts";
 
 /** The commit log keeps the newest entries of each attempt, and no more. */
 export const COMMIT_LOG_KEEP = 500;
@@ -35,83 +33,78 @@ interface ParsedCommit {
 }
 
 /**
- * Applies one commit of one SCO, all in one transaction: the attempt is locked, a stale commit
- * is refused and a repeat of the last one answered again without being applied, the CMI is
- * validated and merged into what is stored, the SCO's and the attempt's statuses are derived
- * (never downgraded), the commit is logged (bounded) and a status change audited. A refusal is a
- * ScormRefusal, which rolls everything back: nothing of a refused commit is stored.
+ * Applies one commit of one SCO to the batch it arrived in (runtime-batch.ts), whose transaction
+ * holds the attempt's lock: a stale commit is refused and a repeat of the last one answered again
+ * without being applied, the CMI is validated and merged into what is stored, the SCO's and the
+ * attempt's statuses are derived (never downgraded), the commit is logged (bounded) and a status
+ * change audited. A refusal is a ScormRefusal thrown before anything is put: nothing of a refused
+ * commit is stored.
  */
-export async function applyCommit(db: Db, clock: Clock, input: CommitInput): Promise<CommitResponse> {
-  return db.transaction(async (trx) => {
-    const now = clock.now().toISOString();
-    const context = await openAttemptSco(trx, input, now);
-    const { store, attempt, sco, scormVersion } = context;
-    const commit = parseCommit(input.request, scormVersion);
-    const answered = (performanceStatus: PerformanceStatus): CommitResponse => ({ result: true, errorCode: 0, performanceStatus, ...(attempt.preview ? { preview: true } : {}) });
+export function applyCommit(batch: RuntimeBatch, input: CommitInput): CommitResponse {
+  const now = batch.now;
+  const context = openAttemptSco(batch, input);
+  const { attempt, sco, scormVersion } = context;
+  const commit = parseCommit(input.request, scormVersion);
+  const answered = (performanceStatus: PerformanceStatus): CommitResponse => ({ result: true, errorCode: 0, performanceStatus, ...(attempt.preview ? { preview: true } : {}) });
 
-    if (commit.commitSequence < sco.commitSequence) {
-      throw new ScormRefusal("runtime.stale_commit", "stale commit", 409, commitFailureCode(scormVersion), [`commit ${commit.commitSequence} arrived after commit ${sco.commitSequence}`]);
-    }
-    if (commit.commitSequence === sco.commitSequence) {
-      // A resend (a retried XHR, or the beacon of a commit that did arrive): answered as before.
-      if (commit.digest === sco.lastCommitDigest) return answered(sco.lastCommitStatus ?? attempt.performanceStatus);
-      throw new ScormRefusal("runtime.stale_commit", "stale commit", 409, commitFailureCode(scormVersion), [`commit ${commit.commitSequence} was already accepted with other content`]);
-    }
+  if (commit.commitSequence < sco.commitSequence) {
+    throw new ScormRefusal("runtime.stale_commit", "stale commit", 409, commitFailureCode(scormVersion), [`commit ${commit.commitSequence} arrived after commit ${sco.commitSequence}`]);
+  }
+  if (commit.commitSequence === sco.commitSequence) {
+    // A resend (a retried XHR, or the beacon of a commit that did arrive): answered as before.
+    if (commit.digest === sco.lastCommitDigest) return answered(sco.lastCommitStatus ?? attempt.performanceStatus);
+    throw new ScormRefusal("runtime.stale_commit", "stale commit", 409, commitFailureCode(scormVersion), [`commit ${commit.commitSequence} was already accepted with other content`]);
+  }
 
-    const flat = flattenCmi(commit.cmi);
-    const typeCode = scormVersion === "1.2" ? SCORM12_ERRORS.typeMismatch : SCORM2004_ERRORS.typeMismatch;
-    const problems: CmiProblem[] = flat.problems.map(({ element, message }) => ({ element, message: `${element}: ${message}`, errorCode: typeCode }));
-    const validation = validateCmi(scormVersion, flat.values, sco.cmi);
-    problems.push(...validation.errors);
-    if (problems.length > 0) {
-      throw new ScormRefusal("runtime.invalid_cmi", problems[0]!.message, 400, problems[0]!.errorCode, problems.map((p) => `${p.errorCode} ${p.message}`));
-    }
+  const flat = flattenCmi(commit.cmi);
+  const typeCode = scormVersion === "1.2" ? SCORM12_ERRORS.typeMismatch : SCORM2004_ERRORS.typeMismatch;
+  const problems: CmiProblem[] = flat.problems.map(({ element, message }) => ({ element, message: `${element}: ${message}`, errorCode: typeCode }));
+  const validation = validateCmi(scormVersion, flat.values, sco.cmi);
+  problems.push(...validation.errors);
+  if (problems.length > 0) {
+    throw new ScormRefusal("runtime.invalid_cmi", problems[0]!.message, 400, problems[0]!.errorCode, problems.map((p) => `${p.errorCode} ${p.message}`));
+  }
 
-    // Element-wise: what this commit carries replaces the stored value; what it leaves out stays
-    // (interactions and objectives are merged index by index, so none is lost).
-    const cmi: FlatCmi = { ...sco.cmi, ...validation.accepted };
-    const updated = deriveSco(context, sco, cmi, validation.accepted, commit, now);
-    const summary = await summariseAttempt(context, { ...sco, ...updated }, now);
-    await store.updateSco(sco.id, { ...updated, lastCommitStatus: summary.performanceStatus });
-    await store.updateAttemptSummary(attempt.id, summary);
-
-    await store.appendCommitLog(
-      {
+  // Element-wise: what this commit carries replaces the stored value; what it leaves out stays
+  // (interactions and objectives are merged index by index, so none is lost).
+  const cmi: FlatCmi = { ...sco.cmi, ...validation.accepted };
+  const updated = deriveSco(context, cmi, validation.accepted, commit, now);
+  const summary = summariseAttempt(context, updated, now);
+  batch.putSco({ ...updated, lastCommitStatus: summary.performanceStatus });
+  batch.putAttempt(summary);
+  batch.log({
+    attemptId: attempt.id,
+    scoId: sco.scoId,
+    commitSequence: commit.commitSequence,
+    // What changed, not the whole body: the log stays small however big suspend_data is.
+    body: {
+      commitSequence: commit.commitSequence,
+      isTerminateCommit: commit.isTerminateCommit,
+      ...(commit.navRequest ? { navRequest: commit.navRequest } : {}),
+      changed: changedElements(sco.cmi, validation.accepted),
+      ...(validation.ignored.length ? { ignored: validation.ignored.map((problem) => problem.element) } : {}),
+      performanceStatus: summary.performanceStatus,
+    },
+    receivedAt: now,
+  });
+  if (summary.performanceStatus !== attempt.performanceStatus) {
+    batch.audit({
+      kind: "attempt.status_changed",
+      at: now,
+      actorAccountId: input.accountId ?? null,
+      personId: attempt.personId,
+      ip: input.ip ?? null,
+      detail: {
         attemptId: attempt.id,
         scoId: sco.scoId,
+        from: attempt.performanceStatus,
+        to: summary.performanceStatus,
         commitSequence: commit.commitSequence,
-        // What changed, not the whole body: the log stays small however big suspend_data is.
-        body: {
-          commitSequence: commit.commitSequence,
-          isTerminateCommit: commit.isTerminateCommit,
-          ...(commit.navRequest ? { navRequest: commit.navRequest } : {}),
-          changed: changedElements(sco.cmi, validation.accepted),
-          ...(validation.ignored.length ? { ignored: validation.ignored.map((problem) => problem.element) } : {}),
-          performanceStatus: summary.performanceStatus,
-        },
-        receivedAt: now,
+        ...(attempt.preview ? { preview: true } : {}),
       },
-      COMMIT_LOG_KEEP,
-    );
-    if (summary.performanceStatus !== attempt.performanceStatus) {
-      await recordAudit(trx, {
-        kind: "attempt.status_changed",
-        at: now,
-        actorAccountId: input.accountId ?? null,
-        personId: attempt.personId,
-        ip: input.ip ?? null,
-        detail: {
-          attemptId: attempt.id,
-          scoId: sco.scoId,
-          from: attempt.performanceStatus,
-          to: summary.performanceStatus,
-          commitSequence: commit.commitSequence,
-          ...(attempt.preview ? { preview: true } : {}),
-        },
-      });
-    }
-    return answered(summary.performanceStatus);
-  });
+    });
+  }
+  return answered(summary.performanceStatus);
 }
 
 /** The request's shape; `_csrf` (beacon commits) is the web layer's business and left out. */
@@ -133,8 +126,8 @@ function parseCommit(body: unknown, version: ScormVersion): ParsedCommit {
   };
 }
 
-function deriveSco(context: AttemptScoContext, sco: RuntimeSco, cmi: FlatCmi, accepted: FlatCmi, commit: ParsedCommit, now: string) {
-  const { scormVersion, settings } = context;
+function deriveSco(context: AttemptScoContext, cmi: FlatCmi, accepted: FlatCmi, commit: ParsedCommit, now: string): RuntimeSco {
+  const { scormVersion, settings, sco } = context;
   // The status is judged with the LMS's values (mastery score, threshold, passing score).
   const judged = { ...cmi, ...settings.cmi };
   const performanceStatus = mergeStatus(sco.performanceStatus, scoPerformanceStatus(scormVersion, judged));
@@ -146,6 +139,7 @@ function deriveSco(context: AttemptScoContext, sco: RuntimeSco, cmi: FlatCmi, ac
   const time = sessionMs === null ? { totalMs: sco.totalTimeMs, sessionMs: sco.sessionTimeMs } : recordSessionTime({ totalMs: sco.totalTimeMs, sessionMs: sco.sessionTimeMs }, sessionMs);
   const { completion, success } = mergeCompletionAndSuccess({ completion: sco.completionStatus, success: sco.successStatus }, completionAndSuccess(scormVersion, judged));
   return {
+    ...sco,
     cmi,
     commitSequence: commit.commitSequence,
     performanceStatus,
@@ -162,10 +156,10 @@ function deriveSco(context: AttemptScoContext, sco: RuntimeSco, cmi: FlatCmi, ac
   };
 }
 
-/** The attempt's summary columns from every SCO of its course version (see rollUpStatus). */
-async function summariseAttempt(context: AttemptScoContext, current: ScoSummary, now: string) {
-  const { store, attempt, manifest, scormVersion } = context;
-  const rows = new Map((await store.scoSummaries(attempt.id)).map((row) => [row.scoId, row]));
+/** The attempt with its summary columns from every SCO of its course version (see rollUpStatus). */
+function summariseAttempt(context: AttemptScoContext, current: ScoSummary, now: string): RuntimeAttempt {
+  const { batch, attempt, manifest, scormVersion } = context;
+  const rows = new Map(batch.scoSummaries(attempt.id).map((row) => [row.scoId, row]));
   rows.set(current.scoId, current);
   const scos = manifest.launchables.filter((launchable) => launchable.scormType === "sco");
   const counted = scos.length > 0 ? scos : manifest.launchables;
@@ -176,6 +170,7 @@ async function summariseAttempt(context: AttemptScoContext, current: ScoSummary,
   const performanceStatus = mergeStatus(attempt.performanceStatus, rollUpStatus(outcomes));
   const scores = [...rows.values()].flatMap((row) => (row.scoreScaled === null ? [] : [row.scoreScaled]));
   return {
+    ...attempt,
     performanceStatus,
     scoreScaled: scores.length ? Math.round((scores.reduce((sum, score) => sum + score, 0) / scores.length) * 1e6) / 1e6 : null,
     totalTimeMs: [...rows.values()].reduce((sum, row) => sum + row.totalTimeMs, 0),

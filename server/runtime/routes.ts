@@ -4,8 +4,7 @@ import type { AppDeps } from "../web/app.ts";
 import { AppError } from "../errors.ts";
 import type { CommitResponse } from "./contract.ts";
 import { SCORM12_ERRORS, ScormRefusal } from "./scorm-errors.ts";
-import { applyCommit } from "./commit-service.ts";
-import { loadState } from "./state-service.ts";
+import { createRuntimeWriter } from "./runtime-writer.ts";
 
 /**
  * The runtime's HTTP surface (contract.ts): the player window reads a SCO's state and commits its
@@ -21,15 +20,16 @@ import { loadState } from "./state-service.ts";
  */
 export function runtimeRoutes({ db, clock, logger }: AppDeps): [Router, ErrorRequestHandler] {
   const router = Router();
+  const writer = createRuntimeWriter(db, clock);
 
   router.get("/runtime/attempts/:attemptId/scos/:scoId/state", loggedIn, async (req, res) => {
-    const state = await loadState(db, clock, { ...target(req), personId: user(res.locals).personId });
+    const state = await writer.state({ ...target(req), personId: user(res.locals).personId });
     res.set("Cache-Control", "no-store").json(state);
   });
 
   router.post("/runtime/attempts/:attemptId/scos/:scoId/commit", loggedIn, async (req, res) => {
     const { personId, accountId } = user(res.locals);
-    const answer = await applyCommit(db, clock, { ...target(req), request: req.body, personId, accountId, ip: req.ip ?? null });
+    const answer = await writer.commit({ ...target(req), request: req.body, personId, accountId, ip: req.ip ?? null });
     res.set("Cache-Control", "no-store").json(answer);
   });
 

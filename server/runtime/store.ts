@@ -1,22 +1,26 @@
 import { isPostgres, type Db } from "../db/connect.ts";
-import type { Manifest } from "../packages/manifest/parse-manifest.ts";
-import type { ScormVersion } from "./contract.ts";
 import { flattenCmi, nestCmi, type FlatCmi } from "./cmi-json.ts";
 import type { PerformanceStatus } from "./status.ts";
 import type { Learner } from "./session-state.ts";
 
+/** An attempt as the runtime holds it while a batch of its commits is applied. */
 export interface RuntimeAttempt {
   id: number;
   personId: number;
   courseVersionId: number;
   preview: boolean;
+  startedAt: string;
   performanceStatus: PerformanceStatus;
+  scoreScaled: number | null;
+  totalTimeMs: number;
+  lastCommitAt: string | null;
   completedAt: string | null;
   finishedAt: string | null;
 }
 
+/** One SCO of an attempt: its CMI and what the commit service derives from it. */
 export interface RuntimeSco {
-  id: number;
+  attemptId: number;
   scoId: string;
   cmi: FlatCmi;
   commitSequence: number;
@@ -28,21 +32,20 @@ export interface RuntimeSco {
   sessionTimeMs: number;
   lastCommitDigest: string | null;
   lastCommitStatus: PerformanceStatus | null;
+  lastCommitAt: string | null;
   completedAt: string | null;
+  updatedAt: string;
 }
 
+/** What an attempt's roll-up needs of each of its SCOs (not their CMI, which can be large). */
 export type ScoSummary = Pick<RuntimeSco, "scoId" | "performanceStatus" | "scoreScaled" | "totalTimeMs">;
 
-/** What a commit writes back: the SCO's state, plus when. */
-export type ScoUpdate = Omit<RuntimeSco, "id" | "scoId"> & { lastCommitAt: string | null; updatedAt: string };
-
-export interface AttemptSummaryUpdate {
-  performanceStatus: PerformanceStatus;
-  scoreScaled: number | null;
-  totalTimeMs: number;
-  lastCommitAt: string;
-  completedAt: string | null;
-  finishedAt: string | null;
+export interface CommitLogEntry {
+  attemptId: number;
+  scoId: string;
+  commitSequence: number;
+  body: unknown;
+  receivedAt: string;
 }
 
 // PostgreSQL returns bigint as text and real with float4 noise (0.9 -> 0.899999976).
@@ -50,72 +53,42 @@ const toNumber = (value: unknown) => Number(value ?? 0);
 const toScore = (value: unknown) => (value === null || value === undefined ? null : Math.round(Number(value) * 1e6) / 1e6);
 const toText = (value: unknown) => (value === null || value === undefined ? null : String(value));
 
-function toSco(row: Record<string, unknown>): RuntimeSco {
-  return {
-    id: Number(row.id),
-    scoId: String(row.sco_identifier),
-    cmi: flattenCmi(JSON.parse(String(row.cmi))).values,
-    commitSequence: Number(row.commit_sequence),
-    performanceStatus: String(row.performance_status) as PerformanceStatus,
-    completionStatus: toText(row.completion_status),
-    successStatus: toText(row.success_status),
-    scoreScaled: toScore(row.score_scaled),
-    totalTimeMs: toNumber(row.total_time_ms),
-    sessionTimeMs: toNumber(row.session_time_ms),
-    lastCommitDigest: toText(row.last_commit_digest),
-    lastCommitStatus: toText(row.last_commit_status) as PerformanceStatus | null,
-    completedAt: toText(row.completed_at),
-  };
-}
-
-/** The runtime's queries. Every method runs on the caller's transaction. */
+/**
+ * The runtime's queries, each for a whole batch of commits at once (see runtime-writer.ts): a
+ * batch reads its attempts, SCOs and learners in a few statements and writes back in a few more,
+ * however many learners it serves. Every method runs on the caller's transaction.
+ */
 export function createRuntimeStore(db: Db) {
-  const lockIfPostgres = <T extends { forUpdate(): T }>(query: T): T => (isPostgres(db) ? query.forUpdate() : query);
-
   return {
     /**
-     * The attempt, locked for the rest of the transaction. Every commit and state fetch of an
-     * attempt takes this lock first, so they run one after the other: two commits of one SCO
-     * never interleave, and the attempt's roll-up always sees every SCO's latest status.
-     * SQLite has one connection, which serialises transactions already.
+     * The attempts, locked for the rest of the transaction (in id order, so two batches never
+     * deadlock). Every commit and state fetch of an attempt holds this lock, so they run one after
+     * the other and the attempt's roll-up always sees every SCO's latest status. SQLite has one
+     * writer, which serialises transactions already.
      */
-    async lockAttempt(attemptId: number): Promise<RuntimeAttempt | undefined> {
-      const row = await lockIfPostgres(db("attempts").where({ id: attemptId })).first();
-      if (!row) return undefined;
-      return {
+    async lockAttempts(attemptIds: number[]): Promise<RuntimeAttempt[]> {
+      const query = db("attempts").whereIn("id", attemptIds).orderBy("id");
+      const rows = await (isPostgres(db) ? query.forUpdate() : query);
+      return rows.map((row) => ({
         id: Number(row.id),
         personId: Number(row.person_id),
         courseVersionId: Number(row.course_version_id),
         preview: Boolean(row.preview),
+        startedAt: String(row.started_at),
         performanceStatus: String(row.performance_status) as PerformanceStatus,
+        scoreScaled: toScore(row.score_scaled),
+        totalTimeMs: toNumber(row.total_time_ms),
+        lastCommitAt: toText(row.last_commit_at),
         completedAt: toText(row.completed_at),
         finishedAt: toText(row.finished_at),
-      };
+      }));
     },
 
-    async courseVersion(courseVersionId: number): Promise<{ scormVersion: ScormVersion; manifest: Manifest }> {
-      const row = await db("course_versions").where({ id: courseVersionId }).first("manifest");
-      const manifest = JSON.parse(String(row.manifest)) as Manifest;
-      return { scormVersion: manifest.scormVersion === "1.2" ? "1.2" : "2004", manifest };
-    },
-
-    async learner(personId: number): Promise<Learner> {
-      const row = await db("people").leftJoin("accounts", "accounts.person_id", "people.id").where("people.id", personId).first("people.last_name", "people.first_name", "accounts.username");
-      return { username: String(row?.username ?? ""), lastName: String(row?.last_name ?? ""), firstName: String(row?.first_name ?? "") };
-    },
-
-    /** The SCO's row, made on first use (first state fetch or commit); the attempt is locked already. */
-    async scoRow(attemptId: number, scoId: string, now: string): Promise<RuntimeSco> {
-      const existing = await db("attempt_scos").where({ attempt_id: attemptId, sco_identifier: scoId }).first();
-      if (existing) return toSco(existing);
-      await db("attempt_scos").insert({ attempt_id: attemptId, sco_identifier: scoId, cmi: "{}", commit_sequence: 0, updated_at: now });
-      return toSco(await db("attempt_scos").where({ attempt_id: attemptId, sco_identifier: scoId }).first());
-    },
-
-    /** What the attempt's roll-up needs of each of its SCOs (not their CMI, which can be large). */
-    async scoSummaries(attemptId: number): Promise<ScoSummary[]> {
-      const rows = await db("attempt_scos").where({ attempt_id: attemptId }).orderBy("id").select("sco_identifier", "performance_status", "score_scaled", "total_time_ms");
+    /** Every SCO row of these attempts, without CMI. */
+    async scoSummaries(attemptIds: number[]): Promise<Array<ScoSummary & { attemptId: number }>> {
+      const rows = await db("attempt_scos").whereIn("attempt_id", attemptIds).orderBy("id").select("attempt_id", "sco_identifier", "performance_status", "score_scaled", "total_time_ms");
       return rows.map((row) => ({
+        attemptId: Number(row.attempt_id),
         scoId: String(row.sco_identifier),
         performanceStatus: String(row.performance_status) as PerformanceStatus,
         scoreScaled: toScore(row.score_scaled),
@@ -123,53 +96,103 @@ export function createRuntimeStore(db: Db) {
       }));
     },
 
-    async updateSco(id: number, update: ScoUpdate): Promise<void> {
-      await db("attempt_scos")
-        .where({ id })
-        .update({
-          cmi: JSON.stringify(nestCmi(update.cmi)),
-          commit_sequence: update.commitSequence,
-          performance_status: update.performanceStatus,
-          completion_status: update.completionStatus,
-          success_status: update.successStatus,
-          score_scaled: update.scoreScaled,
-          total_time_ms: update.totalTimeMs,
-          session_time_ms: update.sessionTimeMs,
-          last_commit_digest: update.lastCommitDigest,
-          last_commit_status: update.lastCommitStatus,
-          last_commit_at: update.lastCommitAt,
-          completed_at: update.completedAt,
-          updated_at: update.updatedAt,
-        });
+    /** The full rows of these (attempt, SCO) pairs that exist. */
+    async scos(pairs: Array<[number, string]>): Promise<RuntimeSco[]> {
+      const rows = await db("attempt_scos").whereIn(["attempt_id", "sco_identifier"], pairs);
+      return rows.map((row) => ({
+        attemptId: Number(row.attempt_id),
+        scoId: String(row.sco_identifier),
+        cmi: flattenCmi(JSON.parse(String(row.cmi))).values,
+        commitSequence: Number(row.commit_sequence),
+        performanceStatus: String(row.performance_status) as PerformanceStatus,
+        completionStatus: toText(row.completion_status),
+        successStatus: toText(row.success_status),
+        scoreScaled: toScore(row.score_scaled),
+        totalTimeMs: toNumber(row.total_time_ms),
+        sessionTimeMs: toNumber(row.session_time_ms),
+        lastCommitDigest: toText(row.last_commit_digest),
+        lastCommitStatus: toText(row.last_commit_status) as PerformanceStatus | null,
+        lastCommitAt: toText(row.last_commit_at),
+        completedAt: toText(row.completed_at),
+        updatedAt: String(row.updated_at),
+      }));
     },
 
-    /** A new session: the open session's time is closed into the total (which already holds it). */
-    async startScoSession(id: number, now: string): Promise<void> {
-      await db("attempt_scos").where({ id }).update({ session_time_ms: 0, updated_at: now });
+    /** The name and username the SCO sees (cmi.core.student_id / cmi.learner_id). */
+    async learners(personIds: number[]): Promise<Map<number, Learner>> {
+      const rows = await db("people").leftJoin("accounts", "accounts.person_id", "people.id").whereIn("people.id", personIds).select("people.id", "people.last_name", "people.first_name", "accounts.username");
+      return new Map(rows.map((row) => [Number(row.id), { username: String(row.username ?? ""), lastName: String(row.last_name ?? ""), firstName: String(row.first_name ?? "") }]));
     },
 
-    async updateAttemptSummary(attemptId: number, update: AttemptSummaryUpdate): Promise<void> {
-      await db("attempts").where({ id: attemptId }).update({
-        performance_status: update.performanceStatus,
-        score_scaled: update.scoreScaled,
-        total_time_ms: update.totalTimeMs,
-        last_commit_at: update.lastCommitAt,
-        completed_at: update.completedAt,
-        finished_at: update.finishedAt,
-      });
+    /** Writes these SCOs' rows, making those not yet there (one statement). */
+    async saveScos(scos: RuntimeSco[]): Promise<void> {
+      if (scos.length === 0) return;
+      const rows = scos.map((sco) => ({
+        attempt_id: sco.attemptId,
+        sco_identifier: sco.scoId,
+        cmi: JSON.stringify(nestCmi(sco.cmi)),
+        commit_sequence: sco.commitSequence,
+        performance_status: sco.performanceStatus,
+        completion_status: sco.completionStatus,
+        success_status: sco.successStatus,
+        score_scaled: sco.scoreScaled,
+        total_time_ms: sco.totalTimeMs,
+        session_time_ms: sco.sessionTimeMs,
+        last_commit_digest: sco.lastCommitDigest,
+        last_commit_status: sco.lastCommitStatus,
+        last_commit_at: sco.lastCommitAt,
+        completed_at: sco.completedAt,
+        updated_at: sco.updatedAt,
+      }));
+      const { attempt_id: _a, sco_identifier: _s, ...changing } = rows[0]!;
+      await db("attempt_scos").insert(rows).onConflict(["attempt_id", "sco_identifier"]).merge(Object.keys(changing));
     },
 
-    /** Appends an accepted commit and drops the attempt's oldest entries beyond `keep`. */
-    async appendCommitLog(entry: { attemptId: number; scoId: string; commitSequence: number; body: unknown; receivedAt: string }, keep: number): Promise<void> {
-      await db("commit_log").insert({
-        attempt_id: entry.attemptId,
-        sco_identifier: entry.scoId,
-        commit_sequence: entry.commitSequence,
-        body: JSON.stringify(entry.body),
-        received_at: entry.receivedAt,
-      });
-      const oldestKept = await db("commit_log").where({ attempt_id: entry.attemptId }).orderBy("id", "desc").offset(keep - 1).first("id");
-      if (oldestKept) await db("commit_log").where({ attempt_id: entry.attemptId }).andWhere("id", "<", oldestKept.id).delete();
+    /**
+     * Writes these attempts' summary columns (one statement). An upsert on rows that exist and are
+     * locked: it always takes the update branch, but the insert half must still be a whole row.
+     */
+    async saveAttemptSummaries(attempts: RuntimeAttempt[]): Promise<void> {
+      if (attempts.length === 0) return;
+      const rows = attempts.map((attempt) => ({
+        id: attempt.id,
+        person_id: attempt.personId,
+        course_version_id: attempt.courseVersionId,
+        preview: attempt.preview,
+        started_at: attempt.startedAt,
+        performance_status: attempt.performanceStatus,
+        score_scaled: attempt.scoreScaled,
+        total_time_ms: attempt.totalTimeMs,
+        last_commit_at: attempt.lastCommitAt,
+        completed_at: attempt.completedAt,
+        finished_at: attempt.finishedAt,
+      }));
+      await db("attempts").insert(rows).onConflict("id").merge(["performance_status", "score_scaled", "total_time_ms", "last_commit_at", "completed_at", "finished_at"]);
+    },
+
+    /** Appends accepted commits, then drops each attempt's oldest entries beyond `keep`. */
+    async appendCommitLog(entries: CommitLogEntry[], keep: number): Promise<void> {
+      if (entries.length === 0) return;
+      await db("commit_log").insert(
+        entries.map((entry) => ({
+          attempt_id: entry.attemptId,
+          sco_identifier: entry.scoId,
+          commit_sequence: entry.commitSequence,
+          body: JSON.stringify(entry.body),
+          received_at: entry.receivedAt,
+        })),
+      );
+      // One statement for the batch: per attempt, everything older than its keep-th newest entry.
+      const attemptIds = [...new Set(entries.map((entry) => entry.attemptId))];
+      await db("commit_log")
+        .where((query) => {
+          for (const attemptId of attemptIds) {
+            query.orWhere((one) =>
+              one.where("attempt_id", attemptId).andWhere("id", "<", db("commit_log").where("attempt_id", attemptId).orderBy("id", "desc").offset(keep - 1).limit(1).select("id")),
+            );
+          }
+        })
+        .delete();
     },
   };
 }

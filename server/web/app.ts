@@ -74,12 +74,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(csrfMiddleware());
   app.use(loadUser);
 
+  // The runtime first: a player commits every few seconds and need not walk the page routes.
+  app.use(runtimeRoutes(deps));
   app.use(accountRoutes(deps));
   app.use(portalRoutes(deps));
   app.use(packageRoutes(deps));
   app.use(learningRoutes(deps));
   app.use(playerRoutes(deps));
-  app.use(runtimeRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -3,6 +3,8 @@ import { ConnectSessionKnexStore } from "connect-session-knex";
 import { csrfSync } from "csrf-sync";
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import type { AppDeps } from "./app.ts";
+import type { Db } from "../db/connect.ts";
+import { createSqliteSessionLookup, type SessionLookup } from "./session-lookup.ts";
 import type { Role } from "../accounts/roles.ts";
 
 declare module "express-session" {
@@ -19,29 +21,73 @@ declare module "express-session" {
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
 
 /**
+ * How often one session's expiry is written back while it is in use. express-session touches the
+ * store on every request, and on SQLite each touch is a durable (fsync'd) write: a player
+ * committing every few seconds would pay for two writes per commit. The stored expiry lags the
+ * cookie's by at most this much, which shortens a 30-minute idle timeout by at most a minute.
+ */
+export const SESSION_TOUCH_EVERY_MS = 60 * 1000;
+/** Sessions remembered as touched; beyond this the memory is dropped (costing one extra touch each). */
+const TOUCHED_REMEMBERED = 100_000;
+
+/**
  * connect-session-knex hands errors to express-session's callback *and* returns a rejected
  * promise that nobody awaits, and its touch() never calls back on error at all. Either would
  * take the process down (or hang the response) the moment the database blips. This keeps the
  * callback contract and nothing else.
  */
 class DurableKnexStore extends ConnectSessionKnexStore {
+  /** When this process last wrote each session's expiry (see SESSION_TOUCH_EVERY_MS). */
+  private readonly touchedAt = new Map<string, number>();
+  /** The fast read of a session on SQLite (see session-lookup.ts); undefined elsewhere. */
+  private readonly lookup: SessionLookup | undefined;
+
+  constructor(db: Db) {
+    super({ knex: db, tableName: "sessions", createTable: false });
+    this.lookup = createSqliteSessionLookup(db);
+  }
+
   override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void) {
-    return super.get(sid, callback).catch(() => null);
+    if (!this.lookup) return super.get(sid, callback).catch(() => null);
+    return this.lookup(sid).then(
+      (found) => {
+        callback(null, found as session.SessionData | null);
+        return found as session.SessionData | null;
+      },
+      (error: unknown) => {
+        callback(error);
+        return null;
+      },
+    ).catch(() => null);
   }
   override set(sid: string, data: session.SessionData, callback?: (err?: unknown) => void) {
+    // A save writes the expiry too.
+    this.touchedAt.set(sid, Date.now());
     return super.set(sid, data, callback).catch(() => undefined);
   }
   override destroy(sid: string, callback?: (err?: unknown) => void) {
+    this.touchedAt.delete(sid);
     return super.destroy(sid, callback).catch(() => 0);
   }
   override touch(sid: string, data: session.SessionData, callback?: (err?: unknown) => void) {
+    const now = Date.now();
+    const last = this.touchedAt.get(sid);
+    if (last !== undefined && now - last < SESSION_TOUCH_EVERY_MS && now >= last) {
+      callback?.();
+      return Promise.resolve();
+    }
+    if (this.touchedAt.size >= TOUCHED_REMEMBERED) this.touchedAt.clear();
+    this.touchedAt.set(sid, now);
     let answered = false;
     const answer = (error?: unknown) => {
       if (answered) return;
       answered = true;
       callback?.(error);
     };
-    return super.touch(sid, data, () => answer()).catch((error: unknown) => answer(error));
+    return super.touch(sid, data, () => answer()).catch((error: unknown) => {
+      this.touchedAt.delete(sid);
+      answer(error);
+    });
   }
 }
 
@@ -50,7 +96,7 @@ export function sessionMiddleware({ config, db, sessionSecret }: AppDeps): Reque
   return session({
     name: "lms.sid",
     secret: sessionSecret,
-    store: new DurableKnexStore({ knex: db, tableName: "sessions", createTable: false }),
+    store: new DurableKnexStore(db),
     resave: false,
     saveUninitialized: false,
     rolling: true,

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import request from "supertest";
 import { isPostgres } from "../../server/db/connect.ts";
 import { listAudit } from "../../server/audit/store.ts";
-import { COMMIT_LOG_KEEP } from "../../server/runtime/commit-service.ts";
+import { COMMIT_LOG_KEEP } from "../../server/runtime/runtime-batch.ts";
 import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
 import { buildAttempt, importCourseVersion } from "../support/attempts.ts";

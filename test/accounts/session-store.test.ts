@@ -1,0 +1,44 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { SESSION_TOUCH_EVERY_MS } from "../../server/web/session.ts";
+import { createTestApp, logInAgent, type TestApp } from "../support/test-app.ts";
+import { buildLearner } from "../support/factories.ts";
+
+/** Sessions live in the database; reading and refreshing them must stay cheap and correct. */
+describe("the session store", () => {
+  let t: TestApp;
+  let learner: Awaited<ReturnType<typeof buildLearner>>;
+  beforeAll(async () => {
+    t = await createTestApp();
+    learner = await buildLearner(t.db, t.clock);
+  });
+  afterAll(() => t.cleanup());
+  afterEach(() => vi.useRealTimers());
+
+  const expiryOf = async () => String((await t.db("sessions").orderBy("expired", "desc").first("expired")).expired);
+
+  it("writes a session's expiry back at most once a minute while it is in use", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-05-01T10:00:00.000Z") });
+    await t.db("sessions").delete();
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    // The first page saves the session anyway (its anti-forgery token is made then).
+    await agent.get("/").expect(200);
+    const atLogin = await expiryOf();
+
+    vi.setSystemTime(new Date("2026-05-01T10:00:30.000Z"));
+    await agent.get("/").expect(200);
+    expect(await expiryOf()).toBe(atLogin);
+
+    vi.setSystemTime(new Date(Date.parse("2026-05-01T10:00:00.000Z") + SESSION_TOUCH_EVERY_MS + 1000));
+    await agent.get("/").expect(200);
+    const touched = await expiryOf();
+    expect(Date.parse(touched)).toBeGreaterThan(Date.parse(atLogin));
+  });
+
+  it("treats a session past its stored expiry as ended", async () => {
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    await agent.get("/").expect(200);
+    await t.db("sessions").update({ expired: "2000-01-01T00:00:00.000Z" });
+    const response = await agent.get("/").expect(302);
+    expect(response.headers.location).toBe("/login?next=%2F");
+  });
+});
