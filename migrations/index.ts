@@ -12,6 +12,7 @@ import * as m10 from "./20261128_10_attempts.ts";
 import * as m11 from "./20261128_11_audit_and_outbox.ts";
 import * as m12 from "./20261128_12_attempt_sco_runtime.ts";
 import * as m13 from "./20261128_13_attempt_finished_at.ts";
+import * as m14 from "./20261128_14_attempt_sequencing_state.ts";
 
 /**
  * Every migration, in order, by its file name. Listed rather than discovered on disk so that the
@@ -31,4 +32,5 @@ export const migrations: Array<[name: string, migration: Knex.Migration]> = [
   ["20261128_11_audit_and_outbox.ts", m11],
   ["20261128_12_attempt_sco_runtime.ts", m12],
   ["20261128_13_attempt_finished_at.ts", m13],
+  ["20261128_14_attempt_sequencing_state.ts", m14],
 ];

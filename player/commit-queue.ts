@@ -10,12 +10,13 @@
 // scorm-again hands commits over through `httpService` (CommitTransport below) and answers the
 // API at once. With a cross-frame API the content never sees a commit's result anyway:
 // CrossFrameAPI answers "true" before the call reaches the player window.
-import type { CommitRequest, CommitResponse } from "../server/runtime/contract.ts";
+import type { CommitRequest, CommitResponse, SequencingStateRequest } from "../server/runtime/contract.ts";
 import type { ApiSettings, CommitMetadata, HttpService, ScormResult } from "./scorm-again.ts";
 
+/** A SCO's commit, or (SCORM 2004) the sequencer's state: both in one order, answered the same way. */
 export interface QueuedCommit {
   url: string;
-  body: CommitRequest;
+  body: CommitRequest | SequencingStateRequest;
 }
 
 export interface CommitOutcome {
@@ -192,7 +193,7 @@ export class CommitQueue {
    * down, or the browser refused the beacon, they stay for the next visit to send again.
    */
   private beacon(commit: QueuedCommit): void {
-    const body = JSON.stringify({ ...commit.body, _csrf: this.options.csrfToken } satisfies CommitRequest);
+    const body = JSON.stringify({ ...commit.body, _csrf: this.options.csrfToken });
     const queued = navigator.sendBeacon(commit.url, new Blob([body], { type: "text/plain;charset=UTF-8" }));
     if (!queued || this.waiting || !navigator.onLine) this.keepForNextVisit = true;
     if (this.keepForNextVisit) this.persist();

@@ -40,7 +40,8 @@ async function main(): Promise<void> {
   const queue = new CommitQueue({
     csrfToken: config.csrfToken,
     storageKey: `lms-player-commits-${config.attemptId}`,
-    urlPrefix: config.runtimeBase,
+    // The attempt's SCO commits and (2004) its sequencing state.
+    urlPrefix: `/runtime/attempts/${config.attemptId}/`,
     responseHandler: readCommitResponse,
     events: {
       onSaved: (performanceStatus) => {

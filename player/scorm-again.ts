@@ -82,6 +82,9 @@ export interface Scorm2004Api extends BaseApi {
   adl: { nav: { request: string } };
   processNavigationRequest(request: string, targetActivityId?: string): boolean;
   getActivityTrackingData(activityId: string): { completionStatus: string; successStatus: string } | null;
+  /** The activity tree's state as a string (scorm-again's own format), and back. */
+  serializeSequencingState(): string;
+  deserializeSequencingState(state: string): boolean;
 }
 
 export interface CrossFrameLms {

@@ -12,17 +12,25 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
   /** Set synchronously by the sequencer's callbacks, read after a navigation request returns. */
   private delivered: string | null = null;
   private sessionEnded = false;
+  /** The sequencer's state as last queued for saving: an unchanged state is not sent again. */
+  private savedState: string | null;
 
   constructor(context: PlayerContext) {
     super(context);
+    this.savedState = context.config.sequencingState;
     const listeners: SequencingListeners = {
       onActivityDelivery: (activity) => {
         this.delivered = activity.id;
         // Out of the sequencer's call stack: the launch resets the API the sequencer is still in.
-        window.setTimeout(() => void this.launch(activity.id), 0);
+        window.setTimeout(() => {
+          void this.launch(activity.id);
+          this.saveSequencingState();
+        }, 0);
       },
       onSequencingSessionEnd: () => {
         this.sessionEnded = true;
+        // Queued now, before leave() waits for the queue (or the window's unloading beacons it).
+        this.saveSequencingState();
         window.setTimeout(() => void this.leave(), 0);
       },
       onNavigationValidityUpdate: (validity) => {
@@ -48,14 +56,17 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
   }
 
   /**
-   * Starts the sequencing session: at the SCO the learner was last in (a choice, where the
-   * course allows choice), else with Start. A course whose flow is off (the spec's default)
-   * delivers nothing on Start (SN SB.2.5): then a choice of its first SCO.
+   * Starts the sequencing session. With a saved sequencer state (an attempt played before), the
+   * activity tree is restored first, so that attempt counts, statuses and rules carry on, and a
+   * suspended course is resumed (Resume All, SN 4.2.1). Otherwise: at the SCO the learner was
+   * last in (a choice, where the course allows choice), else with Start. A course whose flow is
+   * off (the spec's default) delivers nothing on Start (SN SB.2.5): then a choice of its first SCO.
    */
   async start(): Promise<void> {
     const { config } = this.context;
     const first = config.scos[0]?.id;
     const requests: Array<{ request: string; target?: string }> = [];
+    if (config.sequencingState && this.restoreSequencingState(config.sequencingState)) requests.push({ request: "resumeAll" });
     if (config.resumeScoId && config.resumeScoId !== first) requests.push({ request: "choice", target: config.resumeScoId });
     requests.push({ request: "start" });
     if (first) requests.push({ request: "choice", target: first });
@@ -96,6 +107,33 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
     const api = this.course;
     if (api.isInitialized() && !api.isTerminated() && api.adl.nav.request === "_none_") api.SetValue("adl.nav.request", "suspendAll");
     super.abandon();
+    // The window is unloading: the queue sends this by beacon, after the SCO's last commit.
+    this.saveSequencingState();
+  }
+
+  private restoreSequencingState(state: string): boolean {
+    try {
+      return this.course.deserializeSequencingState(state) === true;
+    } catch (error) {
+      console.warn("the saved sequencing state could not be restored; starting afresh", error);
+      return false;
+    }
+  }
+
+  /** Queues the sequencer's state, in order with the commits, when it changed. */
+  private saveSequencingState(): void {
+    const url = this.context.config.sequencingStateUrl;
+    if (!url || !this.context.config.sequencing) return;
+    let state: string;
+    try {
+      state = this.course.serializeSequencingState();
+    } catch (error) {
+      console.warn("the sequencing state could not be saved", error);
+      return;
+    }
+    if (!state || state === this.savedState) return;
+    this.savedState = state;
+    this.context.queue.push({ url, body: { sequencingState: state } });
   }
 
   protected prepareApi(commitUrl: string): Scorm2004Api {

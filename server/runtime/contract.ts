@@ -4,6 +4,7 @@
  *
  *   GET  /runtime/attempts/:attemptId/scos/:scoId/state   -> StateResponse   (starts a new session)
  *   POST /runtime/attempts/:attemptId/scos/:scoId/commit  <- CommitRequest   -> CommitResponse
+ *   POST /runtime/attempts/:attemptId/sequencing-state    <- SequencingStateRequest -> CommitResponse (SCORM 2004)
  *
  * Commits come as application/json (scorm-again's XHR/fetch, with the X-CSRF-Token header) or as
  * text/plain JSON from navigator.sendBeacon on unload (no custom headers possible: the anti-forgery
@@ -32,6 +33,17 @@ export interface CommitRequest {
   /** adl.nav.request at the time of the commit (2004), if any. */
   navRequest?: string;
   /** For beacon commits only: the anti-forgery token. */
+  _csrf?: string;
+}
+
+/**
+ * SCORM 2004: the sequencer's state (scorm-again's serializeSequencingState()), saved through the
+ * same queue as the commits after each delivery and at the end of a sequencing session, and given
+ * back to the player (PlayerConfig.sequencingState) when the attempt is played again.
+ */
+export interface SequencingStateRequest {
+  sequencingState: string;
+  /** For beacons only, as on commits. */
   _csrf?: string;
 }
 

@@ -25,6 +25,10 @@ export interface PlayerConfig {
   resumeScoId: string | null;
   /** SCORM 2004 only: scorm-again's `sequencing` settings built from the manifest. */
   sequencing: SequencingSettings | null;
+  /** SCORM 2004 only: the sequencer's state as last saved (contract.ts SequencingStateRequest), to restore before starting. */
+  sequencingState: string | null;
+  /** SCORM 2004 only: where the player saves the sequencer's state. */
+  sequencingStateUrl: string | null;
   /** Where the window goes when it cannot close itself (it was opened in a tab, not by script). */
   exitUrl: string;
 }

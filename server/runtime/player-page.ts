@@ -50,6 +50,8 @@ export function playerConfig(
     scos,
     resumeScoId,
     sequencing: scormVersion === "2004" ? buildSequencingSettings(manifest) : null,
+    sequencingState: scormVersion === "2004" ? attempt.sequencingState : null,
+    sequencingStateUrl: scormVersion === "2004" ? `/runtime/attempts/${attempt.id}/sequencing-state` : null,
     exitUrl: context.exitUrl,
   };
 }

@@ -9,6 +9,7 @@ export interface PlayerAttempt {
   /** The title of the version the attempt plays (a new upload never changes an attempt started). */
   title: string;
   manifest: Manifest;
+  sequencingState: string | null;
 }
 
 export interface ScoProgress {
@@ -25,7 +26,7 @@ export function createPlayerStore(db: Db) {
       const row = await db("attempts")
         .join("course_versions", "course_versions.id", "attempts.course_version_id")
         .where("attempts.id", attemptId)
-        .first("attempts.id", "attempts.person_id", "attempts.preview", "attempts.course_version_id", "course_versions.title", "course_versions.manifest");
+        .first("attempts.id", "attempts.person_id", "attempts.preview", "attempts.course_version_id", "course_versions.title", "course_versions.manifest", "attempts.sequencing_state");
       if (!row) return undefined;
       return {
         id: Number(row.id),
@@ -34,6 +35,7 @@ export function createPlayerStore(db: Db) {
         courseVersionId: Number(row.course_version_id),
         title: String(row.title),
         manifest: JSON.parse(String(row.manifest)) as Manifest,
+        sequencingState: row.sequencing_state ?? null,
       };
     },
 

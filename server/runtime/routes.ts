@@ -33,6 +33,12 @@ export function runtimeRoutes({ db, clock, logger }: AppDeps): [Router, ErrorReq
     res.set("Cache-Control", "no-store").json(answer);
   });
 
+  router.post("/runtime/attempts/:attemptId/sequencing-state", loggedIn, async (req, res) => {
+    const { attemptId } = target(req);
+    const answer = await writer.sequencingState({ attemptId, personId: user(res.locals).personId, body: req.body });
+    res.set("Cache-Control", "no-store").json(answer);
+  });
+
   return [router, runtimeErrorHandler(logger)];
 }
 

@@ -9,7 +9,8 @@ export const COMMIT_LOG_KEEP = 500;
 
 export interface RuntimeTarget {
   attemptId: number;
-  scoId: string;
+  /** Absent for what concerns the whole attempt (its sequencing state). */
+  scoId?: string;
   /** A state fetch tells the SCO who the learner is; commits need not read that. */
   needsLearner?: boolean;
 }
@@ -43,9 +44,9 @@ export async function loadRuntimeBatch(trx: Db, versions: CourseVersionCache, ta
   // The locks first (PostgreSQL then reads what was committed before them). One query at a time:
   // sent together on SQLite's one connection they were measured slower, not faster.
   const attempts = new Map((await store.lockAttempts([...new Set(targets.map((target) => target.attemptId))])).map((attempt) => [attempt.id, attempt]));
-  const pairs = [...new Map(targets.map((target) => [key(target.attemptId, target.scoId), [target.attemptId, target.scoId] as [number, string]])).values()];
+  const pairs = [...new Map(targets.flatMap(({ attemptId, scoId }) => (scoId === undefined ? [] : [[key(attemptId, scoId), [attemptId, scoId] as [number, string]] as const]))).values()];
   const learnerIds = [...new Set(targets.filter((target) => target.needsLearner).flatMap((target) => attempts.get(target.attemptId)?.personId ?? []))];
-  const scoRows = attempts.size ? await store.scos(pairs) : [];
+  const scoRows = attempts.size && pairs.length ? await store.scos(pairs) : [];
   const summaryRows = attempts.size ? await store.scoSummaries([...attempts.keys()]) : [];
   const courseVersions = await versions.get(trx, [...attempts.values()].map((attempt) => attempt.courseVersionId));
   const learners = learnerIds.length ? await store.learners(learnerIds) : new Map<number, Learner>();

@@ -3,6 +3,7 @@ import type { Clock } from "../clock.ts";
 import type { CommitResponse, StateResponse } from "./contract.ts";
 import { applyCommit, type CommitInput } from "./commit-service.ts";
 import { loadState } from "./state-service.ts";
+import { saveSequencingState } from "./sequencing-state-service.ts";
 import { createCourseVersionCache } from "./course-versions.ts";
 import { loadRuntimeBatch, type RuntimeBatch, type RuntimeTarget } from "./runtime-batch.ts";
 
@@ -76,7 +77,8 @@ export function createRuntimeWriter(db: Db, clock: Clock) {
 
   return {
     commit: (input: CommitInput): Promise<CommitResponse> => enqueue(input, (batch) => applyCommit(batch, input)),
-    state: (request: RuntimeTarget & { personId: number }): Promise<StateResponse> => enqueue({ ...request, needsLearner: true }, (batch) => loadState(batch, request)),
+    state: (request: { attemptId: number; scoId: string; personId: number }): Promise<StateResponse> => enqueue({ ...request, needsLearner: true }, (batch) => loadState(batch, request)),
+    sequencingState: (request: { attemptId: number; personId: number; body: unknown }): Promise<CommitResponse> => enqueue({ attemptId: request.attemptId }, (batch) => saveSequencingState(batch, request)),
   };
 }
 

@@ -16,6 +16,8 @@ export interface RuntimeAttempt {
   lastCommitAt: string | null;
   completedAt: string | null;
   finishedAt: string | null;
+  /** SCORM 2004: scorm-again's serialised sequencing state, as the player last saved it. */
+  sequencingState: string | null;
 }
 
 /** One SCO of an attempt: its CMI and what the commit service derives from it. */
@@ -81,6 +83,7 @@ export function createRuntimeStore(db: Db) {
         lastCommitAt: toText(row.last_commit_at),
         completedAt: toText(row.completed_at),
         finishedAt: toText(row.finished_at),
+        sequencingState: toText(row.sequencing_state),
       }));
     },
 
@@ -149,7 +152,7 @@ export function createRuntimeStore(db: Db) {
     },
 
     /**
-     * Writes these attempts' summary columns (one statement). An upsert on rows that exist and are
+     * Writes these attempts' summary columns and sequencing state (one statement). An upsert on rows that exist and are
      * locked: it always takes the update branch, but the insert half must still be a whole row.
      */
     async saveAttemptSummaries(attempts: RuntimeAttempt[]): Promise<void> {
@@ -166,8 +169,9 @@ export function createRuntimeStore(db: Db) {
         last_commit_at: attempt.lastCommitAt,
         completed_at: attempt.completedAt,
         finished_at: attempt.finishedAt,
+        sequencing_state: attempt.sequencingState,
       }));
-      await db("attempts").insert(rows).onConflict("id").merge(["performance_status", "score_scaled", "total_time_ms", "last_commit_at", "completed_at", "finished_at"]);
+      await db("attempts").insert(rows).onConflict("id").merge(["performance_status", "score_scaled", "total_time_ms", "last_commit_at", "completed_at", "finished_at", "sequencing_state"]);
     },
 
     /** Appends accepted commits, then drops each attempt's oldest entries beyond `keep`. */

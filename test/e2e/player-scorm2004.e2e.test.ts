@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { chromium, type Browser, type Frame, type Page } from "playwright-core";
 import { buildAttempt } from "../support/attempts.ts";
 import { CHROMIUM_ARGS, leavePlayer, loggedInLearner, openPlayer, scoFrame, startLmsServers, type LmsServers } from "./lms-servers.ts";
-import { attemptRow, commitLog, scoCmi, scoRows } from "./stored-state.ts";
+import { attemptRow, commitLog, scoCmi, scoRows, sequencingState } from "./stored-state.ts";
 
 // Real windows, frames and two servers on a busy two-core machine: generous time per test.
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
@@ -131,7 +131,7 @@ describe("a sequenced SCORM 2004 course", () => {
     expect((await attemptRow(servers.db, attemptId)).performance_status).toBe("Incomplete");
   });
 
-  it("resumes at the topic the learner left with Home, and the contents list chooses another", async () => {
+  it("resumes at the topic the learner left with Home, with the sequencer's state restored, and the contents list chooses another", async () => {
     const { page, attemptId } = await newAttempt(FIRE);
     let player = await openPlayer(page, servers, attemptId);
     let sco = await topic(player, 0);
@@ -140,6 +140,10 @@ describe("a sequenced SCORM 2004 course", () => {
     sco = await topic(player, 1);
     await leavePlayer(page, player, () => sco.getByRole("button", { name: "Home" }).click());
     expect((await commitLog(servers.db, attemptId, TOPICS[1].id)).at(-1)).toMatchObject({ isTerminateCommit: true, navRequest: "suspendAll" });
+    // The sequencer's own state went with the commits: the suspended topic, the finished one.
+    const suspended = await sequencingState(servers.db, attemptId);
+    expect(suspended?.sequencing.suspendedActivity).toBe(TOPICS[1].id);
+    expect(suspended?.sequencing.activityStates[TOPICS[0].id]?.completionStatus).toBe("completed");
 
     player = await openPlayer(page, servers, attemptId);
     sco = await topic(player, 1);
@@ -149,5 +153,9 @@ describe("a sequenced SCORM 2004 course", () => {
     await leavePlayer(page, player, () => player.getByRole("button", { name: "Home" }).click());
     expect((await scoRows(servers.db, attemptId)).map((row) => row.scoId)).toEqual(TOPICS.map((t) => t.id));
     expect((await commitLog(servers.db, attemptId, TOPICS[2].id)).at(-1)).toMatchObject({ isTerminateCommit: true, navRequest: "suspendAll" });
+    // Restored, not started afresh: the second session's tree still knows the first topic finished.
+    const later = await sequencingState(servers.db, attemptId);
+    expect(later?.sequencing.suspendedActivity).toBe(TOPICS[2].id);
+    expect(later?.sequencing.activityStates[TOPICS[0].id]?.completionStatus).toBe("completed");
   });
 });

@@ -16,6 +16,12 @@ export async function attemptRow(db: Db, attemptId: number): Promise<{ performan
   return db("attempts").where({ id: attemptId }).first();
 }
 
+/** SCORM 2004: the sequencer's state the player last saved for the attempt (scorm-again's JSON), or null. */
+export async function sequencingState(db: Db, attemptId: number): Promise<{ sequencing: { suspendedActivity: string | null; activityStates: Record<string, { completionStatus: string }> } } | null> {
+  const row = await db("attempts").where({ id: attemptId }).first("sequencing_state");
+  return row?.sequencing_state ? JSON.parse(String(row.sequencing_state)) : null;
+}
+
 export interface LoggedCommit {
   scoId: string;
   commitSequence: number;

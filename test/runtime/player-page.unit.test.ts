@@ -6,7 +6,7 @@ import { scoUrl } from "../../server/content/launcher-page.ts";
 import { VALID_PACKAGES } from "../support/valid-packages.ts";
 
 const manifest = parseManifest(String(VALID_PACKAGES["scorm12-multi-sco"]!.files["imsmanifest.xml"]));
-const attempt: PlayerAttempt = { id: 7, personId: 3, preview: false, courseVersionId: 11, title: "297 Test 1.2 Multi", manifest };
+const attempt: PlayerAttempt = { id: 7, personId: 3, preview: false, courseVersionId: 11, title: "297 Test 1.2 Multi", manifest, sequencingState: "ignored for 1.2" };
 const context = { csrfToken: "t", contentUrl: "http://127.0.0.1:3001", contentToken: "TOKEN", exitUrl: "/" };
 const row = (scoId: string, completionStatus: string, updatedAt: string, successStatus: string | null = null): ScoProgress => ({ scoId, completionStatus, successStatus, updatedAt });
 
@@ -14,7 +14,7 @@ describe("playerConfig", () => {
   it("lists the launchable items in organization order with their depth, and builds the URLs", () => {
     const config = playerConfig(attempt, [], context);
     expect(config.scos.map((sco) => [sco.id, sco.depth])).toEqual([["S1", 1], ["S2", 1], ["S3", 0]]);
-    expect(config).toMatchObject({ launcherBase: "http://127.0.0.1:3001/launch/TOKEN/", runtimeBase: "/runtime/attempts/7/scos/", contentOrigin: "http://127.0.0.1:3001", resumeScoId: null });
+    expect(config).toMatchObject({ launcherBase: "http://127.0.0.1:3001/launch/TOKEN/", runtimeBase: "/runtime/attempts/7/scos/", contentOrigin: "http://127.0.0.1:3001", resumeScoId: null, sequencingState: null });
   });
 
   it("resumes in the SCO the learner was last in while it is unfinished, else at the first unfinished one", () => {
