@@ -7,6 +7,8 @@ import { CommitTransport, readCommitResponse, type CommitQueue } from "./commit-
 import { cacheSnapshot, type ContentFrame } from "./content-frame.ts";
 import type { PlayerView } from "./player-view.ts";
 import type { ApiSettings, CommitMetadata, Scorm12Api, Scorm2004Api } from "./scorm-again.ts";
+// Pure time arithmetic shared with the server (no Node APIs): one definition of SCORM's two formats.
+import { formatTimespan, parseTimespan } from "../server/runtime/time.ts";
 
 export type NavigationRequest = { type: "previous" } | { type: "continue" } | { type: "choice"; scoId: string } | { type: "home" };
 
@@ -33,6 +35,9 @@ const LOG_ERRORS = 4;
  * attempt (StateResponse.commitSequence is the last it accepted), so each session carries on there.
  */
 export class ScoSession {
+  /** When the SCO was put on screen: it initialises straight after. */
+  readonly launchedAt = Date.now();
+
   constructor(
     readonly scoId: string,
     readonly commitUrl: string,
@@ -62,6 +67,8 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
 
   /** SCORM 1.2 `cmi.core.exit`, 2004 `cmi.exit`. */
   protected abstract readonly exitElement: string;
+  /** SCORM 1.2 `cmi.core.session_time`, 2004 `cmi.session_time`. */
+  protected abstract readonly sessionTimeElement: string;
   protected abstract finishSco(api: Api): void;
   protected abstract setValue(api: Api, element: string, value: string): void;
   protected abstract commitSco(api: Api): void;
@@ -115,7 +122,11 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
    * choice to abandon it: an unfinished SCO is suspended (exit "suspend"), so the next entry resumes.
    */
   protected finishForContent(api: Api): void {
-    if (!this.scoFinished(api) && this.exitValue(api) === "") this.setValue(api, this.exitElement, "suspend");
+    if (!this.scoFinished(api) && this.cmiValue(api, this.exitElement) === "") this.setValue(api, this.exitElement, "suspend");
+    // A SCO closed before it reported its session time (many report it only on their own unload,
+    // which a closed window may never run): the time since launch, so the session still counts.
+    const reported = parseTimespan(this.context.config.scormVersion, this.cmiValue(api, this.sessionTimeElement));
+    if (!reported && this.session) this.setValue(api, this.sessionTimeElement, formatTimespan(this.context.config.scormVersion, Date.now() - this.session.launchedAt));
     this.finishSco(api);
   }
 
@@ -185,8 +196,8 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
     };
   }
 
-  private exitValue(api: Api): string {
-    const path = this.exitElement.split(".").slice(1);
+  private cmiValue(api: Api, element: string): string {
+    const path = element.split(".").slice(1);
     let node: unknown = api.renderCMIToJSONObject().cmi;
     for (const key of path) node = typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined;
     return typeof node === "string" ? node : "";

@@ -10,6 +10,7 @@ const FINISHED = new Set(["completed", "passed", "failed"]);
 
 export class Scorm12Player extends CoursePlayer<Scorm12Api> {
   protected readonly exitElement = "cmi.core.exit";
+  protected readonly sessionTimeElement = "cmi.core.session_time";
   private lms: CrossFrameLms | null = null;
   private readonly order: string[];
 

@@ -8,6 +8,7 @@ import { createCrossFrameLms, createScorm2004Api, type Scorm2004Api, type Sequen
 
 export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
   protected readonly exitElement = "cmi.exit";
+  protected readonly sessionTimeElement = "cmi.session_time";
   private readonly course: Scorm2004Api;
   /** Set synchronously by the sequencer's callbacks, read after a navigation request returns. */
   private delivered: string | null = null;
