@@ -5,7 +5,10 @@
 // - commits left over when the window closed offline are sent first when the attempt is played
 //   again (the server answers a repeated commit as before, without applying it twice);
 // - once the window is unloading, whatever is left goes by navigator.sendBeacon as text/plain
-//   JSON with the anti-forgery value inside (`_csrf`): a beacon cannot carry headers.
+//   JSON with the anti-forgery value inside (`_csrf`): a beacon cannot carry headers;
+// - when the server refuses this window's commits because the learner is no longer logged in
+//   (401, or 403 after logging in again elsewhere), sending stops and every commit is kept in
+//   localStorage: the next Play of the attempt, logged in again, sends them.
 //
 // scorm-again hands commits over through `httpService` (CommitTransport below) and answers the
 // API at once. With a cross-frame API the content never sees a commit's result anyway:
@@ -52,17 +55,25 @@ const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 // commit cannot hold back every later one; the next commit carries the whole CMI again anyway.
 const SERVER_ERROR_ATTEMPTS = 5;
 
-type Entry = { commit: QueuedCommit; settle?: (outcome: CommitOutcome) => void; serverErrors: number };
+type Entry = {
+  commit: QueuedCommit;
+  settle?: (outcome: CommitOutcome) => void;
+  serverErrors: number;
+  /** Left in storage by an earlier window. Refused now, with this window's fresh login, it is not this learner's to send: dropped. */
+  restored?: boolean;
+};
 
 export class CommitQueue {
   private entries: Entry[] = [];
   private sending = false;
   private unloading = false;
+  /** The session ended (see above): nothing more is sent from this window. */
+  private halted = false;
   private waiting = false;
   private failures = 0;
   private retryTimer: number | undefined;
   private keepForNextVisit = false;
-  private idleWaiters: Array<() => void> = [];
+  private idleWaiters: Array<(answered: boolean) => void> = [];
 
   constructor(private readonly options: CommitQueueOptions) {
     window.addEventListener("online", () => this.retryNow());
@@ -80,7 +91,7 @@ export class CommitQueue {
       (commit): commit is QueuedCommit =>
         typeof commit === "object" && commit !== null && typeof commit.url === "string" && commit.url.startsWith(this.options.urlPrefix) && typeof commit.body === "object",
     );
-    this.entries.unshift(...commits.map((commit) => ({ commit, serverErrors: 0 })));
+    this.entries.unshift(...commits.map((commit) => ({ commit, serverErrors: 0, restored: true })));
     this.persist();
     this.pump();
     return commits.length;
@@ -88,18 +99,25 @@ export class CommitQueue {
 
   push(commit: QueuedCommit, settle?: (outcome: CommitOutcome) => void): void {
     this.entries.push({ commit, serverErrors: 0, ...(settle ? { settle } : {}) });
-    if (this.unloading) this.beacon(commit);
+    if (this.halted) this.persist();
+    else if (this.unloading) this.beacon(commit);
     else {
       this.persist();
       this.pump();
     }
   }
 
-  /** Resolves true once every commit is answered, or false when timeoutMs passes first. */
+  /** True once the server said the learner is no longer logged in: the commits wait in storage. */
+  get sessionEnded(): boolean {
+    return this.halted;
+  }
+
+  /** Resolves true once every commit is answered, or false when timeoutMs passes first (or sending stopped). */
   idle(timeoutMs?: number): Promise<boolean> {
     if (this.entries.length === 0) return Promise.resolve(true);
+    if (this.halted) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const waiter = () => resolve(true);
+      const waiter = (answered: boolean) => resolve(answered);
       this.idleWaiters.push(waiter);
       if (timeoutMs !== undefined) {
         window.setTimeout(() => {
@@ -114,6 +132,8 @@ export class CommitQueue {
   unload(): void {
     if (this.unloading) return;
     this.unloading = true;
+    // Beacons would be refused too: what is left stays in storage for the next visit.
+    if (this.halted) return this.persist();
     window.clearTimeout(this.retryTimer);
     for (const entry of this.entries) this.beacon(entry.commit);
   }
@@ -126,18 +146,17 @@ export class CommitQueue {
   }
 
   private pump(): void {
-    if (this.sending || this.unloading || this.retryTimer !== undefined) return;
+    if (this.sending || this.unloading || this.halted || this.retryTimer !== undefined) return;
     const head = this.entries[0];
     if (!head) {
       this.setWaiting(false);
-      const waiters = this.idleWaiters.splice(0);
-      for (const waiter of waiters) waiter();
+      for (const waiter of this.idleWaiters.splice(0)) waiter(true);
       return;
     }
     this.sending = true;
     void this.send(head).then((answered) => {
       this.sending = false;
-      if (this.unloading) return;
+      if (this.unloading || this.halted) return;
       if (answered) {
         this.failures = 0;
         this.entries.shift();
@@ -182,7 +201,15 @@ export class CommitQueue {
       outcome = { ok: false, errorCode: 101 };
     }
     if (outcome.ok) this.options.events?.onSaved?.(outcome.performanceStatus);
-    else if (response.status === 401 || response.status === 403) this.options.events?.onRefused?.(response.status);
+    else if ((response.status === 401 || response.status === 403) && !entry.restored) {
+      // Not answered: kept, with everything after it, until the learner is logged in again.
+      this.halted = true;
+      this.keepForNextVisit = true;
+      this.persist();
+      for (const waiter of this.idleWaiters.splice(0)) waiter(false);
+      this.options.events?.onRefused?.(response.status);
+      return false;
+    }
     entry.settle?.(outcome);
     return true;
   }

@@ -147,8 +147,13 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
     view.status("Saving your progress…");
     await frame.unload();
     if (!(await queue.idle(FINAL_COMMIT_WAIT_MS))) {
+      if (queue.sessionEnded) {
+        // Kept in this browser; the window stays, so that the learner reads why (player-window.ts).
+        view.status("");
+        return;
+      }
       view.alert("Your progress has not reached the server yet: the connection seems to be down. Keep this window open and it will be saved as soon as the connection is back.");
-      await queue.idle();
+      if (!(await queue.idle()) && queue.sessionEnded) return;
       view.alert(null);
     }
     view.status("Your progress has been saved.");

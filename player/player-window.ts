@@ -49,7 +49,8 @@ async function main(): Promise<void> {
       },
       onWaiting: (waiting) =>
         view.alert(waiting ? "The connection to the LMS is down. Carry on: your progress is kept in this window and will be saved when the connection is back." : null),
-      onRefused: () => view.alert("Your progress could not be saved because you are no longer logged in. Close this window, log in again and press Play."),
+      onRefused: () =>
+        view.alert("You are no longer logged in, so your latest progress could not be saved yet. It is kept in this browser: close this window, log in again and press Play to carry on, and it will be saved then."),
     },
   });
   const frame = new ContentFrame(view.frame, config.contentOrigin, (scoId) => `${config.launcherBase}${encodeURIComponent(scoId)}`);

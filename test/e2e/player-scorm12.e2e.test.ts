@@ -181,6 +181,37 @@ describe("the player window with a SCORM 1.2 course", () => {
     await reopened.close();
   });
 
+  it("keeps the progress made after the learner's session ended, and saves it at the next Play after logging in", async () => {
+    const { page, attemptId, learner } = await newAttempt();
+    let player = await openPlayer(page, servers, attemptId);
+    let sco = await scoFrame(player, servers, "index.html");
+    await viewSection(sco, "Session Overview");
+    await settled(attemptId, (cmi) => (cmi.core as { lesson_location?: string }).lesson_location === "session-overview");
+
+    // The session ends (Logout in the portal tab; an idle timeout does the same).
+    await page.evaluate(async () => {
+      const token = (document.querySelector('input[name="_csrf"]') as HTMLInputElement).value;
+      await fetch("/logout", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ _csrf: token }) });
+    });
+    await viewSection(sco, "The Aims of Safeguarding");
+    await player.locator("[data-player-alert]").filter({ hasText: "no longer logged in" }).waitFor();
+    await player.close();
+    expect((await scoCmi(servers.db, attemptId, SCO)).core).toMatchObject({ lesson_location: "session-overview" });
+
+    // Logged in again, Play sends what was kept, in order, before the course starts.
+    await page.goto(`${servers.lmsUrl}/login`);
+    await page.locator("#username").fill(learner.username);
+    await page.locator("#password").fill(learner.password);
+    await page.getByRole("button", { name: /^Log in/ }).click();
+    await page.waitForURL(`${servers.lmsUrl}/`);
+    player = await openPlayer(page, servers, attemptId);
+    await settled(attemptId, (cmi) => (cmi.core as { lesson_location?: string }).lesson_location === "aims-of-safeguarding" || (cmi.core as { exit?: string }).exit === "suspend");
+    const stored = await scoCmi(servers.db, attemptId, SCO);
+    expect(JSON.parse(String(stored.suspend_data)).viewed).toEqual(expect.arrayContaining(["session-overview", "aims-of-safeguarding"]));
+    sco = await scoFrame(player, servers, "index.html");
+    await leavePlayer(page, player, () => player.getByRole("button", { name: "Home" }).click());
+  });
+
   it("Home in the player window first unloads the SCO, so its own exit handlers finish it", async () => {
     const { page, attemptId } = await newAttempt();
     const player = await openPlayer(page, servers, attemptId);
