@@ -13,6 +13,7 @@ import * as m11 from "./20261128_11_audit_and_outbox.ts";
 import * as m12 from "./20261128_12_attempt_sco_runtime.ts";
 import * as m13 from "./20261128_13_attempt_finished_at.ts";
 import * as m14 from "./20261128_14_attempt_sequencing_state.ts";
+import * as m15 from "./20261128_15_attempt_sco_session_open.ts";
 
 /**
  * Every migration, in order, by its file name. Listed rather than discovered on disk so that the
@@ -33,4 +34,5 @@ export const migrations: Array<[name: string, migration: Knex.Migration]> = [
   ["20261128_12_attempt_sco_runtime.ts", m12],
   ["20261128_13_attempt_finished_at.ts", m13],
   ["20261128_14_attempt_sequencing_state.ts", m14],
+  ["20261128_15_attempt_sco_session_open.ts", m15],
 ];

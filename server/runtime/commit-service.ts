@@ -153,6 +153,8 @@ function deriveSco(context: AttemptScoContext, cmi: FlatCmi, accepted: FlatCmi, 
     lastCommitAt: now,
     completedAt: sco.completedAt ?? (isCompleted(performanceStatus) ? now : null),
     updatedAt: now,
+    // Terminated: the session ended as SCORM means it to. A later commit (a replayed one) cannot reopen it.
+    sessionOpen: sco.sessionOpen && !commit.isTerminateCommit,
   };
 }
 

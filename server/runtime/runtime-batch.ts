@@ -104,5 +104,6 @@ function emptySco(attemptId: number, scoId: string, now: string): RuntimeSco {
     lastCommitAt: null,
     completedAt: null,
     updatedAt: now,
+    sessionOpen: false,
   };
 }

@@ -50,13 +50,18 @@ export function serverOwnedCmi(version: ScormVersion, settings: ScoRuntimeSettin
  *   - "ab-initio" on the first launch in the attempt (no commit accepted yet);
  *   - "resume" when the last session ended with exit "suspend" (RTE 4.2.8: exit "suspend" ->
  *     next entry "resume"); in 1.2 "logout" too, which 1.2 content uses to mean "I'll be back";
- *   - "" otherwise (the SCO ended normally, timed out, or said nothing).
+ *   - "resume" when the last session never terminated (the tab crashed, the browser was killed):
+ *     the learner was interrupted, not finished, and the SCO's saved place is theirs;
+ *   - "ab-initio" otherwise (the SCO ended normally or timed out). SCORM 1.2 allows "" here; the
+ *     issue asks for "ab-initio", which content reads the same way (start afresh), and which
+ *     scorm-again gives 2004 content anyway.
  */
-export function entryFor(version: ScormVersion, previous: { launchedBefore: boolean; exit: string | undefined }): Entry {
+export function entryFor(version: ScormVersion, previous: { launchedBefore: boolean; exit: string | undefined; endedAbnormally?: boolean }): Entry {
   if (!previous.launchedBefore) return "ab-initio";
+  if (previous.endedAbnormally) return "resume";
   if (previous.exit === "suspend") return "resume";
   if (version === "1.2" && previous.exit === "logout") return "resume";
-  return "";
+  return "ab-initio";
 }
 
 /** Per-session, write-only elements: a new session starts without them (RTE 4.2.8, 4.2.21). */

@@ -17,6 +17,7 @@ export function loadState(batch: RuntimeBatch, request: { attemptId: number; sco
   const entry = entryFor(scormVersion, {
     launchedBefore: sco.commitSequence > 0,
     exit: sco.cmi[scormVersion === "1.2" ? "cmi.core.exit" : "cmi.exit"],
+    endedAbnormally: sco.sessionOpen,
   });
   const cmi = sessionCmi({
     version: scormVersion,
@@ -26,6 +27,6 @@ export function loadState(batch: RuntimeBatch, request: { attemptId: number; sco
     entry,
     totalMs: time.totalMs,
   });
-  batch.putSco({ ...sco, totalTimeMs: time.totalMs, sessionTimeMs: time.sessionMs, updatedAt: batch.now });
+  batch.putSco({ ...sco, totalTimeMs: time.totalMs, sessionTimeMs: time.sessionMs, updatedAt: batch.now, sessionOpen: true });
   return { attemptId: attempt.id, scoId: sco.scoId, scormVersion, cmi: nestCmi(cmi), commitSequence: sco.commitSequence };
 }

@@ -37,6 +37,8 @@ export interface RuntimeSco {
   lastCommitAt: string | null;
   completedAt: string | null;
   updatedAt: string;
+  /** A session started and its terminate commit has not come (yet). */
+  sessionOpen: boolean;
 }
 
 /** What an attempt's roll-up needs of each of its SCOs (not their CMI, which can be large). */
@@ -118,6 +120,7 @@ export function createRuntimeStore(db: Db) {
         lastCommitAt: toText(row.last_commit_at),
         completedAt: toText(row.completed_at),
         updatedAt: String(row.updated_at),
+        sessionOpen: Boolean(row.session_open),
       }));
     },
 
@@ -146,6 +149,7 @@ export function createRuntimeStore(db: Db) {
         last_commit_at: sco.lastCommitAt,
         completed_at: sco.completedAt,
         updated_at: sco.updatedAt,
+        session_open: sco.sessionOpen,
       }));
       const { attempt_id: _a, sco_identifier: _s, ...changing } = rows[0]!;
       await db("attempt_scos").insert(rows).onConflict(["attempt_id", "sco_identifier"]).merge(Object.keys(changing));

@@ -19,22 +19,25 @@ const settings = (overrides: Partial<ScoRuntimeSettings>): ScoRuntimeSettings =>
 });
 
 describe("entryFor", () => {
-  const cases: Array<[version: "1.2" | "2004", launchedBefore: boolean, exit: string | undefined, entry: string]> = [
-    ["1.2", false, undefined, "ab-initio"],
-    ["2004", false, undefined, "ab-initio"],
-    ["2004", false, "suspend", "ab-initio"],
-    ["1.2", true, "suspend", "resume"],
-    ["2004", true, "suspend", "resume"],
-    ["1.2", true, "logout", "resume"],
-    ["2004", true, "logout", ""],
-    ["2004", true, "normal", ""],
-    ["1.2", true, "time-out", ""],
-    ["2004", true, "time-out", ""],
-    ["1.2", true, "", ""],
-    ["2004", true, undefined, ""],
+  const cases: Array<[version: "1.2" | "2004", launchedBefore: boolean, exit: string | undefined, endedAbnormally: boolean, entry: string]> = [
+    ["1.2", false, undefined, false, "ab-initio"],
+    ["2004", false, undefined, false, "ab-initio"],
+    ["2004", false, "suspend", false, "ab-initio"],
+    ["1.2", true, "suspend", false, "resume"],
+    ["2004", true, "suspend", false, "resume"],
+    ["1.2", true, "logout", false, "resume"],
+    ["2004", true, "logout", false, "ab-initio"],
+    ["2004", true, "normal", false, "ab-initio"],
+    ["1.2", true, "time-out", false, "ab-initio"],
+    ["2004", true, "time-out", false, "ab-initio"],
+    ["1.2", true, "", false, "ab-initio"],
+    ["2004", true, undefined, false, "ab-initio"],
+    ["1.2", true, "", true, "resume"],
+    ["2004", true, undefined, true, "resume"],
+    ["2004", false, undefined, true, "ab-initio"],
   ];
-  it.each(cases)("%s, launched before %s, last exit %j -> %j", (version, launchedBefore, exit, entry) => {
-    expect(entryFor(version, { launchedBefore, exit })).toBe(entry);
+  it.each(cases)("%s, launched before %s, last exit %j, ended abnormally %s -> %j", (version, launchedBefore, exit, endedAbnormally, entry) => {
+    expect(entryFor(version, { launchedBefore, exit, endedAbnormally })).toBe(entry);
   });
 });
 

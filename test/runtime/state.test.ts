@@ -106,7 +106,7 @@ describe("GET /runtime/attempts/:attemptId/scos/:scoId/state", () => {
     const body = { ...rendered, commitSequence: state.commitSequence + 1, isTerminateCommit: true, _csrf: csrf };
     expect((await commit(attemptId, "B", body).expect(200)).body).toMatchObject({ result: true });
     const next = await stateOf(attemptId, "B");
-    expect(next.cmi).toMatchObject({ entry: "", location: "chapter-4" });
+    expect(next.cmi).toMatchObject({ entry: "ab-initio", location: "chapter-4" });
     expect(Object.keys(next.cmi.interactions as object)).toEqual(["0", "1", "2", "3"]);
   });
 
@@ -126,12 +126,24 @@ describe("GET /runtime/attempts/:attemptId/scos/:scoId/state", () => {
     expect(api.lmsGetValue("cmi.interactions._count")).toBe("2");
   });
 
-  it("enters with \"\" after a session that did not suspend, and \"resume\" after a 1.2 logout", async () => {
+  it("enters ab-initio after a session that terminated without suspending, and resume after a 1.2 logout", async () => {
     const attemptId = await attemptOn("single12");
-    await commit(attemptId, "I1", { commitSequence: 1, cmi: { core: { lesson_status: "incomplete", exit: "" } } }).expect(200);
-    expect((await stateOf(attemptId, "I1")).cmi.core).toMatchObject({ entry: "" });
-    await commit(attemptId, "I1", { commitSequence: 2, cmi: { core: { exit: "logout" } } }).expect(200);
+    await stateOf(attemptId, "I1");
+    await commit(attemptId, "I1", { commitSequence: 1, isTerminateCommit: true, cmi: { core: { lesson_status: "incomplete", exit: "" } } }).expect(200);
+    expect((await stateOf(attemptId, "I1")).cmi.core).toMatchObject({ entry: "ab-initio" });
+    await commit(attemptId, "I1", { commitSequence: 2, isTerminateCommit: true, cmi: { core: { exit: "logout" } } }).expect(200);
     expect((await stateOf(attemptId, "I1")).cmi.core).toMatchObject({ entry: "resume" });
+  });
+
+  it("resumes after a session that never terminated (a crashed tab), whatever its exit said", async () => {
+    const attemptId = await attemptOn("threshold2004");
+    await stateOf(attemptId, "I");
+    await commit(attemptId, "I", { commitSequence: 1, cmi: { location: "page-6", exit: "normal" } }).expect(200);
+    // No terminate commit came: the next session resumes at the saved place.
+    expect((await stateOf(attemptId, "I")).cmi).toMatchObject({ entry: "resume", location: "page-6" });
+    // This one terminates properly, and the next starts afresh.
+    await commit(attemptId, "I", { commitSequence: 2, isTerminateCommit: true, cmi: { exit: "normal" } }).expect(200);
+    expect((await stateOf(attemptId, "I")).cmi).toMatchObject({ entry: "ab-initio" });
   });
 
   it("counts the total time of two sessions, each session's latest session_time once", async () => {
