@@ -83,10 +83,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const values = parsed.data;
   const port = values.PORT ?? 3000;
   const publicUrl = stripSlash(values.PUBLIC_URL ?? `http://localhost:${port}`);
-  // The content origin must differ by host, not only by port: cookies ignore ports.
-  const contentUrl = stripSlash(values.CONTENT_URL ?? `http://127.0.0.1:${port + 1}`);
-  if (new URL(contentUrl).origin === new URL(publicUrl).origin) {
-    throw new ConfigError(["CONTENT_URL must be a different origin from PUBLIC_URL (course content is untrusted)"]);
+  // The content origin must differ by host name, not only by port: cookies ignore ports, so
+  // content on the LMS's host would send the learner's session with its requests. On a loopback
+  // LMS, the other loopback name.
+  const contentHost = new URL(publicUrl).hostname === "127.0.0.1" ? "localhost" : "127.0.0.1";
+  const contentUrl = stripSlash(values.CONTENT_URL ?? `http://${contentHost}:${port + 1}`);
+  if (new URL(contentUrl).hostname === new URL(publicUrl).hostname) {
+    throw new ConfigError([
+      `CONTENT_URL must be on another host name than PUBLIC_URL (both are ${new URL(publicUrl).hostname}): course content is untrusted, and browsers send a host's cookies to every port of it`,
+    ]);
   }
   const contentOrigin = new URL(contentUrl);
   return Object.freeze({

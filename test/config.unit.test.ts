@@ -38,8 +38,14 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ PUBLIC_URL: "http://localhost:3000/lms" })).toThrow(/PUBLIC_URL must be an http\(s\) origin with no path/);
   });
 
-  it("refuses a content origin equal to the LMS origin", () => {
-    expect(() => loadConfig({ PUBLIC_URL: "http://lms.example", CONTENT_URL: "http://lms.example/" })).toThrow(/different origin/);
+  it("refuses a content origin on the LMS's host name, whatever its port", () => {
+    expect(() => loadConfig({ PUBLIC_URL: "http://lms.example", CONTENT_URL: "http://lms.example/" })).toThrow(/another host name/);
+    expect(() => loadConfig({ PUBLIC_URL: "http://lms.example", CONTENT_URL: "http://lms.example:8081" })).toThrow(/another host name than PUBLIC_URL/);
+  });
+
+  it("puts the default content origin on the other loopback name when the LMS is on one", () => {
+    expect(new URL(loadConfig({ PUBLIC_URL: "http://127.0.0.1:4320" }).contentUrl).hostname).toBe("localhost");
+    expect(new URL(loadConfig({ PUBLIC_URL: "http://localhost:4320" }).contentUrl).hostname).toBe("127.0.0.1");
   });
 
   it("treats empty values as unset", () => {

@@ -21,6 +21,7 @@ import { createRuntimeWriter } from "./runtime-writer.ts";
 export function runtimeRoutes({ db, clock, logger }: AppDeps): [Router, ErrorRequestHandler] {
   const router = Router();
   const writer = createRuntimeWriter(db, clock);
+  router.use("/runtime/", fromThisOriginOnly);
 
   router.get("/runtime/attempts/:attemptId/scos/:scoId/state", loggedIn, async (req, res) => {
     const state = await writer.state({ ...target(req), personId: user(res.locals).personId });
@@ -41,6 +42,18 @@ export function runtimeRoutes({ db, clock, logger }: AppDeps): [Router, ErrorReq
 
   return [router, runtimeErrorHandler(logger)];
 }
+
+/**
+ * Only the player window, on the LMS's own origin, calls the runtime. A browser says where a
+ * request comes from (Sec-Fetch-Site, which page script cannot set): course content on the
+ * content origin is "cross-site", or "same-site" when the two hosts share a site; either way it
+ * must not ride the learner's session, not even to start a session with a GET. Clients that send
+ * no such header (older browsers, tools) are left to the session and CSRF checks.
+ */
+const fromThisOriginOnly: RequestHandler = (req, _res, next) => {
+  const site = req.get("sec-fetch-site");
+  next(site === undefined || site === "same-origin" ? undefined : new ScormRefusal("forbidden", "The runtime answers the player window only", 403, SCORM12_ERRORS.general));
+};
 
 /**
  * Any logged-in person may call these routes; the services then allow only the attempt's own

@@ -135,6 +135,20 @@ describe("GET /runtime/attempts/:attemptId/scos/:scoId/state", () => {
     expect((await stateOf(attemptId, "I1")).cmi.core).toMatchObject({ entry: "resume" });
   });
 
+  it("answers only requests the browser says come from the LMS's own origin, so content cannot start a session", async () => {
+    const attemptId = await attemptOn("single12");
+    const url = `/runtime/attempts/${attemptId}/scos/I1/state`;
+    for (const site of ["cross-site", "same-site"]) {
+      const refused = await agent.get(url).set("Sec-Fetch-Site", site);
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ result: false, errorCode: 101 });
+      const commitRefused = await agent.post(`/runtime/attempts/${attemptId}/scos/I1/commit`).set("Sec-Fetch-Site", site).set("X-CSRF-Token", csrf).send({ commitSequence: 1, cmi: {} });
+      expect(commitRefused.status).toBe(403);
+    }
+    expect(await t.db("attempt_scos").where({ attempt_id: attemptId }).first()).toBeUndefined();
+    await agent.get(url).set("Sec-Fetch-Site", "same-origin").expect(200);
+  });
+
   it("resumes after a session that never terminated (a crashed tab), whatever its exit said", async () => {
     const attemptId = await attemptOn("threshold2004");
     await stateOf(attemptId, "I");
