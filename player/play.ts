@@ -54,10 +54,24 @@ function showBlocked(after: Element, openHere: () => void): void {
   button.focus();
 }
 
+/**
+ * The windows this page opened, by the name it opened them with. A player renames its window
+ * `lms-attempt-<id>` once it knows its attempt, so a start-type Play's name (`lms-course-<id>`)
+ * no longer finds it: this reference still does, and a second press (or a double-click) focuses
+ * the window instead of opening another for the same attempt.
+ */
+const openedByName = new Map<string, Window>();
+
 document.addEventListener("submit", (event) => {
   const form = event.target instanceof HTMLFormElement && event.target.classList.contains("js-play") ? event.target : null;
   if (!form || event.defaultPrevented) return;
   const name = form.target || FALLBACK_NAME;
+  const known = openedByName.get(name);
+  if (known && !known.closed) {
+    event.preventDefault();
+    known.focus();
+    return;
+  }
   const opened = openNamed(name);
   if (!opened) {
     event.preventDefault();
@@ -74,6 +88,7 @@ document.addEventListener("submit", (event) => {
   }
   // The form's own submission now fills the window just opened.
   form.target = name;
+  openedByName.set(name, opened);
   opened.focus();
 });
 

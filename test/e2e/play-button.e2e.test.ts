@@ -70,6 +70,13 @@ describe("Play", () => {
     expect(await player.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
     expect(await servers.db("attempts").where({ person_id: learner.personId })).toHaveLength(1);
 
+    // The same start-type Play pressed again (the player has renamed its window): focused too.
+    await submitPlayForm(page, `lms-course-${courseId}`);
+    await page.waitForTimeout(500);
+    expect(popups).toEqual([]);
+    expect(context.pages()).toHaveLength(2);
+    expect(await player.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+
     // A link to the player (data-play-url) does the same.
     await page.evaluate((url) => {
       const link = document.createElement("a");

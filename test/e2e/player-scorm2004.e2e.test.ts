@@ -105,6 +105,15 @@ describe("a sequenced SCORM 2004 course", () => {
     sco = await topic(player, 1);
     await expect.poll(() => player.locator("[data-tick]:not([hidden])").allTextContents()).toHaveLength(1);
 
+    // The player's own Previous stands out from the blue bar it sits on.
+    await expect.poll(() => player.getByRole("button", { name: "Previous" }).isEnabled()).toBe(true);
+    const colours = await player.evaluate(() => ({
+      button: getComputedStyle(document.querySelector("[data-player-previous]")!).backgroundColor,
+      bar: getComputedStyle(document.querySelector(".app-player__bar")!).backgroundColor,
+    }));
+    expect(colours.button).not.toBe(colours.bar);
+    expect(colours.button).not.toBe("rgba(0, 0, 0, 0)");
+
     // The player's own Next, while the SCO runs: the SCO is unloaded and finishes itself first.
     await expect.poll(() => player.getByRole("button", { name: "Next" }).isEnabled()).toBe(true);
     await player.getByRole("button", { name: "Next" }).click();
