@@ -131,18 +131,20 @@ export function isAssessed(version: ScormVersion, cmi: FlatCmi, status: Performa
 }
 
 /**
- * No downgrade (DESIGN rule 6): the summary never moves backwards, whatever a later commit says.
+ * No downgrade (DESIGN rule 6, issue 4 "Passed stays Passed, Completed stays Completed"): the
+ * summary never moves backwards, whatever a later commit says.
  *   - Passed stays Passed; anything can become Passed (Failed too: a retry within the attempt).
+ *   - Completed stays Completed unless it becomes Passed: completed learning is never shown as
+ *     less, even if a later commit reports a failed success status.
  *   - Failed stays Failed unless it becomes Passed: a later "incomplete" (a retake under way)
  *     does not undo it.
- *   - Otherwise the further of Not Attempted < Incomplete < Completed: Completed never goes
- *     back to Incomplete. Completed may become Failed (the assessment in it was failed); the
- *     completion itself is kept in completed_at, which is never cleared.
+ *   - Otherwise the further of Not Attempted < Incomplete < Completed / Failed.
  */
 export function mergeStatus(previous: PerformanceStatus, next: PerformanceStatus): PerformanceStatus {
   if (previous === "Passed" || next === "Passed") return "Passed";
-  if (previous === "Failed" || next === "Failed") return "Failed";
+  if (previous === "Completed" || previous === "Failed") return previous;
   const order: PerformanceStatus[] = ["Not Attempted", "Incomplete", "Completed"];
+  if (next === "Failed") return "Failed";
   return order.indexOf(next) > order.indexOf(previous) ? next : previous;
 }
 

@@ -114,10 +114,17 @@ export async function loggedInLearner(browser: Browser, servers: LmsServers, ove
 
 /** Opens the player for an attempt the way Play does: a window named per attempt. */
 export async function openPlayer(page: Page, servers: LmsServers, attemptId: number): Promise<Page> {
-  const [popup] = await Promise.all([
-    page.waitForEvent("popup"),
-    page.evaluate(([url, name]) => void window.open(url, name), [`${servers.lmsUrl}/player/attempts/${attemptId}`, `lms-attempt-${attemptId}`] as const),
-  ]);
+  const open = (timeout: number) =>
+    Promise.all([
+      page.waitForEvent("popup", { timeout }),
+      page.evaluate(([url, name]) => void window.open(url, name), [`${servers.lmsUrl}/player/attempts/${attemptId}`, `lms-attempt-${attemptId}`] as const),
+    ]).then(([popup]) => popup);
+  // Reopened right after its window was closed, Chromium may still hold that window's name while
+  // it tears it down, and window.open then opens nothing: once more, after that is done.
+  const popup = await open(10_000).catch(async () => {
+    await page.waitForTimeout(1_000);
+    return open(30_000);
+  });
   await popup.waitForLoadState();
   return popup;
 }

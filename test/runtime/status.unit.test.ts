@@ -68,7 +68,7 @@ describe("mergeStatus: the summary never goes backwards", () => {
     ["Failed", "Passed", "Passed"],
     ["Failed", "Incomplete", "Failed"],
     ["Failed", "Completed", "Failed"],
-    ["Completed", "Failed", "Failed"],
+    ["Completed", "Failed", "Completed"],
     ["Incomplete", "Failed", "Failed"],
     ["Not Attempted", "Not Attempted", "Not Attempted"],
   ];
