@@ -1,9 +1,12 @@
 // SCORM 1.2 has no sequencing: navigation across SCOs is the LMS's. Ours: the SCOs in
 // organization order, Previous / Next and the contents list, and moving on to the next SCO when
-// the content finishes one it completed. A fresh Scorm12API per SCO: each has its own CMI and
-// commits to its own endpoint. The course's roll-up is the server's.
+// the content finishes one it completed; a SCO whose prerequisites (adlcp:prerequisites) are not
+// met is skipped by Previous / Next and cannot be chosen. A fresh Scorm12API per SCO: each has its
+// own CMI and commits to its own endpoint. The course's roll-up is the server's.
 import { CoursePlayer, type NavigationRequest, type PlayerContext } from "./course-player.ts";
 import { createCrossFrameLms, createScorm12Api, type CrossFrameLms, type Scorm12Api } from "./scorm-again.ts";
+// Pure, shared with the server (no Node APIs).
+import { prerequisitesMet, type LessonStatus } from "../server/runtime/prerequisites.ts";
 
 // SCORM 1.2 RTE 3.4.4: lesson_status passed and failed also mean the learner is done with the SCO.
 const FINISHED = new Set(["completed", "passed", "failed"]);
@@ -13,17 +16,21 @@ export class Scorm12Player extends CoursePlayer<Scorm12Api> {
   protected readonly sessionTimeElement = "cmi.core.session_time";
   private lms: CrossFrameLms | null = null;
   private readonly order: string[];
+  /** Each SCO's lesson status, as stored and then as this window's sessions report it. */
+  private readonly statuses: Map<string, LessonStatus>;
 
   constructor(context: PlayerContext) {
     super(context);
     this.order = context.config.scos.map((sco) => sco.id);
+    this.statuses = new Map(context.config.scos.map((sco) => [sco.id, sco.lessonStatus]));
   }
 
   async start(): Promise<void> {
     const { config } = this.context;
-    const first = config.resumeScoId ?? this.order[0];
+    const resume = config.resumeScoId !== null && this.available(config.resumeScoId) ? config.resumeScoId : undefined;
+    const first = resume ?? this.order.find((id) => this.available(id));
     if (first === undefined) {
-      this.context.view.alert("This course has nothing to play.");
+      this.context.view.alert(this.order.length ? "No part of this course can be opened yet: its prerequisites are not met. Tell Learning and Development." : "This course has nothing to play.");
       return;
     }
     await this.launch(first);
@@ -32,10 +39,9 @@ export class Scorm12Player extends CoursePlayer<Scorm12Api> {
   async navigate(request: NavigationRequest): Promise<void> {
     if (this.navigating || this.leaving) return;
     const current = this.session?.scoId;
-    const index = current === undefined ? -1 : this.order.indexOf(current);
     const target =
-      request.type === "previous" ? this.order[index - 1] : request.type === "continue" ? this.order[index + 1] : request.type === "choice" ? request.scoId : undefined;
-    if (request.type !== "home" && (target === undefined || target === current)) return;
+      request.type === "previous" ? this.neighbour(current, -1) : request.type === "continue" ? this.neighbour(current, 1) : request.type === "choice" ? request.scoId : undefined;
+    if (request.type !== "home" && (target === undefined || target === current || !this.available(target))) return;
     this.navigating = true;
     this.context.view.setBusy(true);
     try {
@@ -59,8 +65,27 @@ export class Scorm12Player extends CoursePlayer<Scorm12Api> {
   }
 
   protected override launchedSco(scoId: string): void {
-    const index = this.order.indexOf(scoId);
-    this.context.view.setNavigation({ previous: index > 0, next: index >= 0 && index < this.order.length - 1 });
+    this.context.view.setNavigation({
+      previous: this.neighbour(scoId, -1) !== undefined,
+      next: this.neighbour(scoId, 1) !== undefined,
+      choice: Object.fromEntries(this.order.map((id) => [id, this.available(id)])),
+    });
+  }
+
+  /** Whether the SCO's prerequisites are met now (a script that cannot be read is not enforced). */
+  private available(scoId: string): boolean {
+    const sco = this.context.config.scos.find((candidate) => candidate.id === scoId);
+    if (!sco) return false;
+    return prerequisitesMet(sco.prerequisites, new Set(this.order), (id) => this.statuses.get(id) ?? "not attempted");
+  }
+
+  /** The nearest SCO before (-1) or after (1) this one that may be launched. */
+  private neighbour(scoId: string | undefined, direction: -1 | 1): string | undefined {
+    const start = scoId === undefined ? (direction === 1 ? -1 : this.order.length) : this.order.indexOf(scoId);
+    for (let index = start + direction; index >= 0 && index < this.order.length; index += direction) {
+      if (this.available(this.order[index]!)) return this.order[index];
+    }
+    return undefined;
   }
 
   protected finishSco(api: Scorm12Api): void {
@@ -82,6 +107,12 @@ export class Scorm12Player extends CoursePlayer<Scorm12Api> {
 
   private showProgress(api: Scorm12Api, scoId: string): void {
     if (this.scoFinished(api)) this.context.view.markCompleted(scoId);
+    const status = (api.renderCMIToJSONObject().cmi.core as { lesson_status?: string } | undefined)?.lesson_status;
+    if (isLessonStatus(status) && status !== this.statuses.get(scoId)) {
+      this.statuses.set(scoId, status);
+      // Another SCO's prerequisites may be met now.
+      if (this.session?.scoId === scoId) this.launchedSco(scoId);
+    }
   }
 
   /**
@@ -94,9 +125,13 @@ export class Scorm12Player extends CoursePlayer<Scorm12Api> {
     if (this.navigating || this.leaving) return;
     window.setTimeout(() => {
       if (this.navigating || this.leaving) return;
-      const next = this.order[this.order.indexOf(scoId) + 1];
+      const next = this.neighbour(scoId, 1);
       if (this.scoFinished(api) && next !== undefined) void this.launch(next);
       else void this.leave();
     }, 0);
   }
+}
+
+function isLessonStatus(value: string | undefined): value is LessonStatus {
+  return value === "passed" || value === "completed" || value === "failed" || value === "incomplete" || value === "browsed" || value === "not attempted";
 }

@@ -1,5 +1,6 @@
 import { isWebUrl, packageFileOf } from "./manifest/hrefs.ts";
-import type { Manifest } from "./manifest/parse-manifest.ts";
+import type { Manifest, ManifestItem } from "./manifest/parse-manifest.ts";
+import { parsePrerequisites, prerequisiteIds } from "../runtime/prerequisites.ts";
 
 /** One thing the report says, naming the file and the manifest element it is about. */
 export interface Finding {
@@ -100,10 +101,35 @@ export function packageWarnings(manifest: Manifest, files: string[], skipped: st
   if (manifest.schemaVersion === null) {
     warnings.push({ code: "package.metadata_missing", file: "imsmanifest.xml", element: "<metadata><schemaversion>", message: "The manifest has no <schemaversion>: the SCORM version was inferred from its namespaces" });
   }
+  warnings.push(...prerequisiteWarnings(manifest));
   if (!manifest.organization.title.trim()) {
     warnings.push({ code: "package.title_missing", file: "imsmanifest.xml", element: "<organization><title>", message: "The organization has no title: the course code must be given on import" });
   }
   return warnings;
+}
+
+/** SCORM 1.2 prerequisites the player cannot enforce (it then lets the learner in: see prerequisites.ts). */
+function prerequisiteWarnings(manifest: Manifest): Finding[] {
+  if (manifest.scormVersion !== "1.2") return [];
+  const known = new Set(manifest.launchables.map((launchable) => launchable.identifier));
+  const findings: Finding[] = [];
+  const walk = (items: ManifestItem[]) => {
+    for (const item of items) {
+      walk(item.children);
+      if (!item.prerequisites?.trim()) continue;
+      const element = `<item identifier="${item.identifier}"><adlcp:prerequisites>`;
+      try {
+        const unknown = prerequisiteIds(parsePrerequisites(item.prerequisites)).filter((id) => !known.has(id));
+        if (unknown.length) {
+          findings.push({ code: "package.prerequisites_unknown_item", file: "imsmanifest.xml", element, message: `The prerequisites of "${item.identifier}" name ${unknown.map((id) => `"${id}"`).join(", ")}, which the course does not have: they are not enforced` });
+        }
+      } catch (error) {
+        findings.push({ code: "package.prerequisites_unreadable", file: "imsmanifest.xml", element, message: `The prerequisites of "${item.identifier}" cannot be read (${(error as Error).message}): they are not enforced` });
+      }
+    }
+  };
+  walk(manifest.organization.items);
+  return findings;
 }
 
 function listOf(files: string[]): string {

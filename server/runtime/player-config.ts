@@ -1,5 +1,6 @@
 import type { ScormVersion } from "./contract.ts";
 import type { SequencingSettings } from "../packages/manifest/runtime-settings.ts";
+import type { LessonStatus } from "./prerequisites.ts";
 
 /**
  * What the player window page hands its script, as JSON in a <script type="application/json">
@@ -41,4 +42,8 @@ export interface PlayerSco {
   /** False for items the manifest hides (isvisible="false"): sequencing may deliver them; the contents list omits them. */
   visible: boolean;
   completed: boolean;
+  /** SCORM 1.2: the item's adlcp:prerequisites script (prerequisites.ts), or null. */
+  prerequisites: string | null;
+  /** SCORM 1.2: the SCO's lesson status as stored, for its prerequisites and others'. */
+  lessonStatus: LessonStatus;
 }

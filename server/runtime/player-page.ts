@@ -2,6 +2,7 @@ import type { ManifestItem } from "../packages/manifest/parse-manifest.ts";
 import { buildSequencingSettings } from "../packages/manifest/runtime-settings.ts";
 import type { PlayerConfig, PlayerSco } from "./player-config.ts";
 import type { PlayerAttempt, ScoProgress } from "./player-store.ts";
+import { lessonStatusOf } from "./prerequisites.ts";
 
 // SCORM 1.2 has one status: passed and failed also mean the learner finished the SCO.
 const FINISHED = new Set(["completed", "passed", "failed"]);
@@ -13,10 +14,10 @@ export function playerConfig(
   context: { csrfToken: string; contentUrl: string; contentToken: string; exitUrl: string },
 ): PlayerConfig {
   const { manifest } = attempt;
-  const depths = new Map<string, { depth: number; visible: boolean }>();
+  const depths = new Map<string, { depth: number; visible: boolean; prerequisites: string | null }>();
   const walk = (items: ManifestItem[], depth: number, visible: boolean) => {
     for (const item of items) {
-      depths.set(item.identifier, { depth, visible: visible && item.isvisible });
+      depths.set(item.identifier, { depth, visible: visible && item.isvisible, prerequisites: item.prerequisites });
       walk(item.children, depth + 1, visible && item.isvisible);
     }
   };
@@ -30,6 +31,8 @@ export function playerConfig(
     depth: depths.get(launchable.identifier)?.depth ?? 0,
     visible: depths.get(launchable.identifier)?.visible ?? true,
     completed: finished(byId.get(launchable.identifier)),
+    prerequisites: manifest.scormVersion === "1.2" ? (depths.get(launchable.identifier)?.prerequisites ?? null) : null,
+    lessonStatus: lessonStatusOf(byId.get(launchable.identifier)),
   }));
 
   const known = new Set(scos.map((sco) => sco.id));

@@ -50,12 +50,23 @@ const MULTI_FILES = {
   "three/index.html": lesson("Three"),
 };
 
+// The same lessons, where Two and Three may be opened only once One is done (adlcp:prerequisites).
+const LOCKED = "297 Test 1.2 Lessons In Turn";
+const LOCKED_FILES = {
+  ...MULTI_FILES,
+  "imsmanifest.xml": MULTI_FILES["imsmanifest.xml"]
+    .replace(`<title>${MULTI}</title>`, `<title>${LOCKED}</title>`)
+    .replace(`<title>Two</title></item>`, `<title>Two</title><adlcp:prerequisites type="aicc_script">L1</adlcp:prerequisites></item>`)
+    .replace(`<title>Three</title></item>`, `<title>Three</title><adlcp:prerequisites type="aicc_script">L1 &amp; L2 = "completed"</adlcp:prerequisites></item>`),
+};
+
 let servers: LmsServers;
 let browser: Browser;
 
 beforeAll(async () => {
   servers = await startLmsServers(["safeguarding-adults-l1"]);
   servers.versions.set(MULTI, await importCourseVersion(servers, MULTI_FILES, MULTI));
+  servers.versions.set(LOCKED, await importCourseVersion(servers, LOCKED_FILES, LOCKED));
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
 });
 
@@ -284,5 +295,29 @@ describe("the player window with a SCORM 1.2 course of several SCOs", () => {
       expect(log.map((entry) => entry.commitSequence)).toEqual(log.map((_, index) => index + 1));
     }
     expect((await attemptRow(servers.db, attemptId)).performance_status).toBe("Incomplete");
+  });
+
+  it("keeps a SCO whose prerequisites are not met out of reach until they are", async () => {
+    const { page, attemptId } = await newAttempt(LOCKED);
+    const player = await openPlayer(page, servers, attemptId);
+    let sco = await scoFrame(player, servers, "one/index.html");
+    await expect.poll(() => player.getByRole("button", { name: "Two" }).isDisabled()).toBe(true);
+    expect(await player.getByRole("button", { name: "Three" }).isDisabled()).toBe(true);
+    expect(await player.getByRole("button", { name: "Next" }).isDisabled()).toBe(true);
+
+    // One done: Two opens (the player moves on), and Three still waits for Two.
+    await sco.getByRole("button", { name: "Complete One" }).click();
+    sco = await scoFrame(player, servers, /\/two\/index\.html\?page=2$/);
+    await expect.poll(() => player.getByRole("button", { name: "One" }).isEnabled()).toBe(true);
+    expect(await player.getByRole("button", { name: "Three" }).isDisabled()).toBe(true);
+    await sco.getByRole("button", { name: "Complete Two" }).click();
+    sco = await scoFrame(player, servers, "three/index.html");
+    await leavePlayer(page, player, () => sco.getByRole("button", { name: "Complete Three" }).click());
+    expect((await attemptRow(servers.db, attemptId)).performance_status).toBe("Completed");
+
+    // A new window knows what is done from the stored statuses: everything is open.
+    const again = await openPlayer(page, servers, attemptId);
+    await expect.poll(() => again.getByRole("button", { name: "Three" }).isEnabled()).toBe(true);
+    await again.close();
   });
 });

@@ -234,6 +234,19 @@ describe("validatePackage", () => {
     expect(byCode["package.unused_files"]?.message).toContain("notes/draft.txt");
     expect(byCode["package.metadata_missing"]).toMatchObject({ file: "imsmanifest.xml" });
   });
+
+  it("warns about SCORM 1.2 prerequisites it cannot read or that name items the course lacks (they are not enforced)", async () => {
+    const files = valid12();
+    const prerequisites = (script: string) =>
+      String(files["imsmanifest.xml"]).replace("<title>Assessment</title>", `<title>Assessment</title><adlcp:prerequisites type="aicc_script">${script}</adlcp:prerequisites>`);
+    const met = await validatePackage(await buildZip({ ...files, "imsmanifest.xml": prerequisites("I1") }));
+    expect(met.warnings.filter((warning) => warning.code.startsWith("package.prerequisites"))).toEqual([]);
+    const unknown = await validatePackage(await buildZip({ ...files, "imsmanifest.xml": prerequisites("I1 &amp; INTRO") }));
+    expect(unknown.warnings.find((warning) => warning.code === "package.prerequisites_unknown_item")).toMatchObject({ element: '<item identifier="I2"><adlcp:prerequisites>', message: expect.stringContaining('"INTRO"') });
+    const unreadable = await validatePackage(await buildZip({ ...files, "imsmanifest.xml": prerequisites("I1 &amp;") }));
+    expect(unreadable.ok).toBe(true);
+    expect(unreadable.warnings.find((warning) => warning.code === "package.prerequisites_unreadable")?.message).toMatch(/cannot be read/);
+  });
 });
 
 

@@ -58,9 +58,9 @@ describe("GET /player/attempts/:attemptId", () => {
       exitUrl: "/",
     });
     expect(config.scos).toEqual([
-      { id: "S1", title: "One", depth: 1, visible: true, completed: false },
-      { id: "S2", title: "Two", depth: 1, visible: true, completed: false },
-      { id: "S3", title: "Three", depth: 0, visible: true, completed: false },
+      { id: "S1", title: "One", depth: 1, visible: true, completed: false, prerequisites: null, lessonStatus: "not attempted" },
+      { id: "S2", title: "Two", depth: 1, visible: true, completed: false, prerequisites: null, lessonStatus: "not attempted" },
+      { id: "S3", title: "Three", depth: 0, visible: true, completed: false, prerequisites: "S1&S2", lessonStatus: "not attempted" },
     ]);
     // The CSRF token the commits carry is this session's.
     expect(config.csrfToken).toBe(csrfFrom((await agent.get("/")).text));
