@@ -14,6 +14,7 @@ import * as m12 from "./20261128_12_attempt_sco_runtime.ts";
 import * as m13 from "./20261128_13_attempt_finished_at.ts";
 import * as m14 from "./20261128_14_attempt_sequencing_state.ts";
 import * as m15 from "./20261128_15_attempt_sco_session_open.ts";
+import * as m16 from "./20261128_16_attempt_sco_session_started_at.ts";
 
 /**
  * Every migration, in order, by its file name. Listed rather than discovered on disk so that the
@@ -35,4 +36,5 @@ export const migrations: Array<[name: string, migration: Knex.Migration]> = [
   ["20261128_13_attempt_finished_at.ts", m13],
   ["20261128_14_attempt_sequencing_state.ts", m14],
   ["20261128_15_attempt_sco_session_open.ts", m15],
+  ["20261128_16_attempt_sco_session_started_at.ts", m16],
 ];

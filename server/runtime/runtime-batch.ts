@@ -105,5 +105,6 @@ function emptySco(attemptId: number, scoId: string, now: string): RuntimeSco {
     completedAt: null,
     updatedAt: now,
     sessionOpen: false,
+    sessionStartedAt: null,
   };
 }

@@ -2,6 +2,7 @@ import type { StateResponse } from "./contract.ts";
 import { nestCmi } from "./cmi-json.ts";
 import { openAttemptSco } from "./attempt-context.ts";
 import type { RuntimeBatch } from "./runtime-batch.ts";
+import type { RuntimeSco } from "./store.ts";
 import { entryFor, serverOwnedCmi, sessionCmi } from "./session-state.ts";
 import { startSession } from "./time.ts";
 
@@ -13,7 +14,7 @@ import { startSession } from "./time.ts";
  */
 export function loadState(batch: RuntimeBatch, request: { attemptId: number; scoId: string; personId: number }): StateResponse {
   const { attempt, scormVersion, settings, sco } = openAttemptSco(batch, request);
-  const time = startSession({ totalMs: sco.totalTimeMs, sessionMs: sco.sessionTimeMs });
+  const time = startSession({ totalMs: sco.totalTimeMs + unreportedSessionMs(sco), sessionMs: sco.sessionTimeMs });
   const entry = entryFor(scormVersion, {
     launchedBefore: sco.commitSequence > 0,
     exit: sco.cmi[scormVersion === "1.2" ? "cmi.core.exit" : "cmi.exit"],
@@ -27,6 +28,15 @@ export function loadState(batch: RuntimeBatch, request: { attemptId: number; sco
     entry,
     totalMs: time.totalMs,
   });
-  batch.putSco({ ...sco, totalTimeMs: time.totalMs, sessionTimeMs: time.sessionMs, updatedAt: batch.now, sessionOpen: true });
+  batch.putSco({ ...sco, totalTimeMs: time.totalMs, sessionTimeMs: time.sessionMs, updatedAt: batch.now, sessionOpen: true, sessionStartedAt: batch.now });
   return { attemptId: attempt.id, scoId: sco.scoId, scormVersion, cmi: nestCmi(cmi), commitSequence: sco.commitSequence };
+}
+
+/**
+ * A last session that never terminated (a crashed tab) and never reported its session_time: the
+ * time from its start to its last commit, the part the LMS saw, so that it still counts.
+ */
+function unreportedSessionMs(sco: RuntimeSco): number {
+  if (!sco.sessionOpen || sco.sessionTimeMs > 0 || !sco.sessionStartedAt || !sco.lastCommitAt) return 0;
+  return Math.max(0, Date.parse(sco.lastCommitAt) - Date.parse(sco.sessionStartedAt));
 }

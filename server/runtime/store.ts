@@ -39,6 +39,8 @@ export interface RuntimeSco {
   updatedAt: string;
   /** A session started and its terminate commit has not come (yet). */
   sessionOpen: boolean;
+  /** When the open (or last) session started. */
+  sessionStartedAt: string | null;
 }
 
 /** What an attempt's roll-up needs of each of its SCOs (not their CMI, which can be large). */
@@ -121,6 +123,7 @@ export function createRuntimeStore(db: Db) {
         completedAt: toText(row.completed_at),
         updatedAt: String(row.updated_at),
         sessionOpen: Boolean(row.session_open),
+        sessionStartedAt: toText(row.session_started_at),
       }));
     },
 
@@ -150,6 +153,7 @@ export function createRuntimeStore(db: Db) {
         completed_at: sco.completedAt,
         updated_at: sco.updatedAt,
         session_open: sco.sessionOpen,
+        session_started_at: sco.sessionStartedAt,
       }));
       const { attempt_id: _a, sco_identifier: _s, ...changing } = rows[0]!;
       await db("attempt_scos").insert(rows).onConflict(["attempt_id", "sco_identifier"]).merge(Object.keys(changing));

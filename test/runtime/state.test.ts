@@ -152,12 +152,17 @@ describe("GET /runtime/attempts/:attemptId/scos/:scoId/state", () => {
   it("resumes after a session that never terminated (a crashed tab), whatever its exit said", async () => {
     const attemptId = await attemptOn("threshold2004");
     await stateOf(attemptId, "I");
+    // That session started ten minutes before its last commit (the test clock stands still).
+    await t.db("attempt_scos").where({ attempt_id: attemptId, sco_identifier: "I" }).update({ session_started_at: "2026-03-01T08:50:00.000Z" });
     await commit(attemptId, "I", { commitSequence: 1, cmi: { location: "page-6", exit: "normal" } }).expect(200);
-    // No terminate commit came: the next session resumes at the saved place.
-    expect((await stateOf(attemptId, "I")).cmi).toMatchObject({ entry: "resume", location: "page-6" });
+    // No terminate commit came: the next session resumes at the saved place, and the crashed
+    // session's time up to its last commit counts, as it never reported its session_time.
+    expect((await stateOf(attemptId, "I")).cmi).toMatchObject({ entry: "resume", location: "page-6", total_time: "PT10M" });
     // This one terminates properly, and the next starts afresh.
+    await t.db("attempt_scos").where({ attempt_id: attemptId, sco_identifier: "I" }).update({ session_started_at: "2026-03-01T08:30:00.000Z" });
     await commit(attemptId, "I", { commitSequence: 2, isTerminateCommit: true, cmi: { exit: "normal" } }).expect(200);
-    expect((await stateOf(attemptId, "I")).cmi).toMatchObject({ entry: "ab-initio" });
+    // Terminated without a session_time: nothing is guessed for a session that ended properly.
+    expect((await stateOf(attemptId, "I")).cmi).toMatchObject({ entry: "ab-initio", total_time: "PT10M" });
   });
 
   it("counts the total time of two sessions, each session's latest session_time once", async () => {
