@@ -35,6 +35,8 @@ export interface QueueEvents {
   onWaiting?(waiting: boolean): void;
   /** The server refused a commit for good: the session ended, or the request is not this learner's. */
   onRefused?(status: number): void;
+  /** The server already holds a newer commit of this SCO from elsewhere (the attempt open on another device). */
+  onConflict?(): void;
 }
 
 export interface CommitQueueOptions {
@@ -209,6 +211,9 @@ export class CommitQueue {
       for (const waiter of this.idleWaiters.splice(0)) waiter(false);
       this.options.events?.onRefused?.(response.status);
       return false;
+    } else if (response.status === 409 && !entry.restored) {
+      // Stale: another window or device has saved this SCO further. Retrying cannot help.
+      this.options.events?.onConflict?.();
     }
     entry.settle?.(outcome);
     return true;

@@ -51,6 +51,8 @@ async function main(): Promise<void> {
         view.alert(waiting ? "The connection to the LMS is down. Carry on: your progress is kept in this window and will be saved when the connection is back." : null),
       onRefused: () =>
         view.alert("You are no longer logged in, so your latest progress could not be saved yet. It is kept in this browser: close this window, log in again and press Play to carry on, and it will be saved then."),
+      onConflict: () =>
+        view.alert("This course is also open somewhere else (another window or device), which has saved newer progress, so what you do here is not being saved. Close this window and carry on there, or close it there and press Play again here."),
     },
   });
   const frame = new ContentFrame(view.frame, config.contentOrigin, (scoId) => `${config.launcherBase}${encodeURIComponent(scoId)}`);

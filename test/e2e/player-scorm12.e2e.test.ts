@@ -223,6 +223,33 @@ describe("the player window with a SCORM 1.2 course", () => {
     await leavePlayer(page, player, () => player.getByRole("button", { name: "Home" }).click());
   });
 
+  it("tells the learner when the same attempt, open on another device, has saved newer progress", async () => {
+    const { page, attemptId, learner } = await newAttempt();
+    const first = await openPlayer(page, servers, attemptId);
+    const firstSco = await scoFrame(first, servers, "index.html");
+    await viewSection(firstSco, "Session Overview");
+    await settled(attemptId, (cmi) => (cmi.core as { lesson_location?: string }).lesson_location === "session-overview");
+
+    // A second device: its own browser profile, the same learner and attempt.
+    const device = await browser.newContext();
+    const other = await device.newPage();
+    await other.goto(`${servers.lmsUrl}/login`);
+    await other.locator("#username").fill(learner.username);
+    await other.locator("#password").fill(learner.password);
+    await other.getByRole("button", { name: /^Log in/ }).click();
+    await other.waitForURL(`${servers.lmsUrl}/`);
+    const second = await openPlayer(other, servers, attemptId);
+    await viewSection(await scoFrame(second, servers, "index.html"), "Abuse and Neglect");
+    await settled(attemptId, (cmi) => (cmi.core as { lesson_location?: string }).lesson_location === "abuse-and-neglect");
+
+    // The first window, behind now, commits again: refused as stale, and the learner is told.
+    await viewSection(firstSco, "The Aims of Safeguarding");
+    await first.locator("[data-player-alert]").filter({ hasText: "open somewhere else" }).waitFor();
+    expect((await scoCmi(servers.db, attemptId, SCO)).core).toMatchObject({ lesson_location: "abuse-and-neglect" });
+    await device.close();
+    await first.close();
+  });
+
   it("Home in the player window first unloads the SCO, so its own exit handlers finish it", async () => {
     const { page, attemptId } = await newAttempt();
     const player = await openPlayer(page, servers, attemptId);
