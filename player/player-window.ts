@@ -69,10 +69,15 @@ async function main(): Promise<void> {
     if (event.persisted) window.location.reload();
   });
 
-  // Commits an earlier window could not send go first, so the state fetched next includes them.
+  // Commits an earlier window could not send go first. This page was rendered before they
+  // arrived (where to resume, the sequencer's state, the 1.2 statuses): once they are saved, it is
+  // loaded again, so that the course starts from them rather than from what they replace.
   if (queue.restore() > 0) {
     view.status("Saving progress from your last visit…");
-    await queue.idle();
+    if (await queue.idle()) {
+      window.location.reload();
+      return;
+    }
   }
   await player.start();
 }

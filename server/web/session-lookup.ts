@@ -54,6 +54,9 @@ export function createSqliteSessionLookup(db: Db): SessionLookup | undefined {
     });
     const prepared = await statement;
     const row = await new Promise<{ sess: string } | undefined>((resolve, reject) => prepared.get([sid, new Date().toISOString()], (error: Error | null, found: { sess: string } | undefined) => (error ? reject(error) : resolve(found))));
+    // get() leaves the statement open on its row, and with it a read snapshot that stops every
+    // checkpoint from resetting the WAL, which would then grow without end: let go of it now.
+    await new Promise<void>((resolve) => prepared.reset(() => resolve()));
     return row ? (JSON.parse(row.sess) as unknown) : null;
   };
 }
