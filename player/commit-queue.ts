@@ -61,7 +61,7 @@ type Entry = {
   commit: QueuedCommit;
   settle?: (outcome: CommitOutcome) => void;
   serverErrors: number;
-  /** Left in storage by an earlier window. Refused now, with this window's fresh login, it is not this learner's to send: dropped. */
+  /** Left in storage by an earlier window. Forbidden (403) now, with this window's fresh login, it is not this learner's to send: dropped. */
   restored?: boolean;
 };
 
@@ -203,7 +203,9 @@ export class CommitQueue {
       outcome = { ok: false, errorCode: 101 };
     }
     if (outcome.ok) this.options.events?.onSaved?.(outcome.performanceStatus);
-    else if ((response.status === 401 || response.status === 403) && !entry.restored) {
+    // 401: the session ended, whoever made the commit. 403 for a commit from an earlier window,
+    // with this window's fresh login and token, means it is not this learner's: dropped below.
+    else if (response.status === 401 || (response.status === 403 && !entry.restored)) {
       // Not answered: kept, with everything after it, until the learner is logged in again.
       this.halted = true;
       this.keepForNextVisit = true;

@@ -34,7 +34,9 @@ describe("the session store", () => {
     expect(Date.parse(touched)).toBeGreaterThan(Date.parse(atLogin));
   });
 
-  it("lets go of its read after each lookup, so that a checkpoint can always reset the WAL", async () => {
+  // SQLite only: the lookup's own read-only connection and its WAL exist only there (on
+  // PostgreSQL, the suites' DATABASE_URL, lookups go through knex).
+  it.runIf(!process.env.DATABASE_URL)("lets go of its read after each lookup, so that a checkpoint can always reset the WAL", async () => {
     const agent = await logInAgent(t.app, learner.username, learner.password);
     await agent.get("/").expect(200);
     await agent.get("/").expect(200);
