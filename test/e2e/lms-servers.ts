@@ -104,12 +104,17 @@ export async function loggedInLearner(browser: Browser, servers: LmsServers, ove
   const learner = await buildLearner(servers.db, servers.clock, overrides);
   const context = await browser.newContext();
   const page = await context.newPage();
+  await logIn(page, servers, learner);
+  return { learner, context, page };
+}
+
+/** Logs in on the login page, as a person does, and waits for the portal. */
+export async function logIn(page: Page, servers: LmsServers, account: { username: string; password: string }): Promise<void> {
   await page.goto(`${servers.lmsUrl}/login`);
-  await page.locator("#username").fill(learner.username);
-  await page.locator("#password").fill(learner.password);
+  await page.locator("#username").fill(account.username);
+  await page.locator("#password").fill(account.password);
   await page.getByRole("button", { name: /^Log in/ }).click();
   await page.waitForURL(`${servers.lmsUrl}/`);
-  return { learner, context, page };
 }
 
 /** Opens the player for an attempt the way Play does: a window named per attempt. */

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { chromium, type Browser, type Frame } from "playwright-core";
 import { buildAttempt, importCourseVersion } from "../support/attempts.ts";
-import { CHROMIUM_ARGS, leavePlayer, loggedInLearner, openPlayer, scoFrame, startLmsServers, type LmsServers } from "./lms-servers.ts";
+import { CHROMIUM_ARGS, leavePlayer, logIn, loggedInLearner, openPlayer, scoFrame, startLmsServers, type LmsServers } from "./lms-servers.ts";
 import { parseTimespan } from "../../server/runtime/time.ts";
 import { attemptRow, commitLog, scoCmi } from "./stored-state.ts";
 
@@ -210,11 +210,7 @@ describe("the player window with a SCORM 1.2 course", () => {
     expect((await scoCmi(servers.db, attemptId, SCO)).core).toMatchObject({ lesson_location: "session-overview" });
 
     // Logged in again, Play sends what was kept, in order, before the course starts.
-    await page.goto(`${servers.lmsUrl}/login`);
-    await page.locator("#username").fill(learner.username);
-    await page.locator("#password").fill(learner.password);
-    await page.getByRole("button", { name: /^Log in/ }).click();
-    await page.waitForURL(`${servers.lmsUrl}/`);
+    await logIn(page, servers, learner);
     player = await openPlayer(page, servers, attemptId);
     await settled(attemptId, (cmi) => (cmi.core as { lesson_location?: string }).lesson_location === "aims-of-safeguarding" || (cmi.core as { exit?: string }).exit === "suspend");
     const stored = await scoCmi(servers.db, attemptId, SCO);
@@ -233,11 +229,7 @@ describe("the player window with a SCORM 1.2 course", () => {
     // A second device: its own browser profile, the same learner and attempt.
     const device = await browser.newContext();
     const other = await device.newPage();
-    await other.goto(`${servers.lmsUrl}/login`);
-    await other.locator("#username").fill(learner.username);
-    await other.locator("#password").fill(learner.password);
-    await other.getByRole("button", { name: /^Log in/ }).click();
-    await other.waitForURL(`${servers.lmsUrl}/`);
+    await logIn(other, servers, learner);
     const second = await openPlayer(other, servers, attemptId);
     await viewSection(await scoFrame(second, servers, "index.html"), "Abuse and Neglect");
     await settled(attemptId, (cmi) => (cmi.core as { lesson_location?: string }).lesson_location === "abuse-and-neglect");
