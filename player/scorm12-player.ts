@@ -6,7 +6,7 @@
 import { CoursePlayer, type NavigationRequest, type PlayerContext } from "./course-player.ts";
 import { createCrossFrameLms, createScorm12Api, type CrossFrameLms, type Scorm12Api } from "./scorm-again.ts";
 // Pure, shared with the server (no Node APIs).
-import { prerequisitesMet, type LessonStatus } from "../server/runtime/prerequisites.ts";
+import { isLessonStatus, prerequisitesMet, type LessonStatus } from "../server/runtime/prerequisites.ts";
 
 // SCORM 1.2 RTE 3.4.4: lesson_status passed and failed also mean the learner is done with the SCO.
 const FINISHED = new Set(["completed", "passed", "failed"]);
@@ -16,12 +16,14 @@ export class Scorm12Player extends CoursePlayer<Scorm12Api> {
   protected readonly sessionTimeElement = "cmi.core.session_time";
   private lms: CrossFrameLms | null = null;
   private readonly order: string[];
+  private readonly known: ReadonlySet<string>;
   /** Each SCO's lesson status, as stored and then as this window's sessions report it. */
   private readonly statuses: Map<string, LessonStatus>;
 
   constructor(context: PlayerContext) {
     super(context);
     this.order = context.config.scos.map((sco) => sco.id);
+    this.known = new Set(this.order);
     this.statuses = new Map(context.config.scos.map((sco) => [sco.id, sco.lessonStatus]));
   }
 
@@ -76,7 +78,7 @@ export class Scorm12Player extends CoursePlayer<Scorm12Api> {
   private available(scoId: string): boolean {
     const sco = this.context.config.scos.find((candidate) => candidate.id === scoId);
     if (!sco) return false;
-    return prerequisitesMet(sco.prerequisites, new Set(this.order), (id) => this.statuses.get(id) ?? "not attempted");
+    return prerequisitesMet(sco.prerequisites, this.known, (id) => this.statuses.get(id) ?? "not attempted");
   }
 
   /** The nearest SCO before (-1) or after (1) this one that may be launched. */
@@ -130,8 +132,4 @@ export class Scorm12Player extends CoursePlayer<Scorm12Api> {
       else void this.leave();
     }, 0);
   }
-}
-
-function isLessonStatus(value: string | undefined): value is LessonStatus {
-  return value === "passed" || value === "completed" || value === "failed" || value === "incomplete" || value === "browsed" || value === "not attempted";
 }

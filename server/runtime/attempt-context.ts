@@ -20,14 +20,20 @@ export interface AttemptScoContext {
  * SCORM's form (General Exception: the version is not known until the attempt is).
  */
 export function openAttemptSco(batch: RuntimeBatch, request: { attemptId: number; scoId: string; personId: number }): AttemptScoContext {
-  const attempt = batch.attempt(request.attemptId);
-  if (!attempt) throw new ScormRefusal("not_found", "That attempt was not found", 404, SCORM12_ERRORS.general);
-  // Preview attempts too belong to the author who made them, and to nobody else.
-  if (attempt.personId !== request.personId) throw new ScormRefusal("forbidden", "This attempt belongs to someone else", 403, SCORM12_ERRORS.general);
+  const attempt = ownAttempt(batch, request);
   const { scormVersion, manifest } = batch.courseVersion(attempt.courseVersionId);
   if (!manifest.launchables.some((launchable) => launchable.identifier === request.scoId)) {
     throw new ScormRefusal("not_found", `The course has no SCO ${JSON.stringify(request.scoId)}`, 404, SCORM12_ERRORS.general);
   }
   const settings = scoRuntimeSettings(manifest, request.scoId);
   return { batch, attempt, scormVersion, manifest, settings, sco: batch.sco(attempt.id, request.scoId) };
+}
+
+/** The attempt as it stands in the batch, refused unless it is the requester's own. */
+export function ownAttempt(batch: RuntimeBatch, request: { attemptId: number; personId: number }): RuntimeAttempt {
+  const attempt = batch.attempt(request.attemptId);
+  if (!attempt) throw new ScormRefusal("not_found", "That attempt was not found", 404, SCORM12_ERRORS.general);
+  // Preview attempts too belong to the author who made them, and to nobody else.
+  if (attempt.personId !== request.personId) throw new ScormRefusal("forbidden", "This attempt belongs to someone else", 403, SCORM12_ERRORS.general);
+  return attempt;
 }

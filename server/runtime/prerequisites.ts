@@ -9,7 +9,13 @@
  *   2*{A, B, C}                 at least 2 of the set are passed or completed; {A, B} means all
  */
 
-export type LessonStatus = "passed" | "completed" | "failed" | "incomplete" | "browsed" | "not attempted";
+/** SCORM 1.2 cmi.core.lesson_status vocabulary (RTE 3.4.2.1.7). */
+export const LESSON_STATUSES = ["passed", "completed", "failed", "incomplete", "browsed", "not attempted"] as const;
+export type LessonStatus = (typeof LESSON_STATUSES)[number];
+
+export function isLessonStatus(value: unknown): value is LessonStatus {
+  return (LESSON_STATUSES as readonly unknown[]).includes(value);
+}
 
 export type Prerequisite =
   | { kind: "item"; id: string }

@@ -1,5 +1,6 @@
 import type { CommitResponse } from "./contract.ts";
 import type { RuntimeBatch } from "./runtime-batch.ts";
+import { ownAttempt } from "./attempt-context.ts";
 import { SCORM12_ERRORS, SCORM2004_ERRORS, ScormRefusal } from "./scorm-errors.ts";
 
 /** Far above a real activity tree's serialised state (a few kB per activity), far below a commit's limit. */
@@ -11,9 +12,7 @@ export const SEQUENCING_STATE_MAX_CHARS = 500_000;
  * string, and stores the latest, in arrival order with the commits.
  */
 export function saveSequencingState(batch: RuntimeBatch, request: { attemptId: number; personId: number; body: unknown }): CommitResponse {
-  const attempt = batch.attempt(request.attemptId);
-  if (!attempt) throw new ScormRefusal("not_found", "That attempt was not found", 404, SCORM12_ERRORS.general);
-  if (attempt.personId !== request.personId) throw new ScormRefusal("forbidden", "This attempt belongs to someone else", 403, SCORM12_ERRORS.general);
+  const attempt = ownAttempt(batch, request);
   if (batch.courseVersion(attempt.courseVersionId).scormVersion !== "2004") {
     throw new ScormRefusal("runtime.not_sequenced", "Only SCORM 2004 courses have a sequencing state", 400, SCORM12_ERRORS.general);
   }
