@@ -1,46 +1,74 @@
-import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from "express";
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from "express";
+import helmet from "helmet";
 import type { Logger } from "pino";
 import type { AppDeps } from "../web/app.ts";
 import { AppError } from "../errors.ts";
 import type { CommitResponse } from "./contract.ts";
 import { SCORM12_ERRORS, ScormRefusal } from "./scorm-errors.ts";
 import { createRuntimeWriter } from "./runtime-writer.ts";
+import type { SessionStore } from "../web/session.ts";
+import { csrfTokenMatches, readSession } from "../web/session-reader.ts";
 
 /**
- * The runtime's HTTP surface (contract.ts): the player window reads a SCO's state and commits its
- * CMI. Both answer JSON in SCORM's own form, refusals included (see runtimeErrorHandler), because
- * scorm-again's response handlers read { result, errorCode }.
+ * The runtime's HTTP surface (contract.ts), mounted at /runtime ahead of everything else: the
+ * player window reads a SCO's state and commits its CMI every few seconds, the busiest traffic the
+ * LMS has, so it goes through a lean stack of its own. Its session is read, not managed
+ * (readSession); it takes JSON, and the text/plain JSON of sendBeacon with the anti-forgery token
+ * inside (`_csrf`), both up to 1 MB. Every answer, refusals included, is JSON in SCORM's own form
+ * (runtimeErrorHandler), because scorm-again's response handlers read { result, errorCode }.
  *
- * Body parsing happens before the router: application/json in the app, and the text/plain JSON
- * of sendBeacon commits in the CSRF middleware (server/web/session.ts), so that the `_csrf`
- * inside a beacon body is checked like any other token. Both are limited to 1 MB.
- *
- * Returned with its error handler, to be mounted with one `app.use(...)`: errors raised before
- * the router (body too large, malformed JSON, CSRF refused) reach that handler too.
+ * Successful requests are not logged one by one: each commit is in the attempt's commit log, and
+ * status changes are audited. Refusals are logged at info, failures at error.
  */
-export function runtimeRoutes({ db, clock, logger }: AppDeps): [Router, ErrorRequestHandler] {
+export function runtimeRoutes({ config, db, clock, logger, sessionSecret }: AppDeps, sessions: SessionStore): Router {
   const router = Router();
   const writer = createRuntimeWriter(db, clock);
-  router.use("/runtime/", fromThisOriginOnly);
+  router.use(inOrder(jsonHeaders(config), fromThisOriginOnly, readSession({ config, sessionSecret, store: sessions }), loggedIn));
 
-  router.get("/runtime/attempts/:attemptId/scos/:scoId/state", loggedIn, async (req, res) => {
-    const state = await writer.state({ ...target(req), personId: user(res.locals).personId });
-    res.set("Cache-Control", "no-store").json(state);
+  router.get("/attempts/:attemptId/scos/:scoId/state", async (req, res) => {
+    res.json(await writer.state({ ...target(req), personId: user(res.locals).personId }));
   });
 
-  router.post("/runtime/attempts/:attemptId/scos/:scoId/commit", loggedIn, async (req, res) => {
+  router.post("/attempts/:attemptId/scos/:scoId/commit", inOrder(commitBody, sameSession), async (req, res) => {
     const { personId, accountId } = user(res.locals);
-    const answer = await writer.commit({ ...target(req), request: req.body, personId, accountId, ip: req.ip ?? null });
-    res.set("Cache-Control", "no-store").json(answer);
+    res.json(await writer.commit({ ...target(req), request: req.body, personId, accountId, ip: req.ip ?? null }));
   });
 
-  router.post("/runtime/attempts/:attemptId/sequencing-state", loggedIn, async (req, res) => {
+  router.post("/attempts/:attemptId/sequencing-state", inOrder(commitBody, sameSession), async (req, res) => {
     const { attemptId } = target(req);
-    const answer = await writer.sequencingState({ attemptId, personId: user(res.locals).personId, body: req.body });
-    res.set("Cache-Control", "no-store").json(answer);
+    res.json(await writer.sequencingState({ attemptId, personId: user(res.locals).personId, body: req.body }));
   });
 
-  return [router, runtimeErrorHandler(logger)];
+  router.use((_req, _res, next) => next(new ScormRefusal("not_found", "There is no such runtime address", 404, SCORM12_ERRORS.general)));
+  router.use(runtimeErrorHandler(logger));
+  return router;
+}
+
+/**
+ * Runs these middleware as one: each layer the router walks costs a little on every commit, and
+ * these always run together.
+ */
+function inOrder(...handlers: RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    let index = 0;
+    const step = (error?: unknown): void => {
+      if (error || index === handlers.length) return next(error);
+      handlers[index++]!(req, res, step);
+    };
+    step();
+  };
+}
+
+/** JSON answers need no content policy beyond "nothing", and must never be cached. */
+function jsonHeaders(config: AppDeps["config"]): RequestHandler {
+  const headers = helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    strictTransportSecurity: config.publicUrl.startsWith("https:"),
+  });
+  return (req, res, next) => {
+    res.set("Cache-Control", "no-store");
+    headers(req, res, next);
+  };
 }
 
 /**
@@ -48,7 +76,7 @@ export function runtimeRoutes({ db, clock, logger }: AppDeps): [Router, ErrorReq
  * request comes from (Sec-Fetch-Site, which page script cannot set): course content on the
  * content origin is "cross-site", or "same-site" when the two hosts share a site; either way it
  * must not ride the learner's session, not even to start a session with a GET. Clients that send
- * no such header (older browsers, tools) are left to the session and CSRF checks.
+ * no such header (older browsers, tools) are left to the session and anti-forgery checks.
  */
 const fromThisOriginOnly: RequestHandler = (req, _res, next) => {
   const site = req.get("sec-fetch-site");
@@ -58,10 +86,35 @@ const fromThisOriginOnly: RequestHandler = (req, _res, next) => {
 /**
  * Any logged-in person may call these routes; the services then allow only the attempt's own
  * person (a preview attempt's author included). Not logged in: 401 in SCORM form, never the
- * login page's redirect, which a beacon or XHR cannot follow.
+ * login page's redirect, which a beacon or XHR cannot follow; the player tells the learner.
  */
 const loggedIn: RequestHandler = (_req, res, next) => {
   next(res.locals.user ? undefined : new ScormRefusal("auth.required", "Log in first: the session has ended", 401, SCORM12_ERRORS.general));
+};
+
+const json = express.json({ limit: "1mb" });
+// sendBeacon can set no header, so the player's last commit comes as text/plain JSON.
+const beaconText = express.text({ type: "text/plain", limit: "1mb" });
+
+const commitBody: RequestHandler = (req, res, next) => {
+  json(req, res, (error?: unknown) => {
+    if (error) return next(error);
+    beaconText(req, res, (textError?: unknown) => {
+      if (textError || typeof req.body !== "string") return next(textError);
+      try {
+        req.body = JSON.parse(req.body) as unknown;
+        next();
+      } catch {
+        next(Object.assign(new SyntaxError("The body is not valid JSON"), { status: 400, type: "entity.parse.failed" }));
+      }
+    });
+  });
+};
+
+/** A write must carry the session's anti-forgery token: as X-CSRF-Token, or `_csrf` in a beacon's body. */
+const sameSession: RequestHandler = (req, res, next) => {
+  const token = req.get("x-csrf-token") ?? (req.body as { _csrf?: unknown } | undefined)?._csrf;
+  next(csrfTokenMatches(res.locals, token) ? undefined : new ScormRefusal("csrf.invalid", "The commit did not carry this session's anti-forgery token (_csrf or X-CSRF-Token)", 403, SCORM12_ERRORS.general));
 };
 
 const user = (locals: Record<string, unknown>) => locals.user as { personId: number; accountId: number };
@@ -75,27 +128,23 @@ function target(req: Request): { attemptId: number; scoId: string } {
 /** Every refusal on /runtime/ in SCORM's form: { result: false, errorCode, errorMessage }. */
 export function runtimeErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, next) => {
-    if (!req.path.startsWith("/runtime/") || res.headersSent) return next(error);
-    const { status, body } = scormAnswer(error, Boolean(req.session?.accountId));
-    if (status >= 500) logger.error({ err: error, url: req.originalUrl }, "runtime request failed");
+    if (res.headersSent) return next(error);
+    const { status, body } = scormAnswer(error);
+    if (status >= 500) logger.error({ err: error, method: req.method, url: req.originalUrl }, "runtime request failed");
+    else logger.info({ method: req.method, url: req.originalUrl, statusCode: status, code: (error as { code?: unknown }).code }, "runtime request refused");
     res.status(status).set("Cache-Control", "no-store").json(body);
   };
 }
 
-function scormAnswer(error: unknown, loggedIn: boolean): { status: number; body: CommitResponse } {
+function scormAnswer(error: unknown): { status: number; body: CommitResponse } {
   const refuse = (status: number, errorMessage: string, errorCode: number = SCORM12_ERRORS.general) => ({ status, body: { result: false, errorCode, errorMessage } });
   if (error instanceof ScormRefusal) {
     const answer = refuse(error.status, error.message, error.scormErrorCode);
     return error.details.length ? { ...answer, body: { ...answer.body, errorDetails: error.details.join("\n") } } : answer;
   }
-  const { type, status, code } = (error ?? {}) as { type?: string; status?: number; code?: string };
+  const { type, status } = (error ?? {}) as { type?: string; status?: number };
   if (type === "entity.too.large") return refuse(413, "commit too large: a commit may be at most 1 MB");
   if (type === "entity.parse.failed") return refuse(400, "malformed commit: the body is not valid JSON");
-  if (code === "csrf.invalid" || code === "EBADCSRFTOKEN") {
-    // Without a session there is no token to match: the session ended, which the player tells apart.
-    if (!loggedIn) return refuse(401, "Log in first: the session has ended");
-    return refuse(403, "The commit did not carry this session's anti-forgery token (_csrf or X-CSRF-Token)");
-  }
   if (error instanceof AppError) return refuse(error.status, error.message);
   if (typeof status === "number" && status >= 400 && status < 500) return refuse(status, (error as Error).message);
   return refuse(500, "The commit could not be stored. Nothing of it was kept; the player may send it again.");

@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config.ts";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/connect.ts";
-import { sessionMiddleware, csrfMiddleware } from "./session.ts";
+import { createSessionStore, sessionMiddleware, csrfMiddleware } from "./session.ts";
 import { requestLogger } from "./logging.ts";
 import { loadUser } from "./auth.ts";
 import { nhsukStylesheet } from "./nhsuk-stylesheet.ts";
@@ -40,6 +40,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable("x-powered-by");
   app.locals.publicUrl = deps.config.publicUrl;
 
+  const sessions = createSessionStore(deps.db);
+  // The runtime first, on a lean stack of its own (see its routes): a player commits every few
+  // seconds and need not pass the page middleware below.
+  app.use("/runtime", runtimeRoutes(deps, sessions));
+
   app.use(requestLogger(deps.logger));
   app.use(
     helmet({
@@ -70,12 +75,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use("/assets", express.static(path.join(here, "assets"), { maxAge: "1h" }));
   app.use(express.urlencoded({ extended: false, limit: "100kb" }));
   app.use(express.json({ limit: "1mb" }));
-  app.use(sessionMiddleware(deps));
+  app.use(sessionMiddleware(deps, sessions));
   app.use(csrfMiddleware());
   app.use(loadUser);
 
-  // The runtime first: a player commits every few seconds and need not walk the page routes.
-  app.use(runtimeRoutes(deps));
   app.use(accountRoutes(deps));
   app.use(portalRoutes(deps));
   app.use(packageRoutes(deps));

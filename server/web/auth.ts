@@ -1,19 +1,34 @@
 import type { RequestHandler } from "express";
+import type { SessionData } from "express-session";
 import { roleAllows, type Role } from "../accounts/roles.ts";
 import { AppError } from "../errors.ts";
 
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
 
+export interface SignedInUser {
+  accountId: number;
+  personId: number;
+  username: string;
+  role: Role;
+}
+
+/** A session older than SESSION_ABSOLUTE_MS has ended, however busy it has been. */
+export function pastAbsoluteLimit(session: Partial<SessionData>): boolean {
+  return Boolean(session.accountId && session.loggedInAt && Date.now() - session.loggedInAt > SESSION_ABSOLUTE_MS);
+}
+
+export function signedInUser(session: Pick<SessionData, keyof SignedInUser>): SignedInUser {
+  return { accountId: session.accountId, personId: session.personId, username: session.username, role: session.role };
+}
+
 /** Makes the signed-in user known to views; ends sessions past their absolute limit. */
 export const loadUser: RequestHandler = (req, res, next) => {
   const session = req.session;
-  if (session?.accountId && session.loggedInAt && Date.now() - session.loggedInAt > SESSION_ABSOLUTE_MS) {
+  if (session && pastAbsoluteLimit(session)) {
     session.destroy(() => next());
     return;
   }
-  res.locals.user = session?.accountId
-    ? { accountId: session.accountId, personId: session.personId, username: session.username, role: session.role }
-    : undefined;
+  res.locals.user = session?.accountId ? signedInUser(session as SessionData) : undefined;
   next();
 };
 

@@ -53,10 +53,10 @@ export function createSqliteSessionLookup(db: Db): SessionLookup | undefined {
       throw error;
     });
     const prepared = await statement;
-    const row = await new Promise<{ sess: string } | undefined>((resolve, reject) => prepared.get([sid, new Date().toISOString()], (error: Error | null, found: { sess: string } | undefined) => (error ? reject(error) : resolve(found))));
-    // get() leaves the statement open on its row, and with it a read snapshot that stops every
-    // checkpoint from resetting the WAL, which would then grow without end: let go of it now.
-    await new Promise<void>((resolve) => prepared.reset(() => resolve()));
+    // all(), not get(): it steps the statement to its end, which ends its read at once. A get()
+    // would leave it open on its row, holding a read snapshot that stops every checkpoint from
+    // resetting the WAL (which would then grow without end) until a separate reset.
+    const [row] = await new Promise<Array<{ sess: string }>>((resolve, reject) => prepared.all([sid, new Date().toISOString()], (error: Error | null, rows: Array<{ sess: string }>) => (error ? reject(error) : resolve(rows))));
     return row ? (JSON.parse(row.sess) as unknown) : null;
   };
 }

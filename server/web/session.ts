@@ -1,7 +1,8 @@
 import session from "express-session";
 import { ConnectSessionKnexStore } from "connect-session-knex";
 import { csrfSync } from "csrf-sync";
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import type { RequestHandler } from "express";
+import type { Config } from "../config.ts";
 import type { AppDeps } from "./app.ts";
 import type { Db } from "../db/connect.ts";
 import { createSqliteSessionLookup, type SessionLookup } from "./session-lookup.ts";
@@ -70,14 +71,28 @@ class DurableKnexStore extends ConnectSessionKnexStore {
     return super.destroy(sid, callback).catch(() => 0);
   }
   override touch(sid: string, data: session.SessionData, callback?: (err?: unknown) => void) {
-    const now = Date.now();
-    const last = this.touchedAt.get(sid);
-    if (last !== undefined && now - last < SESSION_TOUCH_EVERY_MS && now >= last) {
+    if (!this.claimTouch(sid)) {
       callback?.();
       return Promise.resolve();
     }
+    return this.writeExpiry(sid, data, callback);
+  }
+
+  /**
+   * True when this session's expiry is due to be written back (SESSION_TOUCH_EVERY_MS), in which
+   * case the caller is to write it (writeExpiry) and it counts as written from now.
+   */
+  claimTouch(sid: string): boolean {
+    const now = Date.now();
+    const last = this.touchedAt.get(sid);
+    if (last !== undefined && now - last < SESSION_TOUCH_EVERY_MS && now >= last) return false;
     if (this.touchedAt.size >= TOUCHED_REMEMBERED) this.touchedAt.clear();
     this.touchedAt.set(sid, now);
+    return true;
+  }
+
+  /** Writes the expiry of data.cookie back; a failure is handed to callback, and the claim forgotten. */
+  writeExpiry(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): Promise<void> {
     let answered = false;
     const answer = (error?: unknown) => {
       if (answered) return;
@@ -91,21 +106,28 @@ class DurableKnexStore extends ConnectSessionKnexStore {
   }
 }
 
+export type SessionStore = DurableKnexStore;
+
+export function createSessionStore(db: Db): SessionStore {
+  return new DurableKnexStore(db);
+}
+
+export const SESSION_COOKIE = "lms.sid";
+
+export function sessionCookieOptions(config: Config) {
+  return { httpOnly: true, sameSite: "lax", secure: config.publicUrl.startsWith("https:"), maxAge: SESSION_IDLE_MS, path: "/" } as const;
+}
+
 /** Sessions live in the database, so any app process can serve any request. */
-export function sessionMiddleware({ config, db, sessionSecret }: AppDeps): RequestHandler {
+export function sessionMiddleware({ config, sessionSecret }: AppDeps, store: SessionStore): RequestHandler {
   return session({
-    name: "lms.sid",
+    name: SESSION_COOKIE,
     secret: sessionSecret,
-    store: new DurableKnexStore(db),
+    store,
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    cookie: {
-      httpOnly: true,
-      sameSite: "lax",
-      secure: config.publicUrl.startsWith("https:"),
-      maxAge: SESSION_IDLE_MS,
-    },
+    cookie: sessionCookieOptions(config),
   });
 }
 
@@ -121,26 +143,4 @@ const csrf = csrfSync({
 
 export const generateCsrfToken = csrf.generateToken;
 
-// sendBeacon can set no header, so the runtime's terminate commit comes as text/plain JSON with
-// its token inside (`_csrf`). It is parsed here, before the check, for /runtime/ paths only.
-const beaconBody = express.text({ type: "text/plain", limit: "1mb" });
-
-function parseBeaconJson(req: Request, res: Response, next: NextFunction): void {
-  beaconBody(req, res, (error?: unknown) => {
-    if (error) return next(error);
-    if (typeof req.body !== "string") return next();
-    try {
-      req.body = JSON.parse(req.body) as unknown;
-      next();
-    } catch {
-      next(Object.assign(new SyntaxError("The body is not valid JSON"), { status: 400, type: "entity.parse.failed" }));
-    }
-  });
-}
-
-export function csrfMiddleware(): RequestHandler {
-  return (req, res, next) => {
-    if (!req.path.startsWith("/runtime/") || !req.is("text/plain")) return csrf.csrfSynchronisedProtection(req, res, next);
-    parseBeaconJson(req, res, (error?: unknown) => (error ? next(error) : csrf.csrfSynchronisedProtection(req, res, next)));
-  };
-}
+export const csrfMiddleware = (): RequestHandler => csrf.csrfSynchronisedProtection;
