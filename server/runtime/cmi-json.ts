@@ -47,6 +47,18 @@ export function flattenCmi(nested: unknown, prefix = "cmi"): FlattenResult {
   return result;
 }
 
+/** Whether a parsed JSON value nests deeper than `limit` (walked without recursion). */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(node)) if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** The nested form of a flat map (keys are trusted element names, never raw input). */
 export function nestCmi(flat: FlatCmi, prefix = "cmi"): Record<string, unknown> {
   const root: Record<string, unknown> = {};

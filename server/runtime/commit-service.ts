@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { scoRuntimeSettings } from "../packages/manifest/runtime-settings.ts";
 import type { CommitResponse, ScormVersion } from "./contract.ts";
-import { flattenCmi, type FlatCmi } from "./cmi-json.ts";
+import { flattenCmi, nestedDeeperThan, type FlatCmi } from "./cmi-json.ts";
 import { validateCmi, type CmiProblem } from "./cmi-validate.ts";
 import { SCORM12_ERRORS, SCORM2004_ERRORS, ScormRefusal, commitFailureCode } from "./scorm-errors.ts";
 import { completionAndSuccess, isAssessed, isCompleted, isFinished, mergeCompletionAndSuccess, mergeStatus, rollUpStatus, scoPerformanceStatus, scoScoreScaled, type PerformanceStatus } from "./status.ts";
@@ -10,8 +10,16 @@ import { openAttemptSco, type AttemptScoContext } from "./attempt-context.ts";
 import type { RuntimeBatch } from "./runtime-batch.ts";
 import type { RuntimeAttempt, RuntimeSco, ScoSummary } from "./store.ts";
 
-/** The commit log keeps the newest entries of each attempt, and no more. */
-export const COMMIT_LOG_KEEP = 500;
+/**
+ * How far one commit's sequence number may run ahead of the last accepted one. The player counts
+ * up by one; a number far ahead (a crafted request, say) would make every later commit of the SCO
+ * stale for good.
+ */
+export const MAX_SEQUENCE_GAP = 10_000;
+/** Changed values longer than this are logged as their length and digest, not in full. */
+export const LOG_VALUE_LIMIT = 1_000;
+/** Nesting allowed in a commit body as a whole (the CMI itself allows less: cmi-json.ts). */
+const MAX_BODY_DEPTH = 32;
 
 export interface CommitInput {
   attemptId: number;
@@ -50,6 +58,11 @@ export function applyCommit(batch: RuntimeBatch, input: CommitInput): CommitResp
   if (commit.commitSequence < sco.commitSequence) {
     throw new ScormRefusal("runtime.stale_commit", "stale commit", 409, commitFailureCode(scormVersion), [`commit ${commit.commitSequence} arrived after commit ${sco.commitSequence}`]);
   }
+  if (commit.commitSequence > sco.commitSequence + MAX_SEQUENCE_GAP) {
+    throw new ScormRefusal("runtime.malformed_commit", "malformed commit: commitSequence runs too far ahead", 400, commitFailureCode(scormVersion), [
+      `commit ${commit.commitSequence} after commit ${sco.commitSequence}: at most ${MAX_SEQUENCE_GAP} ahead`,
+    ]);
+  }
   if (commit.commitSequence === sco.commitSequence) {
     // A resend (a retried XHR, or the beacon of a commit that did arrive): answered as before.
     if (commit.digest === sco.lastCommitDigest) return answered(sco.lastCommitStatus ?? attempt.performanceStatus);
@@ -76,12 +89,13 @@ export function applyCommit(batch: RuntimeBatch, input: CommitInput): CommitResp
     attemptId: attempt.id,
     scoId: sco.scoId,
     commitSequence: commit.commitSequence,
-    // What changed, not the whole body: the log stays small however big suspend_data is.
+    // What changed, not the whole body, and long values only by length and digest: the log stays
+    // small however big suspend_data is (the SCO's row holds the value itself).
     body: {
       commitSequence: commit.commitSequence,
       isTerminateCommit: commit.isTerminateCommit,
       ...(commit.navRequest ? { navRequest: commit.navRequest } : {}),
-      changed: changedElements(sco.cmi, validation.accepted),
+      changed: forTheLog(changedElements(sco.cmi, validation.accepted)),
       ...(validation.ignored.length ? { ignored: validation.ignored.map((problem) => problem.element) } : {}),
       performanceStatus: summary.performanceStatus,
     },
@@ -112,6 +126,8 @@ function parseCommit(body: unknown, version: ScormVersion): ParsedCommit {
   const refuse = (why: string) => new ScormRefusal("runtime.malformed_commit", `malformed commit: ${why}`, 400, commitFailureCode(version));
   if (body === null || typeof body !== "object" || Array.isArray(body)) throw refuse("the body must be a JSON object");
   const { _csrf, ...rest } = body as Record<string, unknown>;
+  // Checked without recursion before anything recursive (the digest's JSON.stringify) meets it.
+  if (nestedDeeperThan(rest, MAX_BODY_DEPTH)) throw refuse("nested too deeply");
   const sequence = typeof rest.commitSequence === "string" && /^\d+$/.test(rest.commitSequence) ? Number(rest.commitSequence) : rest.commitSequence;
   if (typeof sequence !== "number" || !Number.isSafeInteger(sequence) || sequence < 1 || sequence > 2_147_483_647) {
     throw refuse("commitSequence must be a whole number from 1 (scorm-again's includeCommitSequence)");
@@ -184,4 +200,10 @@ function summariseAttempt(context: AttemptScoContext, current: ScoSummary, now: 
 
 function changedElements(before: FlatCmi, accepted: FlatCmi): FlatCmi {
   return Object.fromEntries(Object.entries(accepted).filter(([element, value]) => before[element] !== value));
+}
+
+function forTheLog(changed: FlatCmi): FlatCmi {
+  const short = (value: string) =>
+    value.length <= LOG_VALUE_LIMIT ? value : `(${value.length} characters, sha-256 ${crypto.createHash("sha256").update(value).digest("hex")})`;
+  return Object.fromEntries(Object.entries(changed).map(([element, value]) => [element, short(value)]));
 }

@@ -4,6 +4,7 @@ import request from "supertest";
 import { isPostgres } from "../../server/db/connect.ts";
 import { listAudit } from "../../server/audit/store.ts";
 import { COMMIT_LOG_KEEP } from "../../server/runtime/runtime-batch.ts";
+import { LOG_VALUE_LIMIT, MAX_SEQUENCE_GAP } from "../../server/runtime/commit-service.ts";
 import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
 import { buildAttempt, importCourseVersion } from "../support/attempts.ts";
@@ -181,6 +182,36 @@ describe("POST /runtime/attempts/:attemptId/scos/:scoId/commit", () => {
     }
     expect(await logOf(attemptId)).toEqual([]);
     expect(await scoRow(attemptId)).toBeUndefined(); // not even the row: the refusal rolled it all back
+  });
+
+  it("refuses a body nested too deeply for any CMI as malformed, without harm to the server", async () => {
+    const attemptId = await attempt12();
+    const depth = 50_000;
+    const body = `{"commitSequence":1,"cmi":${'{"a":'.repeat(depth)}1${"}".repeat(depth)}}`;
+    const response = await agent.post(url(attemptId, "I1")).set("X-CSRF-Token", csrf).set("Content-Type", "application/json").send(body);
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ result: false, errorMessage: "malformed commit: nested too deeply" });
+    await commit(attemptId, "I1", { commitSequence: 1, cmi: core({ lesson_location: "p1" }) }).expect(200);
+  });
+
+  it("refuses a commit sequence number that runs far ahead, so that one crafted commit cannot make the SCO's later commits stale", async () => {
+    const attemptId = await attempt12();
+    await commit(attemptId, "I1", { commitSequence: 1, cmi: core({ lesson_location: "p1" }) }).expect(200);
+    const ahead = await commit(attemptId, "I1", { commitSequence: 2 + MAX_SEQUENCE_GAP, cmi: core({ lesson_location: "far" }) }).expect(400);
+    expect(ahead.body).toMatchObject({ result: false, errorMessage: expect.stringMatching(/too far ahead/) });
+    await commit(attemptId, "I1", { commitSequence: 1 + MAX_SEQUENCE_GAP, cmi: core({ lesson_location: "p2" }) }).expect(200);
+    expect((await scoRow(attemptId)).commit_sequence).toBe(1 + MAX_SEQUENCE_GAP);
+  });
+
+  it("logs a long changed value by its length and digest, and stores it whole", async () => {
+    const attemptId = await attempt12();
+    const long = "d".repeat(LOG_VALUE_LIMIT + 1);
+    await commit(attemptId, "I1", { commitSequence: 1, cmi: { ...core({ lesson_location: "p1" }), suspend_data: long } }).expect(200);
+    const [log] = await t.db("commit_log").where({ attempt_id: attemptId });
+    const changed = JSON.parse(log.body).changed;
+    expect(changed["cmi.core.lesson_location"]).toBe("p1");
+    expect(changed["cmi.suspend_data"]).toMatch(new RegExp(`^\\(${LOG_VALUE_LIMIT + 1} characters, sha-256 [0-9a-f]{64}\\)$`));
+    expect((await storedCmi(attemptId)).suspend_data).toBe(long);
   });
 
   it("refuses a value the data model does not allow with its SCORM error code, and stores nothing", async () => {
