@@ -72,6 +72,42 @@ export class ContentFrame {
 }
 
 /**
+ * Elements the API answers but leaves out of its JSON rendering (getFlattenedCMI): the keywords,
+ * and SCORM 1.2's cmi.core.total_time. The cache must hold them too, or content reading them
+ * straight after Initialize gets "" until CrossFrameAPI's first refresh, a second later.
+ */
+export const UNRENDERED_12 = [
+  "cmi._version",
+  "cmi._children",
+  "cmi.core._children",
+  "cmi.core.score._children",
+  "cmi.core.total_time",
+  "cmi.student_data._children",
+  "cmi.student_preference._children",
+  "cmi.objectives._children",
+  "cmi.interactions._children",
+];
+export const UNRENDERED_2004 = [
+  "cmi._version",
+  "cmi.score._children",
+  "cmi.objectives._children",
+  "cmi.interactions._children",
+  "cmi.comments_from_learner._children",
+  "cmi.comments_from_lms._children",
+  "cmi.learner_preference._children",
+];
+
+/** The values of `elements` as the API answers them (it does so before Initialize too). */
+export function unrenderedValues(api: { getCMIValue(element: string): unknown }, elements: readonly string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const element of elements) {
+    const value = api.getCMIValue(element);
+    if (typeof value === "string" || typeof value === "number") values[element] = String(value);
+  }
+  return values;
+}
+
+/**
  * The CMI as CrossFrameAPI's cache holds it: element -> string, plus `_count` for each
  * collection (content appends interactions at cmi.interactions._count), without write-only elements.
  */

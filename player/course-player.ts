@@ -4,7 +4,7 @@
 import type { CommitRequest, StateResponse } from "../server/runtime/contract.ts";
 import type { PlayerConfig } from "../server/runtime/player-config.ts";
 import { CommitTransport, readCommitResponse, type CommitQueue } from "./commit-queue.ts";
-import { cacheSnapshot, type ContentFrame } from "./content-frame.ts";
+import { cacheSnapshot, unrenderedValues, type ContentFrame } from "./content-frame.ts";
 import type { PlayerView } from "./player-view.ts";
 import type { ApiSettings, CommitMetadata, Scorm12Api, Scorm2004Api } from "./scorm-again.ts";
 // Pure time arithmetic shared with the server (no Node APIs): one definition of SCORM's two formats.
@@ -69,6 +69,8 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
   protected abstract readonly exitElement: string;
   /** SCORM 1.2 `cmi.core.session_time`, 2004 `cmi.session_time`. */
   protected abstract readonly sessionTimeElement: string;
+  /** What the API answers but does not render as JSON (content-frame.ts). */
+  protected abstract readonly unrenderedElements: readonly string[];
   protected abstract finishSco(api: Api): void;
   protected abstract setValue(api: Api, element: string, value: string): void;
   protected abstract commitSco(api: Api): void;
@@ -100,7 +102,7 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
     // Before Initialize: the content reads its bookmark, suspend data and entry straight after it.
     api.loadFromJSON(state.cmi);
     this.api = api;
-    frame.load(scoId, () => cacheSnapshot(api.getFlattenedCMI()));
+    frame.load(scoId, () => ({ ...cacheSnapshot(api.getFlattenedCMI()), ...unrenderedValues(api, this.unrenderedElements) }));
     view.setCurrent(scoId);
     view.status("");
     view.setBusy(false);

@@ -60,6 +60,8 @@ interface BaseApi {
   /** The CMI as nested JSON, `{ cmi: {...} }`. */
   renderCMIToJSONObject(): { cmi: Record<string, unknown> };
   getFlattenedCMI(): Record<string, unknown>;
+  /** An element's value without the Initialize check (what LMSGetValue / GetValue answer after it). */
+  getCMIValue(element: string): unknown;
   isInitialized(): boolean;
   isTerminated(): boolean;
   reset(settings?: ApiSettings, options?: { preserveListeners?: boolean }): void;

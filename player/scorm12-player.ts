@@ -3,6 +3,7 @@
 // the content finishes one it completed; a SCO whose prerequisites (adlcp:prerequisites) are not
 // met is skipped by Previous / Next and cannot be chosen. A fresh Scorm12API per SCO: each has its
 // own CMI and commits to its own endpoint. The course's roll-up is the server's.
+import { UNRENDERED_12 } from "./content-frame.ts";
 import { CoursePlayer, type NavigationRequest, type PlayerContext } from "./course-player.ts";
 import { createCrossFrameLms, createScorm12Api, type CrossFrameLms, type Scorm12Api } from "./scorm-again.ts";
 // Pure, shared with the server (no Node APIs).
@@ -14,6 +15,7 @@ const FINISHED = new Set(["completed", "passed", "failed"]);
 export class Scorm12Player extends CoursePlayer<Scorm12Api> {
   protected readonly exitElement = "cmi.core.exit";
   protected readonly sessionTimeElement = "cmi.core.session_time";
+  protected readonly unrenderedElements = UNRENDERED_12;
   private lms: CrossFrameLms | null = null;
   private readonly order: string[];
   private readonly known: ReadonlySet<string>;

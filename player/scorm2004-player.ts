@@ -3,12 +3,14 @@
 // activity is launched in the content frame; the end of the sequencing session closes the
 // player. One Scorm2004API for the whole course (it holds the activity tree), reset for each SCO
 // so that every SCO starts from its own saved CMI and commits to its own endpoint.
+import { UNRENDERED_2004 } from "./content-frame.ts";
 import { CoursePlayer, type NavigationRequest, type PlayerContext } from "./course-player.ts";
 import { createCrossFrameLms, createScorm2004Api, type Scorm2004Api, type SequencingListeners } from "./scorm-again.ts";
 
 export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
   protected readonly exitElement = "cmi.exit";
   protected readonly sessionTimeElement = "cmi.session_time";
+  protected readonly unrenderedElements = UNRENDERED_2004;
   private readonly course: Scorm2004Api;
   /** Set synchronously by the sequencer's callbacks, read after a navigation request returns. */
   private delivered: string | null = null;

@@ -4,7 +4,7 @@ import { requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { notFound } from "../errors.ts";
 import { contentTokenExpiry, signContentToken } from "../content/content-token.ts";
-import { createPlayerStore } from "./player-store.ts";
+import { createPlayerStore, type PlayerAttempt } from "./player-store.ts";
 import { playerConfig, scriptJson } from "./player-page.ts";
 
 /**
@@ -23,10 +23,15 @@ export function playerRoutes({ db, config, sessionSecret }: AppDeps): Router {
     // Someone else's attempt is "not found", so attempt numbers tell a guesser nothing.
     if (!attempt || attempt.personId !== user.personId) throw notFound("That attempt");
     const contentToken = signContentToken(sessionSecret, { courseVersionId: attempt.courseVersionId, attemptId: attempt.id, expiresAt: contentTokenExpiry() });
-    const page = playerConfig(attempt, await store.scoProgress(attempt.id), { csrfToken: generateCsrfToken(req), contentUrl: config.contentUrl, contentToken, exitUrl: "/" });
+    const page = playerConfig(attempt, await store.scoProgress(attempt.id), { csrfToken: generateCsrfToken(req), contentUrl: config.contentUrl, contentToken, exitUrl: exitUrlOf(attempt) });
     res.set("Cache-Control", "no-store");
     res.render("player/player", { config: page, configJson: scriptJson(page), contents: page.scos.filter((sco) => sco.visible) });
   });
 
   return router;
+}
+
+/** Where Home goes when the player is not a window of its own: back to where Play was pressed. */
+function exitUrlOf(attempt: PlayerAttempt): string {
+  return attempt.preview ? `/author/courses/${attempt.courseId}` : "/";
 }

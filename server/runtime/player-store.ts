@@ -6,6 +6,7 @@ export interface PlayerAttempt {
   personId: number;
   preview: boolean;
   courseVersionId: number;
+  courseId: number;
   /** The title of the version the attempt plays (a new upload never changes an attempt started). */
   title: string;
   manifest: Manifest;
@@ -26,13 +27,14 @@ export function createPlayerStore(db: Db) {
       const row = await db("attempts")
         .join("course_versions", "course_versions.id", "attempts.course_version_id")
         .where("attempts.id", attemptId)
-        .first("attempts.id", "attempts.person_id", "attempts.preview", "attempts.course_version_id", "course_versions.title", "course_versions.manifest", "attempts.sequencing_state");
+        .first("attempts.id", "attempts.person_id", "attempts.preview", "attempts.course_version_id", "course_versions.course_id", "course_versions.title", "course_versions.manifest", "attempts.sequencing_state");
       if (!row) return undefined;
       return {
         id: Number(row.id),
         personId: Number(row.person_id),
         preview: Boolean(row.preview),
         courseVersionId: Number(row.course_version_id),
+        courseId: Number(row.course_id),
         title: String(row.title),
         manifest: JSON.parse(String(row.manifest)) as Manifest,
         sequencingState: row.sequencing_state ?? null,

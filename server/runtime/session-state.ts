@@ -49,7 +49,7 @@ export function serverOwnedCmi(version: ScormVersion, settings: ScoRuntimeSettin
  * cmi.core.entry (SCORM 1.2 RTE 3.4) / cmi.entry (SCORM 2004 RTE 4.2.7):
  *   - "ab-initio" on the first launch in the attempt (no commit accepted yet);
  *   - "resume" when the last session ended with exit "suspend" (RTE 4.2.8: exit "suspend" ->
- *     next entry "resume"); in 1.2 "logout" too, which 1.2 content uses to mean "I'll be back";
+ *     next entry "resume"); a 1.2 "logout" ends the course, so it resumes nothing;
  *   - "resume" when the last session never terminated (the tab crashed, the browser was killed):
  *     the learner was interrupted, not finished, and the SCO's saved place is theirs;
  *   - "ab-initio" otherwise (the SCO ended normally or timed out). SCORM 1.2 allows "" here; the
@@ -60,7 +60,6 @@ export function entryFor(version: ScormVersion, previous: { launchedBefore: bool
   if (!previous.launchedBefore) return "ab-initio";
   if (previous.endedAbnormally) return "resume";
   if (previous.exit === "suspend") return "resume";
-  if (version === "1.2" && previous.exit === "logout") return "resume";
   return "ab-initio";
 }
 

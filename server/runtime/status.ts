@@ -20,20 +20,19 @@ export function scoPerformanceStatus(version: ScormVersion, cmi: FlatCmi): Perfo
 }
 
 /**
- * SCORM 1.2 RTE 3.4 (cmi.core.lesson_status and cmi.student_data.mastery_score):
- * when the LMS holds a mastery score and the SCO reported cmi.core.score.raw, the score decides
- * passed or failed. A score at or above the mastery score passes at once. One below it fails
- * only a SCO that says it has finished (completed, passed, failed): while it says incomplete (or
- * nothing yet) the learner is still in the middle of it, and scorm-again itself makes this
- * judgement only on the terminate commit.
+ * SCORM 1.2 RTE 3.4 (cmi.core.lesson_status and cmi.student_data.mastery_score): when the LMS
+ * holds a mastery score and the SCO reported cmi.core.score.raw, the LMS may let the score decide
+ * passed or failed. It does so only once the SCO says it has finished (completed, passed, failed):
+ * while it says incomplete (or nothing yet) the learner is still in the middle of it, and a quiz
+ * scored 100 after its first question, then failed at 40, must not stand as passed.
  */
 function status12(cmi: FlatCmi): PerformanceStatus {
   const lessonStatus = cmi["cmi.core.lesson_status"] ?? "";
   const mastery = number(cmi["cmi.student_data.mastery_score"]);
   const raw = number(cmi["cmi.core.score.raw"]);
   if (mastery !== null && raw !== null) {
-    if (raw >= mastery) return "Passed";
-    return ["completed", "passed", "failed"].includes(lessonStatus) ? "Failed" : "Incomplete";
+    if (["completed", "passed", "failed"].includes(lessonStatus)) return raw >= mastery ? "Passed" : "Failed";
+    return "Incomplete";
   }
   switch (lessonStatus) {
     case "passed":

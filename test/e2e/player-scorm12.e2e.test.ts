@@ -17,10 +17,16 @@ const MULTI = "297 Test 1.2 Three Lessons";
 
 // Three SCOs in two levels; each page starts its session and finishes it, completed, on a button.
 const lesson = (title: string) => `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
-<body><h1>${title}</h1><button type="button" id="done">Complete ${title}</button>
+<body><h1>${title}</h1><button type="button" id="done">Complete ${title}</button><pre id="read-at-start"></pre>
 <script>
   var api = window.parent.API;
   api.LMSInitialize("");
+  // What content reads straight after LMSInitialize: all of it must come from the launcher's cache.
+  document.getElementById("read-at-start").textContent = JSON.stringify({
+    totalTime: api.LMSGetValue("cmi.core.total_time"),
+    coreChildren: api.LMSGetValue("cmi.core._children"),
+    version: api.LMSGetValue("cmi._version"),
+  });
   if (api.LMSGetValue("cmi.core.lesson_status") === "not attempted") api.LMSSetValue("cmi.core.lesson_status", "incomplete");
   document.getElementById("done").addEventListener("click", function () {
     api.LMSSetValue("cmi.core.lesson_status", "completed");
@@ -287,6 +293,8 @@ describe("the player window with a SCORM 1.2 course of several SCOs", () => {
     const player = await openPlayer(page, servers, attemptId);
     expect(await player.locator("[data-sco-id]").allTextContents()).toEqual(["One", "Two", "Three"]);
     let sco = await scoFrame(player, servers, "one/index.html");
+    const readAtStart = JSON.parse((await sco.locator("#read-at-start").textContent()) ?? "{}");
+    expect(readAtStart).toEqual({ totalTime: "00:00:00", coreChildren: expect.stringContaining("lesson_location"), version: "3.4" });
     await expect.poll(() => player.getByRole("button", { name: "Next" }).isEnabled()).toBe(true);
     expect(await player.getByRole("button", { name: "Previous" }).isDisabled()).toBe(true);
     expect(await player.getByRole("button", { name: "One" }).getAttribute("aria-current")).toBe("step");

@@ -75,6 +75,14 @@ describe("POST /runtime/attempts/:attemptId/scos/:scoId/commit", () => {
     expect(Number(row.score_scaled)).toBeCloseTo(0.9, 5);
   });
 
+  it("judges a SCORM 1.2 score against the mastery score only once the SCO says it has finished", async () => {
+    const attemptId = await attempt12();
+    // One question right out of five: 100% so far, but the quiz is not over.
+    expect((await commit(attemptId, "I1", { commitSequence: 1, cmi: core({ lesson_status: "incomplete", score: { raw: "100" } }) })).body.performanceStatus).toBe("Incomplete");
+    expect((await commit(attemptId, "I1", { commitSequence: 2, cmi: core({ lesson_status: "failed", score: { raw: "40" } }) })).body.performanceStatus).toBe("Failed");
+    expect((await attemptRow(attemptId)).performance_status).toBe("Failed");
+  });
+
   it("keeps Passed when a later commit says incomplete, while the stored CMI records what the SCO said", async () => {
     const attemptId = await attempt12();
     await commit(attemptId, "I1", { commitSequence: 1, cmi: core({ lesson_status: "passed" }) }).expect(200);

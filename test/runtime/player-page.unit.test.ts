@@ -6,7 +6,7 @@ import { scoUrl } from "../../server/content/launcher-page.ts";
 import { VALID_PACKAGES } from "../support/valid-packages.ts";
 
 const manifest = parseManifest(String(VALID_PACKAGES["scorm12-multi-sco"]!.files["imsmanifest.xml"]));
-const attempt: PlayerAttempt = { id: 7, personId: 3, preview: false, courseVersionId: 11, title: "297 Test 1.2 Multi", manifest, sequencingState: "ignored for 1.2" };
+const attempt: PlayerAttempt = { id: 7, personId: 3, preview: false, courseVersionId: 11, courseId: 5, title: "297 Test 1.2 Multi", manifest, sequencingState: "ignored for 1.2" };
 const context = { csrfToken: "t", contentUrl: "http://127.0.0.1:3001", contentToken: "TOKEN", exitUrl: "/" };
 const row = (scoId: string, completionStatus: string, updatedAt: string, successStatus: string | null = null): ScoProgress => ({ scoId, completionStatus, successStatus, updatedAt });
 

@@ -25,7 +25,7 @@ describe("entryFor", () => {
     ["2004", false, "suspend", false, "ab-initio"],
     ["1.2", true, "suspend", false, "resume"],
     ["2004", true, "suspend", false, "resume"],
-    ["1.2", true, "logout", false, "resume"],
+    ["1.2", true, "logout", false, "ab-initio"],
     ["2004", true, "logout", false, "ab-initio"],
     ["2004", true, "normal", false, "ab-initio"],
     ["1.2", true, "time-out", false, "ab-initio"],

@@ -126,12 +126,14 @@ describe("GET /runtime/attempts/:attemptId/scos/:scoId/state", () => {
     expect(api.lmsGetValue("cmi.interactions._count")).toBe("2");
   });
 
-  it("enters ab-initio after a session that terminated without suspending, and resume after a 1.2 logout", async () => {
+  it("enters ab-initio after a session that terminated without suspending (a 1.2 logout included), and resume after a suspend", async () => {
     const attemptId = await attemptOn("single12");
     await stateOf(attemptId, "I1");
     await commit(attemptId, "I1", { commitSequence: 1, isTerminateCommit: true, cmi: { core: { lesson_status: "incomplete", exit: "" } } }).expect(200);
     expect((await stateOf(attemptId, "I1")).cmi.core).toMatchObject({ entry: "ab-initio" });
     await commit(attemptId, "I1", { commitSequence: 2, isTerminateCommit: true, cmi: { core: { exit: "logout" } } }).expect(200);
+    expect((await stateOf(attemptId, "I1")).cmi.core).toMatchObject({ entry: "ab-initio" });
+    await commit(attemptId, "I1", { commitSequence: 3, isTerminateCommit: true, cmi: { core: { exit: "suspend" } } }).expect(200);
     expect((await stateOf(attemptId, "I1")).cmi.core).toMatchObject({ entry: "resume" });
   });
 

@@ -15,7 +15,7 @@ describe("scoPerformanceStatus, SCORM 1.2", () => {
     ["a score below the mastery score fails a completed SCO", { "cmi.core.lesson_status": "completed", "cmi.core.score.raw": "79.5", "cmi.student_data.mastery_score": "80" }, "Failed"],
     ["the score overrides a SCO that says passed", { "cmi.core.lesson_status": "passed", "cmi.core.score.raw": "40", "cmi.student_data.mastery_score": "80" }, "Failed"],
     ["the score overrides a SCO that says failed", { "cmi.core.lesson_status": "failed", "cmi.core.score.raw": "90", "cmi.student_data.mastery_score": "80" }, "Passed"],
-    ["a passing score passes even while incomplete", { "cmi.core.lesson_status": "incomplete", "cmi.core.score.raw": "85", "cmi.student_data.mastery_score": "80" }, "Passed"],
+    ["a passing score part-way through is not yet a pass", { "cmi.core.lesson_status": "incomplete", "cmi.core.score.raw": "85", "cmi.student_data.mastery_score": "80" }, "Incomplete"],
     ["a low score part-way through is not yet a fail", { "cmi.core.lesson_status": "incomplete", "cmi.core.score.raw": "10", "cmi.student_data.mastery_score": "80" }, "Incomplete"],
     ["a low score with no status yet is not yet a fail", { "cmi.core.lesson_status": "not attempted", "cmi.core.score.raw": "0", "cmi.student_data.mastery_score": "80" }, "Incomplete"],
     ["a mastery score without a raw score leaves the status", { "cmi.core.lesson_status": "completed", "cmi.student_data.mastery_score": "80" }, "Completed"],
