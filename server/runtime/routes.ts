@@ -1,4 +1,4 @@
-import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from "express";
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import type { AppDeps } from "../web/app.ts";
@@ -26,22 +26,31 @@ export function runtimeRoutes({ config, db, clock, logger, sessionSecret }: AppD
   router.use(inOrder(jsonHeaders(config), fromThisOriginOnly, readSession({ config, sessionSecret, store: sessions }), loggedIn));
 
   router.get("/attempts/:attemptId/scos/:scoId/state", async (req, res) => {
-    res.json(await writer.state({ ...target(req), personId: user(res.locals).personId }));
+    answer(res, 200, await writer.state({ ...target(req), personId: user(res.locals).personId }));
   });
 
   router.post("/attempts/:attemptId/scos/:scoId/commit", inOrder(commitBody, sameSession), async (req, res) => {
     const { personId, accountId } = user(res.locals);
-    res.json(await writer.commit({ ...target(req), request: req.body, personId, accountId, ip: req.ip ?? null }));
+    answer(res, 200, await writer.commit({ ...target(req), request: req.body, personId, accountId, ip: req.ip ?? null }));
   });
 
   router.post("/attempts/:attemptId/sequencing-state", inOrder(commitBody, sameSession), async (req, res) => {
     const { attemptId } = target(req);
-    res.json(await writer.sequencingState({ attemptId, personId: user(res.locals).personId, body: req.body }));
+    answer(res, 200, await writer.sequencingState({ attemptId, personId: user(res.locals).personId, body: req.body }));
   });
 
   router.use((_req, _res, next) => next(new ScormRefusal("not_found", "There is no such runtime address", 404, SCORM12_ERRORS.general)));
   router.use(runtimeErrorHandler(logger));
   return router;
+}
+
+/**
+ * Sends JSON as it is. Not res.json(): that hashes every body for an ETag and checks freshness,
+ * and these answers are never cached (no-store) nor asked for conditionally.
+ */
+function answer(res: Response, status: number, body: unknown): void {
+  res.status(status).setHeader("Content-Type", "application/json; charset=utf-8");
+  res.end(JSON.stringify(body));
 }
 
 /**
@@ -132,7 +141,8 @@ export function runtimeErrorHandler(logger: Logger): ErrorRequestHandler {
     const { status, body } = scormAnswer(error);
     if (status >= 500) logger.error({ err: error, method: req.method, url: req.originalUrl }, "runtime request failed");
     else logger.info({ method: req.method, url: req.originalUrl, statusCode: status, code: (error as { code?: unknown }).code }, "runtime request refused");
-    res.status(status).set("Cache-Control", "no-store").json(body);
+    res.set("Cache-Control", "no-store");
+    answer(res, status, body);
   };
 }
 
