@@ -92,7 +92,7 @@ describe("Play", () => {
     await player.close();
   });
 
-  it("says so when a pop-up blocker stops the window, and plays in this tab on request; Home then returns to the portal", async () => {
+  it("says so when a pop-up blocker stops the window, and plays in this tab on request; Home then returns to where Play was", async () => {
     const { page } = await authorOnCoursePage({ blockPopups: true });
     await page.getByRole("button", { name: "Preview version 1" }).click();
     await page.getByRole("alert").filter({ hasText: "The course window was blocked" }).waitFor();
@@ -102,9 +102,9 @@ describe("Play", () => {
     await page.waitForURL(/\/player\/attempts\/\d+$/);
     const sco = await scoFrame(page, servers, "index.html");
     await sco.getByRole("button", { name: "Session Overview", exact: true }).click();
-    // A tab the script did not open cannot close itself: Home goes back to the portal.
+    // A tab the script did not open cannot close itself: Home goes back to the course's page.
     await page.getByRole("button", { name: "Home" }).click();
-    await page.waitForURL(`${servers.lmsUrl}/`);
+    await page.waitForURL(`${servers.lmsUrl}/author/courses/${courseId}`);
   });
 });
 
