@@ -2,6 +2,8 @@ import type { Db } from "../db/connect.ts";
 import { recordAudit, type AuditEvent } from "../audit/store.ts";
 import type { CourseVersionCache, RuntimeCourseVersion } from "./course-versions.ts";
 import type { Learner } from "./session-state.ts";
+import { isCompleted } from "./status.ts";
+import { creditEarnedAttempts } from "../learning/credit-service.ts";
 import { createRuntimeStore, type CommitLogEntry, type RuntimeAttempt, type RuntimeSco, type ScoSummary } from "./store.ts";
 
 /** The commit log keeps the newest entries of each attempt, and no more. */
@@ -44,6 +46,7 @@ export async function loadRuntimeBatch(trx: Db, versions: CourseVersionCache, ta
   // The locks first (PostgreSQL then reads what was committed before them). One query at a time:
   // sent together on SQLite's one connection they were measured slower, not faster.
   const attempts = new Map((await store.lockAttempts([...new Set(targets.map((target) => target.attemptId))])).map((attempt) => [attempt.id, attempt]));
+  const statusAtStart = new Map([...attempts.values()].map((attempt) => [attempt.id, attempt.performanceStatus]));
   const pairs = [...new Map(targets.flatMap(({ attemptId, scoId }) => (scoId === undefined ? [] : [[key(attemptId, scoId), [attemptId, scoId] as [number, string]] as const]))).values()];
   const learnerIds = [...new Set(targets.filter((target) => target.needsLearner).flatMap((target) => attempts.get(target.attemptId)?.personId ?? []))];
   const scoRows = attempts.size && pairs.length ? await store.scos(pairs) : [];
@@ -83,6 +86,9 @@ export async function loadRuntimeBatch(trx: Db, versions: CourseVersionCache, ta
       await store.saveAttemptSummaries([...changedAttempts.values()]);
       await store.appendCommitLog(logEntries, COMMIT_LOG_KEEP);
       for (const event of auditEvents) await recordAudit(trx, event);
+      // Learning that became Completed or Passed in this batch earns its credit in this transaction.
+      const earned = [...changedAttempts.values()].filter((attempt) => !attempt.preview && isCompleted(attempt.performanceStatus) && attempt.performanceStatus !== statusAtStart.get(attempt.id));
+      if (earned.length > 0) await creditEarnedAttempts(trx, earned, now);
     },
   };
 }

@@ -18,10 +18,10 @@ export interface TestApp {
 }
 
 /** The real app on a real, freshly migrated database (SQLite, or PostgreSQL with DATABASE_URL). */
-export async function createTestApp(options: { now?: string; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function createTestApp(options: { now?: string; env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
   const { db, env, cleanup } = await createTestDb();
   const config = loadConfig({ ...env, LOG_LEVEL: "silent", ...options.env });
-  const clock = createClock(options.now ?? "2026-03-01T09:00:00Z");
+  const clock = options.clock ?? createClock(options.now ?? "2026-03-01T09:00:00Z");
   const app = createApp({ config, db, clock, logger: pino({ level: "silent" }), sessionSecret: "test-secret-".padEnd(40, "x") });
   return { app, db, clock, config, env, cleanup };
 }
@@ -39,4 +39,16 @@ export async function logInAgent(app: Express, username: string, password: strin
   const response = await agent.post("/login").type("form").send({ _csrf: csrfFrom(page.text), username, password });
   if (response.status !== 302) throw new Error(`login as ${username} failed with ${response.status}`);
   return agent;
+}
+
+/** A clock a test moves by hand: rules that compare instants (subscribed before played) need time to pass. */
+export function settableClock(start: string): Clock & { set(instant: string): void } {
+  let current = new Date(start);
+  return {
+    now: () => new Date(current),
+    today: () => current.toISOString().slice(0, 10),
+    set: (instant) => {
+      current = new Date(instant);
+    },
+  };
 }

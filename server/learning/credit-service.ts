@@ -1,0 +1,88 @@
+import type { Db } from "../db/connect.ts";
+import { recordAudit } from "../audit/store.ts";
+import { award, componentOutcome, effectiveStatus } from "./crediting.ts";
+import { createCreditStore, type SubscriptionToCredit } from "./credit-store.ts";
+
+/** An attempt that has just become Completed or Passed, in the transaction of the commit that made it so. */
+export interface EarnedAttempt {
+  id: number;
+  personId: number;
+}
+
+/**
+ * Crediting, in the same transaction as the commit that earns it (runtime-batch.ts calls this
+ * before COMMIT): for each subscription of the learner that the attempt's course belongs to, every
+ * component now done or satisfied is credited once; when all are, the subscription completes and
+ * the competency is awarded (renewals extend). Nothing credited is ever taken back here: later
+ * commits only ever add. Every change is audited with the attempt and the rule that caused it.
+ */
+export async function creditEarnedAttempts(trx: Db, earned: EarnedAttempt[], now: string): Promise<void> {
+  const store = createCreditStore(trx);
+  const codes = await store.courseCodesOf(earned.map((attempt) => attempt.id));
+  for (const attempt of earned) {
+    const code = codes.get(attempt.id);
+    if (code === undefined) continue;
+    for (const subscription of await store.openSubscriptionsFor(attempt.personId, code)) {
+      await creditSubscription(trx, subscription, attempt.id, now);
+    }
+  }
+}
+
+async function creditSubscription(trx: Db, subscription: SubscriptionToCredit, causeAttemptId: number, now: string): Promise<void> {
+  const store = createCreditStore(trx);
+  const today = now.slice(0, 10);
+  const audit = (kind: string, detail: Record<string, unknown>) =>
+    recordAudit(trx, { kind, at: now, personId: subscription.personId, detail: { subscriptionId: subscription.id, certification: subscription.certificationName, attemptId: causeAttemptId, ...detail } });
+
+  if (effectiveStatus(subscription, today) === "Expired") {
+    if (await store.endSubscription(subscription.id, "Expired", now)) {
+      await audit("subscription.expired", { rule: `rule 6: not completed by ${subscription.completeBy}` });
+    }
+    return;
+  }
+  const components = await store.componentsOf(subscription.certificationId);
+  const courseCodes = [...new Set(components.flatMap((component) => [component.courseCode, component.satisfiedByCourseCode ?? []].flat()))];
+  const attempts = await store.attemptsAt(subscription.personId, courseCodes);
+  const credited = await store.creditedComponents(subscription.id);
+
+  for (const component of components) {
+    if (credited.has(component.id)) continue;
+    const outcome = componentOutcome(component, subscription, attempts);
+    if (outcome.state === "not done") continue;
+    const how = outcome.state === "done" ? "done" : "satisfied";
+    if (await store.credit({ subscriptionId: subscription.id, componentId: component.id, attemptId: outcome.attemptId, how, at: now })) {
+      await audit("component.credited", {
+        course: component.courseCode,
+        creditedAttemptId: outcome.attemptId,
+        rule:
+          outcome.state === "satisfied"
+            ? `rule 3: satisfied by passing ${outcome.byCourseCode}`
+            : component.requires === "pass"
+              ? "rule 2: assessment passed"
+              : "rule 2: module completed",
+      });
+    }
+    credited.add(component.id);
+  }
+
+  if (components.length === 0 || components.some((component) => !credited.has(component.id))) return;
+  if (!(await store.endSubscription(subscription.id, "Completed", now))) return;
+  await audit("certification.completed", { rule: "rule 3: every component done or satisfied" });
+  const heldUntil = await store.heldUntil(subscription.personId, subscription.competencyId);
+  const record = award(today, subscription.validDays, heldUntil);
+  const recordId = await store.insertRecord({
+    personId: subscription.personId,
+    competencyId: subscription.competencyId,
+    level: subscription.competenceLevel,
+    ...record,
+    certificationId: subscription.certificationId,
+    at: now,
+  });
+  await audit("competency.awarded", {
+    recordId,
+    level: subscription.competenceLevel,
+    achievedOn: record.achievedOn,
+    expiresOn: record.expiresOn,
+    rule: heldUntil === null ? `rule 4: awarded for ${subscription.validDays} days` : `rule 4: renewal, extending a record held until ${heldUntil}`,
+  });
+}

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fs from "node:fs";
+import { listAudit } from "../../server/audit/store.ts";
+import { playCourse } from "../../server/learning/attempts.ts";
+import { subscribe, unsubscribe } from "../../server/learning/subscriptions.ts";
+import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from "../support/test-app.ts";
+import { buildLearner } from "../support/factories.ts";
+import { importCourseVersion } from "../support/attempts.ts";
+import { VALID_PACKAGES } from "../support/valid-packages.ts";
+import { refuseInserts, stopRefusing } from "../support/refusal-trigger.ts";
+
+const MODULE = "297 Credit Test - Part 1";
+const ASSESSMENT = "297 Credit Test - eAssessment";
+const SESSION = "297 Credit Test - Session";
+
+/**
+ * Crediting through the real app: commits arrive over HTTP, and the credit is in the commit's own
+ * transaction (runtime-batch.ts -> credit-service.ts), with an audit event naming attempt and rule.
+ */
+describe("crediting a certification from the commits that earn it", () => {
+  let t: TestApp;
+  const clock = settableClock("2026-03-01T09:00:00.000Z");
+  const courseIds: Record<string, number> = {};
+  let certificationId: number;
+  let competencyId: number;
+
+  beforeAll(async () => {
+    t = await createTestApp({ clock });
+    fs.mkdirSync(t.config.dataDir, { recursive: true });
+    for (const code of [MODULE, ASSESSMENT, SESSION]) {
+      const versionId = await importCourseVersion(t, VALID_PACKAGES["scorm12-single"]!.files, code);
+      courseIds[code] = Number((await t.db("course_versions").where({ id: versionId }).first("course_id")).course_id);
+    }
+    const [competency] = await t.db("competencies").insert({ name: "NHS|CSTF|Credit Test - 3 Years|" }).returning("id");
+    competencyId = Number(competency.id);
+    const [certification] = await t.db("certifications")
+      .insert({ name: "297 Core Skills - Credit Test - 3 Years", competency_id: competencyId, competence_level: "1 - Assessed", valid_days: 1095, complete_within_days: 30, renewable: true })
+      .returning("id");
+    certificationId = Number(certification.id);
+    await t.db("certification_components").insert([
+      { certification_id: certificationId, position: 1, course_code: MODULE, requires: "completion" },
+      { certification_id: certificationId, position: 2, course_code: SESSION, requires: "completion", satisfied_by_course_code: ASSESSMENT },
+      { certification_id: certificationId, position: 3, course_code: ASSESSMENT, requires: "pass" },
+    ]);
+  });
+  afterAll(() => t.cleanup());
+
+  async function newLearner() {
+    const learner = await buildLearner(t.db, t.clock);
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    const csrf = csrfFrom((await agent.get("/")).text);
+    let sequence = 0;
+    return {
+      ...learner,
+      /** Play (resume or start) the course at `at`, and commit this lesson status and raw score. */
+      async play(code: string, at: string, lessonStatus: string, raw?: string) {
+        clock.set(at);
+        const { attemptId } = await playCourse(t.db, t.clock, { personId: learner.personId, courseId: courseIds[code]! });
+        const score = raw === undefined ? {} : { score: { raw } };
+        const response = await agent.post(`/runtime/attempts/${attemptId}/scos/I1/commit`).set("X-CSRF-Token", csrf).send({ commitSequence: ++sequence, cmi: { core: { lesson_status: lessonStatus, ...score } } });
+        return { attemptId, response };
+      },
+    };
+  }
+  const subscriptionOf = (personId: number) => t.db("subscriptions").where({ person_id: personId, certification_id: certificationId }).orderBy("id", "desc").first();
+  const creditsOf = async (subscriptionId: number) => (await t.db("component_credits").where({ subscription_id: subscriptionId }).orderBy("component_id")).map((row) => [Number(row.component_id), row.how, Number(row.attempt_id)]);
+  const recordsOf = (personId: number) => t.db("competence_records").where({ person_id: personId, competency_id: competencyId }).orderBy("id");
+  const auditOf = async (personId: number, kind: string) => (await listAudit(t.db, { personId, kind })).map((event) => event.detail);
+
+  it("credits each component as its learning is done, completes the certification on the last, and awards the competency", async () => {
+    const learner = await newLearner();
+    clock.set("2026-03-01T09:00:00.000Z");
+    const subscriptionId = await subscribe(t.db, t.clock, learner, certificationId);
+
+    const module = await learner.play(MODULE, "2026-03-01T10:00:00.000Z", "completed");
+    expect(module.response.status).toBe(200);
+    // The assessment: completed at 60% (pass mark 80%) passes nothing; a new attempt passes.
+    const failed = await learner.play(ASSESSMENT, "2026-03-02T10:00:00.000Z", "completed", "60");
+    expect(failed.response.body.performanceStatus).toBe("Failed");
+    expect((await subscriptionOf(learner.personId)).status).toBe("Subscribed");
+    const passed = await learner.play(ASSESSMENT, "2026-03-03T10:00:00.000Z", "completed", "90");
+    expect(passed.attemptId).not.toBe(failed.attemptId);
+    expect(passed.response.body.performanceStatus).toBe("Passed");
+
+    const components = await t.db("certification_components").where({ certification_id: certificationId }).orderBy("position").select("id");
+    expect(await creditsOf(subscriptionId)).toEqual([
+      [Number(components[0]!.id), "done", module.attemptId],
+      [Number(components[1]!.id), "satisfied", passed.attemptId],
+      [Number(components[2]!.id), "done", passed.attemptId],
+    ]);
+    expect(await subscriptionOf(learner.personId)).toMatchObject({ status: "Completed", completed_at: "2026-03-03T10:00:00.000Z" });
+    expect(await recordsOf(learner.personId)).toEqual([
+      expect.objectContaining({ level: "1 - Assessed", achieved_on: "2026-03-03", expires_on: "2029-03-02", source: "certification", status: "approved", certification_id: certificationId }),
+    ]);
+    expect((await auditOf(learner.personId, "component.credited")).map((detail) => [detail.course, detail.attemptId, detail.rule])).toEqual([
+      [MODULE, module.attemptId, "rule 2: module completed"],
+      [SESSION, passed.attemptId, `rule 3: satisfied by passing ${ASSESSMENT}`],
+      [ASSESSMENT, passed.attemptId, "rule 2: assessment passed"],
+    ]);
+    expect(await auditOf(learner.personId, "competency.awarded")).toEqual([expect.objectContaining({ attemptId: passed.attemptId, expiresOn: "2029-03-02", rule: "rule 4: awarded for 1095 days" })]);
+
+    // Nothing completed is undone: a later commit saying incomplete changes no credit or record.
+    await learner.play(MODULE, "2026-03-04T10:00:00.000Z", "incomplete");
+    expect(await creditsOf(subscriptionId)).toHaveLength(3);
+    expect(await recordsOf(learner.personId)).toHaveLength(1);
+  });
+
+  it("credits nothing for learning played before subscribing, even once subscribed", async () => {
+    const learner = await newLearner();
+    const early = await learner.play(MODULE, "2026-03-01T08:00:00.000Z", "incomplete");
+    clock.set("2026-03-01T09:00:00.000Z");
+    const subscriptionId = await subscribe(t.db, t.clock, learner, certificationId);
+    // The same attempt, resumed and completed after subscribing, still started before.
+    const resumed = await learner.play(MODULE, "2026-03-01T10:00:00.000Z", "completed");
+    expect(resumed.attemptId).toBe(early.attemptId);
+    expect(resumed.response.body.performanceStatus).toBe("Completed");
+    expect(await creditsOf(subscriptionId)).toEqual([]);
+    expect(await auditOf(learner.personId, "component.credited")).toEqual([]);
+  });
+
+  it("stops crediting at Unsubscribe, and keeps what was credited before", async () => {
+    const learner = await newLearner();
+    clock.set("2026-03-01T09:00:00.000Z");
+    const subscriptionId = await subscribe(t.db, t.clock, learner, certificationId);
+    await learner.play(MODULE, "2026-03-01T10:00:00.000Z", "completed");
+    clock.set("2026-03-01T11:00:00.000Z");
+    await unsubscribe(t.db, t.clock, learner, certificationId);
+    await learner.play(ASSESSMENT, "2026-03-01T12:00:00.000Z", "passed", "95");
+    expect(await creditsOf(subscriptionId)).toHaveLength(1);
+    expect(await subscriptionOf(learner.personId)).toMatchObject({ status: "Unsubscribed" });
+    expect(await recordsOf(learner.personId)).toEqual([]);
+  });
+
+  it("expires a subscription not completed within its days, and credits nothing after", async () => {
+    const learner = await newLearner();
+    clock.set("2026-03-01T09:00:00.000Z");
+    const subscriptionId = await subscribe(t.db, t.clock, learner, certificationId);
+    expect((await subscriptionOf(learner.personId)).complete_by).toBe("2026-03-31");
+    await learner.play(MODULE, "2026-04-01T10:00:00.000Z", "completed");
+    expect(await creditsOf(subscriptionId)).toEqual([]);
+    expect(await subscriptionOf(learner.personId)).toMatchObject({ status: "Expired" });
+    expect(await auditOf(learner.personId, "subscription.expired")).toEqual([expect.objectContaining({ rule: "rule 6: not completed by 2026-03-31" })]);
+  });
+
+  it("extends a competency on renewal, and never shortens one held for longer", async () => {
+    const learner = await newLearner();
+    await t.db("competence_records").insert({ person_id: learner.personId, competency_id: competencyId, level: "1 - Assessed", achieved_on: "2025-01-01", expires_on: "2030-01-01", source: "manual", status: "approved", created_at: "2025-01-01T00:00:00.000Z" });
+    clock.set("2026-03-01T09:00:00.000Z");
+    await subscribe(t.db, t.clock, learner, certificationId);
+    await learner.play(MODULE, "2026-03-01T10:00:00.000Z", "completed");
+    await learner.play(ASSESSMENT, "2026-03-01T11:00:00.000Z", "passed", "95");
+    expect((await recordsOf(learner.personId)).map((record) => record.expires_on)).toEqual(["2030-01-01", "2030-01-01"]);
+    expect(await auditOf(learner.personId, "competency.awarded")).toEqual([expect.objectContaining({ rule: "rule 4: renewal, extending a record held until 2030-01-01" })]);
+  });
+
+  it("credits in the commit's own transaction: when crediting fails, the commit stores nothing", async () => {
+    const learner = await newLearner();
+    clock.set("2026-03-01T09:00:00.000Z");
+    const subscriptionId = await subscribe(t.db, t.clock, learner, certificationId);
+    await refuseInserts(t.db, "component_credits", "how", "done");
+    try {
+      const refused = await learner.play(MODULE, "2026-03-01T10:00:00.000Z", "completed");
+      expect(refused.response.status).toBe(500);
+      expect((await t.db("attempts").where({ id: refused.attemptId }).first()).performance_status).toBe("Not Attempted");
+    } finally {
+      await stopRefusing(t.db, "component_credits");
+    }
+    expect(await creditsOf(subscriptionId)).toEqual([]);
+  });
+});
