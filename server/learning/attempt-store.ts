@@ -54,6 +54,17 @@ export function createAttemptStore(db: Db) {
       return Number(row.id);
     },
 
+    /** When the person last subscribed to a still-open certification that has this course as a component (or a way to satisfy one). */
+    async latestSubscriptionTo(personId: number, courseId: number): Promise<string | null> {
+      const row = await db("subscriptions")
+        .join("certification_components", "certification_components.certification_id", "subscriptions.certification_id")
+        .join("courses", (join) => join.on("courses.code", "certification_components.course_code").orOn("courses.code", "certification_components.satisfied_by_course_code"))
+        .where({ "subscriptions.person_id": personId, "subscriptions.status": "Subscribed", "courses.id": courseId })
+        .max({ latest: "subscriptions.subscribed_at" })
+        .first();
+      return row?.latest ?? null;
+    },
+
     async attemptsOf(personId: number, courseId: number): Promise<AttemptSummary[]> {
       const rows = await withCourse().where({ "attempts.person_id": personId, "course_versions.course_id": courseId }).orderBy("attempts.id");
       return rows.map(toAttempt);

@@ -22,7 +22,11 @@ export async function playCourse(
   return db.transaction(async (trx) => {
     const store = createAttemptStore(trx);
     const latest = await store.latestAttempt(request.personId, request.courseId, preview);
-    if (latest && UNFINISHED.has(latest.performanceStatus)) return { attemptId: latest.id, resumed: true };
+    // An unfinished attempt started before the learner subscribed could never count (rule 1):
+    // resuming it would lose them the credit, so a fresh attempt starts and the old one stays as history.
+    const subscribedSince = latest && !preview ? await store.latestSubscriptionTo(request.personId, request.courseId) : null;
+    const countsNow = !subscribedSince || latest!.startedAt > subscribedSince;
+    if (latest && UNFINISHED.has(latest.performanceStatus) && countsNow) return { attemptId: latest.id, resumed: true };
     const courseVersionId = await store.newestVersionId(request.courseId);
     if (courseVersionId === undefined) {
       throw new AppError("learning.course_not_available", "This course has no package yet, so it cannot be played. Learning and Development have been told.", 409);
@@ -35,7 +39,13 @@ export async function playCourse(
       actorAccountId: request.accountId ?? null,
       personId: request.personId,
       ip: request.ip ?? null,
-      detail: { attemptId, courseId: request.courseId, courseVersionId, after: latest?.performanceStatus ?? null },
+      detail: {
+        attemptId,
+        courseId: request.courseId,
+        courseVersionId,
+        after: latest?.performanceStatus ?? null,
+        ...(latest && !countsNow && UNFINISHED.has(latest.performanceStatus) ? { insteadOf: latest.id, why: "started before subscribing - not counted" } : {}),
+      },
     });
     return { attemptId, resumed: false };
   });

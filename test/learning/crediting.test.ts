@@ -107,15 +107,26 @@ describe("crediting a certification from the commits that earn it", () => {
 
   it("credits nothing for learning played before subscribing, even once subscribed", async () => {
     const learner = await newLearner();
+    await learner.play(MODULE, "2026-03-01T08:00:00.000Z", "completed");
+    clock.set("2026-03-01T09:00:00.000Z");
+    const subscriptionId = await subscribe(t.db, t.clock, learner, certificationId);
+    expect(await creditsOf(subscriptionId)).toEqual([]);
+    expect(await auditOf(learner.personId, "component.credited")).toEqual([]);
+  });
+
+  it("starts afresh at Play when the unfinished attempt began before subscribing, so that the learning counts", async () => {
+    const learner = await newLearner();
     const early = await learner.play(MODULE, "2026-03-01T08:00:00.000Z", "incomplete");
     clock.set("2026-03-01T09:00:00.000Z");
     const subscriptionId = await subscribe(t.db, t.clock, learner, certificationId);
-    // The same attempt, resumed and completed after subscribing, still started before.
-    const resumed = await learner.play(MODULE, "2026-03-01T10:00:00.000Z", "completed");
-    expect(resumed.attemptId).toBe(early.attemptId);
-    expect(resumed.response.body.performanceStatus).toBe("Completed");
-    expect(await creditsOf(subscriptionId)).toEqual([]);
-    expect(await auditOf(learner.personId, "component.credited")).toEqual([]);
+    const fresh = await learner.play(MODULE, "2026-03-01T10:00:00.000Z", "incomplete");
+    expect(fresh.attemptId).not.toBe(early.attemptId);
+    expect((await t.db("attempts").where({ id: early.attemptId }).first()).performance_status).toBe("Incomplete");
+    const [started] = (await listAudit(t.db, { personId: learner.personId, kind: "attempt.started" })).filter((event) => event.detail.attemptId === fresh.attemptId);
+    expect(started!.detail).toMatchObject({ insteadOf: early.attemptId, why: "started before subscribing - not counted" });
+    // Once it counts, Play resumes it as usual, and its completion is credited.
+    expect((await learner.play(MODULE, "2026-03-01T11:00:00.000Z", "completed")).attemptId).toBe(fresh.attemptId);
+    expect((await creditsOf(subscriptionId)).map(([, how, attemptId]) => [how, attemptId])).toEqual([["done", fresh.attemptId]]);
   });
 
   it("stops crediting at Unsubscribe, and keeps what was credited before", async () => {
