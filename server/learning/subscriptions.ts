@@ -46,3 +46,26 @@ export async function unsubscribe(db: Db, clock: Clock, actor: Actor, certificat
     await recordAudit(trx, { kind: "subscription.unsubscribed", at, actorAccountId: actor.accountId ?? null, personId: actor.personId, ip: actor.ip ?? null, detail: { subscriptionId: Number(open.id) } });
   });
 }
+
+/**
+ * Enrol in a component's e-learning class (the guide's "Choose or Enrol in class", then Apply):
+ * Component Status moves from Planned to Enrolled. Needs an open subscription; enrolling twice
+ * is answered as done.
+ */
+export async function enrol(db: Db, clock: Clock, actor: Actor, certificationId: number, componentId: number): Promise<void> {
+  await db.transaction(async (trx) => {
+    const subscription = await trx("subscriptions").where({ person_id: actor.personId, certification_id: certificationId, status: "Subscribed" }).orderBy("id", "desc").first("id", "complete_by");
+    if (!subscription || effectiveStatus({ status: "Subscribed", completeBy: String(subscription.complete_by) }, clock.today()) !== "Subscribed") {
+      throw new AppError("learning.not_subscribed", "Subscribe to the certification before enrolling in its components.", 409);
+    }
+    const component = await trx("certification_components").where({ id: componentId, certification_id: certificationId }).first("course_code");
+    if (!component) throw notFound("That component");
+    const offer = await trx("classes").join("courses", "courses.id", "classes.course_id").where({ "courses.code": component.course_code, "classes.kind": "elearning" }).first("classes.id");
+    if (!offer) throw new AppError("learning.no_class", "This course has no class to enrol in yet. Learning and Development have been told.", 409);
+    const existing = await trx("enrolments").where({ person_id: actor.personId, class_id: offer.id, subscription_id: subscription.id }).first("id");
+    if (existing) return;
+    const at = clock.now().toISOString();
+    const [row] = await trx("enrolments").insert({ person_id: actor.personId, class_id: offer.id, subscription_id: subscription.id, status: "Enrolled", enrolled_at: at }).returning("id");
+    await recordAudit(trx, { kind: "enrolment.enrolled", at, actorAccountId: actor.accountId ?? null, personId: actor.personId, ip: actor.ip ?? null, detail: { enrolmentId: Number(row.id), subscriptionId: Number(subscription.id), course: component.course_code } });
+  });
+}

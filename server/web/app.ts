@@ -15,6 +15,7 @@ import { accountRoutes } from "../accounts/routes.ts";
 import { portalRoutes } from "./portal-routes.ts";
 import { packageRoutes } from "../packages/routes.ts";
 import { learningRoutes } from "../learning/routes.ts";
+import { certificationRoutes } from "../learning/certification-routes.ts";
 import { playerRoutes } from "../runtime/player-routes.ts";
 import { playerAssetRoutes } from "./player-assets.ts";
 import { runtimeRoutes } from "../runtime/routes.ts";
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(portalRoutes(deps));
   app.use(packageRoutes(deps));
   app.use(learningRoutes(deps));
+  app.use(certificationRoutes(deps));
   app.use(playerRoutes(deps));
 
   app.use(notFoundHandler);

@@ -1,0 +1,74 @@
+import { Router, type Request, type Response } from "express";
+import type { AppDeps } from "../web/app.ts";
+import { requireLogin } from "../web/auth.ts";
+import { generateCsrfToken } from "../web/session.ts";
+import { guideDate } from "../web/format.ts";
+import { notFound } from "../errors.ts";
+import { certificationView } from "./certification-view.ts";
+import { enrol, subscribe, unsubscribe } from "./subscriptions.ts";
+
+/**
+ * The guide's learner screens for one learning certification: the certification page
+ * (Subscribe / Unsubscribe, its Components table with Play), the Subscribe confirmation (Back /
+ * Finish), the class summary of a component (Cancel / Apply), and the warning before playing
+ * learning that would not count.
+ */
+export function certificationRoutes({ db, clock }: AppDeps): Router {
+  const router = Router();
+  const base = "/learning/certifications/:certificationId";
+  const actor = (req: Request, res: Response) => {
+    const user = res.locals.user as { personId: number; accountId: number };
+    return { personId: user.personId, accountId: user.accountId, ip: req.ip ?? null };
+  };
+  const load = async (req: Request, res: Response) => {
+    const certificationId = Number(req.params.certificationId);
+    const view = Number.isSafeInteger(certificationId) ? await certificationView(db, actor(req, res).personId, certificationId, clock.today()) : undefined;
+    if (!view) throw notFound("That certification");
+    return view;
+  };
+  const render = (req: Request, res: Response, template: string, locals: Record<string, unknown>) =>
+    res.render(template, { user: res.locals.user, csrfToken: generateCsrfToken(req), guideDate, ...locals });
+  const back = (view: { certification: { id: number } }) => `/learning/certifications/${view.certification.id}`;
+
+  router.get(base, requireLogin, async (req, res) => {
+    render(req, res, "learning/certification", { view: await load(req, res) });
+  });
+
+  router.get(`${base}/subscribe`, requireLogin, async (req, res) => {
+    render(req, res, "learning/subscribe", { view: await load(req, res) });
+  });
+
+  router.post(`${base}/subscribe`, requireLogin, async (req, res) => {
+    const view = await load(req, res);
+    await subscribe(db, clock, actor(req, res), view.certification.id);
+    res.redirect(303, back(view));
+  });
+
+  router.post(`${base}/unsubscribe`, requireLogin, async (req, res) => {
+    const view = await load(req, res);
+    await unsubscribe(db, clock, actor(req, res), view.certification.id);
+    res.redirect(303, back(view));
+  });
+
+  router.get(`${base}/components/:componentId/enrol`, requireLogin, async (req, res) => {
+    const view = await load(req, res);
+    const component = view.components.find((row) => String(row.componentId) === req.params.componentId);
+    if (!component) throw notFound("That component");
+    render(req, res, "learning/enrol", { view, component });
+  });
+
+  router.post(`${base}/components/:componentId/enrol`, requireLogin, async (req, res) => {
+    const view = await load(req, res);
+    await enrol(db, clock, actor(req, res), view.certification.id, Number(req.params.componentId));
+    res.redirect(303, back(view));
+  });
+
+  router.get(`${base}/components/:componentId/play`, requireLogin, async (req, res) => {
+    const view = await load(req, res);
+    const component = view.components.find((row) => String(row.componentId) === req.params.componentId);
+    if (!component?.offer) throw notFound("That component");
+    render(req, res, "learning/play-warning", { view, component });
+  });
+
+  return router;
+}

@@ -1,0 +1,111 @@
+import type { Db } from "../db/connect.ts";
+import type { Manifest } from "../packages/manifest/parse-manifest.ts";
+import { scoRuntimeSettings } from "../packages/manifest/runtime-settings.ts";
+import type { AttemptFacts, SubscriptionStatus } from "./crediting.ts";
+import { createCreditStore } from "./credit-store.ts";
+
+export interface Certification {
+  id: number;
+  name: string;
+  competencyId: number;
+  competencyName: string;
+  competenceLevel: string;
+  validDays: number;
+  completeWithinDays: number;
+  renewable: boolean;
+  description: string;
+}
+
+export interface SubscriptionRow {
+  id: number;
+  status: SubscriptionStatus;
+  subscribedAt: string;
+  completeBy: string;
+  completedAt: string | null;
+  endedAt: string | null;
+}
+
+export interface CourseOffer {
+  courseId: number;
+  code: string;
+  classId: number | null;
+  classTitle: string | null;
+  playable: boolean;
+}
+
+/** What the certification page and Find Learning read. */
+export function createCertificationStore(db: Db) {
+  return {
+    credit: createCreditStore(db),
+
+    async certification(id: number): Promise<Certification | undefined> {
+      const row = await db("certifications").join("competencies", "competencies.id", "certifications.competency_id").where("certifications.id", id).first("certifications.*", "competencies.name as competency_name");
+      return row ? toCertification(row) : undefined;
+    },
+
+    async certificationsGiving(competencyId: number): Promise<Certification[]> {
+      const rows = await db("certifications").join("competencies", "competencies.id", "certifications.competency_id").where("certifications.competency_id", competencyId).orderBy("certifications.name").select("certifications.*", "competencies.name as competency_name");
+      return rows.map(toCertification);
+    },
+
+    /** The person's latest subscription to the certification, if any. */
+    async latestSubscription(personId: number, certificationId: number): Promise<SubscriptionRow | undefined> {
+      const row = await db("subscriptions").where({ person_id: personId, certification_id: certificationId }).orderBy("id", "desc").first();
+      if (!row) return undefined;
+      return { id: Number(row.id), status: row.status, subscribedAt: String(row.subscribed_at), completeBy: String(row.complete_by), completedAt: row.completed_at ?? null, endedAt: row.ended_at ?? null };
+    },
+
+    async credits(subscriptionId: number): Promise<Map<number, { how: string; creditedAt: string; attemptId: number }>> {
+      const rows = await db("component_credits").where({ subscription_id: subscriptionId });
+      return new Map(rows.map((row) => [Number(row.component_id), { how: String(row.how), creditedAt: String(row.credited_at), attemptId: Number(row.attempt_id) }]));
+    },
+
+    /** Enrolments of the subscription, by course id. */
+    async enrolments(subscriptionId: number): Promise<Map<number, { id: number; enrolledAt: string; classTitle: string }>> {
+      const rows = await db("enrolments").join("classes", "classes.id", "enrolments.class_id").where("enrolments.subscription_id", subscriptionId).select("enrolments.id", "enrolments.enrolled_at", "classes.course_id", "classes.title");
+      return new Map(rows.map((row) => [Number(row.course_id), { id: Number(row.id), enrolledAt: String(row.enrolled_at), classTitle: String(row.title) }]));
+    },
+
+    /** Each course code's course and its e-learning class (a component may name a course not imported yet). */
+    async offers(codes: string[]): Promise<Map<string, CourseOffer>> {
+      const rows = await db("courses")
+        .leftJoin("classes", (join) => join.on("classes.course_id", "courses.id").andOnVal("classes.kind", "elearning"))
+        .whereIn("courses.code", codes)
+        .select("courses.id", "courses.code", "classes.id as class_id", "classes.title as class_title")
+        .select(db.raw("exists (select 1 from course_versions where course_versions.course_id = courses.id) as playable"));
+      return new Map(rows.map((row) => [String(row.code), { courseId: Number(row.id), code: String(row.code), classId: row.class_id === null ? null : Number(row.class_id), classTitle: row.class_title ?? null, playable: Boolean(row.playable) }]));
+    },
+
+    /** The person's attempts at these courses, oldest first, each with its version's pass mark. */
+    async attemptsWithPassMarks(personId: number, codes: string[]): Promise<AttemptFacts[]> {
+      const attempts = await createCreditStore(db).attemptsAt(personId, codes);
+      if (attempts.length === 0) return attempts;
+      const rows = await db("attempts").join("course_versions", "course_versions.id", "attempts.course_version_id").whereIn("attempts.id", attempts.map((attempt) => attempt.id)).select("attempts.id", "course_versions.manifest");
+      const passMarks = new Map(rows.map((row) => [Number(row.id), passMarkOf(JSON.parse(String(row.manifest)) as Manifest)]));
+      return attempts.map((attempt) => ({ ...attempt, passMark: passMarks.get(attempt.id) ?? null }));
+    },
+  };
+}
+
+/** The pass mark of a course's first SCO as a scaled score: 1.2 mastery score / 100, or 2004's scaled passing score. */
+function passMarkOf(manifest: Manifest): number | null {
+  const first = manifest.launchables[0];
+  if (!first) return null;
+  const settings = scoRuntimeSettings(manifest, first.identifier);
+  if (settings.masteryScore !== null) return settings.masteryScore / 100;
+  return settings.scaledPassingScore;
+}
+
+function toCertification(row: Record<string, unknown>): Certification {
+  return {
+    id: Number(row.id),
+    name: String(row.name),
+    competencyId: Number(row.competency_id),
+    competencyName: String(row.competency_name),
+    competenceLevel: String(row.competence_level),
+    validDays: Number(row.valid_days),
+    completeWithinDays: Number(row.complete_within_days),
+    renewable: Boolean(row.renewable),
+    description: String(row.description ?? ""),
+  };
+}

@@ -1,0 +1,87 @@
+import type { Db } from "../db/connect.ts";
+import type { PerformanceStatus } from "../runtime/status.ts";
+import { componentOutcome, effectiveStatus, type AttemptFacts, type SubscriptionStatus } from "./crediting.ts";
+import { createCertificationStore, type Certification, type CourseOffer } from "./certification-store.ts";
+
+export type ComponentStatus = "Planned" | "Enrolled" | "In Progress" | "Completed";
+
+export interface ComponentRowView {
+  componentId: number;
+  course: string;
+  offer: CourseOffer | null;
+  completionDate: string | null;
+  componentStatus: ComponentStatus;
+  enrolment: { enrolledAt: string; classTitle: string } | null;
+  performanceStatus: PerformanceStatus;
+  /** Why it does not count (yet), or how it was satisfied; null when plainly done. */
+  reason: string | null;
+  latestAttemptId: number | null;
+}
+
+export interface CertificationView {
+  certification: Certification;
+  /** The latest subscription with its status as of today (Expired when past its complete-by date). */
+  subscription: { id: number; status: SubscriptionStatus; subscribedAt: string; completeBy: string; completedAt: string | null } | null;
+  components: ComponentRowView[];
+  done: number;
+}
+
+/**
+ * The certification page for one learner (the guide's "Learning Certification"): the latest
+ * subscription, and each component's Component Status (Planned -> Enrolled -> In Progress ->
+ * Completed, Completed only once credited), Performance Status and, when it does not count, why.
+ */
+export async function certificationView(db: Db, personId: number, certificationId: number, today: string): Promise<CertificationView | undefined> {
+  const store = createCertificationStore(db);
+  const certification = await store.certification(certificationId);
+  if (!certification) return undefined;
+  const components = await store.credit.componentsOf(certificationId);
+  const codes = [...new Set(components.flatMap((component) => [component.courseCode, ...(component.satisfiedByCourseCode ? [component.satisfiedByCourseCode] : [])]))];
+  const [latest, offers, attempts] = await Promise.all([store.latestSubscription(personId, certificationId), store.offers(codes), store.attemptsWithPassMarks(personId, codes)]);
+  const credits = latest ? await store.credits(latest.id) : new Map();
+  const enrolments = latest ? await store.enrolments(latest.id) : new Map();
+  const subscription = latest ? { ...latest, status: effectiveStatus(latest, today) } : null;
+
+  const rows = components.map((component): ComponentRowView => {
+    const offer = offers.get(component.courseCode) ?? null;
+    const own = attempts.filter((attempt) => attempt.courseCode === component.courseCode && !attempt.preview);
+    const credit = credits.get(component.id);
+    const enrolment = offer ? (enrolments.get(offer.courseId) ?? null) : null;
+    const latestAttempt = own.at(-1) ?? null;
+    return {
+      componentId: component.id,
+      course: component.courseCode,
+      offer,
+      completionDate: credit?.creditedAt.slice(0, 10) ?? null,
+      componentStatus: credit ? "Completed" : enrolment ? (counting(latest, own) ? "In Progress" : "Enrolled") : "Planned",
+      enrolment,
+      performanceStatus: latestAttempt?.performanceStatus ?? "Not Attempted",
+      reason: credit
+        ? credit.how === "satisfied"
+          ? `satisfied by passing ${component.satisfiedByCourseCode}`
+          : null
+        : whyNotCounted(subscription, component, latest, attempts, offer),
+      latestAttemptId: latestAttempt?.id ?? null,
+    };
+  });
+  return { certification, subscription, components: rows, done: rows.filter((row) => row.componentStatus === "Completed").length };
+}
+
+function counting(subscription: { subscribedAt: string; completeBy: string; status: SubscriptionStatus; endedAt: string | null } | undefined, attempts: AttemptFacts[]): boolean {
+  return Boolean(subscription) && attempts.some((attempt) => attempt.startedAt > subscription!.subscribedAt);
+}
+
+function whyNotCounted(
+  subscription: CertificationView["subscription"],
+  component: Parameters<typeof componentOutcome>[0],
+  stored: Parameters<typeof componentOutcome>[1] | undefined,
+  attempts: AttemptFacts[],
+  offer: CourseOffer | null,
+): string | null {
+  if (!offer?.playable) return "this course is not available yet";
+  if (!subscription || !stored) return "not subscribed - learning played now will not count";
+  if (subscription.status === "Unsubscribed") return "unsubscribed - learning played now will not count";
+  if (subscription.status === "Expired") return `subscription expired after ${subscription.completeBy} - subscribe again`;
+  const outcome = componentOutcome(component, stored, attempts);
+  return outcome.state === "not done" ? outcome.reason : null;
+}

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fs from "node:fs";
+import request from "supertest";
+import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from "../support/test-app.ts";
+import { buildLearner } from "../support/factories.ts";
+import { importCourseVersion } from "../support/attempts.ts";
+import { VALID_PACKAGES } from "../support/valid-packages.ts";
+
+const MODULE = "297 Page Test - Part 1";
+const ASSESSMENT = "297 Page Test - eAssessment";
+const NOT_YET = "297 Page Test - Not Imported";
+
+/** The guide's certification screens, with its labels, through the real app. */
+describe("the certification page", () => {
+  let t: TestApp;
+  const clock = settableClock("2026-03-01T09:00:00.000Z");
+  let certificationId: number;
+  const courseIds: Record<string, number> = {};
+
+  beforeAll(async () => {
+    t = await createTestApp({ clock });
+    fs.mkdirSync(t.config.dataDir, { recursive: true });
+    for (const code of [MODULE, ASSESSMENT]) {
+      const versionId = await importCourseVersion(t, VALID_PACKAGES["scorm12-single"]!.files, code);
+      courseIds[code] = Number((await t.db("course_versions").where({ id: versionId }).first("course_id")).course_id);
+    }
+    const [competency] = await t.db("competencies").insert({ name: "NHS|CSTF|Page Test - 3 Years|" }).returning("id");
+    const [certification] = await t.db("certifications")
+      .insert({ name: "297 Core Skills - Page Test - 3 Years", competency_id: competency.id, competence_level: "1 - Assessed", valid_days: 1095, complete_within_days: 1095, renewable: true, description: "Complete every component." })
+      .returning("id");
+    certificationId = Number(certification.id);
+    await t.db("certification_components").insert([
+      { certification_id: certificationId, position: 1, course_code: MODULE, requires: "completion" },
+      { certification_id: certificationId, position: 2, course_code: ASSESSMENT, requires: "pass" },
+      { certification_id: certificationId, position: 3, course_code: NOT_YET, requires: "completion" },
+    ]);
+  });
+  afterAll(() => t.cleanup());
+
+  const page = () => `/learning/certifications/${certificationId}`;
+  /** The text of a component's row: its cells in order. */
+  const rowOf = (html: string, course: string) => {
+    const row = new RegExp(`<tr class="nhsuk-table__row" data-component="${course}">([\\s\\S]*?)</tr>`).exec(html)?.[1] ?? "";
+    return row.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+  };
+
+  it("shows the certification with the guide's words, and warns before playing without a subscription", async () => {
+    const learner = await buildLearner(t.db, t.clock);
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    const html = (await agent.get(page()).expect(200)).text;
+    for (const words of ["Learning Certification: 297 Core Skills - Page Test - 3 Years", "You must complete this certification in 1095 Day(s)", "Completed certification is valid for 1095 Day(s)", "Renewable Yes", "Description", "Complete every component."]) {
+      expect(html).toContain(words);
+    }
+    expect(html).toContain(`href="/learning/certifications/${certificationId}/subscribe">Subscribe</a>`);
+    for (const heading of ["Course", "Component Completion Date", "Component Status", "Enrolment Details", "Choose or Enrol in class", "Performance Status", "Play"]) expect(html).toContain(`<th scope="col">${heading}</th>`);
+    expect(rowOf(html, MODULE)).toBe(`${MODULE} Planned Not Attempted not subscribed - learning played now will not count Play`);
+    expect(rowOf(html, NOT_YET)).toBe(`${NOT_YET} Planned Not Attempted this course is not available yet`);
+
+    const warning = await agent.get(`${page()}/components/${await componentId(MODULE)}/play`).expect(200);
+    expect(warning.text).toContain("Your learning will not count yet");
+    expect(warning.text).toContain("Subscribe first");
+    expect(warning.text).toContain(`action="/learning/courses/${courseIds[MODULE]}/play"`);
+  });
+
+  it("subscribes through the confirmation (Back / Finish), enrols through the class summary (Cancel / Apply), then plays", async () => {
+    const learner = await buildLearner(t.db, t.clock);
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    const confirmation = await agent.get(`${page()}/subscribe`).expect(200);
+    expect(confirmation.text).toContain("Subscribe: 297 Core Skills - Page Test - 3 Years");
+    expect(confirmation.text).toContain(`href="${page()}">Back</a>`);
+    expect(confirmation.text).toMatch(/<button class="nhsuk-button" type="submit">Finish<\/button>/);
+    await agent.post(`${page()}/subscribe`).type("form").send({ _csrf: csrfFrom(confirmation.text) }).expect(303).expect("Location", page());
+
+    let html = (await agent.get(page())).text;
+    expect(html).toContain(">Unsubscribe</button>");
+    expect(html).toContain("Subscribed on 01-Mar-2026; complete by 28-Feb-2029. 0 of 3 components completed.");
+    expect(rowOf(html, MODULE)).toBe(`${MODULE} Planned Choose or Enrol in class Not Attempted not played yet`);
+
+    const summary = await agent.get(`${page()}/components/${await componentId(MODULE)}/enrol`).expect(200);
+    expect(summary.text).toContain("Class Summary");
+    expect(summary.text).toContain(`href="${page()}">Cancel</a>`);
+    expect(summary.text).toMatch(/type="submit">Apply<\/button>/);
+    clock.set("2026-03-01T09:30:00.000Z");
+    await agent.post(`${page()}/components/${await componentId(MODULE)}/enrol`).type("form").send({ _csrf: csrfFrom(summary.text) }).expect(303);
+    html = (await agent.get(page())).text;
+    expect(rowOf(html, MODULE)).toBe(`${MODULE} Enrolled ${MODULE}, enrolled 01-Mar-2026 Not Attempted not played yet Play`);
+    expect(html).toContain(`action="/learning/courses/${courseIds[MODULE]}/play" target="lms-course-${courseIds[MODULE]}"`);
+
+    // Play, and commit as the player would: In Progress, then Completed with its date.
+    clock.set("2026-03-02T10:00:00.000Z");
+    const played = await agent.post(`/learning/courses/${courseIds[MODULE]}/play`).type("form").send({ _csrf: csrfFrom(html) }).expect(303);
+    const attemptId = Number(/\/player\/attempts\/(\d+)/.exec(String(played.headers.location))![1]);
+    const csrf = csrfFrom(html);
+    await agent.post(`/runtime/attempts/${attemptId}/scos/I1/commit`).set("X-CSRF-Token", csrf).send({ commitSequence: 1, cmi: { core: { lesson_status: "incomplete" } } }).expect(200);
+    expect(rowOf((await agent.get(page())).text, MODULE)).toContain("In Progress");
+    await agent.post(`/runtime/attempts/${attemptId}/scos/I1/commit`).set("X-CSRF-Token", csrf).send({ commitSequence: 2, cmi: { core: { lesson_status: "completed" } } }).expect(200);
+    html = (await agent.get(page())).text;
+    expect(rowOf(html, MODULE)).toBe(`${MODULE} 02-Mar-2026 Completed ${MODULE}, enrolled 01-Mar-2026 Completed Play`);
+    expect(html).toContain("1 of 3 components completed.");
+
+    // An assessment completed below the pass mark says so, with the score and the pass mark.
+    await agent.post(`${page()}/components/${await componentId(ASSESSMENT)}/enrol`).type("form").send({ _csrf: csrf }).expect(303);
+    const assessment = await agent.post(`/learning/courses/${courseIds[ASSESSMENT]}/play`).type("form").send({ _csrf: csrf }).expect(303);
+    const assessmentAttempt = Number(/\/player\/attempts\/(\d+)/.exec(String(assessment.headers.location))![1]);
+    await agent.post(`/runtime/attempts/${assessmentAttempt}/scos/I1/commit`).set("X-CSRF-Token", csrf).send({ commitSequence: 1, cmi: { core: { lesson_status: "completed", score: { raw: "60" } } } }).expect(200);
+    expect(rowOf((await agent.get(page())).text, ASSESSMENT)).toContain("Failed failed: 60%, pass mark 80%; press Play to try again");
+
+    await agent.post(`${page()}/unsubscribe`).type("form").send({ _csrf: csrf }).expect(303);
+    html = (await agent.get(page())).text;
+    expect(html).toContain("Unsubscribed. Subscribe again for your learning to count.");
+    // What was completed stays completed.
+    expect(rowOf(html, MODULE)).toContain("02-Mar-2026 Completed");
+  });
+
+  it("refuses a second subscription, enrolment without one, and strangers", async () => {
+    const learner = await buildLearner(t.db, t.clock);
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    const csrf = csrfFrom((await agent.get(page())).text);
+    await agent.post(`${page()}/components/${await componentId(MODULE)}/enrol`).type("form").send({ _csrf: csrf }).expect(409);
+    await agent.post(`${page()}/subscribe`).type("form").send({ _csrf: csrf }).expect(303);
+    const again = await agent.post(`${page()}/subscribe`).type("form").send({ _csrf: csrf }).expect(409);
+    expect(again.text).toContain("You are already subscribed to this certification.");
+    await agent.get("/learning/certifications/999999").expect(404);
+    const anonymous = await request(t.app).get(page()).expect(302);
+    expect(anonymous.headers.location).toBe(`/login?next=${encodeURIComponent(page())}`);
+  });
+
+  async function componentId(course: string): Promise<number> {
+    return Number((await t.db("certification_components").where({ certification_id: certificationId, course_code: course }).first("id")).id);
+  }
+});
