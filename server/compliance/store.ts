@@ -29,5 +29,44 @@ export function createComplianceStore(db: Db) {
         expiresOn: row.expires_on ?? null,
       }));
     },
+
+    /** Every record the person holds, any status (the All Competencies and Awaiting Approval tabs). */
+    async recordsOf(personId: number): Promise<HeldRecordRow[]> {
+      const rows = await db("competence_records")
+        .join("competencies", "competencies.id", "competence_records.competency_id")
+        .where("competence_records.person_id", personId)
+        .orderBy([{ column: "competencies.name" }, { column: "competence_records.achieved_on", order: "desc" }])
+        .select("competence_records.*", "competencies.name");
+      return rows.map((row) => ({
+        competencyId: Number(row.competency_id),
+        competency: String(row.name),
+        level: String(row.level),
+        achievedOn: String(row.achieved_on),
+        expiresOn: row.expires_on ?? null,
+        source: String(row.source),
+        status: String(row.status),
+      }));
+    },
+
+    /** Per competency, the person's open subscription progress: components credited of all. */
+    async openProgress(personId: number): Promise<Map<number, { certification: string; done: number; of: number }>> {
+      const rows = await db("subscriptions")
+        .join("certifications", "certifications.id", "subscriptions.certification_id")
+        .where({ "subscriptions.person_id": personId, "subscriptions.status": "Subscribed" })
+        .select("certifications.competency_id", "certifications.name")
+        .select(db.raw("(select count(*) from component_credits where component_credits.subscription_id = subscriptions.id) as done"))
+        .select(db.raw("(select count(*) from certification_components where certification_components.certification_id = certifications.id) as total"));
+      return new Map(rows.map((row) => [Number(row.competency_id), { certification: String(row.name), done: Number(row.done), of: Number(row.total) }]));
+    },
   };
+}
+
+export interface HeldRecordRow {
+  competencyId: number;
+  competency: string;
+  level: string;
+  achievedOn: string;
+  expiresOn: string | null;
+  source: string;
+  status: string;
 }

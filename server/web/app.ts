@@ -16,6 +16,7 @@ import { portalRoutes } from "./portal-routes.ts";
 import { packageRoutes } from "../packages/routes.ts";
 import { learningRoutes } from "../learning/routes.ts";
 import { certificationRoutes } from "../learning/certification-routes.ts";
+import { complianceRoutes } from "../compliance/routes.ts";
 import { playerRoutes } from "../runtime/player-routes.ts";
 import { playerAssetRoutes } from "./player-assets.ts";
 import { runtimeRoutes } from "../runtime/routes.ts";
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(packageRoutes(deps));
   app.use(learningRoutes(deps));
   app.use(certificationRoutes(deps));
+  app.use(complianceRoutes(deps));
   app.use(playerRoutes(deps));
 
   app.use(notFoundHandler);

@@ -5,8 +5,15 @@ import { generateCsrfToken } from "./session.ts";
 import { createPeopleStore } from "../people/store.ts";
 import { displayName } from "../people/names.ts";
 import { personCompliance } from "../compliance/service.ts";
+import { myELearning } from "../learning/my-elearning.ts";
 import { notFound } from "../errors.ts";
 import { competencyLabel, guideDate, percentage } from "./format.ts";
+
+/** Courses the My e-Learning portlet shows at once; its arrows move through the rest (at most 20). */
+const COURSES_PER_PAGE = 5;
+
+/** The portlet's "Percentage Compliance: 90%": whole numbers without a decimal. */
+const portletPercentage = (value: number) => `${Number.isInteger(value) ? value : value.toFixed(1)}%`;
 
 /** The portal home a learner lands on after logging in: who they are and their compliance. */
 export function portalRoutes({ db, clock }: AppDeps): Router {
@@ -14,16 +21,23 @@ export function portalRoutes({ db, clock }: AppDeps): Router {
   router.get("/", requireLogin, async (req, res) => {
     const person = await createPeopleStore(db).personById(req.session.personId!);
     if (!person) throw notFound("Your person record");
-    const assignments = await personCompliance(db, person.id, clock.today());
+    const [assignments, courses] = await Promise.all([personCompliance(db, person.id, clock.today()), myELearning(db, person.id)]);
     const chosen = assignments.find((view) => String(view.assignment.id) === req.query.assignment) ?? assignments[0];
+    const mandatoryOnly = req.query.mandatory === "yes";
+    const shown = courses.filter((course) => !mandatoryOnly || course.mandatory);
+    const pages = Math.max(1, Math.ceil(shown.length / COURSES_PER_PAGE));
+    const pageIndex = Math.min(pages - 1, Math.max(0, Number.parseInt(String(req.query.courses ?? "0"), 10) || 0));
     res.render("portal", {
+      mandatoryOnly,
+      courses: shown.slice(pageIndex * COURSES_PER_PAGE, (pageIndex + 1) * COURSES_PER_PAGE),
+      coursePage: { index: pageIndex, count: pages, total: shown.length },
       user: res.locals.user,
       csrfToken: generateCsrfToken(req),
       employeeName: displayName(person),
       employeeNumber: person.employeeNumber,
       assignments,
       chosen,
-      format: { competencyLabel, guideDate, percentage },
+      format: { competencyLabel, guideDate, percentage, portletPercentage },
     });
   });
   return router;

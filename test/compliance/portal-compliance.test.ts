@@ -20,9 +20,12 @@ describe("the portal's My Compliance, for the demo learner", () => {
   }, 120_000);
   afterAll(() => t.cleanup());
 
-  it("shows the guide's first screen: 90% with Green, Amber, Red and Blue rows on the primary assignment", async () => {
-    const home = await agent.get("/").expect(200);
-    expect(home.text).toContain("Percentage Compliance: <strong>90.0%</strong>");
+  it("shows the guide's first screen: 90% on the portlet, then Green, Amber, Red and Blue rows on the primary assignment", async () => {
+    const portal = await agent.get("/").expect(200);
+    expect(portal.text).toContain("Percentage Compliance: <strong>90%</strong>");
+    expect(portal.text).toMatch(/href="\/compliance\?assignment=\d+">View My Compliance<\/a>/);
+    const home = await agent.get("/compliance").expect(200);
+    expect(home.text).toContain("Compliance Percentage <strong>90.0%</strong>");
     const statuses = statusesOn(home.text);
     expect(statuses.filter((status) => status === "Green")).toHaveLength(8);
     expect(statuses.filter((status) => status === "Amber")).toHaveLength(1);
@@ -35,10 +38,11 @@ describe("the portal's My Compliance, for the demo learner", () => {
     const home = await agent.get("/").expect(200);
     const second = /<option value="(\d+)" >24552167 - Bank Healthcare Assistant/.exec(home.text);
     expect(second).not.toBeNull();
-    const page = await agent.get(`/?assignment=${second![1]}`).expect(200);
+    expect((await agent.get(`/?assignment=${second![1]}`).expect(200)).text).toContain("Percentage Compliance: <strong>80%</strong>");
+    const page = await agent.get(`/compliance?assignment=${second![1]}`).expect(200);
     expect(page.text).toContain("Compliance for 24552167 - Bank Healthcare Assistant");
     // Fire, Infection Prevention, Moving and Handling, Safeguarding Adults L1 held; Conflict Resolution expired.
-    expect(page.text).toContain("Percentage Compliance: <strong>80.0%</strong>");
+    expect(page.text).toContain("Compliance Percentage <strong>80.0%</strong>");
   });
 
   it("counts only approved records", async () => {
@@ -48,8 +52,57 @@ describe("the portal's My Compliance, for the demo learner", () => {
       person_id: learner.personId, competency_id: fire.id, level: "1 - Assessed", achieved_on: "2026-01-01", expires_on: "2027-01-01",
       source: "manual", status: "awaiting_approval", created_at: NOW,
     });
-    const page = await (await logInAgent(t.app, learner.username, learner.password)).get("/").expect(200);
-    expect(page.text).toContain("Percentage Compliance: <strong>0.0%</strong>");
+    const page = await (await logInAgent(t.app, learner.username, learner.password)).get("/compliance").expect(200);
+    expect(page.text).toContain("Compliance Percentage <strong>0.0%</strong>");
     expect(statusesOn(page.text).every((status) => status === "Red")).toBe(true);
+  });
+
+  it("has the guide's tabs, Required Competencies Only, and a reason beside each status that is not Green", async () => {
+    const page = (await agent.get("/compliance").expect(200)).text;
+    expect(page).toMatch(/<a href="\/compliance\?assignment=\d+" aria-current="page" class="app-tabs__current">Compliance<\/a>/);
+    expect(page).toContain(">All Competencies</a>");
+    expect(page).toContain(">Awaiting Approval</a>");
+    for (const heading of ["Competency Name", "Competence Level", "Min Req", "Essential", "Expiry Date", "Compliance Status", "Find Learning"]) expect(page).toContain(`<th scope="col">${heading}</th>`);
+    expect(page).toMatch(/>Red<\/span>\s*<span class="app-reason">expired on \d{2}-[A-Z][a-z]{2}-\d{4}<\/span>/);
+    expect(page).toMatch(/>Amber<\/span>\s*<span class="app-reason">expires on \d{2}-[A-Z][a-z]{2}-\d{4} - renew now<\/span>/);
+    const required = (await agent.get("/compliance?required=1").expect(200)).text;
+    expect(statusesOn(required)).not.toContain("Blue");
+    expect(statusesOn(required)).toHaveLength(10);
+    expect(required).toContain('id="required" name="required" type="checkbox" value="1" checked');
+  });
+
+  it("exports what is shown as CSV, and prints without the controls", async () => {
+    const csv = await agent.get("/compliance/export.csv?required=1").expect(200);
+    expect(csv.headers["content-type"]).toBe("text/csv; charset=utf-8");
+    expect(csv.headers["content-disposition"]).toMatch(/^attachment; filename="compliance-compliance-2026-03-01\.csv"$/);
+    const lines = csv.text.trim().split("\n");
+    expect(lines[0]).toBe("Competency Name,Competence Level,Min Req,Essential,Expiry Date,Compliance Status,Reason");
+    expect(lines).toHaveLength(11);
+    expect(lines.some((line) => line.startsWith("NHS|CSTF|NHS Conflict Resolution (England) - 3 Years,") && line.includes(",Red,expired on "))).toBe(true);
+    const printable = (await agent.get("/compliance?print=1").expect(200)).text;
+    expect(printable).toContain('class="app-print"');
+    expect(printable).not.toContain("Find Learning</a>");
+    expect(printable).not.toContain('action="/compliance"');
+  });
+
+  it("shows every record held on All Competencies, Blue ones included, and what awaits approval", async () => {
+    const all = (await agent.get("/compliance?tab=all").expect(200)).text;
+    expect(all).toContain("<caption class=\"nhsuk-table__caption\">All Competencies</caption>");
+    expect(all).toContain("NHS|CSTF|Safeguarding Adults - Level 1 - 3 Years");
+    expect((all.match(/<tr class="nhsuk-table__row">/g) ?? []).length).toBe(11);
+    const awaiting = (await agent.get("/compliance?tab=awaiting").expect(200)).text;
+    expect(awaiting).toContain(">None.</td>");
+  });
+
+  it("finds the certifications that give a competency, with their details", async () => {
+    const page = (await agent.get("/compliance").expect(200)).text;
+    const link = /href="(\/compliance\/competencies\/\d+\/learning)" aria-label="Find Learning: NHS\|CSTF\|NHS Conflict Resolution \(England\) - 3 Years"/.exec(page);
+    expect(link).not.toBeNull();
+    const found = (await agent.get(link![1]!).expect(200)).text;
+    expect(found).toContain("NHS|CSTF|NHS Conflict Resolution (England) - 3 Years|");
+    for (const heading of ["Certification Name", "Valid Period", "Certification Status", "Progress", "Competence Level", "Details"]) expect(found).toContain(`<th scope="col">${heading}</th>`);
+    expect(found).toMatch(/297 Core Skills - NHS Conflict Resolution - 3 Years<\/td>\s*<td class="nhsuk-table__cell">1095 Day\(s\)<\/td>/);
+    expect(found).toMatch(/href="\/learning\/certifications\/\d+" aria-label="Details: 297 Core Skills - NHS Conflict Resolution - 3 Years">Details<\/a>/);
+    await agent.get("/compliance/competencies/999999/learning").expect(404);
   });
 });

@@ -112,6 +112,38 @@ describe("the certification page", () => {
     expect(rowOf(html, MODULE)).toContain("02-Mar-2026 Completed");
   });
 
+  it("lists enrolled courses on My e-Learning, most recent first, with Play and Status, and the mandatory ones alone on request", async () => {
+    const organisation = await t.db("organisations").where({ vpd: "297" }).first("id");
+    if (!(await t.db("positions").where({ name: "Page Test Nurse" }).first("id"))) await t.db("positions").insert({ organisation_id: organisation.id, name: "Page Test Nurse" });
+    const learner = await buildLearner(t.db, t.clock, { assignments: [{ number: "77700001", position: "Page Test Nurse" }] });
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    const csrf = csrfFrom((await agent.get("/")).text);
+    expect((await agent.get("/")).text).toContain("You are not enrolled in any e-learning yet.");
+    clock.set("2026-03-01T09:00:00.000Z");
+    await agent.post(`${page()}/subscribe`).type("form").send({ _csrf: csrf }).expect(303);
+    clock.set("2026-03-01T09:10:00.000Z");
+    await agent.post(`${page()}/components/${await componentId(MODULE)}/enrol`).type("form").send({ _csrf: csrf }).expect(303);
+    clock.set("2026-03-01T09:20:00.000Z");
+    await agent.post(`${page()}/components/${await componentId(ASSESSMENT)}/enrol`).type("form").send({ _csrf: csrf }).expect(303);
+    const played = await agent.post(`/learning/courses/${courseIds[MODULE]}/play`).type("form").send({ _csrf: csrf }).expect(303);
+    const attemptId = Number(/\/player\/attempts\/(\d+)/.exec(String(played.headers.location))![1]);
+    await agent.post(`/runtime/attempts/${attemptId}/scos/I1/commit`).set("X-CSRF-Token", csrf).send({ commitSequence: 1, cmi: { core: { lesson_status: "incomplete" } } }).expect(200);
+
+    const portal = (await agent.get("/").expect(200)).text;
+    const courses = [...portal.matchAll(/data-course="([^"]+)"[\s\S]*?aria-label="Play ([^"]+)"[\s\S]*?data-field="status">([^<]+)</g)].map((match) => [match[1], match[2], match[3]]);
+    expect(courses).toEqual([
+      [ASSESSMENT, ASSESSMENT, "Not Attempted"],
+      [MODULE, MODULE, "In Progress"],
+    ]);
+    expect(portal).toContain("Show mandatory learning only");
+    // Nothing this learner's position requires yet: mandatory only shows none.
+    expect((await agent.get("/?mandatory=yes").expect(200)).text).not.toContain("data-course=");
+    const position = await t.db("positions").where({ name: "Page Test Nurse" }).first("id");
+    const certification = await t.db("certifications").where({ id: certificationId }).first("competency_id");
+    await t.db("competence_requirements").insert({ position_id: position.id, competency_id: certification.competency_id, essential: true });
+    expect((await agent.get("/?mandatory=yes").expect(200)).text.match(/data-course=/g)).toHaveLength(2);
+  });
+
   it("refuses a second subscription, enrolment without one, and strangers", async () => {
     const learner = await buildLearner(t.db, t.clock);
     const agent = await logInAgent(t.app, learner.username, learner.password);

@@ -1,0 +1,105 @@
+import { Router, type Request, type Response } from "express";
+import { stringify } from "csv-stringify/sync";
+import type { AppDeps } from "../web/app.ts";
+import { requireLogin } from "../web/auth.ts";
+import { generateCsrfToken } from "../web/session.ts";
+import { competencyLabel, guideDate, percentage } from "../web/format.ts";
+import { notFound } from "../errors.ts";
+import { createPeopleStore } from "../people/store.ts";
+import { displayName } from "../people/names.ts";
+import { effectiveStatus } from "../learning/crediting.ts";
+import { createCertificationStore } from "../learning/certification-store.ts";
+import { personCompliance } from "./service.ts";
+import { createComplianceStore } from "./store.ts";
+import { complianceReason } from "./reasons.ts";
+
+const TABS = { compliance: "Compliance", all: "All Competencies", awaiting: "Awaiting Approval" } as const;
+type Tab = keyof typeof TABS;
+
+/**
+ * The guide's Compliance and Competency page (tabs Compliance | All Competencies | Awaiting
+ * Approval), its Export (a CSV of what is shown) and Printable Page, and Find Learning for one
+ * competency (the certifications that give it).
+ */
+export function complianceRoutes({ db, clock }: AppDeps): Router {
+  const router = Router();
+  const personOf = (res: Response) => (res.locals.user as { personId: number }).personId;
+
+  async function pageData(req: Request, res: Response) {
+    const personId = personOf(res);
+    const person = await createPeopleStore(db).personById(personId);
+    if (!person) throw notFound("Your person record");
+    const today = clock.today();
+    const tab: Tab = req.query.tab === "all" || req.query.tab === "awaiting" ? req.query.tab : "compliance";
+    const store = createComplianceStore(db);
+    const [assignments, records, progress] = await Promise.all([personCompliance(db, personId, today), store.recordsOf(personId), store.openProgress(personId)]);
+    const chosen = assignments.find((view) => String(view.assignment.id) === req.query.assignment) ?? assignments[0];
+    const requiredOnly = req.query.required === "1";
+    const rows = (chosen?.rows ?? [])
+      .filter((row) => !requiredOnly || (row.required && row.essential))
+      .map((row) => ({ ...row, reason: complianceReason(row, progress.get(row.competencyId)) }));
+    const held = tab === "awaiting" ? records.filter((record) => record.status === "awaiting_approval") : records.filter((record) => record.status === "approved");
+    return { person, tab, assignments, chosen, requiredOnly, rows, held };
+  }
+
+  router.get("/compliance", requireLogin, async (req, res) => {
+    const data = await pageData(req, res);
+    const query = (changes: Record<string, string | undefined>) => {
+      const params = new URLSearchParams();
+      const merged = { tab: data.tab === "compliance" ? undefined : data.tab, assignment: data.chosen ? String(data.chosen.assignment.id) : undefined, required: data.requiredOnly ? "1" : undefined, ...changes };
+      for (const [key, value] of Object.entries(merged)) if (value !== undefined) params.set(key, value);
+      const text = params.toString();
+      return text ? `?${text}` : "";
+    };
+    res.render("compliance/compliance", {
+      user: res.locals.user,
+      csrfToken: generateCsrfToken(req),
+      employeeName: displayName(data.person),
+      employeeNumber: data.person.employeeNumber,
+      tabs: TABS,
+      print: req.query.print === "1",
+      query,
+      ...data,
+      format: { competencyLabel, guideDate, percentage },
+    });
+  });
+
+  router.get("/compliance/export.csv", requireLogin, async (req, res) => {
+    const data = await pageData(req, res);
+    const table =
+      data.tab === "compliance"
+        ? [
+            ["Competency Name", "Competence Level", "Min Req", "Essential", "Expiry Date", "Compliance Status", "Reason"],
+            ...data.rows.map((row) => [competencyLabel(row.competency), row.competenceLevel ?? "", row.minLevel ?? "", row.essential ? "Y" : "", guideDate(row.expiryDate), row.status, row.reason ?? ""]),
+          ]
+        : [
+            ["Competency Name", "Competence Level", "Achieved", "Expiry Date", "Source", "Status"],
+            ...data.held.map((record) => [competencyLabel(record.competency), record.level, guideDate(record.achievedOn), guideDate(record.expiresOn), record.source, record.status]),
+          ];
+    const name = `compliance-${data.tab}-${clock.today()}.csv`;
+    res.set({ "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}"`, "Cache-Control": "no-store" });
+    // Cells that start with = + - @ would be formulas in a spreadsheet: quoted with a leading apostrophe.
+    res.send(stringify(table.map((cells) => cells.map((cell) => (/^[=+\-@]/.test(cell) ? `'${cell}` : cell)))));
+  });
+
+  router.get("/compliance/competencies/:competencyId/learning", requireLogin, async (req, res) => {
+    const competencyId = Number(req.params.competencyId);
+    const competency = Number.isSafeInteger(competencyId) ? await db("competencies").where({ id: competencyId }).first("id", "name") : undefined;
+    if (!competency) throw notFound("That competency");
+    const store = createCertificationStore(db);
+    const personId = personOf(res);
+    const today = clock.today();
+    const certifications = await Promise.all(
+      (await store.certificationsGiving(competencyId)).map(async (certification) => {
+        const subscription = await store.latestSubscription(personId, certification.id);
+        const components = await store.credit.componentsOf(certification.id);
+        const credited = subscription ? (await store.credits(subscription.id)).size : 0;
+        const status = subscription ? effectiveStatus(subscription, today) : null;
+        return { certification, status, progress: subscription ? `${credited} of ${components.length} components completed` : "" };
+      }),
+    );
+    res.render("compliance/find-learning", { user: res.locals.user, csrfToken: generateCsrfToken(req), competency, certifications, format: { competencyLabel } });
+  });
+
+  return router;
+}

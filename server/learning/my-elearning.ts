@@ -1,0 +1,64 @@
+import type { Db } from "../db/connect.ts";
+import type { PerformanceStatus } from "../runtime/status.ts";
+
+/** The portlet's Status words: the guide's, with In Progress for an attempt under way. */
+export type ELearningStatus = "Not Attempted" | "In Progress" | "Completed" | "Passed" | "Failed";
+
+export interface ELearningCourse {
+  courseId: number;
+  code: string;
+  enrolledAt: string;
+  mandatory: boolean;
+  status: ELearningStatus;
+  latestAttemptId: number | null;
+}
+
+/** The guide's "up to a maximum of twenty courses with your most recent enrolments being displayed first". */
+export const MY_ELEARNING_LIMIT = 20;
+
+/**
+ * The My e-Learning portlet: the courses the learner is enrolled in, most recent enrolment first,
+ * each with its latest attempt's status; mandatory when a certification it belongs to gives a
+ * competency one of the learner's assignments requires as essential.
+ */
+export async function myELearning(db: Db, personId: number): Promise<ELearningCourse[]> {
+  const enrolled: Array<{ id: number; code: string; enrolled_at: string }> = await db("enrolments")
+    .join("classes", "classes.id", "enrolments.class_id")
+    .join("courses", "courses.id", "classes.course_id")
+    .where("enrolments.person_id", personId)
+    .groupBy("courses.id", "courses.code")
+    .orderBy([{ column: "enrolled_at", order: "desc" }, { column: "courses.id", order: "desc" }])
+    .limit(MY_ELEARNING_LIMIT)
+    .select("courses.id", "courses.code")
+    .max({ enrolled_at: "enrolments.enrolled_at" });
+  if (enrolled.length === 0) return [];
+  const courseIds = enrolled.map((row) => Number(row.id));
+  const [attempts, mandatory] = await Promise.all([
+    db("attempts")
+      .join("course_versions", "course_versions.id", "attempts.course_version_id")
+      .where({ "attempts.person_id": personId, "attempts.preview": false })
+      .whereIn("course_versions.course_id", courseIds)
+      .orderBy("attempts.id")
+      .select("attempts.id", "attempts.performance_status", "course_versions.course_id"),
+    db("certification_components")
+      .join("certifications", "certifications.id", "certification_components.certification_id")
+      .join("competence_requirements", "competence_requirements.competency_id", "certifications.competency_id")
+      .join("assignments", "assignments.position_id", "competence_requirements.position_id")
+      .where({ "assignments.person_id": personId, "competence_requirements.essential": true })
+      .distinct("certification_components.course_code"),
+  ]);
+  const latest = new Map<number, { id: number; status: PerformanceStatus }>();
+  for (const row of attempts) latest.set(Number(row.course_id), { id: Number(row.id), status: row.performance_status });
+  const mandatoryCodes = new Set(mandatory.map((row) => String(row.course_code)));
+  return enrolled.map((row) => {
+    const attempt = latest.get(Number(row.id));
+    return {
+      courseId: Number(row.id),
+      code: String(row.code),
+      enrolledAt: String(row.enrolled_at),
+      mandatory: mandatoryCodes.has(String(row.code)),
+      status: attempt ? (attempt.status === "Incomplete" ? "In Progress" : attempt.status) : "Not Attempted",
+      latestAttemptId: attempt?.id ?? null,
+    };
+  });
+}
