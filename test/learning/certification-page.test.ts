@@ -83,7 +83,7 @@ describe("the certification page", () => {
     clock.set("2026-03-01T09:30:00.000Z");
     await agent.post(`${page()}/components/${await componentId(MODULE)}/enrol`).type("form").send({ _csrf: csrfFrom(summary.text) }).expect(303);
     html = (await agent.get(page())).text;
-    expect(rowOf(html, MODULE)).toBe(`${MODULE} Enrolled ${MODULE}, enrolled 01-Mar-2026 Not Attempted not played yet Play`);
+    expect(rowOf(html, MODULE)).toBe(`${MODULE} Enrolled E-Learning class, enrolled 01-Mar-2026 Not Attempted not played yet Play`);
     expect(html).toContain(`action="/learning/courses/${courseIds[MODULE]}/play" target="lms-course-${courseIds[MODULE]}"`);
 
     // Play, and commit as the player would: In Progress, then Completed with its date.
@@ -95,7 +95,7 @@ describe("the certification page", () => {
     expect(rowOf((await agent.get(page())).text, MODULE)).toContain("In Progress");
     await agent.post(`/runtime/attempts/${attemptId}/scos/I1/commit`).set("X-CSRF-Token", csrf).send({ commitSequence: 2, cmi: { core: { lesson_status: "completed" } } }).expect(200);
     html = (await agent.get(page())).text;
-    expect(rowOf(html, MODULE)).toBe(`${MODULE} 02-Mar-2026 Completed ${MODULE}, enrolled 01-Mar-2026 Completed Play`);
+    expect(rowOf(html, MODULE)).toBe(`${MODULE} 02-Mar-2026 Completed E-Learning class, enrolled 01-Mar-2026 Completed Play`);
     expect(html).toContain("1 of 3 components completed.");
 
     // An assessment completed below the pass mark says so, with the score and the pass mark.
