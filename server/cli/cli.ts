@@ -4,6 +4,7 @@ import { AppError } from "../errors.ts";
 import { openContext, type Context } from "../runtime-context.ts";
 import { registerSetupCommands } from "./setup-commands.ts";
 import { registerPackageCommands } from "./package-commands.ts";
+import { registerLearningCommands } from "./learning-commands.ts";
 
 export interface CliIo {
   out(text: string): void;
@@ -31,6 +32,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
   registerSetupCommands(program, withContext, io);
   registerPackageCommands(program, withContext, io, () => loadConfig(env));
+  registerLearningCommands(program, withContext, io);
 
   if (argv.length === 0) {
     io.err(program.helpInformation().trimEnd());

@@ -105,4 +105,44 @@ describe("the portal's My Compliance, for the demo learner", () => {
     expect(found).toMatch(/href="\/learning\/certifications\/\d+" aria-label="Details: 297 Core Skills - NHS Conflict Resolution - 3 Years">Details<\/a>/);
     await agent.get("/compliance/competencies/999999/learning").expect(404);
   });
+
+  it("prints with lms compliance what the page shows, as text and as JSON", async () => {
+    const json = await lms({ ...t.env, LMS_NOW: NOW }, "compliance", "--username", "297econroy01", "--json");
+    expect(json.code).toBe(0);
+    const { assignments } = JSON.parse(json.stdout) as { assignments: Array<{ number: string; position: string; percentage: number; rows: Array<{ competency: string; essential: boolean; status: string; expiryDate: string | null; reason: string | null }> }> };
+    expect(assignments.map((assignment) => [assignment.number, assignment.position, assignment.percentage])).toEqual([
+      ["24552166", "E-Learning & Design Co-Ordinator", 90],
+      ["24552167", "Bank Healthcare Assistant", 80],
+    ]);
+    const red = assignments[0]!.rows.find((row) => row.status === "Red")!;
+    expect(red).toMatchObject({ competency: "NHS|CSTF|NHS Conflict Resolution (England) - 3 Years|", essential: true, expiryDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), reason: expect.stringMatching(/^expired on /) });
+    expect(assignments[0]!.rows.filter((row) => row.status === "Blue")).toHaveLength(1);
+
+    // As of a later date, the Amber record has expired too.
+    const later = JSON.parse((await lms({ ...t.env, LMS_NOW: NOW }, "compliance", "--username", "297ECONROY01", "--as-of", "2026-06-01", "--json")).stdout);
+    expect(later.assignments[0].percentage).toBe(80);
+    const text = await lms({ ...t.env, LMS_NOW: NOW }, "compliance", "--username", "297ECONROY01");
+    expect(text.stdout).toContain("24552166 - E-Learning & Design Co-Ordinator: Compliance Percentage 90.0%");
+    expect((await lms({ ...t.env, LMS_NOW: NOW }, "compliance", "--username", "297NOBODY01")).stderr).toBe('error: No one has the username "297NOBODY01"');
+    expect((await lms({ ...t.env, LMS_NOW: NOW }, "compliance", "--username", "297ECONROY01", "--as-of", "01/06/2026")).stderr).toBe('error: --as-of "01/06/2026" must be a date, YYYY-MM-DD');
+  });
+
+  it("prints with lms certification the subscription and each component", async () => {
+    const name = "297 Core Skills - NHS Conflict Resolution - 3 Years";
+    const before = JSON.parse((await lms({ ...t.env, LMS_NOW: NOW }, "certification", "--username", "297ECONROY01", "--name", name, "--json")).stdout);
+    expect(before.subscription).toBeNull();
+    expect(before.components.map((row: { componentStatus: string; performanceStatus: string }) => [row.componentStatus, row.performanceStatus])).toEqual([
+      ["Planned", "Not Attempted"],
+      ["Planned", "Not Attempted"],
+      ["Planned", "Not Attempted"],
+    ]);
+    expect(before.components[0].reason).toBe("not subscribed - learning played now will not count");
+    const person = await t.db("accounts").where({ username: "297ECONROY01" }).first("person_id");
+    const certification = await t.db("certifications").where({ name }).first("id");
+    await t.db("subscriptions").insert({ person_id: person.person_id, certification_id: certification.id, status: "Subscribed", subscribed_at: "2026-02-01T00:00:00.000Z", complete_by: "2029-01-31" });
+    const after = JSON.parse((await lms({ ...t.env, LMS_NOW: NOW }, "certification", "--username", "297ECONROY01", "--name", name, "--json")).stdout);
+    expect(after.subscription).toMatchObject({ status: "Subscribed", completeBy: "2029-01-31" });
+    expect(after.components[0]).toMatchObject({ componentStatus: "Planned", reason: "not played yet" });
+    expect((await lms({ ...t.env, LMS_NOW: NOW }, "certification", "--username", "297ECONROY01", "--name", "No Such")).stderr).toBe('error: No certification is named "No Such"');
+  });
 });

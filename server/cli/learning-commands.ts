@@ -1,0 +1,88 @@
+import type { Command } from "commander";
+import type { Context } from "../runtime-context.ts";
+import type { CliIo } from "./cli.ts";
+import type { Db } from "../db/connect.ts";
+import { AppError } from "../errors.ts";
+import { createAccountStore } from "../accounts/store.ts";
+import { personCompliance } from "../compliance/service.ts";
+import { createComplianceStore } from "../compliance/store.ts";
+import { complianceReason } from "../compliance/reasons.ts";
+import { certificationView } from "../learning/certification-view.ts";
+import { competencyLabel, guideDate, percentage } from "../web/format.ts";
+
+type WithContext = <T>(work: (context: Context) => Promise<T>) => Promise<T>;
+
+/** `lms compliance` and `lms certification`: what the learner's pages show, for support staff and scripts. */
+export function registerLearningCommands(program: Command, withContext: WithContext, io: CliIo): void {
+  program
+    .command("compliance")
+    .description("Print a person's compliance per assignment, as the Compliance and Competency page shows it.")
+    .requiredOption("--username <username>", "whose compliance, e.g. 297ECONROY01")
+    .option("--as-of <date>", "judge as of this date, YYYY-MM-DD (default: today)", asDate)
+    .option("--json", "print JSON")
+    .action((options: { username: string; asOf?: string; json?: boolean }) =>
+      withContext(async ({ db, clock }) => {
+        const personId = await personOf(db, options.username);
+        const asOf = options.asOf ?? clock.today();
+        const progress = await createComplianceStore(db).openProgress(personId);
+        const assignments = (await personCompliance(db, personId, asOf)).map((view) => ({
+          number: view.assignment.number,
+          position: view.assignment.positionName,
+          percentage: view.percentage,
+          rows: view.rows.map((row) => ({
+            competency: row.competency,
+            essential: row.essential,
+            status: row.status,
+            expiryDate: row.expiryDate,
+            reason: complianceReason(row, progress.get(row.competencyId)),
+          })),
+        }));
+        if (options.json) return io.out(JSON.stringify({ username: options.username, asOf, assignments }));
+        io.out(`Compliance of ${options.username} as of ${guideDate(asOf)}`);
+        for (const assignment of assignments) {
+          io.out(`\n${assignment.number} - ${assignment.position}: Compliance Percentage ${percentage(assignment.percentage)}`);
+          for (const row of assignment.rows) {
+            io.out(`  ${row.status.padEnd(5)}  ${guideDate(row.expiryDate).padEnd(11)}  ${row.essential ? "Y" : " "}  ${competencyLabel(row.competency)}${row.reason ? ` (${row.reason})` : ""}`);
+          }
+        }
+      }),
+    );
+
+  program
+    .command("certification")
+    .description("Print a person's subscription to a certification and each component's status, as the certification page shows it.")
+    .requiredOption("--username <username>", "whose subscription")
+    .requiredOption("--name <certification>", 'the certification, e.g. "297 Core Skills - NHS Conflict Resolution - 3 Years"')
+    .option("--json", "print JSON")
+    .action((options: { username: string; name: string; json?: boolean }) =>
+      withContext(async ({ db, clock }) => {
+        const personId = await personOf(db, options.username);
+        const certification = await db("certifications").where({ name: options.name }).first("id");
+        if (!certification) throw new AppError("cli.unknown_certification", `No certification is named "${options.name}"`);
+        const view = (await certificationView(db, personId, Number(certification.id), clock.today()))!;
+        const result = {
+          certification: view.certification.name,
+          subscription: view.subscription && { status: view.subscription.status, subscribedAt: view.subscription.subscribedAt, completeBy: view.subscription.completeBy, completedAt: view.subscription.completedAt },
+          components: view.components.map((row) => ({ course: row.course, componentStatus: row.componentStatus, completionDate: row.completionDate, performanceStatus: row.performanceStatus, reason: row.reason })),
+        };
+        if (options.json) return io.out(JSON.stringify(result));
+        io.out(`${result.certification}: ${result.subscription ? `${result.subscription.status}, complete by ${guideDate(result.subscription.completeBy)}` : "not subscribed"}`);
+        for (const row of result.components) {
+          io.out(`  ${row.componentStatus.padEnd(11)}  ${row.performanceStatus.padEnd(13)}  ${row.course}${row.reason ? ` (${row.reason})` : ""}`);
+        }
+      }),
+    );
+}
+
+async function personOf(db: Db, username: string): Promise<number> {
+  const account = await createAccountStore(db).findByUsername(username);
+  if (!account) throw new AppError("cli.unknown_username", `No one has the username "${username}"`);
+  return account.personId;
+}
+
+function asDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new AppError("cli.bad_date", `--as-of "${value}" must be a date, YYYY-MM-DD`);
+  }
+  return value;
+}
