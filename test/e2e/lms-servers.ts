@@ -17,7 +17,7 @@ import { createContentApp } from "../../server/content/content-app.ts";
 import { importPackage } from "../../server/packages/import-package.ts";
 import { createLocalStorage } from "../../server/packages/storage.ts";
 import { zipFolder } from "../../server/packages/zip-folder.ts";
-import { PACKAGES_DIR } from "../../server/demo/seed.ts";
+import { PACKAGES_DIR, seedDemo } from "../../server/demo/seed.ts";
 import { createTestDb } from "../support/test-db.ts";
 import { buildLearner } from "../support/factories.ts";
 
@@ -48,8 +48,11 @@ async function listen(server: http.Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** Starts both servers with the demo courses in these packages/ folders imported. */
-export async function startLmsServers(courseFolders: string[]): Promise<LmsServers> {
+/**
+ * Starts both servers with the demo courses in these packages/ folders imported, or with the
+ * whole demo trust (catalog, people, every course) when courseFolders is "demo trust".
+ */
+export async function startLmsServers(courseFolders: string[] | "demo trust"): Promise<LmsServers> {
   const { db, env, cleanup } = await createTestDb();
   const lmsServer = http.createServer();
   const contentServer = http.createServer();
@@ -62,7 +65,11 @@ export async function startLmsServers(courseFolders: string[]): Promise<LmsServe
   const storage = createLocalStorage(path.join(config.dataDir, "packages"));
 
   const versions = new Map<string, number>();
-  for (const folder of courseFolders) {
+  if (courseFolders === "demo trust") {
+    await seedDemo({ db, clock, config });
+    for (const row of await db("course_versions").join("courses", "courses.id", "course_versions.course_id").select("courses.code", "course_versions.id")) versions.set(String(row.code), Number(row.id));
+  }
+  for (const folder of courseFolders === "demo trust" ? [] : courseFolders) {
     const zip = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lms-e2e-")), "package.zip");
     await zipFolder(path.join(PACKAGES_DIR, folder), zip, [{ from: path.join(PACKAGES_DIR, "_shared"), to: "shared" }]);
     const imported = await importPackage({ db, clock, storage }, zip);

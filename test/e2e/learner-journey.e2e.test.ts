@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import { chromium, type Browser, type Frame, type Page } from "playwright-core";
+import { addDays } from "../../server/clock.ts";
+import { guideDate } from "../../server/web/format.ts";
+import { buildLearner } from "../support/factories.ts";
+import { CHROMIUM_ARGS, logIn, startLmsServers, type LmsServers } from "./lms-servers.ts";
+
+const CERTIFICATION = "297 Core Skills - NHS Conflict Resolution - 3 Years";
+const COMPETENCY = "NHS|CSTF|NHS Conflict Resolution (England) - 3 Years";
+const PART_1 = "297 NHS Conflict Resolution - Part 1";
+const PART_2 = "297 NHS Conflict Resolution - Part 2";
+const ASSESSMENT = "297 NHS Conflict Resolution - eAssessment";
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * The guide's whole learner journey in real Chromium, with its labels: from the portal to a Green
+ * competency. Every page on the way passes axe-core with no serious or critical violation.
+ */
+describe("the learner's journey, as the guide describes it", () => {
+  let servers: LmsServers;
+  let browser: Browser;
+  const checked = new Set<string>();
+
+  beforeAll(async () => {
+    servers = await startLmsServers("demo trust");
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await servers?.close();
+  });
+
+  /** axe-core on the page as it stands (once per page path), run where the page's CSP cannot stop it. */
+  async function expectAccessible(page: Page): Promise<void> {
+    const where = new URL(page.url()).pathname + new URL(page.url()).search;
+    if (checked.has(where)) return;
+    checked.add(where);
+    await page.evaluate(AXE);
+    const violations = await page.evaluate(async () => {
+      const result = await (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run();
+      return result.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical").map((violation) => `${violation.id} (${violation.nodes.length})`);
+    });
+    expect(violations, where).toEqual([]);
+  }
+
+  /** The Components table as the learner reads it: course -> [Component Status, Performance Status]. */
+  async function components(page: Page): Promise<Record<string, [string, string]>> {
+    const rows = await page.locator("tr[data-component]").evaluateAll((elements) =>
+      elements.map((row) => [row.getAttribute("data-component"), row.querySelector("[data-field=component-status]")?.textContent?.trim(), row.querySelector("[data-field=performance-status]")?.firstChild?.textContent?.trim()]),
+    );
+    return Object.fromEntries(rows.map(([course, component, performance]) => [course, [component, performance]]));
+  }
+
+  /** Presses Play on a component's row; the course opens in its own window. */
+  async function play(page: Page, course: string): Promise<Page> {
+    const [player] = await Promise.all([page.waitForEvent("popup"), page.getByRole("button", { name: `Play ${course}` }).click()]);
+    await player.waitForLoadState();
+    return player;
+  }
+
+  async function contentOf(player: Page): Promise<Frame> {
+    await expect.poll(() => player.frames().some((frame) => frame.url().startsWith(servers.contentUrl) && frame.url().includes("index.html")), { timeout: 20_000 }).toBe(true);
+    const frame = player.frames().find((candidate) => candidate.url().startsWith(servers.contentUrl) && candidate.url().includes("index.html"))!;
+    await frame.waitForLoadState();
+    return frame;
+  }
+
+  /** Views every section of a demo module, then leaves with its Home; the window closes and the opener reloads. */
+  async function completeModule(page: Page, course: string): Promise<void> {
+    const player = await play(page, course);
+    const content = await contentOf(player);
+    const titles = await content.locator("[data-section] h2").allTextContents();
+    for (const title of titles) {
+      if (!(await content.locator("[data-menu]").isVisible())) await content.getByRole("button", { name: "Back to sections" }).click();
+      await content.getByRole("button", { name: title.trim(), exact: true }).click();
+    }
+    await leave(page, player, content);
+  }
+
+  /** Answers the eAssessment (right answers, or a wrong one for each), submits, and leaves with Home. */
+  async function takeAssessment(page: Page, course: string, right: boolean): Promise<void> {
+    const player = await play(page, course);
+    const content = await contentOf(player);
+    const start = content.getByRole("button", { name: /^Start/ });
+    if (await start.isVisible().catch(() => false)) await start.click();
+    const questions = await content.evaluate(() => (window as unknown as { ASSESSMENT_QUESTIONS: Array<{ text: string; options: Array<{ id: string; text: string }>; answer: string }> }).ASSESSMENT_QUESTIONS);
+    for (const [index, question] of questions.entries()) {
+      const chosen = right ? question.options.find((option) => option.id === question.answer)! : question.options.find((option) => option.id !== question.answer)!;
+      await content.getByRole("group", { name: new RegExp(`^Question ${index + 1} of ${questions.length}`) }).getByLabel(chosen.text, { exact: true }).check();
+    }
+    await content.getByRole("button", { name: "Submit answers" }).click();
+    await content.locator("[data-result]:not([hidden])").waitFor();
+    await leave(page, player, content);
+  }
+
+  async function leave(page: Page, player: Page, content: Frame): Promise<void> {
+    const reloaded = page.waitForEvent("load");
+    await Promise.all([player.waitForEvent("close", { timeout: 20_000 }), content.getByRole("button", { name: "Home" }).first().click()]);
+    await reloaded;
+  }
+
+  it("from Red to Green: View My Compliance, Find Learning, Details, Subscribe, Finish, enrol and Apply, Play each, Home", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await logIn(page, servers, { username: "297ECONROY01", password: "core-skills-demo" });
+    await expect.poll(() => page.locator(".app-percentage").textContent()).toBe("Percentage Compliance: 90%");
+    await expectAccessible(page);
+
+    await page.getByRole("link", { name: "View My Compliance" }).click();
+    await page.getByRole("heading", { name: "Compliance and Competency" }).waitFor();
+    expect(await page.locator("tr[data-competency^='NHS|CSTF|NHS Conflict Resolution'] .app-status").textContent()).toBe("Red");
+    await expectAccessible(page);
+    await page.getByRole("link", { name: `Find Learning: ${COMPETENCY}` }).click();
+    await expectAccessible(page);
+    await page.getByRole("link", { name: `Details: ${CERTIFICATION}` }).click();
+    await page.getByRole("heading", { name: `Learning Certification: ${CERTIFICATION}` }).waitFor();
+    await expectAccessible(page);
+
+    await page.getByRole("link", { name: "Subscribe", exact: true }).click();
+    await page.getByRole("heading", { name: `Subscribe: ${CERTIFICATION}` }).waitFor();
+    await expectAccessible(page);
+    await page.getByRole("button", { name: "Finish" }).click();
+    await page.getByRole("button", { name: "Unsubscribe" }).waitFor();
+    expect(await components(page)).toEqual({ [PART_1]: ["Planned", "Not Attempted"], [PART_2]: ["Planned", "Not Attempted"], [ASSESSMENT]: ["Planned", "Not Attempted"] });
+
+    for (const course of [PART_1, PART_2, ASSESSMENT]) {
+      await page.getByRole("link", { name: `Choose or Enrol in class: ${course}` }).click();
+      await page.getByRole("heading", { name: "Class Summary" }).waitFor();
+      await expectAccessible(page);
+      await page.getByRole("button", { name: "Apply" }).click();
+      await page.getByRole("button", { name: `Play ${course}` }).waitFor();
+    }
+    await expectAccessible(page);
+    expect(Object.values(await components(page)).map(([status]) => status)).toEqual(["Enrolled", "Enrolled", "Enrolled"]);
+
+    await completeModule(page, PART_1);
+    await completeModule(page, PART_2);
+    // A fail first: it does not credit, and the page says why.
+    await takeAssessment(page, ASSESSMENT, false);
+    expect((await components(page))[ASSESSMENT]).toEqual(["In Progress", "Failed"]);
+    expect(await page.locator(`tr[data-component='${ASSESSMENT}'] [data-field=reason]`).textContent()).toMatch(/^failed: \d+%, pass mark 80%; press Play to try again$/);
+    await takeAssessment(page, ASSESSMENT, true);
+    expect(await components(page)).toEqual({ [PART_1]: ["Completed", "Completed"], [PART_2]: ["Completed", "Completed"], [ASSESSMENT]: ["Completed", "Passed"] });
+    expect(await page.locator(".app-subscription-status").getAttribute("data-status")).toBe("Completed");
+
+    await page.getByRole("link", { name: "Compliance and Competency" }).click();
+    const row = page.locator("tr[data-competency^='NHS|CSTF|NHS Conflict Resolution']");
+    expect(await row.locator(".app-status").textContent()).toBe("Green");
+    expect(await row.locator("td").nth(4).textContent()).toBe(guideDate(addDays(servers.clock.today(), 1095)));
+    expect(await page.locator(".app-percentage").textContent()).toBe("Compliance Percentage 100.0%");
+    await page.goto(`${servers.lmsUrl}/`);
+    expect(await page.locator(".app-percentage").textContent()).toBe("Percentage Compliance: 100%");
+    await context.close();
+  }, 240_000);
+
+  it("does not credit learning played before subscribing, and warns before it is played", async () => {
+    const learner = await buildLearner(servers.db, servers.clock, { assignments: [{ number: "88800001", position: "Bank Healthcare Assistant" }] });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await logIn(page, servers, learner);
+    const certificationId = Number((await servers.db("certifications").where({ name: CERTIFICATION }).first("id")).id);
+    await page.goto(`${servers.lmsUrl}/learning/certifications/${certificationId}`);
+    await page.getByRole("link", { name: `Play ${PART_1}` }).click();
+    await page.getByRole("heading", { name: "Your learning will not count yet" }).waitFor();
+    await expectAccessible(page);
+    const [player] = await Promise.all([page.waitForEvent("popup"), page.getByRole("button", { name: "Play without counting" }).click()]);
+    const content = await contentOf(player);
+    for (const title of await content.locator("[data-section] h2").allTextContents()) {
+      if (!(await content.locator("[data-menu]").isVisible())) await content.getByRole("button", { name: "Back to sections" }).click();
+      await content.getByRole("button", { name: title.trim(), exact: true }).click();
+    }
+    await leave(page, player, content);
+
+    await page.goto(`${servers.lmsUrl}/learning/certifications/${certificationId}/subscribe`);
+    await page.getByRole("button", { name: "Finish" }).click();
+    await page.getByRole("button", { name: "Unsubscribe" }).waitFor();
+    expect((await components(page))[PART_1]).toEqual(["Planned", "Completed"]);
+    expect(await page.locator(`tr[data-component='${PART_1}'] [data-field=reason]`).textContent()).toBe("played before subscribing - not counted; press Play to start again");
+    expect(await servers.db("component_credits").join("subscriptions", "subscriptions.id", "component_credits.subscription_id").where("subscriptions.person_id", learner.personId)).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
