@@ -88,7 +88,7 @@ export function createCertificationStore(db: Db) {
 }
 
 /** The pass mark of a course's first SCO as a scaled score: 1.2 mastery score / 100, or 2004's scaled passing score. */
-function passMarkOf(manifest: Manifest): number | null {
+export function passMarkOf(manifest: Manifest): number | null {
   const first = manifest.launchables[0];
   if (!first) return null;
   const settings = scoRuntimeSettings(manifest, first.identifier);

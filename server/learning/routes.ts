@@ -3,6 +3,9 @@ import type { AppDeps } from "../web/app.ts";
 import { requireLogin } from "../web/auth.ts";
 import { notFound } from "../errors.ts";
 import { playCourse } from "./attempts.ts";
+import { attemptResult } from "./attempt-result.ts";
+import { generateCsrfToken } from "../web/session.ts";
+import { guideDate } from "../web/format.ts";
 
 /** Learning actions. Play resumes or starts an attempt, then opens the player window. */
 export function learningRoutes({ db, clock }: AppDeps): Router {
@@ -14,6 +17,15 @@ export function learningRoutes({ db, clock }: AppDeps): Router {
     const user = res.locals.user as { personId: number; accountId: number };
     const { attemptId } = await playCourse(db, clock, { personId: user.personId, courseId, accountId: user.accountId, ...(req.ip ? { ip: req.ip } : {}) });
     res.redirect(303, `/player/attempts/${attemptId}`);
+  });
+
+  // An attempt's result: its score beside the pass mark, for the learner's own attempts only.
+  router.get("/learning/attempts/:attemptId", requireLogin, async (req, res) => {
+    const attemptId = Number(req.params.attemptId);
+    const user = res.locals.user as { personId: number };
+    const result = Number.isSafeInteger(attemptId) ? await attemptResult(db, user.personId, attemptId) : undefined;
+    if (!result) throw notFound("That attempt");
+    res.render("learning/attempt", { user: res.locals.user, csrfToken: generateCsrfToken(req), result, guideDate });
   });
 
   return router;

@@ -104,6 +104,8 @@ describe("the learner's journey, as the guide describes it", () => {
   it("from Red to Green: View My Compliance, Find Learning, Details, Subscribe, Finish, enrol and Apply, Play each, Home", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
+    await page.goto(`${servers.lmsUrl}/login`);
+    await expectAccessible(page);
     await logIn(page, servers, { username: "297ECONROY01", password: "core-skills-demo" });
     await expect.poll(() => page.locator(".app-percentage").textContent()).toBe("Percentage Compliance: 90%");
     await expectAccessible(page);
@@ -144,14 +146,25 @@ describe("the learner's journey, as the guide describes it", () => {
     await takeAssessment(page, ASSESSMENT, true);
     expect(await components(page)).toEqual({ [PART_1]: ["Completed", "Completed"], [PART_2]: ["Completed", "Completed"], [ASSESSMENT]: ["Completed", "Passed"] });
     expect(await page.locator(".app-subscription-status").getAttribute("data-status")).toBe("Completed");
+    await page.getByRole("link", { name: `Passed: result of ${ASSESSMENT}` }).click();
+    await page.getByRole("heading", { name: `Result: ${ASSESSMENT}` }).waitFor();
+    await expectAccessible(page);
+    await page.goBack();
 
     await page.getByRole("link", { name: "Compliance and Competency" }).click();
     const row = page.locator("tr[data-competency^='NHS|CSTF|NHS Conflict Resolution']");
     expect(await row.locator(".app-status").textContent()).toBe("Green");
     expect(await row.locator("td").nth(4).textContent()).toBe(guideDate(addDays(servers.clock.today(), 1095)));
     expect(await page.locator(".app-percentage").textContent()).toBe("Compliance Percentage 100.0%");
+    for (const view of ["?tab=all", "?tab=awaiting", "?print=1"]) {
+      await page.goto(`${servers.lmsUrl}/compliance${view}`);
+      await expectAccessible(page);
+    }
     await page.goto(`${servers.lmsUrl}/`);
     expect(await page.locator(".app-percentage").textContent()).toBe("Percentage Compliance: 100%");
+    // My e-Learning now lists the three courses, with their statuses.
+    expect(await page.locator("[data-course] [data-field=status]").allTextContents()).toEqual(["Passed", "Completed", "Completed"]);
+    await expectAccessible(page);
     await context.close();
   }, 240_000);
 

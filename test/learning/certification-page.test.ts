@@ -104,6 +104,15 @@ describe("the certification page", () => {
     const assessmentAttempt = Number(/\/player\/attempts\/(\d+)/.exec(String(assessment.headers.location))![1]);
     await agent.post(`/runtime/attempts/${assessmentAttempt}/scos/I1/commit`).set("X-CSRF-Token", csrf).send({ commitSequence: 1, cmi: { core: { lesson_status: "completed", score: { raw: "60" } } } }).expect(200);
     expect(rowOf((await agent.get(page())).text, ASSESSMENT)).toContain("Failed failed: 60%, pass mark 80%; press Play to try again");
+    // Its result page: the score beside the pass mark; nobody else's to see.
+    const result = (await agent.get(`/learning/attempts/${assessmentAttempt}`).expect(200)).text;
+    expect(result).toContain(`Result: ${ASSESSMENT}`);
+    expect(result).toMatch(/data-field="performance-status">Failed</);
+    expect(result).toMatch(/data-field="score">60%</);
+    expect(result).toMatch(/data-field="pass-mark">80%</);
+    expect(result).toContain("You need 80% to pass; you scored 60%. Press Play to try again.");
+    const stranger = await buildLearner(t.db, t.clock);
+    await (await logInAgent(t.app, stranger.username, stranger.password)).get(`/learning/attempts/${assessmentAttempt}`).expect(404);
 
     await agent.post(`${page()}/unsubscribe`).type("form").send({ _csrf: csrf }).expect(303);
     html = (await agent.get(page())).text;
