@@ -194,4 +194,59 @@ describe("the learner's journey, as the guide describes it", () => {
     expect(await servers.db("component_credits").join("subscriptions", "subscriptions.id", "component_credits.subscription_id").where("subscriptions.person_id", learner.personId)).toEqual([]);
     await context.close();
   }, 120_000);
+
+  /**
+   * Moves focus with Tab (as a keyboard user does) until it is on the control with this accessible
+   * name, then presses Enter. Fails when the control cannot be reached by Tab.
+   */
+  async function pressByKeyboard(page: Page, name: string): Promise<void> {
+    for (let step = 0; step < 80; step++) {
+      await page.keyboard.press("Tab");
+      const focused = await page.evaluate(() => {
+        const element = document.activeElement as HTMLElement | null;
+        return element ? (element.getAttribute("aria-label") ?? element.textContent ?? "").trim() : "";
+      });
+      if (focused === name) {
+        await page.keyboard.press("Enter");
+        return;
+      }
+    }
+    throw new Error(`"${name}" cannot be reached with Tab`);
+  }
+
+  it("works by keyboard alone, from logging in to Play and Home", async () => {
+    const learner = await buildLearner(servers.db, servers.clock, { assignments: [{ number: "88800002", position: "Bank Healthcare Assistant" }] });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${servers.lmsUrl}/login`);
+    await page.locator("#username").focus();
+    await page.keyboard.type(learner.username);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(learner.password);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`${servers.lmsUrl}/`);
+
+    await pressByKeyboard(page, "View My Compliance");
+    await page.getByRole("heading", { name: "Compliance and Competency" }).waitFor();
+    await pressByKeyboard(page, `Find Learning: ${COMPETENCY}`);
+    await page.getByRole("heading", { name: "Find Learning" }).waitFor();
+    await pressByKeyboard(page, `Details: ${CERTIFICATION}`);
+    await page.getByRole("heading", { name: `Learning Certification: ${CERTIFICATION}` }).waitFor();
+    await pressByKeyboard(page, "Subscribe");
+    await page.getByRole("heading", { name: `Subscribe: ${CERTIFICATION}` }).waitFor();
+    await pressByKeyboard(page, "Finish");
+    await page.getByRole("button", { name: "Unsubscribe" }).waitFor();
+    await pressByKeyboard(page, `Choose or Enrol in class: ${PART_1}`);
+    await page.getByRole("heading", { name: "Class Summary" }).waitFor();
+    await pressByKeyboard(page, "Apply");
+    await page.getByRole("button", { name: `Play ${PART_1}` }).waitFor();
+
+    const [player] = await Promise.all([page.waitForEvent("popup"), pressByKeyboard(page, `Play ${PART_1}`)]);
+    await contentOf(player);
+    const reloaded = page.waitForEvent("load");
+    await Promise.all([player.waitForEvent("close", { timeout: 20_000 }), pressByKeyboard(player, "Home")]);
+    await reloaded;
+    expect((await components(page))[PART_1]).toEqual(["In Progress", "Incomplete"]);
+    await context.close();
+  }, 120_000);
 });
