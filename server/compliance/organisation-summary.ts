@@ -40,24 +40,30 @@ export async function organisationSummary(db: Db, asOf: string): Promise<Positio
 }
 
 // A record never expiring counts as held until the end of time; the best record per person and
-// competency decides, as on the learner's page (assignment-compliance.ts).
+// competency decides, as on the learner's page (assignment-compliance.ts). Staff are counted apart
+// from the requirements: a count(distinct) over every requirement row cost a third of the time.
 export const ORGANISATION_SUMMARY_SQL = `
 with held as (
   select person_id, competency_id, max(coalesce(expires_on, '9999-12-31')) as held_until
   from competence_records
   where status = 'approved'
   group by person_id, competency_id
+), counted as (
+  select assignments.position_id,
+    count(*) as required,
+    sum(case when held.held_until > :amberUntil then 1 else 0 end) as green,
+    sum(case when held.held_until > :asOf and held.held_until <= :amberUntil then 1 else 0 end) as amber
+  from assignments
+  join competence_requirements on competence_requirements.position_id = assignments.position_id and competence_requirements.essential = :essential
+  left join held on held.person_id = assignments.person_id and held.competency_id = competence_requirements.competency_id
+  group by assignments.position_id
+), staffed as (
+  select position_id, count(*) as assignments from assignments group by position_id
 )
-select positions.id as position_id, positions.name as position,
-  count(distinct assignments.id) as assignments,
-  count(*) as required,
-  sum(case when held.held_until > :amberUntil then 1 else 0 end) as green,
-  sum(case when held.held_until > :asOf and held.held_until <= :amberUntil then 1 else 0 end) as amber
-from assignments
-join positions on positions.id = assignments.position_id
-join competence_requirements on competence_requirements.position_id = assignments.position_id and competence_requirements.essential = :essential
-left join held on held.person_id = assignments.person_id and held.competency_id = competence_requirements.competency_id
-group by positions.id, positions.name
+select positions.id as position_id, positions.name as position, staffed.assignments, counted.required, counted.green, counted.amber
+from counted
+join positions on positions.id = counted.position_id
+join staffed on staffed.position_id = counted.position_id
 order by positions.name`;
 
 export function organisationSummaryBindings(asOf: string) {
