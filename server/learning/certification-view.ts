@@ -1,6 +1,6 @@
 import type { Db } from "../db/connect.ts";
 import type { PerformanceStatus } from "../runtime/status.ts";
-import { componentOutcome, effectiveStatus, type AttemptFacts, type SubscriptionStatus } from "./crediting.ts";
+import { componentOutcome, countsToward, effectiveStatus, type AttemptFacts, type SubscriptionStatus } from "./crediting.ts";
 import { createCertificationStore, type Certification, type CourseOffer } from "./certification-store.ts";
 
 export type ComponentStatus = "Planned" | "Enrolled" | "In Progress" | "Completed";
@@ -53,7 +53,8 @@ export async function certificationView(db: Db, personId: number, certificationI
       course: component.courseCode,
       offer,
       completionDate: credit?.creditedAt.slice(0, 10) ?? null,
-      componentStatus: credit ? "Completed" : enrolment ? (counting(latest, own) ? "In Progress" : "Enrolled") : "Planned",
+      // In Progress once an attempt that counts toward this subscription (rule 1) has started.
+      componentStatus: credit ? "Completed" : enrolment ? (latest && own.some((attempt) => countsToward(latest, attempt)) ? "In Progress" : "Enrolled") : "Planned",
       enrolment,
       performanceStatus: latestAttempt?.performanceStatus ?? "Not Attempted",
       reason: credit
@@ -65,10 +66,6 @@ export async function certificationView(db: Db, personId: number, certificationI
     };
   });
   return { certification, subscription, components: rows, done: rows.filter((row) => row.componentStatus === "Completed").length };
-}
-
-function counting(subscription: { subscribedAt: string; completeBy: string; status: SubscriptionStatus; endedAt: string | null } | undefined, attempts: AttemptFacts[]): boolean {
-  return Boolean(subscription) && attempts.some((attempt) => attempt.startedAt > subscription!.subscribedAt);
 }
 
 function whyNotCounted(
