@@ -14,6 +14,17 @@ export function createClock(fixedNow?: string): Clock {
   return { now, today: () => toDateString(now()) };
 }
 
+/**
+ * A clock that starts at `start` and runs on in real time (LMS_NOW): a demo replaying a date
+ * still sees time pass, so a subscription comes before the learning played after it (rule 1).
+ * Restarting the process starts it at `start` again.
+ */
+export function createRunningClock(start: string): Clock {
+  const offset = new Date(start).getTime() - Date.now();
+  const now = () => new Date(Date.now() + offset);
+  return { now, today: () => toDateString(now()) };
+}
+
 export function toDateString(date: Date): string {
   return date.toISOString().slice(0, 10);
 }

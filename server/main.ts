@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     [
       `LMS ready at ${config.publicUrl} (listening on port ${config.port}, ${config.databaseUrl ? "PostgreSQL" : "SQLite in " + config.dataDir})`,
       `Course content served from ${config.contentUrl} (port ${config.contentPort})`,
-      ...(config.fixedNow ? [`Clock fixed at ${config.fixedNow} (LMS_NOW)`] : []),
+      ...(config.fixedNow ? [`Clock started at ${config.fixedNow} (LMS_NOW), running on from there`] : []),
       ...(logins.length ? ["Demo logins:", ...logins.map((login) => `  ${login.role.padEnd(8)} ${login.username.padEnd(14)} ${login.password}   (${login.who})`)] : []),
     ].join("\n"),
   );

@@ -1,3 +1,4 @@
+import { createRunningClock } from "../server/clock.ts";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../server/config.ts";
 
@@ -50,5 +51,17 @@ describe("loadConfig", () => {
 
   it("treats empty values as unset", () => {
     expect(loadConfig({ DATABASE_URL: "", SMTP_URL: "" }).databaseUrl).toBeUndefined();
+  });
+});
+
+describe("the LMS_NOW clock", () => {
+  it("starts at LMS_NOW and runs on, so that one thing done after another is later", async () => {
+    const clock = createRunningClock("2026-03-01T09:00:00Z");
+    const first = clock.now().getTime();
+    expect(first).toBeGreaterThanOrEqual(Date.parse("2026-03-01T09:00:00Z"));
+    expect(first).toBeLessThan(Date.parse("2026-03-01T09:00:05Z"));
+    expect(clock.today()).toBe("2026-03-01");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(clock.now().getTime()).toBeGreaterThan(first);
   });
 });
