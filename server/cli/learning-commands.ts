@@ -30,7 +30,7 @@ export function registerLearningCommands(program: Command, withContext: WithCont
           position: view.assignment.positionName,
           percentage: view.percentage,
           rows: view.rows.map((row) => ({
-            competency: row.competency,
+            competency: competencyLabel(row.competency),
             essential: row.essential,
             status: row.status,
             expiryDate: row.expiryDate,
@@ -81,7 +81,8 @@ async function personOf(db: Db, username: string): Promise<number> {
 }
 
 function asDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+  // A round trip, so that 2026-02-30 (which Date would roll over to 2 March) is refused.
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
     throw new AppError("cli.bad_date", `--as-of "${value}" must be a date, YYYY-MM-DD`);
   }
   return value;

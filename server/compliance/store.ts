@@ -16,11 +16,12 @@ export function createComplianceStore(db: Db) {
       }));
     },
 
-    /** Only approved records count toward compliance. */
-    async approvedRecordsOf(personId: number): Promise<CompetenceRecordRow[]> {
+    /** Only approved records count toward compliance, and only those achieved by the date asked about. */
+    async approvedRecordsOf(personId: number, asOf: string): Promise<CompetenceRecordRow[]> {
       const rows = await db("competence_records")
         .join("competencies", "competencies.id", "competence_records.competency_id")
         .where({ "competence_records.person_id": personId, "competence_records.status": "approved" })
+        .andWhere("competence_records.achieved_on", "<=", asOf)
         .select("competencies.id", "competencies.name", "competence_records.level", "competence_records.expires_on");
       return rows.map((row) => ({
         competencyId: Number(row.id),
