@@ -27,7 +27,11 @@ export function portalRoutes({ db, clock }: AppDeps): Router {
     const shown = courses.filter((course) => !mandatoryOnly || course.mandatory);
     const pages = Math.max(1, Math.ceil(shown.length / COURSES_PER_PAGE));
     const pageIndex = Math.min(pages - 1, Math.max(0, Number.parseInt(String(req.query.courses ?? "0"), 10) || 0));
+    // Across assignments: every essential requirement of every assignment, counted once each.
+    const essential = assignments.flatMap((view) => view.rows.filter((row) => row.required && row.essential));
+    const overall = essential.length === 0 ? 100 : Math.round((essential.filter((row) => row.status === "Green" || row.status === "Amber").length / essential.length) * 1000) / 10;
     res.render("portal", {
+      overall,
       mandatoryOnly,
       courses: shown.slice(pageIndex * COURSES_PER_PAGE, (pageIndex + 1) * COURSES_PER_PAGE),
       coursePage: { index: pageIndex, count: pages, total: shown.length },

@@ -23,6 +23,8 @@ describe("the portal's My Compliance, for the demo learner", () => {
   it("shows the guide's first screen: 90% on the portlet, then Green, Amber, Red and Blue rows on the primary assignment", async () => {
     const portal = await agent.get("/").expect(200);
     expect(portal.text).toContain("Percentage Compliance: <strong>90%</strong>");
+    // 9 of 10 essential on the first assignment, 4 of 5 on the second: 13 of 15.
+    expect(portal.text).toContain("Across all your assignments: <strong>86.7%</strong>");
     expect(portal.text).toMatch(/href="\/compliance\?assignment=\d+">View My Compliance<\/a>/);
     const home = await agent.get("/compliance").expect(200);
     expect(home.text).toContain("Compliance Percentage <strong>90.0%</strong>");
