@@ -1,5 +1,6 @@
 import type { Db } from "../db/connect.ts";
 import type { PerformanceStatus } from "../runtime/status.ts";
+import { effectiveStatus } from "./crediting.ts";
 
 /** The portlet's Status words: the guide's, with In Progress for an attempt under way. */
 export type ELearningStatus = "Not Attempted" | "In Progress" | "Completed" | "Passed" | "Failed";
@@ -11,6 +12,11 @@ export interface ELearningCourse {
   mandatory: boolean;
   status: ELearningStatus;
   latestAttemptId: number | null;
+  /**
+   * Where Play warns first, because learning played now would count toward nothing: the
+   * component's page in the certification last subscribed to, when no subscription is open.
+   */
+  warnAt: string | null;
 }
 
 /** The guide's "up to a maximum of twenty courses with your most recent enrolments being displayed first". */
@@ -21,7 +27,7 @@ export const MY_ELEARNING_LIMIT = 20;
  * each with its latest attempt's status; mandatory when a certification it belongs to gives a
  * competency one of the learner's assignments requires as essential.
  */
-export async function myELearning(db: Db, personId: number): Promise<ELearningCourse[]> {
+export async function myELearning(db: Db, personId: number, today: string): Promise<ELearningCourse[]> {
   const enrolled: Array<{ id: number; code: string; enrolled_at: string }> = await db("enrolments")
     .join("classes", "classes.id", "enrolments.class_id")
     .join("courses", "courses.id", "classes.course_id")
@@ -33,7 +39,7 @@ export async function myELearning(db: Db, personId: number): Promise<ELearningCo
     .max({ enrolled_at: "enrolments.enrolled_at" });
   if (enrolled.length === 0) return [];
   const courseIds = enrolled.map((row) => Number(row.id));
-  const [attempts, mandatory] = await Promise.all([
+  const [attempts, mandatory, subscriptions] = await Promise.all([
     db("attempts")
       .join("course_versions", "course_versions.id", "attempts.course_version_id")
       .where({ "attempts.person_id": personId, "attempts.preview": false })
@@ -46,7 +52,21 @@ export async function myELearning(db: Db, personId: number): Promise<ELearningCo
       .join("assignments", "assignments.position_id", "competence_requirements.position_id")
       .where({ "assignments.person_id": personId, "competence_requirements.essential": true })
       .distinct("certification_components.course_code"),
+    db("subscriptions")
+      .join("certification_components", "certification_components.certification_id", "subscriptions.certification_id")
+      .join("courses", "courses.code", "certification_components.course_code")
+      .where("subscriptions.person_id", personId)
+      .whereIn("courses.id", courseIds)
+      .orderBy("subscriptions.id")
+      .select("courses.id as course_id", "subscriptions.certification_id", "subscriptions.status", "subscriptions.complete_by", "certification_components.id as component_id"),
   ]);
+  const counting = new Set<number>();
+  const lastSubscribed = new Map<number, string>();
+  for (const row of subscriptions) {
+    const courseId = Number(row.course_id);
+    if (effectiveStatus({ status: row.status, completeBy: String(row.complete_by) }, today) === "Subscribed") counting.add(courseId);
+    lastSubscribed.set(courseId, `/learning/certifications/${row.certification_id}/components/${row.component_id}/play`);
+  }
   const latest = new Map<number, { id: number; status: PerformanceStatus }>();
   for (const row of attempts) latest.set(Number(row.course_id), { id: Number(row.id), status: row.performance_status });
   const mandatoryCodes = new Set(mandatory.map((row) => String(row.course_code)));
@@ -59,6 +79,7 @@ export async function myELearning(db: Db, personId: number): Promise<ELearningCo
       mandatory: mandatoryCodes.has(String(row.code)),
       status: attempt ? (attempt.status === "Incomplete" ? "In Progress" : attempt.status) : "Not Attempted",
       latestAttemptId: attempt?.id ?? null,
+      warnAt: counting.has(Number(row.id)) ? null : (lastSubscribed.get(Number(row.id)) ?? null),
     };
   });
 }

@@ -21,7 +21,7 @@ export function portalRoutes({ db, clock }: AppDeps): Router {
   router.get("/", requireLogin, async (req, res) => {
     const person = await createPeopleStore(db).personById(req.session.personId!);
     if (!person) throw notFound("Your person record");
-    const [assignments, courses] = await Promise.all([personCompliance(db, person.id, clock.today()), myELearning(db, person.id)]);
+    const [assignments, courses] = await Promise.all([personCompliance(db, person.id, clock.today()), myELearning(db, person.id, clock.today())]);
     const chosen = assignments.find((view) => String(view.assignment.id) === req.query.assignment) ?? assignments[0];
     const mandatoryOnly = req.query.mandatory === "yes";
     const shown = courses.filter((course) => !mandatoryOnly || course.mandatory);

@@ -151,6 +151,13 @@ describe("the certification page", () => {
     const certification = await t.db("certifications").where({ id: certificationId }).first("competency_id");
     await t.db("competence_requirements").insert({ position_id: position.id, competency_id: certification.competency_id, essential: true });
     expect((await agent.get("/?mandatory=yes").expect(200)).text.match(/data-course=/g)).toHaveLength(2);
+    expect(portal).toContain(`action="/learning/courses/${courseIds[MODULE]}/play"`);
+
+    // Unsubscribed, learning played now would count for nothing: Play warns first.
+    await agent.post(`${page()}/unsubscribe`).type("form").send({ _csrf: csrf }).expect(303);
+    const after = (await agent.get("/").expect(200)).text;
+    expect(after).toContain(`href="${page()}/components/${await componentId(MODULE)}/play" aria-label="Play ${MODULE}">Play</a>`);
+    expect(after).not.toContain(`action="/learning/courses/${courseIds[MODULE]}/play"`);
   });
 
   it("refuses a second subscription, enrolment without one, and strangers", async () => {
