@@ -64,7 +64,10 @@ export async function myELearning(db: Db, personId: number, today: string): Prom
   const lastSubscribed = new Map<number, string>();
   for (const row of subscriptions) {
     const courseId = Number(row.course_id);
-    if (effectiveStatus({ status: row.status, completeBy: String(row.complete_by) }, today) === "Subscribed") counting.add(courseId);
+    // Open, or completed already (replaying completed learning loses nothing): no warning.
+    const status = effectiveStatus({ status: row.status, completeBy: String(row.complete_by) }, today);
+    if (status === "Subscribed" || status === "Completed") counting.add(courseId);
+    else counting.delete(courseId);
     lastSubscribed.set(courseId, `/learning/certifications/${row.certification_id}/components/${row.component_id}/play`);
   }
   const latest = new Map<number, { id: number; status: PerformanceStatus }>();
