@@ -8,6 +8,7 @@ import { createAccountStore } from "../accounts/store.ts";
 import { recordAudit } from "../audit/store.ts";
 import { catalogSchema, jsonPath, type Catalog } from "./catalog-schema.ts";
 import { crossCheck, matchExistingPerson } from "./catalog-checks.ts";
+import { settleSubscriptions } from "../learning/credit-service.ts";
 import { createCatalogStore } from "./store.ts";
 
 export interface CatalogImportSummary {
@@ -77,11 +78,15 @@ export async function importCatalog(db: Db, clock: Clock, catalog: Catalog): Pro
     const idOf = (name: string) => competencyIds.get(name)!;
 
     let components = 0;
+    const certificationIds: number[] = [];
     for (const certification of catalog.certifications) {
       const id = await store.upsertCertification({ ...certification, competencyId: idOf(certification.competency) });
       await store.replaceComponents(id, certification.components);
+      certificationIds.push(id);
       components += certification.components.length;
     }
+    // A component removed (or a rule added) can leave an open subscription with all it now needs.
+    if (certificationIds.length) await settleSubscriptions(trx, { certificationIds }, now, "catalog import changed the certification's components");
     for (const position of catalog.positions) {
       const id = await store.upsertPosition(organisationId, position.name);
       await store.replaceRequirements(

@@ -28,11 +28,20 @@ export async function creditEarnedAttempts(trx: Db, earned: EarnedAttempt[], now
   }
 }
 
-async function creditSubscription(trx: Db, subscription: SubscriptionToCredit, causeAttemptId: number, now: string): Promise<void> {
+/**
+ * Settles open subscriptions outside a commit: after their certification's components changed
+ * (a catalog import), or credits were carried over to a new subscription. What is done by now is
+ * credited, and a subscription now complete completes.
+ */
+export async function settleSubscriptions(trx: Db, filter: { ids: number[] } | { certificationIds: number[] }, now: string, cause: string): Promise<void> {
+  for (const subscription of await createCreditStore(trx).openSubscriptions(filter)) await creditSubscription(trx, subscription, null, now, cause);
+}
+
+async function creditSubscription(trx: Db, subscription: SubscriptionToCredit, causeAttemptId: number | null, now: string, cause?: string): Promise<void> {
   const store = createCreditStore(trx);
   const today = now.slice(0, 10);
   const audit = (kind: string, detail: Record<string, unknown>) =>
-    recordAudit(trx, { kind, at: now, personId: subscription.personId, detail: { subscriptionId: subscription.id, certification: subscription.certificationName, attemptId: causeAttemptId, ...detail } });
+    recordAudit(trx, { kind, at: now, personId: subscription.personId, detail: { subscriptionId: subscription.id, certification: subscription.certificationName, attemptId: causeAttemptId, ...(cause ? { cause } : {}), ...detail } });
 
   if (effectiveStatus(subscription, today) === "Expired") {
     if (await store.endSubscription(subscription.id, "Expired", now)) {

@@ -16,8 +16,28 @@ export interface ComponentRow extends ComponentFacts {
   id: number;
 }
 
+function toSubscription(row: Record<string, unknown>): SubscriptionToCredit {
+  return {
+    id: Number(row.id),
+    personId: Number(row.person_id),
+    certificationId: Number(row.certification_id),
+    certificationName: String(row.name),
+    competencyId: Number(row.competency_id),
+    competenceLevel: String(row.competence_level),
+    validDays: Number(row.valid_days),
+    status: row.status as SubscriptionToCredit["status"],
+    subscribedAt: String(row.subscribed_at),
+    completeBy: String(row.complete_by),
+    endedAt: (row.ended_at as string | null) ?? null,
+  };
+}
+
 /** The queries crediting needs (credit-service.ts), each on the caller's transaction. */
 export function createCreditStore(db: Db) {
+  const subscriptionsWithCertification = () =>
+    db("subscriptions")
+      .join("certifications", "certifications.id", "subscriptions.certification_id")
+      .select("subscriptions.*", "certifications.name", "certifications.competency_id", "certifications.competence_level", "certifications.valid_days");
   return {
     async courseCodesOf(attemptIds: number[]): Promise<Map<number, string>> {
       const rows = await db("attempts")
@@ -28,31 +48,25 @@ export function createCreditStore(db: Db) {
       return new Map(rows.map((row) => [Number(row.id), String(row.code)]));
     },
 
+    /** Open subscriptions by id, or all those to these certifications. */
+    async openSubscriptions(filter: { ids: number[] } | { certificationIds: number[] }): Promise<SubscriptionToCredit[]> {
+      const query = subscriptionsWithCertification().where("subscriptions.status", "Subscribed");
+      if ("ids" in filter) query.whereIn("subscriptions.id", filter.ids);
+      else query.whereIn("subscriptions.certification_id", filter.certificationIds);
+      return (await query.orderBy("subscriptions.id")).map(toSubscription);
+    },
+
     /** The person's subscriptions still open, to a certification that has this course as a component or as one's way to be satisfied. */
     async openSubscriptionsFor(personId: number, courseCode: string): Promise<SubscriptionToCredit[]> {
-      const rows = await db("subscriptions")
-        .join("certifications", "certifications.id", "subscriptions.certification_id")
+      const rows = await subscriptionsWithCertification()
         .where({ "subscriptions.person_id": personId, "subscriptions.status": "Subscribed" })
         .whereExists(
           db("certification_components")
             .whereRaw("certification_components.certification_id = certifications.id")
             .andWhere((either) => either.where("course_code", courseCode).orWhere("satisfied_by_course_code", courseCode)),
         )
-        .orderBy("subscriptions.id")
-        .select("subscriptions.*", "certifications.name", "certifications.competency_id", "certifications.competence_level", "certifications.valid_days");
-      return rows.map((row) => ({
-        id: Number(row.id),
-        personId: Number(row.person_id),
-        certificationId: Number(row.certification_id),
-        certificationName: String(row.name),
-        competencyId: Number(row.competency_id),
-        competenceLevel: String(row.competence_level),
-        validDays: Number(row.valid_days),
-        status: row.status,
-        subscribedAt: String(row.subscribed_at),
-        completeBy: String(row.complete_by),
-        endedAt: row.ended_at ?? null,
-      }));
+        .orderBy("subscriptions.id");
+      return rows.map(toSubscription);
     },
 
     async componentsOf(certificationId: number): Promise<ComponentRow[]> {

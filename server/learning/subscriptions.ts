@@ -3,6 +3,7 @@ import { addDays, type Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
 import { effectiveStatus, type SubscriptionStatus } from "./crediting.ts";
+import { settleSubscriptions } from "./credit-service.ts";
 
 interface Actor {
   personId: number;
@@ -32,8 +33,25 @@ export async function subscribe(db: Db, clock: Clock, actor: Actor, certificatio
       .returning("id");
     const subscriptionId = Number(row.id);
     await recordAudit(trx, { kind: "subscription.subscribed", at, actorAccountId: actor.accountId ?? null, personId: actor.personId, ip: actor.ip ?? null, detail: { subscriptionId, certification: certification.name } });
+    await carryOverCredits(trx, actor.personId, certificationId, subscriptionId, at);
     return subscriptionId;
   });
+}
+
+/**
+ * Subscribing again after Unsubscribe keeps what was credited under the subscription before it
+ * (rule 6: nothing completed is undone by unsubscribing), and completes at once if that was all.
+ * Not after a subscription expired or completed: a renewal, or a fresh start after the deadline,
+ * means doing the learning again.
+ */
+async function carryOverCredits(trx: Db, personId: number, certificationId: number, subscriptionId: number, at: string): Promise<void> {
+  const previous = await trx("subscriptions").where({ person_id: personId, certification_id: certificationId }).whereNot("id", subscriptionId).orderBy("id", "desc").first("id", "status");
+  if (previous?.status !== "Unsubscribed") return;
+  const credits = await trx("component_credits").where({ subscription_id: previous.id });
+  if (credits.length === 0) return;
+  await trx("component_credits").insert(credits.map((credit) => ({ subscription_id: subscriptionId, component_id: credit.component_id, attempt_id: credit.attempt_id, how: credit.how, credited_at: credit.credited_at })));
+  await recordAudit(trx, { kind: "subscription.credits_carried_over", at, personId, detail: { subscriptionId, fromSubscriptionId: Number(previous.id), components: credits.length, rule: "rule 6: unsubscribing undoes nothing completed" } });
+  await settleSubscriptions(trx, { ids: [subscriptionId] }, at, `credits carried over from subscription ${previous.id}`);
 }
 
 /** Unsubscribe stops crediting from now on; what was credited already stays (rule 6). */

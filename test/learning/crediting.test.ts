@@ -3,6 +3,7 @@ import fs from "node:fs";
 import { listAudit } from "../../server/audit/store.ts";
 import { playCourse } from "../../server/learning/attempts.ts";
 import { subscribe, unsubscribe } from "../../server/learning/subscriptions.ts";
+import { importCatalog, parseCatalog } from "../../server/catalog/import-catalog.ts";
 import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
 import { importCourseVersion } from "../support/attempts.ts";
@@ -142,6 +143,22 @@ describe("crediting a certification from the commits that earn it", () => {
     expect(await recordsOf(learner.personId)).toEqual([]);
   });
 
+  it("keeps what was credited when the learner unsubscribes and subscribes again", async () => {
+    const learner = await newLearner();
+    clock.set("2026-03-01T09:00:00.000Z");
+    const first = await subscribe(t.db, t.clock, learner, certificationId);
+    const module = await learner.play(MODULE, "2026-03-01T10:00:00.000Z", "completed");
+    clock.set("2026-03-01T11:00:00.000Z");
+    await unsubscribe(t.db, t.clock, learner, certificationId);
+    clock.set("2026-03-01T12:00:00.000Z");
+    const second = await subscribe(t.db, t.clock, learner, certificationId);
+    expect((await creditsOf(second)).map(([, how, attemptId]) => [how, attemptId])).toEqual([["done", module.attemptId]]);
+    expect(await creditsOf(first)).toHaveLength(1);
+    expect(await auditOf(learner.personId, "subscription.credits_carried_over")).toEqual([expect.objectContaining({ subscriptionId: second, fromSubscriptionId: first, components: 1 })]);
+    await learner.play(ASSESSMENT, "2026-03-01T13:00:00.000Z", "passed", "90");
+    expect(await subscriptionOf(learner.personId)).toMatchObject({ id: second, status: "Completed" });
+  });
+
   it("expires a subscription not completed within its days, and credits nothing after", async () => {
     const learner = await newLearner();
     clock.set("2026-03-01T09:00:00.000Z");
@@ -177,5 +194,28 @@ describe("crediting a certification from the commits that earn it", () => {
       await stopRefusing(t.db, "component_credits");
     }
     expect(await creditsOf(subscriptionId)).toEqual([]);
+  });
+
+  // Last: it changes the certification's components for good.
+  it("completes a subscription at once when a catalog import removes the only component it still lacked", async () => {
+    const learner = await newLearner();
+    clock.set("2026-03-01T09:00:00.000Z");
+    await subscribe(t.db, t.clock, learner, certificationId);
+    await learner.play(MODULE, "2026-03-01T10:00:00.000Z", "completed");
+    clock.set("2026-03-01T11:00:00.000Z");
+    const certification = await t.db("certifications").where({ id: certificationId }).first();
+    // Another learner's open subscription must not be completed by it.
+    const other = await newLearner();
+    await subscribe(t.db, t.clock, other, certificationId);
+    await importCatalog(t.db, t.clock, parseCatalog(JSON.stringify({
+      competencies: [{ name: "NHS|CSTF|Credit Test - 3 Years|", description: "" }],
+      certifications: [{ name: certification.name, competency: "NHS|CSTF|Credit Test - 3 Years|", competenceLevel: "1 - Assessed", validDays: 1095, completeWithinDays: 30, renewable: true, description: "", components: [{ course: MODULE, requires: "completion" }] }],
+      positions: [],
+      people: [],
+    })));
+    expect(await subscriptionOf(learner.personId)).toMatchObject({ status: "Completed", completed_at: "2026-03-01T11:00:00.000Z" });
+    expect(await recordsOf(learner.personId)).toHaveLength(1);
+    expect(await auditOf(learner.personId, "certification.completed")).toEqual([expect.objectContaining({ cause: "catalog import changed the certification's components" })]);
+    expect(await subscriptionOf(other.personId)).toMatchObject({ status: "Subscribed" });
   });
 });
