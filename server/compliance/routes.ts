@@ -76,7 +76,7 @@ export function complianceRoutes({ db, clock }: AppDeps): Router {
             ["Competency Name", "Competence Level", "Achieved", "Expiry Date", "Source", "Status"],
             ...data.held.map((record) => [competencyLabel(record.competency), record.level, guideDate(record.achievedOn), guideDate(record.expiresOn), record.source, record.status]),
           ];
-    const name = `compliance-${data.tab}-${clock.today()}.csv`;
+    const name = `${{ compliance: "compliance", all: "all-competencies", awaiting: "awaiting-approval" }[data.tab]}-${clock.today()}.csv`;
     res.set({ "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}"`, "Cache-Control": "no-store" });
     // Cells that start with = + - @ would be formulas in a spreadsheet: quoted with a leading apostrophe.
     res.send(stringify(table.map((cells) => cells.map((cell) => (/^[=+\-@]/.test(cell) ? `'${cell}` : cell)))));

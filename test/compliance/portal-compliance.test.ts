@@ -76,7 +76,7 @@ describe("the portal's My Compliance, for the demo learner", () => {
   it("exports what is shown as CSV, and prints without the controls", async () => {
     const csv = await agent.get("/compliance/export.csv?required=1").expect(200);
     expect(csv.headers["content-type"]).toBe("text/csv; charset=utf-8");
-    expect(csv.headers["content-disposition"]).toMatch(/^attachment; filename="compliance-compliance-2026-03-01\.csv"$/);
+    expect(csv.headers["content-disposition"]).toMatch(/^attachment; filename="compliance-2026-03-01\.csv"$/);
     const lines = csv.text.trim().split("\n");
     expect(lines[0]).toBe("Competency Name,Competence Level,Min Req,Essential,Expiry Date,Compliance Status,Reason");
     expect(lines).toHaveLength(11);
