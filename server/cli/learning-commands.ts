@@ -8,6 +8,7 @@ import { personCompliance } from "../compliance/service.ts";
 import { createComplianceStore } from "../compliance/store.ts";
 import { complianceReason } from "../compliance/reasons.ts";
 import { certificationView } from "../learning/certification-view.ts";
+import { expireOverdueSubscriptions } from "../learning/credit-service.ts";
 import { competencyLabel, guideDate, percentage } from "../web/format.ts";
 
 type WithContext = <T>(work: (context: Context) => Promise<T>) => Promise<T>;
@@ -45,6 +46,15 @@ export function registerLearningCommands(program: Command, withContext: WithCont
             io.out(`  ${row.status.padEnd(5)}  ${guideDate(row.expiryDate).padEnd(11)}  ${row.essential ? "Y" : " "}  ${competencyLabel(row.competency)}${row.reason ? ` (${row.reason})` : ""}`);
           }
         }
+      }),
+    );
+
+  program
+    .command("expire-subscriptions")
+    .description("Mark every subscription past its complete-by date Expired, with an audit event each (run daily).")
+    .action(() =>
+      withContext(async ({ db, clock }) => {
+        io.out(`${await expireOverdueSubscriptions(db, clock.now().toISOString())} subscription(s) expired`);
       }),
     );
 

@@ -95,3 +95,21 @@ async function creditSubscription(trx: Db, subscription: SubscriptionToCredit, c
     rule: heldUntil === null ? `rule 4: awarded for ${subscription.validDays} days` : `rule 4: renewal, extending a record held until ${heldUntil}`,
   });
 }
+
+/**
+ * Rule 6 for subscriptions no commit touches: every open subscription past its complete-by date
+ * becomes Expired, audited. Run daily (`lms expire-subscriptions`); pages show Expired meanwhile.
+ */
+export async function expireOverdueSubscriptions(db: Db, now: string): Promise<number> {
+  return db.transaction(async (trx) => {
+    const today = now.slice(0, 10);
+    const overdue = await trx("subscriptions").where("status", "Subscribed").andWhere("complete_by", "<", today).select("id", "person_id", "complete_by");
+    let expired = 0;
+    for (const row of overdue) {
+      if (!(await createCreditStore(trx).endSubscription(Number(row.id), "Expired", now))) continue;
+      expired++;
+      await recordAudit(trx, { kind: "subscription.expired", at: now, personId: Number(row.person_id), detail: { subscriptionId: Number(row.id), attemptId: null, cause: "daily expiry", rule: `rule 6: not completed by ${row.complete_by}` } });
+    }
+    return expired;
+  });
+}

@@ -4,6 +4,8 @@ import { listAudit } from "../../server/audit/store.ts";
 import { playCourse } from "../../server/learning/attempts.ts";
 import { subscribe, unsubscribe } from "../../server/learning/subscriptions.ts";
 import { importCatalog, parseCatalog } from "../../server/catalog/import-catalog.ts";
+import { expireOverdueSubscriptions } from "../../server/learning/credit-service.ts";
+import { lms } from "../support/run-cli.ts";
 import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
 import { importCourseVersion } from "../support/attempts.ts";
@@ -168,6 +170,18 @@ describe("crediting a certification from the commits that earn it", () => {
     expect(await creditsOf(subscriptionId)).toEqual([]);
     expect(await subscriptionOf(learner.personId)).toMatchObject({ status: "Expired" });
     expect(await auditOf(learner.personId, "subscription.expired")).toEqual([expect.objectContaining({ rule: "rule 6: not completed by 2026-03-31" })]);
+  });
+
+  it("expires overdue subscriptions no commit touches, with lms expire-subscriptions, audited", async () => {
+    const learner = await newLearner();
+    clock.set("2026-03-01T09:00:00.000Z");
+    await subscribe(t.db, t.clock, learner, certificationId);
+    clock.set("2026-03-31T23:00:00.000Z");
+    expect(await expireOverdueSubscriptions(t.db, t.clock.now().toISOString())).toBe(0);
+    const run = await lms({ ...t.env, LMS_NOW: "2026-04-01T06:00:00Z" }, "expire-subscriptions");
+    expect(run.stdout).toMatch(/^[1-9]\d* subscription\(s\) expired$/);
+    expect(await subscriptionOf(learner.personId)).toMatchObject({ status: "Expired" });
+    expect(await auditOf(learner.personId, "subscription.expired")).toEqual([expect.objectContaining({ cause: "daily expiry", rule: "rule 6: not completed by 2026-03-31" })]);
   });
 
   it("extends a competency on renewal, and never shortens one held for longer", async () => {
