@@ -14,7 +14,6 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import type { AddressInfo } from "node:net";
 import autocannon from "autocannon";
 import express from "express";
 import pino from "pino";
@@ -28,6 +27,7 @@ import { createAccountStore } from "../server/accounts/store.ts";
 import { importPackage } from "../server/packages/import-package.ts";
 import { createLocalStorage } from "../server/packages/storage.ts";
 import { zipFolder } from "../server/packages/zip-folder.ts";
+import { listen, logIn } from "./http.ts";
 
 const LEARNERS = Number(process.env.LEARNERS ?? 100);
 const DURATION = Number(process.env.DURATION ?? 15);
@@ -52,7 +52,7 @@ try {
   await migrateLatest(db);
   const learners = await prepareLearners();
   const lms = await listen(createApp({ config, db, clock, logger: pino({ level: "silent" }), sessionSecret: "b".repeat(40) }));
-  const sessions = await Promise.all(learners.map((learner) => logIn(lms, learner)));
+  const sessions = await Promise.all(learners.map((learner) => startSession(lms, learner)));
 
   const bare = express();
   bare.post("/commit", express.json({ limit: "1mb" }), (_req, res) => {
@@ -79,9 +79,11 @@ try {
 
   const stored = await db("commit_log").count({ count: "*" }).first();
   const sampleAgent = new http.Agent();
-  const sample = await post(sampleAgent, `${lms}${lmsLearners[0]!.path}`, lmsLearners[0]!.headers, BODY_TEMPLATE.replace('"commitSequence":0', '"commitSequence":1000000'));
+  const sampleSequence = (sequences.get(lmsLearners[0]!.path) ?? 0) + 1;
+  const sample = await post(sampleAgent, `${lms}${lmsLearners[0]!.path}`, lmsLearners[0]!.headers, BODY_TEMPLATE.replace('"commitSequence":0', `"commitSequence":${sampleSequence}`));
   sampleAgent.destroy();
   console.log(`a sample commit after the runs answers ${sample}`);
+  if (sample !== 200) process.exitCode = 1;
   const rows = [
     ["bare Express JSON, flat out", bareResult],
     ["LMS commit, flat out", commitResult],
@@ -139,27 +141,12 @@ async function prepareLearners(): Promise<Array<{ username: string; attemptId: n
   return learners;
 }
 
-async function logIn(base: string, learner: { username: string; attemptId: number; scoId: string }): Promise<Session> {
-  const page = await fetch(`${base}/login`);
-  const firstCookie = (page.headers.get("set-cookie") ?? "").split(";")[0]!;
-  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-  const login = await fetch(`${base}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: firstCookie },
-    body: new URLSearchParams({ _csrf: token, username: learner.username, password: PASSWORD }),
-  });
-  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
+async function startSession(base: string, learner: { username: string; attemptId: number; scoId: string }): Promise<Session> {
+  const cookie = await logIn(base, learner.username, PASSWORD);
   const home = await fetch(`${base}/`, { headers: { cookie } });
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await home.text())![1]!;
   await fetch(`${base}/runtime/attempts/${learner.attemptId}/scos/${encodeURIComponent(learner.scoId)}/state`, { headers: { cookie } });
   return { cookie, csrf, attemptId: learner.attemptId, scoId: learner.scoId };
-}
-
-function listen(app: express.Express): Promise<string> {
-  return new Promise((resolve) => {
-    const server = http.createServer(app).listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
-  });
 }
 
 interface Learner {

@@ -8,10 +8,8 @@
  *   npm run bench:compliance          (STAFF=50000 RUNS=50 to change the defaults)
  */
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import type { AddressInfo } from "node:net";
 import pino from "pino";
 import { loadConfig } from "../server/config.ts";
 import { addDays, createClock } from "../server/clock.ts";
@@ -19,6 +17,7 @@ import { connectDb, migrateLatest } from "../server/db/connect.ts";
 import { createApp } from "../server/web/app.ts";
 import { hashPassword } from "../server/accounts/passwords.ts";
 import { createAccountStore } from "../server/accounts/store.ts";
+import { listen, logIn } from "./http.ts";
 import { ORGANISATION_SUMMARY_SQL, organisationSummary, organisationSummaryBindings } from "../server/compliance/organisation-summary.ts";
 
 const STAFF = Number(process.env.STAFF ?? 50_000);
@@ -43,7 +42,7 @@ try {
   // One learner's page, through HTTP, beside the three queries it is built on.
   const app = createApp({ config, db, clock, logger: pino({ level: "silent" }), sessionSecret: "c".repeat(40) });
   const base = await listen(app);
-  const cookie = await logIn(base, learner.username);
+  const cookie = await logIn(base, learner.username, PASSWORD);
   await get(base, "/compliance", cookie); // warm: views compiled, statements prepared
   const page = await timed(RUNS, async () => {
     const status = await get(base, "/compliance", cookie);
@@ -133,25 +132,6 @@ async function generateTrust(): Promise<{ username: string; personId: number; po
   const username = "297BENCH00001";
   await createAccountStore(db).insert({ personId: Number(person.id), username, passwordHash: await hashPassword(PASSWORD), role: "learner", now: NOW });
   return { username, personId: Number(person.id), positionId: Number(assignment.position_id) };
-}
-
-function listen(app: ReturnType<typeof createApp>): Promise<string> {
-  return new Promise((resolve) => {
-    const server = http.createServer(app).listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
-  });
-}
-
-async function logIn(base: string, username: string): Promise<string> {
-  const page = await fetch(`${base}/login`);
-  const firstCookie = (page.headers.get("set-cookie") ?? "").split(";")[0]!;
-  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-  const login = await fetch(`${base}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: firstCookie },
-    body: new URLSearchParams({ _csrf: token, username, password: PASSWORD }),
-  });
-  return (login.headers.get("set-cookie") ?? "").split(";")[0]!;
 }
 
 async function get(base: string, url: string, cookie: string): Promise<number> {

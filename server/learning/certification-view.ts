@@ -1,6 +1,6 @@
 import type { Db } from "../db/connect.ts";
 import type { PerformanceStatus } from "../runtime/status.ts";
-import { componentOutcome, countsToward, effectiveStatus, type AttemptFacts, type SubscriptionStatus } from "./crediting.ts";
+import { componentCourseCodes, componentOutcome, countsToward, effectiveStatus, type AttemptFacts, type SubscriptionStatus } from "./crediting.ts";
 import { createCertificationStore, type Certification, type CourseOffer } from "./certification-store.ts";
 
 export type ComponentStatus = "Planned" | "Enrolled" | "In Progress" | "Completed";
@@ -36,7 +36,7 @@ export async function certificationView(db: Db, personId: number, certificationI
   const certification = await store.certification(certificationId);
   if (!certification) return undefined;
   const components = await store.credit.componentsOf(certificationId);
-  const codes = [...new Set(components.flatMap((component) => [component.courseCode, ...(component.satisfiedByCourseCode ? [component.satisfiedByCourseCode] : [])]))];
+  const codes = componentCourseCodes(components);
   const [latest, offers, attempts] = await Promise.all([store.latestSubscription(personId, certificationId), store.offers(codes), store.attemptsWithPassMarks(personId, codes)]);
   const credits = latest ? await store.credits(latest.id) : new Map();
   const enrolments = latest ? await store.enrolments(latest.id) : new Map();

@@ -1,6 +1,6 @@
 import type { Db } from "../db/connect.ts";
 import { recordAudit } from "../audit/store.ts";
-import { award, componentOutcome, effectiveStatus } from "./crediting.ts";
+import { award, componentCourseCodes, componentOutcome, effectiveStatus } from "./crediting.ts";
 import { createCreditStore, type SubscriptionToCredit } from "./credit-store.ts";
 
 /** An attempt that has just become Completed or Passed, in the transaction of the commit that made it so. */
@@ -50,8 +50,7 @@ async function creditSubscription(trx: Db, subscription: SubscriptionToCredit, c
     return;
   }
   const components = await store.componentsOf(subscription.certificationId);
-  const courseCodes = [...new Set(components.flatMap((component) => [component.courseCode, component.satisfiedByCourseCode ?? []].flat()))];
-  const attempts = await store.attemptsAt(subscription.personId, courseCodes);
+  const attempts = await store.attemptsAt(subscription.personId, componentCourseCodes(components));
   const credited = await store.creditedComponents(subscription.id);
 
   for (const component of components) {

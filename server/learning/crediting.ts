@@ -47,6 +47,11 @@ export type ComponentOutcome =
   | { state: "satisfied"; attemptId: number; doneAt: string; byCourseCode: string }
   | { state: "not done"; attemptId: number | null; reason: string };
 
+/** Every course a certification's components need: their own, and those that can satisfy them. */
+export function componentCourseCodes(components: ComponentFacts[]): string[] {
+  return [...new Set(components.flatMap((component) => (component.satisfiedByCourseCode ? [component.courseCode, component.satisfiedByCourseCode] : [component.courseCode])))];
+}
+
 /** Rule 6: a subscription not completed by its complete-by date has expired, whatever is stored. */
 export function effectiveStatus(subscription: Pick<SubscriptionFacts, "status" | "completeBy">, today: string): SubscriptionStatus {
   return subscription.status === "Subscribed" && today > subscription.completeBy ? "Expired" : subscription.status;

@@ -5,6 +5,7 @@ import { generateCsrfToken } from "./session.ts";
 import { createPeopleStore } from "../people/store.ts";
 import { displayName } from "../people/names.ts";
 import { personCompliance } from "../compliance/service.ts";
+import { compliancePercentage } from "../compliance/status.ts";
 import { myELearning } from "../learning/my-elearning.ts";
 import { notFound } from "../errors.ts";
 import { competencyLabel, guideDate, percentage } from "./format.ts";
@@ -28,8 +29,7 @@ export function portalRoutes({ db, clock }: AppDeps): Router {
     const pages = Math.max(1, Math.ceil(shown.length / COURSES_PER_PAGE));
     const pageIndex = Math.min(pages - 1, Math.max(0, Number.parseInt(String(req.query.courses ?? "0"), 10) || 0));
     // Across assignments: every essential requirement of every assignment, counted once each.
-    const essential = assignments.flatMap((view) => view.rows.filter((row) => row.required && row.essential));
-    const overall = essential.length === 0 ? 100 : Math.round((essential.filter((row) => row.status === "Green" || row.status === "Amber").length / essential.length) * 1000) / 10;
+    const overall = compliancePercentage(assignments.flatMap((view) => view.rows));
     res.render("portal", {
       overall,
       mandatoryOnly,
