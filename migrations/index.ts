@@ -16,6 +16,7 @@ import * as m14 from "./20261128_14_attempt_sequencing_state.ts";
 import * as m15 from "./20261128_15_attempt_sco_session_open.ts";
 import * as m16 from "./20261128_16_attempt_sco_session_started_at.ts";
 import * as m17 from "./20261128_17_component_credits.ts";
+import * as m18 from "./20261128_18_requirement_holdings.ts";
 
 /**
  * Every migration, in order, by its file name. Listed rather than discovered on disk so that the
@@ -39,4 +40,5 @@ export const migrations: Array<[name: string, migration: Knex.Migration]> = [
   ["20261128_15_attempt_sco_session_open.ts", m15],
   ["20261128_16_attempt_sco_session_started_at.ts", m16],
   ["20261128_17_component_credits.ts", m17],
+  ["20261128_18_requirement_holdings.ts", m18],
 ];

@@ -16,8 +16,9 @@ export interface PositionCompliance {
 
 /**
  * Compliance across the organisation as of a date, per position: one set-based statement over
- * every assignment's essential requirements and the best approved record held for each (no query
- * per person), so that it stays fast for a trust of 50,000 staff (bench/compliance.ts).
+ * every assignment's essential requirements and the best approved record held for each by that
+ * date (no query per person), so that it stays fast for a trust of 50,000 staff
+ * (bench/compliance.ts).
  */
 export async function organisationSummary(db: Db, asOf: string): Promise<PositionCompliance[]> {
   const rows = await db.raw(ORGANISATION_SUMMARY_SQL, organisationSummaryBindings(asOf));
@@ -39,31 +40,43 @@ export async function organisationSummary(db: Db, asOf: string): Promise<Positio
   });
 }
 
-// A record never expiring counts as held until the end of time; the best record per person and
-// competency decides, as on the learner's page (assignment-compliance.ts). Staff are counted apart
-// from the requirements: a count(distinct) over every requirement row cost a third of the time.
+// Read from requirement_holdings (migration 18), which the database keeps beside each assignment's
+// requirements: the best approved record's expiry ('9999-12-31' for one that never expires), as
+// on the learner's page (assignment-compliance.ts). Where the latest record was achieved after
+// the date asked about, the records held on that date decide instead: for today none are, so
+// the summary is one scan of a covering index. (A requirement never held has neither date, so
+// its comparisons are null and it counts as Red.)
 export const ORGANISATION_SUMMARY_SQL = `
-with held as (
-  select person_id, competency_id, max(coalesce(expires_on, '9999-12-31')) as held_until
-  from competence_records
-  where status = 'approved'
-  group by person_id, competency_id
-), counted as (
-  select assignments.position_id,
-    count(*) as required,
-    sum(case when held.held_until > :amberUntil then 1 else 0 end) as green,
-    sum(case when held.held_until > :asOf and held.held_until <= :amberUntil then 1 else 0 end) as amber
-  from assignments
-  join competence_requirements on competence_requirements.position_id = assignments.position_id and competence_requirements.essential = :essential
-  left join held on held.person_id = assignments.person_id and held.competency_id = competence_requirements.competency_id
-  group by assignments.position_id
+with settled as (
+  select position_id, count(*) as required,
+    sum(case when latest_achieved_on <= :asOf and held_until > :amberUntil then 1 else 0 end) as green,
+    sum(case when latest_achieved_on <= :asOf and held_until > :asOf and held_until <= :amberUntil then 1 else 0 end) as amber
+  from requirement_holdings
+  where essential = :essential
+  group by position_id
+), held_then as (
+  select holdings.position_id,
+    (select max(coalesce(competence_records.expires_on, '9999-12-31'))
+     from competence_records join assignments on assignments.person_id = competence_records.person_id
+     where assignments.id = holdings.assignment_id and competence_records.competency_id = holdings.competency_id
+       and competence_records.status = 'approved' and competence_records.achieved_on <= :asOf) as held_until
+  from requirement_holdings holdings
+  where holdings.latest_achieved_on > :asOf and holdings.essential = :essential
+), looked_back as (
+  select position_id,
+    sum(case when held_until > :amberUntil then 1 else 0 end) as green,
+    sum(case when held_until > :asOf and held_until <= :amberUntil then 1 else 0 end) as amber
+  from held_then
+  group by position_id
 ), staffed as (
   select position_id, count(*) as assignments from assignments group by position_id
 )
-select positions.id as position_id, positions.name as position, staffed.assignments, counted.required, counted.green, counted.amber
-from counted
-join positions on positions.id = counted.position_id
-join staffed on staffed.position_id = counted.position_id
+select positions.id as position_id, positions.name as position, staffed.assignments, settled.required,
+  settled.green + coalesce(looked_back.green, 0) as green, settled.amber + coalesce(looked_back.amber, 0) as amber
+from settled
+join positions on positions.id = settled.position_id
+join staffed on staffed.position_id = settled.position_id
+left join looked_back on looked_back.position_id = settled.position_id
 order by positions.name`;
 
 export function organisationSummaryBindings(asOf: string) {

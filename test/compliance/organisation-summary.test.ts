@@ -14,6 +14,19 @@ describe("organisationSummary", () => {
     t = await createTestDb();
   });
   afterAll(() => t.cleanup());
+  const people: number[] = [];
+  let ids: { a: number; b: number };
+
+  /** The same counts, learner by learner, from each learner's own page on that date. */
+  async function expectSummaryAgreesWithPages(date: string, personIds: number[]) {
+    const summary = await organisationSummary(t.db, date);
+    const pages = (await Promise.all(personIds.map((personId) => personCompliance(t.db, personId, date)))).flat();
+    for (const position of summary) {
+      const rows = pages.filter((view) => view.assignment.positionId === position.positionId).flatMap((view) => view.rows.filter((row) => row.required && row.essential));
+      expect({ date, green: rows.filter((row) => row.status === "Green").length, amber: rows.filter((row) => row.status === "Amber").length, red: rows.filter((row) => row.status === "Red").length }).toEqual({ date, green: position.green, amber: position.amber, red: position.red });
+    }
+    return summary;
+  }
 
   it("counts Green, Amber and Red essential requirements per position, as each learner's page does", async () => {
     const organisation = await t.db("organisations").insert({ vpd: "297", name: "Summary Trust" }).returning("id");
@@ -48,11 +61,25 @@ describe("organisationSummary", () => {
       { positionId: nurse, position: "Nurse", assignments: 2, required: 4, green: 2, amber: 1, red: 1, percentage: 75 },
       { positionId: porter, position: "Porter", assignments: 1, required: 1, green: 1, amber: 0, red: 0, percentage: 100 },
     ]);
-    // The same counts, learner by learner, from the learner's own page.
-    const pages = [...(await personCompliance(t.db, one.personId, asOf)), ...(await personCompliance(t.db, two.personId, asOf))];
-    for (const position of summary) {
-      const rows = pages.filter((view) => view.assignment.positionId === position.positionId).flatMap((view) => view.rows.filter((row) => row.required && row.essential));
-      expect({ green: rows.filter((row) => row.status === "Green").length, amber: rows.filter((row) => row.status === "Amber").length, red: rows.filter((row) => row.status === "Red").length }).toEqual({ green: position.green, amber: position.amber, red: position.red });
-    }
+    await expectSummaryAgreesWithPages(asOf, [one.personId, two.personId]);
+    people.push(one.personId, two.personId);
+    ids = { a, b };
+  });
+
+  it("looks back: on a date before a renewal or a first record, counts only what was held then", async () => {
+    const record = (personId: number, competencyId: number, achievedOn: string, expiresOn: string) => ({
+      person_id: personId, competency_id: competencyId, level: "1", achieved_on: achievedOn, expires_on: expiresOn, source: "certification", status: "approved", created_at: `${achievedOn}T00:00:00Z`,
+    });
+    const [one, two] = people as [number, number];
+    await t.db("competence_records").insert([
+      record(two, ids.a, "2026-04-01", "2029-04-01"), // renews the one expired on 1 March
+      record(one, ids.b, "2026-04-20", "2029-04-20"), // renews the Amber one
+    ]);
+    const before = await expectSummaryAgreesWithPages("2026-03-01", people);
+    expect(before.find((row) => row.position === "Nurse")).toMatchObject({ green: 2, amber: 1, red: 1 }); // as before the renewals
+    const after = await expectSummaryAgreesWithPages("2026-05-01", people);
+    expect(after.find((row) => row.position === "Nurse")).toMatchObject({ green: 4, amber: 0, red: 0 });
+    for (const date of ["2024-06-01", "2025-01-01", "2026-04-10", "2027-01-15", "2031-01-01"]) await expectSummaryAgreesWithPages(date, people);
+    expect((await organisationSummary(t.db, "2024-06-01")).find((row) => row.position === "Nurse")).toMatchObject({ green: 0, amber: 0, red: 4 }); // nothing achieved yet
   });
 });
