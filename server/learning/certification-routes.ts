@@ -40,7 +40,11 @@ export function certificationRoutes({ db, clock }: AppDeps): Router {
 
   router.post(`${base}/subscribe`, requireLogin, async (req, res) => {
     const view = await load(req, res);
-    await subscribe(db, clock, actor(req, res), view.certification.id);
+    // Finish pressed twice, or sent again from the browser's history: the learner is subscribed,
+    // which is what they asked for, so show the certification rather than an error.
+    await subscribe(db, clock, actor(req, res), view.certification.id).catch((error) => {
+      if ((error as { code?: string }).code !== "learning.already_subscribed") throw error;
+    });
     res.redirect(303, back(view));
   });
 

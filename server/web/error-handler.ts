@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { ErrorRequestHandler, Request, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { AppError } from "../errors.ts";
 
@@ -29,7 +29,24 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (req.accepts(["html", "json"]) === "json" || req.is("json")) {
       res.json({ error: { code, message, details } });
     } else {
-      res.render("error", { status, message, details, user: res.locals.user });
+      res.render("error", { status, message, details, backTo: pageItCameFrom(req), user: res.locals.user });
     }
   };
+}
+
+/**
+ * The page of this site the request came from (a form's page, when a POST is refused), so the
+ * error page can offer the way back rather than only the portal. Another site's address is never
+ * offered.
+ */
+function pageItCameFrom(req: Request): string | undefined {
+  const referer = req.get("referer");
+  if (!referer) return undefined;
+  try {
+    const from = new URL(referer);
+    const path = from.pathname + from.search;
+    return from.host === req.get("host") && path !== req.originalUrl ? path : undefined;
+  } catch {
+    return undefined;
+  }
 }

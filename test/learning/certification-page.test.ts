@@ -160,17 +160,30 @@ describe("the certification page", () => {
     expect(after).not.toContain(`action="/learning/courses/${courseIds[MODULE]}/play"`);
   });
 
-  it("refuses a second subscription, enrolment without one, and strangers", async () => {
+  it("takes Finish pressed twice as one subscription; refuses enrolment without one, and strangers", async () => {
     const learner = await buildLearner(t.db, t.clock);
     const agent = await logInAgent(t.app, learner.username, learner.password);
     const csrf = csrfFrom((await agent.get(page())).text);
     await agent.post(`${page()}/components/${await componentId(MODULE)}/enrol`).type("form").send({ _csrf: csrf }).expect(409);
     await agent.post(`${page()}/subscribe`).type("form").send({ _csrf: csrf }).expect(303);
-    const again = await agent.post(`${page()}/subscribe`).type("form").send({ _csrf: csrf }).expect(409);
-    expect(again.text).toContain("You are already subscribed to this certification.");
+    const again = await agent.post(`${page()}/subscribe`).type("form").send({ _csrf: csrf }).expect(303);
+    expect(again.headers.location).toBe(page());
+    expect(await t.db("subscriptions").where({ person_id: learner.personId, certification_id: certificationId })).toHaveLength(1);
     await agent.get("/learning/certifications/999999").expect(404);
     const anonymous = await request(t.app).get(page()).expect(302);
     expect(anonymous.headers.location).toBe(`/login?next=${encodeURIComponent(page())}`);
+  });
+
+  it("offers the way back to the page a refused form came from, and never to another site", async () => {
+    const learner = await buildLearner(t.db, t.clock);
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    const csrf = csrfFrom((await agent.get(page())).text);
+    const url = `${page()}/components/${await componentId(MODULE)}/enrol`;
+    const fromPage = await agent.post(url).set("host", "lms.example").set("referer", `http://lms.example${page()}?tab=1`).type("form").send({ _csrf: csrf }).expect(409);
+    expect(fromPage.text).toContain(`<a href="${page()}?tab=1">Go back</a>`);
+    const fromElsewhere = await agent.post(url).set("host", "lms.example").set("referer", `http://evil.example${page()}`).type("form").send({ _csrf: csrf }).expect(409);
+    expect(fromElsewhere.text).not.toContain("Go back");
+    expect(fromElsewhere.text).toContain("Go to the portal");
   });
 
   async function componentId(course: string): Promise<number> {
