@@ -17,6 +17,7 @@ import * as m15 from "./20261128_15_attempt_sco_session_open.ts";
 import * as m16 from "./20261128_16_attempt_sco_session_started_at.ts";
 import * as m17 from "./20261128_17_component_credits.ts";
 import * as m18 from "./20261128_18_requirement_holdings.ts";
+import * as m19 from "./20261128_19_credits_by_course.ts";
 
 /**
  * Every migration, in order, by its file name. Listed rather than discovered on disk so that the
@@ -41,4 +42,5 @@ export const migrations: Array<[name: string, migration: Knex.Migration]> = [
   ["20261128_16_attempt_sco_session_started_at.ts", m16],
   ["20261128_17_component_credits.ts", m17],
   ["20261128_18_requirement_holdings.ts", m18],
+  ["20261128_19_credits_by_course.ts", m19],
 ];

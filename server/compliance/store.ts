@@ -55,7 +55,8 @@ export function createComplianceStore(db: Db) {
         .join("certifications", "certifications.id", "subscriptions.certification_id")
         .where({ "subscriptions.person_id": personId, "subscriptions.status": "Subscribed" })
         .select("certifications.competency_id", "certifications.name")
-        .select(db.raw("(select count(*) from component_credits where component_credits.subscription_id = subscriptions.id) as done"))
+        // Only credits of courses that are components now: one dropped from the catalog keeps its credit, uncounted.
+        .select(db.raw("(select count(*) from component_credits join certification_components on certification_components.certification_id = certifications.id and certification_components.course_code = component_credits.course_code where component_credits.subscription_id = subscriptions.id) as done"))
         .select(db.raw("(select count(*) from certification_components where certification_components.certification_id = certifications.id) as total"));
       return new Map(rows.map((row) => [Number(row.competency_id), { certification: String(row.name), done: Number(row.done), of: Number(row.total) }]));
     },

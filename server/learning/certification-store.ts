@@ -55,9 +55,10 @@ export function createCertificationStore(db: Db) {
       return { id: Number(row.id), status: row.status, subscribedAt: String(row.subscribed_at), completeBy: String(row.complete_by), completedAt: row.completed_at ?? null, endedAt: row.ended_at ?? null };
     },
 
-    async credits(subscriptionId: number): Promise<Map<number, { how: string; creditedAt: string; attemptId: number }>> {
+    /** The subscription's credits, by course code. */
+    async credits(subscriptionId: number): Promise<Map<string, { how: string; creditedAt: string; attemptId: number }>> {
       const rows = await db("component_credits").where({ subscription_id: subscriptionId });
-      return new Map(rows.map((row) => [Number(row.component_id), { how: String(row.how), creditedAt: String(row.credited_at), attemptId: Number(row.attempt_id) }]));
+      return new Map(rows.map((row) => [String(row.course_code), { how: String(row.how), creditedAt: String(row.credited_at), attemptId: Number(row.attempt_id) }]));
     },
 
     /** Enrolments of the subscription, by course id. */

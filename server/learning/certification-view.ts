@@ -45,7 +45,7 @@ export async function certificationView(db: Db, personId: number, certificationI
   const rows = components.map((component): ComponentRowView => {
     const offer = offers.get(component.courseCode) ?? null;
     const own = attempts.filter((attempt) => attempt.courseCode === component.courseCode && !attempt.preview);
-    const credit = credits.get(component.id);
+    const credit = credits.get(component.courseCode);
     const enrolment = offer ? (enrolments.get(offer.courseId) ?? null) : null;
     const latestAttempt = own.at(-1) ?? null;
     return {

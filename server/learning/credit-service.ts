@@ -51,14 +51,14 @@ async function creditSubscription(trx: Db, subscription: SubscriptionToCredit, c
   }
   const components = await store.componentsOf(subscription.certificationId);
   const attempts = await store.attemptsAt(subscription.personId, componentCourseCodes(components));
-  const credited = await store.creditedComponents(subscription.id);
+  const credited = await store.creditedCourses(subscription.id);
 
   for (const component of components) {
-    if (credited.has(component.id)) continue;
+    if (credited.has(component.courseCode)) continue;
     const outcome = componentOutcome(component, subscription, attempts);
     if (outcome.state === "not done") continue;
     const how = outcome.state === "done" ? "done" : "satisfied";
-    if (await store.credit({ subscriptionId: subscription.id, componentId: component.id, attemptId: outcome.attemptId, how, at: now })) {
+    if (await store.credit({ subscriptionId: subscription.id, courseCode: component.courseCode, attemptId: outcome.attemptId, how, at: now })) {
       await audit("component.credited", {
         course: component.courseCode,
         creditedAttemptId: outcome.attemptId,
@@ -70,10 +70,10 @@ async function creditSubscription(trx: Db, subscription: SubscriptionToCredit, c
               : "rule 2: module completed",
       });
     }
-    credited.add(component.id);
+    credited.add(component.courseCode);
   }
 
-  if (components.length === 0 || components.some((component) => !credited.has(component.id))) return;
+  if (components.length === 0 || components.some((component) => !credited.has(component.courseCode))) return;
   if (!(await store.endSubscription(subscription.id, "Completed", now))) return;
   await audit("certification.completed", { rule: "rule 3: every component done or satisfied" });
   const heldUntil = await store.heldUntil(subscription.personId, subscription.competencyId);

@@ -95,16 +95,17 @@ export function createCreditStore(db: Db) {
       }));
     },
 
-    async creditedComponents(subscriptionId: number): Promise<Set<number>> {
-      const rows = await db("component_credits").where({ subscription_id: subscriptionId }).select("component_id");
-      return new Set(rows.map((row) => Number(row.component_id)));
+    /** The course codes of the subscription's credited components (credits are kept by course: migration 19). */
+    async creditedCourses(subscriptionId: number): Promise<Set<string>> {
+      const rows = await db("component_credits").where({ subscription_id: subscriptionId }).select("course_code");
+      return new Set(rows.map((row) => String(row.course_code)));
     },
 
     /** False when the component was credited already (by a commit in another process, say). */
-    async credit(credit: { subscriptionId: number; componentId: number; attemptId: number; how: "done" | "satisfied"; at: string }): Promise<boolean> {
+    async credit(credit: { subscriptionId: number; courseCode: string; attemptId: number; how: "done" | "satisfied"; at: string }): Promise<boolean> {
       const inserted = await db("component_credits")
-        .insert({ subscription_id: credit.subscriptionId, component_id: credit.componentId, attempt_id: credit.attemptId, how: credit.how, credited_at: credit.at })
-        .onConflict(["subscription_id", "component_id"])
+        .insert({ subscription_id: credit.subscriptionId, course_code: credit.courseCode, attempt_id: credit.attemptId, how: credit.how, credited_at: credit.at })
+        .onConflict(["subscription_id", "course_code"])
         .ignore()
         .returning("id");
       return inserted.length > 0;

@@ -49,7 +49,7 @@ async function carryOverCredits(trx: Db, personId: number, certificationId: numb
   if (previous?.status !== "Unsubscribed") return;
   const credits = await trx("component_credits").where({ subscription_id: previous.id });
   if (credits.length === 0) return;
-  await trx("component_credits").insert(credits.map((credit) => ({ subscription_id: subscriptionId, component_id: credit.component_id, attempt_id: credit.attempt_id, how: credit.how, credited_at: credit.credited_at })));
+  await trx("component_credits").insert(credits.map((credit) => ({ subscription_id: subscriptionId, course_code: credit.course_code, attempt_id: credit.attempt_id, how: credit.how, credited_at: credit.credited_at })));
   await recordAudit(trx, { kind: "subscription.credits_carried_over", at, personId, detail: { subscriptionId, fromSubscriptionId: Number(previous.id), components: credits.length, rule: "rule 6: unsubscribing undoes nothing completed" } });
   await settleSubscriptions(trx, { ids: [subscriptionId] }, at, `credits carried over from subscription ${previous.id}`);
 }

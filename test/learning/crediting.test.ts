@@ -11,6 +11,8 @@ import { buildLearner } from "../support/factories.ts";
 import { importCourseVersion } from "../support/attempts.ts";
 import { VALID_PACKAGES } from "../support/valid-packages.ts";
 import { refuseInserts, stopRefusing } from "../support/refusal-trigger.ts";
+import { certificationView } from "../../server/learning/certification-view.ts";
+import { createComplianceStore } from "../../server/compliance/store.ts";
 
 const MODULE = "297 Credit Test - Part 1";
 const ASSESSMENT = "297 Credit Test - eAssessment";
@@ -66,7 +68,7 @@ describe("crediting a certification from the commits that earn it", () => {
     };
   }
   const subscriptionOf = (personId: number) => t.db("subscriptions").where({ person_id: personId, certification_id: certificationId }).orderBy("id", "desc").first();
-  const creditsOf = async (subscriptionId: number) => (await t.db("component_credits").where({ subscription_id: subscriptionId }).orderBy("component_id")).map((row) => [Number(row.component_id), row.how, Number(row.attempt_id)]);
+  const creditsOf = async (subscriptionId: number) => (await t.db("component_credits").where({ subscription_id: subscriptionId }).orderBy("id")).map((row) => [String(row.course_code), row.how, Number(row.attempt_id)]);
   const recordsOf = (personId: number) => t.db("competence_records").where({ person_id: personId, competency_id: competencyId }).orderBy("id");
   const auditOf = async (personId: number, kind: string) => (await listAudit(t.db, { personId, kind })).map((event) => event.detail);
 
@@ -85,11 +87,10 @@ describe("crediting a certification from the commits that earn it", () => {
     expect(passed.attemptId).not.toBe(failed.attemptId);
     expect(passed.response.body.performanceStatus).toBe("Passed");
 
-    const components = await t.db("certification_components").where({ certification_id: certificationId }).orderBy("position").select("id");
     expect(await creditsOf(subscriptionId)).toEqual([
-      [Number(components[0]!.id), "done", module.attemptId],
-      [Number(components[1]!.id), "satisfied", passed.attemptId],
-      [Number(components[2]!.id), "done", passed.attemptId],
+      [MODULE, "done", module.attemptId],
+      [SESSION, "satisfied", passed.attemptId],
+      [ASSESSMENT, "done", passed.attemptId],
     ]);
     expect(await subscriptionOf(learner.personId)).toMatchObject({ status: "Completed", completed_at: "2026-03-03T10:00:00.000Z" });
     expect(await recordsOf(learner.personId)).toEqual([
@@ -208,6 +209,42 @@ describe("crediting a certification from the commits that earn it", () => {
       await stopRefusing(t.db, "component_credits");
     }
     expect(await creditsOf(subscriptionId)).toEqual([]);
+  });
+
+  it("keeps every credit through a catalog import that drops a component and one that adds it back", async () => {
+    clock.set("2026-03-01T09:00:00.000Z");
+    const finished = await newLearner();
+    await subscribe(t.db, t.clock, finished, certificationId);
+    await finished.play(MODULE, "2026-03-01T10:00:00.000Z", "completed");
+    await finished.play(ASSESSMENT, "2026-03-01T10:30:00.000Z", "passed", 90);
+    const midway = await newLearner();
+    const open = await subscribe(t.db, t.clock, midway, certificationId);
+    await midway.play(MODULE, "2026-03-01T11:00:00.000Z", "completed");
+    expect(await subscriptionOf(finished.personId)).toMatchObject({ status: "Completed" });
+    const creditsBefore = await t.db("component_credits").select("subscription_id", "course_code", "attempt_id", "how", "credited_at").orderBy("id");
+
+    const certification = await t.db("certifications").where({ id: certificationId }).first();
+    const components = await t.db("certification_components").where({ certification_id: certificationId }).orderBy("position");
+    const importComponents = (list: typeof components) =>
+      importCatalog(t.db, t.clock, parseCatalog(JSON.stringify({
+        competencies: [{ name: "NHS|CSTF|Credit Test - 3 Years|", description: "" }],
+        certifications: [{ name: certification.name, competency: "NHS|CSTF|Credit Test - 3 Years|", competenceLevel: "1 - Assessed", validDays: 1095, completeWithinDays: 30, renewable: true, description: "",
+          components: list.map((row) => ({ course: row.course_code, requires: row.requires, ...(row.satisfied_by_course_code ? { satisfiedBy: row.satisfied_by_course_code } : {}) })) }],
+        positions: [],
+        people: [],
+      })));
+    clock.set("2026-03-01T12:00:00.000Z");
+    await importComponents(components.filter((row) => row.course_code !== MODULE)); // a file with Part 1 left out by mistake
+    expect(await subscriptionOf(midway.personId)).toMatchObject({ id: open, status: "Subscribed" }); // the assessment is still to do
+    expect((await createComplianceStore(t.db).openProgress(midway.personId)).get(competencyId)).toMatchObject({ done: 0, of: 2 }); // Part 1's credit is kept, uncounted
+    await importComponents(components); // and the right one
+    expect(await t.db("component_credits").select("subscription_id", "course_code", "attempt_id", "how", "credited_at").orderBy("id")).toEqual(creditsBefore);
+
+    const statusOf = async (personId: number) => (await certificationView(t.db, personId, certificationId, "2026-03-01"))!.components.map((row) => [row.course, row.componentStatus]);
+    expect(await statusOf(finished.personId)).toEqual([[MODULE, "Completed"], [SESSION, "Completed"], [ASSESSMENT, "Completed"]]);
+    expect(await statusOf(midway.personId)).toEqual([[MODULE, "Completed"], [SESSION, "Planned"], [ASSESSMENT, "Planned"]]);
+    const progress = await createComplianceStore(t.db).openProgress(midway.personId);
+    expect(progress.get(competencyId)).toMatchObject({ done: 1, of: 3 });
   });
 
   // Last: it changes the certification's components for good.
