@@ -27,11 +27,21 @@ export const MY_ELEARNING_LIMIT = 20;
  * each with its latest attempt's status; mandatory when a certification it belongs to gives a
  * competency one of the learner's assignments requires as essential.
  */
-export async function myELearning(db: Db, personId: number, today: string): Promise<ELearningCourse[]> {
-  const enrolled: Array<{ id: number; code: string; enrolled_at: string }> = await db("enrolments")
+export async function myELearning(db: Db, personId: number, today: string, options: { mandatoryOnly?: boolean } = {}): Promise<ELearningCourse[]> {
+  const mandatoryCodes = () =>
+    db("certification_components")
+      .join("certifications", "certifications.id", "certification_components.certification_id")
+      .join("competence_requirements", "competence_requirements.competency_id", "certifications.competency_id")
+      .join("assignments", "assignments.position_id", "competence_requirements.position_id")
+      .where({ "assignments.person_id": personId, "competence_requirements.essential": true })
+      .distinct("certification_components.course_code");
+  const enrolments = db("enrolments")
     .join("classes", "classes.id", "enrolments.class_id")
     .join("courses", "courses.id", "classes.course_id")
-    .where("enrolments.person_id", personId)
+    .where("enrolments.person_id", personId);
+  // Filtered before the limit: the mandatory courses are the twenty most recent of those.
+  if (options.mandatoryOnly) enrolments.whereIn("courses.code", mandatoryCodes());
+  const enrolled: Array<{ id: number; code: string; enrolled_at: string }> = await enrolments
     .groupBy("courses.id", "courses.code")
     .orderBy([{ column: "enrolled_at", order: "desc" }, { column: "courses.id", order: "desc" }])
     .limit(MY_ELEARNING_LIMIT)
@@ -46,12 +56,7 @@ export async function myELearning(db: Db, personId: number, today: string): Prom
       .whereIn("course_versions.course_id", courseIds)
       .orderBy("attempts.id")
       .select("attempts.id", "attempts.performance_status", "course_versions.course_id"),
-    db("certification_components")
-      .join("certifications", "certifications.id", "certification_components.certification_id")
-      .join("competence_requirements", "competence_requirements.competency_id", "certifications.competency_id")
-      .join("assignments", "assignments.position_id", "competence_requirements.position_id")
-      .where({ "assignments.person_id": personId, "competence_requirements.essential": true })
-      .distinct("certification_components.course_code"),
+    mandatoryCodes(),
     db("subscriptions")
       .join("certification_components", "certification_components.certification_id", "subscriptions.certification_id")
       .join("courses", "courses.code", "certification_components.course_code")
@@ -72,14 +77,14 @@ export async function myELearning(db: Db, personId: number, today: string): Prom
   }
   const latest = new Map<number, { id: number; status: PerformanceStatus }>();
   for (const row of attempts) latest.set(Number(row.course_id), { id: Number(row.id), status: row.performance_status });
-  const mandatoryCodes = new Set(mandatory.map((row) => String(row.course_code)));
+  const mandatoryCourses = new Set(mandatory.map((row) => String(row.course_code)));
   return enrolled.map((row) => {
     const attempt = latest.get(Number(row.id));
     return {
       courseId: Number(row.id),
       code: String(row.code),
       enrolledAt: String(row.enrolled_at),
-      mandatory: mandatoryCodes.has(String(row.code)),
+      mandatory: mandatoryCourses.has(String(row.code)),
       status: attempt ? (attempt.status === "Incomplete" ? "In Progress" : attempt.status) : "Not Attempted",
       latestAttemptId: attempt?.id ?? null,
       warnAt: counting.has(Number(row.id)) ? null : (lastSubscribed.get(Number(row.id)) ?? null),

@@ -22,10 +22,9 @@ export function portalRoutes({ db, clock }: AppDeps): Router {
   router.get("/", requireLogin, async (req, res) => {
     const person = await createPeopleStore(db).personById(req.session.personId!);
     if (!person) throw notFound("Your person record");
-    const [assignments, courses] = await Promise.all([personCompliance(db, person.id, clock.today()), myELearning(db, person.id, clock.today())]);
-    const chosen = assignments.find((view) => String(view.assignment.id) === req.query.assignment) ?? assignments[0];
     const mandatoryOnly = req.query.mandatory === "yes";
-    const shown = courses.filter((course) => !mandatoryOnly || course.mandatory);
+    const [assignments, shown] = await Promise.all([personCompliance(db, person.id, clock.today()), myELearning(db, person.id, clock.today(), { mandatoryOnly })]);
+    const chosen = assignments.find((view) => String(view.assignment.id) === req.query.assignment) ?? assignments[0];
     const pages = Math.max(1, Math.ceil(shown.length / COURSES_PER_PAGE));
     const pageIndex = Math.min(pages - 1, Math.max(0, Number.parseInt(String(req.query.courses ?? "0"), 10) || 0));
     // Across assignments: every essential requirement of every assignment, counted once each.

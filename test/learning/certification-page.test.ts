@@ -153,9 +153,19 @@ describe("the certification page", () => {
     expect((await agent.get("/?mandatory=yes").expect(200)).text.match(/data-course=/g)).toHaveLength(2);
     expect(portal).toContain(`action="/learning/courses/${courseIds[MODULE]}/play"`);
 
+    // Twenty-one later enrolments in optional courses fill the twenty places; mandatory only still finds both.
+    for (let n = 1; n <= 21; n++) {
+      const [course] = await t.db("courses").insert({ code: `297 Optional ${n}`, title: `Optional ${n}`, created_at: "2026-03-02T00:00:00.000Z" }).returning("id");
+      const [elearning] = await t.db("classes").insert({ course_id: course.id, title: `Optional ${n} e-learning` }).returning("id");
+      await t.db("enrolments").insert({ person_id: learner.personId, class_id: elearning.id, status: "Enrolled", enrolled_at: `2026-03-02T09:${String(n).padStart(2, "0")}:00.000Z` });
+    }
+    expect((await agent.get("/").expect(200)).text).not.toContain(`data-course="${MODULE}"`);
+    const mandatoryOnly = (await agent.get("/?mandatory=yes").expect(200)).text;
+    expect([...mandatoryOnly.matchAll(/data-course="([^"]+)"/g)].map((match) => match[1])).toEqual([ASSESSMENT, MODULE]);
+
     // Unsubscribed, learning played now would count for nothing: Play warns first.
     await agent.post(`${page()}/unsubscribe`).type("form").send({ _csrf: csrf }).expect(303);
-    const after = (await agent.get("/").expect(200)).text;
+    const after = (await agent.get("/?mandatory=yes").expect(200)).text;
     expect(after).toContain(`href="${page()}/components/${await componentId(MODULE)}/play" aria-label="Play ${MODULE}">Play</a>`);
     expect(after).not.toContain(`action="/learning/courses/${courseIds[MODULE]}/play"`);
   });

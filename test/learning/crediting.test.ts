@@ -216,7 +216,7 @@ describe("crediting a certification from the commits that earn it", () => {
     const finished = await newLearner();
     await subscribe(t.db, t.clock, finished, certificationId);
     await finished.play(MODULE, "2026-03-01T10:00:00.000Z", "completed");
-    await finished.play(ASSESSMENT, "2026-03-01T10:30:00.000Z", "passed", 90);
+    await finished.play(ASSESSMENT, "2026-03-01T10:30:00.000Z", "passed", "90");
     const midway = await newLearner();
     const open = await subscribe(t.db, t.clock, midway, certificationId);
     await midway.play(MODULE, "2026-03-01T11:00:00.000Z", "completed");
