@@ -1,6 +1,7 @@
 import type { Db } from "../db/connect.ts";
 import type { PerformanceStatus } from "../runtime/status.ts";
-import { componentCourseCodes, componentOutcome, countsToward, effectiveStatus, type AttemptFacts, type SubscriptionStatus } from "./crediting.ts";
+import { guideDate } from "../web/format.ts";
+import { componentCourseCodes, componentOutcome, countsToward, effectiveStatus, warnBeforePlay, type AttemptFacts, type SubscriptionStatus } from "./crediting.ts";
 import { createCertificationStore, type Certification, type CourseOffer } from "./certification-store.ts";
 
 export type ComponentStatus = "Planned" | "Enrolled" | "In Progress" | "Completed";
@@ -24,6 +25,8 @@ export interface CertificationView {
   subscription: { id: number; status: SubscriptionStatus; subscribedAt: string; completeBy: string; completedAt: string | null } | null;
   components: ComponentRowView[];
   done: number;
+  /** Play warns first (and offers to subscribe): learning played now would count toward nothing. */
+  warnBeforePlay: boolean;
 }
 
 /**
@@ -61,11 +64,17 @@ export async function certificationView(db: Db, personId: number, certificationI
         ? credit.how === "satisfied"
           ? `satisfied by passing ${component.satisfiedByCourseCode}`
           : null
-        : whyNotCounted(subscription, component, latest, attempts, offer),
+        : nextStepFor(whyNotCounted(subscription, component, latest, attempts, offer), subscription?.status === "Subscribed" && !enrolment),
       latestAttemptId: latestAttempt?.id ?? null,
     };
   });
-  return { certification, subscription, components: rows, done: rows.filter((row) => row.componentStatus === "Completed").length };
+  return {
+    certification,
+    subscription,
+    components: rows,
+    done: rows.filter((row) => row.componentStatus === "Completed").length,
+    warnBeforePlay: warnBeforePlay(subscription?.status ?? null, certification.renewable),
+  };
 }
 
 function whyNotCounted(
@@ -78,7 +87,12 @@ function whyNotCounted(
   if (!offer?.playable) return "this course is not available yet";
   if (!subscription || !stored) return "not subscribed - learning played now will not count";
   if (subscription.status === "Unsubscribed") return "unsubscribed - learning played now will not count";
-  if (subscription.status === "Expired") return `subscription expired after ${subscription.completeBy} - subscribe again`;
+  if (subscription.status === "Expired") return `subscription expired after ${guideDate(subscription.completeBy)} - subscribe again`;
   const outcome = componentOutcome(component, stored, attempts);
   return outcome.state === "not done" ? outcome.reason : null;
+}
+
+/** A component not enrolled in yet has no Play button: its first step is the class. */
+function nextStepFor(reason: string | null, enrolFirst: boolean): string | null {
+  return reason && enrolFirst ? reason.replace("press Play", "choose or enrol in class, then press Play") : reason;
 }

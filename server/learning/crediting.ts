@@ -1,5 +1,6 @@
 import { addDays } from "../clock.ts";
 import type { PerformanceStatus } from "../runtime/status.ts";
+import { guideDate } from "../web/format.ts";
 
 /**
  * DESIGN.md rules 1-4 and 6: which learning counts toward a subscription, when a component is
@@ -53,6 +54,17 @@ export function componentCourseCodes(components: ComponentFacts[]): string[] {
 }
 
 /** Rule 6: a subscription not completed by its complete-by date has expired, whatever is stored. */
+/**
+ * Whether Play warns first: learning played now would count toward no subscription (rule 1), and
+ * subscribing first would let it count. After completing a certification that can be renewed,
+ * too: replaying then renews nothing. Not after completing one that cannot: nothing is lost.
+ */
+export function warnBeforePlay(status: SubscriptionStatus | null, renewable: boolean): boolean {
+  if (status === "Subscribed") return false;
+  if (status === "Completed") return renewable;
+  return true;
+}
+
 export function effectiveStatus(subscription: Pick<SubscriptionFacts, "status" | "completeBy">, today: string): SubscriptionStatus {
   return subscription.status === "Subscribed" && today > subscription.completeBy ? "Expired" : subscription.status;
 }
@@ -101,7 +113,7 @@ function whyNotDone(component: ComponentFacts, subscription: SubscriptionFacts, 
     return { attemptId: null, reason: "not played yet" };
   }
   const done = attemptDoes(component.requires, latest.performanceStatus);
-  if (done) return { attemptId: latest.id, reason: `completed after the complete-by date (${subscription.completeBy}) - not counted` };
+  if (done) return { attemptId: latest.id, reason: `completed after the complete-by date (${guideDate(subscription.completeBy)}) - not counted` };
   const result = scoreAgainstPassMark(latest);
   switch (latest.performanceStatus) {
     case "Completed":

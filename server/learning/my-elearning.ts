@@ -1,6 +1,6 @@
 import type { Db } from "../db/connect.ts";
 import type { PerformanceStatus } from "../runtime/status.ts";
-import { effectiveStatus } from "./crediting.ts";
+import { effectiveStatus, warnBeforePlay } from "./crediting.ts";
 
 /** The portlet's Status words: the guide's, with In Progress for an attempt under way. */
 export type ELearningStatus = "Not Attempted" | "In Progress" | "Completed" | "Passed" | "Failed";
@@ -17,6 +17,8 @@ export interface ELearningCourse {
    * component's page in the certification last subscribed to, when no subscription is open.
    */
   warnAt: string | null;
+  /** Finished learning that was credited to no certification (played before subscribing, say). */
+  notCounted: boolean;
 }
 
 /** The guide's "up to a maximum of twenty courses with your most recent enrolments being displayed first". */
@@ -49,7 +51,7 @@ export async function myELearning(db: Db, personId: number, today: string, optio
     .max({ enrolled_at: "enrolments.enrolled_at" });
   if (enrolled.length === 0) return [];
   const courseIds = enrolled.map((row) => Number(row.id));
-  const [attempts, mandatory, subscriptions] = await Promise.all([
+  const [attempts, mandatory, subscriptions, credited] = await Promise.all([
     db("attempts")
       .join("course_versions", "course_versions.id", "attempts.course_version_id")
       .where({ "attempts.person_id": personId, "attempts.preview": false })
@@ -58,26 +60,33 @@ export async function myELearning(db: Db, personId: number, today: string, optio
       .select("attempts.id", "attempts.performance_status", "course_versions.course_id"),
     mandatoryCodes(),
     db("subscriptions")
+      .join("certifications", "certifications.id", "subscriptions.certification_id")
       .join("certification_components", "certification_components.certification_id", "subscriptions.certification_id")
       .join("courses", "courses.code", "certification_components.course_code")
       .where("subscriptions.person_id", personId)
       .whereIn("courses.id", courseIds)
       .orderBy("subscriptions.id")
-      .select("courses.id as course_id", "subscriptions.certification_id", "subscriptions.status", "subscriptions.complete_by", "certification_components.id as component_id"),
+      .select("courses.id as course_id", "subscriptions.certification_id", "subscriptions.status", "subscriptions.complete_by", "certifications.renewable", "certification_components.id as component_id"),
+    db("component_credits")
+      .join("subscriptions", "subscriptions.id", "component_credits.subscription_id")
+      .where("subscriptions.person_id", personId)
+      .whereIn("component_credits.course_code", enrolled.map((row) => row.code))
+      .distinct("component_credits.course_code"),
   ]);
   const counting = new Set<number>();
   const lastSubscribed = new Map<number, string>();
   for (const row of subscriptions) {
     const courseId = Number(row.course_id);
-    // Open, or completed already (replaying completed learning loses nothing): no warning.
+    // The latest subscription decides, as on the certification page.
     const status = effectiveStatus({ status: row.status, completeBy: String(row.complete_by) }, today);
-    if (status === "Subscribed" || status === "Completed") counting.add(courseId);
-    else counting.delete(courseId);
+    if (warnBeforePlay(status, Boolean(row.renewable))) counting.delete(courseId);
+    else counting.add(courseId);
     lastSubscribed.set(courseId, `/learning/certifications/${row.certification_id}/components/${row.component_id}/play`);
   }
   const latest = new Map<number, { id: number; status: PerformanceStatus }>();
   for (const row of attempts) latest.set(Number(row.course_id), { id: Number(row.id), status: row.performance_status });
   const mandatoryCourses = new Set(mandatory.map((row) => String(row.course_code)));
+  const creditedCourses = new Set(credited.map((row) => String(row.course_code)));
   return enrolled.map((row) => {
     const attempt = latest.get(Number(row.id));
     return {
@@ -88,6 +97,7 @@ export async function myELearning(db: Db, personId: number, today: string, optio
       status: attempt ? (attempt.status === "Incomplete" ? "In Progress" : attempt.status) : "Not Attempted",
       latestAttemptId: attempt?.id ?? null,
       warnAt: counting.has(Number(row.id)) ? null : (lastSubscribed.get(Number(row.id)) ?? null),
+      notCounted: (attempt?.status === "Completed" || attempt?.status === "Passed") && !creditedCourses.has(String(row.code)),
     };
   });
 }

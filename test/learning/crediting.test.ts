@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import { listAudit } from "../../server/audit/store.ts";
 import { playCourse } from "../../server/learning/attempts.ts";
-import { subscribe, unsubscribe } from "../../server/learning/subscriptions.ts";
+import { enrol, subscribe, unsubscribe } from "../../server/learning/subscriptions.ts";
 import { importCatalog, parseCatalog } from "../../server/catalog/import-catalog.ts";
 import { expireOverdueSubscriptions } from "../../server/learning/credit-service.ts";
 import { lms } from "../support/run-cli.ts";
@@ -245,6 +245,59 @@ describe("crediting a certification from the commits that earn it", () => {
     expect(await statusOf(midway.personId)).toEqual([[MODULE, "Completed"], [SESSION, "Planned"], [ASSESSMENT, "Planned"]]);
     const progress = await createComplianceStore(t.db).openProgress(midway.personId);
     expect(progress.get(competencyId)).toMatchObject({ done: 1, of: 3 });
+  });
+
+  it("warns before Play once a renewable certification is completed (replaying renews nothing), and not when it cannot be renewed", async () => {
+    clock.set("2026-03-01T09:00:00.000Z");
+    const learner = await newLearner();
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    await subscribe(t.db, t.clock, learner, certificationId);
+    const ids = Object.fromEntries((await t.db("certification_components").where({ certification_id: certificationId })).map((row) => [row.course_code, Number(row.id)]));
+    for (const code of [MODULE, ASSESSMENT]) await enrol(t.db, t.clock, learner, certificationId, ids[code]!);
+    await learner.play(MODULE, "2026-03-01T10:00:00.000Z", "completed");
+    await learner.play(ASSESSMENT, "2026-03-01T10:30:00.000Z", "passed", "90");
+    expect(await subscriptionOf(learner.personId)).toMatchObject({ status: "Completed" });
+
+    const warning = `href="/learning/certifications/${certificationId}/components/${ids[MODULE]}/play" aria-label="Play ${MODULE}"`;
+    const pageHtml = (await agent.get(`/learning/certifications/${certificationId}`).expect(200)).text;
+    expect(pageHtml).toContain(warning);
+    expect(pageHtml).not.toContain(`action="/learning/courses/${courseIds[MODULE]}/play"`);
+    expect((await agent.get("/").expect(200)).text).toContain(warning);
+    const warningPage = (await agent.get(`/learning/certifications/${certificationId}/components/${ids[MODULE]}/play`).expect(200)).text;
+    expect(warningPage).toContain("Playing now will not renew your certification");
+    expect(warningPage).toContain("You completed <strong>297 Core Skills - Credit Test - 3 Years</strong> on 01-Mar-2026");
+    expect(warningPage).toContain("Subscribe first");
+
+    await t.db("certifications").where({ id: certificationId }).update({ renewable: false });
+    try {
+      const notRenewable = (await agent.get(`/learning/certifications/${certificationId}`).expect(200)).text;
+      expect(notRenewable).not.toContain(warning);
+      expect(notRenewable).toContain(`action="/learning/courses/${courseIds[MODULE]}/play"`);
+      expect((await agent.get("/").expect(200)).text).not.toContain(warning);
+    } finally {
+      await t.db("certifications").where({ id: certificationId }).update({ renewable: true });
+    }
+  });
+
+  it("says what to do about learning played before subscribing: enrol, then Play; and My e-Learning marks it not counted", async () => {
+    clock.set("2026-03-01T09:00:00.000Z");
+    const learner = await newLearner();
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    await learner.play(MODULE, "2026-03-01T09:30:00.000Z", "completed");
+    clock.set("2026-03-01T10:00:00.000Z");
+    await subscribe(t.db, t.clock, learner, certificationId);
+    const reasonOf = async () => {
+      const html = (await agent.get(`/learning/certifications/${certificationId}`).expect(200)).text;
+      return /data-component="297 Credit Test - Part 1">[\s\S]*?data-field="reason">([^<]+)</.exec(html)?.[1];
+    };
+    expect(await reasonOf()).toBe("played before subscribing - not counted; choose or enrol in class, then press Play to start again");
+    const componentId = Number((await t.db("certification_components").where({ certification_id: certificationId, course_code: MODULE }).first("id")).id);
+    await enrol(t.db, t.clock, learner, certificationId, componentId);
+    expect(await reasonOf()).toBe("played before subscribing - not counted; press Play to start again");
+    const portal = (await agent.get("/").expect(200)).text;
+    expect(/data-course="297 Credit Test - Part 1">[\s\S]*?<\/li>/.exec(portal)?.[0]).toContain("not counted toward any certification - subscribe, then play again");
+    await learner.play(MODULE, "2026-03-01T11:00:00.000Z", "completed"); // played again, now subscribed: it counts
+    expect(/data-course="297 Credit Test - Part 1">[\s\S]*?<\/li>/.exec((await agent.get("/").expect(200)).text)?.[0]).not.toContain("not counted");
   });
 
   // Last: it changes the certification's components for good.

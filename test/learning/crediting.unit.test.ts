@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  warnBeforePlay,
   attemptDoes,
   award,
   certificationOutcome,
@@ -10,6 +11,7 @@ import {
   type ComponentFacts,
   type ComponentOutcome,
   type SubscriptionFacts,
+  type SubscriptionStatus,
 } from "../../server/learning/crediting.ts";
 import type { PerformanceStatus } from "../../server/runtime/status.ts";
 
@@ -130,6 +132,19 @@ describe("rule 6: subscriptions expire; learning after the complete-by date coun
 
   it("does not count a completion after the complete-by date", () => {
     const late = attempt(part1.courseCode, "2029-02-27T10:00:00.000Z", "Completed", { completedAt: "2029-03-01T08:00:00.000Z" });
-    expect(componentOutcome(part1, subscription, [late])).toMatchObject({ state: "not done", reason: "completed after the complete-by date (2029-02-28) - not counted" });
+    expect(componentOutcome(part1, subscription, [late])).toMatchObject({ state: "not done", reason: "completed after the complete-by date (28-Feb-2029) - not counted" });
+  });
+});
+
+describe("warnBeforePlay", () => {
+  it.each([
+    [null, true, true, "never subscribed: nothing would count"],
+    ["Subscribed", true, false, "open: it counts"],
+    ["Completed", true, true, "completed and renewable: replaying renews nothing"],
+    ["Completed", false, false, "completed for good: nothing to lose"],
+    ["Expired", true, true, "expired: nothing would count"],
+    ["Unsubscribed", false, true, "unsubscribed: nothing would count"],
+  ] as Array<[SubscriptionStatus | null, boolean, boolean, string]>)("%s, renewable %s: warns %s (%s)", (status, renewable, warns) => {
+    expect(warnBeforePlay(status, renewable)).toBe(warns);
   });
 });
