@@ -4,7 +4,7 @@
  */
 export interface Clock {
   now(): Date;
-  /** Today's calendar date as YYYY-MM-DD (UTC). */
+  /** Today's calendar date as YYYY-MM-DD, in the trust's time zone. */
   today(): string;
 }
 
@@ -26,12 +26,59 @@ export function createRunningClock(start: string): Clock {
 }
 
 export function toDateString(date: Date): string {
-  return date.toISOString().slice(0, 10);
+  return localDate(date);
 }
 
 /** Adds whole days to a YYYY-MM-DD date, in UTC so that clock changes never shift a date. */
 export function addDays(date: string, days: number): string {
   const result = new Date(`${date}T00:00:00Z`);
   result.setUTCDate(result.getUTCDate() + days);
-  return toDateString(result);
+  return result.toISOString().slice(0, 10);
+}
+
+/**
+ * The trust's time zone (TIME_ZONE, Europe/London unless set), in which every moment becomes a
+ * calendar date: learning finished at 00:30 on a summer night in London was finished that day,
+ * not the day before as UTC would have it, and so are its completion, expiry and complete-by
+ * checks. Moments are stored as UTC instants; only their dates and times as people read them
+ * depend on this. Set once at start (runtime-context.ts), like the locale.
+ */
+export const DEFAULT_TIME_ZONE = "Europe/London";
+let zoned = formatsFor(DEFAULT_TIME_ZONE);
+
+export function setTrustTimeZone(timeZone: string): void {
+  zoned = formatsFor(timeZone);
+}
+
+export function trustTimeZone(): string {
+  return zoned.timeZone;
+}
+
+/** A moment's calendar date in the trust's time zone, as YYYY-MM-DD. */
+export function localDate(moment: Date | string): string {
+  return zoned.date.format(new Date(moment));
+}
+
+/** A moment's wall-clock time in the trust's time zone, as HH:MM. */
+export function localTime(moment: Date | string): string {
+  return zoned.time.format(new Date(moment));
+}
+
+/** Throws a RangeError naming the zone when the runtime does not know it. */
+function formatsFor(timeZone: string) {
+  return {
+    timeZone,
+    // en-CA writes dates as YYYY-MM-DD.
+    date: new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }),
+    time: new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }),
+  };
+}
+
+export function isTimeZone(value: string): boolean {
+  try {
+    formatsFor(value);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_TIME_ZONE, isTimeZone } from "./clock.ts";
 
 /**
  * Configuration comes from the environment once, at boot. Every problem is listed together so
@@ -20,6 +21,8 @@ export interface Config {
   smtpUrl: string | undefined;
   /** A fixed "now" for demos and tests (ISO date or date-time); unset means the real clock. */
   fixedNow: string | undefined;
+  /** The trust's time zone: the calendar dates of moments are read in it (clock.ts). */
+  timeZone: string;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "silent";
   /** Limits on uploaded packages, checked before anything is extracted. */
   packageLimits: { maxEntries: number; maxTotalBytes: number; maxRatio: number };
@@ -67,6 +70,7 @@ const envSchema = z.object({
   PACKAGE_MAX_BYTES: optional(z.coerce.number().int().min(1024)),
   PACKAGE_MAX_RATIO: optional(z.coerce.number().min(2).max(100_000)),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "silent"])),
+  TIME_ZONE: optional(z.string().refine(isTimeZone, "TIME_ZONE must be an IANA time zone, e.g. Europe/London")),
 });
 
 export class ConfigError extends Error {
@@ -104,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionSecret: values.SESSION_SECRET,
     smtpUrl: values.SMTP_URL,
     fixedNow: values.LMS_NOW,
+    timeZone: values.TIME_ZONE ?? DEFAULT_TIME_ZONE,
     logLevel: values.LOG_LEVEL ?? "info",
     packageLimits: Object.freeze({
       maxEntries: values.PACKAGE_MAX_ENTRIES ?? 10_000,

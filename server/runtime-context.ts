@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { loadConfig, type Config } from "./config.ts";
-import { createClock, createRunningClock, type Clock } from "./clock.ts";
+import { createClock, createRunningClock, setTrustTimeZone, type Clock } from "./clock.ts";
 import { connectDb, migrateLatest, type Db } from "./db/connect.ts";
 import { AppError } from "./errors.ts";
 
@@ -14,6 +14,7 @@ export interface Context {
 /** What the server and the CLI both need: validated config, the clock, a migrated database. */
 export async function openContext(env: Record<string, string | undefined>): Promise<Context> {
   const config = loadConfig(env);
+  setTrustTimeZone(config.timeZone);
   const clock = config.fixedNow === undefined ? createClock() : createRunningClock(config.fixedNow);
   ensureWritableDataDir(config.dataDir);
   const db = connectDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, "lms.sqlite") });

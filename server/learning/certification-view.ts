@@ -1,6 +1,7 @@
 import type { Db } from "../db/connect.ts";
 import type { PerformanceStatus } from "../runtime/status.ts";
 import { guideDate } from "../web/format.ts";
+import { localDate } from "../clock.ts";
 import { componentCourseCodes, componentOutcome, countsToward, effectiveStatus, warnBeforePlay, type AttemptFacts, type SubscriptionStatus } from "./crediting.ts";
 import { createCertificationStore, type Certification, type CourseOffer } from "./certification-store.ts";
 
@@ -55,7 +56,7 @@ export async function certificationView(db: Db, personId: number, certificationI
       componentId: component.id,
       course: component.courseCode,
       offer,
-      completionDate: credit?.creditedAt.slice(0, 10) ?? null,
+      completionDate: credit ? localDate(credit.creditedAt) : null,
       // In Progress once an attempt that counts toward this subscription (rule 1) has started.
       componentStatus: credit ? "Completed" : enrolment ? (latest && own.some((attempt) => countsToward(latest, attempt)) ? "In Progress" : "Enrolled") : "Planned",
       enrolment,

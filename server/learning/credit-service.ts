@@ -1,4 +1,5 @@
 import type { Db } from "../db/connect.ts";
+import { localDate } from "../clock.ts";
 import { recordAudit } from "../audit/store.ts";
 import { award, componentCourseCodes, componentOutcome, effectiveStatus } from "./crediting.ts";
 import { createCreditStore, type SubscriptionToCredit } from "./credit-store.ts";
@@ -39,7 +40,7 @@ export async function settleSubscriptions(trx: Db, filter: { ids: number[] } | {
 
 async function creditSubscription(trx: Db, subscription: SubscriptionToCredit, causeAttemptId: number | null, now: string, cause?: string): Promise<void> {
   const store = createCreditStore(trx);
-  const today = now.slice(0, 10);
+  const today = localDate(now);
   const audit = (kind: string, detail: Record<string, unknown>) =>
     recordAudit(trx, { kind, at: now, personId: subscription.personId, detail: { subscriptionId: subscription.id, certification: subscription.certificationName, attemptId: causeAttemptId, ...(cause ? { cause } : {}), ...detail } });
 
@@ -101,7 +102,7 @@ async function creditSubscription(trx: Db, subscription: SubscriptionToCredit, c
  */
 export async function expireOverdueSubscriptions(db: Db, now: string): Promise<number> {
   return db.transaction(async (trx) => {
-    const today = now.slice(0, 10);
+    const today = localDate(now);
     const overdue = await trx("subscriptions").where("status", "Subscribed").andWhere("complete_by", "<", today).select("id", "person_id", "complete_by");
     let expired = 0;
     for (const row of overdue) {

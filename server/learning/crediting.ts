@@ -1,4 +1,4 @@
-import { addDays } from "../clock.ts";
+import { addDays, localDate } from "../clock.ts";
 import type { PerformanceStatus } from "../runtime/status.ts";
 import { guideDate } from "../web/format.ts";
 
@@ -89,7 +89,7 @@ export function attemptDoes(requires: ComponentFacts["requires"], status: Perfor
  * after the complete-by date counts for nothing.
  */
 export function componentOutcome(component: ComponentFacts, subscription: SubscriptionFacts, attempts: AttemptFacts[]): ComponentOutcome {
-  const inTime = (attempt: AttemptFacts) => attempt.completedAt !== null && attempt.completedAt.slice(0, 10) <= subscription.completeBy;
+  const inTime = (attempt: AttemptFacts) => attempt.completedAt !== null && localDate(attempt.completedAt) <= subscription.completeBy;
   const counted = (courseCode: string) => attempts.filter((attempt) => attempt.courseCode === courseCode && countsToward(subscription, attempt));
   const own = counted(component.courseCode);
 

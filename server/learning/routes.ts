@@ -5,7 +5,7 @@ import { notFound } from "../errors.ts";
 import { playCourse } from "./attempts.ts";
 import { attemptResult } from "./attempt-result.ts";
 import { generateCsrfToken } from "../web/session.ts";
-import { guideDate } from "../web/format.ts";
+import { guideDate, guideDateTime } from "../web/format.ts";
 
 /** Learning actions. Play resumes or starts an attempt, then opens the player window. */
 export function learningRoutes({ db, clock }: AppDeps): Router {
@@ -25,7 +25,7 @@ export function learningRoutes({ db, clock }: AppDeps): Router {
     const user = res.locals.user as { personId: number };
     const result = Number.isSafeInteger(attemptId) ? await attemptResult(db, user.personId, attemptId) : undefined;
     if (!result) throw notFound("That attempt");
-    res.render("learning/attempt", { user: res.locals.user, csrfToken: generateCsrfToken(req), result, guideDate });
+    res.render("learning/attempt", { user: res.locals.user, csrfToken: generateCsrfToken(req), result, guideDate, guideDateTime });
   });
 
   return router;

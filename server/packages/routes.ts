@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { guideDateTime } from "../web/format.ts";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Router, type Request } from "express";
@@ -90,7 +91,7 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
   router.get("/author/courses/:id", author, async (req, res) => {
     const course = await courses.courseById(Number(req.params.id));
     if (!course) throw notFound("That course");
-    res.render("author/course", { user: res.locals.user, csrfToken: generateCsrfToken(req), course, versions: await courses.versionsOf(course.id) });
+    res.render("author/course", { user: res.locals.user, csrfToken: generateCsrfToken(req), course, versions: await courses.versionsOf(course.id), guideDateTime });
   });
 
   // Preview: a fresh attempt of exactly this version, for the author, that credits nothing; the

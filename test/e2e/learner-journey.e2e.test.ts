@@ -190,7 +190,7 @@ describe("the learner's journey, as the guide describes it", () => {
     await page.getByRole("button", { name: "Finish" }).click();
     await page.getByRole("button", { name: "Unsubscribe" }).waitFor();
     expect((await components(page))[PART_1]).toEqual(["Planned", "Completed"]);
-    expect(await page.locator(`tr[data-component='${PART_1}'] [data-field=reason]`).textContent()).toBe("played before subscribing - not counted; press Play to start again");
+    expect(await page.locator(`tr[data-component='${PART_1}'] [data-field=reason]`).textContent()).toBe("played before subscribing - not counted; choose or enrol in class, then press Play to start again");
     expect(await servers.db("component_credits").join("subscriptions", "subscriptions.id", "component_credits.subscription_id").where("subscriptions.person_id", learner.personId)).toEqual([]);
     await context.close();
   }, 120_000);

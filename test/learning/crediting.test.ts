@@ -177,7 +177,7 @@ describe("crediting a certification from the commits that earn it", () => {
     const learner = await newLearner();
     clock.set("2026-03-01T09:00:00.000Z");
     await subscribe(t.db, t.clock, learner, certificationId);
-    clock.set("2026-03-31T23:00:00.000Z");
+    clock.set("2026-03-31T22:30:00.000Z"); // 23:30 in London (BST): still 31 March, the complete-by date
     expect(await expireOverdueSubscriptions(t.db, t.clock.now().toISOString())).toBe(0);
     const run = await lms({ ...t.env, LMS_NOW: "2026-04-01T06:00:00Z" }, "expire-subscriptions");
     expect(run.stdout).toMatch(/^[1-9]\d* subscription\(s\) expired$/);
