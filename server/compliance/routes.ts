@@ -39,7 +39,7 @@ export function complianceRoutes({ db, clock }: AppDeps): Router {
       .filter((row) => !requiredOnly || (row.required && row.essential))
       .map((row) => ({ ...row, reason: complianceReason(row, progress.get(row.competencyId)) }));
     const held = tab === "awaiting" ? records.filter((record) => record.status === "awaiting_approval") : records.filter((record) => record.status === "approved");
-    return { person, tab, assignments, chosen, requiredOnly, rows, held };
+    return { person, today, tab, assignments, chosen, requiredOnly, rows, held };
   }
 
   router.get("/compliance", requireLogin, async (req, res) => {
@@ -76,7 +76,9 @@ export function complianceRoutes({ db, clock }: AppDeps): Router {
             ["Competency Name", "Competence Level", "Achieved", "Expiry Date", "Source", "Status"],
             ...data.held.map((record) => [competencyLabel(record.competency), record.level, guideDate(record.achievedOn), guideDate(record.expiresOn), record.source, record.status]),
           ];
-    const name = `${{ compliance: "compliance", all: "all-competencies", awaiting: "awaiting-approval" }[data.tab]}-${clock.today()}.csv`;
+    // Whose, which assignment and as of when, so that files saved side by side are told apart.
+    const parts = [{ compliance: "compliance", all: "all-competencies", awaiting: "awaiting-approval" }[data.tab], data.person.employeeNumber, data.tab === "compliance" ? data.chosen?.assignment.number : undefined, data.today];
+    const name = `${parts.filter(Boolean).join("-").replace(/[^\w.-]+/g, "_")}.csv`;
     res.set({ "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}"`, "Cache-Control": "no-store" });
     // Cells that start with = + - @ would be formulas in a spreadsheet: quoted with a leading apostrophe.
     res.send(stringify(table.map((cells) => cells.map((cell) => (/^[=+\-@]/.test(cell) ? `'${cell}` : cell)))));
@@ -93,7 +95,9 @@ export function complianceRoutes({ db, clock }: AppDeps): Router {
       (await store.certificationsGiving(competencyId)).map(async (certification) => {
         const subscription = await store.latestSubscription(personId, certification.id);
         const components = await store.credit.componentsOf(certification.id);
-        const credited = subscription ? (await store.credits(subscription.id)).size : 0;
+        // Credits of courses still components: one dropped from the catalog keeps its credit, uncounted.
+        const credits = subscription ? await store.credits(subscription.id) : new Map();
+        const credited = components.filter((component) => credits.has(component.courseCode)).length;
         const status = subscription ? effectiveStatus(subscription, today) : null;
         return { certification, status, progress: subscription ? `${credited} of ${components.length} components completed` : "" };
       }),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { personCompliance } from "../../server/compliance/service.ts";
 import { createTestApp, logInAgent, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
 import { lms } from "../support/run-cli.ts";
@@ -76,13 +77,16 @@ describe("the portal's My Compliance, for the demo learner", () => {
   it("exports what is shown as CSV, and prints without the controls", async () => {
     const csv = await agent.get("/compliance/export.csv?required=1").expect(200);
     expect(csv.headers["content-type"]).toBe("text/csv; charset=utf-8");
-    expect(csv.headers["content-disposition"]).toMatch(/^attachment; filename="compliance-2026-03-01\.csv"$/);
+    const person = await t.db("accounts").join("people", "people.id", "accounts.person_id").where("accounts.username", "297ECONROY01").first("people.id", "people.employee_number");
+    const [shown] = await personCompliance(t.db, Number(person.id), "2026-03-01"); // the page's first assignment
+    expect(csv.headers["content-disposition"]).toBe(`attachment; filename="compliance-${person.employee_number}-${shown!.assignment.number}-2026-03-01.csv"`);
     const lines = csv.text.trim().split("\n");
     expect(lines[0]).toBe("Competency Name,Competence Level,Min Req,Essential,Expiry Date,Compliance Status,Reason");
     expect(lines).toHaveLength(11);
     expect(lines.some((line) => line.startsWith("NHS|CSTF|NHS Conflict Resolution (England) - 3 Years,") && line.includes(",Red,expired on "))).toBe(true);
     const printable = (await agent.get("/compliance?print=1").expect(200)).text;
     expect(printable).toContain('class="app-print"');
+    expect(printable).toContain('data-field="as-of">01-Mar-2026</dd>');
     expect(printable).not.toContain("Find Learning</a>");
     expect(printable).not.toContain('action="/compliance"');
   });
@@ -101,7 +105,7 @@ describe("the portal's My Compliance, for the demo learner", () => {
     const link = /href="(\/compliance\/competencies\/\d+\/learning)" aria-label="Find Learning: NHS\|CSTF\|NHS Conflict Resolution \(England\) - 3 Years"/.exec(page);
     expect(link).not.toBeNull();
     const found = (await agent.get(link![1]!).expect(200)).text;
-    expect(found).toContain("NHS|CSTF|NHS Conflict Resolution (England) - 3 Years|");
+    expect(found).toContain("NHS|CSTF|NHS Conflict Resolution (England) - 3 Years</dd>"); // without the trailing separator
     for (const heading of ["Certification Name", "Valid Period", "Certification Status", "Progress", "Competence Level", "Details"]) expect(found).toContain(`<th scope="col">${heading}</th>`);
     expect(found).toMatch(/297 Core Skills - NHS Conflict Resolution - 3 Years<\/td>\s*<td class="nhsuk-table__cell">1095 Day\(s\)<\/td>/);
     expect(found).toMatch(/href="\/learning\/certifications\/\d+" aria-label="Details: 297 Core Skills - NHS Conflict Resolution - 3 Years">Details<\/a>/);
