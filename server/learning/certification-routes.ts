@@ -48,6 +48,13 @@ export function certificationRoutes({ db, clock }: AppDeps): Router {
     res.redirect(303, back(view));
   });
 
+  // Unsubscribing asks first: it stops learning counting, and one click on the page was too easy.
+  router.get(`${base}/unsubscribe`, requireLogin, async (req, res) => {
+    const view = await load(req, res);
+    if (view.subscription?.status !== "Subscribed") return res.redirect(303, back(view));
+    render(req, res, "learning/unsubscribe", { view });
+  });
+
   router.post(`${base}/unsubscribe`, requireLogin, async (req, res) => {
     const view = await load(req, res);
     await unsubscribe(db, clock, actor(req, res), view.certification.id);

@@ -124,7 +124,7 @@ describe("the learner's journey, as the guide describes it", () => {
     await page.getByRole("heading", { name: `Subscribe: ${CERTIFICATION}` }).waitFor();
     await expectAccessible(page);
     await page.getByRole("button", { name: "Finish" }).click();
-    await page.getByRole("button", { name: "Unsubscribe" }).waitFor();
+    await page.getByRole("link", { name: "Unsubscribe" }).waitFor();
     expect(await components(page)).toEqual({ [PART_1]: ["Planned", "Not Attempted"], [PART_2]: ["Planned", "Not Attempted"], [ASSESSMENT]: ["Planned", "Not Attempted"] });
 
     for (const course of [PART_1, PART_2, ASSESSMENT]) {
@@ -188,7 +188,7 @@ describe("the learner's journey, as the guide describes it", () => {
 
     await page.goto(`${servers.lmsUrl}/learning/certifications/${certificationId}/subscribe`);
     await page.getByRole("button", { name: "Finish" }).click();
-    await page.getByRole("button", { name: "Unsubscribe" }).waitFor();
+    await page.getByRole("link", { name: "Unsubscribe" }).waitFor();
     expect((await components(page))[PART_1]).toEqual(["Planned", "Completed"]);
     expect(await page.locator(`tr[data-component='${PART_1}'] [data-field=reason]`).textContent()).toBe("played before subscribing - not counted; choose or enrol in class, then press Play to start again");
     expect(await servers.db("component_credits").join("subscriptions", "subscriptions.id", "component_credits.subscription_id").where("subscriptions.person_id", learner.personId)).toEqual([]);
@@ -235,7 +235,7 @@ describe("the learner's journey, as the guide describes it", () => {
     await pressByKeyboard(page, "Subscribe");
     await page.getByRole("heading", { name: `Subscribe: ${CERTIFICATION}` }).waitFor();
     await pressByKeyboard(page, "Finish");
-    await page.getByRole("button", { name: "Unsubscribe" }).waitFor();
+    await page.getByRole("link", { name: "Unsubscribe" }).waitFor();
     await pressByKeyboard(page, `Choose or Enrol in class: ${PART_1}`);
     await page.getByRole("heading", { name: "Class Summary" }).waitFor();
     await pressByKeyboard(page, "Apply");

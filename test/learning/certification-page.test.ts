@@ -72,7 +72,7 @@ describe("the certification page", () => {
     await agent.post(`${page()}/subscribe`).type("form").send({ _csrf: csrfFrom(confirmation.text) }).expect(303).expect("Location", page());
 
     let html = (await agent.get(page())).text;
-    expect(html).toContain(">Unsubscribe</button>");
+    expect(html).toContain(`href="${page()}/unsubscribe">Unsubscribe</a>`);
     expect(html).toContain("Subscribed on 01-Mar-2026; complete by 28-Feb-2029. 0 of 3 components completed.");
     expect(rowOf(html, MODULE)).toBe(`${MODULE} Planned Choose or Enrol in class Not Attempted not played yet`);
 
@@ -114,9 +114,15 @@ describe("the certification page", () => {
     const stranger = await buildLearner(t.db, t.clock);
     await (await logInAgent(t.app, stranger.username, stranger.password)).get(`/learning/attempts/${assessmentAttempt}`).expect(404);
 
-    await agent.post(`${page()}/unsubscribe`).type("form").send({ _csrf: csrf }).expect(303);
+    const asked = (await agent.get(`${page()}/unsubscribe`).expect(200)).text;
+    expect(asked).toContain("Learning you play after this will not count");
+    expect(asked).toContain('<span data-field="done">1 of 3</span> components');
+    expect(asked).toContain(`href="${page()}">Back</a>`);
+    expect(asked).toMatch(/type="submit">Unsubscribe<\/button>/);
+    await agent.post(`${page()}/unsubscribe`).type("form").send({ _csrf: csrfFrom(asked) }).expect(303);
     html = (await agent.get(page())).text;
     expect(html).toContain("Unsubscribed. Subscribe again for your learning to count.");
+    await agent.get(`${page()}/unsubscribe`).expect(303).expect("Location", page()); // nothing to unsubscribe from
     // What was completed stays completed.
     expect(rowOf(html, MODULE)).toContain("02-Mar-2026 Completed");
   });
