@@ -197,13 +197,15 @@ describe("the learner's journey, as the guide describes it", () => {
 
   /**
    * Moves focus with Tab (as a keyboard user does) until it is on the control with this accessible
-   * name, then presses Enter. Fails when the control cannot be reached by Tab.
+   * name (in `within`, a frame of the page, if given), then presses Enter. Fails when the control
+   * cannot be reached by Tab.
    */
-  async function pressByKeyboard(page: Page, name: string): Promise<void> {
+  async function pressByKeyboard(page: Page, name: string, within: Page | Frame = page): Promise<void> {
     for (let step = 0; step < 80; step++) {
       await page.keyboard.press("Tab");
-      const focused = await page.evaluate(() => {
-        const element = document.activeElement as HTMLElement | null;
+      // Inside a frame (the course's content), focus is the frame's own document's to report.
+      const focused = await within.evaluate(() => {
+        const element = document.hasFocus() ? (document.activeElement as HTMLElement | null) : null;
         return element ? (element.getAttribute("aria-label") ?? element.textContent ?? "").trim() : "";
       });
       if (focused === name) {
@@ -214,7 +216,7 @@ describe("the learner's journey, as the guide describes it", () => {
     throw new Error(`"${name}" cannot be reached with Tab`);
   }
 
-  it("works by keyboard alone, from logging in to Play and Home", async () => {
+  it("works by keyboard alone, from logging in through a whole course to Home", async () => {
     const learner = await buildLearner(servers.db, servers.clock, { assignments: [{ number: "88800002", position: "Bank Healthcare Assistant" }] });
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -243,10 +245,22 @@ describe("the learner's journey, as the guide describes it", () => {
 
     const [player] = await Promise.all([page.waitForEvent("popup"), pressByKeyboard(page, `Play ${PART_1}`)]);
     await contentOf(player);
-    const reloaded = page.waitForEvent("load");
+    let reloaded = page.waitForEvent("load");
     await Promise.all([player.waitForEvent("close", { timeout: 20_000 }), pressByKeyboard(player, "Home")]);
     await reloaded;
     expect((await components(page))[PART_1]).toEqual(["In Progress", "Incomplete"]);
+
+    // Again, and this time through every section of the course, inside its frame, by keyboard.
+    const [again] = await Promise.all([page.waitForEvent("popup"), pressByKeyboard(page, `Play ${PART_1}`)]);
+    const content = await contentOf(again);
+    for (const title of (await content.locator("[data-section] h2").allTextContents()).map((text) => text.trim())) {
+      if (!(await content.locator("[data-menu]").isVisible())) await pressByKeyboard(again, "Back to sections", content);
+      await pressByKeyboard(again, title, content);
+    }
+    reloaded = page.waitForEvent("load");
+    await Promise.all([again.waitForEvent("close", { timeout: 20_000 }), pressByKeyboard(again, "Home")]);
+    await reloaded;
+    expect((await components(page))[PART_1]).toEqual(["Completed", "Completed"]);
     await context.close();
   }, 120_000);
 });
