@@ -18,6 +18,7 @@ import * as m16 from "./20261128_16_attempt_sco_session_started_at.ts";
 import * as m17 from "./20261128_17_component_credits.ts";
 import * as m18 from "./20261128_18_requirement_holdings.ts";
 import * as m19 from "./20261128_19_credits_by_course.ts";
+import * as m20 from "./20261128_20_mail_delivery.ts";
 
 /**
  * Every migration, in order, by its file name. Listed rather than discovered on disk so that the
@@ -43,4 +44,5 @@ export const migrations: Array<[name: string, migration: Knex.Migration]> = [
   ["20261128_17_component_credits.ts", m17],
   ["20261128_18_requirement_holdings.ts", m18],
   ["20261128_19_credits_by_course.ts", m19],
+  ["20261128_20_mail_delivery.ts", m20],
 ];

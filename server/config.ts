@@ -19,6 +19,10 @@ export interface Config {
   /** Unset means: generate one and keep it in dataDir (see secrets.ts). */
   sessionSecret: string | undefined;
   smtpUrl: string | undefined;
+  /** Consecutive failed logins that lock an account, and for how many minutes. */
+  lockout: { threshold: number; minutes: number };
+  /** The From of every message the LMS sends. */
+  mailFrom: string;
   /** A fixed "now" for demos and tests (ISO date or date-time); unset means the real clock. */
   fixedNow: string | undefined;
   /** The trust's time zone: the calendar dates of moments are read in it (clock.ts). */
@@ -63,6 +67,9 @@ const envSchema = z.object({
   DATA_DIR: optional(z.string()),
   SESSION_SECRET: optional(z.string().min(32, "SESSION_SECRET must be at least 32 characters")),
   SMTP_URL: optional(z.string().regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")),
+  MAIL_FROM: optional(z.string().min(3)),
+  LOCKOUT_THRESHOLD: optional(z.coerce.number().int().min(1).max(100)),
+  LOCKOUT_MINUTES: optional(z.coerce.number().int().min(1).max(24 * 60)),
   LMS_NOW: optional(
     z.string().refine(isIsoDateOrInstant, "LMS_NOW must be an ISO date or UTC date-time, e.g. 2026-03-01 or 2026-03-01T09:00:00Z"),
   ),
@@ -107,6 +114,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir: values.DATA_DIR ?? "./data",
     sessionSecret: values.SESSION_SECRET,
     smtpUrl: values.SMTP_URL,
+    lockout: Object.freeze({ threshold: values.LOCKOUT_THRESHOLD ?? 5, minutes: values.LOCKOUT_MINUTES ?? 30 }),
+    mailFrom: values.MAIL_FROM ?? `"NHS Electronic Staff Record learning" <no-reply@${new URL(publicUrl).hostname}>`,
     fixedNow: values.LMS_NOW,
     timeZone: values.TIME_ZONE ?? DEFAULT_TIME_ZONE,
     logLevel: values.LOG_LEVEL ?? "info",

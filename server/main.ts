@@ -6,6 +6,7 @@ import { openContext } from "./runtime-context.ts";
 import { resolveSessionSecret } from "./secrets.ts";
 import { createLogger } from "./web/logging.ts";
 import { createApp } from "./web/app.ts";
+import type { MailDelivery } from "./mail/delivery.ts";
 import { createContentApp } from "./content/content-app.ts";
 import { createLocalStorage } from "./packages/storage.ts";
 import { isDatabaseEmpty, seedDemo } from "./demo/seed.ts";
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
   const app = createApp({ ...context, logger, sessionSecret });
   // Course content is untrusted: it gets its own server on its own origin (DESIGN.md).
   const content = createContentApp({ config, db, storage, contentSecret: sessionSecret, logger });
+  const mail = app.locals.mail as MailDelivery;
+  mail.start();
   const server = await listen(http.createServer(app), config.port, "PORT");
   const contentServer = await listen(http.createServer(content), config.contentPort, "CONTENT_PORT (from CONTENT_URL)");
 
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
     [
       `LMS ready at ${config.publicUrl} (listening on port ${config.port}, ${config.databaseUrl ? "PostgreSQL" : "SQLite in " + config.dataDir})`,
       `Course content served from ${config.contentUrl} (port ${config.contentPort})`,
+      config.smtpUrl ? "Email goes out through SMTP_URL" : `Email is kept in the outbox (Administration > Outbox, and ${path.join(config.dataDir, "outbox")}/*.eml): no SMTP_URL`,
       ...(config.fixedNow ? [`Clock started at ${config.fixedNow} (LMS_NOW), running on from there`] : []),
       ...(logins.length ? ["Demo logins:", ...logins.map((login) => `  ${login.role.padEnd(8)} ${login.username.padEnd(14)} ${login.password}   (${login.who})`)] : []),
     ].join("\n"),
@@ -48,6 +52,7 @@ async function main(): Promise<void> {
     contentServer.close();
     contentServer.closeIdleConnections();
     server.close(async () => {
+      await mail.stop();
       await db.destroy();
       process.exit(0);
     });

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { hash, verify } from "@node-rs/argon2";
 
 // argon2id at OWASP's minimum (m=19 MiB, t=2, p=1). Algorithm.Argon2id is a const enum in the
@@ -28,8 +29,18 @@ export function decoyPasswordHash(): Promise<string> {
   return decoyHash;
 }
 
+/** Length only, and not a common password: no rules about kinds of character (NCSC and NIST advice). */
 export function passwordProblem(password: string): string | undefined {
   if (password.length < PASSWORD_MIN_LENGTH) return `Password must be at least ${PASSWORD_MIN_LENGTH} characters`;
   if (password.length > PASSWORD_MAX_LENGTH) return `Password must be at most ${PASSWORD_MAX_LENGTH} characters`;
+  if (commonPasswords().has(password.toLowerCase())) return "That password is too common: attackers try it first. Choose another, such as three random words";
   return undefined;
+}
+
+let common: Set<string> | undefined;
+function commonPasswords(): Set<string> {
+  common ??= new Set(
+    fs.readFileSync(new URL("./common-passwords.txt", import.meta.url), "utf8").split("\n").map((line) => line.trim().toLowerCase()).filter((line) => line && !line.startsWith("#")),
+  );
+  return common;
 }

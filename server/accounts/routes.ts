@@ -7,7 +7,7 @@ import { logIn } from "./service.ts";
 import { recordAudit } from "../audit/store.ts";
 
 /** Log in and out. */
-export function accountRoutes({ db, clock }: AppDeps): Router {
+export function accountRoutes({ db, clock, config }: AppDeps): Router {
   const router = Router();
 
   router.get("/login", anyone, (req, res) => {
@@ -17,7 +17,13 @@ export function accountRoutes({ db, clock }: AppDeps): Router {
       next: safeNext(req.query.next),
       username: "",
       error: undefined,
-      notice: req.query.loggedOut ? "You have logged out." : undefined,
+      notice: req.query.loggedOut
+        ? "You have logged out."
+        : req.query.reset
+          ? "Your password has been changed, and you have been logged out everywhere. Log in with your new password."
+          : req.query.unlocked
+            ? "Your account is unlocked. Log in with your password."
+            : undefined,
     });
   });
 
@@ -31,7 +37,7 @@ export function accountRoutes({ db, clock }: AppDeps): Router {
       return;
     }
     try {
-      const account = await logIn(db, clock, { username, password, ip: req.ip });
+      const account = await logIn(db, clock, { username, password, ip: req.ip }, config.lockout);
       // A new session id at login defeats session fixation.
       req.session.regenerate((error) => {
         if (error) return next(error);

@@ -79,8 +79,10 @@ export function createAccountStore(db: Db) {
       await db("accounts").where("id", id).update({ failed_logins: 0, locked_until: null, last_login_at: now });
     },
 
-    async recordFailure(id: number) {
+    /** Counts one more consecutive failure; the count after it. */
+    async recordFailure(id: number): Promise<number> {
       await db("accounts").where("id", id).increment("failed_logins", 1);
+      return Number((await db("accounts").where("id", id).first("failed_logins")).failed_logins);
     },
   };
 }

@@ -12,6 +12,8 @@ import { loadUser } from "./auth.ts";
 import { nhsukStylesheet } from "./nhsuk-stylesheet.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
 import { accountRoutes } from "../accounts/routes.ts";
+import { recoveryRoutes } from "../accounts/recovery-routes.ts";
+import { createMailDelivery } from "../mail/delivery.ts";
 import { portalRoutes } from "./portal-routes.ts";
 import { packageRoutes } from "../packages/routes.ts";
 import { learningRoutes } from "../learning/routes.ts";
@@ -41,6 +43,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.set("views", path.join(here, "views"));
   app.disable("x-powered-by");
   app.locals.publicUrl = deps.config.publicUrl;
+  // Started (on a timer) by main.ts; requests that queue mail kick it at once.
+  const mail = createMailDelivery(deps);
+  app.locals.mail = mail;
 
   const sessions = createSessionStore(deps.db);
   // The runtime first, on a lean stack of its own (see its routes): a player commits every few
@@ -82,6 +87,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(loadUser);
 
   app.use(accountRoutes(deps));
+  app.use(recoveryRoutes({ ...deps, mail }));
   app.use(portalRoutes(deps));
   app.use(packageRoutes(deps));
   app.use(learningRoutes(deps));

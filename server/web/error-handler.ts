@@ -12,7 +12,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) {
       // Too late for an error page (e.g. the session could not be saved after the page was
       // sent): log it and let Express close the connection.
-      logger.error({ err: error, url: req.originalUrl }, "request failed after the response started");
+      logger.error({ err: error, url: req.path }, "request failed after the response started");
       return next(error);
     }
     const known = error instanceof AppError;
@@ -23,7 +23,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       known || csrfRefused || (status < 500 && error instanceof Error)
         ? String((error as Error).message)
         : "Something went wrong on our side. Please try again.";
-    if (status >= 500) logger.error({ err: error, url: req.originalUrl }, "request failed");
+    // The path only: a query may carry a secret (the token of a reset link).
+    if (status >= 500) logger.error({ err: error, url: req.path }, "request failed");
     const details = known ? error.details : [];
     res.status(status);
     if (req.accepts(["html", "json"]) === "json" || req.is("json")) {

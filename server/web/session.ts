@@ -4,7 +4,7 @@ import { csrfSync } from "csrf-sync";
 import type { RequestHandler } from "express";
 import type { Config } from "../config.ts";
 import type { AppDeps } from "./app.ts";
-import type { Db } from "../db/connect.ts";
+import { isPostgres, type Db } from "../db/connect.ts";
 import { createSqliteSessionLookup, type SessionLookup } from "./session-lookup.ts";
 import type { Role } from "../accounts/roles.ts";
 
@@ -113,6 +113,18 @@ export function createSessionStore(db: Db): SessionStore {
 }
 
 export const SESSION_COOKIE = "lms.sid";
+
+/**
+ * Ends every session of an account (but keepSid's): after a password reset, nobody who knew the
+ * old password stays logged in. Sessions are stored as JSON written by JSON.stringify, so the
+ * account's id appears as "accountId":N followed by a comma or the closing brace.
+ */
+export async function endSessionsOf(db: Db, accountId: number, keepSid?: string): Promise<number> {
+  const text = isPostgres(db) ? "sess::text" : "sess";
+  const query = db("sessions").where((either) => either.whereRaw(`${text} like ?`, [`%"accountId":${accountId},%`]).orWhereRaw(`${text} like ?`, [`%"accountId":${accountId}}%`]));
+  if (keepSid) query.whereNot("sid", keepSid);
+  return query.delete();
+}
 
 export function sessionCookieOptions(config: Config) {
   return { httpOnly: true, sameSite: "lax", secure: config.publicUrl.startsWith("https:"), maxAge: SESSION_IDLE_MS, path: "/" } as const;

@@ -1,0 +1,74 @@
+import type { Db } from "../db/connect.ts";
+import type { Clock } from "../clock.ts";
+import { AppError } from "../errors.ts";
+import { recordAudit } from "../audit/store.ts";
+import { endSessionsOf } from "../web/session.ts";
+import { hashPassword, passwordProblem, verifyPassword } from "./passwords.ts";
+import { checkToken, TOKEN_PROBLEMS, useToken, type TokenPurpose } from "./tokens.ts";
+import { createAccountStore } from "./store.ts";
+
+/** The account a link opens, or an error saying what is wrong with the link. */
+export async function accountForLink(db: Db, clock: Clock, token: string, purpose: TokenPurpose): Promise<{ tokenId: number; accountId: number; username: string }> {
+  const check = await checkToken(db, token, purpose, clock.now());
+  if (!check.ok) throw new AppError(`accounts.link_${check.problem}`, TOKEN_PROBLEMS[check.problem], 400);
+  const account = await createAccountStore(db).findById(check.accountId);
+  if (!account) throw new AppError("accounts.link_unknown", TOKEN_PROBLEMS.unknown, 400);
+  return { tokenId: check.tokenId, accountId: account.id, username: account.username };
+}
+
+/**
+ * A new password through a reset link: the link is used up, the account unlocked, and every
+ * session of the account ended, in one transaction.
+ */
+export async function resetPassword(db: Db, clock: Clock, request: { token: string; password: string; confirm: string; ip: string | null }): Promise<string> {
+  const link = await accountForLink(db, clock, request.token, "reset");
+  checkNewPassword(request.password, request.confirm);
+  const passwordHash = await hashPassword(request.password);
+  const now = clock.now();
+  await db.transaction(async (trx) => {
+    if (!(await useToken(trx, link.tokenId, now))) throw new AppError("accounts.link_used", TOKEN_PROBLEMS.used, 400);
+    await trx("accounts").where({ id: link.accountId }).update({ password_hash: passwordHash, failed_logins: 0, locked_until: null, updated_at: now.toISOString() });
+    // Any other link still out for this account is spent too: the one just used was the answer.
+    await trx("account_tokens").where({ account_id: link.accountId }).whereNull("used_at").update({ used_at: now.toISOString() });
+    const ended = await endSessionsOf(trx, link.accountId);
+    await recordAudit(trx, { kind: "account.reset", at: now.toISOString(), actorAccountId: link.accountId, personId: await personOf(trx, link.accountId), ip: request.ip, detail: { sessionsEnded: ended } });
+  });
+  return link.username;
+}
+
+/** Unlocks through an unlock link; the password stays as it was. */
+export async function unlockWithLink(db: Db, clock: Clock, request: { token: string; ip: string | null }): Promise<string> {
+  const link = await accountForLink(db, clock, request.token, "unlock");
+  const now = clock.now();
+  await db.transaction(async (trx) => {
+    if (!(await useToken(trx, link.tokenId, now))) throw new AppError("accounts.link_used", TOKEN_PROBLEMS.used, 400);
+    await trx("accounts").where({ id: link.accountId }).update({ failed_logins: 0, locked_until: null, updated_at: now.toISOString() });
+    await recordAudit(trx, { kind: "account.unlocked", at: now.toISOString(), actorAccountId: link.accountId, personId: await personOf(trx, link.accountId), ip: request.ip, detail: { by: "unlock link" } });
+  });
+  return link.username;
+}
+
+/** Change password when logged in: the current one first; other sessions of the account end, this one stays. */
+export async function changePassword(db: Db, clock: Clock, request: { accountId: number; sessionId: string; current: string; password: string; confirm: string; ip: string | null }): Promise<void> {
+  const account = await createAccountStore(db).findById(request.accountId);
+  if (!account || !(await verifyPassword(account.passwordHash, request.current))) throw new AppError("accounts.current_password", "Your current password is not correct", 400);
+  checkNewPassword(request.password, request.confirm);
+  const passwordHash = await hashPassword(request.password);
+  const now = clock.now().toISOString();
+  await db.transaction(async (trx) => {
+    await trx("accounts").where({ id: account.id }).update({ password_hash: passwordHash, updated_at: now });
+    const ended = await endSessionsOf(trx, account.id, request.sessionId);
+    await recordAudit(trx, { kind: "account.password_changed", at: now, actorAccountId: account.id, personId: account.personId, ip: request.ip, detail: { otherSessionsEnded: ended } });
+  });
+}
+
+function checkNewPassword(password: string, confirm: string): void {
+  const problem = passwordProblem(password);
+  if (problem) throw new AppError("accounts.weak_password", problem, 400);
+  if (password !== confirm) throw new AppError("accounts.password_mismatch", "The two passwords are not the same", 400);
+}
+
+async function personOf(db: Db, accountId: number): Promise<number | null> {
+  const row = await db("accounts").where({ id: accountId }).first("person_id");
+  return row ? Number(row.person_id) : null;
+}

@@ -1,0 +1,141 @@
+import { Router, type Request, type Response } from "express";
+import type { AppDeps } from "../web/app.ts";
+import { anyone, requireLogin } from "../web/auth.ts";
+import { generateCsrfToken } from "../web/session.ts";
+import { AppError } from "../errors.ts";
+import type { MailDelivery } from "../mail/delivery.ts";
+import { requestReset, requestUnlock, requestUsername, type RecoveryDeps } from "./recovery.ts";
+import { accountForLink, changePassword, resetPassword, unlockWithLink } from "./password-changes.ts";
+
+/**
+ * The guide's "Forgotten | Request Username/Password | Unlock Account" page and the pages its
+ * emails link to, and Change password for someone logged in.
+ */
+export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
+  const { db, clock, config, logger, mail } = deps;
+  const router = Router();
+  const recovery: RecoveryDeps = { db, clock, publicUrl: config.publicUrl };
+  const forgotten = (req: Request, res: Response, status: number, error?: { problems: string[] }, values: Record<string, string> = {}) =>
+    res.status(status).render("account/forgotten", { csrfToken: generateCsrfToken(req), error, values });
+
+  /**
+   * Answers at once, the same words whatever was asked, and only then looks for a match and
+   * queues any email: the answer, and how long it takes, say nothing about who has an account.
+   */
+  const answerThen = (res: Response, work: () => Promise<unknown>) => {
+    res.once("finish", () => {
+      const job = work()
+        .then(() => mail.kick())
+        .catch((error) => logger.error({ err: error }, "account recovery request failed"));
+      // Kept where tests can wait for it (nothing else reads it).
+      const jobs: Set<Promise<void>> = (res.app.locals.recoveryJobs ??= new Set());
+      jobs.add(job);
+      void job.finally(() => jobs.delete(job));
+    });
+    res.render("account/requested");
+  };
+
+  router.get("/forgotten", anyone, (req, res) => forgotten(req, res, 200));
+
+  router.post("/forgotten/username", anyone, (req, res) => {
+    const values = { email: field(req, "email"), day: field(req, "day"), month: field(req, "month"), year: field(req, "year") };
+    const dateOfBirth = dateFrom(values.day, values.month, values.year);
+    const problems = [
+      !/^[^\s@]+@[^\s@]+$/.test(values.email) && "Enter your email address, like first.last@domain.com",
+      !dateOfBirth && "Enter your date of birth as a real date: day, month and year, like 15 3 1984",
+    ].filter((problem): problem is string => Boolean(problem));
+    if (problems.length) return forgotten(req, res, 400, { problems }, values);
+    answerThen(res, () => requestUsername(recovery, { email: values.email, dateOfBirth: dateOfBirth!, ip: req.ip ?? null }));
+  });
+
+  router.post("/forgotten/password", anyone, (req, res) => {
+    const username = field(req, "username");
+    if (!username) return forgotten(req, res, 400, { problems: ["Enter your username to reset your password"] });
+    answerThen(res, () => requestReset(recovery, { username, ip: req.ip ?? null }));
+  });
+
+  router.post("/forgotten/unlock", anyone, (req, res) => {
+    const username = field(req, "username");
+    const email = field(req, "email");
+    if (!username || !email) return forgotten(req, res, 400, { problems: ["Enter your username and your email address to unlock your account"] });
+    answerThen(res, () => requestUnlock(recovery, { username, email, ip: req.ip ?? null }));
+  });
+
+  // The links from the emails. Opening one changes nothing (mail scanners open links); the form does.
+  router.get("/account/reset", anyone, async (req, res) => {
+    const token = String(req.query.token ?? "");
+    const link = await linkOrProblem(res, () => accountForLink(db, clock, token, "reset"));
+    if (link) res.render("account/reset", { csrfToken: generateCsrfToken(req), token, username: link.username, error: undefined });
+  });
+
+  router.post("/account/reset", anyone, async (req, res) => {
+    const token = field(req, "token");
+    try {
+      await resetPassword(db, clock, { token, password: String(req.body.password ?? ""), confirm: String(req.body.confirm ?? ""), ip: req.ip ?? null });
+      res.redirect(303, "/login?reset=1");
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      if (error.code.startsWith("accounts.link_")) return res.status(400).render("account/link-problem", { message: error.message });
+      const link = await accountForLink(db, clock, token, "reset");
+      res.status(400).render("account/reset", { csrfToken: generateCsrfToken(req), token, username: link.username, error: error.message });
+    }
+  });
+
+  router.get("/account/unlock", anyone, async (req, res) => {
+    const token = String(req.query.token ?? "");
+    const link = await linkOrProblem(res, () => accountForLink(db, clock, token, "unlock"));
+    if (link) res.render("account/unlock", { csrfToken: generateCsrfToken(req), token, username: link.username });
+  });
+
+  router.post("/account/unlock", anyone, async (req, res) => {
+    const unlocked = await linkOrProblem(res, () => unlockWithLink(db, clock, { token: field(req, "token"), ip: req.ip ?? null }));
+    if (unlocked) res.redirect(303, "/login?unlocked=1");
+  });
+
+  router.get("/account/password", requireLogin, (req, res) => {
+    res.render("account/change-password", { user: res.locals.user, csrfToken: generateCsrfToken(req), error: undefined, notice: req.query.changed ? "Your password has been changed." : undefined });
+  });
+
+  router.post("/account/password", requireLogin, async (req, res) => {
+    try {
+      await changePassword(db, clock, {
+        accountId: req.session.accountId!,
+        sessionId: req.sessionID,
+        current: String(req.body.current ?? ""),
+        password: String(req.body.password ?? ""),
+        confirm: String(req.body.confirm ?? ""),
+        ip: req.ip ?? null,
+      });
+      res.redirect(303, "/account/password?changed=1");
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      res.status(400).render("account/change-password", { user: res.locals.user, csrfToken: generateCsrfToken(req), error: error.message, notice: undefined });
+    }
+  });
+
+  return router;
+}
+
+function field(req: Request, name: string): string {
+  const value = (req.body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === "string" ? value.trim().slice(0, 300) : "";
+}
+
+/** YYYY-MM-DD from the three boxes, or undefined when they do not make a real date. */
+function dateFrom(day: string, month: string, year: string): string | undefined {
+  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return undefined;
+  const text = `${year}-${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text ? text : undefined;
+}
+
+/** Runs `work`; a problem with the link is shown on its own page (400) and gives undefined. */
+async function linkOrProblem<T>(res: Response, work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof AppError) || !error.code.startsWith("accounts.link_")) throw error;
+    res.status(400).render("account/link-problem", { message: error.message });
+    return undefined;
+  }
+}

@@ -1,0 +1,121 @@
+import type { Db } from "../db/connect.ts";
+import type { Clock } from "../clock.ts";
+import { recordAudit } from "../audit/store.ts";
+import { queueMail } from "../mail/outbox.ts";
+import { guideDateTime } from "../web/format.ts";
+import { issueToken, TOKEN_LIFETIME_MS } from "./tokens.ts";
+
+/**
+ * The guide's "Forgotten | Request Username/Password | Unlock Account": each request sends an
+ * email only when its details match an account, and only to the address held for the person.
+ * Callers answer the same whether or not anything matched (recovery-routes.ts), so these say
+ * nothing back.
+ */
+export interface RecoveryDeps {
+  db: Db;
+  clock: Clock;
+  publicUrl: string;
+}
+
+interface Holder {
+  accountId: number;
+  personId: number;
+  username: string;
+  email: string;
+  vpd: string;
+}
+
+const holders = (db: Db) =>
+  db("accounts")
+    .join("people", "people.id", "accounts.person_id")
+    .join("organisations", "organisations.id", "people.organisation_id")
+    .select("accounts.id as account_id", "people.id as person_id", "accounts.username", "people.email", "organisations.vpd");
+
+const toHolder = (row: Record<string, unknown>): Holder => ({ accountId: Number(row.account_id), personId: Number(row.person_id), username: String(row.username), email: String(row.email), vpd: String(row.vpd) });
+
+/** Forgot Username: email and date of birth (YYYY-MM-DD) -> "<VPD> User Name Lookup", with a link to reset the password. */
+export async function requestUsername(deps: RecoveryDeps, request: { email: string; dateOfBirth: string; ip: string | null }): Promise<void> {
+  const rows = await holders(deps.db).whereRaw("lower(people.email) = ?", [request.email.trim().toLowerCase()]).andWhere("people.date_of_birth", request.dateOfBirth);
+  for (const holder of rows.map(toHolder)) {
+    await deps.db.transaction(async (trx) => {
+      const link = await linkFor(trx, deps, holder, "reset");
+      await queueMail(trx, {
+        to: holder.email,
+        subject: `${holder.vpd} User Name Lookup`,
+        text: [
+          `Your username is: ${holder.username}`,
+          "",
+          "Use it with your password to log in to NHS Electronic Staff Record learning.",
+          "",
+          `Forgotten your password too? Follow this link or reset your password (it works once, until ${guideDateTime(expiry(deps))}):`,
+          link,
+          "",
+          "If you did not ask for this, you can ignore this email: nothing has changed.",
+        ].join("\n"),
+      }, deps.clock.now().toISOString());
+      await audit(trx, deps, holder, "account.username_sent", request.ip);
+    });
+  }
+}
+
+/** Reset Password: username -> a reset link to the address held. */
+export async function requestReset(deps: RecoveryDeps, request: { username: string; ip: string | null; byAccountId?: number }): Promise<boolean> {
+  const row = await holders(deps.db).where("accounts.username_key", request.username.trim().toUpperCase()).first();
+  if (!row) return false;
+  const holder = toHolder(row);
+  await deps.db.transaction(async (trx) => {
+    const link = await linkFor(trx, deps, holder, "reset");
+    await queueMail(trx, {
+      to: holder.email,
+      subject: `${holder.vpd} Reset your password`,
+      text: [
+        `Someone asked to reset the password of ${holder.username}${request.byAccountId ? " (Learning and Development, on your behalf)" : ""}.`,
+        "",
+        `To choose a new password, follow this link (it works once, until ${guideDateTime(expiry(deps))}):`,
+        link,
+        "",
+        "Resetting it also unlocks your account and logs you out everywhere.",
+        "If you did not ask for this, you can ignore this email: your password has not changed.",
+      ].join("\n"),
+    }, deps.clock.now().toISOString());
+    await audit(trx, deps, holder, "account.reset_requested", request.ip, request.byAccountId);
+  });
+  return true;
+}
+
+/** Unlock Account: username and email, both matching -> an unlock link. An administrator gives the username alone. */
+export async function requestUnlock(deps: RecoveryDeps, request: { username: string; email?: string; ip: string | null; byAccountId?: number }): Promise<boolean> {
+  const query = holders(deps.db).where("accounts.username_key", request.username.trim().toUpperCase());
+  if (request.byAccountId === undefined) query.whereRaw("lower(people.email) = ?", [String(request.email ?? "").trim().toLowerCase()]);
+  const row = await query.first();
+  if (!row) return false;
+  const holder = toHolder(row);
+  await deps.db.transaction(async (trx) => {
+    const link = await linkFor(trx, deps, holder, "unlock");
+    await queueMail(trx, {
+      to: holder.email,
+      subject: `${holder.vpd} Unlock your account`,
+      text: [
+        `To unlock the account ${holder.username}, follow this link (it works once, until ${guideDateTime(expiry(deps))}):`,
+        link,
+        "",
+        "Your password stays as it was. If you have forgotten it, use Reset Password instead.",
+      ].join("\n"),
+    }, deps.clock.now().toISOString());
+    await audit(trx, deps, holder, "account.unlock_requested", request.ip, request.byAccountId);
+  });
+  return true;
+}
+
+async function linkFor(trx: Db, deps: RecoveryDeps, holder: Holder, purpose: "reset" | "unlock"): Promise<string> {
+  const token = await issueToken(trx, holder.accountId, purpose, deps.clock.now());
+  return `${deps.publicUrl}/account/${purpose}?token=${token}`;
+}
+
+function expiry(deps: RecoveryDeps): string {
+  return new Date(deps.clock.now().getTime() + TOKEN_LIFETIME_MS).toISOString();
+}
+
+function audit(trx: Db, deps: RecoveryDeps, holder: Holder, kind: string, ip: string | null, byAccountId?: number) {
+  return recordAudit(trx, { kind, at: deps.clock.now().toISOString(), actorAccountId: byAccountId ?? null, personId: holder.personId, ip, detail: { accountId: holder.accountId } });
+}

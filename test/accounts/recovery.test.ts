@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fs from "node:fs";
+import path from "node:path";
+import request from "supertest";
+import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from "../support/test-app.ts";
+import { buildLearner } from "../support/factories.ts";
+import { listAudit } from "../../server/audit/store.ts";
+import type { MailDelivery } from "../../server/mail/delivery.ts";
+
+const NEW_PASSWORD = "purple kettle harbour";
+
+/**
+ * The guide's "Forgotten | Request Username/Password | Unlock Account", end to end through the
+ * real app and its outbox: each link is taken from the stored email and used as a person would.
+ */
+describe("account recovery", () => {
+  let t: TestApp;
+  const clock = settableClock("2026-03-01T09:00:00.000Z");
+  beforeAll(async () => {
+    t = await createTestApp({ clock });
+  });
+  afterAll(() => t.cleanup());
+
+  /** Waits for the work done after the answer, then delivers the outbox (kept as .eml: no SMTP_URL). */
+  async function settle(): Promise<void> {
+    await Promise.all([...((t.app.locals.recoveryJobs as Set<Promise<void>> | undefined) ?? [])]);
+    await (t.app.locals.mail as MailDelivery).deliverDue();
+  }
+  const mailTo = (address: string) => t.db("mail_outbox").where({ to_address: address }).orderBy("id");
+  const linkIn = (text: string, purpose: "reset" | "unlock") => {
+    const match = new RegExp(`http://localhost:\\d+(/account/${purpose}\\?token=[A-Za-z0-9_-]+)`).exec(text);
+    expect(match, `a ${purpose} link in:\n${text}`).not.toBeNull();
+    return match![1]!;
+  };
+  async function forgottenForm(agent = request.agent(t.app)) {
+    const page = (await agent.get("/forgotten").expect(200)).text;
+    return { agent, csrf: csrfFrom(page), page };
+  }
+  async function askUsername(email: string, day: string, month: string, year: string) {
+    const { agent, csrf } = await forgottenForm();
+    const response = await agent.post("/forgotten/username").type("form").send({ _csrf: csrf, email, day, month, year });
+    await settle();
+    return response;
+  }
+
+  it("shows the three parts, linked from Log in with the guide's words", async () => {
+    expect((await request(t.app).get("/login").expect(200)).text).toContain('<a href="/forgotten">Forgotten | Request Username/Password | Unlock Account</a>');
+    const { page } = await forgottenForm();
+    for (const words of ["Forgot Username", "Email", "Date of Birth", "Day", "Month", "Year", "Reset Password", "Unlock Account", "(Example : first.last@domain.com)"]) expect(page).toContain(words);
+  });
+
+  it("emails the username, with a link to reset the password, when email and date of birth match; and the link works once", async () => {
+    const learner = await buildLearner(t.db, t.clock, { email: "Hana.Held@Example.org", dob: "1984-03-15" });
+    const before = await logInAgent(t.app, learner.username, learner.password); // a session that the reset must end
+    const answer = await askUsername("hana.held@example.org", "15", "3", "1984");
+    expect(answer.status).toBe(200);
+    expect(answer.text).toContain("If the details you gave match an account, we have sent an email");
+
+    const [mail] = await mailTo("Hana.Held@Example.org"); // the address held, as held
+    expect(mail).toMatchObject({ subject: "297 User Name Lookup", status: "kept" });
+    expect(mail.text_body).toContain(`Your username is: ${learner.username}`);
+    expect(mail.text_body).toContain("or reset your password");
+    expect(fs.readFileSync(path.join(t.config.dataDir, "outbox", mail.eml_file), "utf8")).toMatch(/^Subject: 297 User Name Lookup$/m);
+
+    const link = linkIn(mail.text_body, "reset");
+    const resetPage = await request.agent(t.app).get(link).expect(200);
+    expect(resetPage.text).toContain(`data-field="username">${learner.username}</strong>`);
+    const agent = request.agent(t.app);
+    const form = (await agent.get(link)).text;
+    const token = new URL(link, "http://x").searchParams.get("token")!;
+    const weak = await agent.post("/account/reset").type("form").send({ _csrf: csrfFrom(form), token, password: "password1234", confirm: "password1234" }).expect(400);
+    expect(weak.text).toContain("That password is too common");
+    await agent.post("/account/reset").type("form").send({ _csrf: csrfFrom(form), token, password: NEW_PASSWORD, confirm: NEW_PASSWORD }).expect(303).expect("Location", "/login?reset=1");
+
+    await before.get("/").expect(302); // logged out everywhere
+    await logInAgent(t.app, learner.username, NEW_PASSWORD);
+    const again = await agent.post("/account/reset").type("form").send({ _csrf: csrfFrom(form), token, password: "another long password", confirm: "another long password" }).expect(400);
+    expect(again.text).toContain("This link has been used already");
+    expect((await request(t.app).get(link).expect(400)).text).toContain("This link has been used already");
+    expect((await listAudit(t.db, { personId: learner.personId })).map((event) => event.kind)).toEqual(expect.arrayContaining(["account.username_sent", "account.reset", "login"]));
+  });
+
+  it("answers the same, and sends nothing, for an unknown email or a wrong date of birth", async () => {
+    const learner = await buildLearner(t.db, t.clock, { email: "known.person@example.org", dob: "1970-01-31" });
+    const right = await askUsername("known.person@example.org", "31", "1", "1970");
+    const wrongBirthday = await askUsername("known.person@example.org", "30", "1", "1970");
+    const unknown = await askUsername("nobody.here@example.org", "31", "1", "1970");
+    for (const response of [wrongBirthday, unknown]) {
+      expect(response.status).toBe(right.status);
+      expect(response.text.replace(/name="_csrf" value="[^"]+"/g, "")).toBe(right.text.replace(/name="_csrf" value="[^"]+"/g, ""));
+    }
+    expect(await mailTo("known.person@example.org")).toHaveLength(1);
+    expect(await mailTo("nobody.here@example.org")).toHaveLength(0);
+    expect(learner.username).toBeTruthy();
+  });
+
+  it("refuses a date that is not a date, naming the problem", async () => {
+    const response = await askUsername("someone@example.org", "31", "2", "1990");
+    expect(response.status).toBe(400);
+    expect(response.text).toContain("Enter your date of birth as a real date");
+  });
+
+  it("expires a link after 4 hours", async () => {
+    const learner = await buildLearner(t.db, t.clock, { email: "late.reader@example.org" });
+    clock.set("2026-03-02T09:00:00.000Z");
+    const { agent, csrf } = await forgottenForm();
+    await agent.post("/forgotten/password").type("form").send({ _csrf: csrf, username: learner.username.toLowerCase() }).expect(200);
+    await settle();
+    const [mail] = await mailTo("late.reader@example.org");
+    expect(mail.subject).toBe("297 Reset your password");
+    const link = linkIn(mail.text_body, "reset");
+    clock.set("2026-03-02T12:59:59.000Z");
+    await request(t.app).get(link).expect(200);
+    clock.set("2026-03-02T13:00:00.000Z");
+    expect((await request(t.app).get(link).expect(400)).text).toContain("This link has expired: links work for 4 hours.");
+    expect((await request(t.app).get("/account/reset?token=not-a-token-at-all-really").expect(400)).text).toContain("This link is not valid");
+  });
+
+  it("locks an account after 5 failures with the wrong-password message, and the unlock link opens it", async () => {
+    clock.set("2026-03-03T09:00:00.000Z");
+    const learner = await buildLearner(t.db, t.clock, { email: "locked.out@example.org" });
+    const attempt = async (password: string) => {
+      const agent = request.agent(t.app);
+      const csrf = csrfFrom((await agent.get("/login")).text);
+      return agent.post("/login").type("form").send({ _csrf: csrf, username: learner.username, password });
+    };
+    for (let n = 0; n < 5; n++) expect((await attempt("not the password at all")).status).toBe(401);
+    const refused = await attempt(learner.password); // the right password, while locked
+    expect(refused.status).toBe(401);
+    expect(refused.text).toContain("The username or password is not correct");
+    expect((await listAudit(t.db, { personId: learner.personId, kind: "account.locked" }))).toHaveLength(1);
+
+    const { agent, csrf } = await forgottenForm();
+    await agent.post("/forgotten/unlock").type("form").send({ _csrf: csrf, username: learner.username, email: "wrong@example.org" }).expect(200);
+    await settle();
+    expect(await mailTo("locked.out@example.org")).toHaveLength(0); // username and email must both match
+    await agent.post("/forgotten/unlock").type("form").send({ _csrf: csrf, username: learner.username, email: "LOCKED.OUT@example.org" }).expect(200);
+    await settle();
+    const [mail] = await mailTo("locked.out@example.org");
+    expect(mail.subject).toBe("297 Unlock your account");
+    const link = linkIn(mail.text_body, "unlock");
+    const page = await request.agent(t.app).get(link).expect(200); // opening the link changes nothing
+    expect((await attempt(learner.password)).status).toBe(401);
+    const unlocker = request.agent(t.app);
+    const form = (await unlocker.get(link)).text;
+    await unlocker.post("/account/unlock").type("form").send({ _csrf: csrfFrom(form), token: new URL(link, "http://x").searchParams.get("token") }).expect(303).expect("Location", "/login?unlocked=1");
+    expect((await attempt(learner.password)).status).toBe(302);
+    expect(page.text).toContain("Unlock Account");
+  });
+
+  it("unlocks by itself after 30 minutes", async () => {
+    clock.set("2026-03-04T09:00:00.000Z");
+    const learner = await buildLearner(t.db, t.clock);
+    const attempt = async (password: string) => {
+      const agent = request.agent(t.app);
+      const csrf = csrfFrom((await agent.get("/login")).text);
+      return (await agent.post("/login").type("form").send({ _csrf: csrf, username: learner.username, password })).status;
+    };
+    for (let n = 0; n < 5; n++) await attempt("wrong wrong wrong");
+    clock.set("2026-03-04T09:29:59.000Z");
+    expect(await attempt(learner.password)).toBe(401);
+    clock.set("2026-03-04T09:30:01.000Z");
+    expect(await attempt(learner.password)).toBe(302);
+  });
+
+  it("changes the password when logged in: the current one first, not a common one, and other sessions end", async () => {
+    clock.set("2026-03-05T09:00:00.000Z");
+    const learner = await buildLearner(t.db, t.clock);
+    const other = await logInAgent(t.app, learner.username, learner.password);
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    const form = (await agent.get("/account/password").expect(200)).text;
+    const csrf = csrfFrom(form);
+    expect((await agent.post("/account/password").type("form").send({ _csrf: csrf, current: "not it at all", password: NEW_PASSWORD, confirm: NEW_PASSWORD }).expect(400)).text).toContain("Your current password is not correct");
+    expect((await agent.post("/account/password").type("form").send({ _csrf: csrf, current: learner.password, password: "short", confirm: "short" }).expect(400)).text).toContain("at least 12 characters");
+    expect((await agent.post("/account/password").type("form").send({ _csrf: csrf, current: learner.password, password: NEW_PASSWORD, confirm: "something else" }).expect(400)).text).toContain("The two passwords are not the same");
+    await agent.post("/account/password").type("form").send({ _csrf: csrf, current: learner.password, password: NEW_PASSWORD, confirm: NEW_PASSWORD }).expect(303);
+    await agent.get("/").expect(200); // this session stays
+    await other.get("/").expect(302); // the other ends
+    await logInAgent(t.app, learner.username, NEW_PASSWORD);
+  });
+});
