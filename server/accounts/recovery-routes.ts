@@ -4,6 +4,7 @@ import { anyone, requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { AppError } from "../errors.ts";
 import type { MailDelivery } from "../mail/delivery.ts";
+import { RECOVERY_THROTTLE, throttle } from "./throttle.ts";
 import { requestReset, requestUnlock, requestUsername, type RecoveryDeps } from "./recovery.ts";
 import { accountForLink, changePassword, resetPassword, unlockWithLink } from "./password-changes.ts";
 
@@ -15,6 +16,7 @@ export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   const { db, clock, config, logger, mail } = deps;
   const router = Router();
   const recovery: RecoveryDeps = { db, clock, publicUrl: config.publicUrl };
+  const limited = throttle(db, clock, RECOVERY_THROTTLE);
   const forgotten = (req: Request, res: Response, status: number, error?: { problems: string[] }, values: Record<string, string> = {}) =>
     res.status(status).render("account/forgotten", { csrfToken: generateCsrfToken(req), error, values });
 
@@ -37,7 +39,7 @@ export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
 
   router.get("/forgotten", anyone, (req, res) => forgotten(req, res, 200));
 
-  router.post("/forgotten/username", anyone, (req, res) => {
+  router.post("/forgotten/username", anyone, limited, (req, res) => {
     const values = { email: field(req, "email"), day: field(req, "day"), month: field(req, "month"), year: field(req, "year") };
     const dateOfBirth = dateFrom(values.day, values.month, values.year);
     const problems = [
@@ -48,13 +50,13 @@ export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
     answerThen(res, () => requestUsername(recovery, { email: values.email, dateOfBirth: dateOfBirth!, ip: req.ip ?? null }));
   });
 
-  router.post("/forgotten/password", anyone, (req, res) => {
+  router.post("/forgotten/password", anyone, limited, (req, res) => {
     const username = field(req, "username");
     if (!username) return forgotten(req, res, 400, { problems: ["Enter your username to reset your password"] });
     answerThen(res, () => requestReset(recovery, { username, ip: req.ip ?? null }));
   });
 
-  router.post("/forgotten/unlock", anyone, (req, res) => {
+  router.post("/forgotten/unlock", anyone, limited, (req, res) => {
     const username = field(req, "username");
     const email = field(req, "email");
     if (!username || !email) return forgotten(req, res, 400, { problems: ["Enter your username and your email address to unlock your account"] });
@@ -68,7 +70,7 @@ export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
     if (link) res.render("account/reset", { csrfToken: generateCsrfToken(req), token, username: link.username, error: undefined });
   });
 
-  router.post("/account/reset", anyone, async (req, res) => {
+  router.post("/account/reset", anyone, limited, async (req, res) => {
     const token = field(req, "token");
     try {
       await resetPassword(db, clock, { token, password: String(req.body.password ?? ""), confirm: String(req.body.confirm ?? ""), ip: req.ip ?? null });
@@ -87,7 +89,7 @@ export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
     if (link) res.render("account/unlock", { csrfToken: generateCsrfToken(req), token, username: link.username });
   });
 
-  router.post("/account/unlock", anyone, async (req, res) => {
+  router.post("/account/unlock", anyone, limited, async (req, res) => {
     const unlocked = await linkOrProblem(res, () => unlockWithLink(db, clock, { token: field(req, "token"), ip: req.ip ?? null }));
     if (unlocked) res.redirect(303, "/login?unlocked=1");
   });

@@ -5,6 +5,7 @@ import { anyone, requireLogin } from "../web/auth.ts";
 import { AppError } from "../errors.ts";
 import { logIn } from "./service.ts";
 import { recordAudit } from "../audit/store.ts";
+import { LOGIN_THROTTLE, throttle } from "./throttle.ts";
 
 /** Log in and out. */
 export function accountRoutes({ db, clock, config }: AppDeps): Router {
@@ -27,7 +28,7 @@ export function accountRoutes({ db, clock, config }: AppDeps): Router {
     });
   });
 
-  router.post("/login", anyone, async (req, res, next) => {
+  router.post("/login", anyone, throttle(db, clock, LOGIN_THROTTLE), async (req, res, next) => {
     const username = String(req.body.username ?? "");
     const password = String(req.body.password ?? "");
     const target = safeNext(req.body.next);

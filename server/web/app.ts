@@ -13,6 +13,7 @@ import { nhsukStylesheet } from "./nhsuk-stylesheet.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
 import { accountRoutes } from "../accounts/routes.ts";
 import { recoveryRoutes } from "../accounts/recovery-routes.ts";
+import { adminRoutes } from "../admin/routes.ts";
 import { createMailDelivery } from "../mail/delivery.ts";
 import { portalRoutes } from "./portal-routes.ts";
 import { packageRoutes } from "../packages/routes.ts";
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(accountRoutes(deps));
   app.use(recoveryRoutes({ ...deps, mail }));
+  app.use(adminRoutes({ ...deps, mail }));
   app.use(portalRoutes(deps));
   app.use(packageRoutes(deps));
   app.use(learningRoutes(deps));

@@ -1,0 +1,45 @@
+import type { RequestHandler } from "express";
+import type { Db } from "../db/connect.ts";
+import type { Clock } from "../clock.ts";
+
+export interface ThrottleRule {
+  /** What is counted, e.g. "login". */
+  action: string;
+  /** Requests allowed per IP address in one window. */
+  limit: number;
+  windowMinutes: number;
+}
+
+/** Log in: generous for a ward sharing one address, tight enough to stop guessing at speed. */
+export const LOGIN_THROTTLE: ThrottleRule = { action: "login", limit: 30, windowMinutes: 15 };
+/** The Forgotten page's requests each send an email: fewer. */
+export const RECOVERY_THROTTLE: ThrottleRule = { action: "recovery", limit: 10, windowMinutes: 15 };
+
+/**
+ * Counts a request from this IP address in the current window (in the database, so the count is
+ * shared by every app process) and answers 429 past the limit. The words say what to do, and name
+ * no account.
+ */
+export function throttle(db: Db, clock: Clock, rule: ThrottleRule): RequestHandler {
+  return async (req, res, next) => {
+    const windowMs = rule.windowMinutes * 60_000;
+    const now = clock.now().getTime();
+    const windowStart = new Date(now - (now % windowMs)).toISOString();
+    const bucket = `${rule.action}:${req.ip ?? "unknown"}`;
+    const [row] = await db("request_throttle")
+      .insert({ bucket, window_start: windowStart, hits: 1 })
+      .onConflict(["bucket", "window_start"])
+      .merge({ hits: db.raw("request_throttle.hits + 1") })
+      .returning("hits");
+    // Earlier windows of this address count for nothing now.
+    await db("request_throttle").where("bucket", bucket).andWhere("window_start", "<", windowStart).delete();
+    if (Number(row.hits) <= rule.limit) return next();
+    const retryAfter = Math.ceil((Number(new Date(windowStart)) + windowMs - now) / 1000);
+    res.set("Retry-After", String(retryAfter)).status(429).render("error", {
+      status: 429,
+      message: `Too many attempts from your network. Wait ${Math.ceil(retryAfter / 60)} minute(s) and try again, or ask Learning and Development.`,
+      details: [],
+      user: res.locals.user,
+    });
+  };
+}

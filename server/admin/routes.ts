@@ -1,0 +1,110 @@
+import { Router, type Request, type Response } from "express";
+import type { AppDeps } from "../web/app.ts";
+import { requireRole } from "../web/auth.ts";
+import { generateCsrfToken } from "../web/session.ts";
+import { guideDateTime } from "../web/format.ts";
+import { AppError, notFound } from "../errors.ts";
+import { recordAudit } from "../audit/store.ts";
+import { ROLE_LABELS, ROLES, type Role } from "../accounts/roles.ts";
+import { requestReset, requestUnlock } from "../accounts/recovery.ts";
+import { listOutbox, outboxMessage } from "../mail/outbox.ts";
+import type { MailDelivery } from "../mail/delivery.ts";
+
+const PAGE_SIZE = 50;
+
+/**
+ * Administration for L&D administrators: accounts (role, and starting a reset or an unlock: the
+ * person chooses their own password, never the administrator), the outbox (so the LMS works
+ * without a mail server), and the audit trail.
+ */
+export function adminRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
+  const { db, clock, config, mail } = deps;
+  const router = Router();
+  const admin = requireRole("admin");
+  const render = (req: Request, res: Response, view: string, locals: Record<string, unknown>) =>
+    res.render(view, { user: res.locals.user, csrfToken: generateCsrfToken(req), guideDateTime, ...locals });
+  const pageOf = (req: Request) => Math.max(0, Number.parseInt(String(req.query.page ?? "0"), 10) || 0);
+
+  router.get("/admin/accounts", admin, async (req, res) => {
+    const search = String(req.query.q ?? "").trim().slice(0, 100);
+    const query = db("accounts").join("people", "people.id", "accounts.person_id").orderBy("accounts.username_key").limit(PAGE_SIZE);
+    if (search) {
+      const like = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query.where((any) => any.whereRaw("lower(accounts.username) like ? escape '\\'", [like]).orWhereRaw("lower(people.last_name) like ? escape '\\'", [like]).orWhereRaw("lower(people.first_name) like ? escape '\\'", [like]).orWhere("people.employee_number", search));
+    }
+    const accounts = await query.select("accounts.id", "accounts.username", "accounts.role", "accounts.locked_until", "people.first_name", "people.last_name", "people.employee_number");
+    render(req, res, "admin/accounts", { accounts, search, roleLabels: ROLE_LABELS, now: clock.now().toISOString() });
+  });
+
+  router.get("/admin/accounts/:accountId", admin, async (req, res) => {
+    render(req, res, "admin/account", { account: await accountOf(req), roles: ROLES, roleLabels: ROLE_LABELS, notice: noticeFor(req.query.done), now: clock.now().toISOString() });
+  });
+
+  router.post("/admin/accounts/:accountId/role", admin, async (req, res) => {
+    const account = await accountOf(req);
+    const role = String(req.body.role ?? "") as Role;
+    if (!ROLES.includes(role)) throw new AppError("admin.role", `Choose one of the roles: ${ROLES.join(", ")}`, 400);
+    const actor = res.locals.user as { accountId: number };
+    if (account.id === actor.accountId && role !== "admin") throw new AppError("admin.own_role", "You cannot take away your own administrator role: ask another administrator", 400);
+    if (role !== account.role) {
+      const at = clock.now().toISOString();
+      await db.transaction(async (trx) => {
+        await trx("accounts").where({ id: account.id }).update({ role, updated_at: at });
+        await recordAudit(trx, { kind: "account.role_changed", at, actorAccountId: actor.accountId, personId: account.person_id, ip: req.ip ?? null, detail: { accountId: account.id, from: account.role, to: role } });
+      });
+    }
+    res.redirect(303, `/admin/accounts/${account.id}?done=role`);
+  });
+
+  for (const [action, start] of [["reset", requestReset], ["unlock", requestUnlock]] as const) {
+    router.post(`/admin/accounts/:accountId/${action}`, admin, async (req, res) => {
+      const account = await accountOf(req);
+      await start({ db, clock, publicUrl: config.publicUrl }, { username: account.username, ip: req.ip ?? null, byAccountId: (res.locals.user as { accountId: number }).accountId });
+      mail.kick();
+      res.redirect(303, `/admin/accounts/${account.id}?done=${action}`);
+    });
+  }
+
+  router.get("/admin/outbox", admin, async (req, res) => {
+    const page = pageOf(req);
+    render(req, res, "admin/outbox", { messages: await listOutbox(db, { limit: PAGE_SIZE, offset: page * PAGE_SIZE }), page, pageSize: PAGE_SIZE, smtp: Boolean(config.smtpUrl) });
+  });
+
+  router.get("/admin/outbox/:messageId", admin, async (req, res) => {
+    const id = Number(req.params.messageId);
+    const message = Number.isSafeInteger(id) ? await outboxMessage(db, id) : undefined;
+    if (!message) throw notFound("That message");
+    render(req, res, "admin/outbox-message", { message });
+  });
+
+  router.get("/admin/audit", admin, async (req, res) => {
+    const page = pageOf(req);
+    const kind = String(req.query.kind ?? "").trim().slice(0, 60);
+    const query = db("audit_events").leftJoin("accounts", "accounts.id", "audit_events.actor_account_id").leftJoin("people", "people.id", "audit_events.person_id").orderBy("audit_events.id", "desc").limit(PAGE_SIZE).offset(page * PAGE_SIZE);
+    if (kind) query.where("audit_events.kind", kind);
+    const events = await query.select("audit_events.id", "audit_events.kind", "audit_events.at", "audit_events.ip", "audit_events.detail", "accounts.username as actor", "people.employee_number", "people.first_name", "people.last_name");
+    const kinds = (await db("audit_events").distinct("kind").orderBy("kind")).map((row) => String(row.kind));
+    render(req, res, "admin/audit", { events, kinds, kind, page, pageSize: PAGE_SIZE });
+  });
+
+  async function accountOf(req: Request) {
+    const id = Number(req.params.accountId);
+    const account = Number.isSafeInteger(id)
+      ? await db("accounts").join("people", "people.id", "accounts.person_id").where("accounts.id", id).first("accounts.id", "accounts.person_id", "accounts.username", "accounts.role", "accounts.locked_until", "accounts.failed_logins", "accounts.last_login_at", "people.first_name", "people.last_name", "people.employee_number", "people.email")
+      : undefined;
+    if (!account) throw notFound("That account");
+    return { ...account, id: Number(account.id), person_id: Number(account.person_id) };
+  }
+
+  return router;
+}
+
+function noticeFor(done: unknown): string | undefined {
+  return (
+    {
+      role: "The role has been saved.",
+      reset: "A password reset link has been emailed to the person's address. They choose their own password.",
+      unlock: "An unlock link has been emailed to the person's address.",
+    } as Record<string, string>
+  )[String(done)];
+}

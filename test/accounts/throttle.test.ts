@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pino from "pino";
+import request from "supertest";
+import type { Express } from "express";
+import { createApp } from "../../server/web/app.ts";
+import { createTestApp, csrfFrom, settableClock, type TestApp } from "../support/test-app.ts";
+import { LOGIN_THROTTLE, RECOVERY_THROTTLE } from "../../server/accounts/throttle.ts";
+
+/** Per-IP limits on log in and recovery, counted in the database: two app processes share them. */
+describe("throttling by IP address", () => {
+  let t: TestApp;
+  let second: Express;
+  const clock = settableClock("2026-03-01T09:00:00.000Z");
+  beforeAll(async () => {
+    t = await createTestApp({ clock });
+    // Another app on the same database, as a second process behind a load balancer would be.
+    second = createApp({ config: t.config, db: t.db, clock, logger: pino({ level: "silent" }), sessionSecret: "test-secret-".padEnd(40, "x") });
+  });
+  afterAll(() => t.cleanup());
+
+  async function post(app: Express, url: string, fields: Record<string, string>) {
+    const agent = request.agent(app);
+    const csrf = csrfFrom((await agent.get(url === "/login" ? "/login" : "/forgotten")).text);
+    return agent.post(url).type("form").send({ _csrf: csrf, ...fields });
+  }
+
+  it("answers 429 once an address passes the log-in limit, across processes, until the window ends", async () => {
+    for (let n = 0; n < LOGIN_THROTTLE.limit; n++) {
+      const response = await post(n % 2 ? second : t.app, "/login", { username: "297NOBODY01", password: "not a password" });
+      expect(response.status).toBe(401);
+    }
+    const refused = await post(t.app, "/login", { username: "297NOBODY01", password: "not a password" });
+    expect(refused.status).toBe(429);
+    expect(refused.text).toContain("Too many attempts from your network. Wait 15 minute(s) and try again");
+    expect(Number(refused.headers["retry-after"])).toBe(15 * 60);
+    expect((await post(second, "/login", { username: "297NOBODY01", password: "x" })).status).toBe(429);
+    clock.set("2026-03-01T09:15:00.000Z");
+    expect((await post(second, "/login", { username: "297NOBODY01", password: "not a password" })).status).toBe(401);
+  });
+
+  it("limits the Forgotten page's requests on their own count", async () => {
+    clock.set("2026-03-02T09:00:00.000Z");
+    for (let n = 0; n < RECOVERY_THROTTLE.limit; n++) expect((await post(t.app, "/forgotten/password", { username: "297NOBODY01" })).status).toBe(200);
+    expect((await post(second, "/forgotten/unlock", { username: "297NOBODY01", email: "a@b.c" })).status).toBe(429);
+    expect((await post(t.app, "/login", { username: "297NOBODY01", password: "not a password" })).status).toBe(401); // log in counts apart
+  });
+});

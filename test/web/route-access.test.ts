@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import request from "supertest";
+import type { Express } from "express";
+import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
+import { buildLearner } from "../support/factories.ts";
+import { roleAllows, type Role } from "../../server/accounts/roles.ts";
+
+type Needed = "anyone" | Role;
+
+/**
+ * Who may use each route the app mounts. A route added without an entry here fails the first
+ * test: every route states who may use it.
+ */
+const ACCESS: Record<string, Needed> = {
+  "GET /runtime/attempts/:attemptId/scos/:scoId/state": "learner",
+  "POST /runtime/attempts/:attemptId/scos/:scoId/commit": "learner",
+  "POST /runtime/attempts/:attemptId/sequencing-state": "learner",
+  "GET /healthz": "anyone",
+  "GET /favicon.ico": "anyone",
+  "GET /assets/nhsuk/nhsuk-frontend.min.css": "anyone",
+  "GET /^\\/assets\\/(player|play)\\.js(\\.map)?$/": "anyone",
+  "GET /login": "anyone",
+  "POST /login": "anyone",
+  "POST /logout": "learner",
+  "GET /forgotten": "anyone",
+  "POST /forgotten/username": "anyone",
+  "POST /forgotten/password": "anyone",
+  "POST /forgotten/unlock": "anyone",
+  "GET /account/reset": "anyone",
+  "POST /account/reset": "anyone",
+  "GET /account/unlock": "anyone",
+  "POST /account/unlock": "anyone",
+  "GET /account/password": "learner",
+  "POST /account/password": "learner",
+  "GET /admin/accounts": "admin",
+  "GET /admin/accounts/:accountId": "admin",
+  "POST /admin/accounts/:accountId/role": "admin",
+  "POST /admin/accounts/:accountId/reset": "admin",
+  "POST /admin/accounts/:accountId/unlock": "admin",
+  "GET /admin/outbox": "admin",
+  "GET /admin/outbox/:messageId": "admin",
+  "GET /admin/audit": "admin",
+  "GET /": "learner",
+  "GET /author/courses": "author",
+  "GET /author/courses/upload": "author",
+  "POST /author/courses/upload": "author",
+  "GET /author/courses/:id": "author",
+  "POST /author/courses/:id/versions/:version/preview": "author",
+  "GET /author/courses/:id/versions/:version/package.zip": "author",
+  "POST /learning/courses/:courseId/play": "learner",
+  "GET /learning/attempts/:attemptId": "learner",
+  "GET /learning/certifications/:certificationId": "learner",
+  "GET /learning/certifications/:certificationId/subscribe": "learner",
+  "POST /learning/certifications/:certificationId/subscribe": "learner",
+  "GET /learning/certifications/:certificationId/unsubscribe": "learner",
+  "POST /learning/certifications/:certificationId/unsubscribe": "learner",
+  "GET /learning/certifications/:certificationId/components/:componentId/enrol": "learner",
+  "POST /learning/certifications/:certificationId/components/:componentId/enrol": "learner",
+  "GET /learning/certifications/:certificationId/components/:componentId/play": "learner",
+  "GET /compliance": "learner",
+  "GET /compliance/export.csv": "learner",
+  "GET /compliance/competencies/:competencyId/learning": "learner",
+  "GET /player/attempts/:attemptId": "learner",
+};
+
+/** Every route the app mounts, as "METHOD /path", found by walking its routers. */
+function mountedRoutes(app: Express): string[] {
+  const routes: string[] = [];
+  const walk = (stack: Array<Record<string, any>>, prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) for (const method of Object.keys(layer.route.methods)) routes.push(`${method.toUpperCase()} ${prefix}${String(layer.route.path)}`);
+      else if (layer.handle?.stack) walk(layer.handle.stack, prefix + (layer.rawPath === "/" ? "" : String(layer.rawPath)));
+    }
+  };
+  walk((app as unknown as { router: { stack: Array<Record<string, any>> } }).router.stack, "");
+  return routes;
+}
+
+/** A concrete address for a route: every id one that does not exist, so no request changes anything real. */
+function concrete(path: string): string {
+  if (path.startsWith("/^")) return "/assets/player.js";
+  return path.replace(":scoId", "I1").replace(/:[A-Za-z]+/g, "999999");
+}
+
+describe("who may use each route", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.cleanup());
+
+  it("has an entry for every route the app mounts, and none for a route it does not", () => {
+    expect(mountedRoutes(t.app).sort()).toEqual(Object.keys(ACCESS).sort());
+  });
+
+  it("lets each role use what it may, and refuses the rest: anonymous to log in, others with 403", async () => {
+    const agents: Record<"anonymous" | Role, { agent: ReturnType<typeof request.agent>; csrf: string }> = {} as never;
+    const anonymous = request.agent(t.app);
+    agents.anonymous = { agent: anonymous, csrf: csrfFrom((await anonymous.get("/login")).text) };
+    for (const role of ["learner", "author", "admin"] as const) {
+      const person = await buildLearner(t.db, t.clock, { role });
+      const agent = await logInAgent(t.app, person.username, person.password);
+      agents[role] = { agent, csrf: csrfFrom((await agent.get("/account/password")).text) };
+    }
+    // Logout last: it ends the session the other requests use.
+    const routes = Object.entries(ACCESS).sort(([a], [b]) => Number(a === "POST /logout") - Number(b === "POST /logout"));
+    const outcomes: string[] = [];
+    for (const [route, needed] of routes) {
+      const [method, path] = route.split(" ") as [string, string];
+      for (const who of ["anonymous", "learner", "author", "admin"] as const) {
+        const { agent, csrf } = agents[who];
+        const url = concrete(path);
+        const response = method === "GET"
+          ? await agent.get(url)
+          : path.startsWith("/runtime")
+            ? await agent.post(url).set("X-CSRF-Token", csrf).set("Origin", t.config.publicUrl).send({})
+            : await agent.post(url).type("form").send({ _csrf: csrf });
+        const allowed = needed === "anyone" || (who !== "anonymous" && roleAllows(who, needed));
+        const toLogin = response.status === 302 && String(response.headers.location).startsWith("/login?next=");
+        const refused = response.status === 401 || response.status === 403 || toLogin;
+        const expected = allowed ? !refused : who === "anonymous" ? response.status === 401 || toLogin : response.status === 403;
+        if (!expected) outcomes.push(`${route} as ${who}: ${response.status} ${response.headers.location ?? ""} (expected ${allowed ? "allowed" : "refused"})`);
+      }
+    }
+    expect(outcomes).toEqual([]);
+  }, 60_000);
+});
