@@ -1,18 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRequire } from "node:module";
-import fs from "node:fs";
 import { chromium, type Browser, type Frame, type Page } from "playwright-core";
 import { addDays } from "../../server/clock.ts";
 import { guideDate } from "../../server/web/format.ts";
 import { buildLearner } from "../support/factories.ts";
 import { CHROMIUM_ARGS, logIn, startLmsServers, type LmsServers } from "./lms-servers.ts";
+import { accessibilityProblems } from "./accessibility.ts";
 
 const CERTIFICATION = "297 Core Skills - NHS Conflict Resolution - 3 Years";
 const COMPETENCY = "NHS|CSTF|NHS Conflict Resolution (England) - 3 Years";
 const PART_1 = "297 NHS Conflict Resolution - Part 1";
 const PART_2 = "297 NHS Conflict Resolution - Part 2";
 const ASSESSMENT = "297 NHS Conflict Resolution - eAssessment";
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 /**
  * The guide's whole learner journey in real Chromium, with its labels: from the portal to a Green
@@ -37,12 +35,7 @@ describe("the learner's journey, as the guide describes it", () => {
     const where = new URL(page.url()).pathname + new URL(page.url()).search;
     if (checked.has(where)) return;
     checked.add(where);
-    await page.evaluate(AXE);
-    const violations = await page.evaluate(async () => {
-      const result = await (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run();
-      return result.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical").map((violation) => `${violation.id} (${violation.nodes.length})`);
-    });
-    expect(violations, where).toEqual([]);
+    expect(await accessibilityProblems(page), where).toEqual([]);
   }
 
   /** The Components table as the learner reads it: course -> [Component Status, Performance Status]. */
