@@ -8,6 +8,7 @@ export async function up(knex: Knex): Promise<void> {
     table.string("window_start", 30).notNullable();
     table.integer("hits").notNullable();
     table.primary(["bucket", "window_start"]);
+    table.index(["window_start"]);
   });
 }
 

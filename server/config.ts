@@ -19,6 +19,8 @@ export interface Config {
   /** Unset means: generate one and keep it in dataDir (see secrets.ts). */
   sessionSecret: string | undefined;
   smtpUrl: string | undefined;
+  /** Which proxies' X-Forwarded-For and -Proto to believe (Express's "trust proxy"): client IPs for throttling and audit, and https for Secure cookies. */
+  trustProxy: string | number;
   /** Consecutive failed logins that lock an account, and for how many minutes. */
   lockout: { threshold: number; minutes: number };
   /** The From of every message the LMS sends. */
@@ -68,6 +70,7 @@ const envSchema = z.object({
   SESSION_SECRET: optional(z.string().min(32, "SESSION_SECRET must be at least 32 characters")),
   SMTP_URL: optional(z.string().regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")),
   MAIL_FROM: optional(z.string().min(3)),
+  TRUST_PROXY: optional(z.string().regex(/^(loopback|linklocal|uniquelocal|\d+|[0-9a-fA-F.:\/]+)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:\/]+))*$/, "TRUST_PROXY must be loopback, a number of proxies, or proxy addresses (CIDR), comma-separated")),
   LOCKOUT_THRESHOLD: optional(z.coerce.number().int().min(1).max(100)),
   LOCKOUT_MINUTES: optional(z.coerce.number().int().min(1).max(24 * 60)),
   LMS_NOW: optional(
@@ -114,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir: values.DATA_DIR ?? "./data",
     sessionSecret: values.SESSION_SECRET,
     smtpUrl: values.SMTP_URL,
+    trustProxy: values.TRUST_PROXY === undefined ? "loopback" : /^\d+$/.test(values.TRUST_PROXY) ? Number(values.TRUST_PROXY) : values.TRUST_PROXY,
     lockout: Object.freeze({ threshold: values.LOCKOUT_THRESHOLD ?? 5, minutes: values.LOCKOUT_MINUTES ?? 30 }),
     mailFrom: values.MAIL_FROM ?? `"NHS Electronic Staff Record learning" <no-reply@${new URL(publicUrl).hostname}>`,
     fixedNow: values.LMS_NOW,

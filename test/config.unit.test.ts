@@ -12,6 +12,14 @@ describe("loadConfig", () => {
     expect(config.databaseUrl).toBeUndefined();
   });
 
+  it("believes only the proxies TRUST_PROXY names (loopback unless set), and the lockout settings", () => {
+    expect(loadConfig({}).trustProxy).toBe("loopback");
+    expect(loadConfig({ TRUST_PROXY: "2" }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: "10.0.0.0/8, loopback" }).trustProxy).toBe("10.0.0.0/8, loopback");
+    expect(() => loadConfig({ TRUST_PROXY: "everyone" })).toThrow(/TRUST_PROXY must be/);
+    expect(loadConfig({ LOCKOUT_THRESHOLD: "3", LOCKOUT_MINUTES: "60" }).lockout).toEqual({ threshold: 3, minutes: 60 });
+  });
+
   it("lists every bad value at once", () => {
     let error: unknown;
     try {

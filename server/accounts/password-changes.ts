@@ -6,6 +6,7 @@ import { endSessionsOf } from "../web/session.ts";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords.ts";
 import { checkToken, TOKEN_PROBLEMS, useToken, type TokenPurpose } from "./tokens.ts";
 import { createAccountStore } from "./store.ts";
+import { DEFAULT_LOCKOUT, type LockoutPolicy } from "./service.ts";
 
 /** The account a link opens, or an error saying what is wrong with the link. */
 export async function accountForLink(db: Db, clock: Clock, token: string, purpose: TokenPurpose): Promise<{ tokenId: number; accountId: number; username: string }> {
@@ -22,7 +23,7 @@ export async function accountForLink(db: Db, clock: Clock, token: string, purpos
  */
 export async function resetPassword(db: Db, clock: Clock, request: { token: string; password: string; confirm: string; ip: string | null }): Promise<string> {
   const link = await accountForLink(db, clock, request.token, "reset");
-  checkNewPassword(request.password, request.confirm);
+  checkNewPassword(request.password, request.confirm, link.username);
   const passwordHash = await hashPassword(request.password);
   const now = clock.now();
   await db.transaction(async (trx) => {
@@ -48,11 +49,28 @@ export async function unlockWithLink(db: Db, clock: Clock, request: { token: str
   return link.username;
 }
 
-/** Change password when logged in: the current one first; other sessions of the account end, this one stays. */
-export async function changePassword(db: Db, clock: Clock, request: { accountId: number; sessionId: string; current: string; password: string; confirm: string; ip: string | null }): Promise<void> {
+/**
+ * Change password when logged in: the current one first; other sessions of the account end, this
+ * one stays. A wrong current password counts toward the lockout as a failed log-in does, so a
+ * borrowed session cannot be used to guess the password; at the lock, every session ends.
+ */
+export async function changePassword(db: Db, clock: Clock, request: { accountId: number; sessionId: string; current: string; password: string; confirm: string; ip: string | null }, lockout: LockoutPolicy = DEFAULT_LOCKOUT): Promise<void> {
   const account = await createAccountStore(db).findById(request.accountId);
-  if (!account || !(await verifyPassword(account.passwordHash, request.current))) throw new AppError("accounts.current_password", "Your current password is not correct", 400);
-  checkNewPassword(request.password, request.confirm);
+  if (!account) throw new AppError("accounts.current_password", "Your current password is not correct", 400);
+  if (!(await verifyPassword(account.passwordHash, request.current))) {
+    const now = clock.now();
+    await db.transaction(async (trx) => {
+      await recordAudit(trx, { kind: "password_change.failed", at: now.toISOString(), actorAccountId: account.id, personId: account.personId, ip: request.ip });
+      const failures = await createAccountStore(trx).recordFailure(account.id);
+      if (failures < lockout.threshold) return;
+      const until = new Date(now.getTime() + lockout.minutes * 60_000).toISOString();
+      await trx("accounts").where({ id: account.id }).update({ locked_until: until, failed_logins: 0 });
+      const ended = await endSessionsOf(trx, account.id);
+      await recordAudit(trx, { kind: "account.locked", at: now.toISOString(), personId: account.personId, ip: request.ip, detail: { failures, until, sessionsEnded: ended, by: "change password" } });
+    });
+    throw new AppError("accounts.current_password", "Your current password is not correct", 400);
+  }
+  checkNewPassword(request.password, request.confirm, account.username);
   const passwordHash = await hashPassword(request.password);
   const now = clock.now().toISOString();
   await db.transaction(async (trx) => {
@@ -62,8 +80,8 @@ export async function changePassword(db: Db, clock: Clock, request: { accountId:
   });
 }
 
-function checkNewPassword(password: string, confirm: string): void {
-  const problem = passwordProblem(password);
+function checkNewPassword(password: string, confirm: string, username: string): void {
+  const problem = passwordProblem(password, { username });
   if (problem) throw new AppError("accounts.weak_password", problem, 400);
   if (password !== confirm) throw new AppError("accounts.password_mismatch", "The two passwords are not the same", 400);
 }

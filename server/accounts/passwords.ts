@@ -29,11 +29,18 @@ export function decoyPasswordHash(): Promise<string> {
   return decoyHash;
 }
 
-/** Length only, and not a common password: no rules about kinds of character (NCSC and NIST advice). */
-export function passwordProblem(password: string): string | undefined {
+/**
+ * Length, and not guessable: no rules about kinds of character (NCSC and NIST advice), but not a
+ * common password (whole, or its word once the digits and symbols at its ends are taken off), not
+ * one or two characters repeated, and not the username.
+ */
+export function passwordProblem(password: string, context: { username?: string } = {}): string | undefined {
   if (password.length < PASSWORD_MIN_LENGTH) return `Password must be at least ${PASSWORD_MIN_LENGTH} characters`;
   if (password.length > PASSWORD_MAX_LENGTH) return `Password must be at most ${PASSWORD_MAX_LENGTH} characters`;
-  if (commonPasswords().has(password.toLowerCase())) return "That password is too common: attackers try it first. Choose another, such as three random words";
+  const lower = password.toLowerCase();
+  const core = lower.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, "");
+  if (commonPasswords().has(lower) || commonPasswords().has(core) || new Set(lower).size <= 2) return "That password is too common: attackers try it first. Choose another, such as three random words";
+  if (context.username && context.username.length >= 4 && lower.includes(context.username.toLowerCase())) return "Your password must not contain your username";
   return undefined;
 }
 

@@ -4,7 +4,7 @@ import { anyone, requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { AppError } from "../errors.ts";
 import type { MailDelivery } from "../mail/delivery.ts";
-import { RECOVERY_THROTTLE, throttle } from "./throttle.ts";
+import { LOGIN_THROTTLE, RECOVERY_THROTTLE, throttle } from "./throttle.ts";
 import { requestReset, requestUnlock, requestUsername, type RecoveryDeps } from "./recovery.ts";
 import { accountForLink, changePassword, resetPassword, unlockWithLink } from "./password-changes.ts";
 
@@ -98,7 +98,7 @@ export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
     res.render("account/change-password", { user: res.locals.user, csrfToken: generateCsrfToken(req), error: undefined, notice: req.query.changed ? "Your password has been changed." : undefined });
   });
 
-  router.post("/account/password", requireLogin, async (req, res) => {
+  router.post("/account/password", requireLogin, throttle(db, clock, LOGIN_THROTTLE), async (req, res) => {
     try {
       await changePassword(db, clock, {
         accountId: req.session.accountId!,
@@ -107,7 +107,7 @@ export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
         password: String(req.body.password ?? ""),
         confirm: String(req.body.confirm ?? ""),
         ip: req.ip ?? null,
-      });
+      }, config.lockout);
       res.redirect(303, "/account/password?changed=1");
     } catch (error) {
       if (!(error instanceof AppError)) throw error;

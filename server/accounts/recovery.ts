@@ -37,6 +37,7 @@ const toHolder = (row: Record<string, unknown>): Holder => ({ accountId: Number(
 export async function requestUsername(deps: RecoveryDeps, request: { email: string; dateOfBirth: string; ip: string | null }): Promise<void> {
   const rows = await holders(deps.db).whereRaw("lower(people.email) = ?", [request.email.trim().toLowerCase()]).andWhere("people.date_of_birth", request.dateOfBirth);
   for (const holder of rows.map(toHolder)) {
+    if (await tooMany(deps, holder, request.ip)) continue;
     await deps.db.transaction(async (trx) => {
       const link = await linkFor(trx, deps, holder, "reset");
       await queueMail(trx, {
@@ -63,6 +64,7 @@ export async function requestReset(deps: RecoveryDeps, request: { username: stri
   const row = await holders(deps.db).where("accounts.username_key", request.username.trim().toUpperCase()).first();
   if (!row) return false;
   const holder = toHolder(row);
+  if (request.byAccountId === undefined && (await tooMany(deps, holder, request.ip))) return false;
   await deps.db.transaction(async (trx) => {
     const link = await linkFor(trx, deps, holder, "reset");
     await queueMail(trx, {
@@ -90,6 +92,7 @@ export async function requestUnlock(deps: RecoveryDeps, request: { username: str
   const row = await query.first();
   if (!row) return false;
   const holder = toHolder(row);
+  if (request.byAccountId === undefined && (await tooMany(deps, holder, request.ip))) return false;
   await deps.db.transaction(async (trx) => {
     const link = await linkFor(trx, deps, holder, "unlock");
     await queueMail(trx, {
@@ -104,6 +107,17 @@ export async function requestUnlock(deps: RecoveryDeps, request: { username: str
     }, deps.clock.now().toISOString());
     await audit(trx, deps, holder, "account.unlock_requested", request.ip, request.byAccountId);
   });
+  return true;
+}
+
+/** Links one account may be sent in an hour from the Forgotten page: enough for a slow mailbox, too few to flood it. */
+export const LINKS_PER_ACCOUNT_PER_HOUR = 3;
+
+async function tooMany(deps: RecoveryDeps, holder: Holder, ip: string | null): Promise<boolean> {
+  const since = new Date(deps.clock.now().getTime() - 60 * 60_000).toISOString();
+  const row = await deps.db("account_tokens").where("account_id", holder.accountId).andWhere("created_at", ">", since).count({ n: "*" }).first();
+  if (Number(row?.n ?? 0) < LINKS_PER_ACCOUNT_PER_HOUR) return false;
+  await recordAudit(deps.db, { kind: "account.recovery_limited", at: deps.clock.now().toISOString(), personId: holder.personId, ip, detail: { accountId: holder.accountId } });
   return true;
 }
 

@@ -31,8 +31,9 @@ export function throttle(db: Db, clock: Clock, rule: ThrottleRule): RequestHandl
       .onConflict(["bucket", "window_start"])
       .merge({ hits: db.raw("request_throttle.hits + 1") })
       .returning("hits");
-    // Earlier windows of this address count for nothing now.
+    // Earlier windows count for nothing now: this address's go at once, everyone's within a day.
     await db("request_throttle").where("bucket", bucket).andWhere("window_start", "<", windowStart).delete();
+    if (row.hits === 1) await db("request_throttle").where("window_start", "<", new Date(now - 24 * 60 * 60_000).toISOString()).delete();
     if (Number(row.hits) <= rule.limit) return next();
     const retryAfter = Math.ceil((Number(new Date(windowStart)) + windowMs - now) / 1000);
     res.set("Retry-After", String(retryAfter)).status(429).render("error", {

@@ -1,13 +1,13 @@
 import { Router, type Request, type Response } from "express";
 import type { AppDeps } from "../web/app.ts";
 import { requireRole } from "../web/auth.ts";
-import { generateCsrfToken } from "../web/session.ts";
+import { endSessionsOf, generateCsrfToken } from "../web/session.ts";
 import { guideDateTime } from "../web/format.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
 import { ROLE_LABELS, ROLES, type Role } from "../accounts/roles.ts";
 import { requestReset, requestUnlock } from "../accounts/recovery.ts";
-import { listOutbox, outboxMessage } from "../mail/outbox.ts";
+import { listOutbox, outboxMessage, withoutLinkSecrets } from "../mail/outbox.ts";
 import type { MailDelivery } from "../mail/delivery.ts";
 
 const PAGE_SIZE = 50;
@@ -50,7 +50,9 @@ export function adminRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
       const at = clock.now().toISOString();
       await db.transaction(async (trx) => {
         await trx("accounts").where({ id: account.id }).update({ role, updated_at: at });
-        await recordAudit(trx, { kind: "account.role_changed", at, actorAccountId: actor.accountId, personId: account.person_id, ip: req.ip ?? null, detail: { accountId: account.id, from: account.role, to: role } });
+        // A session carries the role it logged in with: the person's sessions end, and the next log-in carries the new one.
+        const ended = await endSessionsOf(trx, account.id);
+        await recordAudit(trx, { kind: "account.role_changed", at, actorAccountId: actor.accountId, personId: account.person_id, ip: req.ip ?? null, detail: { accountId: account.id, from: account.role, to: role, sessionsEnded: ended } });
       });
     }
     res.redirect(303, `/admin/accounts/${account.id}?done=role`);
@@ -74,7 +76,8 @@ export function adminRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
     const id = Number(req.params.messageId);
     const message = Number.isSafeInteger(id) ? await outboxMessage(db, id) : undefined;
     if (!message) throw notFound("That message");
-    render(req, res, "admin/outbox-message", { message });
+    // With SMTP the person's mailbox has the link; the outbox shows the message without it.
+    render(req, res, "admin/outbox-message", { message: config.smtpUrl ? { ...message, text: withoutLinkSecrets(message.text) } : message });
   });
 
   router.get("/admin/audit", admin, async (req, res) => {

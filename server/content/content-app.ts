@@ -26,7 +26,7 @@ export interface ContentDeps {
 export function createContentApp({ config, db, storage, contentSecret, logger }: ContentDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", config.trustProxy);
   app.use(requestLogger(logger));
   app.use((_req, res, next) => {
     res.set({

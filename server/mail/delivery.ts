@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
+import { withoutLinkSecrets } from "./outbox.ts";
 
 /** How long a process holds a message it is sending before another may try it (it may have died). */
 const LEASE_MS = 5 * 60_000;
@@ -47,7 +48,7 @@ export function createMailDelivery(deps: { db: Db; clock: Clock; config: Config;
     try {
       if (smtp) {
         await smtp.sendMail(message);
-        await db("mail_outbox").where({ id }).update({ status: "sent", sent_at: clock.now().toISOString(), send_attempts: Number(row.send_attempts) + 1, last_error: null });
+        await db("mail_outbox").where({ id }).update({ status: "sent", sent_at: clock.now().toISOString(), send_attempts: Number(row.send_attempts) + 1, last_error: null, text_body: withoutLinkSecrets(message.text) });
       } else {
         const built = await builder.sendMail(message);
         fs.mkdirSync(outboxDir, { recursive: true });

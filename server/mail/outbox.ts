@@ -52,3 +52,12 @@ function toMessage(row: Record<string, unknown>): OutboxMessage {
     sentAt: (row.sent_at as string | null) ?? null,
   };
 }
+
+/**
+ * A message's text with the secret of each link removed. Once a message has gone out by SMTP the
+ * stored copy keeps no working link: nobody reading the outbox (or a copy of the database) can use
+ * a person's reset link. Without SMTP the outbox is the only delivery, and keeps them.
+ */
+export function withoutLinkSecrets(text: string): string {
+  return text.replace(/([?&]token=)[A-Za-z0-9_-]+/g, "$1(removed: only the recipient's copy works)");
+}

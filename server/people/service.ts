@@ -130,7 +130,7 @@ export function validateNewUser(input: NewUser, today: string): string[] {
     problems.push(`username "${input.username}" must be 3 to 50 letters, digits, dots, dashes or underscores`);
   }
   if (input.password !== undefined) {
-    const problem = passwordProblem(input.password);
+    const problem = passwordProblem(input.password, { username: input.username });
     if (problem) problems.push(problem);
   }
   if (input.role !== undefined && !ROLES.includes(input.role)) problems.push(`role "${input.role}" must be one of ${ROLES.join(", ")}`);

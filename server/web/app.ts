@@ -39,7 +39,7 @@ const nhsukAssets = path.resolve(here, "../../node_modules/nhsuk-frontend/dist/n
 /** Builds the LMS app without listening, so that supertest drives the very same app. */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", deps.config.trustProxy);
   app.set("view engine", "ejs");
   app.set("views", path.join(here, "views"));
   app.disable("x-powered-by");
@@ -86,6 +86,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(sessionMiddleware(deps, sessions));
   app.use(csrfMiddleware());
   app.use(loadUser);
+  // A logged-in page may hold a person's records: a shared ward computer's Back button must not show them after Logout.
+  app.use((_req, res, next) => {
+    if (res.locals.user) res.set("Cache-Control", "no-store");
+    next();
+  });
 
   app.use(accountRoutes(deps));
   app.use(recoveryRoutes({ ...deps, mail }));

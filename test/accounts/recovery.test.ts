@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import request from "supertest";
@@ -6,6 +7,7 @@ import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from
 import { buildLearner } from "../support/factories.ts";
 import { listAudit } from "../../server/audit/store.ts";
 import type { MailDelivery } from "../../server/mail/delivery.ts";
+import { refuseInserts, stopRefusing } from "../support/refusal-trigger.ts";
 
 const NEW_PASSWORD = "purple kettle harbour";
 
@@ -63,6 +65,11 @@ describe("account recovery", () => {
     expect(fs.readFileSync(path.join(t.config.dataDir, "outbox", mail.eml_file), "utf8")).toMatch(/^Subject: 297 User Name Lookup$/m);
 
     const link = linkIn(mail.text_body, "reset");
+    const secret = new URL(link, "http://x").searchParams.get("token")!;
+    expect(Buffer.from(secret, "base64url").length).toBeGreaterThanOrEqual(16); // at least 128 random bits
+    const stored = await t.db("account_tokens").where({ account_id: (await t.db("accounts").where({ username: learner.username }).first("id")).id });
+    expect(stored.map((row) => row.token_hash)).toContain(crypto.createHash("sha256").update(secret).digest("hex"));
+    expect(JSON.stringify(stored)).not.toContain(secret); // only its hash is kept
     const resetPage = await request.agent(t.app).get(link).expect(200);
     expect(resetPage.text).toContain(`data-field="username">${learner.username}</strong>`);
     const agent = request.agent(t.app);
@@ -92,6 +99,19 @@ describe("account recovery", () => {
     expect(await mailTo("known.person@example.org")).toHaveLength(1);
     expect(await mailTo("nobody.here@example.org")).toHaveLength(0);
     expect(learner.username).toBeTruthy();
+  });
+
+  it("answers before it looks: the answer is the same even when queueing the email fails", async () => {
+    await buildLearner(t.db, t.clock, { email: "first.answer@example.org", dob: "1981-05-06" });
+    await refuseInserts(t.db, "mail_outbox", "to_address", "first.answer@example.org");
+    try {
+      const response = await askUsername("first.answer@example.org", "6", "5", "1981");
+      expect(response.status).toBe(200);
+      expect(response.text).toContain("If the details you gave match an account, we have sent an email");
+    } finally {
+      await stopRefusing(t.db, "mail_outbox");
+    }
+    expect(await mailTo("first.answer@example.org")).toHaveLength(0);
   });
 
   it("refuses a date that is not a date, naming the problem", async () => {
@@ -146,6 +166,40 @@ describe("account recovery", () => {
     await unlocker.post("/account/unlock").type("form").send({ _csrf: csrfFrom(form), token: new URL(link, "http://x").searchParams.get("token") }).expect(303).expect("Location", "/login?unlocked=1");
     expect((await attempt(learner.password)).status).toBe(302);
     expect(page.text).toContain("Unlock Account");
+  });
+
+  it("unlocks a locked account by a password reset", async () => {
+    clock.set("2026-03-03T12:00:00.000Z");
+    const learner = await buildLearner(t.db, t.clock, { email: "reset.unlocks@example.org" });
+    for (let n = 0; n < 5; n++) {
+      const agent = request.agent(t.app);
+      const csrf = csrfFrom((await agent.get("/login")).text);
+      await agent.post("/login").type("form").send({ _csrf: csrf, username: learner.username, password: "wrong wrong wrong" });
+    }
+    expect((await t.db("accounts").where({ username: learner.username }).first("locked_until")).locked_until).not.toBeNull();
+    const { agent, csrf } = await forgottenForm();
+    await agent.post("/forgotten/password").type("form").send({ _csrf: csrf, username: learner.username }).expect(200);
+    await settle();
+    const link = linkIn((await mailTo("reset.unlocks@example.org"))[0].text_body, "reset");
+    const person = request.agent(t.app);
+    const form = (await person.get(link)).text;
+    await person.post("/account/reset").type("form").send({ _csrf: csrfFrom(form), token: new URL(link, "http://x").searchParams.get("token"), password: NEW_PASSWORD, confirm: NEW_PASSWORD }).expect(303);
+    await logInAgent(t.app, learner.username, NEW_PASSWORD);
+  });
+
+  it("counts a wrong current password on Change password toward the lockout, and ends the session at the lock", async () => {
+    clock.set("2026-03-03T15:00:00.000Z");
+    const learner = await buildLearner(t.db, t.clock);
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    const csrf = csrfFrom((await agent.get("/account/password")).text);
+    for (let n = 0; n < 4; n++) await agent.post("/account/password").type("form").send({ _csrf: csrf, current: "a guess at it " + n, password: NEW_PASSWORD, confirm: NEW_PASSWORD }).expect(400);
+    await agent.get("/account/password").expect(200);
+    await agent.post("/account/password").type("form").send({ _csrf: csrf, current: "a guess at it 5", password: NEW_PASSWORD, confirm: NEW_PASSWORD });
+    await agent.get("/account/password").expect(302); // locked: the session has ended
+    const again = request.agent(t.app);
+    const loginCsrf = csrfFrom((await again.get("/login")).text);
+    expect((await again.post("/login").type("form").send({ _csrf: loginCsrf, username: learner.username, password: learner.password })).status).toBe(401);
+    expect(await listAudit(t.db, { personId: learner.personId, kind: "password_change.failed" })).toHaveLength(5);
   });
 
   it("unlocks by itself after 30 minutes", async () => {

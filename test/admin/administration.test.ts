@@ -26,7 +26,9 @@ describe("administration", () => {
     const found = (await admin.get(`/admin/accounts?q=held`).expect(200)).text;
     expect(found).toContain(`>${learner.username}</a>`);
     const id = await accountIdOf(learner.username);
-    const page = (await admin.get(`/admin/accounts/${id}`).expect(200)).text;
+    const response = await admin.get(`/admin/accounts/${id}`).expect(200);
+    expect(response.headers["cache-control"]).toBe("no-store"); // Back after Logout shows nothing
+    const page = response.text;
     expect(page).toContain("Send password reset link");
     expect(page).not.toMatch(/type="password"/); // an administrator never chooses someone's password
 
@@ -51,7 +53,10 @@ describe("administration", () => {
   it("changes a role, audited with who and from what; refuses an unknown role and taking away one's own", async () => {
     const learner = await buildLearner(t.db, t.clock);
     const id = await accountIdOf(learner.username);
+    const theirs = await logInAgent(t.app, learner.username, learner.password);
     await admin.post(`/admin/accounts/${id}/role`).type("form").send({ _csrf: adminCsrf, role: "author" }).expect(303);
+    await theirs.get("/").expect(302); // the session that carried the old role has ended
+    await (await logInAgent(t.app, learner.username, learner.password)).get("/author/courses").expect(200);
     expect((await t.db("accounts").where({ id }).first("role")).role).toBe("author");
     expect(await listAudit(t.db, { personId: learner.personId, kind: "account.role_changed" })).toEqual([expect.objectContaining({ detail: expect.objectContaining({ from: "learner", to: "author" }) })]);
     expect((await admin.post(`/admin/accounts/${id}/role`).type("form").send({ _csrf: adminCsrf, role: "superuser" }).expect(400)).text).toContain("Choose one of the roles");

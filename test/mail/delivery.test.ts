@@ -40,7 +40,7 @@ describe("mail delivery through SMTP", () => {
   it("keeps a message whose send failed, tries again after a wait, and sends it once the server answers", async () => {
     const config = loadConfig({ ...t.env, SMTP_URL: `smtp://127.0.0.1:${port}`, LOG_LEVEL: "silent" });
     const delivery = createMailDelivery({ db: t.db, clock, config, logger: pino({ level: "silent" }) });
-    const id = await queueMail(t.db, { to: "hana.held@example.org", subject: "297 User Name Lookup", text: "Your username is: 297HHELD01" }, clock.now().toISOString());
+    const id = await queueMail(t.db, { to: "hana.held@example.org", subject: "297 User Name Lookup", text: "Your username is: 297HHELD01\nhttp://localhost:3000/account/reset?token=abcdefghijklmnopqrstuvwxyz012345" }, clock.now().toISOString());
 
     expect(await delivery.deliverDue()).toBe(0); // nothing listens yet
     const failed = await t.db("mail_outbox").where({ id }).first();
@@ -57,6 +57,10 @@ describe("mail delivery through SMTP", () => {
     expect(received[0]!.to).toBe("hana.held@example.org");
     expect(received[0]!.body).toContain("Subject: 297 User Name Lookup");
     expect(received[0]!.body).toContain("Your username is: 297HHELD01");
+    expect(received[0]!.body).toContain("token=abcdefghijklmnopqrstuvwxyz012345"); // the recipient's copy works
+    const stored = (await t.db("mail_outbox").where({ id }).first()).text_body;
+    expect(stored).not.toContain("abcdefghijklmnopqrstuvwxyz012345"); // the stored copy opens nothing
+    expect(stored).toContain("token=(removed: only the recipient's copy works)");
     expect(await delivery.deliverDue()).toBe(0); // sent once
     await delivery.stop();
   });
