@@ -37,7 +37,8 @@ export async function logIn(db: Db, clock: Clock, attempt: { username: string; p
         at,
         personId: account?.personId ?? null,
         ip: attempt.ip ?? null,
-        detail: { username: attempt.username.slice(0, 50) },
+        // What was typed is kept only when it could be a username: a password typed in the wrong box is never stored.
+        detail: { username: /^[A-Za-z0-9._-]{3,50}$/.test(attempt.username.trim()) ? attempt.username.trim() : "(not a username: not kept)" },
       });
       if (!account || locked) return;
       const failures = await createAccountStore(trx).recordFailure(account.id);

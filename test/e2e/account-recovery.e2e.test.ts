@@ -68,4 +68,65 @@ describe("getting your username and password, in the browser", () => {
     await page.getByText(`Logged In As`).waitFor();
     await context.close();
   }, 60_000);
+
+  /** The administrator's view of the newest message with this subject: its body. */
+  async function readOutbox(office: Page, subject: string): Promise<string> {
+    await office.goto(`${servers.lmsUrl}/admin/outbox`);
+    await expect.poll(async () => {
+      await office.reload();
+      return office.getByRole("link", { name: subject }).count();
+    }, { timeout: 10_000 }).toBeGreaterThan(0);
+    await office.getByRole("link", { name: subject }).first().click();
+    return (await office.locator("[data-field=body]").textContent()) ?? "";
+  }
+
+  it("locked out after 5 wrong passwords with the wrong-password message; Unlock Account; then Change password", async () => {
+    const learner = await buildLearner(servers.db, servers.clock, { email: "locked.person@example.org" });
+    const admin = await buildLearner(servers.db, servers.clock, { role: "admin" });
+    const office = await (await browser.newContext()).newPage();
+    await logIn(office, servers, admin);
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    for (let n = 0; n < 6; n++) {
+      await page.goto(`${servers.lmsUrl}/login`);
+      await page.getByLabel("Username*").fill(learner.username);
+      await page.getByLabel("Password*").fill(n < 5 ? "not my password at all" : learner.password);
+      await page.getByRole("button", { name: "Log in via Username Password" }).click();
+      await page.getByText("The username or password is not correct").waitFor(); // the sixth, with the right password, too
+    }
+
+    await page.getByRole("link", { name: "Forgotten | Request Username/Password | Unlock Account" }).click();
+    const unlock = page.locator("form[action='/forgotten/unlock']");
+    await unlock.getByLabel("Username").fill(learner.username);
+    await unlock.getByLabel("Email").fill("locked.person@example.org");
+    await unlock.getByRole("button", { name: "Unlock Account" }).click();
+    await page.getByRole("heading", { name: "Check your email" }).waitFor();
+
+    const body = await readOutbox(office, "297 Unlock your account");
+    const link = /http:\/\/localhost:\d+\/account\/unlock\?token=[A-Za-z0-9_-]+/.exec(body)![0];
+    await page.goto(link);
+    await page.getByRole("heading", { name: "Unlock your account" }).waitFor();
+    await expectAccessible(page);
+    await page.getByRole("button", { name: "Unlock Account" }).click();
+    await page.getByText("Your account is unlocked").waitFor();
+    await logIn(page, servers, learner);
+
+    await page.getByRole("link", { name: "Change password" }).click();
+    await page.getByRole("heading", { name: "Change password" }).waitFor();
+    await expectAccessible(page);
+    await page.getByLabel("Current password").fill(learner.password);
+    await page.getByLabel("New password", { exact: true }).fill("quiet harbour lantern");
+    await page.getByLabel("New password again").fill("quiet harbour lantern");
+    await page.getByRole("button", { name: "Change password" }).click();
+    await page.getByText("Your password has been changed.").waitFor();
+    await page.getByRole("button", { name: "Logout" }).click();
+    await logIn(page, servers, { username: learner.username, password: "quiet harbour lantern" });
+
+    // The administrator's trail of it.
+    await office.goto(`${servers.lmsUrl}/admin/audit`);
+    await expectAccessible(office);
+    for (const kind of ["account.locked", "account.unlock_requested", "account.unlocked", "account.password_changed"]) expect(await office.locator(`tr[data-kind='${kind}']`).count(), kind).toBeGreaterThan(0);
+    await context.close();
+  }, 60_000);
 });
