@@ -5,6 +5,7 @@ import { openContext, type Context } from "../runtime-context.ts";
 import { registerSetupCommands } from "./setup-commands.ts";
 import { registerPackageCommands } from "./package-commands.ts";
 import { registerLearningCommands } from "./learning-commands.ts";
+import { registerReportCommands } from "./report-commands.ts";
 
 export interface CliIo {
   out(text: string): void;
@@ -33,6 +34,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   registerSetupCommands(program, withContext, io);
   registerPackageCommands(program, withContext, io, () => loadConfig(env));
   registerLearningCommands(program, withContext, io);
+  registerReportCommands(program, withContext, io);
 
   if (argv.length === 0) {
     io.err(program.helpInformation().trimEnd());

@@ -90,7 +90,7 @@ async function personOf(db: Db, username: string): Promise<number> {
   return account.personId;
 }
 
-function asDate(value: string): string {
+export function asDate(value: string): string {
   // A round trip, so that 2026-02-30 (which Date would roll over to 2 March) is refused.
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
     throw new AppError("cli.bad_date", `--as-of "${value}" must be a date, YYYY-MM-DD`);

@@ -22,22 +22,35 @@ export interface PositionCompliance {
  */
 export async function organisationSummary(db: Db, asOf: string): Promise<PositionCompliance[]> {
   const rows = await db.raw(ORGANISATION_SUMMARY_SQL, organisationSummaryBindings(asOf));
-  const list = (Array.isArray(rows) ? rows : rows.rows) as Array<Record<string, unknown>>;
-  return list.map((row) => {
-    const required = Number(row.required);
-    const green = Number(row.green);
-    const amber = Number(row.amber);
-    return {
-      positionId: Number(row.position_id),
-      position: String(row.position),
-      assignments: Number(row.assignments),
-      required,
-      green,
-      amber,
-      red: required - green - amber,
-      percentage: required === 0 ? 100 : Math.round(((green + amber) / required) * 1000) / 10,
-    };
-  });
+  return rowsOf(rows).map((row) => ({ positionId: Number(row.position_id), position: String(row.position), assignments: Number(row.assignments), ...counted(row) }));
+}
+
+export interface CompetencyCompliance {
+  competencyId: number;
+  competency: string;
+  /** Assignments requiring it as essential. */
+  required: number;
+  green: number;
+  amber: number;
+  red: number;
+  percentage: number;
+}
+
+/** Compliance across the organisation as of a date, per competency (the same statement, grouped by competency). */
+export async function competencySummary(db: Db, asOf: string): Promise<CompetencyCompliance[]> {
+  const rows = await db.raw(COMPETENCY_SUMMARY_SQL, organisationSummaryBindings(asOf));
+  return rowsOf(rows).map((row) => ({ competencyId: Number(row.competency_id), competency: String(row.competency), ...counted(row) }));
+}
+
+export function rowsOf(result: unknown): Array<Record<string, unknown>> {
+  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>;
+}
+
+function counted(row: Record<string, unknown>) {
+  const required = Number(row.required);
+  const green = Number(row.green);
+  const amber = Number(row.amber);
+  return { required, green, amber, red: required - green - amber, percentage: required === 0 ? 100 : Math.round(((green + amber) / required) * 1000) / 10 };
 }
 
 // Read from requirement_holdings (migration 18), which the database keeps beside each assignment's
@@ -46,16 +59,16 @@ export async function organisationSummary(db: Db, asOf: string): Promise<Positio
 // the date asked about, the records held on that date decide instead: for today none are, so
 // the summary is one scan of a covering index. (A requirement never held has neither date, so
 // its comparisons are null and it counts as Red.)
-export const ORGANISATION_SUMMARY_SQL = `
-with settled as (
-  select position_id, count(*) as required,
+function heldCounts(group: "position_id" | "competency_id"): string {
+  return `settled as (
+  select ${group}, count(*) as required,
     sum(case when latest_achieved_on <= :asOf and held_until > :amberUntil then 1 else 0 end) as green,
     sum(case when latest_achieved_on <= :asOf and held_until > :asOf and held_until <= :amberUntil then 1 else 0 end) as amber
   from requirement_holdings
   where essential = :essential
-  group by position_id
+  group by ${group}
 ), held_then as (
-  select holdings.position_id,
+  select holdings.${group},
     (select max(coalesce(competence_records.expires_on, '9999-12-31'))
      from competence_records join assignments on assignments.person_id = competence_records.person_id
      where assignments.id = holdings.assignment_id and competence_records.competency_id = holdings.competency_id
@@ -63,12 +76,16 @@ with settled as (
   from requirement_holdings holdings
   where holdings.latest_achieved_on > :asOf and holdings.essential = :essential
 ), looked_back as (
-  select position_id,
+  select ${group},
     sum(case when held_until > :amberUntil then 1 else 0 end) as green,
     sum(case when held_until > :asOf and held_until <= :amberUntil then 1 else 0 end) as amber
   from held_then
-  group by position_id
-), staffed as (
+  group by ${group}
+)`;
+}
+
+export const ORGANISATION_SUMMARY_SQL = `
+with ${heldCounts("position_id")}, staffed as (
   select position_id, count(*) as assignments from assignments group by position_id
 )
 select positions.id as position_id, positions.name as position, staffed.assignments, settled.required,
@@ -78,6 +95,16 @@ join positions on positions.id = settled.position_id
 join staffed on staffed.position_id = settled.position_id
 left join looked_back on looked_back.position_id = settled.position_id
 order by positions.name`;
+
+/** The same counts per competency: every assignment that requires it as essential. */
+export const COMPETENCY_SUMMARY_SQL = `
+with ${heldCounts("competency_id")}
+select competencies.id as competency_id, competencies.name as competency, settled.required,
+  settled.green + coalesce(looked_back.green, 0) as green, settled.amber + coalesce(looked_back.amber, 0) as amber
+from settled
+join competencies on competencies.id = settled.competency_id
+left join looked_back on looked_back.competency_id = settled.competency_id
+order by competencies.name`;
 
 export function organisationSummaryBindings(asOf: string) {
   return { asOf, amberUntil: addCalendarMonths(asOf, AMBER_MONTHS), essential: true };

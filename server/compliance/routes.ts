@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from "express";
-import { stringify } from "csv-stringify/sync";
+import { spreadsheetCsv } from "../web/csv.ts";
 import type { AppDeps } from "../web/app.ts";
 import { requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
@@ -80,8 +80,7 @@ export function complianceRoutes({ db, clock }: AppDeps): Router {
     const parts = [{ compliance: "compliance", all: "all-competencies", awaiting: "awaiting-approval" }[data.tab], data.person.employeeNumber, data.tab === "compliance" ? data.chosen?.assignment.number : undefined, data.today];
     const name = `${parts.filter(Boolean).join("-").replace(/[^\w.-]+/g, "_")}.csv`;
     res.set({ "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}"`, "Cache-Control": "no-store" });
-    // Cells that start with = + - @ would be formulas in a spreadsheet: quoted with a leading apostrophe.
-    res.send(stringify(table.map((cells) => cells.map((cell) => (/^[=+\-@]/.test(cell) ? `'${cell}` : cell)))));
+    res.send(spreadsheetCsv(table));
   });
 
   router.get("/compliance/competencies/:competencyId/learning", requireLogin, async (req, res) => {

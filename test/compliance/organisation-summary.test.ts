@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../support/test-db.ts";
 import { createClock } from "../../server/clock.ts";
-import { organisationSummary } from "../../server/compliance/organisation-summary.ts";
+import { competencySummary, organisationSummary } from "../../server/compliance/organisation-summary.ts";
+import { expiringCompetencies } from "../../server/compliance/expiring.ts";
 import { personCompliance } from "../../server/compliance/service.ts";
 import { buildLearner } from "../support/factories.ts";
 
@@ -21,10 +22,18 @@ describe("organisationSummary", () => {
   async function expectSummaryAgreesWithPages(date: string, personIds: number[]) {
     const summary = await organisationSummary(t.db, date);
     const pages = (await Promise.all(personIds.map((personId) => personCompliance(t.db, personId, date)))).flat();
+    const counts = (rows: Array<{ status: string }>) => ({ date, green: rows.filter((row) => row.status === "Green").length, amber: rows.filter((row) => row.status === "Amber").length, red: rows.filter((row) => row.status === "Red").length });
     for (const position of summary) {
       const rows = pages.filter((view) => view.assignment.positionId === position.positionId).flatMap((view) => view.rows.filter((row) => row.required && row.essential));
-      expect({ date, green: rows.filter((row) => row.status === "Green").length, amber: rows.filter((row) => row.status === "Amber").length, red: rows.filter((row) => row.status === "Red").length }).toEqual({ date, green: position.green, amber: position.amber, red: position.red });
+      expect(counts(rows)).toEqual({ date, green: position.green, amber: position.amber, red: position.red });
     }
+    // By competency, and the expiring list (the Amber rows), from the same pages.
+    const essentialRows = pages.flatMap((view) => view.rows.filter((row) => row.required && row.essential).map((row) => ({ ...row, assignment: view.assignment.number })));
+    for (const competency of await competencySummary(t.db, date)) {
+      expect(counts(essentialRows.filter((row) => row.competencyId === competency.competencyId))).toEqual({ date, green: competency.green, amber: competency.amber, red: competency.red });
+    }
+    const expiring = (await expiringCompetencies(t.db, date)).map((row) => `${row.assignment} ${row.competency} ${row.expiresOn}`).sort();
+    expect(expiring).toEqual(essentialRows.filter((row) => row.status === "Amber").map((row) => `${row.assignment} ${row.competency} ${row.expiryDate}`).sort());
     return summary;
   }
 

@@ -137,6 +137,23 @@ describe("the portal's My Compliance, for the demo learner", () => {
     expect(before.assignments[0].percentage).toBe(0);
   });
 
+  it("reports the trust's compliance by position and competency, and what is expiring, as the learners' pages show it", async () => {
+    const today = NOW.slice(0, 10);
+    const byPosition = await lms({ ...t.env, LMS_NOW: NOW }, "report", "compliance", "--csv", "--as-of", today);
+    const lines = byPosition.stdout.split("\n");
+    expect(lines[0]).toBe("Position,Assignments,Required,Green,Amber,Red,Compliance Percentage");
+    expect(lines).toContain("E-Learning & Design Co-Ordinator,1,10,8,1,1,90.0"); // the demo learner's page: 90%
+    const byCompetency = await lms({ ...t.env, LMS_NOW: NOW }, "report", "compliance", "--csv", "--by", "competency");
+    expect(byCompetency.stdout.split("\n")[0]).toBe("Competency Name,Required,Green,Amber,Red,Compliance Percentage");
+    const expiring = await lms({ ...t.env, LMS_NOW: NOW }, "report", "expiring", "--csv");
+    const amber = JSON.parse((await lms({ ...t.env, LMS_NOW: NOW }, "compliance", "--username", "297ECONROY01", "--json")).stdout).assignments.flatMap((assignment: { rows: Array<{ status: string; competency: string }> }) => assignment.rows.filter((row) => row.status === "Amber"));
+    expect(amber.length).toBeGreaterThan(0);
+    for (const row of amber) expect(expiring.stdout).toContain(row.competency);
+    expect(expiring.stdout.split("\n")[0]).toBe("Employee Number,Name,Assignment,Position,Competency Name,Expiry Date");
+    expect((await lms({ ...t.env, LMS_NOW: NOW }, "report", "everything")).stderr).toBe('error: There is no report "everything": choose compliance or expiring');
+    expect((await lms({ ...t.env, LMS_NOW: NOW }, "report", "compliance")).stdout).toContain("By competency");
+  });
+
   it("prints with lms certification the subscription and each component", async () => {
     const name = "297 Core Skills - NHS Conflict Resolution - 3 Years";
     const before = JSON.parse((await lms({ ...t.env, LMS_NOW: NOW }, "certification", "--username", "297ECONROY01", "--name", name, "--json")).stdout);

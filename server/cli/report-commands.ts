@@ -1,0 +1,53 @@
+import type { Command } from "commander";
+import type { Context } from "../runtime-context.ts";
+import type { CliIo } from "./cli.ts";
+import { AppError } from "../errors.ts";
+import { competencySummary, organisationSummary } from "../compliance/organisation-summary.ts";
+import { expiringCompetencies } from "../compliance/expiring.ts";
+import { competencyLabel, guideDate } from "../web/format.ts";
+import { asDate } from "./learning-commands.ts";
+import { spreadsheetCsv as csv } from "../web/csv.ts";
+
+type WithContext = <T>(work: (context: Context) => Promise<T>) => Promise<T>;
+
+const REPORTS = ["compliance", "expiring"] as const;
+
+/**
+ * `lms report compliance|expiring [--as-of DATE] [--csv]`: the trust's figures from set-based
+ * statements, agreeing with every learner's own page on the same date.
+ */
+export function registerReportCommands(program: Command, withContext: WithContext, io: CliIo): void {
+  program
+    .command("report <name>")
+    .description(`Print a report as of a date: ${REPORTS.join(" (by position and by competency), ")} (essential competencies expiring within 3 months).`)
+    .option("--as-of <date>", "as of this date, YYYY-MM-DD (default: today)", asDate)
+    .option("--csv", "print CSV (compliance: one table, by position or with --by competency)")
+    .option("--by <axis>", "compliance CSV: position (default) or competency")
+    .action((name: string, options: { asOf?: string; csv?: boolean; by?: string }) =>
+      withContext(async ({ db, clock }) => {
+        if (!(REPORTS as readonly string[]).includes(name)) throw new AppError("cli.unknown_report", `There is no report "${name}": choose ${REPORTS.join(" or ")}`);
+        if (options.by !== undefined && options.by !== "position" && options.by !== "competency") throw new AppError("cli.bad_axis", `--by "${options.by}" must be position or competency`);
+        const asOf = options.asOf ?? clock.today();
+        if (name === "expiring") {
+          const rows = await expiringCompetencies(db, asOf);
+          if (options.csv) return io.out(csv([["Employee Number", "Name", "Assignment", "Position", "Competency Name", "Expiry Date"], ...rows.map((row) => [row.employeeNumber, row.name, row.assignment, row.position, competencyLabel(row.competency), row.expiresOn])]).trimEnd());
+          io.out(`Essential competencies expiring within 3 months of ${guideDate(asOf)}: ${rows.length}`);
+          for (const row of rows) io.out(`  ${guideDate(row.expiresOn)}  ${row.employeeNumber}  ${row.name}  ${competencyLabel(row.competency)}  (${row.assignment} - ${row.position})`);
+          return;
+        }
+        const [positions, competencies] = await Promise.all([organisationSummary(db, asOf), competencySummary(db, asOf)]);
+        if (options.csv) {
+          const header = ["Required", "Green", "Amber", "Red", "Compliance Percentage"];
+          const table = options.by === "competency"
+            ? [["Competency Name", ...header], ...competencies.map((row) => [competencyLabel(row.competency), row.required, row.green, row.amber, row.red, row.percentage.toFixed(1)])]
+            : [["Position", "Assignments", ...header], ...positions.map((row) => [row.position, row.assignments, row.required, row.green, row.amber, row.red, row.percentage.toFixed(1)])];
+          return io.out(csv(table).trimEnd());
+        }
+        io.out(`Compliance as of ${guideDate(asOf)} (essential requirements; Amber counts as compliant)`);
+        io.out("\nBy position");
+        for (const row of positions) io.out(`  ${row.percentage.toFixed(1).padStart(5)}%  ${row.position}: ${row.green} Green, ${row.amber} Amber, ${row.red} Red of ${row.required} (${row.assignments} assignments)`);
+        io.out("\nBy competency");
+        for (const row of competencies) io.out(`  ${row.percentage.toFixed(1).padStart(5)}%  ${competencyLabel(row.competency)}: ${row.green} Green, ${row.amber} Amber, ${row.red} Red of ${row.required}`);
+      }),
+    );
+}

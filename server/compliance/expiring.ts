@@ -1,0 +1,50 @@
+import type { Db } from "../db/connect.ts";
+import { organisationSummaryBindings, rowsOf } from "./organisation-summary.ts";
+
+export interface ExpiringCompetency {
+  employeeNumber: string;
+  name: string;
+  assignment: string;
+  position: string;
+  competency: string;
+  /** YYYY-MM-DD: within 3 calendar months of the date asked about (the Amber rows of rule 5). */
+  expiresOn: string;
+}
+
+/**
+ * Every essential requirement held as of a date that expires within the next 3 calendar months:
+ * the Amber rows of every learner's page, in one set-based statement (requirement_holdings,
+ * looking back to the records where the latest was achieved after that date), soonest first.
+ */
+export async function expiringCompetencies(db: Db, asOf: string): Promise<ExpiringCompetency[]> {
+  const rows = rowsOf(await db.raw(EXPIRING_SQL, organisationSummaryBindings(asOf)));
+  return rows.map((row) => ({
+    employeeNumber: String(row.employee_number),
+    name: `${String(row.last_name)}, ${String(row.first_name)}`,
+    assignment: String(row.assignment),
+    position: String(row.position),
+    competency: String(row.competency),
+    expiresOn: String(row.expires_on),
+  }));
+}
+
+const EXPIRING_SQL = `
+with held_on as (
+  select holdings.assignment_id, holdings.competency_id,
+    case when holdings.latest_achieved_on <= :asOf then holdings.held_until else
+      (select max(coalesce(competence_records.expires_on, '9999-12-31'))
+       from competence_records join assignments on assignments.person_id = competence_records.person_id
+       where assignments.id = holdings.assignment_id and competence_records.competency_id = holdings.competency_id
+         and competence_records.status = 'approved' and competence_records.achieved_on <= :asOf) end as held_until
+  from requirement_holdings holdings
+  where holdings.essential = :essential and holdings.latest_achieved_on is not null
+)
+select people.employee_number, people.last_name, people.first_name, assignments.number as assignment, positions.name as position,
+  competencies.name as competency, held_on.held_until as expires_on
+from held_on
+join assignments on assignments.id = held_on.assignment_id
+join people on people.id = assignments.person_id
+join positions on positions.id = assignments.position_id
+join competencies on competencies.id = held_on.competency_id
+where held_on.held_until > :asOf and held_on.held_until <= :amberUntil
+order by held_on.held_until, people.last_name, people.first_name, competencies.name`;
