@@ -6,11 +6,14 @@ import { competencySummary, organisationSummary } from "../compliance/organisati
 import { expiringCompetencies } from "../compliance/expiring.ts";
 import { competencyLabel, guideDate } from "../web/format.ts";
 import { asDate } from "./learning-commands.ts";
+import { courseStatuses, type CourseStatus } from "../learning/course-status.ts";
+
+const STATUSES: CourseStatus[] = ["Planned", "Enrolled", "In Progress", "Completed", "Passed", "Failed"];
 import { spreadsheetCsv as csv } from "../web/csv.ts";
 
 type WithContext = <T>(work: (context: Context) => Promise<T>) => Promise<T>;
 
-const REPORTS = ["compliance", "expiring"] as const;
+const REPORTS = ["compliance", "courses", "expiring"] as const;
 
 /**
  * `lms report compliance|expiring [--as-of DATE] [--csv]`: the trust's figures from set-based
@@ -19,15 +22,25 @@ const REPORTS = ["compliance", "expiring"] as const;
 export function registerReportCommands(program: Command, withContext: WithContext, io: CliIo): void {
   program
     .command("report <name>")
-    .description(`Print a report as of a date: ${REPORTS.join(" (by position and by competency), ")} (essential competencies expiring within 3 months).`)
+    .description("Print a report: compliance (by position and by competency, as of a date), courses (who is Planned / Enrolled / In Progress / Completed / Passed / Failed), expiring (essential competencies expiring within 3 months of a date).")
     .option("--as-of <date>", "as of this date, YYYY-MM-DD (default: today)", asDate)
     .option("--csv", "print CSV (compliance: one table, by position or with --by competency)")
     .option("--by <axis>", "compliance CSV: position (default) or competency")
     .action((name: string, options: { asOf?: string; csv?: boolean; by?: string }) =>
       withContext(async ({ db, clock }) => {
-        if (!(REPORTS as readonly string[]).includes(name)) throw new AppError("cli.unknown_report", `There is no report "${name}": choose ${REPORTS.join(" or ")}`);
+        if (!(REPORTS as readonly string[]).includes(name)) throw new AppError("cli.unknown_report", `There is no report "${name}": choose ${REPORTS.slice(0, -1).join(", ")} or ${REPORTS.at(-1)}`);
         if (options.by !== undefined && options.by !== "position" && options.by !== "competency") throw new AppError("cli.bad_axis", `--by "${options.by}" must be position or competency`);
         const asOf = options.asOf ?? clock.today();
+        if (name === "courses") {
+          const rows = await courseStatuses(db);
+          if (options.csv) return io.out(csv([["Course", "Employee Number", "Name", "Status"], ...rows.map((row) => [row.course, row.employeeNumber, row.name, row.status])]).trimEnd());
+          io.out("Course status (people subscribed to a certification that has the course, or enrolled in it)");
+          for (const course of [...new Set(rows.map((row) => row.course))]) {
+            const counts = STATUSES.map((status) => [status, rows.filter((row) => row.course === course && row.status === status).length] as const).filter(([, n]) => n > 0);
+            io.out(`  ${course}: ${counts.map(([status, n]) => `${n} ${status}`).join(", ")}`);
+          }
+          return;
+        }
         if (name === "expiring") {
           const rows = await expiringCompetencies(db, asOf);
           if (options.csv) return io.out(csv([["Employee Number", "Name", "Assignment", "Position", "Competency Name", "Expiry Date"], ...rows.map((row) => [row.employeeNumber, row.name, row.assignment, row.position, competencyLabel(row.competency), row.expiresOn])]).trimEnd());

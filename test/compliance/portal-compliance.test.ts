@@ -150,7 +150,7 @@ describe("the portal's My Compliance, for the demo learner", () => {
     expect(amber.length).toBeGreaterThan(0);
     for (const row of amber) expect(expiring.stdout).toContain(row.competency);
     expect(expiring.stdout.split("\n")[0]).toBe("Employee Number,Name,Assignment,Position,Competency Name,Expiry Date");
-    expect((await lms({ ...t.env, LMS_NOW: NOW }, "report", "everything")).stderr).toBe('error: There is no report "everything": choose compliance or expiring');
+    expect((await lms({ ...t.env, LMS_NOW: NOW }, "report", "everything")).stderr).toBe('error: There is no report "everything": choose compliance, courses or expiring');
     expect((await lms({ ...t.env, LMS_NOW: NOW }, "report", "compliance")).stdout).toContain("By competency");
   });
 

@@ -13,6 +13,7 @@ import { VALID_PACKAGES } from "../support/valid-packages.ts";
 import { refuseInserts, stopRefusing } from "../support/refusal-trigger.ts";
 import { certificationView } from "../../server/learning/certification-view.ts";
 import { createComplianceStore } from "../../server/compliance/store.ts";
+import { courseStatuses } from "../../server/learning/course-status.ts";
 
 const MODULE = "297 Credit Test - Part 1";
 const ASSESSMENT = "297 Credit Test - eAssessment";
@@ -298,6 +299,35 @@ describe("crediting a certification from the commits that earn it", () => {
     expect(/data-course="297 Credit Test - Part 1">[\s\S]*?<\/li>/.exec(portal)?.[0]).toContain("not counted toward any certification - subscribe, then play again");
     await learner.play(MODULE, "2026-03-01T11:00:00.000Z", "completed"); // played again, now subscribed: it counts
     expect(/data-course="297 Credit Test - Part 1">[\s\S]*?<\/li>/.exec((await agent.get("/").expect(200)).text)?.[0]).not.toContain("not counted");
+  });
+
+  it("reports who is Planned, Enrolled, In Progress, Completed, Passed or Failed on each course, from one statement", async () => {
+    clock.set("2026-03-10T09:00:00.000Z");
+    const planned = await newLearner();
+    const enrolled = await newLearner();
+    const busy = await newLearner();
+    const done = await newLearner();
+    const componentIds = Object.fromEntries((await t.db("certification_components").where({ certification_id: certificationId })).map((row) => [row.course_code, Number(row.id)]));
+    for (const learner of [planned, enrolled, busy, done]) await subscribe(t.db, t.clock, learner, certificationId);
+    await enrol(t.db, t.clock, enrolled, certificationId, componentIds[MODULE]!);
+    await busy.play(MODULE, "2026-03-10T10:00:00.000Z", "incomplete");
+    await done.play(MODULE, "2026-03-10T10:10:00.000Z", "completed");
+    await done.play(ASSESSMENT, "2026-03-10T10:20:00.000Z", "completed", "60");
+
+    const numbers = new Map<string, string>();
+    for (const [who, learner] of Object.entries({ planned, enrolled, busy, done })) numbers.set(String((await t.db("people").where({ id: learner.personId }).first("employee_number")).employee_number), who);
+    const statuses = (await courseStatuses(t.db)).filter((row) => numbers.has(row.employeeNumber)).map((row) => `${numbers.get(row.employeeNumber)} ${row.course}: ${row.status}`).sort();
+    expect(statuses).toEqual([
+      `busy ${ASSESSMENT}: Planned`, `busy ${MODULE}: In Progress`, `busy ${SESSION}: Planned`,
+      `done ${ASSESSMENT}: Failed`, `done ${MODULE}: Completed`, `done ${SESSION}: Planned`,
+      `enrolled ${ASSESSMENT}: Planned`, `enrolled ${MODULE}: Enrolled`, `enrolled ${SESSION}: Planned`,
+      `planned ${ASSESSMENT}: Planned`, `planned ${MODULE}: Planned`, `planned ${SESSION}: Planned`,
+    ].sort());
+    await done.play(ASSESSMENT, "2026-03-10T10:30:00.000Z", "passed", "90");
+    expect((await courseStatuses(t.db)).find((row) => numbers.get(row.employeeNumber) === "done" && row.course === ASSESSMENT)?.status).toBe("Passed");
+    const report = await lms(t.env, "report", "courses", "--csv");
+    expect(report.stdout.split("\n")[0]).toBe("Course,Employee Number,Name,Status");
+    expect(report.stdout).toContain(`${MODULE},${[...numbers].find(([, who]) => who === "busy")![0]},"Smith, Jane",In Progress`);
   });
 
   // Last: it changes the certification's components for good.
