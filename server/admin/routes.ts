@@ -2,7 +2,11 @@ import { Router, type Request, type Response } from "express";
 import type { AppDeps } from "../web/app.ts";
 import { requireRole } from "../web/auth.ts";
 import { endSessionsOf, generateCsrfToken } from "../web/session.ts";
-import { guideDateTime } from "../web/format.ts";
+import { competencyLabel, guideDate, guideDateTime } from "../web/format.ts";
+import { spreadsheetCsv } from "../web/csv.ts";
+import { competencySummary, organisationSummary } from "../compliance/organisation-summary.ts";
+import { expiringCompetencies } from "../compliance/expiring.ts";
+import { courseStatuses, type CourseStatus } from "../learning/course-status.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
 import { ROLE_LABELS, ROLES, type Role } from "../accounts/roles.ts";
@@ -90,6 +94,33 @@ export function adminRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
     render(req, res, "admin/audit", { events, kinds, kind, page, pageSize: PAGE_SIZE });
   });
 
+  // Reports: the trust's compliance by position and by competency (with a bar each), what is
+  // expiring, and course status, as of any date; each table exports as CSV.
+  router.get("/admin/reports", admin, async (req, res) => {
+    const asOf = reportDate(req.query.asOf, clock.today());
+    const [positions, competencies, expiring, courses] = await Promise.all([organisationSummary(db, asOf), competencySummary(db, asOf), expiringCompetencies(db, asOf), courseStatuses(db)]);
+    const courseCounts = [...new Set(courses.map((row) => row.course))].map((course) => ({
+      course,
+      counts: Object.fromEntries(COURSE_STATUSES.map((status) => [status, courses.filter((row) => row.course === course && row.status === status).length])),
+    }));
+    render(req, res, "admin/reports", { asOf, positions, competencies, expiring, courseCounts, statuses: COURSE_STATUSES, guideDate, competencyLabel });
+  });
+
+  router.get("/admin/reports/:report.csv", admin, async (req, res) => {
+    const asOf = reportDate(req.query.asOf, clock.today());
+    const header = ["Required", "Green", "Amber", "Red", "Compliance Percentage"];
+    const tables: Record<string, () => Promise<Array<Array<string | number>>>> = {
+      "compliance-by-position": async () => [["Position", "Assignments", ...header], ...(await organisationSummary(db, asOf)).map((row) => [row.position, row.assignments, row.required, row.green, row.amber, row.red, row.percentage.toFixed(1)])],
+      "compliance-by-competency": async () => [["Competency Name", ...header], ...(await competencySummary(db, asOf)).map((row) => [competencyLabel(row.competency), row.required, row.green, row.amber, row.red, row.percentage.toFixed(1)])],
+      expiring: async () => [["Employee Number", "Name", "Assignment", "Position", "Competency Name", "Expiry Date"], ...(await expiringCompetencies(db, asOf)).map((row) => [row.employeeNumber, row.name, row.assignment, row.position, competencyLabel(row.competency), guideDate(row.expiresOn)])],
+      courses: async () => [["Course", "Employee Number", "Name", "Status"], ...(await courseStatuses(db)).map((row) => [row.course, row.employeeNumber, row.name, row.status])],
+    };
+    const table = tables[String(req.params.report)];
+    if (!table) throw notFound("That report");
+    res.set({ "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${req.params.report}-${asOf}.csv"`, "Cache-Control": "no-store" });
+    res.send(spreadsheetCsv(await table()));
+  });
+
   async function accountOf(req: Request) {
     const id = Number(req.params.accountId);
     const account = Number.isSafeInteger(id)
@@ -100,6 +131,17 @@ export function adminRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   }
 
   return router;
+}
+
+const COURSE_STATUSES: CourseStatus[] = ["Planned", "Enrolled", "In Progress", "Completed", "Passed", "Failed"];
+
+/** The date a report is as of: a real YYYY-MM-DD from the form, or today. */
+function reportDate(value: unknown, today: string): string {
+  const text = typeof value === "string" ? value : "";
+  if (!text) return today;
+  const date = new Date(`${text}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text) throw new AppError("reports.bad_date", `As of "${text.slice(0, 20)}" must be a date, YYYY-MM-DD`, 400);
+  return text;
 }
 
 function noticeFor(done: unknown): string | undefined {

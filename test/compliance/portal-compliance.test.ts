@@ -154,6 +154,20 @@ describe("the portal's My Compliance, for the demo learner", () => {
     expect((await lms({ ...t.env, LMS_NOW: NOW }, "report", "compliance")).stdout).toContain("By competency");
   });
 
+  it("shows L&D the trust's reports in the browser's terms, and exports them as CSV that agrees with the learner's page", async () => {
+    const admin = await logInAgent(t.app, "297GOKAFOR01", "l-and-d-admin-demo");
+    const page = (await admin.get("/admin/reports").expect(200)).text;
+    expect(page).toMatch(/<tr class="nhsuk-table__row" data-position="E-Learning &amp; Design Co-Ordinator">[\s\S]*?data-field="percentage">90.0%<\/span>/);
+    expect(page).toContain('<meter class="app-meter" min="0" max="100" low="80" optimum="100" value="90.0" aria-hidden="true"></meter>');
+    for (const heading of ["Compliance by position", "Compliance by competency", "Expiring in the next 3 months", "Course status"]) expect(page).toContain(heading);
+    const csv = await admin.get(`/admin/reports/compliance-by-position.csv?asOf=${NOW.slice(0, 10)}`).expect(200);
+    expect(csv.headers["content-disposition"]).toBe(`attachment; filename="compliance-by-position-${NOW.slice(0, 10)}.csv"`);
+    expect(csv.text.split("\n")).toContain("E-Learning & Design Co-Ordinator,1,10,8,1,1,90.0");
+    await admin.get("/admin/reports/everything.csv").expect(404);
+    expect((await admin.get("/admin/reports?asOf=2026-13-45").expect(400)).text).toContain("2026-13-45&#34; must be a date, YYYY-MM-DD");
+    await agent.get("/admin/reports").expect(403); // a learner reaches none of it
+  });
+
   it("prints with lms certification the subscription and each component", async () => {
     const name = "297 Core Skills - NHS Conflict Resolution - 3 Years";
     const before = JSON.parse((await lms({ ...t.env, LMS_NOW: NOW }, "certification", "--username", "297ECONROY01", "--name", name, "--json")).stdout);

@@ -40,6 +40,8 @@ const ACCESS: Record<string, Needed> = {
   "GET /admin/outbox": "admin",
   "GET /admin/outbox/:messageId": "admin",
   "GET /admin/audit": "admin",
+  "GET /admin/reports": "admin",
+  "GET /admin/reports/:report.csv": "admin",
   "GET /": "learner",
   "GET /author/courses": "author",
   "GET /author/courses/upload": "author",
