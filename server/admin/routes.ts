@@ -7,6 +7,7 @@ import { spreadsheetCsv } from "../web/csv.ts";
 import { competencySummary, organisationSummary } from "../compliance/organisation-summary.ts";
 import { expiringCompetencies } from "../compliance/expiring.ts";
 import { courseStatuses, type CourseStatus } from "../learning/course-status.ts";
+import { attemptDetail, findPeople, learnerOverview } from "./verify.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
 import { ROLE_LABELS, ROLES, type Role } from "../accounts/roles.ts";
@@ -121,6 +122,26 @@ export function adminRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
     res.send(spreadsheetCsv(await table()));
   });
 
+  // Verify a learner: find them, see everything about their learning and why anything is not credited.
+  router.get("/admin/people", admin, async (req, res) => {
+    const search = String(req.query.q ?? "");
+    render(req, res, "admin/people", { search, people: await findPeople(db, search) });
+  });
+
+  router.get("/admin/people/:personId", admin, async (req, res) => {
+    const id = Number(req.params.personId);
+    const overview = Number.isSafeInteger(id) ? await learnerOverview(db, id, clock.today()) : undefined;
+    if (!overview) throw notFound("That person");
+    render(req, res, "admin/person", { ...overview, guideDate, competencyLabel, formatDuration });
+  });
+
+  router.get("/admin/attempts/:attemptId", admin, async (req, res) => {
+    const id = Number(req.params.attemptId);
+    const detail = Number.isSafeInteger(id) ? await attemptDetail(db, id) : undefined;
+    if (!detail) throw notFound("That attempt");
+    render(req, res, "admin/attempt", { ...detail, formatDuration });
+  });
+
   async function accountOf(req: Request) {
     const id = Number(req.params.accountId);
     const account = Number.isSafeInteger(id)
@@ -131,6 +152,13 @@ export function adminRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   }
 
   return router;
+}
+
+/** 3725000 ms -> "1 h 2 min 5 s". */
+function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  const parts = [[Math.floor(seconds / 3600), "h"], [Math.floor((seconds % 3600) / 60), "min"], [seconds % 60, "s"]] as const;
+  return parts.filter(([n], index) => n > 0 || index === 2).map(([n, unit]) => `${n} ${unit}`).join(" ");
 }
 
 const COURSE_STATUSES: CourseStatus[] = ["Planned", "Enrolled", "In Progress", "Completed", "Passed", "Failed"];

@@ -330,6 +330,35 @@ describe("crediting a certification from the commits that earn it", () => {
     expect(report.stdout).toContain(`${MODULE},${[...numbers].find(([, who]) => who === "busy")![0]},"Smith, Jane",In Progress`);
   });
 
+  it("lets L&D verify a learner: find them, see why a component is not credited, and each answer of an attempt", async () => {
+    clock.set("2026-03-12T09:00:00.000Z");
+    const learner = await newLearner();
+    await learner.play(MODULE, "2026-03-12T09:30:00.000Z", "completed"); // before subscribing
+    clock.set("2026-03-12T10:00:00.000Z");
+    await subscribe(t.db, t.clock, learner, certificationId);
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    const csrf = csrfFrom((await agent.get("/")).text);
+    clock.set("2026-03-12T10:30:00.000Z");
+    const { attemptId } = await playCourse(t.db, t.clock, { personId: learner.personId, courseId: courseIds[ASSESSMENT]! });
+    await agent.post(`/runtime/attempts/${attemptId}/scos/I1/commit`).set("X-CSRF-Token", csrf).send({ commitSequence: 1, cmi: { core: { lesson_status: "completed", score: { raw: "50" } }, interactions: { "0": { id: "q1", type: "choice", student_response: "b", result: "wrong" }, "1": { id: "q2", type: "true-false", student_response: "t", result: "correct" } } } }).expect(200);
+
+    const staff = await buildLearner(t.db, t.clock, { role: "admin" });
+    const admin = await logInAgent(t.app, staff.username, staff.password);
+    const found = (await admin.get(`/admin/people?q=${learner.username.toLowerCase()}`).expect(200)).text;
+    const link = new RegExp(`href="(/admin/people/${learner.personId})"`).exec(found);
+    expect(link).not.toBeNull();
+    const page = (await admin.get(link![1]!).expect(200)).text;
+    const reasonOf = (course: string) => new RegExp(`data-component="${course}">[\\s\\S]*?data-field="reason">([^<]*)<`).exec(page)?.[1];
+    expect(reasonOf(MODULE)).toBe("played before subscribing - not counted; choose or enrol in class, then press Play to start again");
+    expect(reasonOf(ASSESSMENT)).toMatch(/^failed: 50%, pass mark 80%/);
+    expect(page).toContain(`href="/admin/attempts/${attemptId}"`);
+    const detail = (await admin.get(`/admin/attempts/${attemptId}`).expect(200)).text;
+    expect(detail).toMatch(/data-interaction="q1">[\s\S]*?<td class="nhsuk-table__cell">b<\/td>[\s\S]*?<td class="nhsuk-table__cell">wrong<\/td>/);
+    expect(detail).toMatch(/data-interaction="q2">[\s\S]*?<td class="nhsuk-table__cell">correct<\/td>/);
+    expect(detail).toContain("(pass mark 80%)");
+    await agent.get(`/admin/people/${learner.personId}`).expect(403); // a learner reaches none of it
+  });
+
   // Last: it changes the certification's components for good.
   it("completes a subscription at once when a catalog import removes the only component it still lacked", async () => {
     const learner = await newLearner();

@@ -1,0 +1,85 @@
+import type { Db } from "../db/connect.ts";
+import { personCompliance } from "../compliance/service.ts";
+import { createComplianceStore } from "../compliance/store.ts";
+import { complianceReason } from "../compliance/reasons.ts";
+import { certificationView } from "../learning/certification-view.ts";
+import { attemptResult } from "../learning/attempt-result.ts";
+import { flattenCmi } from "../runtime/cmi-json.ts";
+
+/** People whose name, username or employee number matches, for L&D to find the one asking for help. */
+export async function findPeople(db: Db, search: string) {
+  const text = search.trim().slice(0, 100);
+  if (!text) return [];
+  const like = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return db("people")
+    .leftJoin("accounts", "accounts.person_id", "people.id")
+    .where((any) =>
+      any
+        .whereRaw("lower(people.last_name) like ? escape '\\'", [like])
+        .orWhereRaw("lower(people.first_name) like ? escape '\\'", [like])
+        .orWhereRaw("lower(accounts.username) like ? escape '\\'", [like])
+        .orWhere("people.employee_number", text),
+    )
+    .orderBy(["people.last_name", "people.first_name"])
+    .limit(50)
+    .select("people.id", "people.first_name", "people.last_name", "people.employee_number", "accounts.username");
+}
+
+/**
+ * Everything L&D needs to answer "my completion isn't showing": assignments and compliance with
+ * reasons, each certification subscribed to with its components (status and why not credited),
+ * and every attempt with its times and result.
+ */
+export async function learnerOverview(db: Db, personId: number, today: string) {
+  const person = await db("people").leftJoin("accounts", "accounts.person_id", "people.id").where("people.id", personId).first("people.id", "people.first_name", "people.last_name", "people.employee_number", "people.email", "accounts.username");
+  if (!person) return undefined;
+  const progress = await createComplianceStore(db).openProgress(personId);
+  const assignments = (await personCompliance(db, personId, today)).map((view) => ({ ...view, rows: view.rows.map((row) => ({ ...row, reason: complianceReason(row, progress.get(row.competencyId)) })) }));
+  const certificationIds = (await db("subscriptions").where({ person_id: personId }).distinct("certification_id")).map((row) => Number(row.certification_id));
+  const certifications = (await Promise.all(certificationIds.map((id) => certificationView(db, personId, id, today)))).filter((view) => view !== undefined);
+  const attempts = await db("attempts")
+    .join("course_versions", "course_versions.id", "attempts.course_version_id")
+    .join("courses", "courses.id", "course_versions.course_id")
+    .where("attempts.person_id", personId)
+    .orderBy("attempts.id", "desc")
+    .select("attempts.id", "courses.code", "attempts.started_at", "attempts.finished_at", "attempts.performance_status", "attempts.score_scaled", "attempts.preview")
+    .select(db.raw("(select coalesce(sum(total_time_ms), 0) from attempt_scos where attempt_scos.attempt_id = attempts.id) as time_spent_ms"));
+  return { person, assignments, certifications, attempts };
+}
+
+export interface Interaction {
+  sco: string;
+  id: string;
+  type: string;
+  response: string;
+  correct: string;
+  result: string;
+}
+
+/** One attempt: its result, each SCO's CMI summary, and each interaction with the learner's response and result. */
+export async function attemptDetail(db: Db, attemptId: number) {
+  const attempt = await db("attempts").where({ id: attemptId }).first("person_id");
+  if (!attempt) return undefined;
+  const result = await attemptResult(db, Number(attempt.person_id), attemptId);
+  const scos = await db("attempt_scos").where({ attempt_id: attemptId }).orderBy("id");
+  const interactions: Interaction[] = [];
+  const summaries = scos.map((sco) => {
+    const flat = flattenCmi(JSON.parse(String(sco.cmi))).values;
+    const count = new Set(Object.keys(flat).map((key) => /^cmi\.interactions\.(\d+)\./.exec(key)?.[1]).filter((n): n is string => n !== undefined));
+    for (const n of [...count].sort((a, b) => Number(a) - Number(b))) {
+      const at = (name: string) => flat[`cmi.interactions.${n}.${name}`] ?? "";
+      interactions.push({ sco: String(sco.sco_identifier), id: at("id"), type: at("type"), response: at("learner_response") || at("student_response"), correct: at("correct_responses.0.pattern"), result: at("result") });
+    }
+    return {
+      sco: String(sco.sco_identifier),
+      completion: flat["cmi.completion_status"] ?? flat["cmi.core.lesson_status"] ?? "",
+      success: flat["cmi.success_status"] ?? "",
+      score: flat["cmi.score.scaled"] ?? flat["cmi.core.score.raw"] ?? flat["cmi.score.raw"] ?? "",
+      location: flat["cmi.location"] ?? flat["cmi.core.lesson_location"] ?? "",
+      suspendData: (flat["cmi.suspend_data"] ?? "").length,
+      totalTimeMs: Number(sco.total_time_ms),
+      commits: Number(sco.commit_sequence),
+    };
+  });
+  return { personId: Number(attempt.person_id), result: result!, summaries, interactions };
+}
