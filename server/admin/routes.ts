@@ -8,6 +8,7 @@ import { competencySummary, organisationSummary } from "../compliance/organisati
 import { expiringCompetencies } from "../compliance/expiring.ts";
 import { courseStatuses, type CourseStatus } from "../learning/course-status.ts";
 import { attemptDetail, findPeople, learnerOverview } from "./verify.ts";
+import { awaitingApproval, decideRecord } from "../compliance/approvals.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
 import { ROLE_LABELS, ROLES, type Role } from "../accounts/roles.ts";
@@ -141,6 +142,18 @@ export function adminRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
     if (!detail) throw notFound("That attempt");
     render(req, res, "admin/attempt", { ...detail, formatDuration });
   });
+
+  // Awaiting Approval: competences recorded from elsewhere, approved or rejected with a reason.
+  router.get("/admin/approvals", admin, async (req, res) => {
+    render(req, res, "admin/approvals", { records: await awaitingApproval(db), guideDate, competencyLabel, notice: req.query.done ? "Decision saved." : undefined });
+  });
+
+  for (const [action, approve] of [["approve", true], ["reject", false]] as const) {
+    router.post(`/admin/approvals/:recordId/${action}`, admin, async (req, res) => {
+      await decideRecord(db, clock, { recordId: Number(req.params.recordId), approve, reason: String(req.body.reason ?? ""), actorAccountId: (res.locals.user as { accountId: number }).accountId, ip: req.ip ?? null });
+      res.redirect(303, "/admin/approvals?done=1");
+    });
+  }
 
   async function accountOf(req: Request) {
     const id = Number(req.params.accountId);

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from "express";
 import { spreadsheetCsv } from "../web/csv.ts";
+import { recordHeldElsewhere } from "./approvals.ts";
 import type { AppDeps } from "../web/app.ts";
 import { requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
@@ -39,7 +40,8 @@ export function complianceRoutes({ db, clock }: AppDeps): Router {
       .filter((row) => !requiredOnly || (row.required && row.essential))
       .map((row) => ({ ...row, reason: complianceReason(row, progress.get(row.competencyId)) }));
     const held = tab === "awaiting" ? records.filter((record) => record.status === "awaiting_approval") : records.filter((record) => record.status === "approved");
-    return { person, today, tab, assignments, chosen, requiredOnly, rows, held };
+    const competencies = tab === "awaiting" ? await db("competencies").orderBy("name").select("id", "name") : [];
+    return { person, today, tab, assignments, chosen, requiredOnly, rows, held, competencies };
   }
 
   router.get("/compliance", requireLogin, async (req, res) => {
@@ -62,6 +64,14 @@ export function complianceRoutes({ db, clock }: AppDeps): Router {
       ...data,
       format: { competencyLabel, guideDate, percentage },
     });
+  });
+
+  // Awaiting Approval: a competence held from elsewhere, recorded for L&D to approve.
+  router.post("/compliance/records", requireLogin, async (req, res) => {
+    const user = res.locals.user as { personId: number; accountId: number };
+    const text = (name: string) => (typeof req.body?.[name] === "string" ? String(req.body[name]).trim() : "");
+    await recordHeldElsewhere(db, clock, { personId: user.personId, actorAccountId: user.accountId, competencyId: Number(text("competencyId")), achievedOn: text("achievedOn"), expiresOn: text("expiresOn") || undefined, evidence: text("evidence"), ip: req.ip ?? null });
+    res.redirect(303, "/compliance?tab=awaiting");
   });
 
   router.get("/compliance/export.csv", requireLogin, async (req, res) => {

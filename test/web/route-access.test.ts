@@ -42,6 +42,9 @@ const ACCESS: Record<string, Needed> = {
   "GET /admin/audit": "admin",
   "GET /admin/reports": "admin",
   "GET /admin/people": "admin",
+  "GET /admin/approvals": "admin",
+  "POST /admin/approvals/:recordId/approve": "admin",
+  "POST /admin/approvals/:recordId/reject": "admin",
   "GET /admin/people/:personId": "admin",
   "GET /admin/attempts/:attemptId": "admin",
   "GET /admin/reports/:report.csv": "admin",
@@ -64,6 +67,7 @@ const ACCESS: Record<string, Needed> = {
   "GET /learning/certifications/:certificationId/components/:componentId/play": "learner",
   "GET /compliance": "learner",
   "GET /compliance/export.csv": "learner",
+  "POST /compliance/records": "learner",
   "GET /compliance/competencies/:competencyId/learning": "learner",
   "GET /player/attempts/:attemptId": "learner",
 };

@@ -1,0 +1,69 @@
+import type { Db } from "../db/connect.ts";
+import type { Clock } from "../clock.ts";
+import { addDays } from "../clock.ts";
+import { AppError, notFound } from "../errors.ts";
+import { recordAudit } from "../audit/store.ts";
+
+/**
+ * A competence held from elsewhere (another trust, a course outside the LMS), recorded by the
+ * learner or L&D: it waits on the learner's Awaiting Approval tab and in L&D's queue, and counts
+ * only once approved (the compliance queries read approved records alone).
+ */
+export async function recordHeldElsewhere(
+  db: Db,
+  clock: Clock,
+  input: { personId: number; actorAccountId: number; competencyId: number; achievedOn: string; expiresOn?: string; evidence: string; ip: string | null },
+): Promise<number> {
+  const today = clock.today();
+  const problems: string[] = [];
+  const competency = Number.isSafeInteger(input.competencyId) ? await db("competencies").where({ id: input.competencyId }).first("id", "name") : undefined;
+  if (!competency) problems.push("Choose the competency you hold");
+  if (!isDate(input.achievedOn)) problems.push("Enter the date you achieved it as YYYY-MM-DD");
+  else if (input.achievedOn > today) problems.push("The date achieved cannot be in the future");
+  if (input.expiresOn && !isDate(input.expiresOn)) problems.push("Enter the expiry date as YYYY-MM-DD, or leave it empty");
+  else if (input.expiresOn && input.expiresOn <= input.achievedOn) problems.push("The expiry date must come after the date achieved");
+  if (!input.evidence.trim()) problems.push("Say where it was achieved (evidence), so that Learning and Development can check it");
+  if (input.evidence.length > 2000) problems.push("Keep the evidence to 2,000 characters");
+  if (problems.length) throw new AppError("approvals.invalid", "The record cannot be saved", 400, problems);
+  // Without an expiry given, the validity of the certification that gives the competency here.
+  const certification = await db("certifications").where({ competency_id: competency.id }).orderBy("valid_days", "desc").first("valid_days", "competence_level");
+  const expiresOn = input.expiresOn || (certification ? addDays(input.achievedOn, Number(certification.valid_days)) : null);
+  const at = clock.now().toISOString();
+  return db.transaction(async (trx) => {
+    const [row] = await trx("competence_records")
+      .insert({ person_id: input.personId, competency_id: competency.id, level: certification?.competence_level ?? "1 - Assessed", achieved_on: input.achievedOn, expires_on: expiresOn, source: "manual", status: "awaiting_approval", evidence: input.evidence.trim(), created_at: at })
+      .returning("id");
+    await recordAudit(trx, { kind: "competence.recorded", at, actorAccountId: input.actorAccountId, personId: input.personId, ip: input.ip, detail: { recordId: Number(row.id), competency: competency.name, achievedOn: input.achievedOn, expiresOn } });
+    return Number(row.id);
+  });
+}
+
+/** L&D's decision on a record awaiting approval; a rejection says why. Decided once. */
+export async function decideRecord(db: Db, clock: Clock, input: { recordId: number; approve: boolean; reason: string; actorAccountId: number; ip: string | null }): Promise<void> {
+  const reason = input.reason.trim().slice(0, 1000);
+  if (!input.approve && !reason) throw new AppError("approvals.reason", "Give the reason for rejecting it: the learner sees it", 400);
+  const at = clock.now().toISOString();
+  await db.transaction(async (trx) => {
+    const record = await trx("competence_records").where({ id: input.recordId }).first("id", "person_id", "status");
+    if (!record) throw notFound("That record");
+    const changed = await trx("competence_records")
+      .where({ id: input.recordId, status: "awaiting_approval" })
+      .update({ status: input.approve ? "approved" : "rejected", decided_by: input.actorAccountId, decided_at: at, decision_reason: reason || null });
+    if (!changed) throw new AppError("approvals.decided", "That record has been decided already", 409);
+    await recordAudit(trx, { kind: input.approve ? "competence.approved" : "competence.rejected", at, actorAccountId: input.actorAccountId, personId: Number(record.person_id), ip: input.ip, detail: { recordId: input.recordId, reason: reason || undefined } });
+  });
+}
+
+export async function awaitingApproval(db: Db) {
+  return db("competence_records")
+    .join("people", "people.id", "competence_records.person_id")
+    .join("competencies", "competencies.id", "competence_records.competency_id")
+    .where("competence_records.status", "awaiting_approval")
+    .orderBy("competence_records.id")
+    .select("competence_records.id", "competence_records.achieved_on", "competence_records.expires_on", "competence_records.evidence", "competence_records.created_at", "competencies.name as competency", "people.id as person_id", "people.first_name", "people.last_name", "people.employee_number");
+}
+
+function isDate(text: string): boolean {
+  const date = new Date(`${text}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
