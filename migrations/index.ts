@@ -20,6 +20,7 @@ import * as m18 from "./20261128_18_requirement_holdings.ts";
 import * as m19 from "./20261128_19_credits_by_course.ts";
 import * as m20 from "./20261128_20_mail_delivery.ts";
 import * as m21 from "./20261128_21_request_throttle.ts";
+import * as m22 from "./20261128_22_reminders.ts";
 
 /**
  * Every migration, in order, by its file name. Listed rather than discovered on disk so that the
@@ -47,4 +48,5 @@ export const migrations: Array<[name: string, migration: Knex.Migration]> = [
   ["20261128_19_credits_by_course.ts", m19],
   ["20261128_20_mail_delivery.ts", m20],
   ["20261128_21_request_throttle.ts", m21],
+  ["20261128_22_reminders.ts", m22],
 ];

@@ -6,6 +6,9 @@ import { competencySummary, organisationSummary } from "../compliance/organisati
 import { expiringCompetencies } from "../compliance/expiring.ts";
 import { competencyLabel, guideDate } from "../web/format.ts";
 import { asDate } from "./learning-commands.ts";
+import pino from "pino";
+import { sendReminders } from "../compliance/reminders.ts";
+import { createMailDelivery } from "../mail/delivery.ts";
 import { courseStatuses, type CourseStatus } from "../learning/course-status.ts";
 
 const STATUSES: CourseStatus[] = ["Planned", "Enrolled", "In Progress", "Completed", "Passed", "Failed"];
@@ -20,6 +23,21 @@ const REPORTS = ["compliance", "courses", "expiring"] as const;
  * statements, agreeing with every learner's own page on the same date.
  */
 export function registerReportCommands(program: Command, withContext: WithContext, io: CliIo): void {
+  program
+    .command("send-reminders")
+    .description("Email each learner whose essential competency turned Amber or Red since the last run, once per change (run daily from cron; running it again sends nothing new).")
+    .option("--as-of <date>", "judge as of this date, YYYY-MM-DD (default: today)", asDate)
+    .action((options: { asOf?: string }) =>
+      withContext(async ({ db, clock, config }) => {
+        const result = await sendReminders(db, clock, { asOf: options.asOf ?? clock.today(), publicUrl: config.publicUrl });
+        // Sent now, not at the server's next sweep: cron's run is over when this returns.
+        const delivery = createMailDelivery({ db, clock, config, logger: pino({ level: "silent" }) });
+        await delivery.deliverDue();
+        await delivery.stop();
+        io.out(`${result.emails} reminder(s) sent; ${result.changes} status change(s) noted`);
+      }),
+    );
+
   program
     .command("report <name>")
     .description("Print a report: compliance (by position and by competency, as of a date), courses (who is Planned / Enrolled / In Progress / Completed / Passed / Failed), expiring (essential competencies expiring within 3 months of a date).")

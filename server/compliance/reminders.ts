@@ -1,0 +1,81 @@
+import type { Db } from "../db/connect.ts";
+import type { Clock } from "../clock.ts";
+import { recordAudit } from "../audit/store.ts";
+import { queueMail } from "../mail/outbox.ts";
+import { competencyLabel, guideDate } from "../web/format.ts";
+import { organisationSummaryBindings, rowsOf } from "./organisation-summary.ts";
+
+/**
+ * `lms send-reminders`: emails each learner whose essential competency turned Amber or Red since
+ * the last run, listing each with what to do. reminder_state remembers what each person was last
+ * told, per competency, so a change is emailed once and never twice, and a competency renewed to
+ * Green and later Amber again is told again. Statuses come from one set-based statement.
+ */
+export async function sendReminders(db: Db, clock: Clock, options: { asOf: string; publicUrl: string }): Promise<{ emails: number; changes: number }> {
+  const rows = rowsOf(await db.raw(STATUS_SQL, organisationSummaryBindings(options.asOf)));
+  const known = new Map((await db("reminder_state").select("person_id", "competency_id", "status")).map((row) => [`${row.person_id}:${row.competency_id}`, String(row.status)]));
+  const byPerson = new Map<number, Array<Record<string, unknown>>>();
+  for (const row of rows) {
+    if (known.get(`${row.person_id}:${row.competency_id}`) === row.status) continue;
+    byPerson.set(Number(row.person_id), [...(byPerson.get(Number(row.person_id)) ?? []), row]);
+  }
+  const at = clock.now().toISOString();
+  let emails = 0;
+  let changes = 0;
+  for (const [personId, changed] of byPerson) {
+    const tell = changed.filter((row) => row.status !== "Green");
+    await db.transaction(async (trx) => {
+      for (const row of changed) {
+        await trx("reminder_state").insert({ person_id: personId, competency_id: row.competency_id, status: row.status, changed_at: at }).onConflict(["person_id", "competency_id"]).merge(["status", "changed_at"]);
+      }
+      changes += changed.length;
+      if (tell.length === 0) return;
+      const first = tell[0]!;
+      await queueMail(trx, {
+        to: String(first.email),
+        subject: `${String(first.vpd)} Your mandatory training needs attention`,
+        text: [
+          `Dear ${String(first.first_name)},`,
+          "",
+          `As of ${guideDate(options.asOf)}, these competencies your role requires need you:`,
+          "",
+          ...tell.flatMap((row) => [
+            `- ${competencyLabel(String(row.competency))}: ${row.status === "Amber" ? `expires on ${guideDate(String(row.held_until))}` : row.held_until ? `expired on ${guideDate(String(row.held_until))}` : "not held"}`,
+            `  Find Learning, then Subscribe before you play: ${options.publicUrl}/compliance/competencies/${row.competency_id}/learning`,
+          ]),
+          "",
+          `Your compliance: ${options.publicUrl}/compliance`,
+        ].join("\n"),
+      }, at);
+      await recordAudit(trx, { kind: "reminder.sent", at, personId, detail: { asOf: options.asOf, competencies: tell.map((row) => ({ competencyId: Number(row.competency_id), status: row.status })) } });
+      emails++;
+    });
+  }
+  return { emails, changes };
+}
+
+// Each person's status per essential competency, as of the date: the best held across their
+// assignments (the same record serves every assignment), judged as rule 5 judges it.
+const STATUS_SQL = `
+with held_on as (
+  select holdings.assignment_id, holdings.competency_id,
+    case when holdings.latest_achieved_on is null or holdings.latest_achieved_on <= :asOf then holdings.held_until else
+      (select max(coalesce(competence_records.expires_on, '9999-12-31'))
+       from competence_records join assignments on assignments.person_id = competence_records.person_id
+       where assignments.id = holdings.assignment_id and competence_records.competency_id = holdings.competency_id
+         and competence_records.status = 'approved' and competence_records.achieved_on <= :asOf) end as held_until
+  from requirement_holdings holdings
+  where holdings.essential = :essential
+), per_person as (
+  select assignments.person_id, held_on.competency_id, max(held_on.held_until) as held_until
+  from held_on join assignments on assignments.id = held_on.assignment_id
+  group by assignments.person_id, held_on.competency_id
+)
+select per_person.person_id, per_person.competency_id, per_person.held_until, competencies.name as competency,
+  people.email, people.first_name, organisations.vpd,
+  case when per_person.held_until > :amberUntil then 'Green' when per_person.held_until > :asOf then 'Amber' else 'Red' end as status
+from per_person
+join people on people.id = per_person.person_id
+join organisations on organisations.id = people.organisation_id
+join competencies on competencies.id = per_person.competency_id
+order by per_person.person_id, competencies.name`;

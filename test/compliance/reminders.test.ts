@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, settableClock, type TestApp } from "../support/test-app.ts";
+import { buildLearner } from "../support/factories.ts";
+import { sendReminders } from "../../server/compliance/reminders.ts";
+import { lms } from "../support/run-cli.ts";
+
+/** lms send-reminders: once per change to Amber or Red, never twice, and again after a renewal lapses. */
+describe("reminders", () => {
+  let t: TestApp;
+  const clock = settableClock("2026-03-01T09:00:00.000Z");
+  const ids: Record<string, number> = {};
+  beforeAll(async () => {
+    t = await createTestApp({ clock });
+    for (const name of ["Fire Safety", "Moving and Handling", "Equality"]) {
+      const [row] = await t.db("competencies").insert({ name: `NHS|CSTF|${name}|` }).returning("id");
+      ids[name] = Number(row.id);
+    }
+    await buildLearner(t.db, t.clock);
+    const position = await t.db("positions").where({ name: "Healthcare Assistant" }).first("id");
+    await t.db("competence_requirements").insert(Object.values(ids).map((competencyId) => ({ position_id: position.id, competency_id: competencyId, essential: true })));
+  });
+  afterAll(() => t.cleanup());
+
+  const record = (personId: number, competencyId: number, achievedOn: string, expiresOn: string) =>
+    t.db("competence_records").insert({ person_id: personId, competency_id: competencyId, level: "1", achieved_on: achievedOn, expires_on: expiresOn, source: "manual", status: "approved", created_at: `${achievedOn}T00:00:00Z` });
+  const send = (asOf: string) => sendReminders(t.db, t.clock, { asOf, publicUrl: "http://localhost:3000" });
+  const mailTo = (email: string) => t.db("mail_outbox").where({ to_address: email }).orderBy("id");
+
+  it("tells each change to Amber or Red once, with what to do, and tells again when a renewal lapses", async () => {
+    const learner = await buildLearner(t.db, t.clock, { email: "reminded@example.org" });
+    await record(learner.personId, ids["Fire Safety"]!, "2025-04-15", "2026-04-15"); // Amber on 1 March
+    await record(learner.personId, ids["Moving and Handling"]!, "2024-01-01", "2030-01-01"); // Green
+    // Equality never held: Red
+
+    await send("2026-03-01");
+    const [first, ...others] = await mailTo("reminded@example.org");
+    expect(others).toEqual([]);
+    expect(first.subject).toBe("297 Your mandatory training needs attention");
+    expect(first.text_body).toContain("- NHS|CSTF|Fire Safety: expires on 15-Apr-2026");
+    expect(first.text_body).toContain("- NHS|CSTF|Equality: not held");
+    expect(first.text_body).toContain(`http://localhost:3000/compliance/competencies/${ids["Equality"]}/learning`);
+    expect(first.text_body).not.toContain("Moving and Handling");
+
+    await send("2026-03-01");
+    await send("2026-03-20"); // nothing has changed: nothing more
+    expect(await mailTo("reminded@example.org")).toHaveLength(1);
+
+    await send("2026-04-15"); // Fire Safety expires: Amber -> Red
+    const third = (await mailTo("reminded@example.org")).at(-1);
+    expect(await mailTo("reminded@example.org")).toHaveLength(2);
+    expect(third.text_body).toContain("- NHS|CSTF|Fire Safety: expired on 15-Apr-2026");
+    expect(third.text_body).not.toContain("Equality");
+
+    await record(learner.personId, ids["Fire Safety"]!, "2026-04-20", "2026-09-01"); // renewed: Green for now
+    await send("2026-04-21");
+    expect(await mailTo("reminded@example.org")).toHaveLength(2);
+    await send("2026-06-15"); // the renewal turns Amber: told again
+    expect(await mailTo("reminded@example.org")).toHaveLength(3);
+    expect((await mailTo("reminded@example.org")).at(-1).text_body).toContain("- NHS|CSTF|Fire Safety: expires on 01-Sep-2026");
+  });
+
+  it("runs from the lms command, idempotently", async () => {
+    await buildLearner(t.db, t.clock, { email: "cron@example.org" });
+    const first = await lms({ ...t.env, LMS_NOW: "2026-07-01T06:00:00Z" }, "send-reminders");
+    expect(first.stdout).toMatch(/^[1-9]\d* reminder\(s\) sent; \d+ status change\(s\) noted$/);
+    expect(await mailTo("cron@example.org")).toEqual([expect.objectContaining({ status: "kept" })]);
+    const again = await lms({ ...t.env, LMS_NOW: "2026-07-01T06:05:00Z" }, "send-reminders");
+    expect(again.stdout).toBe("0 reminder(s) sent; 0 status change(s) noted");
+  });
+});
