@@ -1,5 +1,5 @@
 import type { Db } from "../db/connect.ts";
-import { organisationSummaryBindings, rowsOf } from "./organisation-summary.ts";
+import { heldOnSql, organisationSummaryBindings, rowsOf } from "./organisation-summary.ts";
 
 export interface ExpiringCompetency {
   employeeNumber: string;
@@ -30,12 +30,7 @@ export async function expiringCompetencies(db: Db, asOf: string): Promise<Expiri
 
 const EXPIRING_SQL = `
 with held_on as (
-  select holdings.assignment_id, holdings.competency_id,
-    case when holdings.latest_achieved_on <= :asOf then holdings.held_until else
-      (select max(coalesce(competence_records.expires_on, '9999-12-31'))
-       from competence_records join assignments on assignments.person_id = competence_records.person_id
-       where assignments.id = holdings.assignment_id and competence_records.competency_id = holdings.competency_id
-         and competence_records.status = 'approved' and competence_records.achieved_on <= :asOf) end as held_until
+  select holdings.assignment_id, holdings.competency_id, ${heldOnSql("holdings")} as held_until
   from requirement_holdings holdings
   where holdings.essential = :essential and holdings.latest_achieved_on is not null
 )

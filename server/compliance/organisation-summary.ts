@@ -59,6 +59,22 @@ function counted(row: Record<string, unknown>) {
 // the date asked about, the records held on that date decide instead: for today none are, so
 // the summary is one scan of a covering index. (A requirement never held has neither date, so
 // its comparisons are null and it counts as Red.)
+/**
+ * For a requirement_holdings row (`alias`) whose latest record was achieved after :asOf, the best
+ * approved expiry held on :asOf, from the records themselves (the one look-back every report uses).
+ */
+export function heldThenSql(alias: string): string {
+  return `select max(coalesce(competence_records.expires_on, '9999-12-31'))
+     from competence_records join assignments on assignments.person_id = competence_records.person_id
+     where assignments.id = ${alias}.assignment_id and competence_records.competency_id = ${alias}.competency_id
+       and competence_records.status = 'approved' and competence_records.achieved_on <= :asOf`;
+}
+
+/** The best approved expiry held on :asOf for a requirement_holdings row: stored, unless a later record makes the records decide. */
+export function heldOnSql(alias: string): string {
+  return `case when ${alias}.latest_achieved_on is null or ${alias}.latest_achieved_on <= :asOf then ${alias}.held_until else (${heldThenSql(alias)}) end`;
+}
+
 function heldCounts(group: "position_id" | "competency_id"): string {
   return `settled as (
   select ${group}, count(*) as required,
@@ -68,11 +84,7 @@ function heldCounts(group: "position_id" | "competency_id"): string {
   where essential = :essential
   group by ${group}
 ), held_then as (
-  select holdings.${group},
-    (select max(coalesce(competence_records.expires_on, '9999-12-31'))
-     from competence_records join assignments on assignments.person_id = competence_records.person_id
-     where assignments.id = holdings.assignment_id and competence_records.competency_id = holdings.competency_id
-       and competence_records.status = 'approved' and competence_records.achieved_on <= :asOf) as held_until
+  select holdings.${group}, (${heldThenSql("holdings")}) as held_until
   from requirement_holdings holdings
   where holdings.latest_achieved_on > :asOf and holdings.essential = :essential
 ), looked_back as (

@@ -3,7 +3,7 @@ import type { Clock } from "../clock.ts";
 import { recordAudit } from "../audit/store.ts";
 import { queueMail } from "../mail/outbox.ts";
 import { competencyLabel, guideDate } from "../web/format.ts";
-import { organisationSummaryBindings, rowsOf } from "./organisation-summary.ts";
+import { heldOnSql, organisationSummaryBindings, rowsOf } from "./organisation-summary.ts";
 
 /**
  * `lms send-reminders`: emails each learner whose essential competency turned Amber or Red since
@@ -58,12 +58,7 @@ export async function sendReminders(db: Db, clock: Clock, options: { asOf: strin
 // assignments (the same record serves every assignment), judged as rule 5 judges it.
 const STATUS_SQL = `
 with held_on as (
-  select holdings.assignment_id, holdings.competency_id,
-    case when holdings.latest_achieved_on is null or holdings.latest_achieved_on <= :asOf then holdings.held_until else
-      (select max(coalesce(competence_records.expires_on, '9999-12-31'))
-       from competence_records join assignments on assignments.person_id = competence_records.person_id
-       where assignments.id = holdings.assignment_id and competence_records.competency_id = holdings.competency_id
-         and competence_records.status = 'approved' and competence_records.achieved_on <= :asOf) end as held_until
+  select holdings.assignment_id, holdings.competency_id, ${heldOnSql("holdings")} as held_until
   from requirement_holdings holdings
   where holdings.essential = :essential
 ), per_person as (
