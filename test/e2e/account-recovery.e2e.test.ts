@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { buildLearner } from "../support/factories.ts";
 import { CHROMIUM_ARGS, logIn, startLmsServers, type LmsServers } from "./lms-servers.ts";
-import { accessibilityProblems } from "./accessibility.ts";
+import { expectAccessible } from "./accessibility.ts";
 
 /**
  * The guide's "Getting your username" and "Getting your password" in real Chromium, with no mail
@@ -19,10 +19,6 @@ describe("getting your username and password, in the browser", () => {
     await browser?.close();
     await servers?.close();
   });
-
-  async function expectAccessible(page: Page) {
-    expect(await accessibilityProblems(page), page.url()).toEqual([]);
-  }
 
   it("Forgot Username by email and date of birth, then the email's link to reset the password, then log in", async () => {
     const learner = await buildLearner(servers.db, servers.clock, { email: "emma.new@example.org", dob: "1988-04-12" });

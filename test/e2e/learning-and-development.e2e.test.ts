@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser } from "playwright-core";
 import { buildLearner } from "../support/factories.ts";
 import { subscribe } from "../../server/learning/subscriptions.ts";
 import { recordHeldElsewhere } from "../../server/compliance/approvals.ts";
 import { CHROMIUM_ARGS, logIn, startLmsServers, type LmsServers } from "./lms-servers.ts";
-import { accessibilityProblems } from "./accessibility.ts";
+import { expectAccessible } from "./accessibility.ts";
 
 /**
  * Issue 7's journey in real Chromium: an L&D administrator finds a learner, sees why a component
@@ -22,10 +22,6 @@ describe("Learning and Development, in the browser", () => {
     await browser?.close();
     await servers?.close();
   });
-
-  async function expectAccessible(page: Page) {
-    expect(await accessibilityProblems(page), page.url()).toEqual([]);
-  }
 
   it("finds a learner, sees why a component is not credited, approves a pending competence, and exports compliance as CSV", async () => {
     const { db, clock } = servers;
