@@ -29,6 +29,13 @@ export function toDateString(date: Date): string {
   return localDate(date);
 }
 
+/** Whether a string is a real date written YYYY-MM-DD (2026-02-30 is not). */
+export function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
+
 /** Adds whole days to a YYYY-MM-DD date, in UTC so that clock changes never shift a date. */
 export function addDays(date: string, days: number): string {
   const result = new Date(`${date}T00:00:00Z`);

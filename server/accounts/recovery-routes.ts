@@ -1,3 +1,4 @@
+import { isCalendarDate } from "../clock.ts";
 import { Router, type Request, type Response } from "express";
 import type { AppDeps } from "../web/app.ts";
 import { anyone, requireLogin } from "../web/auth.ts";
@@ -127,8 +128,7 @@ function field(req: Request, name: string): string {
 function dateFrom(day: string, month: string, year: string): string | undefined {
   if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return undefined;
   const text = `${year}-${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text ? text : undefined;
+  return isCalendarDate(text) ? text : undefined;
 }
 
 /** Runs `work`; a problem with the link is shown on its own page (400) and gives undefined. */

@@ -37,24 +37,20 @@ const toHolder = (row: Record<string, unknown>): Holder => ({ accountId: Number(
 export async function requestUsername(deps: RecoveryDeps, request: { email: string; dateOfBirth: string; ip: string | null }): Promise<void> {
   const rows = await holders(deps.db).whereRaw("lower(people.email) = ?", [request.email.trim().toLowerCase()]).andWhere("people.date_of_birth", request.dateOfBirth);
   for (const holder of rows.map(toHolder)) {
-    if (await tooMany(deps, holder, request.ip)) continue;
-    await deps.db.transaction(async (trx) => {
-      const link = await linkFor(trx, deps, holder, "reset");
-      await queueMail(trx, {
-        to: holder.email,
-        subject: `${holder.vpd} User Name Lookup`,
-        text: [
-          `Your username is: ${holder.username}`,
-          "",
-          "Use it with your password to log in to NHS Electronic Staff Record learning.",
-          "",
-          `Forgotten your password too? Follow this link or reset your password (it works once, until ${guideDateTime(expiry(deps))}):`,
-          link,
-          "",
-          "If you did not ask for this, you can ignore this email: nothing has changed.",
-        ].join("\n"),
-      }, deps.clock.now().toISOString());
-      await audit(trx, deps, holder, "account.username_sent", request.ip);
+    await sendLink(deps, holder, request, {
+      purpose: "reset",
+      subject: "User Name Lookup",
+      auditKind: "account.username_sent",
+      text: (link, until) => [
+        `Your username is: ${holder.username}`,
+        "",
+        "Use it with your password to log in to NHS Electronic Staff Record learning.",
+        "",
+        `Forgotten your password too? Follow this link or reset your password (it works once, until ${until}):`,
+        link,
+        "",
+        "If you did not ask for this, you can ignore this email: nothing has changed.",
+      ],
     });
   }
 }
@@ -64,25 +60,20 @@ export async function requestReset(deps: RecoveryDeps, request: { username: stri
   const row = await holders(deps.db).where("accounts.username_key", request.username.trim().toUpperCase()).first();
   if (!row) return false;
   const holder = toHolder(row);
-  if (request.byAccountId === undefined && (await tooMany(deps, holder, request.ip))) return false;
-  await deps.db.transaction(async (trx) => {
-    const link = await linkFor(trx, deps, holder, "reset");
-    await queueMail(trx, {
-      to: holder.email,
-      subject: `${holder.vpd} Reset your password`,
-      text: [
-        `Someone asked to reset the password of ${holder.username}${request.byAccountId ? " (Learning and Development, on your behalf)" : ""}.`,
-        "",
-        `To choose a new password, follow this link (it works once, until ${guideDateTime(expiry(deps))}):`,
-        link,
-        "",
-        "Resetting it also unlocks your account and logs you out everywhere.",
-        "If you did not ask for this, you can ignore this email: your password has not changed.",
-      ].join("\n"),
-    }, deps.clock.now().toISOString());
-    await audit(trx, deps, holder, "account.reset_requested", request.ip, request.byAccountId);
+  return sendLink(deps, holder, request, {
+    purpose: "reset",
+    subject: "Reset your password",
+    auditKind: "account.reset_requested",
+    text: (link, until) => [
+      `Someone asked to reset the password of ${holder.username}${request.byAccountId ? " (Learning and Development, on your behalf)" : ""}.`,
+      "",
+      `To choose a new password, follow this link (it works once, until ${until}):`,
+      link,
+      "",
+      "Resetting it also unlocks your account and logs you out everywhere.",
+      "If you did not ask for this, you can ignore this email: your password has not changed.",
+    ],
   });
-  return true;
 }
 
 /** Unlock Account: username and email, both matching -> an unlock link. An administrator gives the username alone. */
@@ -92,20 +83,36 @@ export async function requestUnlock(deps: RecoveryDeps, request: { username: str
   const row = await query.first();
   if (!row) return false;
   const holder = toHolder(row);
+  return sendLink(deps, holder, request, {
+    purpose: "unlock",
+    subject: "Unlock your account",
+    auditKind: "account.unlock_requested",
+    text: (link, until) => [
+      `To unlock the account ${holder.username}, follow this link (it works once, until ${until}):`,
+      link,
+      "",
+      "Your password stays as it was. If you have forgotten it, use Reset Password instead.",
+    ],
+  });
+}
+
+/**
+ * Issues a link and queues its email ("<VPD> <subject>", to the address held) with an audit
+ * event, in one transaction; false when the account has had too many links this hour (an
+ * administrator's request is never held back).
+ */
+async function sendLink(
+  deps: RecoveryDeps,
+  holder: Holder,
+  request: { ip: string | null; byAccountId?: number },
+  email: { purpose: "reset" | "unlock"; subject: string; auditKind: string; text: (link: string, until: string) => string[] },
+): Promise<boolean> {
   if (request.byAccountId === undefined && (await tooMany(deps, holder, request.ip))) return false;
   await deps.db.transaction(async (trx) => {
-    const link = await linkFor(trx, deps, holder, "unlock");
-    await queueMail(trx, {
-      to: holder.email,
-      subject: `${holder.vpd} Unlock your account`,
-      text: [
-        `To unlock the account ${holder.username}, follow this link (it works once, until ${guideDateTime(expiry(deps))}):`,
-        link,
-        "",
-        "Your password stays as it was. If you have forgotten it, use Reset Password instead.",
-      ].join("\n"),
-    }, deps.clock.now().toISOString());
-    await audit(trx, deps, holder, "account.unlock_requested", request.ip, request.byAccountId);
+    const link = await linkFor(trx, deps, holder, email.purpose);
+    const until = guideDateTime(new Date(deps.clock.now().getTime() + TOKEN_LIFETIME_MS).toISOString());
+    await queueMail(trx, { to: holder.email, subject: `${holder.vpd} ${email.subject}`, text: email.text(link, until).join("\n") }, deps.clock.now().toISOString());
+    await audit(trx, deps, holder, email.auditKind, request.ip, request.byAccountId);
   });
   return true;
 }
@@ -124,10 +131,6 @@ async function tooMany(deps: RecoveryDeps, holder: Holder, ip: string | null): P
 async function linkFor(trx: Db, deps: RecoveryDeps, holder: Holder, purpose: "reset" | "unlock"): Promise<string> {
   const token = await issueToken(trx, holder.accountId, purpose, deps.clock.now());
   return `${deps.publicUrl}/account/${purpose}?token=${token}`;
-}
-
-function expiry(deps: RecoveryDeps): string {
-  return new Date(deps.clock.now().getTime() + TOKEN_LIFETIME_MS).toISOString();
 }
 
 function audit(trx: Db, deps: RecoveryDeps, holder: Holder, kind: string, ip: string | null, byAccountId?: number) {

@@ -1,3 +1,4 @@
+import { isCalendarDate } from "../clock.ts";
 import { Router, type Request, type Response } from "express";
 import type { AppDeps } from "../web/app.ts";
 import { requireRole } from "../web/auth.ts";
@@ -180,8 +181,7 @@ const COURSE_STATUSES: CourseStatus[] = ["Planned", "Enrolled", "In Progress", "
 function reportDate(value: unknown, today: string): string {
   const text = typeof value === "string" ? value : "";
   if (!text) return today;
-  const date = new Date(`${text}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text) throw new AppError("reports.bad_date", `As of "${text.slice(0, 20)}" must be a date, YYYY-MM-DD`, 400);
+  if (!isCalendarDate(text)) throw new AppError("reports.bad_date", `As of "${text.slice(0, 20)}" must be a date, YYYY-MM-DD`, 400);
   return text;
 }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ROLES } from "../accounts/roles.ts";
-import { isCalendarDate } from "../people/service.ts";
+import { isCalendarDate } from "../clock.ts";
 
 const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 const days = z.number().int("must be a whole number of days").min(1, "must be at least 1 day").max(36500, "must be at most 36500 days");

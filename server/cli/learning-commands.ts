@@ -1,3 +1,4 @@
+import { isCalendarDate } from "../clock.ts";
 import type { Command } from "commander";
 import type { Context } from "../runtime-context.ts";
 import type { CliIo } from "./cli.ts";
@@ -92,8 +93,7 @@ async function personOf(db: Db, username: string): Promise<number> {
 
 export function asDate(value: string): string {
   // A round trip, so that 2026-02-30 (which Date would roll over to 2 March) is refused.
-  const date = new Date(`${value}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+  if (!isCalendarDate(value)) {
     throw new AppError("cli.bad_date", `--as-of "${value}" must be a date, YYYY-MM-DD`);
   }
   return value;

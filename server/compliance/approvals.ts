@@ -1,6 +1,6 @@
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
-import { addDays } from "../clock.ts";
+import { addDays, isCalendarDate } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
 
@@ -18,9 +18,9 @@ export async function recordHeldElsewhere(
   const problems: string[] = [];
   const competency = Number.isSafeInteger(input.competencyId) ? await db("competencies").where({ id: input.competencyId }).first("id", "name") : undefined;
   if (!competency) problems.push("Choose the competency you hold");
-  if (!isDate(input.achievedOn)) problems.push("Enter the date you achieved it as YYYY-MM-DD");
+  if (!isCalendarDate(input.achievedOn)) problems.push("Enter the date you achieved it as YYYY-MM-DD");
   else if (input.achievedOn > today) problems.push("The date achieved cannot be in the future");
-  if (input.expiresOn && !isDate(input.expiresOn)) problems.push("Enter the expiry date as YYYY-MM-DD, or leave it empty");
+  if (input.expiresOn && !isCalendarDate(input.expiresOn)) problems.push("Enter the expiry date as YYYY-MM-DD, or leave it empty");
   else if (input.expiresOn && input.expiresOn <= input.achievedOn) problems.push("The expiry date must come after the date achieved");
   if (!input.evidence.trim()) problems.push("Say where it was achieved (evidence), so that Learning and Development can check it");
   if (input.evidence.length > 2000) problems.push("Keep the evidence to 2,000 characters");
@@ -61,9 +61,4 @@ export async function awaitingApproval(db: Db) {
     .where("competence_records.status", "awaiting_approval")
     .orderBy("competence_records.id")
     .select("competence_records.id", "competence_records.achieved_on", "competence_records.expires_on", "competence_records.evidence", "competence_records.created_at", "competencies.name as competency", "people.id as person_id", "people.first_name", "people.last_name", "people.employee_number");
-}
-
-function isDate(text: string): boolean {
-  const date = new Date(`${text}T00:00:00Z`);
-  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }

@@ -1,5 +1,6 @@
 import type { Db } from "../db/connect.ts";
-import { heldOnSql, organisationSummaryBindings, rowsOf } from "./organisation-summary.ts";
+import { heldOnSql, organisationSummaryBindings } from "./organisation-summary.ts";
+import { rawRows } from "../db/connect.ts";
 
 export interface ExpiringCompetency {
   employeeNumber: string;
@@ -17,7 +18,7 @@ export interface ExpiringCompetency {
  * looking back to the records where the latest was achieved after that date), soonest first.
  */
 export async function expiringCompetencies(db: Db, asOf: string): Promise<ExpiringCompetency[]> {
-  const rows = rowsOf(await db.raw(EXPIRING_SQL, organisationSummaryBindings(asOf)));
+  const rows = rawRows(await db.raw(EXPIRING_SQL, organisationSummaryBindings(asOf)));
   return rows.map((row) => ({
     employeeNumber: String(row.employee_number),
     name: `${String(row.last_name)}, ${String(row.first_name)}`,

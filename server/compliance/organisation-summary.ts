@@ -1,4 +1,4 @@
-import type { Db } from "../db/connect.ts";
+import { rawRows, type Db } from "../db/connect.ts";
 import { addCalendarMonths, AMBER_MONTHS } from "./status.ts";
 
 export interface PositionCompliance {
@@ -22,7 +22,7 @@ export interface PositionCompliance {
  */
 export async function organisationSummary(db: Db, asOf: string): Promise<PositionCompliance[]> {
   const rows = await db.raw(ORGANISATION_SUMMARY_SQL, organisationSummaryBindings(asOf));
-  return rowsOf(rows).map((row) => ({ positionId: Number(row.position_id), position: String(row.position), assignments: Number(row.assignments), ...counted(row) }));
+  return rawRows(rows).map((row) => ({ positionId: Number(row.position_id), position: String(row.position), assignments: Number(row.assignments), ...counted(row) }));
 }
 
 export interface CompetencyCompliance {
@@ -39,11 +39,7 @@ export interface CompetencyCompliance {
 /** Compliance across the organisation as of a date, per competency (the same statement, grouped by competency). */
 export async function competencySummary(db: Db, asOf: string): Promise<CompetencyCompliance[]> {
   const rows = await db.raw(COMPETENCY_SUMMARY_SQL, organisationSummaryBindings(asOf));
-  return rowsOf(rows).map((row) => ({ competencyId: Number(row.competency_id), competency: String(row.competency), ...counted(row) }));
-}
-
-export function rowsOf(result: unknown): Array<Record<string, unknown>> {
-  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>;
+  return rawRows(rows).map((row) => ({ competencyId: Number(row.competency_id), competency: String(row.competency), ...counted(row) }));
 }
 
 function counted(row: Record<string, unknown>) {

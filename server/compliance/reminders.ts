@@ -3,7 +3,8 @@ import type { Clock } from "../clock.ts";
 import { recordAudit } from "../audit/store.ts";
 import { queueMail } from "../mail/outbox.ts";
 import { competencyLabel, guideDate } from "../web/format.ts";
-import { heldOnSql, organisationSummaryBindings, rowsOf } from "./organisation-summary.ts";
+import { heldOnSql, organisationSummaryBindings } from "./organisation-summary.ts";
+import { rawRows } from "../db/connect.ts";
 
 /**
  * `lms send-reminders`: emails each learner whose essential competency turned Amber or Red since
@@ -12,7 +13,7 @@ import { heldOnSql, organisationSummaryBindings, rowsOf } from "./organisation-s
  * Green and later Amber again is told again. Statuses come from one set-based statement.
  */
 export async function sendReminders(db: Db, clock: Clock, options: { asOf: string; publicUrl: string }): Promise<{ emails: number; changes: number }> {
-  const rows = rowsOf(await db.raw(STATUS_SQL, organisationSummaryBindings(options.asOf)));
+  const rows = rawRows(await db.raw(STATUS_SQL, organisationSummaryBindings(options.asOf)));
   const known = new Map((await db("reminder_state").select("person_id", "competency_id", "status")).map((row) => [`${row.person_id}:${row.competency_id}`, String(row.status)]));
   const byPerson = new Map<number, Array<Record<string, unknown>>>();
   for (const row of rows) {

@@ -82,6 +82,11 @@ const migrationConfig: Knex.MigratorConfig = {
   },
 };
 
+/** The rows of a db.raw() result: sqlite3 gives them as an array, pg inside `rows`. */
+export function rawRows(result: unknown): Array<Record<string, unknown>> {
+  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>;
+}
+
 export function isPostgres(db: Db): boolean {
   return db.client.config.client === "pg";
 }

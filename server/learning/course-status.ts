@@ -1,5 +1,4 @@
-import type { Db } from "../db/connect.ts";
-import { rowsOf } from "../compliance/organisation-summary.ts";
+import { rawRows, type Db } from "../db/connect.ts";
 
 export type CourseStatus = "Planned" | "Enrolled" | "In Progress" | "Completed" | "Passed" | "Failed";
 
@@ -17,7 +16,7 @@ export interface CourseStatusRow {
  * One set-based statement, however many people.
  */
 export async function courseStatuses(db: Db): Promise<CourseStatusRow[]> {
-  const rows = rowsOf(await db.raw(COURSE_STATUS_SQL, { subscribed: "Subscribed", completed: "Completed", preview: false }));
+  const rows = rawRows(await db.raw(COURSE_STATUS_SQL, { subscribed: "Subscribed", completed: "Completed", preview: false }));
   return rows.map((row) => ({
     course: String(row.course),
     employeeNumber: String(row.employee_number),

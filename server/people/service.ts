@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import type { Db } from "../db/connect.ts";
-import type { Clock } from "../clock.ts";
+import { isCalendarDate, type Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import { hashPassword, passwordProblem } from "../accounts/passwords.ts";
 import { createAccountStore, usernameKey } from "../accounts/store.ts";
@@ -139,10 +139,4 @@ export function validateNewUser(input: NewUser, today: string): string[] {
     if (!assignment.position.trim()) problems.push(`assignment ${assignment.number} needs a position`);
   }
   return problems;
-}
-
-export function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }

@@ -90,3 +90,21 @@ describe("administration", () => {
     expect(compliance).not.toContain("<img src=x");
   });
 });
+
+describe("the outbox when an SMTP server is set", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // Nothing listens there: the message stays queued, which is when the page could leak its link.
+    t = await createTestApp({ env: { SMTP_URL: "smtp://127.0.0.1:9" } });
+  });
+  afterAll(() => t.cleanup());
+
+  it("shows each message without its link's secret: only the recipient's copy works", async () => {
+    const person = await buildLearner(t.db, t.clock, { role: "admin" });
+    const admin = await logInAgent(t.app, person.username, person.password);
+    const [row] = await t.db("mail_outbox").insert({ to_address: "someone@example.org", subject: "297 Reset your password", text_body: "http://localhost:3000/account/reset?token=SECRETsecretSECRETsecret123", status: "queued", send_attempts: 0, created_at: "2026-03-01T09:00:00.000Z" }).returning("id");
+    const page = (await admin.get(`/admin/outbox/${row.id}`).expect(200)).text;
+    expect(page).not.toContain("SECRETsecretSECRETsecret123");
+    expect(page).toContain("token=(removed: only the recipient&#39;s copy works)");
+  });
+});
