@@ -2,10 +2,10 @@ import { z } from "zod";
 import { ROLES } from "../accounts/roles.ts";
 import { isCalendarDate } from "../clock.ts";
 
-const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
-const days = z.number().int("must be a whole number of days").min(1, "must be at least 1 day").max(36500, "must be at most 36500 days");
+export const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+export const days = z.number({ error: "must be a whole number of days" }).int("must be a whole number of days").min(1, "must be at least 1 day").max(36500, "must be at most 36500 days");
 
-const component = z.strictObject({
+export const componentSchema = z.strictObject({
   course: text(200),
   requires: z.enum(["completion", "pass"]),
   satisfiedBy: text(200).optional(),
@@ -19,7 +19,7 @@ const certification = z.strictObject({
   completeWithinDays: days,
   renewable: z.boolean(),
   description: z.string().max(10000).optional(),
-  components: z.array(component).min(1, "a certification needs at least one component"),
+  components: z.array(componentSchema).min(1, "a certification needs at least one component"),
 });
 
 const position = z.strictObject({
@@ -29,6 +29,7 @@ const position = z.strictObject({
       z.strictObject({
         competency: text(300),
         essential: z.boolean().default(true),
+        minLevel: text(100).optional(),
         dueWithinDays: days.optional(),
       }),
     )

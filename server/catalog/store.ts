@@ -78,7 +78,7 @@ export function createCatalogStore(db: Db) {
     /** The file's requirement list becomes the position's. */
     async replaceRequirements(
       positionId: number,
-      requirements: Array<{ competencyId: number; essential: boolean; dueWithinDays?: number | undefined }>,
+      requirements: Array<{ competencyId: number; essential: boolean; minLevel?: string | undefined; dueWithinDays?: number | undefined }>,
     ): Promise<void> {
       const wanted = new Set(requirements.map((requirement) => requirement.competencyId));
       const existing = await db("competence_requirements").where({ position_id: positionId });
@@ -86,7 +86,7 @@ export function createCatalogStore(db: Db) {
       if (stale.length) await db("competence_requirements").whereIn("id", stale).delete();
       const held = new Set(existing.map((row) => Number(row.competency_id)));
       for (const requirement of requirements) {
-        const values = { essential: requirement.essential, due_within_days: requirement.dueWithinDays ?? null };
+        const values = { essential: requirement.essential, min_level: requirement.minLevel ?? null, due_within_days: requirement.dueWithinDays ?? null };
         if (held.has(requirement.competencyId)) {
           await db("competence_requirements").where({ position_id: positionId, competency_id: requirement.competencyId }).update(values);
         } else {

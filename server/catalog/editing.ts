@@ -1,0 +1,188 @@
+import { z } from "zod";
+import type { Db } from "../db/connect.ts";
+import type { Clock } from "../clock.ts";
+import { AppError, notFound } from "../errors.ts";
+import { recordAudit } from "../audit/store.ts";
+import { settleSubscriptions } from "../learning/credit-service.ts";
+import { componentSchema, days, jsonPath, text } from "./catalog-schema.ts";
+import { createCatalogStore } from "./store.ts";
+
+/**
+ * The catalog edited one row at a time in the browser (authors and L&D), keyed by id so that a
+ * rename keeps every subscription, record and requirement attached. Each save checks the same
+ * field rules as the catalog file (catalog-schema.ts), lists every problem at once, and writes in
+ * one transaction with its audit event.
+ */
+export interface Actor {
+  accountId: number;
+  ip: string | null;
+}
+
+const competencySchema = z.strictObject({ name: text(300), description: z.string().max(10000, "must be at most 10000 characters") });
+
+const certificationSchema = z.strictObject({
+  name: text(300),
+  competencyId: z.number().int().positive("choose the competency it gives"),
+  competenceLevel: text(100),
+  validDays: days,
+  completeWithinDays: days,
+  renewable: z.boolean(),
+  description: z.string().max(10000, "must be at most 10000 characters"),
+  components: z.array(componentSchema).min(1, "a certification needs at least one component"),
+});
+
+const positionSchema = z.strictObject({
+  name: text(200),
+  requirements: z.array(
+    z.strictObject({ competencyId: z.number().int().positive(), essential: z.boolean(), minLevel: text(100).optional(), dueWithinDays: days.optional() }),
+  ),
+});
+
+export type CompetencyInput = z.infer<typeof competencySchema>;
+export type CertificationInput = z.infer<typeof certificationSchema>;
+export type PositionInput = z.infer<typeof positionSchema>;
+
+const LABELS: Record<string, string> = {
+  name: "Name",
+  description: "Description",
+  competencyId: "Competency",
+  competenceLevel: "Competence level",
+  validDays: "Valid for (days)",
+  completeWithinDays: "Complete within (days)",
+  components: "Components",
+  course: "course",
+  requires: "needs",
+  satisfiedBy: "satisfied by",
+  requirements: "Requirements",
+  minLevel: "minimum level",
+  dueWithinDays: "due within (days)",
+};
+
+export async function saveCompetency(db: Db, clock: Clock, actor: Actor, id: number | undefined, input: CompetencyInput): Promise<number> {
+  const value = { ...input, name: input.name.trim() };
+  const problems = fieldProblems(competencySchema, value);
+  if (await nameTaken(db, "competencies", value.name, id)) problems.push(`Name: a competency named "${value.name}" already exists`);
+  refuse(problems);
+  return save(db, clock, actor, "competencies", id, { name: value.name, description: value.description }, "catalog.competency_saved", async () => {});
+}
+
+export async function saveCertification(db: Db, clock: Clock, actor: Actor, id: number | undefined, input: CertificationInput): Promise<number> {
+  const value = { ...input, name: input.name.trim() };
+  const problems = fieldProblems(certificationSchema, value);
+  if (await nameTaken(db, "certifications", value.name, id)) problems.push(`Name: a certification named "${value.name}" already exists`);
+  if (value.competencyId && !(await db("competencies").where({ id: value.competencyId }).first("id"))) problems.push("Competency: choose the competency it gives");
+  const courses = value.components.map((component) => component.course);
+  const known = new Set((await db("courses").whereIn("code", courses).select("code")).map((row) => String(row.code)));
+  // A component may name a course not imported yet (a catalog file can set one up first); keep those, add no new ones.
+  if (id !== undefined) for (const row of await db("certification_components").where({ certification_id: id }).select("course_code")) known.add(String(row.course_code));
+  value.components.forEach((component, index) => {
+    const at = `Component ${index + 1}`;
+    if (!known.has(component.course)) problems.push(`${at}: no imported course has the code "${component.course}"`);
+    if (courses.indexOf(component.course) !== index) problems.push(`${at}: "${component.course}" is listed twice`);
+    if (component.satisfiedBy !== undefined && (component.satisfiedBy === component.course || !courses.includes(component.satisfiedBy))) {
+      problems.push(`${at}: satisfied by "${component.satisfiedBy}" must be another component of this certification`);
+    }
+  });
+  refuse(problems);
+  const { components, competencyId, competenceLevel, validDays, completeWithinDays, ...rest } = value;
+  const row = { ...rest, competency_id: competencyId, competence_level: competenceLevel, valid_days: validDays, complete_within_days: completeWithinDays };
+  return save(db, clock, actor, "certifications", id, row, "catalog.certification_saved", async (trx, savedId, now) => {
+    await createCatalogStore(trx).replaceComponents(savedId, components);
+    // A component removed (or a rule added) can leave an open subscription with all it now needs.
+    await settleSubscriptions(trx, { certificationIds: [savedId] }, now, "the certification's components were changed");
+  });
+}
+
+export async function savePosition(db: Db, clock: Clock, actor: Actor, id: number | undefined, input: PositionInput): Promise<number> {
+  const value = { ...input, name: input.name.trim() };
+  const problems = fieldProblems(positionSchema, value);
+  const organisationId = id === undefined ? await soleOrganisationId(db) : Number((await db("positions").where({ id }).first("organisation_id"))?.organisation_id);
+  const clash = await db("positions").where({ organisation_id: organisationId, name: value.name }).first("id");
+  if (clash && Number(clash.id) !== id) problems.push(`Name: a position named "${value.name}" already exists`);
+  const wanted = value.requirements.map((requirement) => requirement.competencyId);
+  const known = new Set((await db("competencies").whereIn("id", wanted).select("id")).map((row) => Number(row.id)));
+  if (wanted.some((competencyId) => !known.has(competencyId))) problems.push("Requirements: a chosen competency no longer exists; reload the page");
+  if (new Set(wanted).size !== wanted.length) problems.push("Requirements: a competency is listed twice");
+  refuse(problems);
+  return save(db, clock, actor, "positions", id, { name: value.name, organisation_id: organisationId }, "catalog.position_saved", async (trx, savedId) => {
+    await createCatalogStore(trx).replaceRequirements(savedId, value.requirements);
+  });
+}
+
+/** Deletes what nothing refers to; otherwise says what still does, so nobody's history is cut loose. */
+export async function deleteCatalogRow(db: Db, clock: Clock, actor: Actor, kind: "competency" | "certification" | "position", id: number): Promise<string> {
+  const table = { competency: "competencies", certification: "certifications", position: "positions" }[kind];
+  const uses: Record<typeof kind, Array<[string, string, string]>> = {
+    competency: [["certifications", "competency_id", "certifications give it"], ["competence_requirements", "competency_id", "positions require it"], ["competence_records", "competency_id", "competence records hold it"]],
+    certification: [["subscriptions", "certification_id", "subscriptions use it"], ["competence_records", "certification_id", "competence records came from it"]],
+    position: [["assignments", "position_id", "assignments hold it"]],
+  };
+  return db.transaction(async (trx) => {
+    const row = await trx(table).where({ id }).first("id", "name");
+    if (!row) throw notFound(`That ${kind}`);
+    const inUse: string[] = [];
+    for (const [usedBy, column, words] of uses[kind]) {
+      const count = Number((await trx(usedBy).where(column, id).count({ n: "*" }).first())?.n ?? 0);
+      if (count) inUse.push(`${count} ${words}`);
+    }
+    if (inUse.length) throw new AppError("catalog.in_use", `"${row.name}" cannot be deleted while ${inUse.join(", ")}`, 409);
+    await trx(table).where({ id }).delete();
+    await recordAudit(trx, { kind: `catalog.${kind}_deleted`, at: clock.now().toISOString(), actorAccountId: actor.accountId, ip: actor.ip, detail: { id, name: row.name } });
+    return String(row.name);
+  });
+}
+
+async function save(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  table: string,
+  id: number | undefined,
+  row: Record<string, unknown>,
+  auditKind: string,
+  andThen: (trx: Db, id: number, now: string) => Promise<void>,
+): Promise<number> {
+  const now = clock.now().toISOString();
+  return db.transaction(async (trx) => {
+    let savedId = id;
+    if (savedId === undefined) {
+      const [inserted] = await trx(table).insert(row).returning("id");
+      savedId = Number(inserted.id);
+    } else if (!(await trx(table).where({ id: savedId }).update(row))) {
+      throw notFound("That catalog entry");
+    }
+    await andThen(trx, savedId, now);
+    await recordAudit(trx, { kind: auditKind, at: now, actorAccountId: actor.accountId, ip: actor.ip, detail: { id: savedId, name: row.name, created: id === undefined } });
+    return savedId;
+  });
+}
+
+/** The field rules' problems, in the form's words; the checks against the database add theirs after. */
+function fieldProblems<T>(schema: z.ZodType<T>, input: T): string[] {
+  const parsed = schema.safeParse(input);
+  return parsed.success ? [] : parsed.error.issues.map((issue) => `${label(issue.path)}: ${issue.message}`);
+}
+
+/** ["components", 1, "course"] -> "Component 2 course", in the form's own words. */
+function label(path: ReadonlyArray<PropertyKey>): string {
+  const [first, index, field] = path;
+  if ((first === "components" || first === "requirements") && typeof index === "number") {
+    return `${first === "components" ? "Component" : "Requirement"} ${index + 1}${field ? ` ${LABELS[String(field)] ?? String(field)}` : ""}`;
+  }
+  return LABELS[String(first)] ?? jsonPath(path);
+}
+
+function refuse(problems: string[]): void {
+  if (problems.length) throw new AppError("catalog.invalid", `There ${problems.length === 1 ? "is a problem" : `are ${problems.length} problems`} with what was entered`, 400, problems);
+}
+
+async function nameTaken(db: Db, table: string, name: string, id: number | undefined): Promise<boolean> {
+  const row = await db(table).where({ name }).first("id");
+  return Boolean(row) && Number(row.id) !== id;
+}
+
+async function soleOrganisationId(db: Db): Promise<number> {
+  const rows = await db("organisations").orderBy("id").limit(2).select("id");
+  if (rows.length !== 1) throw new AppError("catalog.organisation", rows.length ? "Several organisations exist: add positions with lms import-catalog, naming the organisation" : "No organisation exists yet: run lms seed-demo or lms import-catalog first", 400);
+  return Number(rows[0].id);
+}
