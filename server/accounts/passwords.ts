@@ -13,7 +13,15 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password, options);
 }
 
+/**
+ * Stored for an account added by L&D until its person chooses a password through the emailed
+ * link: nobody knows it, and nothing hashes to it.
+ */
+export const NO_PASSWORD_YET = "!no-password-yet";
+
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  // Checked against the decoy all the same, so that such an account takes as long to refuse.
+  if (passwordHash === NO_PASSWORD_YET) return (await verifyPassword(await decoyPasswordHash(), password)) && false;
   try {
     return await verify(passwordHash, password);
   } catch {

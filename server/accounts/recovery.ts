@@ -76,6 +76,26 @@ export async function requestReset(deps: RecoveryDeps, request: { username: stri
   });
 }
 
+/** A new account added by L&D: a link to choose its first password (the same single-use reset link). */
+export async function inviteToChoosePassword(deps: RecoveryDeps, request: { username: string; ip: string | null; byAccountId: number }): Promise<boolean> {
+  const row = await holders(deps.db).where("accounts.username_key", request.username.trim().toUpperCase()).first();
+  if (!row) return false;
+  const holder = toHolder(row);
+  return sendLink(deps, holder, request, {
+    purpose: "reset",
+    subject: "Your learning account",
+    auditKind: "account.invited",
+    text: (link, until) => [
+      `An account has been made for you in NHS Electronic Staff Record learning. Your username is: ${holder.username}`,
+      "",
+      `To choose your password, follow this link (it works once, until ${until}):`,
+      link,
+      "",
+      "If the link has expired, use Forgotten > Reset Password on the login page with your username.",
+    ],
+  });
+}
+
 /** Unlock Account: username and email, both matching -> an unlock link. An administrator gives the username alone. */
 export async function requestUnlock(deps: RecoveryDeps, request: { username: string; email?: string; ip: string | null; byAccountId?: number }): Promise<boolean> {
   const query = holders(deps.db).where("accounts.username_key", request.username.trim().toUpperCase());

@@ -36,7 +36,7 @@ const position = z.strictObject({
     .default([]),
 });
 
-const person = z.strictObject({
+export const personSchema = z.strictObject({
   name: z.string().regex(/^[^,]+,\s*\S.*$/, 'must be written "Last, First"'),
   email: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an email address"),
   dob: z.string().refine(isCalendarDate, "must be a date written YYYY-MM-DD"),
@@ -56,7 +56,7 @@ export const catalogSchema = z.strictObject({
   competencies: z.array(z.strictObject({ name: text(300), description: z.string().max(10000).optional() })).default([]),
   certifications: z.array(certification).default([]),
   positions: z.array(position).default([]),
-  people: z.array(person).default([]),
+  people: z.array(personSchema).default([]),
 });
 
 export type Catalog = z.infer<typeof catalogSchema>;

@@ -58,9 +58,10 @@ export async function checkCatalog(db: Db, textContent: string): Promise<Catalog
 
 /**
  * Imports a catalog in one transaction: on any problem nothing is written. Re-importing the same
- * file updates rows in place and never duplicates them.
+ * file updates rows in place and never duplicates them. With `invite`, new people get no password:
+ * they choose one through an emailed link.
  */
-export async function importCatalog(db: Db, clock: Clock, catalog: Catalog): Promise<CatalogImportSummary> {
+export async function importCatalog(db: Db, clock: Clock, catalog: Catalog, options: { invite?: boolean } = {}): Promise<CatalogImportSummary> {
   const problems = await crossCheck(db, catalog);
   if (problems.length) throw invalid(problems);
 
@@ -112,7 +113,7 @@ export async function importCatalog(db: Db, clock: Clock, catalog: Catalog): Pro
         await assignPositions(people, organisationId, existing.personId, person.assignments);
         summary.people.matched.push((await accounts.findById(existing.accountId))!.username);
       } else {
-        const added = await addUser(trx, clock, { ...person, vpd: organisationRef.vpd });
+        const added = await addUser(trx, clock, { ...person, vpd: organisationRef.vpd, ...(options.invite ? { invite: true } : {}) });
         summary.people.added.push(added.username);
         if (added.generatedPassword) summary.generatedPasswords[added.username] = added.generatedPassword;
       }

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import type { Db } from "../db/connect.ts";
 import { isCalendarDate, type Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
-import { hashPassword, passwordProblem } from "../accounts/passwords.ts";
+import { hashPassword, NO_PASSWORD_YET, passwordProblem } from "../accounts/passwords.ts";
 import { createAccountStore, usernameKey } from "../accounts/store.ts";
 import { ROLES, type Role } from "../accounts/roles.ts";
 import { recordAudit } from "../audit/store.ts";
@@ -17,6 +17,8 @@ export interface NewUser {
   employeeNumber?: string;
   username?: string;
   password?: string;
+  /** No password: the person chooses one through an emailed link (see recovery.ts inviteToChoosePassword). */
+  invite?: boolean;
   role?: Role;
   assignments?: Array<{ number: string; position: string }>;
 }
@@ -36,9 +38,9 @@ export async function addUser(db: Db, clock: Clock, input: NewUser): Promise<Add
   const problems = validateNewUser(input, clock.today());
   if (problems.length) throw new AppError("people.invalid_user", "The user cannot be added", 400, problems);
   const name = parsePersonName(input.name)!;
-  const generatedPassword = input.password ? undefined : crypto.randomBytes(12).toString("base64url");
+  const generatedPassword = input.password || input.invite ? undefined : crypto.randomBytes(12).toString("base64url");
   // Hash before the transaction: it is slow on purpose and must not hold the database.
-  const passwordHash = await hashPassword(input.password ?? generatedPassword!);
+  const passwordHash = input.invite && !input.password ? NO_PASSWORD_YET : await hashPassword(input.password ?? generatedPassword!);
   const now = clock.now().toISOString();
 
   return db.transaction(async (trx) => {

@@ -1,0 +1,100 @@
+import type { Db } from "../db/connect.ts";
+import type { Clock } from "../clock.ts";
+import { AppError, notFound } from "../errors.ts";
+import { recordAudit } from "../audit/store.ts";
+import { inviteToChoosePassword, type RecoveryDeps } from "../accounts/recovery.ts";
+import { crossCheck } from "../catalog/catalog-checks.ts";
+import { importCatalog } from "../catalog/import-catalog.ts";
+import { addUser, assignPositions, validateNewUser, type NewUser } from "./service.ts";
+import { createPeopleStore } from "./store.ts";
+import { readPeopleCsv, rowProblem } from "./people-csv.ts";
+
+/**
+ * L&D adding and changing people and their assignments: one at a time from a form, or many from
+ * a CSV upload that is checked whole first and then written in one transaction. New people get
+ * no password: each is emailed a link to choose their own.
+ */
+export interface Actor {
+  accountId: number;
+  ip: string | null;
+}
+
+export async function addPerson(deps: RecoveryDeps, actor: Actor, input: NewUser): Promise<{ personId: number; username: string }> {
+  const added = await addUser(deps.db, deps.clock, { ...input, invite: true });
+  await inviteToChoosePassword(deps, { username: added.username, ip: actor.ip, byAccountId: actor.accountId });
+  return added;
+}
+
+export async function updateDetails(db: Db, clock: Clock, actor: Actor, personId: number, details: { lastName: string; firstName: string; email: string; dob: string }): Promise<void> {
+  const problems = validateNewUser({ name: `${details.lastName}, ${details.firstName}`, email: details.email, dob: details.dob }, clock.today());
+  if (!details.lastName.trim() || !details.firstName.trim()) problems.unshift("Last name and first name must both be filled in");
+  if (problems.length) throw new AppError("people.invalid_details", "The details cannot be saved", 400, problems);
+  await db.transaction(async (trx) => {
+    if (!(await createPeopleStore(trx).personById(personId))) throw notFound("That person");
+    await createPeopleStore(trx).updatePerson(personId, { lastName: details.lastName.trim(), firstName: details.firstName.trim(), email: details.email.trim(), dateOfBirth: details.dob });
+    await recordAudit(trx, { kind: "person.updated", at: clock.now().toISOString(), actorAccountId: actor.accountId, personId, ip: actor.ip });
+  });
+}
+
+/** Adds an assignment, or moves one of the person's own to another position. */
+export async function setAssignment(db: Db, clock: Clock, actor: Actor, personId: number, assignment: { number: string; position: string }): Promise<void> {
+  if (!/^\d{1,20}$/.test(assignment.number)) throw new AppError("people.assignment_number", `Assignment number "${assignment.number.slice(0, 30)}" must be digits`, 400);
+  await db.transaction(async (trx) => {
+    const people = createPeopleStore(trx);
+    const person = await people.personById(personId);
+    if (!person) throw notFound("That person");
+    await assignPositions(people, person.organisationId, personId, [assignment]);
+    await recordAudit(trx, { kind: "assignment.saved", at: clock.now().toISOString(), actorAccountId: actor.accountId, personId, ip: actor.ip, detail: assignment });
+  });
+}
+
+/** Ends an assignment: its requirements stop counting; the person's competence records stay. */
+export async function removeAssignment(db: Db, clock: Clock, actor: Actor, personId: number, number: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    const removed = await trx("assignments").where({ person_id: personId, number }).delete();
+    if (!removed) throw notFound("That assignment");
+    const left = await trx("assignments").where({ person_id: personId }).orderBy("number").select("id", "is_primary");
+    // Someone with assignments always has a primary one.
+    if (left.length && !left.some((row) => row.is_primary)) await trx("assignments").where({ id: left[0]!.id }).update({ is_primary: true });
+    await recordAudit(trx, { kind: "assignment.removed", at: clock.now().toISOString(), actorAccountId: actor.accountId, personId, ip: actor.ip, detail: { number } });
+  });
+}
+
+export interface UploadOutcome {
+  problems: string[];
+  checkedOnly: boolean;
+  people: number;
+  assignments: number;
+  added: string[];
+  updated: string[];
+  invited: number;
+}
+
+/** A people CSV, all or nothing: every bad row is reported and nothing is written; otherwise all of it is. */
+export async function uploadPeople(deps: RecoveryDeps, actor: Actor, text: string, options: { checkOnly: boolean }): Promise<UploadOutcome> {
+  const read = readPeopleCsv(text, deps.clock.today());
+  const outcome: UploadOutcome = { problems: read.problems, checkedOnly: options.checkOnly, people: read.people.length, assignments: read.people.reduce((n, person) => n + person.assignments.length, 0), added: [], updated: [], invited: 0 };
+  if (!read.problems.length && !read.people.length) outcome.problems = ["The file has no rows below its header"];
+  const catalog = { competencies: [], certifications: [], positions: [], people: read.people };
+  // The rows that read well are checked against the database too, so one upload lists every problem.
+  outcome.problems.push(...(await crossCheck(deps.db, catalog)).map((problem) => rowProblem(problem, read.rowsOf)));
+  outcome.problems.sort(byRow);
+  if (outcome.problems.length || options.checkOnly) return outcome;
+  try {
+    const summary = await importCatalog(deps.db, deps.clock, catalog, { invite: true });
+    outcome.added = summary.people.added;
+    outcome.updated = summary.people.matched;
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    outcome.problems = [error.message, ...error.details.map((problem) => rowProblem(problem, read.rowsOf))];
+    return outcome;
+  }
+  for (const username of outcome.added) if (await inviteToChoosePassword(deps, { username, ip: actor.ip, byAccountId: actor.accountId })) outcome.invited += 1;
+  return outcome;
+}
+
+/** Problems in the file's order: "Row 9" after "Row 10" would hide one. */
+function byRow(a: string, b: string): number {
+  const row = (problem: string) => Number(/^Row (\d+)/.exec(problem)?.[1] ?? 0);
+  return row(a) - row(b);
+}

@@ -1,0 +1,151 @@
+import { Router, type Request, type Response } from "express";
+import multer from "multer";
+import type { AppDeps } from "../web/app.ts";
+import type { MailDelivery } from "../mail/delivery.ts";
+import { requireRole } from "../web/auth.ts";
+import { generateCsrfToken } from "../web/session.ts";
+import { spreadsheetCsv } from "../web/csv.ts";
+import { AppError, notFound } from "../errors.ts";
+import { ROLE_LABELS, ROLES, type Role } from "../accounts/roles.ts";
+import { createPeopleStore } from "./store.ts";
+import { PEOPLE_CSV_COLUMNS, PEOPLE_CSV_MAX_ROWS } from "./people-csv.ts";
+import { addPerson, removeAssignment, setAssignment, updateDetails, uploadPeople, type Actor } from "./people-admin.ts";
+
+const MAX_CSV_BYTES = 2 * 1024 * 1024;
+
+/**
+ * People and assignments for L&D: add a person, change their details and assignments, or upload
+ * many as CSV. Mounted before the administration routes, so that /admin/people/new is this page
+ * and not a person with the id "new".
+ */
+export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
+  const { db, clock, config, mail } = deps;
+  const recovery = { db, clock, publicUrl: config.publicUrl };
+  const router = Router();
+  const admin = requireRole("admin");
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_CSV_BYTES, files: 1, fields: 5 } });
+  const render = (req: Request, res: Response, view: string, locals: Record<string, unknown>) =>
+    res.render(view, { user: res.locals.user, csrfToken: generateCsrfToken(req), problems: [], notice: undefined, ...locals });
+  const actorOf = (req: Request, res: Response): Actor => ({ accountId: (res.locals.user as { accountId: number }).accountId, ip: req.ip ?? null });
+  const positions = async () => (await db("positions").orderBy("name").select("name")).map((row) => String(row.name));
+  const formPage = async (req: Request, res: Response, values: Record<string, string>, problems: string[] = []) =>
+    render(req, res, "people/new", { values, problems, positions: await positions(), roles: ROLES, roleLabels: ROLE_LABELS });
+
+  router.get("/admin/people/new", admin, async (req, res) => formPage(req, res, {}));
+
+  router.post("/admin/people", admin, async (req, res) => {
+    const values = textFields(req.body, ["lastName", "firstName", "email", "day", "month", "year", "employeeNumber", "username", "role", "number", "position"]);
+    const role = (ROLES as readonly string[]).includes(values.role!) ? (values.role as Role) : "learner";
+    try {
+      const added = await addPerson(recovery, actorOf(req, res), {
+        name: `${values.lastName}, ${values.firstName}`,
+        email: values.email!,
+        dob: dateFrom(values),
+        role,
+        ...(values.employeeNumber ? { employeeNumber: values.employeeNumber } : {}),
+        ...(values.username ? { username: values.username } : {}),
+        assignments: values.number || values.position ? [{ number: values.number!, position: values.position! }] : [],
+      });
+      mail.kick();
+      res.redirect(303, `/admin/people/${added.personId}/edit?done=added`);
+    } catch (error) {
+      if (!(error instanceof AppError) || !error.code.startsWith("people.")) throw error;
+      res.status(error.status);
+      await formPage(req, res, values, error.details.length ? error.details : [error.message]);
+    }
+  });
+
+  router.get("/admin/people/upload", admin, async (req, res) => {
+    render(req, res, "people/upload", { columns: PEOPLE_CSV_COLUMNS, maxRows: PEOPLE_CSV_MAX_ROWS, outcome: undefined });
+  });
+
+  router.get("/admin/people/upload/template.csv", admin, (_req, res) => {
+    res.set({ "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="people-template.csv"' });
+    res.send(spreadsheetCsv([[...PEOPLE_CSV_COLUMNS], ["", "Conroy", "Emma", "emma.conroy@example.org", "1988-04-12", "", "Learner", "24552166", "E-Learning & Design Co-Ordinator"]]));
+  });
+
+  router.post(
+    "/admin/people/upload",
+    admin,
+    (req, res, next) => upload.single("file")(req, res, (error: unknown) => next(error instanceof multer.MulterError ? new AppError("people.upload", error.code === "LIMIT_FILE_SIZE" ? `The file is larger than ${MAX_CSV_BYTES / 1024 / 1024} MB: split it` : `The upload was refused: ${error.message}`, 400) : error)),
+    async (req, res) => {
+      if (!req.file) throw new AppError("people.no_file", "Choose a CSV file to upload", 400);
+      const outcome = await uploadPeople(recovery, actorOf(req, res), req.file.buffer.toString("utf8"), { checkOnly: req.body?.mode === "check" });
+      if (outcome.invited) mail.kick();
+      res.status(outcome.problems.length ? 400 : 200);
+      render(req, res, "people/upload", { columns: PEOPLE_CSV_COLUMNS, maxRows: PEOPLE_CSV_MAX_ROWS, outcome, fileName: req.file.originalname });
+    },
+  );
+
+  router.get("/admin/people/:personId/edit", admin, async (req, res) => {
+    render(req, res, "people/edit", { ...(await personPage(req)), notice: NOTICES[String(req.query.done)] });
+  });
+
+  router.post("/admin/people/:personId/details", admin, async (req, res) => {
+    const page = await personPage(req);
+    const values = textFields(req.body, ["lastName", "firstName", "email", "day", "month", "year"]);
+    try {
+      await updateDetails(db, clock, actorOf(req, res), page.person.id, { lastName: values.lastName!, firstName: values.firstName!, email: values.email!, dob: dateFrom(values) });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== "people.invalid_details") throw error;
+      res.status(400);
+      return render(req, res, "people/edit", { ...page, values, problems: error.details });
+    }
+    res.redirect(303, `/admin/people/${page.person.id}/edit?done=details`);
+  });
+
+  router.post("/admin/people/:personId/assignments", admin, async (req, res) => {
+    const page = await personPage(req);
+    const values = textFields(req.body, ["number", "position"]);
+    try {
+      await setAssignment(db, clock, actorOf(req, res), page.person.id, { number: values.number!, position: values.position! });
+    } catch (error) {
+      if (!(error instanceof AppError) || !error.code.startsWith("people.")) throw error;
+      res.status(error.status);
+      return render(req, res, "people/edit", { ...page, assignmentValues: values, problems: [error.message] });
+    }
+    res.redirect(303, `/admin/people/${page.person.id}/edit?done=assignment`);
+  });
+
+  router.post("/admin/people/:personId/assignments/:number/remove", admin, async (req, res) => {
+    const page = await personPage(req);
+    await removeAssignment(db, clock, actorOf(req, res), page.person.id, String(req.params.number));
+    res.redirect(303, `/admin/people/${page.person.id}/edit?done=removed`);
+  });
+
+  async function personPage(req: Request) {
+    const id = Number(req.params.personId);
+    const people = createPeopleStore(db);
+    const person = Number.isSafeInteger(id) ? await people.personById(id) : undefined;
+    if (!person) throw notFound("That person");
+    const [year, month, day] = person.dateOfBirth.split("-");
+    return {
+      person,
+      assignments: await people.assignmentsOf(person.id),
+      positions: await positions(),
+      values: { lastName: person.lastName, firstName: person.firstName, email: person.email, day: String(Number(day)), month: String(Number(month)), year: year! } as Record<string, string>,
+      assignmentValues: { number: "", position: "" } as Record<string, string>,
+    };
+  }
+
+  return router;
+}
+
+const NOTICES: Record<string, string> = {
+  added: "The person has been added. They have been emailed their username and a link to choose their password.",
+  details: "The details have been saved.",
+  assignment: "The assignment has been saved. Their compliance now follows its position's requirements.",
+  removed: "The assignment has been removed. Their competence records are kept.",
+};
+
+function textFields(body: unknown, names: string[]): Record<string, string> {
+  const source = (body ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(names.map((name) => [name, typeof source[name] === "string" ? String(source[name]).trim().slice(0, 300) : ""]));
+}
+
+/** Day, Month and Year fields as YYYY-MM-DD; anything else is left for the date check to name. */
+function dateFrom(values: Record<string, string>): string {
+  const { day = "", month = "", year = "" } = values;
+  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return `${year}-${month}-${day}`;
+  return `${year}-${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
+}
