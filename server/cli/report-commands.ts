@@ -12,11 +12,13 @@ import { createMailDelivery } from "../mail/delivery.ts";
 import { courseStatuses, type CourseStatus } from "../learning/course-status.ts";
 
 const STATUSES: CourseStatus[] = ["Planned", "Enrolled", "In Progress", "Completed", "Passed", "Failed"];
-import { spreadsheetCsv as csv } from "../web/csv.ts";
+import { spreadsheetCsv } from "../web/csv.ts";
 
 type WithContext = <T>(work: (context: Context) => Promise<T>) => Promise<T>;
 
 const REPORTS = ["compliance", "courses", "expiring"] as const;
+
+const csv = (table: Array<Array<string | number>>) => spreadsheetCsv(table, { download: false });
 
 /**
  * `lms report compliance|expiring [--as-of DATE] [--csv]`: the trust's figures from set-based

@@ -80,7 +80,7 @@ describe("the portal's My Compliance, for the demo learner", () => {
     const person = await t.db("accounts").join("people", "people.id", "accounts.person_id").where("accounts.username", "297ECONROY01").first("people.id", "people.employee_number");
     const [shown] = await personCompliance(t.db, Number(person.id), "2026-03-01"); // the page's first assignment
     expect(csv.headers["content-disposition"]).toBe(`attachment; filename="compliance-${person.employee_number}-${shown!.assignment.number}-2026-03-01.csv"`);
-    const lines = csv.text.trim().split("\n");
+    const lines = csv.text.replace(/^\uFEFF/, "").trim().split("\r\n");
     expect(lines[0]).toBe("Competency Name,Competence Level,Min Req,Essential,Expiry Date,Compliance Status,Reason");
     expect(lines).toHaveLength(11);
     expect(lines.some((line) => line.startsWith("NHS|CSTF|NHS Conflict Resolution (England) - 3 Years,") && line.includes(",Red,expired on "))).toBe(true);
@@ -162,7 +162,7 @@ describe("the portal's My Compliance, for the demo learner", () => {
     for (const heading of ["Compliance by position", "Compliance by competency", "Expiring in the next 3 months", "Course status"]) expect(page).toContain(heading);
     const csv = await admin.get(`/admin/reports/compliance-by-position.csv?asOf=${NOW.slice(0, 10)}`).expect(200);
     expect(csv.headers["content-disposition"]).toBe(`attachment; filename="compliance-by-position-${NOW.slice(0, 10)}.csv"`);
-    expect(csv.text.split("\n")).toContain("E-Learning & Design Co-Ordinator,1,10,8,1,1,90.0");
+    expect(csv.text.split("\r\n")).toContain("E-Learning & Design Co-Ordinator,1,10,8,1,1,90.0");
     await admin.get("/admin/reports/everything.csv").expect(404);
     expect((await admin.get("/admin/reports?asOf=2026-13-45").expect(400)).text).toContain("2026-13-45&#34; must be a date, YYYY-MM-DD");
     await agent.get("/admin/reports").expect(403); // a learner reaches none of it
