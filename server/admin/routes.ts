@@ -10,6 +10,8 @@ import { expiringCompetencies } from "../compliance/expiring.ts";
 import { courseStatuses, type CourseStatus } from "../learning/course-status.ts";
 import { attemptDetail, findPeople, learnerOverview } from "./verify.ts";
 import { awaitingApproval, decideRecord } from "../compliance/approvals.ts";
+import { createComplianceStore } from "../compliance/store.ts";
+import { evidenceFilesOf } from "../compliance/evidence-files.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
 import { ROLE_LABELS, ROLES, type Role } from "../accounts/roles.ts";
@@ -134,7 +136,10 @@ export function adminRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
     const id = Number(req.params.personId);
     const overview = Number.isSafeInteger(id) ? await learnerOverview(db, id, clock.today()) : undefined;
     if (!overview) throw notFound("That person");
-    render(req, res, "admin/person", { ...overview, guideDate, competencyLabel, formatDuration });
+    // Their competence records (with evidence files), and the forms to record one and to move records between organisations (compliance/record-routes.ts).
+    const [records, evidenceFiles, competencies] = await Promise.all([createComplianceStore(db).recordsOf(id), evidenceFilesOf(db, id), db("competencies").orderBy("name").select("id", "name")]);
+    const notice = req.query.done === "recorded" ? "The competence has been recorded. It is awaiting approval." : undefined;
+    render(req, res, "admin/person", { ...overview, records, evidenceFiles, competencies, notice, guideDate, competencyLabel, formatDuration });
   });
 
   router.get("/admin/attempts/:attemptId", admin, async (req, res) => {

@@ -3,6 +3,7 @@ import type { Clock } from "../clock.ts";
 import { addDays, isCalendarDate } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
+import { attachEvidenceFile, checkEvidenceFile, type CheckedEvidence, type EvidenceStorage, type EvidenceUpload } from "./evidence-files.ts";
 
 /**
  * A competence held from elsewhere (another trust, a course outside the LMS), recorded by the
@@ -12,7 +13,7 @@ import { recordAudit } from "../audit/store.ts";
 export async function recordHeldElsewhere(
   db: Db,
   clock: Clock,
-  input: { personId: number; actorAccountId: number; competencyId: number; achievedOn: string; expiresOn?: string; evidence: string; ip: string | null },
+  input: { personId: number; actorAccountId: number; competencyId: number; achievedOn: string; expiresOn?: string; evidence: string; ip: string | null; file?: { upload: EvidenceUpload; storage: EvidenceStorage } },
 ): Promise<number> {
   const today = clock.today();
   const problems: string[] = [];
@@ -24,18 +25,35 @@ export async function recordHeldElsewhere(
   else if (input.expiresOn && input.expiresOn <= input.achievedOn) problems.push("The expiry date must come after the date achieved");
   if (!input.evidence.trim()) problems.push("Say where it was achieved (evidence), so that Learning and Development can check it");
   if (input.evidence.length > 2000) problems.push("Keep the evidence to 2,000 characters");
+  let file: CheckedEvidence | undefined;
+  if (input.file) {
+    const checked = checkEvidenceFile(input.file.upload);
+    if ("problem" in checked) problems.push(checked.problem);
+    else file = checked.checked;
+  }
   if (problems.length) throw new AppError("approvals.invalid", "The record cannot be saved", 400, problems);
   // Without an expiry given, the validity of the certification that gives the competency here.
   const certification = await db("certifications").where({ competency_id: competency.id }).orderBy("valid_days", "desc").first("valid_days", "competence_level");
   const expiresOn = input.expiresOn || (certification ? addDays(input.achievedOn, Number(certification.valid_days)) : null);
   const at = clock.now().toISOString();
-  return db.transaction(async (trx) => {
-    const [row] = await trx("competence_records")
-      .insert({ person_id: input.personId, competency_id: competency.id, level: certification?.competence_level ?? "1 - Assessed", achieved_on: input.achievedOn, expires_on: expiresOn, source: "manual", status: "awaiting_approval", evidence: input.evidence.trim(), created_at: at })
-      .returning("id");
-    await recordAudit(trx, { kind: "competence.recorded", at, actorAccountId: input.actorAccountId, personId: input.personId, ip: input.ip, detail: { recordId: Number(row.id), competency: competency.name, achievedOn: input.achievedOn, expiresOn } });
-    return Number(row.id);
-  });
+  // The record and its file are kept together or not at all: a file kept by a transaction that
+  // then fails to commit is removed again.
+  let kept: string | undefined;
+  try {
+    return await db.transaction(async (trx) => {
+      const [row] = await trx("competence_records")
+        .insert({ person_id: input.personId, competency_id: competency.id, level: certification?.competence_level ?? "1 - Assessed", achieved_on: input.achievedOn, expires_on: expiresOn, source: "manual", status: "awaiting_approval", evidence: input.evidence.trim(), created_at: at })
+        .returning("id");
+      const recordId = Number(row.id);
+      const evidenceFile = file && { name: file.originalName.slice(0, 255), bytes: file.size, type: file.kind.contentType };
+      await recordAudit(trx, { kind: "competence.recorded", at, actorAccountId: input.actorAccountId, personId: input.personId, ip: input.ip, detail: { recordId, competency: competency.name, achievedOn: input.achievedOn, expiresOn, evidenceFile } });
+      if (file && input.file) kept = await attachEvidenceFile(trx, input.file.storage, { recordId, file, uploadedBy: input.actorAccountId, at });
+      return recordId;
+    });
+  } catch (error) {
+    if (kept && input.file) input.file.storage.remove(kept);
+    throw error;
+  }
 }
 
 /** L&D's decision on a record awaiting approval; a rejection says why. Decided once. */
@@ -58,7 +76,8 @@ export async function awaitingApproval(db: Db) {
   return db("competence_records")
     .join("people", "people.id", "competence_records.person_id")
     .join("competencies", "competencies.id", "competence_records.competency_id")
+    .leftJoin("evidence_files", "evidence_files.competence_record_id", "competence_records.id")
     .where("competence_records.status", "awaiting_approval")
     .orderBy("competence_records.id")
-    .select("competence_records.id", "competence_records.achieved_on", "competence_records.expires_on", "competence_records.evidence", "competence_records.created_at", "competencies.name as competency", "people.id as person_id", "people.first_name", "people.last_name", "people.employee_number");
+    .select("competence_records.id", "competence_records.achieved_on", "competence_records.expires_on", "competence_records.evidence", "competence_records.source", "competence_records.created_at", "competencies.name as competency", "people.id as person_id", "people.first_name", "people.last_name", "people.employee_number", "evidence_files.id as evidence_file_id", "evidence_files.original_name as evidence_file_name");
 }

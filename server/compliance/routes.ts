@@ -1,6 +1,5 @@
 import { Router, type Request, type Response } from "express";
 import { spreadsheetCsv } from "../web/csv.ts";
-import { recordHeldElsewhere } from "./approvals.ts";
 import type { AppDeps } from "../web/app.ts";
 import { requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
@@ -13,6 +12,7 @@ import { createCertificationStore } from "../learning/certification-store.ts";
 import { personCompliance } from "./service.ts";
 import { createComplianceStore } from "./store.ts";
 import { complianceReason } from "./reasons.ts";
+import { evidenceFilesOf } from "./evidence-files.ts";
 
 const TABS = { compliance: "Compliance", all: "All Competencies", awaiting: "Awaiting Approval" } as const;
 type Tab = keyof typeof TABS;
@@ -20,7 +20,8 @@ type Tab = keyof typeof TABS;
 /**
  * The guide's Compliance and Competency page (tabs Compliance | All Competencies | Awaiting
  * Approval), its Export (a CSV of what is shown) and Printable Page, and Find Learning for one
- * competency (the certifications that give it).
+ * competency (the certifications that give it). Recording a competence from elsewhere, with its
+ * evidence file, is in record-routes.ts.
  */
 export function complianceRoutes({ db, clock }: AppDeps): Router {
   const router = Router();
@@ -41,7 +42,8 @@ export function complianceRoutes({ db, clock }: AppDeps): Router {
       .map((row) => ({ ...row, reason: complianceReason(row, progress.get(row.competencyId)) }));
     const held = tab === "awaiting" ? records.filter((record) => record.status === "awaiting_approval") : records.filter((record) => record.status === "approved");
     const competencies = tab === "awaiting" ? await db("competencies").orderBy("name").select("id", "name") : [];
-    return { person, today, tab, assignments, chosen, requiredOnly, rows, held, competencies };
+    const evidenceFiles = tab === "awaiting" ? await evidenceFilesOf(db, personId) : new Map();
+    return { person, today, tab, assignments, chosen, requiredOnly, rows, held, competencies, evidenceFiles };
   }
 
   router.get("/compliance", requireLogin, async (req, res) => {
@@ -64,14 +66,6 @@ export function complianceRoutes({ db, clock }: AppDeps): Router {
       ...data,
       format: { competencyLabel, guideDate, percentage },
     });
-  });
-
-  // Awaiting Approval: a competence held from elsewhere, recorded for L&D to approve.
-  router.post("/compliance/records", requireLogin, async (req, res) => {
-    const user = res.locals.user as { personId: number; accountId: number };
-    const text = (name: string) => (typeof req.body?.[name] === "string" ? String(req.body[name]).trim() : "");
-    await recordHeldElsewhere(db, clock, { personId: user.personId, actorAccountId: user.accountId, competencyId: Number(text("competencyId")), achievedOn: text("achievedOn"), expiresOn: text("expiresOn") || undefined, evidence: text("evidence"), ip: req.ip ?? null });
-    res.redirect(303, "/compliance?tab=awaiting");
   });
 
   router.get("/compliance/export.csv", requireLogin, async (req, res) => {

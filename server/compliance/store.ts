@@ -39,6 +39,7 @@ export function createComplianceStore(db: Db) {
         .orderBy([{ column: "competencies.name" }, { column: "competence_records.achieved_on", order: "desc" }])
         .select("competence_records.*", "competencies.name");
       return rows.map((row) => ({
+        id: Number(row.id),
         competencyId: Number(row.competency_id),
         competency: String(row.name),
         level: String(row.level),
@@ -64,6 +65,7 @@ export function createComplianceStore(db: Db) {
 }
 
 export interface HeldRecordRow {
+  id: number;
   competencyId: number;
   competency: string;
   level: string;

@@ -22,6 +22,7 @@ import { packageRoutes } from "../packages/routes.ts";
 import { learningRoutes } from "../learning/routes.ts";
 import { certificationRoutes } from "../learning/certification-routes.ts";
 import { complianceRoutes } from "../compliance/routes.ts";
+import { recordRoutes } from "../compliance/record-routes.ts";
 import { playerRoutes } from "../runtime/player-routes.ts";
 import { playerAssetRoutes } from "./player-assets.ts";
 import { runtimeRoutes } from "../runtime/routes.ts";
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(learningRoutes(deps));
   app.use(certificationRoutes(deps));
   app.use(complianceRoutes(deps));
+  app.use(recordRoutes(deps));
   app.use(playerRoutes(deps));
 
   app.use(notFoundHandler);

@@ -48,6 +48,8 @@ const ACCESS: Record<string, Needed> = {
   "GET /admin/people/:personId": "admin",
   "GET /admin/attempts/:attemptId": "admin",
   "GET /admin/reports/:report.csv": "admin",
+  "GET /admin/evidence-files/:fileId": "admin",
+  "POST /admin/people/:personId/records": "admin",
   "GET /admin/people/new": "admin",
   "POST /admin/people": "admin",
   "GET /admin/people/upload": "admin",
@@ -93,6 +95,7 @@ const ACCESS: Record<string, Needed> = {
   "GET /compliance": "learner",
   "GET /compliance/export.csv": "learner",
   "POST /compliance/records": "learner",
+  "GET /compliance/evidence-files/:fileId": "learner",
   "GET /compliance/competencies/:competencyId/learning": "learner",
   "GET /player/attempts/:attemptId": "learner",
 };

@@ -1,0 +1,118 @@
+import fs from "node:fs";
+import { pipeline } from "node:stream/promises";
+import { Router, type Request, type RequestHandler, type Response } from "express";
+import multer from "multer";
+import type { AppDeps } from "../web/app.ts";
+import { requireLogin, requireRole } from "../web/auth.ts";
+import { AppError, notFound } from "../errors.ts";
+import { recordHeldElsewhere } from "./approvals.ts";
+import { createEvidenceStorage, evidenceFileById, EVIDENCE_MAX_BYTES, type EvidenceFile } from "./evidence-files.ts";
+
+/**
+ * Competence records held from elsewhere, beyond the learner's own page: recording one with an
+ * evidence file (the learner for themselves, L&D for anyone from Verify a learner), downloading
+ * that file (its learner and L&D only).
+ * Multipart forms carry their CSRF token in the action URL (see web/session.ts).
+ */
+export function recordRoutes({ db, clock, config }: AppDeps): Router {
+  const router = Router();
+  const admin = requireRole("admin");
+  const storage = createEvidenceStorage(config.dataDir);
+  // Evidence arrives on disk, beside where it is kept, so keeping it is a rename.
+  const evidenceUpload = uploadOne(multer({ dest: storage.uploads, limits: { fileSize: EVIDENCE_MAX_BYTES, files: 1, fields: 10, fieldSize: 16 * 1024 } }), EVIDENCE_MAX_BYTES, () => fs.mkdirSync(storage.uploads, { recursive: true }));
+  const actor = (res: Response) => res.locals.user as { personId: number; accountId: number };
+
+  /** The record form's fields and file, saved for personId. */
+  async function recordFromForm(req: Request, res: Response, personId: number): Promise<number> {
+    const text = (name: string) => (typeof req.body?.[name] === "string" ? String(req.body[name]).trim() : "");
+    const file = req.file;
+    return recordHeldElsewhere(db, clock, {
+      personId,
+      actorAccountId: actor(res).accountId,
+      competencyId: Number(text("competencyId")),
+      achievedOn: text("achievedOn"),
+      expiresOn: text("expiresOn") || undefined,
+      evidence: text("evidence"),
+      ip: req.ip ?? null,
+      ...(file ? { file: { upload: { tempPath: file.path, originalName: file.originalname, size: file.size }, storage } } : {}),
+    });
+  }
+
+  /** A file sent for evidence is kept (moved) or removed before the answer goes: never left in .uploads. */
+  async function discardingUpload<T>(req: Request, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } finally {
+      if (req.file?.path) fs.rmSync(req.file.path, { force: true });
+    }
+  }
+
+  /** A stored evidence file as a download, never shown inline: it is what someone uploaded. */
+  async function sendEvidenceFile(res: Response, file: EvidenceFile): Promise<void> {
+    const where = storage.pathOf(file.storedName);
+    const stat = await fs.promises.stat(where).catch(() => undefined);
+    if (!stat?.isFile()) throw notFound("That evidence file");
+    res.attachment(file.originalName);
+    res.set({ "Content-Type": file.contentType, "Content-Length": String(stat.size), "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store" });
+    await pipeline(fs.createReadStream(where), res);
+  }
+
+  // Awaiting Approval: a learner records a competence held from elsewhere, with an optional file.
+  router.post("/compliance/records", requireLogin, evidenceUpload, async (req, res) => {
+    await discardingUpload(req, () => recordFromForm(req, res, actor(res).personId));
+    res.redirect(303, "/compliance?tab=awaiting");
+  });
+
+  // The learner's own evidence only: anyone else's is "not found", not "forbidden", so ids reveal nothing.
+  router.get("/compliance/evidence-files/:fileId", requireLogin, async (req, res) => {
+    const file = await evidenceFileById(db, Number(req.params.fileId));
+    if (!file || file.personId !== actor(res).personId) throw notFound("That evidence file");
+    await sendEvidenceFile(res, file);
+  });
+
+  router.get("/admin/evidence-files/:fileId", admin, async (req, res) => {
+    const file = await evidenceFileById(db, Number(req.params.fileId));
+    if (!file) throw notFound("That evidence file");
+    await sendEvidenceFile(res, file);
+  });
+
+  // L&D record a competence for a learner from Verify a learner; it too awaits approval.
+  router.post("/admin/people/:personId/records", admin, evidenceUpload, async (req, res) => {
+    const personId = await discardingUpload(req, async () => {
+      const id = await personOf(req);
+      await recordFromForm(req, res, id);
+      return id;
+    });
+    res.redirect(303, `/admin/people/${personId}?done=recorded#competence-records`);
+  });
+
+  async function personOf(req: Request): Promise<number> {
+    const id = Number(req.params.personId);
+    const person = Number.isSafeInteger(id) ? await db("people").where({ id }).first("id") : undefined;
+    if (!person) throw notFound("That person");
+    return Number(person.id);
+  }
+
+  return router;
+}
+
+/**
+ * One file from a multipart form, in the field named file; the limits' refusals become messages for
+ * the person who chose the file. A form sent without a file (or not multipart) passes through.
+ */
+function uploadOne(upload: multer.Multer, maxBytes: number, before: () => void = () => undefined): RequestHandler {
+  const single = upload.single("file");
+  return (req, res, next) => {
+    before();
+    single(req, res, (error: unknown) => (error ? next(uploadError(error, maxBytes)) : next()));
+  };
+}
+
+function uploadError(error: unknown, maxBytes: number): AppError {
+  if (error instanceof multer.MulterError) {
+    if (error.code === "LIMIT_FILE_SIZE") return new AppError("upload.too_large", `The file is too large: it must be ${maxBytes / 1024 / 1024} MB or smaller. Nothing was saved`, 400);
+    if (error.code === "LIMIT_UNEXPECTED_FILE") return new AppError("upload.unexpected_file", "Send one file, in the field named file", 400);
+    return new AppError(`upload.${error.code.toLowerCase()}`, `The upload was refused: ${error.message}`, 400);
+  }
+  return new AppError("upload.failed", `The upload did not arrive whole: ${(error as Error).message}`, 400);
+}
