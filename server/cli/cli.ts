@@ -6,6 +6,7 @@ import { registerSetupCommands } from "./setup-commands.ts";
 import { registerPackageCommands } from "./package-commands.ts";
 import { registerLearningCommands } from "./learning-commands.ts";
 import { registerReportCommands } from "./report-commands.ts";
+import { registerRecordCommands } from "./record-commands.ts";
 
 export interface CliIo {
   out(text: string): void;
@@ -35,6 +36,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   registerPackageCommands(program, withContext, io, () => loadConfig(env));
   registerLearningCommands(program, withContext, io);
   registerReportCommands(program, withContext, io);
+  registerRecordCommands(program, withContext, io);
 
   if (argv.length === 0) {
     io.err(program.helpInformation().trimEnd());

@@ -85,7 +85,7 @@ export function registerLearningCommands(program: Command, withContext: WithCont
     );
 }
 
-async function personOf(db: Db, username: string): Promise<number> {
+export async function personOf(db: Db, username: string): Promise<number> {
   const account = await createAccountStore(db).findByUsername(username);
   if (!account) throw new AppError("cli.unknown_username", `No one has the username "${username}"`);
   return account.personId;

@@ -4,22 +4,28 @@ import { Router, type Request, type RequestHandler, type Response } from "expres
 import multer from "multer";
 import type { AppDeps } from "../web/app.ts";
 import { requireLogin, requireRole } from "../web/auth.ts";
+import { generateCsrfToken } from "../web/session.ts";
+import { competencyLabel, guideDate } from "../web/format.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordHeldElsewhere } from "./approvals.ts";
 import { createEvidenceStorage, evidenceFileById, EVIDENCE_MAX_BYTES, type EvidenceFile } from "./evidence-files.ts";
+import { exportRecords, importRecords, recordsFileName } from "./record-transfer.ts";
+
+const IMPORT_MAX_BYTES = 1024 * 1024;
 
 /**
  * Competence records held from elsewhere, beyond the learner's own page: recording one with an
  * evidence file (the learner for themselves, L&D for anyone from Verify a learner), downloading
- * that file (its learner and L&D only).
+ * that file (its learner and L&D only), and moving a person's records between organisations.
  * Multipart forms carry their CSRF token in the action URL (see web/session.ts).
  */
 export function recordRoutes({ db, clock, config }: AppDeps): Router {
   const router = Router();
   const admin = requireRole("admin");
   const storage = createEvidenceStorage(config.dataDir);
-  // Evidence arrives on disk, beside where it is kept, so keeping it is a rename.
+  // Evidence arrives on disk (beside where it is kept, so keeping it is a rename); a records file is small JSON.
   const evidenceUpload = uploadOne(multer({ dest: storage.uploads, limits: { fileSize: EVIDENCE_MAX_BYTES, files: 1, fields: 10, fieldSize: 16 * 1024 } }), EVIDENCE_MAX_BYTES, () => fs.mkdirSync(storage.uploads, { recursive: true }));
+  const recordsUpload = uploadOne(multer({ storage: multer.memoryStorage(), limits: { fileSize: IMPORT_MAX_BYTES, files: 1, fields: 5 } }), IMPORT_MAX_BYTES);
   const actor = (res: Response) => res.locals.user as { personId: number; accountId: number };
 
   /** The record form's fields and file, saved for personId. */
@@ -84,6 +90,21 @@ export function recordRoutes({ db, clock, config }: AppDeps): Router {
       return id;
     });
     res.redirect(303, `/admin/people/${personId}?done=recorded#competence-records`);
+  });
+
+  router.get("/admin/people/:personId/records/export.json", admin, async (req, res) => {
+    const file = await exportRecords(db, clock, { personId: await personOf(req), actorAccountId: actor(res).accountId, ip: req.ip ?? null });
+    res.attachment(recordsFileName(file));
+    res.set({ "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" });
+    res.send(`${JSON.stringify(file, null, 2)}\n`);
+  });
+
+  router.post("/admin/people/:personId/records/import", admin, recordsUpload, async (req, res) => {
+    const personId = await personOf(req);
+    if (!req.file) throw new AppError("transfer.no_file", "Choose the competence records file (.json) to import", 400);
+    const result = await importRecords(db, clock, { personId, text: req.file.buffer.toString("utf8"), actorAccountId: actor(res).accountId, ip: req.ip ?? null });
+    const person = await db("people").where({ id: personId }).first("id", "first_name", "last_name");
+    res.render("admin/records-imported", { user: res.locals.user, csrfToken: generateCsrfToken(req), person, result, guideDate, competencyLabel });
   });
 
   async function personOf(req: Request): Promise<number> {

@@ -50,6 +50,8 @@ const ACCESS: Record<string, Needed> = {
   "GET /admin/reports/:report.csv": "admin",
   "GET /admin/evidence-files/:fileId": "admin",
   "POST /admin/people/:personId/records": "admin",
+  "GET /admin/people/:personId/records/export.json": "admin",
+  "POST /admin/people/:personId/records/import": "admin",
   "GET /admin/people/new": "admin",
   "POST /admin/people": "admin",
   "GET /admin/people/upload": "admin",

@@ -1,0 +1,165 @@
+import { z } from "zod";
+import type { Db } from "../db/connect.ts";
+import type { Clock } from "../clock.ts";
+import { isCalendarDate } from "../clock.ts";
+import { AppError, notFound } from "../errors.ts";
+import { recordAudit } from "../audit/store.ts";
+
+/**
+ * Record transfer between organisations: a person's approved competence records leave one LMS as
+ * a JSON file and arrive in another awaiting approval, where L&D check them like any competence
+ * held from elsewhere. The file (README, "Competence records file"):
+ *
+ *     { "format": "lms-competence-records", "version": 1, "exportedAt": "2026-03-01T09:00:00.000Z",
+ *       "organisation": { "vpd": "297", "name": "Demo NHS Foundation Trust" },
+ *       "person": { "lastName": "Smith", "firstName": "Jane", "employeeNumber": "20000123", "dateOfBirth": "1990-02-03" },
+ *       "records": [ { "competency": "NHS|CSTF|Fire Safety - 1 Year|", "level": "1 - Assessed",
+ *                      "achievedOn": "2026-01-15", "expiresOn": "2027-01-15", "source": "certification" } ] }
+ *
+ * The date of birth is what tells the receiving trust the file is this person's: employee numbers
+ * and usernames are each trust's own, and names change.
+ */
+export const RECORDS_FORMAT = "lms-competence-records";
+export const RECORDS_FORMAT_VERSION = 1;
+
+const date = (what: string) => z.string().refine(isCalendarDate, `${what} must be a date, YYYY-MM-DD`);
+
+const recordSchema = z
+  .object({
+    competency: z.string().trim().min(1, "competency must name a competency").max(200),
+    level: z.string().trim().min(1, "level must not be empty").max(100),
+    achievedOn: date("achievedOn"),
+    expiresOn: date("expiresOn").nullable(),
+    source: z.string().max(20),
+  })
+  .refine((record) => !record.expiresOn || !isCalendarDate(record.achievedOn) || record.expiresOn > record.achievedOn, { message: "expiresOn must come after achievedOn", path: ["expiresOn"] });
+
+const fileSchema = z.object({
+  format: z.literal(RECORDS_FORMAT),
+  version: z.literal(RECORDS_FORMAT_VERSION),
+  exportedAt: z.string().max(40),
+  organisation: z.object({ vpd: z.string().regex(/^\d{3}$/, "vpd must be three digits"), name: z.string().min(1).max(200) }),
+  person: z.object({
+    lastName: z.string().min(1).max(100),
+    firstName: z.string().min(1).max(100),
+    employeeNumber: z.string().max(20),
+    dateOfBirth: date("dateOfBirth"),
+  }),
+  records: z.array(recordSchema).max(1000, "a file holds at most 1,000 records"),
+});
+
+export type RecordsFile = z.infer<typeof fileSchema>;
+type TransferredRecord = RecordsFile["records"][number];
+
+/** The person's approved records as a transfer file. */
+export async function exportRecords(db: Db, clock: Clock, input: { personId: number; actorAccountId: number | null; ip: string | null }): Promise<RecordsFile> {
+  const person = await db("people").join("organisations", "organisations.id", "people.organisation_id").where("people.id", input.personId).first("people.*", "organisations.vpd", "organisations.name as organisation_name");
+  if (!person) throw notFound("That person");
+  const rows = await db("competence_records")
+    .join("competencies", "competencies.id", "competence_records.competency_id")
+    .where({ "competence_records.person_id": input.personId, "competence_records.status": "approved" })
+    .orderBy([{ column: "competencies.name" }, { column: "competence_records.achieved_on" }, { column: "competence_records.id" }])
+    .select("competencies.name", "competence_records.level", "competence_records.achieved_on", "competence_records.expires_on", "competence_records.source");
+  const at = clock.now().toISOString();
+  const file: RecordsFile = {
+    format: RECORDS_FORMAT,
+    version: RECORDS_FORMAT_VERSION,
+    exportedAt: at,
+    organisation: { vpd: String(person.vpd), name: String(person.organisation_name) },
+    person: { lastName: String(person.last_name), firstName: String(person.first_name), employeeNumber: String(person.employee_number), dateOfBirth: String(person.date_of_birth) },
+    records: rows.map((row) => ({ competency: String(row.name), level: String(row.level), achievedOn: String(row.achieved_on), expiresOn: row.expires_on ?? null, source: String(row.source) })),
+  };
+  // Personal data leaving the LMS: who took it, and how much.
+  await recordAudit(db, { kind: "competence.exported", at, actorAccountId: input.actorAccountId, personId: input.personId, ip: input.ip, detail: { records: file.records.length } });
+  return file;
+}
+
+/** A name for the exported file, e.g. competence-records-20000123-2026-03-01.json. */
+export function recordsFileName(file: RecordsFile): string {
+  return `competence-records-${file.person.employeeNumber}-${file.exportedAt.slice(0, 10)}.json`.replace(/[^\w.-]+/g, "_");
+}
+
+/** Reads a transfer file, naming every problem (with its JSON path) in one AppError. */
+export function parseRecordsFile(text: string): RecordsFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (error) {
+    throw new AppError("transfer.not_json", `The file is not JSON: ${(error as Error).message}`, 400);
+  }
+  const shape = json as { format?: unknown; version?: unknown } | null;
+  if (typeof shape !== "object" || shape === null || Array.isArray(shape) || shape.format !== RECORDS_FORMAT) {
+    throw new AppError("transfer.wrong_format", `The file is not a competence records file: its "format" must be "${RECORDS_FORMAT}" (export one from Verify a learner > Export competence records)`, 400);
+  }
+  if (shape.version !== RECORDS_FORMAT_VERSION) {
+    throw new AppError("transfer.wrong_version", `The file is version ${JSON.stringify(shape.version)} of the competence records format; this LMS reads version ${RECORDS_FORMAT_VERSION}`, 400);
+  }
+  const parsed = fileSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new AppError("transfer.invalid", "The competence records file has problems; nothing was imported", 400, parsed.error.issues.map((issue) => `${jsonPath(issue.path)}: ${issue.message}`));
+  }
+  return parsed.data;
+}
+
+export interface ImportResult {
+  imported: TransferredRecord[];
+  skipped: TransferredRecord[];
+}
+
+/**
+ * Imports a transfer file onto a person: every record arrives awaiting approval (source
+ * "transfer"), with evidence saying where it came from. All or nothing: a file for someone else
+ * (another date of birth) or naming a competency unknown here stores nothing. A record the person
+ * already has (same competency and date achieved) is skipped, so importing a file twice adds
+ * nothing the second time.
+ */
+export async function importRecords(db: Db, clock: Clock, input: { personId: number; text: string; actorAccountId: number | null; ip: string | null }): Promise<ImportResult> {
+  const file = parseRecordsFile(input.text);
+  const person = await db("people").where({ id: input.personId }).first("id", "date_of_birth", "last_name", "first_name");
+  if (!person) throw notFound("That person");
+  if (file.person.dateOfBirth !== String(person.date_of_birth)) {
+    throw new AppError("transfer.other_person", `The file is for ${file.person.lastName}, ${file.person.firstName}, whose date of birth is not ${person.last_name}, ${person.first_name}'s: it is someone else's record, so nothing was imported`, 400);
+  }
+  const names = [...new Set(file.records.map((record) => record.competency))];
+  const competencies = new Map((await db("competencies").whereIn("name", names).select("id", "name")).map((row) => [String(row.name), Number(row.id)]));
+  const unknown = file.records.flatMap((record, index) => (competencies.has(record.competency) ? [] : [`records[${index}].competency: no competency here is named "${record.competency}"`]));
+  if (unknown.length) throw new AppError("transfer.unknown_competency", "The file names competencies this LMS does not have; add them to the catalog first. Nothing was imported", 400, unknown);
+
+  const at = clock.now().toISOString();
+  const evidence = `Transferred from ${file.organisation.name} (VPD ${file.organisation.vpd}), employee number ${file.person.employeeNumber}, in a file exported ${file.exportedAt}`;
+  return db.transaction(async (trx) => {
+    const held = new Set(
+      (await trx("competence_records").where({ person_id: input.personId }).select("competency_id", "achieved_on")).map((row) => `${Number(row.competency_id)}|${String(row.achieved_on)}`),
+    );
+    const result: ImportResult = { imported: [], skipped: [] };
+    const recordIds: number[] = [];
+    for (const record of file.records) {
+      const competencyId = competencies.get(record.competency)!;
+      const key = `${competencyId}|${record.achievedOn}`;
+      if (held.has(key)) {
+        result.skipped.push(record);
+        continue;
+      }
+      held.add(key);
+      const [row] = await trx("competence_records")
+        .insert({ person_id: input.personId, competency_id: competencyId, level: record.level, achieved_on: record.achievedOn, expires_on: record.expiresOn, source: "transfer", status: "awaiting_approval", evidence: `${evidence} (${record.source} there)`.slice(0, 2000), created_at: at })
+        .returning("id");
+      recordIds.push(Number(row.id));
+      result.imported.push(record);
+    }
+    await recordAudit(trx, {
+      kind: "competence.imported",
+      at,
+      actorAccountId: input.actorAccountId,
+      personId: input.personId,
+      ip: input.ip,
+      detail: { from: file.organisation, exportedAt: file.exportedAt, recordIds, skipped: result.skipped.length },
+    });
+    return result;
+  });
+}
+
+/** ["records", 2, "achievedOn"] -> "records[2].achievedOn"; the whole file is "(file)". */
+function jsonPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((text, part) => (typeof part === "number" ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), "") || "(file)";
+}
