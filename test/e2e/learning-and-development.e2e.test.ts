@@ -63,4 +63,52 @@ describe("Learning and Development, in the browser", () => {
     expect(csv).toMatch(/^Healthcare Assistant,\d+,\d+,1,/m); // the approved record counts: one Green
     await context.close();
   }, 60_000);
+
+  it("keeps the catalog and uploads people in the browser: every bad row named first, then imported", async () => {
+    const { db, clock } = servers;
+    const admin = await buildLearner(db, clock, { role: "admin" });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await logIn(page, servers, admin);
+
+    await page.getByRole("link", { name: "Catalog" }).click();
+    await expectAccessible(page);
+    await page.getByRole("link", { name: "Add a competency" }).click();
+    await page.getByLabel("Competency Name").fill("297|LOCAL|Sharps Safety|");
+    await page.getByRole("button", { name: "Add competency" }).click();
+    await page.getByText("The competency has been saved.").waitFor();
+    await page.getByRole("link", { name: "Healthcare Assistant" }).click();
+    await expectAccessible(page);
+    await page.getByLabel("297|LOCAL|Sharps Safety|: required").selectOption("essential");
+    await page.getByLabel("297|LOCAL|Sharps Safety|: due within days").fill("30");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByText("The position has been saved.").waitFor();
+    await page.getByRole("link", { name: "Add a certification" }).click();
+    await page.getByLabel("Certification Name").fill("297 Core Skills - Sharps Safety - 1 Year");
+    await page.getByLabel("Competency it gives").selectOption({ label: "297|LOCAL|Sharps Safety|" });
+    await page.getByLabel("Competence level").fill("1 - Assessed");
+    await page.getByLabel("Valid for (days)").fill("a year");
+    await page.getByRole("button", { name: "Add certification" }).click(); // no component chosen, and the period in words
+    await page.getByRole("heading", { name: "There is a problem" }).waitFor();
+    expect(await page.locator(".nhsuk-error-summary li").allTextContents()).toEqual(["Valid for (days): must be a whole number of days", "Components: a certification needs at least one component"]);
+    expect(await page.getByLabel("Certification Name").inputValue()).toBe("297 Core Skills - Sharps Safety - 1 Year");
+    await expectAccessible(page);
+
+    const header = "Employee Number,Last Name,First Name,Email,Date of Birth,Username,Role,Assignment Number,Position";
+    const upload = async (csv: string) => {
+      await page.goto(`${servers.lmsUrl}/admin/people/upload`);
+      await page.getByLabel("CSV file").setInputFiles({ name: "new-starters.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+      await page.getByRole("button", { name: "Import" }).click();
+    };
+    await upload(`${header}\n,Ọlábísí,Tèmítọ́pẹ́,temi@example.org,01/02/1995,,,61000001,Healthcare Assistant\n,Bad,Email,not-an-email,1995-02-01,,,61000002,Healthcare Assistant\n,Bad,Position,bad.position@example.org,1995-02-01,,,61000003,Porter\n`);
+    await page.getByText("new-starters.csv: 2 problems. Nothing was imported.").waitFor();
+    await expectAccessible(page);
+    expect(await page.locator("[data-report=problems] li").allTextContents()).toEqual(["Row 3, Email: must be an email address", 'Row 4, Position: no position named "Porter"']);
+    expect(await db("people").where({ email: "temi@example.org" }).first()).toBeUndefined();
+    await upload(`${header}\n,Ọlábísí,Tèmítọ́pẹ́,temi@example.org,01/02/1995,,,61000001,Healthcare Assistant\n`);
+    await page.getByText("1 people added, 0 updated, 1 assignments").waitFor();
+    await expectAccessible(page);
+    expect((await db("people").where({ email: "temi@example.org" }).first("last_name")).last_name).toBe("Ọlábísí");
+    await context.close();
+  }, 60_000);
 });
