@@ -29,7 +29,7 @@ export function exampleCatalog() {
         ],
       },
     ],
-    positions: [{ name: "E-Learning & Design Co-Ordinator", requirements: [{ competency: "NHS|CSTF|Fire Safety - 1 Year|", essential: true }] }],
+    positions: [{ name: "E-Learning & Design Co-Ordinator", requirements: [{ competency: "NHS|CSTF|Fire Safety - 1 Year|", essential: true, minLevel: "1 - Assessed", dueWithinDays: 30 }] }],
     people: [
       {
         name: "Smith, Jane",
@@ -77,6 +77,7 @@ describe("importCatalog", () => {
     ]);
     const assignment = await db("assignments").join("positions", "positions.id", "assignments.position_id").first("number", "name");
     expect(assignment).toEqual({ number: "24552166", name: "E-Learning & Design Co-Ordinator" });
+    expect(await db("competence_requirements").first("min_level", "due_within_days")).toEqual({ min_level: "1 - Assessed", due_within_days: 30 });
     await expect(logIn(db, clock, { username: "297jsmith01", password: "a long enough password" })).resolves.toMatchObject({ username: "297JSMITH01" });
   });
 
