@@ -33,7 +33,7 @@ describe("people and assignments", () => {
       .type("form")
       .send({ _csrf: csrf, lastName: "Ní Bhriain", firstName: "Aoife", email: "aoife.nibhriain@example.org", day: "9", month: "11", year: "1991", role: "learner", number: "30000001", position: "Staff Nurse" })
       .expect(303);
-    const personId = Number(/\/admin\/people\/(\d+)\/edit\?done=added/.exec(response.headers.location)![1]);
+    const personId = Number(/\/admin\/people\/(\d+)\/edit\?done=added/.exec(response.headers.location ?? "")![1]);
     const account = await t.db("accounts").where({ person_id: personId }).first("username", "password_hash");
     expect(account.username).toBe("297ANIBHRIAIN01");
     expect((await t.db("people").where({ id: personId }).first("date_of_birth")).date_of_birth).toBe("1991-11-09");
