@@ -31,6 +31,11 @@ const holders = (db: Db) =>
     .join("organisations", "organisations.id", "people.organisation_id")
     .select("accounts.id as account_id", "people.id as person_id", "accounts.username", "people.email", "organisations.vpd");
 
+async function holderByUsername(db: Db, username: string): Promise<Holder | undefined> {
+  const row = await holders(db).where("accounts.username_key", username.trim().toUpperCase()).first();
+  return row ? toHolder(row) : undefined;
+}
+
 const toHolder = (row: Record<string, unknown>): Holder => ({ accountId: Number(row.account_id), personId: Number(row.person_id), username: String(row.username), email: String(row.email), vpd: String(row.vpd) });
 
 /** Forgot Username: email and date of birth (YYYY-MM-DD) -> "<VPD> User Name Lookup", with a link to reset the password. */
@@ -57,9 +62,8 @@ export async function requestUsername(deps: RecoveryDeps, request: { email: stri
 
 /** Reset Password: username -> a reset link to the address held. */
 export async function requestReset(deps: RecoveryDeps, request: { username: string; ip: string | null; byAccountId?: number }): Promise<boolean> {
-  const row = await holders(deps.db).where("accounts.username_key", request.username.trim().toUpperCase()).first();
-  if (!row) return false;
-  const holder = toHolder(row);
+  const holder = await holderByUsername(deps.db, request.username);
+  if (!holder) return false;
   return sendLink(deps, holder, request, {
     purpose: "reset",
     subject: "Reset your password",
@@ -78,9 +82,8 @@ export async function requestReset(deps: RecoveryDeps, request: { username: stri
 
 /** A new account added by L&D: a link to choose its first password (the same single-use reset link). */
 export async function inviteToChoosePassword(deps: RecoveryDeps, request: { username: string; ip: string | null; byAccountId: number }): Promise<boolean> {
-  const row = await holders(deps.db).where("accounts.username_key", request.username.trim().toUpperCase()).first();
-  if (!row) return false;
-  const holder = toHolder(row);
+  const holder = await holderByUsername(deps.db, request.username);
+  if (!holder) return false;
   return sendLink(deps, holder, request, {
     purpose: "reset",
     subject: "Your learning account",
