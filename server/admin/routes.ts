@@ -3,7 +3,7 @@ import { Router, type Request, type Response } from "express";
 import type { AppDeps } from "../web/app.ts";
 import { requireRole } from "../web/auth.ts";
 import { endSessionsOf, generateCsrfToken } from "../web/session.ts";
-import { competencyLabel, guideDate, guideDateTime } from "../web/format.ts";
+import { competencyLabel, guideDate, guideDateTime, sourceLabel } from "../web/format.ts";
 import { spreadsheetCsv } from "../web/csv.ts";
 import { competencySummary, organisationSummary } from "../compliance/organisation-summary.ts";
 import { expiringCompetencies } from "../compliance/expiring.ts";
@@ -139,7 +139,7 @@ export function adminRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
     // Their competence records (with evidence files), and the forms to record one and to move records between organisations (compliance/record-routes.ts).
     const [records, evidenceFiles, competencies] = await Promise.all([createComplianceStore(db).recordsOf(id), evidenceFilesOf(db, id), db("competencies").orderBy("name").select("id", "name")]);
     const notice = req.query.done === "recorded" ? "The competence has been recorded. It is awaiting approval." : undefined;
-    render(req, res, "admin/person", { ...overview, records, evidenceFiles, competencies, notice, guideDate, competencyLabel, formatDuration });
+    render(req, res, "admin/person", { ...overview, records, evidenceFiles, competencies, notice, guideDate, competencyLabel, sourceLabel, formatDuration });
   });
 
   router.get("/admin/attempts/:attemptId", admin, async (req, res) => {

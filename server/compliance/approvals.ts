@@ -3,6 +3,8 @@ import type { Clock } from "../clock.ts";
 import { addDays, isCalendarDate } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
+import { queueMail } from "../mail/outbox.ts";
+import { competencyLabel, guideDate } from "../web/format.ts";
 import { attachEvidenceFile, checkEvidenceFile, type CheckedEvidence, type EvidenceStorage, type EvidenceUpload } from "./evidence-files.ts";
 
 /**
@@ -62,13 +64,35 @@ export async function decideRecord(db: Db, clock: Clock, input: { recordId: numb
   if (!input.approve && !reason) throw new AppError("approvals.reason", "Give the reason for rejecting it: the learner sees it", 400);
   const at = clock.now().toISOString();
   await db.transaction(async (trx) => {
-    const record = await trx("competence_records").where({ id: input.recordId }).first("id", "person_id", "status");
+    const record = await trx("competence_records")
+      .join("competencies", "competencies.id", "competence_records.competency_id")
+      .join("people", "people.id", "competence_records.person_id")
+      .join("organisations", "organisations.id", "people.organisation_id")
+      .where("competence_records.id", input.recordId)
+      .first("competence_records.id", "competence_records.person_id", "competence_records.achieved_on", "competencies.name as competency", "people.email", "organisations.vpd");
     if (!record) throw notFound("That record");
+    // Four eyes: nobody approves or rejects a competence of their own.
+    const actor = await trx("accounts").where({ id: input.actorAccountId }).first("person_id");
+    if (actor && Number(actor.person_id) === Number(record.person_id)) throw new AppError("approvals.own_record", "You cannot decide on your own competence record: another administrator must", 403);
     const changed = await trx("competence_records")
       .where({ id: input.recordId, status: "awaiting_approval" })
       .update({ status: input.approve ? "approved" : "rejected", decided_by: input.actorAccountId, decided_at: at, decision_reason: reason || null });
     if (!changed) throw new AppError("approvals.decided", "That record has been decided already", 409);
     await recordAudit(trx, { kind: input.approve ? "competence.approved" : "competence.rejected", at, actorAccountId: input.actorAccountId, personId: Number(record.person_id), ip: input.ip, detail: { recordId: input.recordId, reason: reason || undefined } });
+    // The learner hears the outcome, with the reason when it is a rejection (also on their Awaiting Approval tab).
+    const what = `${competencyLabel(String(record.competency))}, achieved ${guideDate(String(record.achieved_on))}`;
+    await queueMail(
+      trx,
+      {
+        to: String(record.email),
+        subject: `${record.vpd} Competence ${input.approve ? "approved" : "not approved"}`,
+        text: (input.approve
+          ? [`Learning and Development have approved your competence record: ${what}.`, "", "It now counts towards your compliance."]
+          : [`Learning and Development have not approved your competence record: ${what}.`, "", `Reason: ${reason}`, "", "You can see it on the Awaiting Approval tab of your Compliance and Competency page, and record it again with better evidence."]
+        ).join("\n"),
+      },
+      at,
+    );
   });
 }
 

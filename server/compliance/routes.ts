@@ -3,7 +3,7 @@ import { spreadsheetCsv } from "../web/csv.ts";
 import type { AppDeps } from "../web/app.ts";
 import { requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
-import { competencyLabel, guideDate, percentage } from "../web/format.ts";
+import { competencyLabel, sourceLabel, guideDate, percentage } from "../web/format.ts";
 import { notFound } from "../errors.ts";
 import { createPeopleStore } from "../people/store.ts";
 import { displayName } from "../people/names.ts";
@@ -40,7 +40,7 @@ export function complianceRoutes({ db, clock }: AppDeps): Router {
     const rows = (chosen?.rows ?? [])
       .filter((row) => !requiredOnly || (row.required && row.essential))
       .map((row) => ({ ...row, reason: complianceReason(row, progress.get(row.competencyId)) }));
-    const held = tab === "awaiting" ? records.filter((record) => record.status === "awaiting_approval") : records.filter((record) => record.status === "approved");
+    const held = tab === "awaiting" ? records.filter((record) => record.status === "awaiting_approval" || record.status === "rejected") : records.filter((record) => record.status === "approved");
     const competencies = tab === "awaiting" ? await db("competencies").orderBy("name").select("id", "name") : [];
     const evidenceFiles = tab === "awaiting" ? await evidenceFilesOf(db, personId) : new Map();
     return { person, today, tab, assignments, chosen, requiredOnly, rows, held, competencies, evidenceFiles };
@@ -64,7 +64,7 @@ export function complianceRoutes({ db, clock }: AppDeps): Router {
       print: req.query.print === "1",
       query,
       ...data,
-      format: { competencyLabel, guideDate, percentage },
+      format: { competencyLabel, guideDate, percentage, sourceLabel },
     });
   });
 
@@ -78,7 +78,7 @@ export function complianceRoutes({ db, clock }: AppDeps): Router {
           ]
         : [
             ["Competency Name", "Competence Level", "Achieved", "Expiry Date", "Source", "Status"],
-            ...data.held.map((record) => [competencyLabel(record.competency), record.level, guideDate(record.achievedOn), guideDate(record.expiresOn), record.source, record.status]),
+            ...data.held.map((record) => [competencyLabel(record.competency), record.level, guideDate(record.achievedOn), guideDate(record.expiresOn), sourceLabel(record.source), record.status === "rejected" ? `Not approved: ${record.decisionReason ?? ""}` : record.status === "awaiting_approval" ? "Awaiting Approval" : "Approved"]),
           ];
     // Whose, which assignment and as of when, so that files saved side by side are told apart.
     const parts = [{ compliance: "compliance", all: "all-competencies", awaiting: "awaiting-approval" }[data.tab], data.person.employeeNumber, data.tab === "compliance" ? data.chosen?.assignment.number : undefined, data.today];

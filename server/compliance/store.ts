@@ -47,6 +47,7 @@ export function createComplianceStore(db: Db) {
         expiresOn: row.expires_on ?? null,
         source: String(row.source),
         status: String(row.status),
+        decisionReason: row.decision_reason ?? null,
       }));
     },
 
@@ -73,4 +74,6 @@ export interface HeldRecordRow {
   expiresOn: string | null;
   source: string;
   status: string;
+  /** A rejection's reason, which the learner sees. */
+  decisionReason: string | null;
 }

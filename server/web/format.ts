@@ -23,3 +23,8 @@ export function competencyLabel(name: string): string {
 export function percentage(value: number): string {
   return `${value.toFixed(1)}%`;
 }
+
+/** A competence record's source in words: "manual" and "transfer" are the database's. */
+export function sourceLabel(source: string): string {
+  return ({ certification: "Learning certification", manual: "Recorded from elsewhere", transfer: "Transferred from another organisation" } as Record<string, string>)[source] ?? source;
+}

@@ -58,5 +58,24 @@ describe("competences awaiting approval", () => {
     expect(/data-competency="NHS\|CSTF\|Fire Safety - 2 Years\|">[\s\S]*?<td class="nhsuk-table__cell">([^<]*)<\/td>\s*<td class="nhsuk-table__cell"><span/.exec((await agent.get("/compliance").expect(200)).text)?.[1]).toBe("15-Jan-2028"); // the rejected 2030 expiry does not count
     expect((await listAudit(t.db, { personId: learner.personId })).map((event) => event.kind)).toEqual(expect.arrayContaining(["competence.recorded", "competence.approved", "competence.rejected"]));
     await agent.get("/admin/approvals").expect(403);
+
+    // The learner sees why, on their tab and by email; the approval was emailed too.
+    const awaiting = (await agent.get("/compliance?tab=awaiting").expect(200)).text;
+    expect(awaiting).toMatch(/Not approved<\/strong><span class="app-reason">Reason: No such course is recognised<\/span>/);
+    const email = String((await t.db("people").where({ id: learner.personId }).first("email")).email);
+    const mail = await t.db("mail_outbox").where({ to_address: email }).orderBy("id").select("subject", "text_body");
+    expect(mail.map((message) => message.subject)).toEqual(["297 Competence approved", "297 Competence not approved"]);
+    expect(mail[1]!.text_body).toContain("Reason: No such course is recognised");
+  });
+
+  it("refuses an administrator's decision on their own record: another administrator must decide", async () => {
+    const staff = await buildLearner(t.db, t.clock, { role: "admin" });
+    const admin = await logInAgent(t.app, staff.username, staff.password);
+    const csrf = csrfFrom((await admin.get("/compliance?tab=awaiting").expect(200)).text);
+    await admin.post("/compliance/records").type("form").send({ _csrf: csrf, competencyId: String(competencyId), achievedOn: "2026-01-15", evidence: "My own certificate" }).expect(303);
+    const own = await t.db("competence_records").where({ person_id: staff.personId }).first("id");
+    const refused = await admin.post(`/admin/approvals/${own.id}/approve`).type("form").send({ _csrf: csrf }).expect(403);
+    expect(refused.text).toContain("You cannot decide on your own competence record");
+    expect((await t.db("competence_records").where({ id: own.id }).first("status")).status).toBe("awaiting_approval");
   });
 });
