@@ -132,3 +132,31 @@ const record = (value: unknown): Record<string, unknown> => (value && typeof val
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const text = (value: unknown): string | undefined => (typeof value === "string" && value.trim() ? value.trim() : undefined);
 const names = (values: unknown[], key: string) => values.map((value) => text(record(value)[key])).filter((name): name is string => name !== undefined);
+
+/**
+ * What importing a file's person would change about the one already here, in words for the
+ * report and the audit ("Email: old -> new"); empty when nothing would.
+ */
+export async function personChanges(
+  db: Db,
+  existing: { personId: number; accountId: number },
+  person: { name: string; email: string; dob: string; role?: string | undefined; assignments: Array<{ number: string; position: string }> },
+): Promise<string[]> {
+  const held = await createPeopleStore(db).personById(existing.personId);
+  const account = await createAccountStore(db).findById(existing.accountId);
+  if (!held || !account) return [];
+  const changes: string[] = [];
+  const name = parsePersonName(person.name);
+  const was = `${held.lastName}, ${held.firstName}`;
+  if (name && `${name.lastName}, ${name.firstName}` !== was) changes.push(`Name: ${was} -> ${name.lastName}, ${name.firstName}`);
+  if (person.email.trim() !== held.email) changes.push(`Email: ${held.email} -> ${person.email.trim()}`);
+  if (person.dob !== held.dateOfBirth) changes.push(`Date of Birth: ${held.dateOfBirth} -> ${person.dob}`);
+  if (person.role && person.role !== account.role) changes.push(`Role: ${account.role} -> ${person.role}`);
+  const assignments = await createPeopleStore(db).assignmentsOf(existing.personId);
+  for (const assignment of person.assignments) {
+    const current = assignments.find((heldAssignment) => heldAssignment.number === assignment.number);
+    if (!current) changes.push(`Assignment ${assignment.number}: new, ${assignment.position}`);
+    else if (current.positionName !== assignment.position) changes.push(`Assignment ${assignment.number}: ${current.positionName} -> ${assignment.position}`);
+  }
+  return changes;
+}

@@ -7,7 +7,7 @@ import { parsePersonName } from "../people/names.ts";
 import { createAccountStore } from "../accounts/store.ts";
 import { recordAudit } from "../audit/store.ts";
 import { catalogSchema, jsonPath, type Catalog } from "./catalog-schema.ts";
-import { crossCheck, matchExistingPerson } from "./catalog-checks.ts";
+import { crossCheck, matchExistingPerson, personChanges } from "./catalog-checks.ts";
 import { settleSubscriptions } from "../learning/credit-service.ts";
 import { createCatalogStore } from "./store.ts";
 
@@ -17,7 +17,7 @@ export interface CatalogImportSummary {
   components: number;
   positions: number;
   /** Usernames added, and usernames of people already there (updated from the file). */
-  people: { added: string[]; matched: string[] };
+  people: { added: string[]; matched: string[]; changed: number };
   /** Passwords generated for new people without one in the file: shown once, never stored. */
   generatedPasswords: Record<string, string>;
 }
@@ -101,16 +101,21 @@ export async function importCatalog(db: Db, clock: Clock, catalog: Catalog, opti
       certifications: catalog.certifications.length,
       components,
       positions: catalog.positions.length,
-      people: { added: [], matched: [] },
+      people: { added: [], matched: [], changed: 0 },
       generatedPasswords: {},
     };
     for (const person of catalog.people) {
       const existing = await matchExistingPerson(trx, person);
       if (existing) {
+        const changes = await personChanges(trx, existing, person);
         // Passwords in the file only set the first one: a re-import never undoes a change of password.
         await people.updatePerson(existing.personId, { ...parsePersonName(person.name)!, email: person.email, dateOfBirth: person.dob });
         if (person.role) await accounts.update(existing.accountId, { role: person.role, now });
         await assignPositions(people, organisationId, existing.personId, person.assignments);
+        if (changes.length) {
+          summary.people.changed += 1;
+          await recordAudit(trx, { kind: "person.updated", at: now, personId: existing.personId, detail: { by: "import", changes } });
+        }
         summary.people.matched.push((await accounts.findById(existing.accountId))!.username);
       } else {
         const added = await addUser(trx, clock, { ...person, vpd: organisationRef.vpd, ...(options.invite ? { invite: true } : {}) });

@@ -3,7 +3,7 @@ import type { Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
 import { inviteToChoosePassword, type RecoveryDeps } from "../accounts/recovery.ts";
-import { crossCheck } from "../catalog/catalog-checks.ts";
+import { crossCheck, matchExistingPerson, personChanges } from "../catalog/catalog-checks.ts";
 import { importCatalog } from "../catalog/import-catalog.ts";
 import { addUser, assignPositions, validateNewUser, type NewUser } from "./service.ts";
 import { createPeopleStore } from "./store.ts";
@@ -66,24 +66,37 @@ export interface UploadOutcome {
   people: number;
   assignments: number;
   added: string[];
-  updated: string[];
+  /** People already here whom the file changes, each with what changes ("Email: old -> new"). */
+  changed: Array<{ row: number; username: string; changes: string[] }>;
+  unchanged: number;
   invited: number;
 }
 
 /** A people CSV, all or nothing: every bad row is reported and nothing is written; otherwise all of it is. */
 export async function uploadPeople(deps: RecoveryDeps, actor: Actor, text: string, options: { checkOnly: boolean }): Promise<UploadOutcome> {
   const read = readPeopleCsv(text, deps.clock.today());
-  const outcome: UploadOutcome = { problems: read.problems, checkedOnly: options.checkOnly, people: read.people.length, assignments: read.people.reduce((n, person) => n + person.assignments.length, 0), added: [], updated: [], invited: 0 };
+  const outcome: UploadOutcome = { problems: read.problems, checkedOnly: options.checkOnly, people: read.people.length, assignments: read.people.reduce((n, person) => n + person.assignments.length, 0), added: [], changed: [], unchanged: 0, invited: 0 };
   if (!read.problems.length && !read.people.length) outcome.problems = ["The file has no rows below its header"];
   const catalog = { competencies: [], certifications: [], positions: [], people: read.people };
   // The rows that read well are checked against the database too, so one upload lists every problem.
   outcome.problems.push(...(await crossCheck(deps.db, catalog)).map((problem) => rowProblem(problem, read.rowsOf)));
+  for (const [index, person] of read.people.entries()) {
+    const existing = await matchExistingPerson(deps.db, person);
+    if (!existing) continue;
+    const changes = await personChanges(deps.db, existing, person);
+    const username = (await deps.db("accounts").where({ id: existing.accountId }).first("username")).username as string;
+    const row = read.rowsOf[index]!.person;
+    // A date of birth is how the person proves who they are (Forgot Username, record transfer): a
+    // spreadsheet row that disagrees is more likely someone else than a correction.
+    if (changes.some((change) => change.startsWith("Date of Birth:"))) outcome.problems.push(`Row ${row}, Date of Birth: ${person.dob} is not the date of birth of ${username}, whom this row matches; correct it on their page if it is wrong`);
+    else if (changes.length) outcome.changed.push({ row, username, changes });
+    else outcome.unchanged += 1;
+  }
   outcome.problems.sort(byRow);
   if (outcome.problems.length || options.checkOnly) return outcome;
   try {
     const summary = await importCatalog(deps.db, deps.clock, catalog, { invite: true });
     outcome.added = summary.people.added;
-    outcome.updated = summary.people.matched;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     outcome.problems = [error.message, ...error.details.map((problem) => rowProblem(problem, read.rowsOf))];

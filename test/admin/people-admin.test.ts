@@ -100,10 +100,13 @@ describe("people and assignments", () => {
     ].join("\r\n");
     const checked = await upload(csv, "check").expect(200);
     expect(checked.text).toContain("is ready: 2 people with 3 assignments");
+    expect(checked.text).toContain("Importing it would add 1, change 1 and leave 0 as they are");
+    expect(checked.text).toContain("Name: Known, Kit -&gt; Known, Kit, Jr; Email: kit@example.org -&gt; kit.new@example.org; Role: learner -&gt; author; Assignment 40000103: new, Staff Nurse");
     expect(await t.db("people").where({ last_name: "Zoë" }).first()).toBeUndefined();
 
     const imported = await upload(`\uFEFF${csv}`).expect(200);
-    expect(imported.text).toContain("1 people added, 1 updated, 3 assignments");
+    expect(imported.text).toContain("imported: 1 added, 1 changed, 0 unchanged (3 assignments in the file)");
+    expect(await listAudit(t.db, { personId: known.personId, kind: "person.updated" })).toEqual([expect.objectContaining({ detail: { by: "import", changes: expect.arrayContaining(["Email: kit@example.org -> kit.new@example.org"]) } })]);
     const zoe = await t.db("people").where({ last_name: "Zoë", first_name: "Ødegård" }).first("id", "date_of_birth");
     expect(zoe.date_of_birth).toBe("1993-05-07");
     expect(await t.db("assignments").where({ person_id: zoe.id }).orderBy("number").pluck("number")).toEqual(["40000101", "40000102"]);
@@ -114,8 +117,13 @@ describe("people and assignments", () => {
 
     // The same file again changes nothing and adds no one.
     const people = await count("people");
-    expect((await upload(csv).expect(200)).text).toContain("0 people added, 2 updated");
+    expect((await upload(csv).expect(200)).text).toContain("imported: 0 added, 0 changed, 2 unchanged");
     expect(await count("people")).toBe(people);
+
+    // A row matching someone by employee number but with another date of birth is someone else.
+    const hijack = await upload(`${HEADER}\n40000001,Hijack,Someone,hijack@example.org,2000-01-01,,,,`).expect(400);
+    expect(hijack.text).toContain(`Row 2, Date of Birth: 2000-01-01 is not the date of birth of ${known.username}, whom this row matches`);
+    expect((await t.db("people").where({ id: known.personId }).first("last_name")).last_name).toBe("Known");
   });
 
   it("names every bad row and column, and imports nothing when any row is bad", async () => {

@@ -207,7 +207,7 @@ describe("importCatalog", () => {
     const first = await importCatalog(db, clock, await checkCatalog(db, JSON.stringify(catalog)));
     expect(first.people.added).toEqual(["297SBROWN01"]);
     const again = await importCatalog(db, clock, await checkCatalog(db, JSON.stringify(catalog)));
-    expect(again.people).toEqual({ added: [], matched: ["297SBROWN01"] });
+    expect(again.people).toEqual({ added: [], matched: ["297SBROWN01"], changed: 0 });
     expect(await db("people").where({ last_name: "Brown" }).count({ count: "*" }).first()).toMatchObject({ count: expect.anything() });
     expect(Number((await db("people").where({ last_name: "Brown" }).count({ count: "*" }).first())?.count)).toBe(1);
   });

@@ -106,7 +106,7 @@ describe("Learning and Development, in the browser", () => {
     expect(await page.locator("[data-report=problems] li").allTextContents()).toEqual(["Row 3, Email: must be an email address", 'Row 4, Position: no position named "Porter"']);
     expect(await db("people").where({ email: "temi@example.org" }).first()).toBeUndefined();
     await upload(`${header}\n,Ọlábísí,Tèmítọ́pẹ́,temi@example.org,01/02/1995,,,61000001,Healthcare Assistant\n`);
-    await page.getByText("1 people added, 0 updated, 1 assignments").waitFor();
+    await page.getByText("imported: 1 added, 0 changed, 0 unchanged (1 assignment in the file)").waitFor();
     await expectAccessible(page);
     expect((await db("people").where({ email: "temi@example.org" }).first("last_name")).last_name).toBe("Ọlábísí");
     await context.close();
