@@ -71,6 +71,15 @@ export function localTime(moment: Date | string): string {
   return zoned.time.format(new Date(moment));
 }
 
+/** The instant a calendar date begins in the trust's time zone, as an ISO string: "as of a date" means before the next one begins. */
+export function startOfLocalDay(date: string): string {
+  const target = Date.parse(`${date}T00:00:00Z`);
+  let guess = target;
+  // Two corrections settle it: the second only matters when the first lands across a clock change.
+  for (let i = 0; i < 2; i++) guess -= Date.parse(`${localDate(new Date(guess))}T${localTime(new Date(guess))}:00Z`) - target;
+  return new Date(guess).toISOString();
+}
+
 /** Throws a RangeError naming the zone when the runtime does not know it. */
 function formatsFor(timeZone: string) {
   return {

@@ -103,7 +103,7 @@ export function adminRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   // expiring, and course status, as of any date; each table exports as CSV.
   router.get("/admin/reports", admin, async (req, res) => {
     const asOf = reportDate(req.query.asOf, clock.today());
-    const [positions, competencies, expiring, courses] = await Promise.all([organisationSummary(db, asOf), competencySummary(db, asOf), expiringCompetencies(db, asOf), courseStatuses(db)]);
+    const [positions, competencies, expiring, courses] = await Promise.all([organisationSummary(db, asOf), competencySummary(db, asOf), expiringCompetencies(db, asOf), courseStatuses(db, asOf)]);
     const courseCounts = [...new Set(courses.map((row) => row.course))].map((course) => ({
       course,
       counts: Object.fromEntries(COURSE_STATUSES.map((status) => [status, courses.filter((row) => row.course === course && row.status === status).length])),
@@ -118,7 +118,7 @@ export function adminRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
       "compliance-by-position": async () => [["Position", "Assignments", ...header], ...(await organisationSummary(db, asOf)).map((row) => [row.position, row.assignments, row.required, row.green, row.amber, row.red, row.percentage.toFixed(1)])],
       "compliance-by-competency": async () => [["Competency Name", ...header], ...(await competencySummary(db, asOf)).map((row) => [competencyLabel(row.competency), row.required, row.green, row.amber, row.red, row.percentage.toFixed(1)])],
       expiring: async () => [["Employee Number", "Name", "Assignment", "Position", "Competency Name", "Expiry Date"], ...(await expiringCompetencies(db, asOf)).map((row) => [row.employeeNumber, row.name, row.assignment, row.position, competencyLabel(row.competency), guideDate(row.expiresOn)])],
-      courses: async () => [["Course", "Employee Number", "Name", "Status"], ...(await courseStatuses(db)).map((row) => [row.course, row.employeeNumber, row.name, row.status])],
+      courses: async () => [["Course", "Employee Number", "Name", "Status"], ...(await courseStatuses(db, asOf)).map((row) => [row.course, row.employeeNumber, row.name, row.status])],
     };
     const table = tables[String(req.params.report)];
     if (!table) throw notFound("That report");

@@ -52,9 +52,9 @@ export function registerReportCommands(program: Command, withContext: WithContex
         if (options.by !== undefined && options.by !== "position" && options.by !== "competency") throw new AppError("cli.bad_axis", `--by "${options.by}" must be position or competency`);
         const asOf = options.asOf ?? clock.today();
         if (name === "courses") {
-          const rows = await courseStatuses(db);
+          const rows = await courseStatuses(db, asOf);
           if (options.csv) return io.out(csv([["Course", "Employee Number", "Name", "Status"], ...rows.map((row) => [row.course, row.employeeNumber, row.name, row.status])]).trimEnd());
-          io.out("Course status (people subscribed to a certification that has the course, or enrolled in it)");
+          io.out(`Course status as of ${guideDate(asOf)} (people subscribed to a certification that has the course, or enrolled in it)`);
           for (const course of [...new Set(rows.map((row) => row.course))]) {
             const counts = STATUSES.map((status) => [status, rows.filter((row) => row.course === course && row.status === status).length] as const).filter(([, n]) => n > 0);
             io.out(`  ${course}: ${counts.map(([status, n]) => `${n} ${status}`).join(", ")}`);
@@ -63,7 +63,7 @@ export function registerReportCommands(program: Command, withContext: WithContex
         }
         if (name === "expiring") {
           const rows = await expiringCompetencies(db, asOf);
-          if (options.csv) return io.out(csv([["Employee Number", "Name", "Assignment", "Position", "Competency Name", "Expiry Date"], ...rows.map((row) => [row.employeeNumber, row.name, row.assignment, row.position, competencyLabel(row.competency), row.expiresOn])]).trimEnd());
+          if (options.csv) return io.out(csv([["Employee Number", "Name", "Assignment", "Position", "Competency Name", "Expiry Date"], ...rows.map((row) => [row.employeeNumber, row.name, row.assignment, row.position, competencyLabel(row.competency), guideDate(row.expiresOn)])]).trimEnd());
           io.out(`Essential competencies expiring within 3 months of ${guideDate(asOf)}: ${rows.length}`);
           for (const row of rows) io.out(`  ${guideDate(row.expiresOn)}  ${row.employeeNumber}  ${row.name}  ${competencyLabel(row.competency)}  (${row.assignment} - ${row.position})`);
           return;

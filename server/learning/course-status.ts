@@ -1,4 +1,5 @@
 import { rawRows, type Db } from "../db/connect.ts";
+import { addDays, startOfLocalDay } from "../clock.ts";
 
 export type CourseStatus = "Planned" | "Enrolled" | "In Progress" | "Completed" | "Passed" | "Failed";
 
@@ -10,13 +11,16 @@ export interface CourseStatusRow {
 }
 
 /**
- * Who stands where on each course (the L&D report): every person with a course in a certification
- * they are subscribed to or have completed, or enrolled in it, by their latest attempt (previews aside): Planned when
- * not yet enrolled, Enrolled when not yet played, then In Progress / Completed / Passed / Failed.
- * One set-based statement, however many people.
+ * Who stood where on each course at the end of a day (the L&D report): every person with a course
+ * in a certification they were subscribed to (or had completed) then, or enrolled in it, by their
+ * latest attempt by then (previews aside, and, for a certification's course, only attempts started
+ * after subscribing: the learner's page does not count the others either): Planned when not yet
+ * enrolled, Enrolled when not yet played, then In Progress / Completed / Passed / Failed as it was
+ * that day. One set-based statement, however many people.
  */
-export async function courseStatuses(db: Db): Promise<CourseStatusRow[]> {
-  const rows = rawRows(await db.raw(COURSE_STATUS_SQL, { subscribed: "Subscribed", completed: "Completed", preview: false }));
+export async function courseStatuses(db: Db, asOf: string): Promise<CourseStatusRow[]> {
+  const until = startOfLocalDay(addDays(asOf, 1));
+  const rows = rawRows(await db.raw(COURSE_STATUS_SQL, { until, preview: false, incomplete: "Incomplete", completed: "Completed", passed: "Passed", failed: "Failed" }));
   return rows.map((row) => ({
     course: String(row.course),
     employeeNumber: String(row.employee_number),
@@ -31,25 +35,39 @@ function statusOf(performance: string | null, enrolled: boolean): CourseStatus {
   return enrolled ? "Enrolled" : "Planned";
 }
 
+// A status is what it was at :until: a completion or a pass after then was still in progress,
+// and so was a failure committed after then (statuses never go backwards, so nothing else changes).
 const COURSE_STATUS_SQL = `
-with wanted as (
-  select subscriptions.person_id, certification_components.course_code as course
+with wanted_rows as (
+  select subscriptions.person_id, certification_components.course_code as course, subscriptions.subscribed_at as since
   from subscriptions join certification_components on certification_components.certification_id = subscriptions.certification_id
-  where subscriptions.status in (:subscribed, :completed)
-  union
-  select enrolments.person_id, courses.code
+  where subscriptions.subscribed_at < :until and (subscriptions.ended_at is null or subscriptions.ended_at >= :until)
+  union all
+  select enrolments.person_id, courses.code, ''
   from enrolments join classes on classes.id = enrolments.class_id join courses on courses.id = classes.course_id
+  where enrolments.enrolled_at < :until
+), wanted as (
+  select person_id, course, min(since) as since from wanted_rows group by person_id, course
 ), latest as (
-  select attempts.person_id, courses.code as course, max(attempts.id) as attempt_id
-  from attempts join course_versions on course_versions.id = attempts.course_version_id join courses on courses.id = course_versions.course_id
-  where attempts.preview = :preview
-  group by attempts.person_id, courses.code
+  select wanted.person_id, wanted.course, max(attempts.id) as attempt_id
+  from wanted
+  join attempts on attempts.person_id = wanted.person_id
+  join course_versions on course_versions.id = attempts.course_version_id
+  join courses on courses.id = course_versions.course_id and courses.code = wanted.course
+  where attempts.preview = :preview and attempts.started_at >= wanted.since and attempts.started_at < :until
+  group by wanted.person_id, wanted.course
 ), enrolled as (
   select enrolments.person_id, courses.code as course, count(*) as enrolments
   from enrolments join classes on classes.id = enrolments.class_id join courses on courses.id = classes.course_id
+  where enrolments.enrolled_at < :until
   group by enrolments.person_id, courses.code
 )
-select wanted.course, people.employee_number, people.last_name, people.first_name, attempts.performance_status, coalesce(enrolled.enrolments, 0) as enrolled
+select wanted.course, people.employee_number, people.last_name, people.first_name, coalesce(enrolled.enrolments, 0) as enrolled,
+  case
+    when attempts.performance_status in (:completed, :passed) and (attempts.completed_at is null or attempts.completed_at >= :until) then :incomplete
+    when attempts.performance_status = :failed and (attempts.last_commit_at is null or attempts.last_commit_at >= :until) then :incomplete
+    else attempts.performance_status
+  end as performance_status
 from wanted
 join people on people.id = wanted.person_id
 left join latest on latest.person_id = wanted.person_id and latest.course = wanted.course

@@ -316,7 +316,7 @@ describe("crediting a certification from the commits that earn it", () => {
 
     const numbers = new Map<string, string>();
     for (const [who, learner] of Object.entries({ planned, enrolled, busy, done })) numbers.set(String((await t.db("people").where({ id: learner.personId }).first("employee_number")).employee_number), who);
-    const statuses = (await courseStatuses(t.db)).filter((row) => numbers.has(row.employeeNumber)).map((row) => `${numbers.get(row.employeeNumber)} ${row.course}: ${row.status}`).sort();
+    const statuses = (await courseStatuses(t.db, "2026-03-10")).filter((row) => numbers.has(row.employeeNumber)).map((row) => `${numbers.get(row.employeeNumber)} ${row.course}: ${row.status}`).sort();
     expect(statuses).toEqual([
       `busy ${ASSESSMENT}: Planned`, `busy ${MODULE}: In Progress`, `busy ${SESSION}: Planned`,
       `done ${ASSESSMENT}: Failed`, `done ${MODULE}: Completed`, `done ${SESSION}: Planned`,
@@ -324,7 +324,18 @@ describe("crediting a certification from the commits that earn it", () => {
       `planned ${ASSESSMENT}: Planned`, `planned ${MODULE}: Planned`, `planned ${SESSION}: Planned`,
     ].sort());
     await done.play(ASSESSMENT, "2026-03-10T10:30:00.000Z", "passed", "90");
-    expect((await courseStatuses(t.db)).find((row) => numbers.get(row.employeeNumber) === "done" && row.course === ASSESSMENT)?.status).toBe("Passed");
+    expect((await courseStatuses(t.db, "2026-03-10")).find((row) => numbers.get(row.employeeNumber) === "done" && row.course === ASSESSMENT)?.status).toBe("Passed");
+    // As of the day before they subscribed, none of them is on the report.
+    expect((await courseStatuses(t.db, "2026-03-09")).filter((row) => numbers.has(row.employeeNumber))).toEqual([]);
+    const early = await newLearner();
+    await early.play(MODULE, "2026-03-11T09:00:00.000Z", "incomplete"); // before subscribing: not counted
+    clock.set("2026-03-11T10:00:00.000Z");
+    await subscribe(t.db, t.clock, early, certificationId);
+    numbers.set(String((await t.db("people").where({ id: early.personId }).first("employee_number")).employee_number), "early");
+    const statusOn = async (day: string, who: string, course: string) => (await courseStatuses(t.db, day)).find((row) => numbers.get(row.employeeNumber) === who && row.course === course)?.status;
+    expect(await statusOn("2026-03-11", "early", MODULE)).toBe("Planned"); // as the certification page says
+    expect(await statusOn("2026-03-11", "early", ASSESSMENT)).toBe("Planned");
+    expect(await statusOn("2026-03-10", "early", MODULE)).toBeUndefined();
     const report = await lms(t.env, "report", "courses", "--csv");
     expect(report.stdout.split("\n")[0]).toBe("Course,Employee Number,Name,Status");
     expect(report.stdout).toContain(`${MODULE},${[...numbers].find(([, who]) => who === "busy")![0]},"Smith, Jane",In Progress`);
