@@ -22,6 +22,7 @@ import * as m20 from "./20261128_20_mail_delivery.ts";
 import * as m21 from "./20261128_21_request_throttle.ts";
 import * as m22 from "./20261128_22_reminders.ts";
 import * as m23 from "./20261202_23_evidence_files.ts";
+import * as m24 from "./20261202_24_people_search.ts";
 
 /**
  * Every migration, in order, by its file name. Listed rather than discovered on disk so that the
@@ -51,4 +52,5 @@ export const migrations: Array<[name: string, migration: Knex.Migration]> = [
   ["20261128_21_request_throttle.ts", m21],
   ["20261128_22_reminders.ts", m22],
   ["20261202_23_evidence_files.ts", m23],
+  ["20261202_24_people_search.ts", m24],
 ];

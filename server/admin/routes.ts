@@ -8,7 +8,7 @@ import { spreadsheetCsv } from "../web/csv.ts";
 import { competencySummary, organisationSummary } from "../compliance/organisation-summary.ts";
 import { expiringCompetencies } from "../compliance/expiring.ts";
 import { courseStatuses, type CourseStatus } from "../learning/course-status.ts";
-import { attemptDetail, findPeople, learnerOverview } from "./verify.ts";
+import { attemptDetail, findPeople, learnerOverview, matchingPeople } from "./verify.ts";
 import { awaitingApproval, decideRecord } from "../compliance/approvals.ts";
 import { createComplianceStore } from "../compliance/store.ts";
 import { evidenceFilesOf } from "../compliance/evidence-files.ts";
@@ -37,10 +37,7 @@ export function adminRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   router.get("/admin/accounts", admin, async (req, res) => {
     const search = String(req.query.q ?? "").trim().slice(0, 100);
     const query = db("accounts").join("people", "people.id", "accounts.person_id").orderBy("accounts.username_key").limit(PAGE_SIZE);
-    if (search) {
-      const like = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      query.where((any) => any.whereRaw("lower(accounts.username) like ? escape '\\'", [like]).orWhereRaw("lower(people.last_name) like ? escape '\\'", [like]).orWhereRaw("lower(people.first_name) like ? escape '\\'", [like]).orWhere("people.employee_number", search));
-    }
+    if (search) matchingPeople(query, search);
     const accounts = await query.select("accounts.id", "accounts.username", "accounts.role", "accounts.locked_until", "people.first_name", "people.last_name", "people.employee_number");
     render(req, res, "admin/accounts", { accounts, search, roleLabels: ROLE_LABELS, now: clock.now().toISOString() });
   });

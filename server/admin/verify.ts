@@ -1,3 +1,4 @@
+import type { Knex } from "knex";
 import type { Db } from "../db/connect.ts";
 import { personCompliance } from "../compliance/service.ts";
 import { createComplianceStore } from "../compliance/store.ts";
@@ -5,24 +6,28 @@ import { complianceReason } from "../compliance/reasons.ts";
 import { certificationView } from "../learning/certification-view.ts";
 import { attemptResult } from "../learning/attempt-result.ts";
 import { flattenCmi } from "../runtime/cmi-json.ts";
+import { searchKey } from "../people/names.ts";
 
-/** People whose name, username or employee number matches, for L&D to find the one asking for help. */
+/**
+ * People whose name, username or employee number matches, for L&D to find the one asking for
+ * help: every word must match somewhere, in any order ("Conroy, Emma", "emma conroy", "2000" for
+ * part of an employee number), accents and case aside ("orsted" finds Ørsted).
+ */
 export async function findPeople(db: Db, search: string) {
-  const text = search.trim().slice(0, 100);
-  if (!text) return [];
-  const like = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return db("people")
-    .leftJoin("accounts", "accounts.person_id", "people.id")
-    .where((any) =>
-      any
-        .whereRaw("lower(people.last_name) like ? escape '\\'", [like])
-        .orWhereRaw("lower(people.first_name) like ? escape '\\'", [like])
-        .orWhereRaw("lower(accounts.username) like ? escape '\\'", [like])
-        .orWhere("people.employee_number", text),
-    )
+  if (!searchKey(search).trim()) return [];
+  return matchingPeople(db("people").leftJoin("accounts", "accounts.person_id", "people.id"), search)
     .orderBy(["people.last_name", "people.first_name"])
     .limit(50)
     .select("people.id", "people.first_name", "people.last_name", "people.employee_number", "accounts.username");
+}
+
+/** Narrows a query joining people and accounts to those every word of the search matches. */
+export function matchingPeople<T extends Knex.QueryBuilder>(query: T, search: string): T {
+  for (const word of searchKey(search.slice(0, 100)).split(" ").filter(Boolean).slice(0, 6)) {
+    const like = `%${word}%`; // searchKey leaves no % or _ to escape
+    query.where((any) => any.whereRaw("people.search_text like ?", [like]).orWhereRaw("lower(accounts.username) like ?", [like]));
+  }
+  return query;
 }
 
 /**

@@ -14,15 +14,27 @@ export function displayName(person: { lastName: string; firstName: string }): st
  * 297JSMITH01. Surnames are cut so the whole stays short; the number is the first one free.
  */
 export function proposeUsername(vpd: string, name: { lastName: string; firstName: string }, taken: Set<string>): string {
-  const letters = (text: string) =>
-    text
-      .normalize("NFKD")
-      .replace(/[^A-Za-z]/g, "")
-      .toUpperCase();
+  const letters = (text: string) => plainLetters(text).replace(/[^A-Za-z]/g, "").toUpperCase();
   const stem = `${vpd}${letters(name.firstName).slice(0, 1)}${letters(name.lastName).slice(0, 12)}`;
   for (let n = 1; n < 100; n++) {
     const candidate = `${stem}${String(n).padStart(2, "0")}`;
     if (!taken.has(candidate)) return candidate;
   }
   throw new Error(`No free username left for ${stem}`);
+}
+
+/** Letters no decomposition takes apart, spelt as an English keyboard would. */
+const PLAIN: Record<string, string> = { ø: "o", Ø: "O", æ: "ae", Æ: "AE", œ: "oe", Œ: "OE", ß: "ss", đ: "d", Đ: "D", ł: "l", Ł: "L", þ: "th", Þ: "TH", ð: "d", Ð: "D", ı: "i" };
+
+/** "Ørsted, Åsa" -> "Orsted, Asa": accents off, and the letters above spelt plainly. */
+export function plainLetters(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[øØæÆœŒßđĐłŁþÞðÐı]/g, (letter) => PLAIN[letter]!);
+}
+
+/** A text as search compares it: plain letters, lower case, punctuation as spaces. */
+export function searchKey(text: string): string {
+  return plainLetters(text).toLowerCase().replace(/[^\p{L}\p{N}@.]+/gu, " ").trim();
 }

@@ -1,3 +1,4 @@
+import { searchKey } from "./names.ts";
 import type { Db } from "../db/connect.ts";
 
 export interface Person {
@@ -82,6 +83,7 @@ export function createPeopleStore(db: Db) {
           first_name: person.firstName,
           email: person.email,
           date_of_birth: person.dateOfBirth,
+          search_text: searchKey(`${person.lastName} ${person.firstName} ${person.employeeNumber}`),
           created_at: now,
         })
         .returning("id");
@@ -89,7 +91,9 @@ export function createPeopleStore(db: Db) {
     },
 
     async updatePerson(id: number, changes: Pick<Person, "lastName" | "firstName" | "email" | "dateOfBirth">) {
+      const { employee_number: employeeNumber } = await db("people").where({ id }).first("employee_number");
       await db("people").where({ id }).update({
+        search_text: searchKey(`${changes.lastName} ${changes.firstName} ${employeeNumber}`),
         last_name: changes.lastName,
         first_name: changes.firstName,
         email: changes.email,

@@ -166,6 +166,16 @@ describe("people and assignments", () => {
     expect(template.text.split(/\r?\n/)[0]!.replace(/^\uFEFF/, "")).toBe(HEADER);
   });
 
+  it("finds people by any part of their name in any order, accents and case aside, or by part of an employee number", async () => {
+    const person = await buildLearner(t.db, t.clock, { name: "Ørsted, Åsa", employeeNumber: "77123456" });
+    expect(person.username).toBe("297AORSTED01");
+    const found = async (q: string) => [...(await admin.get(`/admin/people?q=${encodeURIComponent(q)}`).expect(200)).text.matchAll(/href="\/admin\/people\/(\d+)"/g)].map((match) => Number(match[1]));
+    for (const q of ["Ørsted", "ørsted", "ORSTED", "Åsa Ørsted", "Ørsted, Åsa", "asa", "7712345", "297aorsted"]) expect(await found(q), q).toEqual([person.personId]);
+    expect(await found("Ørsted Zed")).toEqual([]);
+    await admin.post(`/admin/people/${person.personId}/details`).type("form").send({ _csrf: csrf, lastName: "Lindqvist", firstName: "Åsa", email: "asa@example.org", day: "3", month: "2", year: "1990" }).expect(303);
+    expect(await found("lindqvist åsa")).toEqual([person.personId]); // the new name is searched
+  });
+
   it("is closed to learners and authors", async () => {
     const author = await buildLearner(t.db, t.clock, { role: "author" });
     const agent = await logInAgent(t.app, author.username, author.password);
