@@ -36,6 +36,14 @@ export function isCalendarDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
 
+/**
+ * A date a report or page may be "as of": a calendar date from 1900 to 2999. Later ones would
+ * push "within 3 months" past year 9999, where dates stop sorting as text.
+ */
+export function isAsOfDate(value: string): boolean {
+  return isCalendarDate(value) && value >= "1900-01-01" && value <= "2999-12-31";
+}
+
 /** Adds whole days to a YYYY-MM-DD date, in UTC so that clock changes never shift a date. */
 export function addDays(date: string, days: number): string {
   const result = new Date(`${date}T00:00:00Z`);

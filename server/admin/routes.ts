@@ -1,4 +1,4 @@
-import { isCalendarDate } from "../clock.ts";
+import { isAsOfDate } from "../clock.ts";
 import { Router, type Request, type Response } from "express";
 import type { AppDeps } from "../web/app.ts";
 import { requireRole } from "../web/auth.ts";
@@ -183,7 +183,7 @@ const COURSE_STATUSES: CourseStatus[] = ["Planned", "Enrolled", "In Progress", "
 function reportDate(value: unknown, today: string): string {
   const text = typeof value === "string" ? value : "";
   if (!text) return today;
-  if (!isCalendarDate(text)) throw new AppError("reports.bad_date", `As of "${text.slice(0, 20)}" must be a date, YYYY-MM-DD`, 400);
+  if (!isAsOfDate(text)) throw new AppError("reports.bad_date", `As of "${text.slice(0, 20)}" must be a date from 1900-01-01 to 2999-12-31, YYYY-MM-DD`, 400);
   return text;
 }
 

@@ -1,4 +1,4 @@
-import { isCalendarDate } from "../clock.ts";
+import { isAsOfDate } from "../clock.ts";
 import type { Command } from "commander";
 import type { Context } from "../runtime-context.ts";
 import type { CliIo } from "./cli.ts";
@@ -93,8 +93,8 @@ export async function personOf(db: Db, username: string): Promise<number> {
 
 export function asDate(value: string): string {
   // A round trip, so that 2026-02-30 (which Date would roll over to 2 March) is refused.
-  if (!isCalendarDate(value)) {
-    throw new AppError("cli.bad_date", `--as-of "${value}" must be a date, YYYY-MM-DD`);
+  if (!isAsOfDate(value)) {
+    throw new AppError("cli.bad_date", `--as-of "${value}" must be a date from 1900-01-01 to 2999-12-31, YYYY-MM-DD`);
   }
   return value;
 }

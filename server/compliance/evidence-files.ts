@@ -58,9 +58,9 @@ export function checkEvidenceFile(upload: EvidenceUpload): { problem: string } |
 export function safeFilename(name: string, kind?: EvidenceKind): string {
   const base = path.basename(name.replace(/\\/g, "/"));
   const stem = (kind ? base.slice(0, base.length - path.extname(base).length) : base)
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[^\w .()-]+/g, "_")
+    .normalize("NFC")
+    // Letters of any language stay (the browser sends them as UTF-8; express writes filename* for them); anything else that could break a header or a path does not.
+    .replace(/[^\p{L}\p{M}\p{N}_ .()-]+/gu, "_")
     .replace(/^[.\s]+/, "")
     .slice(0, 100)
     .trim();

@@ -24,8 +24,8 @@ export function recordRoutes({ db, clock, config }: AppDeps): Router {
   const admin = requireRole("admin");
   const storage = createEvidenceStorage(config.dataDir);
   // Evidence arrives on disk (beside where it is kept, so keeping it is a rename); a records file is small JSON.
-  const evidenceUpload = uploadOne(multer({ dest: storage.uploads, limits: { fileSize: EVIDENCE_MAX_BYTES, files: 1, fields: 10, fieldSize: 16 * 1024 } }), EVIDENCE_MAX_BYTES, () => fs.mkdirSync(storage.uploads, { recursive: true }));
-  const recordsUpload = uploadOne(multer({ storage: multer.memoryStorage(), limits: { fileSize: IMPORT_MAX_BYTES, files: 1, fields: 5 } }), IMPORT_MAX_BYTES);
+  const evidenceUpload = uploadOne(multer({ dest: storage.uploads, defParamCharset: "utf8", limits: { fileSize: EVIDENCE_MAX_BYTES, files: 1, fields: 10, fieldSize: 16 * 1024 } }), EVIDENCE_MAX_BYTES, () => fs.mkdirSync(storage.uploads, { recursive: true }));
+  const recordsUpload = uploadOne(multer({ storage: multer.memoryStorage(), defParamCharset: "utf8", limits: { fileSize: IMPORT_MAX_BYTES, files: 1, fields: 5 } }), IMPORT_MAX_BYTES);
   const actor = (res: Response) => res.locals.user as { personId: number; accountId: number };
 
   /** The record form's fields and file, saved for personId. */

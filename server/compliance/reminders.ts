@@ -1,6 +1,7 @@
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { recordAudit } from "../audit/store.ts";
+import { AppError } from "../errors.ts";
 import { queueMail } from "../mail/outbox.ts";
 import { competencyLabel, guideDate } from "../web/format.ts";
 import { heldOnSql, organisationSummaryBindings } from "./organisation-summary.ts";
@@ -13,6 +14,12 @@ import { rawRows } from "../db/connect.ts";
  * Green and later Amber again is told again. Statuses come from one set-based statement.
  */
 export async function sendReminders(db: Db, clock: Clock, options: { asOf: string; publicUrl: string }): Promise<{ emails: number; changes: number }> {
+  // Going back in time would undo what people were told and tell them again.
+  const last = await db("audit_events").where({ kind: "reminders.run" }).orderBy("id", "desc").first("detail");
+  const lastAsOf = last ? String(JSON.parse(String(last.detail)).asOf) : undefined;
+  if (lastAsOf && options.asOf < lastAsOf) {
+    throw new AppError("reminders.backwards", `Reminders have been sent as of ${lastAsOf} already: a run as of the earlier ${options.asOf} would tell people again what they have been told. Run it as of ${lastAsOf} or later`);
+  }
   const rows = rawRows(await db.raw(STATUS_SQL, organisationSummaryBindings(options.asOf)));
   const known = new Map((await db("reminder_state").select("person_id", "competency_id", "status")).map((row) => [`${row.person_id}:${row.competency_id}`, String(row.status)]));
   const byPerson = new Map<number, Array<Record<string, unknown>>>();
@@ -52,6 +59,7 @@ export async function sendReminders(db: Db, clock: Clock, options: { asOf: strin
       emails++;
     });
   }
+  await recordAudit(db, { kind: "reminders.run", at, detail: { asOf: options.asOf, emails, changes } });
   return { emails, changes };
 }
 

@@ -22,7 +22,7 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
   const uploadDir = path.join(storage.root, ".uploads");
   // A zip is never larger than what it unpacks to (plus headers), so the unpacked limit bounds the upload.
   const maxUploadBytes = config.packageLimits.maxTotalBytes + 64 * 1024 * 1024;
-  const upload = multer({ dest: uploadDir, limits: { fileSize: maxUploadBytes, files: 1, fields: 5 } });
+  const upload = multer({ dest: uploadDir, defParamCharset: "utf8", limits: { fileSize: maxUploadBytes, files: 1, fields: 5 } });
   const courses = createCourseStore(db);
   const author = requireRole("author");
 

@@ -73,8 +73,9 @@ export interface UploadOutcome {
 }
 
 /** A people CSV, all or nothing: every bad row is reported and nothing is written; otherwise all of it is. */
-export async function uploadPeople(deps: RecoveryDeps, actor: Actor, text: string, options: { checkOnly: boolean }): Promise<UploadOutcome> {
-  const read = readPeopleCsv(text, deps.clock.today());
+export async function uploadPeople(deps: RecoveryDeps, actor: Actor, file: Buffer, options: { checkOnly: boolean }): Promise<UploadOutcome> {
+  const text = utf8(file);
+  const read = text === undefined ? { people: [], rowsOf: [], problems: [NOT_UTF8] } : readPeopleCsv(text, deps.clock.today());
   const outcome: UploadOutcome = { problems: read.problems, checkedOnly: options.checkOnly, people: read.people.length, assignments: read.people.reduce((n, person) => n + person.assignments.length, 0), added: [], changed: [], unchanged: 0, invited: 0 };
   if (!read.problems.length && !read.people.length) outcome.problems = ["The file has no rows below its header"];
   const catalog = { competencies: [], certifications: [], positions: [], people: read.people };
@@ -110,4 +111,15 @@ export async function uploadPeople(deps: RecoveryDeps, actor: Actor, text: strin
 function byRow(a: string, b: string): number {
   const row = (problem: string) => Number(/^Row (\d+)/.exec(problem)?.[1] ?? 0);
   return row(a) - row(b);
+}
+
+const NOT_UTF8 = 'The file is not UTF-8 text, so names with accents would be garbled: in Excel, save it as "CSV UTF-8 (Comma delimited)"';
+
+/** The bytes as UTF-8, or undefined when they are not (Excel's plain "CSV" is Windows-1252). */
+function utf8(bytes: Buffer): string | undefined {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
 }

@@ -23,7 +23,7 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   const recovery = { db, clock, publicUrl: config.publicUrl };
   const router = Router();
   const admin = requireRole("admin");
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_CSV_BYTES, files: 1, fields: 5 } });
+  const upload = multer({ storage: multer.memoryStorage(), defParamCharset: "utf8", limits: { fileSize: MAX_CSV_BYTES, files: 1, fields: 5 } });
   const render = (req: Request, res: Response, view: string, locals: Record<string, unknown>) =>
     res.render(view, { user: res.locals.user, csrfToken: generateCsrfToken(req), problems: [], notice: undefined, ...locals });
   const actorOf = (req: Request, res: Response): Actor => ({ accountId: (res.locals.user as { accountId: number }).accountId, ip: req.ip ?? null });
@@ -70,7 +70,7 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
     (req, res, next) => upload.single("file")(req, res, (error: unknown) => next(error instanceof multer.MulterError ? new AppError("people.upload", error.code === "LIMIT_FILE_SIZE" ? `The file is larger than ${MAX_CSV_BYTES / 1024 / 1024} MB: split it` : `The upload was refused: ${error.message}`, 400) : error)),
     async (req, res) => {
       if (!req.file) throw new AppError("people.no_file", "Choose a CSV file to upload", 400);
-      const outcome = await uploadPeople(recovery, actorOf(req, res), req.file.buffer.toString("utf8"), { checkOnly: req.body?.mode === "check" });
+      const outcome = await uploadPeople(recovery, actorOf(req, res), req.file.buffer, { checkOnly: req.body?.mode === "check" });
       if (outcome.invited) mail.kick();
       res.status(outcome.problems.length ? 400 : 200);
       render(req, res, "people/upload", { columns: PEOPLE_CSV_COLUMNS, maxRows: PEOPLE_CSV_MAX_ROWS, outcome, fileName: req.file.originalname });

@@ -89,6 +89,12 @@ describe("evidence files on competences awaiting approval", () => {
     expect(asBuffer(asAdmin).equals(PDF)).toBe(true);
     expect(asAdmin.headers["content-disposition"]).toBe('attachment; filename="My certificate.pdf"');
     await admin.get("/admin/evidence-files/999999").expect(404);
+
+    // A name in any language arrives as the browser sent it (UTF-8) and goes back out intact.
+    await sendRecord(agent, csrf, { content: PDF, name: 'Zoë cértificat, "v2".pdf' }).expect(303);
+    const accented = await t.db("evidence_files").orderBy("id", "desc").first("id", "original_name");
+    expect(accented.original_name).toBe("Zoë cértificat_ _v2_.pdf");
+    expect((await binary(agent.get(`/compliance/evidence-files/${accented.id}`)).expect(200)).headers["content-disposition"]).toContain("filename*=UTF-8''Zo%C3%AB%20c%C3%A9rtificat_%20_v2_.pdf");
   });
 
   it("refuses a file that is not a PDF, PNG or JPEG whatever its name, and keeps neither the record nor the file", async () => {

@@ -25,8 +25,8 @@ describe("safeFilename", () => {
     expect(safeFilename("../../etc/passwd.pdf", pdf)).toBe("passwd.pdf");
     expect(safeFilename('a"b\r\nc;d.pdf', pdf)).toBe("a_b_c_d.pdf");
     expect(safeFilename(".hidden.pdf", pdf)).toBe("hidden.pdf");
-    expect(safeFilename("Zoë Ä.pdf", pdf)).toBe("Zoe A.pdf");
-    expect(safeFilename("证书.pdf", pdf)).toBe("_.pdf");
+    expect(safeFilename("Zoë Ä.pdf", pdf)).toBe("Zoë Ä.pdf");
+    expect(safeFilename("证书.pdf", pdf)).toBe("证书.pdf");
     expect(safeFilename("...", pdf)).toBe("evidence.pdf");
   });
 });

@@ -130,8 +130,8 @@ describe("the portal's My Compliance, for the demo learner", () => {
     const text = await lms({ ...t.env, LMS_NOW: NOW }, "compliance", "--username", "297ECONROY01");
     expect(text.stdout).toContain("24552166 - E-Learning & Design Co-Ordinator: Compliance Percentage 90.0%");
     expect((await lms({ ...t.env, LMS_NOW: NOW }, "compliance", "--username", "297NOBODY01")).stderr).toBe('error: No one has the username "297NOBODY01"');
-    expect((await lms({ ...t.env, LMS_NOW: NOW }, "compliance", "--username", "297ECONROY01", "--as-of", "01/06/2026")).stderr).toBe('error: --as-of "01/06/2026" must be a date, YYYY-MM-DD');
-    expect((await lms({ ...t.env, LMS_NOW: NOW }, "compliance", "--username", "297ECONROY01", "--as-of", "2026-02-30")).stderr).toBe('error: --as-of "2026-02-30" must be a date, YYYY-MM-DD');
+    expect((await lms({ ...t.env, LMS_NOW: NOW }, "compliance", "--username", "297ECONROY01", "--as-of", "01/06/2026")).stderr).toBe('error: --as-of "01/06/2026" must be a date from 1900-01-01 to 2999-12-31, YYYY-MM-DD');
+    expect((await lms({ ...t.env, LMS_NOW: NOW }, "compliance", "--username", "297ECONROY01", "--as-of", "2026-02-30")).stderr).toBe('error: --as-of "2026-02-30" must be a date from 1900-01-01 to 2999-12-31, YYYY-MM-DD');
     // As of a date before any record was achieved, nothing is held yet.
     const before = JSON.parse((await lms({ ...t.env, LMS_NOW: NOW }, "compliance", "--username", "297ECONROY01", "--as-of", "2020-01-01", "--json")).stdout);
     expect(before.assignments[0].percentage).toBe(0);
@@ -164,7 +164,8 @@ describe("the portal's My Compliance, for the demo learner", () => {
     expect(csv.headers["content-disposition"]).toBe(`attachment; filename="compliance-by-position-${NOW.slice(0, 10)}.csv"`);
     expect(csv.text.split("\r\n")).toContain("E-Learning & Design Co-Ordinator,1,10,8,1,1,90.0");
     await admin.get("/admin/reports/everything.csv").expect(404);
-    expect((await admin.get("/admin/reports?asOf=2026-13-45").expect(400)).text).toContain("2026-13-45&#34; must be a date, YYYY-MM-DD");
+    expect((await admin.get("/admin/reports?asOf=2026-13-45").expect(400)).text).toContain("2026-13-45&#34; must be a date from 1900-01-01 to 2999-12-31");
+    expect((await admin.get("/admin/reports?asOf=9999-12-31").expect(400)).text).toContain("9999-12-31&#34; must be a date from 1900-01-01 to 2999-12-31");
     await agent.get("/admin/reports").expect(403); // a learner reaches none of it
   });
 

@@ -57,6 +57,10 @@ describe("reminders", () => {
     await send("2026-06-15"); // the renewal turns Amber: told again
     expect(await mailTo("reminded@example.org")).toHaveLength(3);
     expect((await mailTo("reminded@example.org")).at(-1).text_body).toContain("- NHS|CSTF|Fire Safety: expires on 01-Sep-2026");
+
+    // A run as of an earlier date would tell the same things again: refused, and nothing sent.
+    await expect(send("2026-04-15")).rejects.toThrow("Reminders have been sent as of 2026-06-15 already");
+    expect(await mailTo("reminded@example.org")).toHaveLength(3);
   });
 
   it("runs from the lms command, idempotently", async () => {

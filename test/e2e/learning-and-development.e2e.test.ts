@@ -67,6 +67,8 @@ describe("Learning and Development, in the browser", () => {
   it("keeps the catalog and uploads people in the browser: every bad row named first, then imported", async () => {
     const { db, clock } = servers;
     const admin = await buildLearner(db, clock, { role: "admin" });
+    const longCode = "297 Safe and Effective Handling of Sharps in Community and Inpatient Settings - Part 1 - eLearning Module for Registered and Unregistered Staff";
+    await db("courses").insert({ code: longCode, title: longCode, kind: "elearning", created_at: clock.now().toISOString() });
     const context = await browser.newContext();
     const page = await context.newPage();
     await logIn(page, servers, admin);
@@ -84,6 +86,8 @@ describe("Learning and Development, in the browser", () => {
     await page.getByRole("button", { name: "Save changes" }).click();
     await page.getByText("The position has been saved.").waitFor();
     await page.getByRole("link", { name: "Add a certification" }).click();
+    // The component rows fit the window, however long the course codes.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await page.getByLabel("Certification Name").fill("297 Core Skills - Sharps Safety - 1 Year");
     await page.getByLabel("Competency it gives").selectOption({ label: "297|LOCAL|Sharps Safety|" });
     await page.getByLabel("Competence level").fill("1 - Assessed");
