@@ -4,6 +4,7 @@ import type { Clock } from "../clock.ts";
 import { isCalendarDate } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
+import { jsonPath } from "../catalog/catalog-schema.ts";
 
 /**
  * Record transfer between organisations: a person's approved competence records leave one LMS as
@@ -27,10 +28,10 @@ const date = (what: string) => z.string().refine(isCalendarDate, `${what} must b
 const recordSchema = z
   .object({
     competency: z.string().trim().min(1, "competency must name a competency").max(200),
-    level: z.string().trim().min(1, "level must not be empty").max(100),
+    level: z.string().trim().min(1, "level must not be empty").max(100).regex(/^[^=+\-@\p{Cc}][^\p{Cc}]*$/u, "level must be text such as 1 - Assessed"),
     achievedOn: date("achievedOn"),
     expiresOn: date("expiresOn").nullable(),
-    source: z.string().max(20),
+    source: z.enum(["certification", "manual", "transfer"], "source must be certification, manual or transfer"),
   })
   .refine((record) => !record.expiresOn || !isCalendarDate(record.achievedOn) || record.expiresOn > record.achievedOn, { message: "expiresOn must come after achievedOn", path: ["expiresOn"] });
 
@@ -67,7 +68,7 @@ export async function exportRecords(db: Db, clock: Clock, input: { personId: num
     exportedAt: at,
     organisation: { vpd: String(person.vpd), name: String(person.organisation_name) },
     person: { lastName: String(person.last_name), firstName: String(person.first_name), employeeNumber: String(person.employee_number), dateOfBirth: String(person.date_of_birth) },
-    records: rows.map((row) => ({ competency: String(row.name), level: String(row.level), achievedOn: String(row.achieved_on), expiresOn: row.expires_on ?? null, source: String(row.source) })),
+    records: rows.map((row) => ({ competency: String(row.name), level: String(row.level), achievedOn: String(row.achieved_on), expiresOn: row.expires_on ?? null, source: String(row.source) as TransferredRecord["source"] })),
   };
   // Personal data leaving the LMS: who took it, and how much.
   await recordAudit(db, { kind: "competence.exported", at, actorAccountId: input.actorAccountId, personId: input.personId, ip: input.ip, detail: { records: file.records.length } });
@@ -81,6 +82,13 @@ export function recordsFileName(file: RecordsFile): string {
 
 /** Reads a transfer file, naming every problem (with its JSON path) in one AppError. */
 export function parseRecordsFile(text: string): RecordsFile {
+  const { file, problems } = readRecordsFile(text);
+  if (!file) throw new AppError("transfer.invalid", "The competence records file has problems; nothing was imported", 400, problems);
+  return file;
+}
+
+/** The file's JSON, and the typed file when its shape is right; a file of another kind is refused at once. */
+function readRecordsFile(text: string): { json: unknown; file?: RecordsFile; problems: string[] } {
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ""));
@@ -95,10 +103,7 @@ export function parseRecordsFile(text: string): RecordsFile {
     throw new AppError("transfer.wrong_version", `The file is version ${JSON.stringify(shape.version)} of the competence records format; this LMS reads version ${RECORDS_FORMAT_VERSION}`, 400);
   }
   const parsed = fileSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new AppError("transfer.invalid", "The competence records file has problems; nothing was imported", 400, parsed.error.issues.map((issue) => `${jsonPath(issue.path)}: ${issue.message}`));
-  }
-  return parsed.data;
+  return parsed.success ? { json, file: parsed.data, problems: [] } : { json, problems: parsed.error.issues.map((issue) => `${jsonPath(issue.path) || "(file)"}: ${issue.message}`) };
 }
 
 export interface ImportResult {
@@ -114,16 +119,22 @@ export interface ImportResult {
  * nothing the second time.
  */
 export async function importRecords(db: Db, clock: Clock, input: { personId: number; text: string; actorAccountId: number | null; ip: string | null }): Promise<ImportResult> {
-  const file = parseRecordsFile(input.text);
+  const { json, file, problems } = readRecordsFile(input.text);
+  // The checks against this LMS read the records loosely, so one attempt lists every problem.
+  const records = (Array.isArray((json as { records?: unknown }).records) ? (json as { records: unknown[] }).records : []).map((record) => (record && typeof record === "object" ? (record as Record<string, unknown>) : {}));
+  const names = [...new Set(records.map((record) => record.competency).filter((name): name is string => typeof name === "string"))];
+  const competencies = new Map((await db("competencies").whereIn("name", names).select("id", "name")).map((row) => [String(row.name), Number(row.id)]));
+  const today = clock.today();
+  records.forEach((record, index) => {
+    if (typeof record.competency === "string" && record.competency.trim() && !competencies.has(record.competency)) problems.push(`records[${index}].competency: no competency here is named "${record.competency}"; add it to the catalog first`);
+    if (typeof record.achievedOn === "string" && isCalendarDate(record.achievedOn) && record.achievedOn > today) problems.push(`records[${index}].achievedOn: ${record.achievedOn} is in the future`);
+  });
+  if (problems.length || !file) throw new AppError("transfer.invalid", "The competence records file has problems; nothing was imported", 400, problems);
   const person = await db("people").where({ id: input.personId }).first("id", "date_of_birth", "last_name", "first_name");
   if (!person) throw notFound("That person");
   if (file.person.dateOfBirth !== String(person.date_of_birth)) {
     throw new AppError("transfer.other_person", `The file is for ${file.person.lastName}, ${file.person.firstName}, whose date of birth is not ${person.last_name}, ${person.first_name}'s: it is someone else's record, so nothing was imported`, 400);
   }
-  const names = [...new Set(file.records.map((record) => record.competency))];
-  const competencies = new Map((await db("competencies").whereIn("name", names).select("id", "name")).map((row) => [String(row.name), Number(row.id)]));
-  const unknown = file.records.flatMap((record, index) => (competencies.has(record.competency) ? [] : [`records[${index}].competency: no competency here is named "${record.competency}"`]));
-  if (unknown.length) throw new AppError("transfer.unknown_competency", "The file names competencies this LMS does not have; add them to the catalog first. Nothing was imported", 400, unknown);
 
   const at = clock.now().toISOString();
   const evidence = `Transferred from ${file.organisation.name} (VPD ${file.organisation.vpd}), employee number ${file.person.employeeNumber}, in a file exported ${file.exportedAt}`;
@@ -157,9 +168,4 @@ export async function importRecords(db: Db, clock: Clock, input: { personId: num
     });
     return result;
   });
-}
-
-/** ["records", 2, "achievedOn"] -> "records[2].achievedOn"; the whole file is "(file)". */
-function jsonPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>((text, part) => (typeof part === "number" ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), "") || "(file)";
 }

@@ -73,8 +73,8 @@ describe("lms export-records and import-records", () => {
     fs.writeFileSync(bad, JSON.stringify(content));
     const refused = await lms(env(to), "import-records", importer.username, bad);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain("error: The file names competencies this LMS does not have");
-    expect(refused.stderr).toContain('  - records[0].competency: no competency here is named "NHS|CSTF|Made Up|"');
+    expect(refused.stderr).toContain("error: The competence records file has problems; nothing was imported");
+    expect(refused.stderr).toContain('  - records[0].competency: no competency here is named "NHS|CSTF|Made Up|"; add it to the catalog first');
     expect(await to.db("competence_records").where({ person_id: importer.personId })).toHaveLength(1);
   });
 });

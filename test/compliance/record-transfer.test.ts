@@ -139,8 +139,30 @@ describe("competence records moving between organisations", () => {
 
     it("names each competency this LMS does not have", async () => {
       const error = await refusal(withFile((file) => { file.records[1].competency = "NHS|CSTF|Made Up|"; }));
-      expect(error.message).toContain("The file names competencies this LMS does not have");
-      expect(error.details).toEqual(['records[1].competency: no competency here is named "NHS|CSTF|Made Up|"']);
+      expect(error.message).toContain("The competence records file has problems; nothing was imported");
+      expect(error.details).toEqual(['records[1].competency: no competency here is named "NHS|CSTF|Made Up|"; add it to the catalog first']);
+    });
+
+    it("lists every problem at once: unknown competencies beside bad dates, future dates, odd levels and sources", async () => {
+      const error = await refusal(
+        withFile((file) => {
+          file.records[0].competency = "NHS|CSTF|Made Up|";
+          file.records[0].achievedOn = "2026-02-30";
+          file.records[1].achievedOn = "2030-01-01";
+          file.records[1].expiresOn = null;
+          file.records[1].level = "=1+1";
+          file.records[1].source = "=evil";
+        }),
+      );
+      expect(error.details).toEqual(
+        expect.arrayContaining([
+          "records[0].achievedOn: achievedOn must be a date, YYYY-MM-DD",
+          'records[0].competency: no competency here is named "NHS|CSTF|Made Up|"; add it to the catalog first',
+          "records[1].achievedOn: 2030-01-01 is in the future",
+          "records[1].level: level must be text such as 1 - Assessed",
+          "records[1].source: source must be certification, manual or transfer",
+        ]),
+      );
     });
 
     it("says when it is not JSON", async () => {
