@@ -95,7 +95,9 @@ export async function saveCertification(db: Db, clock: Clock, actor: Actor, id: 
 
 export async function savePosition(db: Db, clock: Clock, actor: Actor, id: number | undefined, input: PositionInput): Promise<number> {
   const value = { ...input, name: input.name.trim() };
-  const problems = fieldProblems(positionSchema, value);
+  // "Requirement 2 due within (days)" names the competency, as the form's rows do.
+  const named = new Map((await db("competencies").whereIn("id", value.requirements.map((r) => r.competencyId)).select("id", "name")).map((row) => [Number(row.id), String(row.name)]));
+  const problems = fieldProblems(positionSchema, value).map((problem) => problem.replace(/^Requirement (\d+)/, (whole, n: string) => named.get(value.requirements[Number(n) - 1]?.competencyId ?? 0) ?? whole));
   const organisationId = id === undefined ? await soleOrganisationId(db) : Number((await db("positions").where({ id }).first("organisation_id"))?.organisation_id);
   const clash = await db("positions").where({ organisation_id: organisationId, name: value.name }).first("id");
   if (clash && Number(clash.id) !== id) problems.push(`Name: a position named "${value.name}" already exists`);

@@ -8,6 +8,7 @@ import { generateCsrfToken } from "../web/session.ts";
 import { competencyLabel, guideDate } from "../web/format.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordHeldElsewhere } from "./approvals.ts";
+import { compliancePage } from "./routes.ts";
 import { createEvidenceStorage, evidenceFileById, EVIDENCE_MAX_BYTES, type EvidenceFile } from "./evidence-files.ts";
 import { exportRecords, importRecords, recordsFileName } from "./record-transfer.ts";
 
@@ -27,6 +28,9 @@ export function recordRoutes({ db, clock, config }: AppDeps): Router {
   const evidenceUpload = uploadOne(multer({ dest: storage.uploads, defParamCharset: "utf8", limits: { fileSize: EVIDENCE_MAX_BYTES, files: 1, fields: 10, fieldSize: 16 * 1024 } }), EVIDENCE_MAX_BYTES, () => fs.mkdirSync(storage.uploads, { recursive: true }));
   const recordsUpload = uploadOne(multer({ storage: multer.memoryStorage(), defParamCharset: "utf8", limits: { fileSize: IMPORT_MAX_BYTES, files: 1, fields: 5 } }), IMPORT_MAX_BYTES);
   const actor = (res: Response) => res.locals.user as { personId: number; accountId: number };
+  const compliance = compliancePage({ db, clock });
+  const formValues = (req: Request): Record<string, string> =>
+    Object.fromEntries(["competencyId", "achievedOn", "expiresOn", "evidence"].map((name) => [name, typeof req.body?.[name] === "string" ? String(req.body[name]).slice(0, 2000) : ""]));
 
   /** The record form's fields and file, saved for personId. */
   async function recordFromForm(req: Request, res: Response, personId: number): Promise<number> {
@@ -65,7 +69,15 @@ export function recordRoutes({ db, clock, config }: AppDeps): Router {
 
   // Awaiting Approval: a learner records a competence held from elsewhere, with an optional file.
   router.post("/compliance/records", requireLogin, evidenceUpload, async (req, res) => {
-    await discardingUpload(req, () => recordFromForm(req, res, actor(res).personId));
+    try {
+      await discardingUpload(req, () => recordFromForm(req, res, actor(res).personId));
+    } catch (error) {
+      // A browser gets its form back, with what was typed and every problem; a script gets the JSON error.
+      if (!(error instanceof AppError) || error.code !== "approvals.invalid" || req.accepts(["html", "json"]) !== "html") throw error;
+      res.status(400);
+      const again = req.file ? ["Choose the evidence file again: a browser cannot keep it when the form comes back"] : [];
+      return compliance.show(req, res, { tab: "awaiting", problems: [...error.details, ...again], values: formValues(req) });
+    }
     res.redirect(303, "/compliance?tab=awaiting");
   });
 

@@ -18,21 +18,18 @@ const TABS = { compliance: "Compliance", all: "All Competencies", awaiting: "Awa
 type Tab = keyof typeof TABS;
 
 /**
- * The guide's Compliance and Competency page (tabs Compliance | All Competencies | Awaiting
- * Approval), its Export (a CSV of what is shown) and Printable Page, and Find Learning for one
- * competency (the certifications that give it). Recording a competence from elsewhere, with its
- * evidence file, is in record-routes.ts.
+ * The Compliance and Competency page's data and page, shared with record-routes.ts, which shows
+ * the page again with the problems of a competence recorded from elsewhere.
  */
-export function complianceRoutes({ db, clock }: AppDeps): Router {
-  const router = Router();
+export function compliancePage({ db, clock }: Pick<AppDeps, "db" | "clock">) {
   const personOf = (res: Response) => (res.locals.user as { personId: number }).personId;
 
-  async function pageData(req: Request, res: Response) {
+  async function pageData(req: Request, res: Response, shownTab?: Tab) {
     const personId = personOf(res);
     const person = await createPeopleStore(db).personById(personId);
     if (!person) throw notFound("Your person record");
     const today = clock.today();
-    const tab: Tab = req.query.tab === "all" || req.query.tab === "awaiting" ? req.query.tab : "compliance";
+    const tab: Tab = shownTab ?? (req.query.tab === "all" || req.query.tab === "awaiting" ? req.query.tab : "compliance");
     const store = createComplianceStore(db);
     const [assignments, records, progress] = await Promise.all([personCompliance(db, personId, today), store.recordsOf(personId), store.openProgress(personId)]);
     const chosen = assignments.find((view) => String(view.assignment.id) === req.query.assignment) ?? assignments[0];
@@ -46,8 +43,9 @@ export function complianceRoutes({ db, clock }: AppDeps): Router {
     return { person, today, tab, assignments, chosen, requiredOnly, rows, held, competencies, evidenceFiles };
   }
 
-  router.get("/compliance", requireLogin, async (req, res) => {
-    const data = await pageData(req, res);
+
+  async function show(req: Request, res: Response, extra: { tab?: Tab; problems?: string[]; values?: Record<string, string> } = {}) {
+    const data = await pageData(req, res, extra.tab);
     const query = (changes: Record<string, string | undefined>) => {
       const params = new URLSearchParams();
       const merged = { tab: data.tab === "compliance" ? undefined : data.tab, assignment: data.chosen ? String(data.chosen.assignment.id) : undefined, required: data.requiredOnly ? "1" : undefined, ...changes };
@@ -56,6 +54,8 @@ export function complianceRoutes({ db, clock }: AppDeps): Router {
       return text ? `?${text}` : "";
     };
     res.render("compliance/compliance", {
+      problems: [],
+      values: {},
       user: res.locals.user,
       csrfToken: generateCsrfToken(req),
       employeeName: displayName(data.person),
@@ -65,8 +65,25 @@ export function complianceRoutes({ db, clock }: AppDeps): Router {
       query,
       ...data,
       format: { competencyLabel, guideDate, percentage, sourceLabel },
+      ...extra,
     });
-  });
+    }
+
+  return { pageData, show };
+}
+
+/**
+ * The guide's Compliance and Competency page (tabs Compliance | All Competencies | Awaiting
+ * Approval), its Export (a CSV of what is shown) and Printable Page, and Find Learning for one
+ * competency (the certifications that give it). Recording a competence from elsewhere, with its
+ * evidence file, is in record-routes.ts.
+ */
+export function complianceRoutes({ db, clock }: AppDeps): Router {
+  const router = Router();
+  const { pageData, show } = compliancePage({ db, clock });
+  const personOf = (res: Response) => (res.locals.user as { personId: number }).personId;
+
+  router.get("/compliance", requireLogin, (req, res) => show(req, res));
 
   router.get("/compliance/export.csv", requireLogin, async (req, res) => {
     const data = await pageData(req, res);

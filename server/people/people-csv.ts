@@ -75,6 +75,7 @@ export function readPeopleCsv(text: string, today: string): PeopleFromCsv {
     };
     for (const issue of personSchema.safeParse(person).error?.issues ?? []) {
       if (issue.path[0] === "dob") continue; // told above, in the file's own words
+      if (issue.path[0] === "name" && (!cell("Last Name") || !cell("First Name"))) continue; // told below
       rowProblems.push(`Row ${rowNumber}, ${columnOf(issue.path)}: ${issue.message}`);
     }
     if (!cell("Last Name") || !cell("First Name")) rowProblems.push(`Row ${rowNumber}: Last Name and First Name must both be filled in`);

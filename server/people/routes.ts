@@ -6,6 +6,7 @@ import { requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { spreadsheetCsv } from "../web/csv.ts";
 import { AppError, notFound } from "../errors.ts";
+import { isCalendarDate } from "../clock.ts";
 import { ROLE_LABELS, ROLES, type Role } from "../accounts/roles.ts";
 import { createPeopleStore } from "./store.ts";
 import { PEOPLE_CSV_COLUMNS, PEOPLE_CSV_MAX_ROWS } from "./people-csv.ts";
@@ -36,6 +37,11 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   router.post("/admin/people", admin, async (req, res) => {
     const values = textFields(req.body, ["lastName", "firstName", "email", "day", "month", "year", "employeeNumber", "username", "role", "number", "position"]);
     const role = (ROLES as readonly string[]).includes(values.role!) ? (values.role as Role) : "learner";
+    const missing = formProblems(values);
+    if (missing.length) {
+      res.status(400);
+      return formPage(req, res, values, missing);
+    }
     try {
       const added = await addPerson(recovery, actorOf(req, res), {
         name: `${values.lastName}, ${values.firstName}`,
@@ -84,6 +90,11 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   router.post("/admin/people/:personId/details", admin, async (req, res) => {
     const page = await personPage(req);
     const values = textFields(req.body, ["lastName", "firstName", "email", "day", "month", "year"]);
+    const missing = formProblems(values);
+    if (missing.length) {
+      res.status(400);
+      return render(req, res, "people/edit", { ...page, values, problems: missing });
+    }
     try {
       await updateDetails(db, clock, actorOf(req, res), page.person.id, { lastName: values.lastName!, firstName: values.firstName!, email: values.email!, dob: dateFrom(values) });
     } catch (error) {
@@ -148,4 +159,16 @@ function dateFrom(values: Record<string, string>): string {
   const { day = "", month = "", year = "" } = values;
   if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return `${year}-${month}-${day}`;
   return `${year}-${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
+}
+
+/** The form's own problems, in its own words, before the rules shared with the CLI and CSV apply. */
+function formProblems(values: Record<string, string>): string[] {
+  const problems: string[] = [];
+  if (!values.lastName) problems.push("Enter the last name");
+  if (!values.firstName) problems.push("Enter the first name");
+  if (values.lastName?.includes(",") || values.firstName?.includes(",")) problems.push("Names cannot contain a comma");
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(values.email ?? "")) problems.push("Enter an email address, like name@example.org");
+  const dob = dateFrom(values);
+  if (!isCalendarDate(dob)) problems.push("Date of birth must be a real date, for example 12 4 1988");
+  return problems;
 }

@@ -61,8 +61,9 @@ describe("people and assignments", () => {
     const before = await count("people");
     const response = await admin.post("/admin/people").type("form").send({ _csrf: csrf, lastName: "Doe", firstName: "", email: "not-an-email", day: "31", month: "2", year: "1990", number: "30000002", position: "Staff Nurse" }).expect(400);
     expect(response.text).toContain("There is a problem");
-    expect(response.text).toContain("is not an email address");
-    expect(response.text).toContain("must be a date");
+    expect(response.text).toContain("Enter the first name");
+    expect(response.text).toContain("Enter an email address, like name@example.org");
+    expect(response.text).toContain("Date of birth must be a real date, for example 12 4 1988");
     expect(response.text).toContain('value="Doe"');
     expect(await count("people")).toBe(before);
   });

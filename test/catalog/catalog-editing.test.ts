@@ -110,6 +110,9 @@ describe("catalog management", () => {
 
     await author.post(`/catalog/positions/${positionId}`).type("form").send({ _csrf: csrf, name: "Healthcare Assistant", competencyId: [String(competencyId)], [`need-${competencyId}`]: "" }).expect(303);
     expect((await agent.get("/compliance").expect(200)).text).not.toContain("Sharps Safety");
+
+    const refused = await author.post(`/catalog/positions/${positionId}`).type("form").send({ _csrf: csrf, name: "Healthcare Assistant", competencyId: [String(competencyId)], [`need-${competencyId}`]: "essential", [`due-${competencyId}`]: "soon" }).expect(400);
+    expect(refused.text).toContain("297|LOCAL|Sharps Safety| due within (days): must be a whole number of days");
   });
 
   it("deletes only what nothing refers to, naming what still does", async () => {

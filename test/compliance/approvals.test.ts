@@ -33,6 +33,8 @@ describe("competences awaiting approval", () => {
     const bad = await agent.post("/compliance/records").type("form").send({ _csrf: csrf, competencyId: String(competencyId), achievedOn: "2026-02-30", evidence: "" }).expect(400);
     expect(bad.text).toContain("Enter the date you achieved it as YYYY-MM-DD");
     expect(bad.text).toContain("Say where it was achieved");
+    expect(bad.text).toContain("Record a competence held from elsewhere"); // the form comes back, as typed
+    expect(bad.text).toContain('value="2026-02-30"');
     expect(await t.db("competence_records").where({ person_id: learner.personId })).toEqual([]);
 
     await agent.post("/compliance/records").type("form").send({ _csrf: csrf, competencyId: String(competencyId), achievedOn: "2026-01-15", evidence: "Fire safety at Leeds Teaching Hospitals, certificate 4411" }).expect(303).expect("Location", "/compliance?tab=awaiting");

@@ -94,6 +94,7 @@ describe("Learning and Development, in the browser", () => {
     await page.getByLabel("Valid for (days)").fill("a year");
     await page.getByRole("button", { name: "Add certification" }).click(); // no component chosen, and the period in words
     await page.getByRole("heading", { name: "There is a problem" }).waitFor();
+    await page.waitForFunction(() => document.activeElement?.classList.contains("nhsuk-error-summary")); // focus moves to the problems
     expect(await page.locator(".nhsuk-error-summary li").allTextContents()).toEqual(["Valid for (days): must be a whole number of days", "Components: a certification needs at least one component"]);
     expect(await page.getByLabel("Certification Name").inputValue()).toBe("297 Core Skills - Sharps Safety - 1 Year");
     await expectAccessible(page);
