@@ -178,9 +178,10 @@ function refuse(problems: string[]): void {
   if (problems.length) throw new AppError("catalog.invalid", `There ${problems.length === 1 ? "is a problem" : `are ${problems.length} problems`} with what was entered`, 400, problems);
 }
 
+/** Names differing only in case are the same name to a reader: one of them is taken. */
 async function nameTaken(db: Db, table: string, name: string, id: number | undefined): Promise<boolean> {
-  const row = await db(table).where({ name }).first("id");
-  return Boolean(row) && Number(row.id) !== id;
+  const row = await db(table).whereRaw("lower(name) = lower(?)", [name]).andWhereNot("id", id ?? 0).first("id");
+  return Boolean(row);
 }
 
 async function soleOrganisationId(db: Db): Promise<number> {

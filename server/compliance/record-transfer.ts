@@ -5,6 +5,7 @@ import { isCalendarDate } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
 import { jsonPath } from "../catalog/catalog-schema.ts";
+import { guideDateTime } from "../web/format.ts";
 
 /**
  * Record transfer between organisations: a person's approved competence records leave one LMS as
@@ -137,7 +138,7 @@ export async function importRecords(db: Db, clock: Clock, input: { personId: num
   }
 
   const at = clock.now().toISOString();
-  const evidence = `Transferred from ${file.organisation.name} (VPD ${file.organisation.vpd}), employee number ${file.person.employeeNumber}, in a file exported ${file.exportedAt}`;
+  const evidence = `Transferred from ${file.organisation.name} (VPD ${file.organisation.vpd}), employee number ${file.person.employeeNumber}, in a file exported ${Number.isNaN(Date.parse(file.exportedAt)) ? file.exportedAt : guideDateTime(file.exportedAt)}`;
   return db.transaction(async (trx) => {
     const held = new Set(
       (await trx("competence_records").where({ person_id: input.personId }).select("competency_id", "achieved_on")).map((row) => `${Number(row.competency_id)}|${String(row.achieved_on)}`),

@@ -79,6 +79,7 @@ describe("catalog management", () => {
     const unknown = await author.post("/catalog/certifications").type("form").send(certificationForm({ competencyId: String(await idOf("competencies", "297|LOCAL|Sharps Safety|")), name: "297 Another", course: ["297 Never Imported", "", ""] })).expect(400);
     expect(unknown.text).toContain("Component 1: no imported course has the code &#34;297 Never Imported&#34;");
     await addCompetency("297|LOCAL|Sharps Safety|").expect(400).expect(/a competency named &#34;297\|LOCAL\|Sharps Safety\|&#34; already exists/);
+    await addCompetency("297|local|sharps safety|").expect(400).expect(/already exists/);
   });
 
   it("renames a certification in place and drops a component: a subscription keeps its certification, and is settled against the new components", async () => {
