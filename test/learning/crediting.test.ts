@@ -362,6 +362,10 @@ describe("crediting a certification from the commits that earn it", () => {
     const reasonOf = (course: string) => new RegExp(`data-component="${course}">[\\s\\S]*?data-field="reason">([^<]*)<`).exec(page)?.[1];
     expect(reasonOf(MODULE)).toBe("played before subscribing - not counted; choose or enrol in class, then press Play to start again");
     expect(reasonOf(ASSESSMENT)).toMatch(/^failed: 50%, pass mark 80%/);
+    const cellOf = (course: string, field: string) => new RegExp(`data-component="${course}">[\\s\\S]*?data-field="${field}">([\\s\\S]*?)</td>`).exec(page)?.[1]?.replace(/<[^>]+>/g, "").trim();
+    expect(cellOf(ASSESSMENT, "score")).toBe("50%");
+    expect(cellOf(ASSESSMENT, "attempts")).toBe("1");
+    expect(cellOf(SESSION, "attempts")).toBe("0");
     expect(page).toContain(`href="/admin/attempts/${attemptId}"`);
     const detail = (await admin.get(`/admin/attempts/${attemptId}`).expect(200)).text;
     expect(detail).toMatch(/data-interaction="q1">[\s\S]*?<td class="nhsuk-table__cell">b<\/td>[\s\S]*?<td class="nhsuk-table__cell">wrong<\/td>/);
