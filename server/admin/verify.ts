@@ -55,6 +55,8 @@ export async function learnerOverview(db: Db, personId: number, today: string) {
 export interface Interaction {
   sco: string;
   id: string;
+  /** SCORM 2004's cmi.interactions.n.description: the question as the course words it. */
+  description: string;
   type: string;
   response: string;
   correct: string;
@@ -73,7 +75,7 @@ export async function attemptDetail(db: Db, attemptId: number) {
     const count = new Set(Object.keys(flat).map((key) => /^cmi\.interactions\.(\d+)\./.exec(key)?.[1]).filter((n): n is string => n !== undefined));
     for (const n of [...count].sort((a, b) => Number(a) - Number(b))) {
       const at = (name: string) => flat[`cmi.interactions.${n}.${name}`] ?? "";
-      interactions.push({ sco: String(sco.sco_identifier), id: at("id"), type: at("type"), response: at("learner_response") || at("student_response"), correct: at("correct_responses.0.pattern"), result: at("result") });
+      interactions.push({ sco: String(sco.sco_identifier), id: at("id"), description: at("description"), type: at("type"), response: at("learner_response") || at("student_response"), correct: at("correct_responses.0.pattern"), result: at("result") });
     }
     return {
       sco: String(sco.sco_identifier),

@@ -371,6 +371,12 @@ describe("crediting a certification from the commits that earn it", () => {
     expect(detail).toMatch(/data-interaction="q1">[\s\S]*?<td class="nhsuk-table__cell">b<\/td>[\s\S]*?<td class="nhsuk-table__cell">wrong<\/td>/);
     expect(detail).toMatch(/data-interaction="q2">[\s\S]*?<td class="nhsuk-table__cell">correct<\/td>/);
     expect(detail).toContain("(pass mark 80%)");
+    // A SCORM 2004 course words its questions in cmi.interactions.n.description: the page shows them.
+    const sco = await t.db("attempt_scos").where({ attempt_id: attemptId }).first("id", "cmi");
+    const cmi = JSON.parse(sco.cmi);
+    cmi.interactions["0"].description = "Which of these may you share with a colleague?";
+    await t.db("attempt_scos").where({ id: sco.id }).update({ cmi: JSON.stringify(cmi) });
+    expect((await admin.get(`/admin/attempts/${attemptId}`).expect(200)).text).toMatch(/data-interaction="q1"><td class="nhsuk-table__cell">Which of these may you share with a colleague\? <span class="app-code">\(q1\)<\/span>/);
     await agent.get(`/admin/people/${learner.personId}`).expect(403); // a learner reaches none of it
   });
 
