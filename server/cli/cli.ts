@@ -7,6 +7,7 @@ import { registerPackageCommands } from "./package-commands.ts";
 import { registerLearningCommands } from "./learning-commands.ts";
 import { registerReportCommands } from "./report-commands.ts";
 import { registerRecordCommands } from "./record-commands.ts";
+import { registerBackupCommands } from "./backup-commands.ts";
 
 export interface CliIo {
   out(text: string): void;
@@ -37,6 +38,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   registerLearningCommands(program, withContext, io);
   registerReportCommands(program, withContext, io);
   registerRecordCommands(program, withContext, io);
+  registerBackupCommands(program, withContext, io, () => loadConfig(env));
 
   if (argv.length === 0) {
     io.err(program.helpInformation().trimEnd());

@@ -8,7 +8,7 @@ import { createTestDb, type TestDb } from "../support/test-db.ts";
 import { lms } from "../support/run-cli.ts";
 import { exampleCatalog } from "../catalog/import-catalog.test.ts";
 
-const COMMANDS = ["migrate", "seed-demo", "add-user", "import-catalog", "import-package", "export-package", "validate-package", "compliance", "certification", "expire-subscriptions", "export-records", "import-records"];
+const COMMANDS = ["migrate", "seed-demo", "add-user", "import-catalog", "import-package", "export-package", "validate-package", "compliance", "certification", "expire-subscriptions", "export-records", "import-records", "backup", "restore"];
 
 describe("lms --help", () => {
   it("lists every command", async () => {
