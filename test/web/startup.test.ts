@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
 import { createTestDb, type TestDb } from "../support/test-db.ts";
 import { csrfFrom } from "../support/test-app.ts";
+import { freePort, waitFor } from "../support/processes.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -84,22 +84,3 @@ describe("starting the server with a bad configuration", () => {
     expect(stderr).toMatch(/DATABASE_URL must start with postgres/);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-    probe.on("error", reject);
-  });
-}
-
-async function waitFor(done: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out; output so far:\n${describe()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
