@@ -1,0 +1,121 @@
+import http from "node:http";
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import request from "supertest";
+import { createTestApp, csrfFrom, type TestApp } from "../support/test-app.ts";
+import { buildLearner } from "../support/factories.ts";
+import { importCourseVersion } from "../support/attempts.ts";
+import { VALID_PACKAGES } from "../support/valid-packages.ts";
+import { freePort, waitFor } from "../support/processes.ts";
+import { playCourse } from "../../server/learning/attempts.ts";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/**
+ * Two app processes on one PostgreSQL behind a load balancer (a tiny round-robin proxy here):
+ * a learner's requests alternate between them mid-course with nothing lost, and sessions,
+ * lockouts and rate limits hold across them. PostgreSQL only: it is the database a trust scales
+ * out on (README, Scaling out); `npm run test:pg` runs it, in CI too.
+ */
+describe.skipIf(!process.env.DATABASE_URL)("several app processes behind a load balancer", () => {
+  let t: TestApp;
+  const servers: ChildProcess[] = [];
+  const served: number[] = [0, 0];
+  let proxy: http.Server;
+  let baseUrl = "";
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const proxyPort = await freePort();
+    baseUrl = `http://localhost:${proxyPort}`;
+    const ports = [await freePort(), await freePort()];
+    const shared = { ...t.env, PUBLIC_URL: baseUrl, LOG_LEVEL: "warn", SESSION_SECRET: "several-processes-secret-".padEnd(40, "x") };
+    for (const port of ports) {
+      let output = "";
+      const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+        cwd: root,
+        env: { ...process.env, ...shared, PORT: String(port), CONTENT_URL: `http://127.0.0.1:${await freePort()}` },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      child.stdout!.on("data", (chunk) => (output += chunk));
+      child.stderr!.on("data", (chunk) => (output += chunk));
+      servers.push(child);
+      await waitFor(() => output.includes("LMS ready at"), 90_000, () => output);
+    }
+    // Round-robin, request by request: no stickiness, so every other request meets the other process.
+    let turn = 0;
+    proxy = http.createServer((req, res) => {
+      const which = turn++ % 2;
+      served[which]! += 1;
+      const upstream = http.request({ host: "127.0.0.1", port: ports[which], path: req.url, method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      upstream.on("error", () => res.writeHead(502).end());
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(proxyPort, "127.0.0.1", resolve));
+  }, 180_000);
+
+  afterAll(async () => {
+    proxy?.close();
+    for (const child of servers) if (child.exitCode === null) child.kill("SIGKILL");
+    await t.cleanup();
+  });
+
+  async function logIn(username: string, password: string) {
+    const agent = request.agent(baseUrl);
+    const page = await agent.get("/login").expect(200);
+    await agent.post("/login").type("form").send({ _csrf: csrfFrom(page.text), username, password }).expect(302);
+    return { agent, csrf: csrfFrom((await agent.get("/").expect(200)).text) };
+  }
+
+  it("keeps a learner's session and every commit while requests alternate between processes", async () => {
+    const versionId = await importCourseVersion(t, VALID_PACKAGES["scorm12-single"]!.files, "297 Scale Out - Part 1");
+    const courseId = Number((await t.db("course_versions").where({ id: versionId }).first("course_id")).course_id);
+    const learner = await buildLearner(t.db, t.clock);
+    const { agent, csrf } = await logIn(learner.username, learner.password);
+    const { attemptId } = await playCourse(t.db, t.clock, { personId: learner.personId, courseId });
+    const before = [...served];
+    for (let sequence = 1; sequence <= 20; sequence++) {
+      const status = sequence === 20 ? "completed" : "incomplete";
+      await agent.post(`/runtime/attempts/${attemptId}/scos/I1/commit`).set("X-CSRF-Token", csrf).send({ commitSequence: sequence, cmi: { core: { lesson_status: status, lesson_location: `page-${sequence}` }, suspend_data: `seq=${sequence};${"s".repeat(2000)}` } }).expect(200);
+    }
+    expect(served[0]! - before[0]!).toBeGreaterThanOrEqual(10); // both processes took commits
+    expect(served[1]! - before[1]!).toBeGreaterThanOrEqual(10);
+    expect((await t.db("commit_log").where({ attempt_id: attemptId }).orderBy("id").pluck("commit_sequence")).map(Number)).toEqual(Array.from({ length: 20 }, (_, n) => n + 1));
+    expect(await t.db("attempts").where({ id: attemptId }).first("performance_status")).toEqual({ performance_status: "Completed" });
+    // The state a resumed player reads, from either process.
+    for (let n = 0; n < 2; n++) {
+      const state = await agent.get(`/runtime/attempts/${attemptId}/scos/I1/state`).expect(200);
+      expect(JSON.stringify(state.body)).toContain("page-20");
+    }
+    // Logout on one process ends the session on both.
+    await agent.post("/logout").type("form").send({ _csrf: csrf });
+    for (let n = 0; n < 2; n++) await agent.get("/").expect(302);
+  }, 120_000);
+
+  it("locks an account and limits requests across both processes", async () => {
+    const learner = await buildLearner(t.db, t.clock);
+    for (let n = 0; n < 5; n++) {
+      const agent = request.agent(baseUrl);
+      const page = await agent.get("/login").expect(200);
+      await agent.post("/login").type("form").send({ _csrf: csrfFrom(page.text), username: learner.username, password: "wrong password here" }).expect(401);
+    }
+    const agent = request.agent(baseUrl);
+    for (let n = 0; n < 2; n++) {
+      const page = await agent.get("/login").expect(200);
+      await agent.post("/login").type("form").send({ _csrf: csrfFrom(page.text), username: learner.username, password: learner.password }).expect(401); // locked, on whichever process
+    }
+
+    // The Forgotten page allows 10 requests per address in 15 minutes, counted in the database.
+    const statuses: number[] = [];
+    for (let n = 0; n < 11; n++) {
+      const page = await agent.get("/forgotten").expect(200);
+      statuses.push((await agent.post("/forgotten/password").type("form").send({ _csrf: csrfFrom(page.text), username: "297NOBODY01" })).status);
+    }
+    expect(statuses.slice(0, 10).every((status) => status < 400)).toBe(true);
+    expect(statuses[10]).toBe(429);
+  }, 120_000);
+});
