@@ -1,5 +1,11 @@
 import type { Db } from "../db/connect.ts";
 
+/** Who did something from a page: their account and address, as the audit records them. */
+export interface Actor {
+  accountId: number;
+  ip: string | null;
+}
+
 export interface AuditEvent {
   kind: string;
   at: string;

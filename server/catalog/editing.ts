@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
-import { recordAudit } from "../audit/store.ts";
+import { recordAudit, type Actor } from "../audit/store.ts";
 import { settleSubscriptions } from "../learning/credit-service.ts";
 import { componentSchema, days, jsonPath, text } from "./catalog-schema.ts";
 import { createCatalogStore } from "./store.ts";
@@ -13,10 +13,6 @@ import { createCatalogStore } from "./store.ts";
  * field rules as the catalog file (catalog-schema.ts), lists every problem at once, and writes in
  * one transaction with its audit event.
  */
-export interface Actor {
-  accountId: number;
-  ip: string | null;
-}
 
 const competencySchema = z.strictObject({ name: text(300), description: z.string().max(10000, "must be at most 10000 characters") });
 

@@ -3,7 +3,8 @@ import type { AppDeps } from "../web/app.ts";
 import { requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { AppError, notFound } from "../errors.ts";
-import { deleteCatalogRow, saveCertification, saveCompetency, savePosition, type Actor } from "./editing.ts";
+import { deleteCatalogRow, saveCertification, saveCompetency, savePosition } from "./editing.ts";
+import type { Actor } from "../audit/store.ts";
 import { catalogOverview, certificationForm, competencyForm, positionForm } from "./catalog-pages.ts";
 
 type Kind = "competency" | "certification" | "position";

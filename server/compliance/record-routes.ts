@@ -1,10 +1,11 @@
 import fs from "node:fs";
 import { pipeline } from "node:stream/promises";
-import { Router, type Request, type RequestHandler, type Response } from "express";
+import { Router, type Request, type Response } from "express";
 import multer from "multer";
 import type { AppDeps } from "../web/app.ts";
 import { requireLogin, requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
+import { uploadOne } from "../web/uploads.ts";
 import { competencyLabel, guideDate } from "../web/format.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordHeldElsewhere } from "./approvals.ts";
@@ -25,8 +26,8 @@ export function recordRoutes({ db, clock, config }: AppDeps): Router {
   const admin = requireRole("admin");
   const storage = createEvidenceStorage(config.dataDir);
   // Evidence arrives on disk (beside where it is kept, so keeping it is a rename); a records file is small JSON.
-  const evidenceUpload = uploadOne(multer({ dest: storage.uploads, defParamCharset: "utf8", limits: { fileSize: EVIDENCE_MAX_BYTES, files: 1, fields: 10, fieldSize: 16 * 1024 } }), EVIDENCE_MAX_BYTES, () => fs.mkdirSync(storage.uploads, { recursive: true }));
-  const recordsUpload = uploadOne(multer({ storage: multer.memoryStorage(), defParamCharset: "utf8", limits: { fileSize: IMPORT_MAX_BYTES, files: 1, fields: 5 } }), IMPORT_MAX_BYTES);
+  const evidenceUpload = uploadOne({ dest: storage.uploads, limits: { fileSize: EVIDENCE_MAX_BYTES, files: 1, fields: 10, fieldSize: 16 * 1024 } }, EVIDENCE_MAX_BYTES, () => fs.mkdirSync(storage.uploads, { recursive: true }));
+  const recordsUpload = uploadOne({ storage: multer.memoryStorage(), limits: { fileSize: IMPORT_MAX_BYTES, files: 1, fields: 5 } }, IMPORT_MAX_BYTES);
   const actor = (res: Response) => res.locals.user as { personId: number; accountId: number };
   const compliance = compliancePage({ db, clock });
   const formValues = (req: Request): Record<string, string> =>
@@ -127,25 +128,4 @@ export function recordRoutes({ db, clock, config }: AppDeps): Router {
   }
 
   return router;
-}
-
-/**
- * One file from a multipart form, in the field named file; the limits' refusals become messages for
- * the person who chose the file. A form sent without a file (or not multipart) passes through.
- */
-function uploadOne(upload: multer.Multer, maxBytes: number, before: () => void = () => undefined): RequestHandler {
-  const single = upload.single("file");
-  return (req, res, next) => {
-    before();
-    single(req, res, (error: unknown) => (error ? next(uploadError(error, maxBytes)) : next()));
-  };
-}
-
-function uploadError(error: unknown, maxBytes: number): AppError {
-  if (error instanceof multer.MulterError) {
-    if (error.code === "LIMIT_FILE_SIZE") return new AppError("upload.too_large", `The file is too large: it must be ${maxBytes / 1024 / 1024} MB or smaller. Nothing was saved`, 400);
-    if (error.code === "LIMIT_UNEXPECTED_FILE") return new AppError("upload.unexpected_file", "Send one file, in the field named file", 400);
-    return new AppError(`upload.${error.code.toLowerCase()}`, `The upload was refused: ${error.message}`, 400);
-  }
-  return new AppError("upload.failed", `The upload did not arrive whole: ${(error as Error).message}`, 400);
 }

@@ -14,6 +14,8 @@ import { createComplianceStore } from "./store.ts";
 import { complianceReason } from "./reasons.ts";
 import { evidenceFilesOf } from "./evidence-files.ts";
 
+const personOf = (res: Response) => (res.locals.user as { personId: number }).personId;
+
 const TABS = { compliance: "Compliance", all: "All Competencies", awaiting: "Awaiting Approval" } as const;
 type Tab = keyof typeof TABS;
 
@@ -22,7 +24,6 @@ type Tab = keyof typeof TABS;
  * the page again with the problems of a competence recorded from elsewhere.
  */
 export function compliancePage({ db, clock }: Pick<AppDeps, "db" | "clock">) {
-  const personOf = (res: Response) => (res.locals.user as { personId: number }).personId;
 
   async function pageData(req: Request, res: Response, shownTab?: Tab) {
     const personId = personOf(res);
@@ -81,7 +82,6 @@ export function compliancePage({ db, clock }: Pick<AppDeps, "db" | "clock">) {
 export function complianceRoutes({ db, clock }: AppDeps): Router {
   const router = Router();
   const { pageData, show } = compliancePage({ db, clock });
-  const personOf = (res: Response) => (res.locals.user as { personId: number }).personId;
 
   router.get("/compliance", requireLogin, (req, res) => show(req, res));
 

@@ -1,3 +1,6 @@
+/** An email address as far as it can be told without sending to it: something@somewhere.tld. */
+export const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
 /** "Smith, Jane" -> { lastName: "Smith", firstName: "Jane" }: the guide shows names "Last, First". */
 export function parsePersonName(name: string): { lastName: string; firstName: string } | undefined {
   const match = /^\s*([^,]+?)\s*,\s*(.+?)\s*$/.exec(name);

@@ -1,7 +1,7 @@
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
-import { recordAudit } from "../audit/store.ts";
+import { recordAudit, type Actor } from "../audit/store.ts";
 import { inviteToChoosePassword, type RecoveryDeps } from "../accounts/recovery.ts";
 import { crossCheck, matchExistingPerson, personChanges } from "../catalog/catalog-checks.ts";
 import { importCatalog } from "../catalog/import-catalog.ts";
@@ -14,10 +14,6 @@ import { readPeopleCsv, rowProblem } from "./people-csv.ts";
  * a CSV upload that is checked whole first and then written in one transaction. New people get
  * no password: each is emailed a link to choose their own.
  */
-export interface Actor {
-  accountId: number;
-  ip: string | null;
-}
 
 export async function addPerson(deps: RecoveryDeps, actor: Actor, input: NewUser): Promise<{ personId: number; username: string }> {
   const added = await addUser(deps.db, deps.clock, { ...input, invite: true });

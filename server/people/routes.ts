@@ -5,12 +5,15 @@ import type { MailDelivery } from "../mail/delivery.ts";
 import { requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { spreadsheetCsv } from "../web/csv.ts";
+import { uploadOne } from "../web/uploads.ts";
 import { AppError, notFound } from "../errors.ts";
 import { isCalendarDate } from "../clock.ts";
 import { ROLE_LABELS, ROLES, type Role } from "../accounts/roles.ts";
 import { createPeopleStore } from "./store.ts";
+import { EMAIL_PATTERN } from "./names.ts";
 import { PEOPLE_CSV_COLUMNS, PEOPLE_CSV_MAX_ROWS } from "./people-csv.ts";
-import { addPerson, removeAssignment, setAssignment, updateDetails, uploadPeople, type Actor } from "./people-admin.ts";
+import { addPerson, removeAssignment, setAssignment, updateDetails, uploadPeople } from "./people-admin.ts";
+import type { Actor } from "../audit/store.ts";
 
 const MAX_CSV_BYTES = 2 * 1024 * 1024;
 
@@ -24,7 +27,7 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   const recovery = { db, clock, publicUrl: config.publicUrl };
   const router = Router();
   const admin = requireRole("admin");
-  const upload = multer({ storage: multer.memoryStorage(), defParamCharset: "utf8", limits: { fileSize: MAX_CSV_BYTES, files: 1, fields: 5 } });
+  const upload = uploadOne({ storage: multer.memoryStorage(), limits: { fileSize: MAX_CSV_BYTES, files: 1, fields: 5 } }, MAX_CSV_BYTES);
   const render = (req: Request, res: Response, view: string, locals: Record<string, unknown>) =>
     res.render(view, { user: res.locals.user, csrfToken: generateCsrfToken(req), problems: [], notice: undefined, ...locals });
   const actorOf = (req: Request, res: Response): Actor => ({ accountId: (res.locals.user as { accountId: number }).accountId, ip: req.ip ?? null });
@@ -73,7 +76,7 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   router.post(
     "/admin/people/upload",
     admin,
-    (req, res, next) => upload.single("file")(req, res, (error: unknown) => next(error instanceof multer.MulterError ? new AppError("people.upload", error.code === "LIMIT_FILE_SIZE" ? `The file is larger than ${MAX_CSV_BYTES / 1024 / 1024} MB: split it` : `The upload was refused: ${error.message}`, 400) : error)),
+    upload,
     async (req, res) => {
       if (!req.file) throw new AppError("people.no_file", "Choose a CSV file to upload", 400);
       const outcome = await uploadPeople(recovery, actorOf(req, res), req.file.buffer, { checkOnly: req.body?.mode === "check" });
@@ -167,7 +170,7 @@ function formProblems(values: Record<string, string>): string[] {
   if (!values.lastName) problems.push("Enter the last name");
   if (!values.firstName) problems.push("Enter the first name");
   if (values.lastName?.includes(",") || values.firstName?.includes(",")) problems.push("Names cannot contain a comma");
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(values.email ?? "")) problems.push("Enter an email address, like name@example.org");
+  if (!EMAIL_PATTERN.test(values.email ?? "")) problems.push("Enter an email address, like name@example.org");
   const dob = dateFrom(values);
   if (!isCalendarDate(dob)) problems.push("Date of birth must be a real date, for example 12 4 1988");
   return problems;

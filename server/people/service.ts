@@ -7,7 +7,7 @@ import { createAccountStore, usernameKey } from "../accounts/store.ts";
 import { ROLES, type Role } from "../accounts/roles.ts";
 import { recordAudit } from "../audit/store.ts";
 import { createPeopleStore } from "./store.ts";
-import { parsePersonName, proposeUsername } from "./names.ts";
+import { EMAIL_PATTERN, parsePersonName, proposeUsername } from "./names.ts";
 
 export interface NewUser {
   name: string;
@@ -125,7 +125,7 @@ async function resolveOrganisation(people: ReturnType<typeof createPeopleStore>,
 export function validateNewUser(input: NewUser, today: string): string[] {
   const problems: string[] = [];
   if (!parsePersonName(input.name)) problems.push(`name "${input.name}" must be written "Last, First"`);
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.email.trim())) problems.push(`email "${input.email}" is not an email address`);
+  if (!EMAIL_PATTERN.test(input.email.trim())) problems.push(`email "${input.email}" is not an email address`);
   if (!isCalendarDate(input.dob)) problems.push(`dob "${input.dob}" must be a date written YYYY-MM-DD`);
   else if (input.dob >= today || input.dob < "1900-01-01") problems.push(`dob "${input.dob}" must be a date of birth in the past`);
   if (input.username !== undefined && !/^[A-Za-z0-9._-]{3,50}$/.test(input.username.trim())) {

@@ -1,0 +1,25 @@
+import multer from "multer";
+import type { RequestHandler } from "express";
+import { AppError } from "../errors.ts";
+
+/**
+ * One file from a multipart form, in the field named `file`. File names are read as UTF-8 (what
+ * browsers send; multer's default, latin1, turns "Zoë" into "ZoÃ«"), and the limits' refusals
+ * become messages for the person who chose the file. A form sent without a file passes through.
+ */
+export function uploadOne(options: Omit<multer.Options, "defParamCharset">, maxBytes: number, before: () => void = () => undefined): RequestHandler {
+  const single = multer({ ...options, defParamCharset: "utf8" }).single("file");
+  return (req, res, next) => {
+    before();
+    single(req, res, (error: unknown) => (error ? next(uploadError(error, maxBytes)) : next()));
+  };
+}
+
+function uploadError(error: unknown, maxBytes: number): AppError {
+  if (error instanceof multer.MulterError) {
+    if (error.code === "LIMIT_FILE_SIZE") return new AppError("upload.too_large", `The file is too large: it must be ${maxBytes / 1024 / 1024} MB or smaller. Nothing was saved`, 400);
+    if (error.code === "LIMIT_UNEXPECTED_FILE") return new AppError("upload.unexpected_file", "Send one file, in the field named file", 400);
+    return new AppError(`upload.${error.code.toLowerCase()}`, `The upload was refused: ${error.message}`, 400);
+  }
+  return new AppError("upload.failed", `The upload did not arrive whole: ${(error as Error).message}`, 400);
+}
