@@ -22,3 +22,37 @@ export async function logIn(base: string, username: string, password: string): P
   });
   return (login.headers.get("set-cookie") ?? "").split(";")[0]!;
 }
+
+export interface Answer {
+  status: number;
+  location: string | undefined;
+  setCookie: string | undefined;
+  text: string;
+}
+
+/** One request over a shared keep-alive agent: the status, redirect, first cookie and body. */
+export function send(agent: http.Agent, url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+  const headers = { ...options.headers, ...(options.body === undefined ? {} : { "content-length": String(Buffer.byteLength(options.body)) }) };
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: options.method ?? "GET", agent, headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          location: response.headers.location,
+          setCookie: response.headers["set-cookie"]?.[0]?.split(";")[0],
+          text: Buffer.concat(chunks).toString("utf8"),
+        }),
+      );
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+    request.end(options.body);
+  });
+}
+
+/** The anti-forgery token a page's forms carry. */
+export function csrfOf(html: string): string | undefined {
+  return /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+}

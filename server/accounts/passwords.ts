@@ -1,5 +1,7 @@
 import fs from "node:fs";
+import os from "node:os";
 import { hash, verify } from "@node-rs/argon2";
+import pLimit from "p-limit";
 
 // argon2id at OWASP's minimum (m=19 MiB, t=2, p=1). Algorithm.Argon2id is a const enum in the
 // package's types, so its value is spelled out here: 2 = Argon2id.
@@ -9,8 +11,15 @@ const options = { algorithm: ARGON2ID, memoryCost: 19456, timeCost: 2, paralleli
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
 
+/**
+ * Hashes at once, at most: one fewer than the cores, and at least one. argon2 runs on libuv's
+ * thread pool, where SQLite's statements run too; a burst of logins at 9 o'clock would otherwise
+ * fill the pool and hold up every learner's commits behind it. Logins wait among themselves instead.
+ */
+export const hashing = pLimit(Math.max(1, os.availableParallelism() - 1));
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, options);
+  return hashing(() => hash(password, options));
 }
 
 /**
@@ -23,7 +32,7 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   // Checked against the decoy all the same, so that such an account takes as long to refuse.
   if (passwordHash === NO_PASSWORD_YET) return (await verifyPassword(await decoyPasswordHash(), password)) && false;
   try {
-    return await verify(passwordHash, password);
+    return await hashing(() => verify(passwordHash, password));
   } catch {
     return false;
   }

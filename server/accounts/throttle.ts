@@ -31,9 +31,12 @@ export function throttle(db: Db, clock: Clock, rule: ThrottleRule): RequestHandl
       .onConflict(["bucket", "window_start"])
       .merge({ hits: db.raw("request_throttle.hits + 1") })
       .returning("hits");
-    // Earlier windows count for nothing now: this address's go at once, everyone's within a day.
-    await db("request_throttle").where("bucket", bucket).andWhere("window_start", "<", windowStart).delete();
-    if (row.hits === 1) await db("request_throttle").where("window_start", "<", new Date(now - 24 * 60 * 60_000).toISOString()).delete();
+    // Earlier windows count for nothing now: this address's go at its first request in a new
+    // window, everyone's older than a day then too. Later requests in the window write only the count.
+    if (Number(row.hits) === 1) {
+      await db("request_throttle").where("bucket", bucket).andWhere("window_start", "<", windowStart).delete();
+      await db("request_throttle").where("window_start", "<", new Date(now - 24 * 60 * 60_000).toISOString()).delete();
+    }
     if (Number(row.hits) <= rule.limit) return next();
     const retryAfter = Math.ceil((Number(new Date(windowStart)) + windowMs - now) / 1000);
     res.set("Retry-After", String(retryAfter)).status(429).render("error", {

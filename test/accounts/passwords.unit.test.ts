@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { passwordProblem } from "../../server/accounts/passwords.ts";
+import os from "node:os";
+import { hashing, hashPassword, passwordProblem, verifyPassword } from "../../server/accounts/passwords.ts";
 
 /** Issue 6's password rules: 12 to 128 characters, no composition rules, nothing guessable. */
 describe("passwordProblem", () => {
@@ -26,5 +27,19 @@ describe("passwordProblem", () => {
     expect(passwordProblem("word ".repeat(25) + "end")).toBeUndefined();
     expect(("word ".repeat(25) + "end").length).toBe(128);
     expect(passwordProblem("my 297JSMITH01 secret", { username: "297JSMITH01" })).toBe("Your password must not contain your username");
+  });
+});
+
+/** A burst of logins must not fill libuv's thread pool, which SQLite's statements share. */
+describe("password hashing", () => {
+  it("runs at most one fewer hash than the cores at once, the rest waiting their turn", async () => {
+    const stored = await hashPassword("a long enough password");
+    const checks = Array.from({ length: 6 }, (_, n) => verifyPassword(stored, n % 2 ? "a long enough password" : "wrong password here"));
+    await Promise.resolve();
+    expect(hashing.concurrency).toBe(Math.max(1, os.availableParallelism() - 1));
+    expect(hashing.activeCount + hashing.pendingCount).toBe(6);
+    expect(hashing.activeCount).toBeLessThanOrEqual(hashing.concurrency);
+    expect(await Promise.all(checks)).toEqual([false, true, false, true, false, true]);
+    expect(hashing.activeCount + hashing.pendingCount).toBe(0);
   });
 });

@@ -44,4 +44,15 @@ describe("throttling by IP address", () => {
     expect((await post(second, "/forgotten/unlock", { username: "297NOBODY01", email: "a@b.c" })).status).toBe(429);
     expect((await post(t.app, "/login", { username: "297NOBODY01", password: "not a password" })).status).toBe(401); // log in counts apart
   });
+
+  it("keeps one row per address and action: a new window's first request clears the earlier windows", async () => {
+    clock.set("2026-03-03T09:00:00.000Z");
+    await post(t.app, "/login", { username: "297NOBODY01", password: "not a password" });
+    await post(t.app, "/login", { username: "297NOBODY01", password: "not a password" });
+    const rows = () => t.db("request_throttle").where("bucket", "like", "login:%").orderBy("window_start").select("window_start", "hits");
+    expect(await rows()).toEqual([{ window_start: "2026-03-03T09:00:00.000Z", hits: 2 }]);
+    clock.set("2026-03-03T09:20:00.000Z");
+    await post(second, "/login", { username: "297NOBODY01", password: "not a password" });
+    expect(await rows()).toEqual([{ window_start: "2026-03-03T09:15:00.000Z", hits: 1 }]);
+  });
 });

@@ -1,0 +1,113 @@
+/**
+ * Load: the weeks when a whole trust does its mandatory training. LEARNERS learners at once for
+ * SECONDS seconds, each going through the whole journey over HTTP again and again (load-journey.ts:
+ * log in, Home, Play, the player, 20 commits about a second apart with a few kB of suspend data,
+ * the finishing commit, Home, Log out). The LMS is server/main.ts in a process of its own; the
+ * baseline is the same doors with nothing behind them (load-baseline.ts), in a process of its own,
+ * driven the same way in the same run. Afterwards every commit the LMS acknowledged is looked for
+ * in the database.
+ *
+ *   npm run bench:load                                   (SQLite)
+ *   DATABASE_URL=postgres://... npm run bench:load       (PostgreSQL: a throwaway database there)
+ *   LEARNERS=500 SECONDS=60 THINK_MS=1000 RAMP_SECONDS=20 (the defaults)
+ *   CPU_PROFILE=/tmp/profiles                            (profile the LMS process)
+ *
+ * Exits 1 on any error or any acknowledged commit not found.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadConfig } from "../server/config.ts";
+import { createClock } from "../server/clock.ts";
+import { createTestDb } from "../test/support/test-db.ts";
+import { freePort } from "../test/support/processes.ts";
+import { DOORS, percentile, runLearners, type LoadFigures, type LoadPlan } from "./load-journey.ts";
+import { prepareTrust } from "./load-setup.ts";
+import { findLostCommits } from "./load-check.ts";
+
+const LEARNERS = Number(process.env.LEARNERS ?? 500);
+const SECONDS = Number(process.env.SECONDS ?? 60);
+const THINK_MS = Number(process.env.THINK_MS ?? 1000);
+const RAMP_SECONDS = Number(process.env.RAMP_SECONDS ?? Math.min(20, SECONDS / 3));
+const root = fileURLToPath(new URL("..", import.meta.url));
+const logFile = path.join(os.tmpdir(), `lms-bench-load-${process.pid}.log`);
+
+const testDb = await createTestDb();
+const database = testDb.env.DATABASE_URL ? "PostgreSQL" : "SQLite";
+try {
+  const started = performance.now();
+  const trust = await prepareTrust({ db: testDb.db, clock: createClock(), config: loadConfig({ ...testDb.env, LOG_LEVEL: "silent" }) }, LEARNERS);
+  console.log(`${database}: the demo trust and ${LEARNERS} subscribed, enrolled learners in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`${LEARNERS} learners for ${SECONDS} s each run, arriving over the first ${RAMP_SECONDS} s (${(LEARNERS / RAMP_SECONDS).toFixed(0)} logins a second), ${THINK_MS} ms between a learner's commits on average; server log: ${logFile}\n`);
+  const plan = { ...trust, seconds: SECONDS, thinkMs: THINK_MS, rampSeconds: RAMP_SECONDS };
+
+  const baselinePort = await freePort();
+  const baseline = await measure(spawnNode(["bench/load-baseline.ts", String(baselinePort)], {}), `http://127.0.0.1:${baselinePort}`, plan);
+
+  const port = await freePort();
+  const lmsEnv = { ...testDb.env, PORT: String(port), CONTENT_URL: `http://127.0.0.1:${await freePort()}`, SESSION_SECRET: "load-benchmark-secret-".padEnd(40, "x") };
+  // CPU_PROFILE=DIR writes the LMS process's CPU profile there, for Chrome's DevTools.
+  const profile = process.env.CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.CPU_PROFILE}`] : [];
+  const lms = await measure(spawnNode([...profile, "server/main.ts"], lmsEnv), `http://localhost:${port}`, plan);
+
+  report(lms, baseline);
+  const lost = await findLostCommits(testDb.db, lms);
+  const acknowledged = [...lms.acknowledged.values()].reduce((sum, sequences) => sum + sequences.length, 0);
+  console.log(`\ncommits acknowledged by the LMS: ${acknowledged}; found stored, in order: ${acknowledged - lost.length}; lost: ${lost.length}`);
+  for (const problem of lost.slice(0, 10)) console.log(`  ${problem}`);
+  for (const error of lms.errors.slice(0, 10)) console.log(`  error: ${error}`);
+  if (lost.length || lms.errors.length || baseline.errors.length) process.exitCode = 1;
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await testDb.cleanup();
+}
+
+/** Starts `node --import tsx ARGS` with its output in the log file. */
+function spawnNode(args: string[], env: Record<string, string>): ChildProcess {
+  const log = fs.openSync(logFile, "a");
+  const [flags, script] = [args.filter((arg) => arg.startsWith("--")), args.filter((arg) => !arg.startsWith("--"))];
+  return spawn(process.execPath, [...flags, "--import", "tsx", ...script], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", log, log] });
+}
+
+/** Waits for the server's health check, drives the learners, then stops it as an operator would (SIGTERM). */
+async function measure(server: ChildProcess, base: string, plan: Omit<LoadPlan, "base">): Promise<LoadFigures> {
+  try {
+    await healthy(base, server);
+    const figures = await runLearners({ ...plan, base });
+    const exited = new Promise((resolve) => server.once("exit", resolve));
+    server.kill("SIGTERM");
+    await exited;
+    return figures;
+  } finally {
+    if (server.exitCode === null) server.kill("SIGKILL");
+  }
+}
+
+async function healthy(base: string, server: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the server exited (${server.exitCode}); see ${logFile}`);
+    const answer = await fetch(`${base}/healthz`).catch(() => undefined);
+    if (answer?.ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${base}/healthz did not answer within 2 minutes; see ${logFile}`);
+}
+
+function report(lms: LoadFigures, baseline: LoadFigures): void {
+  const cell = (value: number | string, width: number) => String(value).padStart(width);
+  const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(a / b < 10 ? 1 : 0)}x` : "-");
+  console.log(`door      requests   LMS p50   p99   baseline p50   p99   ratio p50    p99   (ms)`);
+  const all = (figures: LoadFigures) => [...figures.latencies.values()].flat();
+  const rows: Array<[string, number[], number[]]> = [...DOORS.map((door) => [door, lms.latencies.get(door)!, baseline.latencies.get(door)!] as [string, number[], number[]]), ["all", all(lms), all(baseline)]];
+  for (const [name, ours, theirs] of rows) {
+    const [p50, p99, b50, b99] = [percentile(ours, 0.5), percentile(ours, 0.99), percentile(theirs, 0.5), percentile(theirs, 0.99)];
+    const ms = (value: number) => (value < 10 ? value.toFixed(1) : value.toFixed(0));
+    console.log(`${name.padEnd(8)} ${cell(ours.length, 9)} ${cell(ms(p50), 9)} ${cell(ms(p99), 5)} ${cell(ms(b50), 14)} ${cell(ms(b99), 5)} ${cell(ratio(p50, b50), 11)} ${cell(ratio(p99, b99), 6)}`);
+  }
+  console.log(`journeys finished: LMS ${lms.journeysFinished}, baseline ${baseline.journeysFinished} (${ratio(lms.journeysFinished, baseline.journeysFinished)}); errors: LMS ${lms.errors.length}, baseline ${baseline.errors.length}`);
+}
