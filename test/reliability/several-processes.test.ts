@@ -16,7 +16,7 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
  * Two app processes on one PostgreSQL behind a load balancer (a tiny round-robin proxy here):
  * a learner's requests alternate between them mid-course with nothing lost, and sessions,
  * lockouts and rate limits hold across them. PostgreSQL only: it is the database a trust scales
- * out on (README, Scaling out); `npm run test:pg` runs it, in CI too.
+ * out on (README, Deployment); `npm run test:pg` runs it, in CI too.
  */
 describe.skipIf(!process.env.DATABASE_URL)("several app processes behind a load balancer", () => {
   let t: TestApp;
