@@ -1,6 +1,7 @@
 import { isAsOfDate } from "../clock.ts";
 import { Router, type Request, type Response } from "express";
 import type { AppDeps } from "../web/app.ts";
+import { isRowId } from "../db/connect.ts";
 import { requireRole } from "../web/auth.ts";
 import { endSessionsOf, generateCsrfToken } from "../web/session.ts";
 import { competencyLabel, guideDate, guideDateTime, sourceLabel } from "../web/format.ts";
@@ -80,7 +81,7 @@ export function adminRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
 
   router.get("/admin/outbox/:messageId", admin, async (req, res) => {
     const id = Number(req.params.messageId);
-    const message = Number.isSafeInteger(id) ? await outboxMessage(db, id) : undefined;
+    const message = isRowId(id) ? await outboxMessage(db, id) : undefined;
     if (!message) throw notFound("That message");
     // With SMTP the person's mailbox has the link; the outbox shows the message without it.
     render(req, res, "admin/outbox-message", { message: config.smtpUrl ? { ...message, text: withoutLinkSecrets(message.text) } : message });
@@ -131,7 +132,7 @@ export function adminRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
 
   router.get("/admin/people/:personId", admin, async (req, res) => {
     const id = Number(req.params.personId);
-    const overview = Number.isSafeInteger(id) ? await learnerOverview(db, id, clock.today()) : undefined;
+    const overview = isRowId(id) ? await learnerOverview(db, id, clock.today()) : undefined;
     if (!overview) throw notFound("That person");
     // Their competence records (with evidence files), and the forms to record one and to move records between organisations (compliance/record-routes.ts).
     const [records, evidenceFiles, competencies] = await Promise.all([createComplianceStore(db).recordsOf(id), evidenceFilesOf(db, id), db("competencies").orderBy("name").select("id", "name")]);
@@ -141,7 +142,7 @@ export function adminRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
 
   router.get("/admin/attempts/:attemptId", admin, async (req, res) => {
     const id = Number(req.params.attemptId);
-    const detail = Number.isSafeInteger(id) ? await attemptDetail(db, id) : undefined;
+    const detail = isRowId(id) ? await attemptDetail(db, id) : undefined;
     if (!detail) throw notFound("That attempt");
     render(req, res, "admin/attempt", { ...detail, formatDuration });
   });
@@ -160,7 +161,7 @@ export function adminRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
 
   async function accountOf(req: Request) {
     const id = Number(req.params.accountId);
-    const account = Number.isSafeInteger(id)
+    const account = isRowId(id)
       ? await db("accounts").join("people", "people.id", "accounts.person_id").where("accounts.id", id).first("accounts.id", "accounts.person_id", "accounts.username", "accounts.role", "accounts.locked_until", "accounts.failed_logins", "accounts.last_login_at", "people.first_name", "people.last_name", "people.employee_number", "people.email")
       : undefined;
     if (!account) throw notFound("That account");

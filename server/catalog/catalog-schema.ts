@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ROLES } from "../accounts/roles.ts";
 import { isCalendarDate } from "../clock.ts";
-import { EMAIL_PATTERN } from "../people/names.ts";
+import { EMAIL_MAX_LENGTH, EMAIL_PATTERN, NAME_TOO_LONG, namePartsFit } from "../people/names.ts";
 
 export const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 export const days = z.number({ error: "must be a whole number of days" }).int("must be a whole number of days").min(1, "must be at least 1 day").max(36500, "must be at most 36500 days");
@@ -38,8 +38,8 @@ const position = z.strictObject({
 });
 
 export const personSchema = z.strictObject({
-  name: z.string().regex(/^[^,]+,\s*\S.*$/, 'must be written "Last, First"'),
-  email: z.string().regex(EMAIL_PATTERN, "must be an email address"),
+  name: z.string().regex(/^[^,]+,\s*\S.*$/, 'must be written "Last, First"').refine(namePartsFit, NAME_TOO_LONG),
+  email: z.string().regex(EMAIL_PATTERN, "must be an email address").max(EMAIL_MAX_LENGTH, `must be at most ${EMAIL_MAX_LENGTH} characters`),
   dob: z.string().refine(isCalendarDate, "must be a date written YYYY-MM-DD"),
   employeeNumber: z.string().regex(/^\d{1,20}$/, "must be digits").optional(),
   username: z.string().regex(/^[A-Za-z0-9._-]{3,50}$/, "must be 3 to 50 letters, digits, dots, dashes or underscores").optional(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Db } from "../db/connect.ts";
+import { isRowId, type Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit, type Actor } from "../audit/store.ts";
@@ -66,7 +66,7 @@ export async function saveCertification(db: Db, clock: Clock, actor: Actor, id: 
   const value = { ...input, name: input.name.trim() };
   const problems = fieldProblems(certificationSchema, value);
   if (await nameTaken(db, "certifications", value.name, id)) problems.push(`Name: a certification named "${value.name}" already exists`);
-  if (value.competencyId && !(await db("competencies").where({ id: value.competencyId }).first("id"))) problems.push("Competency: choose the competency it gives");
+  if (value.competencyId && (!isRowId(value.competencyId) || !(await db("competencies").where({ id: value.competencyId }).first("id")))) problems.push("Competency: choose the competency it gives");
   const courses = value.components.map((component) => component.course);
   const known = new Set((await db("courses").whereIn("code", courses).select("code")).map((row) => String(row.code)));
   // A component may name a course not imported yet (a catalog file can set one up first); keep those, add no new ones.
@@ -92,13 +92,16 @@ export async function saveCertification(db: Db, clock: Clock, actor: Actor, id: 
 export async function savePosition(db: Db, clock: Clock, actor: Actor, id: number | undefined, input: PositionInput): Promise<number> {
   const value = { ...input, name: input.name.trim() };
   // "Requirement 2 due within (days)" names the competency, as the form's rows do.
-  const named = new Map((await db("competencies").whereIn("id", value.requirements.map((r) => r.competencyId)).select("id", "name")).map((row) => [Number(row.id), String(row.name)]));
+  // Only ids that can be rows are looked up ("abc" from a tampered form is NaN): any other is "no longer exists" below.
+  const named = new Map((await db("competencies").whereIn("id", value.requirements.map((r) => r.competencyId).filter(isRowId)).select("id", "name")).map((row) => [Number(row.id), String(row.name)]));
   const problems = fieldProblems(positionSchema, value).map((problem) => problem.replace(/^Requirement (\d+)/, (whole, n: string) => named.get(value.requirements[Number(n) - 1]?.competencyId ?? 0) ?? whole));
-  const organisationId = id === undefined ? await soleOrganisationId(db) : Number((await db("positions").where({ id }).first("organisation_id"))?.organisation_id);
+  const existing = id === undefined ? undefined : await db("positions").where({ id }).first("organisation_id");
+  if (id !== undefined && !existing) throw notFound("That position");
+  const organisationId = existing ? Number(existing.organisation_id) : await soleOrganisationId(db);
   const clash = await db("positions").where({ organisation_id: organisationId, name: value.name }).first("id");
   if (clash && Number(clash.id) !== id) problems.push(`Name: a position named "${value.name}" already exists`);
   const wanted = value.requirements.map((requirement) => requirement.competencyId);
-  const known = new Set((await db("competencies").whereIn("id", wanted).select("id")).map((row) => Number(row.id)));
+  const known = new Set((await db("competencies").whereIn("id", wanted.filter(isRowId)).select("id")).map((row) => Number(row.id)));
   if (wanted.some((competencyId) => !known.has(competencyId))) problems.push("Requirements: a chosen competency no longer exists; reload the page");
   if (new Set(wanted).size !== wanted.length) problems.push("Requirements: a competency is listed twice");
   refuse(problems);

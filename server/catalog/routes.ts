@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from "express";
 import type { AppDeps } from "../web/app.ts";
+import { isRowId } from "../db/connect.ts";
 import { requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { AppError, notFound } from "../errors.ts";
@@ -75,7 +76,7 @@ const NOTICES: Record<string, string> = {
 
 function idOf(req: Request, kind: Kind): number {
   const id = Number(req.params.id);
-  if (!Number.isSafeInteger(id) || id < 1) throw notFound(`That ${kind}`);
+  if (!isRowId(id)) throw notFound(`That ${kind}`);
   return id;
 }
 

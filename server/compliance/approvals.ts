@@ -1,4 +1,4 @@
-import type { Db } from "../db/connect.ts";
+import { isRowId, type Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { addDays, isCalendarDate } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
@@ -19,7 +19,7 @@ export async function recordHeldElsewhere(
 ): Promise<number> {
   const today = clock.today();
   const problems: string[] = [];
-  const competency = Number.isSafeInteger(input.competencyId) ? await db("competencies").where({ id: input.competencyId }).first("id", "name") : undefined;
+  const competency = isRowId(input.competencyId) ? await db("competencies").where({ id: input.competencyId }).first("id", "name") : undefined;
   if (!competency) problems.push("Choose the competency you hold");
   if (!isCalendarDate(input.achievedOn)) problems.push("Enter the date you achieved it as YYYY-MM-DD");
   else if (input.achievedOn > today) problems.push("The date achieved cannot be in the future");
@@ -60,6 +60,7 @@ export async function recordHeldElsewhere(
 
 /** L&D's decision on a record awaiting approval; a rejection says why. Decided once. */
 export async function decideRecord(db: Db, clock: Clock, input: { recordId: number; approve: boolean; reason: string; actorAccountId: number; ip: string | null }): Promise<void> {
+  if (!isRowId(input.recordId)) throw notFound("That record");
   const reason = input.reason.trim().slice(0, 1000);
   if (!input.approve && !reason) throw new AppError("approvals.reason", "Give the reason for rejecting it: the learner sees it", 400);
   const at = clock.now().toISOString();

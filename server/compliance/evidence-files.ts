@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { Db } from "../db/connect.ts";
+import { isRowId, type Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 
 /** The largest evidence file accepted: a scanned certificate or a photo of one. */
@@ -134,7 +134,7 @@ export interface EvidenceFile {
 
 /** One evidence file with whose record it backs. */
 export async function evidenceFileById(db: Db, id: number): Promise<EvidenceFile | undefined> {
-  if (!Number.isSafeInteger(id)) return undefined;
+  if (!isRowId(id)) return undefined;
   const row = await db("evidence_files")
     .join("competence_records", "competence_records.id", "evidence_files.competence_record_id")
     .where("evidence_files.id", id)

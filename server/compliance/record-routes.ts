@@ -3,6 +3,7 @@ import { pipeline } from "node:stream/promises";
 import { Router, type Request, type Response } from "express";
 import multer from "multer";
 import type { AppDeps } from "../web/app.ts";
+import { isRowId } from "../db/connect.ts";
 import { requireLogin, requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { uploadOne } from "../web/uploads.ts";
@@ -11,7 +12,7 @@ import { AppError, notFound } from "../errors.ts";
 import { recordHeldElsewhere } from "./approvals.ts";
 import { compliancePage } from "./routes.ts";
 import { createEvidenceStorage, evidenceFileById, EVIDENCE_MAX_BYTES, type EvidenceFile } from "./evidence-files.ts";
-import { exportRecords, importRecords, recordsFileName } from "./record-transfer.ts";
+import { exportRecords, importRecords, recordsFileName, recordsFileText } from "./record-transfer.ts";
 
 const IMPORT_MAX_BYTES = 1024 * 1024;
 
@@ -115,14 +116,14 @@ export function recordRoutes({ db, clock, config }: AppDeps): Router {
   router.post("/admin/people/:personId/records/import", admin, recordsUpload, async (req, res) => {
     const personId = await personOf(req);
     if (!req.file) throw new AppError("transfer.no_file", "Choose the competence records file (.json) to import", 400);
-    const result = await importRecords(db, clock, { personId, text: req.file.buffer.toString("utf8"), actorAccountId: actor(res).accountId, ip: req.ip ?? null });
+    const result = await importRecords(db, clock, { personId, text: recordsFileText(req.file.buffer), actorAccountId: actor(res).accountId, ip: req.ip ?? null });
     const person = await db("people").where({ id: personId }).first("id", "first_name", "last_name");
     res.render("admin/records-imported", { user: res.locals.user, csrfToken: generateCsrfToken(req), person, result, guideDate, competencyLabel });
   });
 
   async function personOf(req: Request): Promise<number> {
     const id = Number(req.params.personId);
-    const person = Number.isSafeInteger(id) ? await db("people").where({ id }).first("id") : undefined;
+    const person = isRowId(id) ? await db("people").where({ id }).first("id") : undefined;
     if (!person) throw notFound("That person");
     return Number(person.id);
   }

@@ -6,6 +6,7 @@ import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
 import { jsonPath } from "../catalog/catalog-schema.ts";
 import { guideDateTime } from "../web/format.ts";
+import { containsNul } from "../web/nul-characters.ts";
 
 /**
  * Record transfer between organisations: a person's approved competence records leave one LMS as
@@ -81,6 +82,19 @@ export function recordsFileName(file: RecordsFile): string {
   return `competence-records-${file.person.employeeNumber}-${file.exportedAt.slice(0, 10)}.json`.replace(/[^\w.-]+/g, "_");
 }
 
+/**
+ * An uploaded records file's bytes as text. An exported file is UTF-8; other bytes were read as
+ * U+FFFD and imported, garbling names in the evidence, so they are refused (found by
+ * test/reliability/fuzz-uploads.test.ts).
+ */
+export function recordsFileText(bytes: Buffer): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new AppError("transfer.not_utf8", "The file is not UTF-8 text, so it is not a competence records file this LMS exported; nothing was imported", 400);
+  }
+}
+
 /** Reads a transfer file, naming every problem (with its JSON path) in one AppError. */
 export function parseRecordsFile(text: string): RecordsFile {
   const { file, problems } = readRecordsFile(text);
@@ -96,6 +110,8 @@ function readRecordsFile(text: string): { json: unknown; file?: RecordsFile; pro
   } catch (error) {
     throw new AppError("transfer.not_json", `The file is not JSON: ${(error as Error).message}`, 400);
   }
+  // A "\u0000" in the JSON is a NUL in its text, which PostgreSQL cannot store: refused whole, not a 500 halfway.
+  if (containsNul(json)) throw new AppError("transfer.nul_character", "The file contains a NUL character (\\u0000), which cannot be saved; nothing was imported", 400);
   const shape = json as { format?: unknown; version?: unknown } | null;
   if (typeof shape !== "object" || shape === null || Array.isArray(shape) || shape.format !== RECORDS_FORMAT) {
     throw new AppError("transfer.wrong_format", `The file is not a competence records file: its "format" must be "${RECORDS_FORMAT}" (export one from Verify a learner > Export competence records)`, 400);

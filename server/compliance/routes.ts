@@ -1,3 +1,4 @@
+import { isRowId } from "../db/connect.ts";
 import { Router, type Request, type Response } from "express";
 import { spreadsheetCsv } from "../web/csv.ts";
 import type { AppDeps } from "../web/app.ts";
@@ -106,7 +107,7 @@ export function complianceRoutes({ db, clock }: AppDeps): Router {
 
   router.get("/compliance/competencies/:competencyId/learning", requireLogin, async (req, res) => {
     const competencyId = Number(req.params.competencyId);
-    const competency = Number.isSafeInteger(competencyId) ? await db("competencies").where({ id: competencyId }).first("id", "name") : undefined;
+    const competency = isRowId(competencyId) ? await db("competencies").where({ id: competencyId }).first("id", "name") : undefined;
     if (!competency) throw notFound("That competency");
     const store = createCertificationStore(db);
     const personId = personOf(res);

@@ -5,6 +5,15 @@ import { migrations } from "../../migrations/index.ts";
 
 export type Db = Knex;
 
+/**
+ * Ids are `integer` columns (increments()). PostgreSQL fails a whole query that compares one
+ * with a larger number ("out of range for type integer": a 500), where SQLite finds nothing; so an
+ * id from a request is checked with this before it reaches a query (found by test/reliability/fuzz-forms.test.ts).
+ */
+export function isRowId(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 1 && value <= 2_147_483_647;
+}
+
 
 export interface DbOptions {
   databaseUrl?: string | undefined;

@@ -1,3 +1,4 @@
+import { isRowId } from "../db/connect.ts";
 import { Router, type Request, type Response } from "express";
 import type { AppDeps } from "../web/app.ts";
 import { requireLogin } from "../web/auth.ts";
@@ -22,7 +23,7 @@ export function certificationRoutes({ db, clock }: AppDeps): Router {
   };
   const load = async (req: Request, res: Response) => {
     const certificationId = Number(req.params.certificationId);
-    const view = Number.isSafeInteger(certificationId) ? await certificationView(db, actor(req, res).personId, certificationId, clock.today()) : undefined;
+    const view = isRowId(certificationId) ? await certificationView(db, actor(req, res).personId, certificationId, clock.today()) : undefined;
     if (!view) throw notFound("That certification");
     return view;
   };

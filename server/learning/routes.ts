@@ -1,3 +1,4 @@
+import { isRowId } from "../db/connect.ts";
 import { Router } from "express";
 import type { AppDeps } from "../web/app.ts";
 import { requireLogin } from "../web/auth.ts";
@@ -13,7 +14,7 @@ export function learningRoutes({ db, clock }: AppDeps): Router {
 
   router.post("/learning/courses/:courseId/play", requireLogin, async (req, res) => {
     const courseId = Number(req.params.courseId);
-    if (!Number.isInteger(courseId) || !(await db("courses").where({ id: courseId }).first("id"))) throw notFound("That course");
+    if (!isRowId(courseId) || !(await db("courses").where({ id: courseId }).first("id"))) throw notFound("That course");
     const user = res.locals.user as { personId: number; accountId: number };
     const { attemptId } = await playCourse(db, clock, { personId: user.personId, courseId, accountId: user.accountId, ...(req.ip ? { ip: req.ip } : {}) });
     res.redirect(303, `/player/attempts/${attemptId}`);
@@ -23,7 +24,7 @@ export function learningRoutes({ db, clock }: AppDeps): Router {
   router.get("/learning/attempts/:attemptId", requireLogin, async (req, res) => {
     const attemptId = Number(req.params.attemptId);
     const user = res.locals.user as { personId: number };
-    const result = Number.isSafeInteger(attemptId) ? await attemptResult(db, user.personId, attemptId) : undefined;
+    const result = isRowId(attemptId) ? await attemptResult(db, user.personId, attemptId) : undefined;
     if (!result) throw notFound("That attempt");
     res.render("learning/attempt", { user: res.locals.user, csrfToken: generateCsrfToken(req), result, guideDate, guideDateTime });
   });

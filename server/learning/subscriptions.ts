@@ -1,4 +1,4 @@
-import type { Db } from "../db/connect.ts";
+import { isRowId, type Db } from "../db/connect.ts";
 import { addDays, type Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
@@ -76,7 +76,7 @@ export async function enrol(db: Db, clock: Clock, actor: Actor, certificationId:
     if (!subscription || effectiveStatus({ status: "Subscribed", completeBy: String(subscription.complete_by) }, clock.today()) !== "Subscribed") {
       throw new AppError("learning.not_subscribed", "Subscribe to the certification before enrolling in its components.", 409);
     }
-    const component = await trx("certification_components").where({ id: componentId, certification_id: certificationId }).first("course_code");
+    const component = isRowId(componentId) ? await trx("certification_components").where({ id: componentId, certification_id: certificationId }).first("course_code") : undefined;
     if (!component) throw notFound("That component");
     const offer = await trx("classes").join("courses", "courses.id", "classes.course_id").where({ "courses.code": component.course_code, "classes.kind": "elearning" }).first("classes.id");
     if (!offer) throw new AppError("learning.no_class", "This course has no class to enrol in yet. Learning and Development have been told.", 409);

@@ -1,4 +1,4 @@
-import type { Db } from "../db/connect.ts";
+import { isRowId, type Db } from "../db/connect.ts";
 import type { Manifest } from "./manifest/parse-manifest.ts";
 
 export interface CourseSummary {
@@ -44,6 +44,7 @@ export function createCourseStore(db: Db) {
     },
 
     async courseById(id: number): Promise<{ id: number; code: string; title: string } | undefined> {
+      if (!isRowId(id)) return undefined;
       const row = await db("courses").where({ id }).first("id", "code", "title");
       return row ? { id: Number(row.id), code: String(row.code), title: String(row.title) } : undefined;
     },

@@ -1,6 +1,20 @@
 /** An email address as far as it can be told without sending to it: something@somewhere.tld. */
 export const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
+/**
+ * The people table's column sizes (migration 01): PostgreSQL refuses a longer value with a 500
+ * and SQLite kept it, so every way in checks them first (found by test/reliability/fuzz-forms.test.ts).
+ */
+export const NAME_MAX_LENGTH = 100;
+export const EMAIL_MAX_LENGTH = 254;
+export const NAME_TOO_LONG = `last name and first name must each be at most ${NAME_MAX_LENGTH} characters`;
+
+/** True when both parts of "Last, First" fit their columns (or the name is not in that form: told elsewhere). */
+export function namePartsFit(name: string): boolean {
+  const parts = parsePersonName(name);
+  return !parts || (parts.lastName.length <= NAME_MAX_LENGTH && parts.firstName.length <= NAME_MAX_LENGTH);
+}
+
 /** "Smith, Jane" -> { lastName: "Smith", firstName: "Jane" }: the guide shows names "Last, First". */
 export function parsePersonName(name: string): { lastName: string; firstName: string } | undefined {
   const match = /^\s*([^,]+?)\s*,\s*(.+?)\s*$/.exec(name);

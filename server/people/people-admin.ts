@@ -71,7 +71,8 @@ export interface UploadOutcome {
 /** A people CSV, all or nothing: every bad row is reported and nothing is written; otherwise all of it is. */
 export async function uploadPeople(deps: RecoveryDeps, actor: Actor, file: Buffer, options: { checkOnly: boolean }): Promise<UploadOutcome> {
   const text = utf8(file);
-  const read = text === undefined ? { people: [], rowsOf: [], problems: [NOT_UTF8] } : readPeopleCsv(text, deps.clock.today());
+  // A NUL byte is no part of CSV text, and PostgreSQL cannot store one (it was a 500 there).
+  const read = text === undefined ? { people: [], rowsOf: [], problems: [NOT_UTF8] } : text.includes("\u0000") ? { people: [], rowsOf: [], problems: [HAS_NUL] } : readPeopleCsv(text, deps.clock.today());
   const outcome: UploadOutcome = { problems: read.problems, checkedOnly: options.checkOnly, people: read.people.length, assignments: read.people.reduce((n, person) => n + person.assignments.length, 0), added: [], changed: [], unchanged: 0, invited: 0 };
   if (!read.problems.length && !read.people.length) outcome.problems = ["The file has no rows below its header"];
   const catalog = { competencies: [], certifications: [], positions: [], people: read.people };
@@ -109,6 +110,7 @@ function byRow(a: string, b: string): number {
   return row(a) - row(b);
 }
 
+const HAS_NUL = "The file contains NUL bytes, so it is not CSV text: save it from the spreadsheet as CSV UTF-8 and upload that";
 const NOT_UTF8 = 'The file is not UTF-8 text, so names with accents would be garbled: in Excel, save it as "CSV UTF-8 (Comma delimited)"';
 
 /** The bytes as UTF-8, or undefined when they are not (Excel's plain "CSV" is Windows-1252). */

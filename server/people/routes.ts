@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from "express";
 import multer from "multer";
 import type { AppDeps } from "../web/app.ts";
+import { isRowId } from "../db/connect.ts";
 import type { MailDelivery } from "../mail/delivery.ts";
 import { requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
@@ -130,7 +131,7 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   async function personPage(req: Request) {
     const id = Number(req.params.personId);
     const people = createPeopleStore(db);
-    const person = Number.isSafeInteger(id) ? await people.personById(id) : undefined;
+    const person = isRowId(id) ? await people.personById(id) : undefined;
     if (!person) throw notFound("That person");
     const [year, month, day] = person.dateOfBirth.split("-");
     return {

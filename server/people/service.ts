@@ -7,7 +7,7 @@ import { createAccountStore, usernameKey } from "../accounts/store.ts";
 import { ROLES, type Role } from "../accounts/roles.ts";
 import { recordAudit } from "../audit/store.ts";
 import { createPeopleStore } from "./store.ts";
-import { EMAIL_PATTERN, parsePersonName, proposeUsername } from "./names.ts";
+import { EMAIL_MAX_LENGTH, EMAIL_PATTERN, NAME_TOO_LONG, namePartsFit, parsePersonName, proposeUsername } from "./names.ts";
 
 export interface NewUser {
   name: string;
@@ -125,7 +125,11 @@ async function resolveOrganisation(people: ReturnType<typeof createPeopleStore>,
 export function validateNewUser(input: NewUser, today: string): string[] {
   const problems: string[] = [];
   if (!parsePersonName(input.name)) problems.push(`name "${input.name}" must be written "Last, First"`);
+  else if (!namePartsFit(input.name)) problems.push(`The ${NAME_TOO_LONG}`);
   if (!EMAIL_PATTERN.test(input.email.trim())) problems.push(`email "${input.email}" is not an email address`);
+  else if (input.email.trim().length > EMAIL_MAX_LENGTH) problems.push(`The email address must be at most ${EMAIL_MAX_LENGTH} characters`);
+  // The CSV and catalog file check this in personSchema; the Add a person form and the CLI come here.
+  if (input.employeeNumber !== undefined && !/^\d{1,20}$/.test(input.employeeNumber)) problems.push(`employee number "${input.employeeNumber.slice(0, 40)}" must be 1 to 20 digits`);
   if (!isCalendarDate(input.dob)) problems.push(`dob "${input.dob}" must be a date written YYYY-MM-DD`);
   else if (input.dob >= today || input.dob < "1900-01-01") problems.push(`dob "${input.dob}" must be a date of birth in the past`);
   if (input.username !== undefined && !/^[A-Za-z0-9._-]{3,50}$/.test(input.username.trim())) {

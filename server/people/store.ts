@@ -1,6 +1,13 @@
 import { searchKey } from "./names.ts";
 import type { Db } from "../db/connect.ts";
 
+/**
+ * people.search_text is varchar(400), and a name's key can be far longer than the name (NFKD
+ * spells "\uFDFA" as 18 letters): cut to fit, or PostgreSQL refuses the row with a 500
+ * (found by test/reliability/fuzz-forms.test.ts). Search matches words, so the cut loses only a tail.
+ */
+const searchText = (text: string) => searchKey(text).slice(0, 400);
+
 export interface Person {
   id: number;
   organisationId: number;
@@ -83,7 +90,7 @@ export function createPeopleStore(db: Db) {
           first_name: person.firstName,
           email: person.email,
           date_of_birth: person.dateOfBirth,
-          search_text: searchKey(`${person.lastName} ${person.firstName} ${person.employeeNumber}`),
+          search_text: searchText(`${person.lastName} ${person.firstName} ${person.employeeNumber}`),
           created_at: now,
         })
         .returning("id");
@@ -93,7 +100,7 @@ export function createPeopleStore(db: Db) {
     async updatePerson(id: number, changes: Pick<Person, "lastName" | "firstName" | "email" | "dateOfBirth">) {
       const { employee_number: employeeNumber } = await db("people").where({ id }).first("employee_number");
       await db("people").where({ id }).update({
-        search_text: searchKey(`${changes.lastName} ${changes.firstName} ${employeeNumber}`),
+        search_text: searchText(`${changes.lastName} ${changes.firstName} ${employeeNumber}`),
         last_name: changes.lastName,
         first_name: changes.firstName,
         email: changes.email,

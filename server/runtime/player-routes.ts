@@ -1,3 +1,4 @@
+import { isRowId } from "../db/connect.ts";
 import { Router } from "express";
 import type { AppDeps } from "../web/app.ts";
 import { requireLogin } from "../web/auth.ts";
@@ -18,7 +19,7 @@ export function playerRoutes({ db, config, sessionSecret }: AppDeps): Router {
 
   router.get("/player/attempts/:attemptId", requireLogin, async (req, res) => {
     const attemptId = Number(req.params.attemptId);
-    const attempt = Number.isSafeInteger(attemptId) && attemptId > 0 ? await store.attempt(attemptId) : undefined;
+    const attempt = isRowId(attemptId) ? await store.attempt(attemptId) : undefined;
     const user = res.locals.user as { personId: number };
     // Someone else's attempt is "not found", so attempt numbers tell a guesser nothing.
     if (!attempt || attempt.personId !== user.personId) throw notFound("That attempt");

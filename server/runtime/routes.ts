@@ -1,3 +1,4 @@
+import { isRowId } from "../db/connect.ts";
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
@@ -130,7 +131,7 @@ const user = (locals: Record<string, unknown>) => locals.user as { personId: num
 
 function target(req: Request): { attemptId: number; scoId: string } {
   const attemptId = Number(req.params.attemptId);
-  if (!Number.isSafeInteger(attemptId) || attemptId < 1) throw new ScormRefusal("not_found", "That attempt was not found", 404, SCORM12_ERRORS.general);
+  if (!isRowId(attemptId)) throw new ScormRefusal("not_found", "That attempt was not found", 404, SCORM12_ERRORS.general);
   return { attemptId, scoId: String(req.params.scoId) };
 }
 

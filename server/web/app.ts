@@ -11,6 +11,7 @@ import { requestLogger } from "./logging.ts";
 import { loadUser } from "./auth.ts";
 import { nhsukStylesheet } from "./nhsuk-stylesheet.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
+import { refuseNul } from "./nul-characters.ts";
 import { accountRoutes } from "../accounts/routes.ts";
 import { recoveryRoutes } from "../accounts/recovery-routes.ts";
 import { adminRoutes } from "../admin/routes.ts";
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use("/assets", express.static(path.join(here, "assets"), { maxAge: "1h" }));
   app.use(express.urlencoded({ extended: false, limit: "100kb" }));
   app.use(express.json({ limit: "1mb" }));
+  app.use(refuseNul);
   app.use(sessionMiddleware(deps, sessions));
   app.use(csrfMiddleware());
   app.use(loadUser);

@@ -1,6 +1,7 @@
 import multer from "multer";
 import type { RequestHandler } from "express";
 import { AppError } from "../errors.ts";
+import { refuseNulInUpload } from "./nul-characters.ts";
 
 /**
  * One file from a multipart form, in the field named `file`. File names are read as UTF-8 (what
@@ -11,7 +12,7 @@ export function uploadOne(options: Omit<multer.Options, "defParamCharset">, maxB
   const single = multer({ ...options, defParamCharset: "utf8" }).single("file");
   return (req, res, next) => {
     before();
-    single(req, res, (error: unknown) => (error ? next(uploadError(error, maxBytes)) : next()));
+    single(req, res, (error: unknown) => (error ? next(uploadError(error, maxBytes)) : next(refuseNulInUpload(req))));
   };
 }
 

@@ -4,17 +4,7 @@ import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/te
 import { buildLearner } from "../support/factories.ts";
 import { buildAttempt, importCourseVersion } from "../support/attempts.ts";
 import { VALID_PACKAGES } from "../support/valid-packages.ts";
-
-/** A small seeded generator (mulberry32), so that a failing case can be run again. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from "../support/random.ts";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const CASES = 300;
