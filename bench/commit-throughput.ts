@@ -52,7 +52,7 @@ try {
   await migrateLatest(db);
   const learners = await prepareLearners();
   const lms = await listen(createApp({ config, db, clock, logger: pino({ level: "silent" }), sessionSecret: "b".repeat(40) }));
-  const sessions = await Promise.all(learners.map((learner) => startSession(lms, learner)));
+  const sessions = await Promise.all(learners.map((learner, index) => startSession(lms, learner, `10.1.${index >> 8}.${index & 255}`)));
 
   const bare = express();
   bare.post("/commit", express.json({ limit: "1mb" }), (_req, res) => {
@@ -141,8 +141,8 @@ async function prepareLearners(): Promise<Array<{ username: string; attemptId: n
   return learners;
 }
 
-async function startSession(base: string, learner: { username: string; attemptId: number; scoId: string }): Promise<Session> {
-  const cookie = await logIn(base, learner.username, PASSWORD);
+async function startSession(base: string, learner: { username: string; attemptId: number; scoId: string }, ip: string): Promise<Session> {
+  const cookie = await logIn(base, learner.username, PASSWORD, ip);
   const home = await fetch(`${base}/`, { headers: { cookie } });
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await home.text())![1]!;
   await fetch(`${base}/runtime/attempts/${learner.attemptId}/scos/${encodeURIComponent(learner.scoId)}/state`, { headers: { cookie } });
