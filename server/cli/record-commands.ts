@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import type { Context } from "../runtime-context.ts";
 import type { CliIo } from "./cli.ts";
 import { AppError } from "../errors.ts";
-import { exportRecords, importRecords } from "../compliance/record-transfer.ts";
+import { exportRecords, importRecords, recordsFileText } from "../compliance/record-transfer.ts";
 import { personOf } from "./learning-commands.ts";
 
 type WithContext = <T>(work: (context: Context) => Promise<T>) => Promise<T>;
@@ -30,12 +30,14 @@ export function registerRecordCommands(program: Command, withContext: WithContex
     .description("Import a competence records file exported by another organisation onto a person: each record arrives Awaiting Approval; one already held is skipped; nothing is stored if the file has any problem.")
     .action((username: string, fileName: string) =>
       withContext(async ({ db, clock }) => {
-        let text: string;
+        let bytes: Buffer;
         try {
-          text = fs.readFileSync(fileName, "utf8");
+          bytes = fs.readFileSync(fileName);
         } catch (error) {
           throw new AppError("cli.unreadable_file", `Cannot read ${fileName}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
         }
+        // Refused as the upload is, rather than imported with its names garbled.
+        const text = recordsFileText(bytes);
         const result = await importRecords(db, clock, { personId: await personOf(db, username), text, actorAccountId: null, ip: null });
         io.out(`Imported ${result.imported.length} record(s) for ${username}, awaiting approval; skipped ${result.skipped.length} already held`);
       }),

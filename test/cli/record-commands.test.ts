@@ -76,5 +76,13 @@ describe("lms export-records and import-records", () => {
     expect(refused.stderr).toContain("error: The competence records file has problems; nothing was imported");
     expect(refused.stderr).toContain('  - records[0].competency: no competency here is named "NHS|CSTF|Made Up|"; add it to the catalog first');
     expect(await to.db("competence_records").where({ person_id: importer.personId })).toHaveLength(1);
+
+    // Saved in Windows-1252 by an editor: refused, not imported with its names garbled.
+    const latin1 = path.join(files, "latin1.json");
+    fs.writeFileSync(latin1, Buffer.from(fs.readFileSync(path.join(files, "records.json"), "utf8").replace("}", ', "note": "Zoë"}'), "latin1"));
+    const garbled = await lms(env(to), "import-records", importer.username, latin1);
+    expect(garbled.code).toBe(1);
+    expect(garbled.stderr).toBe("error: The file is not UTF-8 text, so it is not a competence records file this LMS exported; nothing was imported");
+    expect(await to.db("competence_records").where({ person_id: importer.personId })).toHaveLength(1);
   });
 });
