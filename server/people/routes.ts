@@ -40,7 +40,8 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
 
   router.post("/admin/people", admin, async (req, res) => {
     const values = textFields(req.body, ["lastName", "firstName", "email", "day", "month", "year", "employeeNumber", "username", "role", "number", "position"]);
-    const role = (ROLES as readonly string[]).includes(values.role!) ? (values.role as Role) : "learner";
+    // Nothing chosen is a learner; anything not a role (a tampered form) is refused by addPerson, not quietly made a learner.
+    const role = (values.role || "learner") as Role;
     const missing = formProblems(values);
     if (missing.length) {
       res.status(400);

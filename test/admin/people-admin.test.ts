@@ -68,6 +68,14 @@ describe("people and assignments", () => {
     expect(await count("people")).toBe(before);
   });
 
+  it("refuses a role that is not one, rather than quietly adding a learner", async () => {
+    const before = await count("people");
+    const response = await admin.post("/admin/people").type("form").send({ _csrf: csrf, lastName: "Roleless", firstName: "Rae", email: "rae@example.org", day: "1", month: "2", year: "1990", role: "superuser" }).expect(400);
+    expect(response.text).toContain("There is a problem");
+    expect(response.text).toContain("role &#34;superuser&#34; must be one of learner, author, admin");
+    expect(await count("people")).toBe(before);
+  });
+
   it("changes details, adds, moves and removes assignments; compliance follows and records stay", async () => {
     const learner = await buildLearner(t.db, t.clock, { name: "Moved, Mo", assignments: [{ number: "30000010", position: "Healthcare Assistant" }] });
     const base = `/admin/people/${learner.personId}`;
