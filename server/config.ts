@@ -6,6 +6,8 @@ import { DEFAULT_TIME_ZONE, isTimeZone } from "./clock.ts";
  * that an operator fixes them in one go rather than one restart at a time.
  */
 export interface Config {
+  /** Whether a start on a database with no organisation creates the demo trust (DEMO_TRUST). */
+  demoTrust: boolean;
   port: number;
   /** Where the content server listens; defaults to CONTENT_URL's port (set it behind a proxy). */
   contentPort: number;
@@ -71,6 +73,7 @@ const envSchema = z.object({
   SMTP_URL: optional(z.string().regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")),
   MAIL_FROM: optional(z.string().min(3)),
   TRUST_PROXY: optional(z.string().regex(/^(loopback|linklocal|uniquelocal|\d+|[0-9a-fA-F.:\/]+)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:\/]+))*$/, "TRUST_PROXY must be loopback, a number of proxies, or proxy addresses (CIDR), comma-separated")),
+  DEMO_TRUST: optional(z.enum(["on", "off"], { message: "DEMO_TRUST must be on or off" })),
   LOCKOUT_THRESHOLD: optional(z.coerce.number().int().min(1).max(100)),
   LOCKOUT_MINUTES: optional(z.coerce.number().int().min(1).max(24 * 60)),
   LMS_NOW: optional(
@@ -121,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     lockout: Object.freeze({ threshold: values.LOCKOUT_THRESHOLD ?? 5, minutes: values.LOCKOUT_MINUTES ?? 30 }),
     mailFrom: values.MAIL_FROM ?? `"NHS Electronic Staff Record learning" <no-reply@${new URL(publicUrl).hostname}>`,
     fixedNow: values.LMS_NOW,
+    demoTrust: values.DEMO_TRUST !== "off",
     timeZone: values.TIME_ZONE ?? DEFAULT_TIME_ZONE,
     logLevel: values.LOG_LEVEL ?? "info",
     packageLimits: Object.freeze({

@@ -19,9 +19,14 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   // A stray rejection is a bug to log, not a reason to drop every learner's session mid-course.
   process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled promise rejection"));
+  // The demo trust's administrator has a published password: a production LMS sets DEMO_TRUST=off.
   if (await isDatabaseEmpty(db)) {
-    logger.info("empty database: creating the demo trust");
-    await seedDemo(context);
+    if (config.demoTrust) {
+      logger.info("empty database: creating the demo trust");
+      await seedDemo(context);
+    } else {
+      logger.warn("empty database and DEMO_TRUST=off: import the trust's catalog (lms import-catalog) and add an administrator (lms add-user)");
+    }
   }
   const sessionSecret = resolveSessionSecret(config.dataDir, config.sessionSecret);
   const storage = createLocalStorage(path.join(config.dataDir, "packages"));

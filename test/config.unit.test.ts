@@ -18,6 +18,8 @@ describe("loadConfig", () => {
     expect(loadConfig({ TRUST_PROXY: "10.0.0.0/8, loopback" }).trustProxy).toBe("10.0.0.0/8, loopback");
     expect(() => loadConfig({ TRUST_PROXY: "everyone" })).toThrow(/TRUST_PROXY must be/);
     expect(loadConfig({ LOCKOUT_THRESHOLD: "3", LOCKOUT_MINUTES: "60" }).lockout).toEqual({ threshold: 3, minutes: 60 });
+    expect([loadConfig({}).demoTrust, loadConfig({ DEMO_TRUST: "on" }).demoTrust, loadConfig({ DEMO_TRUST: "off" }).demoTrust]).toEqual([true, true, false]);
+    expect(() => loadConfig({ DEMO_TRUST: "no" })).toThrow(/DEMO_TRUST must be on or off/);
   });
 
   it("lists every bad value at once", () => {

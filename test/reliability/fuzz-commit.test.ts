@@ -134,7 +134,7 @@ describe("fuzzing POST /runtime/attempts/:attemptId/scos/:scoId/commit", () => {
     // The same commits unspoiled are taken: so each refusal above was for its one wrong element.
     const next = random(SEED + 1);
     for (const { name, body } of mutated(next, (items) => items[Math.floor(next() * items.length)]!, 20, false)) {
-      const response = await agent.post(url()).set("X-CSRF-Token", csrf).send(body);
+      const response = await agent.post(url()).set("X-CSRF-Token", csrf).send(body as object);
       expect(response.status, `${name}: ${response.text.slice(0, 200)}`).toBe(200);
     }
     expect(Number((await stored()).sco.commit_sequence)).toBe(20);

@@ -84,3 +84,29 @@ describe("starting the server with a bad configuration", () => {
     expect(stderr).toMatch(/DATABASE_URL must start with postgres/);
   });
 });
+
+/** A production LMS starts empty: the demo trust's administrator has a published password. */
+describe("starting on an empty database with DEMO_TRUST=off", () => {
+  it("creates no demo trust, and says what to do instead", async () => {
+    const t = await createTestDb({ migrate: false });
+    const port = await freePort();
+    const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+      cwd: root,
+      env: { ...process.env, ...t.env, PORT: String(port), CONTENT_URL: `http://127.0.0.1:${await freePort()}`, LOG_LEVEL: "warn", DEMO_TRUST: "off" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout!.on("data", (chunk) => (output += chunk));
+    child.stderr!.on("data", (chunk) => (output += chunk));
+    try {
+      await waitFor(() => output.includes("LMS ready at"), 90_000, () => output);
+      expect(output).toContain("DEMO_TRUST=off: import the trust's catalog (lms import-catalog) and add an administrator (lms add-user)");
+      expect(output).not.toContain("Demo logins:");
+      expect(Number((await t.db("organisations").count({ n: "*" }).first())?.n)).toBe(0);
+      expect(Number((await t.db("accounts").count({ n: "*" }).first())?.n)).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+      await t.cleanup();
+    }
+  }, 120_000);
+});
