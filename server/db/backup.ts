@@ -32,28 +32,105 @@ export async function backup(db: Db, config: Config, clock: Clock, out: string):
   return { database, files };
 }
 
-/** Restores a backup into an empty DATA_DIR, checks the database's integrity and brings its schema up to date. */
+/**
+ * Restores a backup into an empty DATA_DIR, checks the database's integrity and brings its schema
+ * up to date. All of that happens in a staging folder beside DATA_DIR (same parent, so the same file
+ * system and rename is atomic); only a restore that passed every step is moved into place, so a bad
+ * backup leaves DATA_DIR as it found it and a retry with a good one is not refused.
+ */
 export async function restore(config: Config, from: string): Promise<BackupSummary> {
   const manifest = readManifest(from);
-  const target = config.dataDir;
+  const target = path.resolve(config.dataDir);
   if (fs.existsSync(path.join(target, SQLITE_FILE)) || FILES.some((name) => fs.existsSync(path.join(target, name)))) {
-    throw new AppError("restore.not_empty", `DATA_DIR ${path.resolve(target)} already holds an LMS: restore into an empty one`);
+    throw new AppError("restore.not_empty", `DATA_DIR ${target} already holds an LMS: restore into an empty one`);
   }
   if (manifest.database === "sqlite" && config.databaseUrl) throw new AppError("restore.wrong_database", "The backup is of a SQLite LMS, but DATABASE_URL is set: unset it to restore into DATA_DIR");
-  fs.mkdirSync(target, { recursive: true });
-  const files = copyFiles(from, target);
-  if (manifest.database === "sqlite") {
-    fs.copyFileSync(path.join(from, SQLITE_FILE), path.join(target, SQLITE_FILE));
-    const db = connectDb({ sqliteFile: path.join(target, SQLITE_FILE) });
-    try {
-      const check = rawRows(await db.raw("PRAGMA integrity_check")).map((row) => String(Object.values(row)[0]));
-      if (check.join() !== "ok") throw new AppError("restore.corrupt", "The backup's database fails its integrity check", 400, check.slice(0, 10));
-      await migrateLatest(db);
-    } finally {
-      await db.destroy();
-    }
+  const createdParent = fs.mkdirSync(path.dirname(target), { recursive: true });
+  const staging = fs.mkdtempSync(`${target}.restoring-`);
+  let restored = false;
+  try {
+    const files = copyFiles(from, staging);
+    if (manifest.database === "sqlite") await restoreDatabase(path.join(path.resolve(from), SQLITE_FILE), path.join(staging, SQLITE_FILE));
+    moveIntoPlace(staging, target);
+    restored = true;
+    return { database: manifest.database, files };
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+    // Folders made only to hold the staging folder go too: a failed restore leaves no trace.
+    if (!restored && createdParent) fs.rmSync(createdParent, { recursive: true, force: true });
   }
-  return { database: manifest.database, files };
+}
+
+/** Copies the backup's database to `file`, checks it and migrates it; its connection is closed before this returns. */
+async function restoreDatabase(backupFile: string, file: string): Promise<void> {
+  fs.copyFileSync(backupFile, file);
+  // Checked before connecting: knex would otherwise print its own connection error first.
+  if (!hasSqliteHeader(file)) throw new AppError("restore.corrupt", `The backup's database ${backupFile} fails its integrity check`, 400, ["it is not a SQLite database"]);
+  const db = connectDb({ sqliteFile: file });
+  try {
+    let check: string[];
+    try {
+      check = rawRows(await db.raw("PRAGMA integrity_check")).map((row) => String(Object.values(row)[0]));
+    } catch (error) {
+      // A damaged page or a file that is no database at all (SQLITE_CORRUPT, SQLITE_NOTADB) fails
+      // the check by throwing rather than by answering; either way the backup is unusable.
+      if (!isSqliteError(error)) throw error;
+      check = [(error as Error).message.replace(/^PRAGMA integrity_check - /, "")];
+    }
+    if (check.join() !== "ok") throw new AppError("restore.corrupt", `The backup's database ${backupFile} fails its integrity check`, 400, check.slice(0, 10));
+    await migrateLatest(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** SQLite file format 1.3.1: every database file begins with these 16 bytes. */
+function hasSqliteHeader(file: string): boolean {
+  const header = Buffer.alloc(16);
+  const fd = fs.openSync(file, "r");
+  try {
+    return fs.readSync(fd, header, 0, 16, 0) === 16 && header.equals(Buffer.from("SQLite format 3\0", "latin1"));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function isSqliteError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("SQLITE_");
+}
+
+/**
+ * Moves a finished restore from `staging` to `target`: one rename when target is absent; when it
+ * is an (LMS-free) folder already, one rename per entry, undone if any fails, and never over an
+ * entry already there (a stale lms.sqlite-wal, say, would be replayed into the restored database).
+ */
+function moveIntoPlace(staging: string, target: string): void {
+  if (!fs.existsSync(target)) {
+    fs.renameSync(staging, target);
+    return;
+  }
+  const entries = fs.readdirSync(staging);
+  const clash = entries.find((name) => fs.existsSync(path.join(target, name)));
+  if (clash) throw new AppError("restore.not_empty", `DATA_DIR ${target} already holds ${clash}: restore into an empty one`);
+  // The database goes last, so an lms.sqlite in DATA_DIR means every file it names is there too.
+  entries.sort((a, b) => Number(a.startsWith(SQLITE_FILE)) - Number(b.startsWith(SQLITE_FILE)));
+  const moved: string[] = [];
+  try {
+    for (const name of entries) {
+      fs.renameSync(path.join(staging, name), path.join(target, name));
+      moved.push(name);
+    }
+  } catch (error) {
+    for (const name of moved.reverse()) {
+      try {
+        fs.renameSync(path.join(target, name), path.join(staging, name));
+      } catch {
+        // Best effort: the first failure is the one to report.
+      }
+    }
+    throw error;
+  }
 }
 
 function readManifest(from: string): { database: "sqlite" | "postgresql" } {
