@@ -8,7 +8,7 @@ import http from "node:http";
 import { csrfOf, send, type Answer } from "./http.ts";
 
 export const COMMITS_PER_JOURNEY = 20;
-export const DOORS = ["login", "home", "play", "player", "state", "commit", "logout"] as const;
+export const DOORS = ["login form", "log in", "home", "play", "player", "state", "commit", "home again", "log out"] as const;
 export type Door = (typeof DOORS)[number];
 
 export interface LoadPlan {
@@ -87,9 +87,9 @@ async function journey(run: Run, learner: { username: string; password: string }
   const form = (fields: Record<string, string>) => ({ method: "POST", type: "application/x-www-form-urlencoded", body: new URLSearchParams(fields).toString() });
 
   delete headers.cookie;
-  const loginPage = await step("login", 200, "/login");
+  const loginPage = await step("login form", 200, "/login");
   if (!loginPage) return false;
-  if (!(await step("login", 302, "/login", form({ _csrf: csrfOf(loginPage.text) ?? "", username: learner.username, password: learner.password })))) return false;
+  if (!(await step("log in", 302, "/login", form({ _csrf: csrfOf(loginPage.text) ?? "", username: learner.username, password: learner.password })))) return false;
   const home = await step("home", 200, "/");
   if (!home) return false;
   const csrf = csrfOf(home.text) ?? "";
@@ -109,8 +109,8 @@ async function journey(run: Run, learner: { username: string; password: string }
     acknowledged.push(sequence);
   }
   figures.finished.add(attemptId);
-  if (!(await step("home", 200, "/"))) return false;
-  return (await step("logout", 302, "/logout", form({ _csrf: csrf }))) !== undefined;
+  if (!(await step("home again", 200, "/"))) return false;
+  return (await step("log out", 302, "/logout", form({ _csrf: csrf }))) !== undefined;
 }
 
 /**

@@ -101,13 +101,13 @@ async function healthy(base: string, server: ChildProcess): Promise<void> {
 function report(lms: LoadFigures, baseline: LoadFigures): void {
   const cell = (value: number | string, width: number) => String(value).padStart(width);
   const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(a / b < 10 ? 1 : 0)}x` : "-");
-  console.log(`door      requests   LMS p50   p99   baseline p50   p99   ratio p50    p99   (ms)`);
+  console.log(`door        requests   LMS p50   p99   baseline p50   p99   ratio p50    p99   (ms)`);
   const all = (figures: LoadFigures) => [...figures.latencies.values()].flat();
   const rows: Array<[string, number[], number[]]> = [...DOORS.map((door) => [door, lms.latencies.get(door)!, baseline.latencies.get(door)!] as [string, number[], number[]]), ["all", all(lms), all(baseline)]];
   for (const [name, ours, theirs] of rows) {
     const [p50, p99, b50, b99] = [percentile(ours, 0.5), percentile(ours, 0.99), percentile(theirs, 0.5), percentile(theirs, 0.99)];
     const ms = (value: number) => (value < 10 ? value.toFixed(1) : value.toFixed(0));
-    console.log(`${name.padEnd(8)} ${cell(ours.length, 9)} ${cell(ms(p50), 9)} ${cell(ms(p99), 5)} ${cell(ms(b50), 14)} ${cell(ms(b99), 5)} ${cell(ratio(p50, b50), 11)} ${cell(ratio(p99, b99), 6)}`);
+    console.log(`${name.padEnd(10)} ${cell(ours.length, 9)} ${cell(ms(p50), 9)} ${cell(ms(p99), 5)} ${cell(ms(b50), 14)} ${cell(ms(b99), 5)} ${cell(ratio(p50, b50), 11)} ${cell(ratio(p99, b99), 6)}`);
   }
   console.log(`journeys finished: LMS ${lms.journeysFinished}, baseline ${baseline.journeysFinished} (${ratio(lms.journeysFinished, baseline.journeysFinished)}); errors: LMS ${lms.errors.length}, baseline ${baseline.errors.length}`);
 }
