@@ -16,6 +16,7 @@ export interface LoadPlan {
   learners: Array<{ username: string; password: string }>;
   courseId: number;
   scoId: string;
+  /** How long all of them are at work together, once the last has arrived. */
   seconds: number;
   /** Over how long the learners arrive: rampSeconds/learners apart on average. */
   rampSeconds: number;
@@ -33,11 +34,12 @@ export interface LoadFigures {
   errors: string[];
 }
 
-/** Runs every learner at once for plan.seconds; a learner stops at the first request past the deadline. */
+/** Runs the learners, arriving over plan.rampSeconds, then all at once for plan.seconds; a learner stops at the first request past the deadline. */
 export async function runLearners(plan: LoadPlan): Promise<LoadFigures> {
   const figures: LoadFigures = { latencies: new Map(DOORS.map((door) => [door, []])), journeysFinished: 0, acknowledged: new Map(), finished: new Set(), errors: [] };
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
-  const deadline = performance.now() + plan.seconds * 1000;
+  // Every learner at work together for plan.seconds, after the last has arrived.
+  const deadline = performance.now() + (plan.rampSeconds + plan.seconds) * 1000;
   await Promise.all(
     plan.learners.map(async (learner, index) => {
       // Staff arrive over the first rampSeconds, at random, not all in the same millisecond.

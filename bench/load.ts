@@ -1,6 +1,6 @@
 /**
- * Load: the weeks when a whole trust does its mandatory training. LEARNERS learners at once for
- * SECONDS seconds, each going through the whole journey over HTTP again and again (load-journey.ts:
+ * Load: the weeks when a whole trust does its mandatory training. LEARNERS learners arrive over
+ * RAMP_SECONDS, then are all at work at once for SECONDS seconds, each going through the whole journey over HTTP again and again (load-journey.ts:
  * log in, Home, Play, the player, 20 commits about a second apart with a few kB of suspend data,
  * the finishing commit, Home, Log out). The LMS is server/main.ts in a process of its own; the
  * baseline is the same doors with nothing behind them (load-baseline.ts), in a process of its own,
@@ -40,7 +40,7 @@ try {
   const started = performance.now();
   const trust = await prepareTrust({ db: testDb.db, clock: createClock(), config: loadConfig({ ...testDb.env, LOG_LEVEL: "silent" }) }, LEARNERS);
   console.log(`${database}: the demo trust and ${LEARNERS} subscribed, enrolled learners in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`${LEARNERS} learners for ${SECONDS} s each run, arriving over the first ${RAMP_SECONDS} s (${(LEARNERS / RAMP_SECONDS).toFixed(0)} logins a second), ${THINK_MS} ms between a learner's commits on average; server log: ${logFile}\n`);
+  console.log(`${LEARNERS} learners arriving over ${RAMP_SECONDS} s (${(LEARNERS / RAMP_SECONDS).toFixed(0)} logins a second), then all of them at once for ${SECONDS} s, each run; ${THINK_MS} ms between a learner's commits on average; server log: ${logFile}\n`);
   const plan = { ...trust, seconds: SECONDS, thinkMs: THINK_MS, rampSeconds: RAMP_SECONDS };
 
   const baselinePort = await freePort();
