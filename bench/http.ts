@@ -35,8 +35,21 @@ export interface Answer {
   text: string;
 }
 
-/** One request over a shared keep-alive agent: the status, redirect, first cookie and body. */
-export function send(agent: http.Agent, url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+/**
+ * One request over a shared keep-alive agent: the status, redirect, first cookie and body. When the
+ * server closes an idle kept-alive connection just as a request goes out on it, the request never
+ * reached the server: it is sent once more on a new connection, as browsers do.
+ */
+export async function send(agent: http.Agent, url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+  try {
+    return await sendOnce(agent, url, options);
+  } catch (error) {
+    if (!(error as { reusedSocket?: boolean }).reusedSocket || (error as NodeJS.ErrnoException).code !== "ECONNRESET") throw error;
+    return sendOnce(agent, url, options);
+  }
+}
+
+function sendOnce(agent: http.Agent, url: string, options: { method?: string; headers?: Record<string, string>; body?: string }): Promise<Answer> {
   const headers = { ...options.headers, ...(options.body === undefined ? {} : { "content-length": String(Buffer.byteLength(options.body)) }) };
   return new Promise((resolve, reject) => {
     const request = http.request(url, { method: options.method ?? "GET", agent, headers }, (response) => {
@@ -52,7 +65,7 @@ export function send(agent: http.Agent, url: string, options: { method?: string;
       );
       response.on("error", reject);
     });
-    request.on("error", reject);
+    request.on("error", (error) => reject(Object.assign(error, { reusedSocket: request.reusedSocket })));
     request.end(options.body);
   });
 }

@@ -30,9 +30,11 @@ export async function findLostCommits(db: Db, figures: LoadFigures): Promise<str
       const last = acknowledged.at(-1);
       if (last !== undefined && (stateOf.get(attemptId) ?? 0) < last) problems.push(`attempt ${attemptId}: the SCO's state is at commit ${stateOf.get(attemptId)}, behind acknowledged ${last}`);
       // The content, not only the number: the SCO's state is what its newest commit sent.
-      const sent = cmiAt(stateOf.get(attemptId) ?? 0, attemptId);
+      const storedSequence = stateOf.get(attemptId) ?? 0;
+      const sent = cmiAt(storedSequence, attemptId);
       const cmi = cmiOf.get(attemptId);
-      if (cmi && (cmi.suspend_data !== sent.suspend_data || cmi.core?.lesson_location !== (sent.core as { lesson_location: string }).lesson_location)) {
+      // Sequence 0 is the state opened before any commit (time ran out between the two): nothing was sent yet.
+      if (cmi && storedSequence > 0 && (cmi.suspend_data !== sent.suspend_data || cmi.core?.lesson_location !== (sent.core as { lesson_location: string }).lesson_location)) {
         problems.push(`attempt ${attemptId}: the SCO's stored suspend data or location is not what commit ${stateOf.get(attemptId)} sent`);
       }
       if (figures.finished.has(attemptId) && statusOf.get(attemptId) !== "Completed") problems.push(`attempt ${attemptId}: finished, but its status is ${statusOf.get(attemptId)}`);

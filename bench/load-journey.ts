@@ -80,6 +80,8 @@ async function journey(run: Run, learner: { username: string; password: string }
       method: options.method ?? "GET",
       headers: { ...headers, ...(options.type ? { "content-type": options.type } : {}), ...(options.csrf ? { "x-csrf-token": options.csrf } : {}) },
       ...(options.body === undefined ? {} : { body: options.body }),
+    }).catch((error: Error) => {
+      throw new Refused(`${door} ${path}: ${error.message}`);
     });
     figures.latencies.get(door)!.push(performance.now() - started);
     if (answer.status !== expected) throw new Refused(`${door} ${path} answered ${answer.status}, not ${expected}: ${answer.text.slice(0, 200)}`);
