@@ -45,6 +45,8 @@ export async function restore(config: Config, from: string): Promise<BackupSumma
     throw new AppError("restore.not_empty", `DATA_DIR ${target} already holds an LMS: restore into an empty one`);
   }
   if (manifest.database === "sqlite" && config.databaseUrl) throw new AppError("restore.wrong_database", "The backup is of a SQLite LMS, but DATABASE_URL is set: unset it to restore into DATA_DIR");
+  // Without it the files would land beside no database, and the next start would make a fresh SQLite one.
+  if (manifest.database === "postgresql" && !config.databaseUrl) throw new AppError("restore.wrong_database", "The backup is of a PostgreSQL LMS, but DATABASE_URL is not set: restore its dump with pg_restore (README, Backups), then set DATABASE_URL to that database");
   const createdParent = fs.mkdirSync(path.dirname(target), { recursive: true });
   const staging = fs.mkdtempSync(`${target}.restoring-`);
   let restored = false;

@@ -49,6 +49,11 @@ describe("lms backup and lms restore", () => {
     if (isPostgres(t.db)) {
       // PostgreSQL's rows travel by pg_dump (README); the folder carries the files.
       expect(made.stdout).toMatch(/pg_dump/);
+      // Without DATABASE_URL the files would sit beside no database: refused, nothing written.
+      const nowhere = await lms({ DATA_DIR: target }, "restore", out);
+      expect(nowhere.code).toBe(1);
+      expect(nowhere.stderr).toMatch(/The backup is of a PostgreSQL LMS, but DATABASE_URL is not set/);
+      expect(fs.existsSync(target)).toBe(false);
       const restored = await lms({ ...t.env, DATA_DIR: target }, "restore", out);
       expect(restored.code, restored.stderr).toBe(0);
       expect(stored(target)).toEqual(stored(t.config.dataDir));
