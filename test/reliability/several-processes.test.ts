@@ -8,7 +8,6 @@ import { buildLearner } from "../support/factories.ts";
 import { importCourseVersion } from "../support/attempts.ts";
 import { VALID_PACKAGES } from "../support/valid-packages.ts";
 import { freePort, waitFor } from "../support/processes.ts";
-import { playCourse } from "../../server/learning/attempts.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -23,19 +22,25 @@ describe.skipIf(!process.env.DATABASE_URL)("several app processes behind a load 
   const servers: ChildProcess[] = [];
   const served: number[] = [0, 0];
   let proxy: http.Server;
+  let contentProxy: http.Server;
+  let contentUrl = "";
+  const contentServed = [0, 0];
   let baseUrl = "";
 
   beforeAll(async () => {
     t = await createTestApp();
-    const proxyPort = await freePort();
+    const [proxyPort, contentProxyPort] = [await freePort(), await freePort()];
     baseUrl = `http://localhost:${proxyPort}`;
+    contentUrl = `http://127.0.0.1:${contentProxyPort}`;
     const ports = [await freePort(), await freePort()];
-    const shared = { ...t.env, PUBLIC_URL: baseUrl, LOG_LEVEL: "warn", SESSION_SECRET: "several-processes-secret-".padEnd(40, "x") };
-    for (const port of ports) {
+    const contentPorts = [await freePort(), await freePort()];
+    // As deployed: one LMS origin and one content origin, each in front of both processes.
+    const shared = { ...t.env, PUBLIC_URL: baseUrl, CONTENT_URL: contentUrl, LOG_LEVEL: "warn", SESSION_SECRET: "several-processes-secret-".padEnd(40, "x") };
+    for (const [index, port] of ports.entries()) {
       let output = "";
       const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
         cwd: root,
-        env: { ...process.env, ...shared, PORT: String(port), CONTENT_URL: `http://127.0.0.1:${await freePort()}` },
+        env: { ...process.env, ...shared, PORT: String(port), CONTENT_PORT: String(contentPorts[index]) },
         stdio: ["ignore", "pipe", "pipe"],
       });
       child.stdout!.on("data", (chunk) => (output += chunk));
@@ -43,23 +48,13 @@ describe.skipIf(!process.env.DATABASE_URL)("several app processes behind a load 
       servers.push(child);
       await waitFor(() => output.includes("LMS ready at"), 90_000, () => output);
     }
-    // Round-robin, request by request: no stickiness, so every other request meets the other process.
-    let turn = 0;
-    proxy = http.createServer((req, res) => {
-      const which = turn++ % 2;
-      served[which]! += 1;
-      const upstream = http.request({ host: "127.0.0.1", port: ports[which], path: req.url, method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      upstream.on("error", () => res.writeHead(502).end());
-      req.pipe(upstream);
-    });
-    await new Promise<void>((resolve) => proxy.listen(proxyPort, "127.0.0.1", resolve));
+    proxy = await roundRobin(proxyPort, ports, served);
+    contentProxy = await roundRobin(contentProxyPort, contentPorts, contentServed);
   }, 180_000);
 
   afterAll(async () => {
     proxy?.close();
+    contentProxy?.close();
     for (const child of servers) if (child.exitCode === null) child.kill("SIGKILL");
     await t.cleanup();
   });
@@ -76,7 +71,16 @@ describe.skipIf(!process.env.DATABASE_URL)("several app processes behind a load 
     const courseId = Number((await t.db("course_versions").where({ id: versionId }).first("course_id")).course_id);
     const learner = await buildLearner(t.db, t.clock);
     const { agent, csrf } = await logIn(learner.username, learner.password);
-    const { attemptId } = await playCourse(t.db, t.clock, { personId: learner.personId, courseId });
+    // Play and the player window through the balancer, then the course from the content origin,
+    // one launch from each process: the content token one process signed, the other honours.
+    const played = await agent.post(`/learning/courses/${courseId}/play`).type("form").send({ _csrf: csrf }).expect(303);
+    const attemptId = Number(/\/player\/attempts\/(\d+)$/.exec(String(played.headers.location))![1]);
+    const player = await agent.get(`/player/attempts/${attemptId}`).expect(200);
+    const launcherBase = /"launcherBase":"([^"]+)"/.exec(player.text)![1]!.replace(/\\u002F|\\\//g, "/");
+    expect(launcherBase.startsWith(`${contentUrl}/launch/`)).toBe(true);
+    const launchedBefore = [...contentServed];
+    for (let n = 0; n < 2; n++) expect((await request(contentUrl).get(`${launcherBase.slice(contentUrl.length)}I1`)).status).toBe(200);
+    expect(contentServed.map((count, which) => count - launchedBefore[which]!)).toEqual([1, 1]);
     const before = [...served];
     for (let sequence = 1; sequence <= 20; sequence++) {
       const status = sequence === 20 ? "completed" : "incomplete";
@@ -119,3 +123,20 @@ describe.skipIf(!process.env.DATABASE_URL)("several app processes behind a load 
     expect(statuses[10]).toBe(429);
   }, 120_000);
 });
+
+/** A balancer in miniature: round-robin, request by request, so every other request meets the other process. */
+async function roundRobin(port: number, upstreams: number[], served: number[]): Promise<http.Server> {
+  let turn = 0;
+  const server = http.createServer((req, res) => {
+    const which = turn++ % upstreams.length;
+    served[which]! += 1;
+    const upstream = http.request({ host: "127.0.0.1", port: upstreams[which], path: req.url, method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on("error", () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return server;
+}
