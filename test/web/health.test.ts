@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
 import { createTestApp, type TestApp } from "../support/test-app.ts";
+import { STORAGE_MARKER } from "../../server/web/health-routes.ts";
 
 /** GET /healthz, the load balancer's probe: the database and the shared package storage. */
 describe("the health check", () => {
@@ -12,16 +13,18 @@ describe("the health check", () => {
   });
   afterAll(() => t.cleanup());
 
-  it("answers 503 naming the package storage when it cannot be used, and 200 once it can again", async () => {
+  it("answers 503 when the package storage is gone or is an empty mount point, and 200 once it is back", async () => {
     await request(t.app).get("/healthz").expect(200, { status: "ok" });
     const packages = path.join(t.config.dataDir, "packages");
-    // A file where the folder should be: what a share gone wrong looks like to the process (tests run
-    // as root, for whom permissions prove nothing).
+    const marker = fs.readFileSync(path.join(packages, STORAGE_MARKER));
+    const unavailable = { status: "unavailable", reason: "package storage missing or not writable" };
     fs.rmSync(packages, { recursive: true, force: true });
-    fs.writeFileSync(packages, "not a folder");
-    await request(t.app).get("/healthz").expect(503, { status: "unavailable", reason: "package storage not readable and writable" });
-    fs.rmSync(packages);
+    await request(t.app).get("/healthz").expect(503, unavailable);
+    // What an unmounted share leaves: an empty folder where it should be.
+    fs.mkdirSync(packages);
+    await request(t.app).get("/healthz").expect(503, unavailable);
+    fs.writeFileSync(path.join(packages, STORAGE_MARKER), marker);
     await request(t.app).get("/healthz").expect(200, { status: "ok" });
-    expect(fs.statSync(packages).isDirectory()).toBe(true);
+    expect(fs.readdirSync(packages)).toEqual([STORAGE_MARKER]); // the probe's own file is gone
   });
 });
