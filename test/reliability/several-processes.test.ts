@@ -25,6 +25,8 @@ describe.skipIf(!process.env.DATABASE_URL)("several app processes behind a load 
   let contentProxy: http.Server;
   let contentUrl = "";
   const contentServed = [0, 0];
+  /** "METHOD /path -> process" for each request through the LMS proxy. */
+  const routed: string[] = [];
   let baseUrl = "";
 
   beforeAll(async () => {
@@ -48,7 +50,7 @@ describe.skipIf(!process.env.DATABASE_URL)("several app processes behind a load 
       servers.push(child);
       await waitFor(() => output.includes("LMS ready at"), 90_000, () => output);
     }
-    proxy = await roundRobin(proxyPort, ports, served);
+    proxy = await roundRobin(proxyPort, ports, served, routed);
     contentProxy = await roundRobin(contentProxyPort, contentPorts, contentServed);
   }, 180_000);
 
@@ -102,10 +104,14 @@ describe.skipIf(!process.env.DATABASE_URL)("several app processes behind a load 
 
   it("locks an account and limits requests across both processes", async () => {
     const learner = await buildLearner(t.db, t.clock);
+    // A GET and its POST are two turns of the proxy: a third request each time moves the POSTs
+    // from one process to the other, so the counts really are shared.
+    const shift = () => request(baseUrl).get("/healthz").expect(200);
     for (let n = 0; n < 5; n++) {
       const agent = request.agent(baseUrl);
       const page = await agent.get("/login").expect(200);
       await agent.post("/login").type("form").send({ _csrf: csrfFrom(page.text), username: learner.username, password: "wrong password here" }).expect(401);
+      await shift();
     }
     const agent = request.agent(baseUrl);
     for (let n = 0; n < 2; n++) {
@@ -118,18 +124,23 @@ describe.skipIf(!process.env.DATABASE_URL)("several app processes behind a load 
     for (let n = 0; n < 11; n++) {
       const page = await agent.get("/forgotten").expect(200);
       statuses.push((await agent.post("/forgotten/password").type("form").send({ _csrf: csrfFrom(page.text), username: "297NOBODY01" })).status);
+      await shift();
     }
     expect(statuses.slice(0, 10).every((status) => status < 400)).toBe(true);
     expect(statuses[10]).toBe(429);
+    const processesFor = (line: string) => new Set(routed.filter((entry) => entry.startsWith(`${line} -> `)).map((entry) => entry.slice(-1)));
+    expect(processesFor("POST /login")).toEqual(new Set(["0", "1"]));
+    expect(processesFor("POST /forgotten/password")).toEqual(new Set(["0", "1"]));
   }, 120_000);
 });
 
 /** A balancer in miniature: round-robin, request by request, so every other request meets the other process. */
-async function roundRobin(port: number, upstreams: number[], served: number[]): Promise<http.Server> {
+async function roundRobin(port: number, upstreams: number[], served: number[], routed: string[] = []): Promise<http.Server> {
   let turn = 0;
   const server = http.createServer((req, res) => {
     const which = turn++ % upstreams.length;
     served[which]! += 1;
+    routed.push(`${req.method} ${req.url} -> ${which}`);
     const upstream = http.request({ host: "127.0.0.1", port: upstreams[which], path: req.url, method: req.method, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
