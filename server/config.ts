@@ -6,6 +6,10 @@ import { DEFAULT_TIME_ZONE, isTimeZone } from "./clock.ts";
  * that an operator fixes them in one go rather than one restart at a time.
  */
 export interface Config {
+  /** Where the header's Help goes: the LMS's own help page, or the trust's intranet. */
+  helpUrl: string;
+  /** The Need Help? footer, a paragraph each: who to contact, and how (NEED_HELP, lines split at "|"). */
+  needHelp: string[];
   /** Whether a start on a database with no organisation creates the demo trust (DEMO_TRUST). */
   demoTrust: boolean;
   port: number;
@@ -60,6 +64,9 @@ function isIsoDateOrInstant(value: string): boolean {
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 
+/** Until a trust names its own contacts (NEED_HELP), the footer points to the people who always exist. */
+const DEFAULT_NEED_HELP = "Support with access to the LMS: ask your line manager or your Workforce team.|Support with completing your e-learning: contact Learning and Development.";
+
 const envSchema = z.object({
   PORT: optional(z.coerce.number().int().min(1).max(65535)),
   CONTENT_PORT: optional(z.coerce.number().int().min(1).max(65535)),
@@ -73,6 +80,8 @@ const envSchema = z.object({
   SMTP_URL: optional(z.string().regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")),
   MAIL_FROM: optional(z.string().min(3)),
   TRUST_PROXY: optional(z.string().regex(/^(loopback|linklocal|uniquelocal|\d+|[0-9a-fA-F.:\/]+)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:\/]+))*$/, "TRUST_PROXY must be loopback, a number of proxies, or proxy addresses (CIDR), comma-separated")),
+  HELP_URL: optional(z.string().regex(/^(\/[^\s]*|https?:\/\/[^\s]+)$/, "HELP_URL must be a path on the LMS (/help) or an http(s) address")),
+  NEED_HELP: optional(z.string().trim().min(1, "NEED_HELP must say something").max(2000, "NEED_HELP must be at most 2,000 characters")),
   DEMO_TRUST: optional(z.enum(["on", "off"], { message: "DEMO_TRUST must be on or off" })),
   LOCKOUT_THRESHOLD: optional(z.coerce.number().int().min(1).max(100)),
   LOCKOUT_MINUTES: optional(z.coerce.number().int().min(1).max(24 * 60)),
@@ -125,6 +134,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mailFrom: values.MAIL_FROM ?? `"NHS Electronic Staff Record learning" <no-reply@${new URL(publicUrl).hostname}>`,
     fixedNow: values.LMS_NOW,
     demoTrust: values.DEMO_TRUST !== "off",
+    helpUrl: values.HELP_URL ?? "/help",
+    needHelp: (values.NEED_HELP ?? DEFAULT_NEED_HELP).split("|").map((line) => line.trim()).filter(Boolean),
     timeZone: values.TIME_ZONE ?? DEFAULT_TIME_ZONE,
     logLevel: values.LOG_LEVEL ?? "info",
     packageLimits: Object.freeze({

@@ -20,6 +20,9 @@ describe("loadConfig", () => {
     expect(loadConfig({ LOCKOUT_THRESHOLD: "3", LOCKOUT_MINUTES: "60" }).lockout).toEqual({ threshold: 3, minutes: 60 });
     expect([loadConfig({}).demoTrust, loadConfig({ DEMO_TRUST: "on" }).demoTrust, loadConfig({ DEMO_TRUST: "off" }).demoTrust]).toEqual([true, true, false]);
     expect(() => loadConfig({ DEMO_TRUST: "no" })).toThrow(/DEMO_TRUST must be on or off/);
+    expect(loadConfig({}).helpUrl).toBe("/help");
+    expect(() => loadConfig({ HELP_URL: "javascript:alert(1)" })).toThrow(/HELP_URL must be a path on the LMS/);
+    expect(loadConfig({ NEED_HELP: " Ring 0191 445 2690 | | Email help@example.org " }).needHelp).toEqual(["Ring 0191 445 2690", "Email help@example.org"]);
   });
 
   it("lists every bad value at once", () => {

@@ -12,6 +12,7 @@ import { loadUser } from "./auth.ts";
 import { nhsukStylesheet } from "./nhsuk-stylesheet.ts";
 import { errorHandler, notFoundHandler } from "./error-handler.ts";
 import { refuseNul } from "./nul-characters.ts";
+import { helpRoutes, linkContacts } from "./help.ts";
 import { accountRoutes } from "../accounts/routes.ts";
 import { recoveryRoutes } from "../accounts/recovery-routes.ts";
 import { adminRoutes } from "../admin/routes.ts";
@@ -48,6 +49,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.set("views", path.join(here, "views"));
   app.disable("x-powered-by");
   app.locals.publicUrl = deps.config.publicUrl;
+  // The page frame's Help link and Need Help? footer come from configuration, on every page.
+  app.locals.helpUrl = deps.config.helpUrl;
+  app.locals.needHelp = deps.config.needHelp.map(linkContacts);
   // Started (on a timer) by main.ts; requests that queue mail kick it at once.
   const mail = createMailDelivery(deps);
   app.locals.mail = mail;
@@ -103,6 +107,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(adminRoutes({ ...deps, mail }));
   app.use(catalogRoutes(deps));
   app.use(portalRoutes(deps));
+  app.use(helpRoutes());
   app.use(packageRoutes(deps));
   app.use(learningRoutes(deps));
   app.use(certificationRoutes(deps));

@@ -20,6 +20,7 @@ const ACCESS: Record<string, Needed> = {
   "GET /assets/nhsuk/nhsuk-frontend.min.css": "anyone",
   "GET /^\\/assets\\/(player|play)\\.js(\\.map)?$/": "anyone",
   "GET /login": "anyone",
+  "GET /help": "anyone",
   "POST /login": "anyone",
   "POST /logout": "learner",
   "GET /forgotten": "anyone",

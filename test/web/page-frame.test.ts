@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import request from "supertest";
+import { createTestApp, logInAgent, type TestApp } from "../support/test-app.ts";
+import { buildLearner } from "../support/factories.ts";
+import { linkContacts } from "../../server/web/help.ts";
+
+/** Issue 9's page frame: Logged In As, Portal, Help, Logout in the header; Need Help? from configuration. */
+describe("the page frame", () => {
+  let plain: TestApp;
+  let configured: TestApp;
+  beforeAll(async () => {
+    plain = await createTestApp();
+    configured = await createTestApp({
+      env: {
+        HELP_URL: "https://intranet.example.org/lms-help",
+        NEED_HELP: "Support with access to ESR: email Workforce Information, workforce.information@example.org|Support with your eLearning: call Learning and Development on 0191 445 2690|<b>not bold</b>",
+      },
+    });
+  });
+  afterAll(async () => {
+    await plain.cleanup();
+    await configured.cleanup();
+  });
+
+  it("shows Logged In As, Portal, Help and Logout, and the default Need Help? footer", async () => {
+    const learner = await buildLearner(plain.db, plain.clock);
+    const agent = await logInAgent(plain.app, learner.username, learner.password);
+    const page = (await agent.get("/").expect(200)).text;
+    expect(page).toContain(`Logged In As <strong>${learner.username}</strong>`);
+    expect(page).toMatch(/<a href="\/">Portal<\/a>\s*<a href="\/help">Help<\/a>/);
+    expect(page).toContain(">Logout</button>");
+    expect(page).toContain("Need Help?");
+    expect(page).toContain("Support with completing your e-learning: contact Learning and Development.");
+    // Help is there before logging in too: a learner who cannot log in needs it most.
+    expect((await request(plain.app).get("/login").expect(200)).text).toContain('<a href="/help">Help</a>');
+  });
+
+  it("takes Help's address and the Need Help? contacts from configuration, linking emails and phone numbers", async () => {
+    const page = (await request(configured.app).get("/login").expect(200)).text;
+    expect(page).toContain('<a href="https://intranet.example.org/lms-help">Help</a>');
+    expect(page).toContain('Support with access to ESR: email Workforce Information, <a href="mailto:workforce.information@example.org">workforce.information@example.org</a>');
+    expect(page).toContain('Support with your eLearning: call Learning and Development on <a href="tel:01914452690">0191 445 2690</a>');
+    expect(page).toContain("&lt;b&gt;not bold&lt;/b&gt;"); // configuration is text, never HTML
+    expect(page).not.toContain("contact Learning and Development.</p>");
+  });
+
+  it("serves a Help page that walks through the journey, logged in or not", async () => {
+    const help = (await request(plain.app).get("/help").expect(200)).text;
+    for (const words of ["Find Learning", "Subscribe", "Enrol", "Play", "Home", "Green", "Amber", "Red", "Blue", "Forgotten"]) expect(help).toContain(words);
+  });
+
+  it("splits a line into text and contact links", () => {
+    expect(linkContacts("Email a.b@nhs.net or ring +44 191 445 2690.")).toEqual([
+      { text: "Email " },
+      { text: "a.b@nhs.net", href: "mailto:a.b@nhs.net" },
+      { text: " or ring " },
+      { text: "+44 191 445 2690", href: "tel:+441914452690" },
+      { text: "." },
+    ]);
+    expect(linkContacts("Ask your manager")).toEqual([{ text: "Ask your manager" }]);
+  });
+});
