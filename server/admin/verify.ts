@@ -39,7 +39,7 @@ export async function learnerOverview(db: Db, personId: number, today: string) {
   const person = await db("people").leftJoin("accounts", "accounts.person_id", "people.id").where("people.id", personId).first("people.id", "people.first_name", "people.last_name", "people.employee_number", "people.email", "accounts.username");
   if (!person) return undefined;
   const progress = await createComplianceStore(db).openProgress(personId);
-  const assignments = (await personCompliance(db, personId, today)).map((view) => ({ ...view, rows: view.rows.map((row) => ({ ...row, reason: complianceReason(row, progress.get(row.competencyId)) })) }));
+  const assignments = (await personCompliance(db, personId, today)).map((view) => ({ ...view, rows: view.rows.map((row) => ({ ...row, reason: complianceReason(row, progress.get(row.competencyId), today) })) }));
   const certificationIds = (await db("subscriptions").where({ person_id: personId }).distinct("certification_id")).map((row) => Number(row.certification_id));
   const certifications = (await Promise.all(certificationIds.map((id) => certificationView(db, personId, id, today)))).filter((view) => view !== undefined);
   const attempts = await db("attempts")

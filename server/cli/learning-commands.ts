@@ -36,7 +36,7 @@ export function registerLearningCommands(program: Command, withContext: WithCont
             essential: row.essential,
             status: row.status,
             expiryDate: row.expiryDate,
-            reason: complianceReason(row, progress.get(row.competencyId)),
+            reason: complianceReason(row, progress.get(row.competencyId), asOf),
           })),
         }));
         if (options.json) return io.out(JSON.stringify({ username: options.username, asOf, assignments }));

@@ -1,10 +1,16 @@
 import { complianceStatus, compliancePercentage, type ComplianceStatus } from "./status.ts";
+import { addDays } from "../clock.ts";
+
+/** The guide's new starters complete core skills "within one month of starting", unless the position says otherwise. */
+export const NEW_STARTER_DAYS = 30;
 
 export interface Requirement {
   competencyId: number;
   competencyName: string;
   essential: boolean;
   minLevel: string | null;
+  /** Days from the assignment's start to hold it by (Due Within on the position); null: NEW_STARTER_DAYS. */
+  dueWithinDays: number | null;
 }
 
 export interface CompetenceRecordRow {
@@ -23,6 +29,8 @@ export interface ComplianceRow {
   required: boolean;
   expiryDate: string | null;
   status: ComplianceStatus;
+  /** An essential competency never held, in an assignment with a start date: when it is (or was) due. */
+  dueBy: string | null;
 }
 
 /**
@@ -30,7 +38,7 @@ export interface ComplianceRow {
  * approved record the person holds), plus a Blue row per competency held but not required.
  * Pure: the store supplies requirements and approved records.
  */
-export function assignmentCompliance(requirements: Requirement[], records: CompetenceRecordRow[], asOf: string) {
+export function assignmentCompliance(requirements: Requirement[], records: CompetenceRecordRow[], asOf: string, startDate: string | null = null) {
   const best = bestRecords(records);
   const required = new Set(requirements.map((requirement) => requirement.competencyId));
   const rows: ComplianceRow[] = requirements.map((requirement) => {
@@ -44,6 +52,7 @@ export function assignmentCompliance(requirements: Requirement[], records: Compe
       required: true,
       expiryDate: record?.expiresOn ?? null,
       status: complianceStatus(true, record, asOf),
+      dueBy: !record && requirement.essential && startDate ? addDays(startDate, requirement.dueWithinDays ?? NEW_STARTER_DAYS) : null,
     };
   });
   for (const record of best.values()) {
@@ -57,6 +66,7 @@ export function assignmentCompliance(requirements: Requirement[], records: Compe
       required: false,
       expiryDate: record.expiresOn,
       status: complianceStatus(false, record, asOf),
+      dueBy: null,
     });
   }
   rows.sort((a, b) => a.competency.localeCompare(b.competency));

@@ -38,7 +38,7 @@ export function compliancePage({ db, clock }: Pick<AppDeps, "db" | "clock">) {
     const requiredOnly = req.query.required === "1";
     const rows = (chosen?.rows ?? [])
       .filter((row) => !requiredOnly || (row.required && row.essential))
-      .map((row) => ({ ...row, reason: complianceReason(row, progress.get(row.competencyId)) }));
+      .map((row) => ({ ...row, reason: complianceReason(row, progress.get(row.competencyId), today) }));
     const held = tab === "awaiting" ? records.filter((record) => record.status === "awaiting_approval" || record.status === "rejected") : records.filter((record) => record.status === "approved");
     const competencies = tab === "awaiting" ? await db("competencies").orderBy("name").select("id", "name") : [];
     const evidenceFiles = tab === "awaiting" ? await evidenceFilesOf(db, personId) : new Map();

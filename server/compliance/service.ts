@@ -16,7 +16,7 @@ export async function personCompliance(db: Db, personId: number, asOf: string): 
   const views: AssignmentComplianceView[] = [];
   for (const assignment of assignments) {
     const requirements = await store.requirementsOfPosition(assignment.positionId);
-    views.push({ assignment, ...assignmentCompliance(requirements, records, asOf) });
+    views.push({ assignment, ...assignmentCompliance(requirements, records, asOf, assignment.startDate) });
   }
   return views;
 }

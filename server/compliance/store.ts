@@ -7,12 +7,13 @@ export function createComplianceStore(db: Db) {
       const rows = await db("competence_requirements")
         .join("competencies", "competencies.id", "competence_requirements.competency_id")
         .where("competence_requirements.position_id", positionId)
-        .select("competencies.id", "competencies.name", "competence_requirements.essential", "competence_requirements.min_level");
+        .select("competencies.id", "competencies.name", "competence_requirements.essential", "competence_requirements.min_level", "competence_requirements.due_within_days");
       return rows.map((row) => ({
         competencyId: Number(row.id),
         competencyName: String(row.name),
         essential: Boolean(row.essential),
         minLevel: row.min_level ?? null,
+        dueWithinDays: row.due_within_days === null || row.due_within_days === undefined ? null : Number(row.due_within_days),
       }));
     },
 

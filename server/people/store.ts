@@ -24,6 +24,8 @@ export interface AssignmentView {
   positionId: number;
   positionName: string;
   isPrimary: boolean;
+  /** When the person started in it (YYYY-MM-DD), if known: a new starter's requirements fall due from it. */
+  startDate: string | null;
 }
 
 function toPerson(row: Record<string, unknown>): Person {
@@ -139,13 +141,14 @@ export function createPeopleStore(db: Db) {
         .join("positions", "positions.id", "assignments.position_id")
         .where("assignments.person_id", personId)
         .orderBy([{ column: "assignments.is_primary", order: "desc" }, { column: "assignments.number" }])
-        .select("assignments.id", "assignments.number", "assignments.position_id", "positions.name", "assignments.is_primary");
+        .select("assignments.id", "assignments.number", "assignments.position_id", "positions.name", "assignments.is_primary", "assignments.start_date");
       return rows.map((row) => ({
         id: Number(row.id),
         number: String(row.number),
         positionId: Number(row.position_id),
         positionName: String(row.name),
         isPrimary: Boolean(row.is_primary),
+        startDate: row.start_date ? String(row.start_date) : null,
       }));
     },
   };
