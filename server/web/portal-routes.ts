@@ -29,8 +29,12 @@ export function portalRoutes({ db, clock }: AppDeps): Router {
     const pageIndex = Math.min(pages - 1, Math.max(0, Number.parseInt(String(req.query.courses ?? "0"), 10) || 0));
     // Across assignments: every essential requirement of every assignment, counted once each.
     const overall = compliancePercentage(assignments.flatMap((view) => view.rows));
+    // What the chosen assignment still wants of a new starter, soonest first.
+    const due = (chosen?.rows ?? []).filter((row) => row.dueBy !== null).sort((a, b) => a.dueBy!.localeCompare(b.dueBy!));
     res.render("portal", {
       overall,
+      due,
+      today: clock.today(),
       mandatoryOnly,
       courses: shown.slice(pageIndex * COURSES_PER_PAGE, (pageIndex + 1) * COURSES_PER_PAGE),
       coursePage: { index: pageIndex, count: pages, total: shown.length },

@@ -44,6 +44,14 @@ describe("a new starter's requirements falling due", () => {
     expect(page).not.toMatch(/Equality - 3 Years[^<]*<\/td>(?:(?!<\/tr>)[\s\S])*due by/);
   });
 
+  it("lists on the portal's compliance portlet what is due, soonest first", async () => {
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    const portal = (await agent.get("/").expect(200)).text;
+    expect(portal).toContain("Due as a new starter");
+    const items = [...portal.matchAll(/<li>((?:Was due|Due) by <strong>[^<]+<\/strong>: [^<]+)<\/li>/g)].map((match) => match[1]);
+    expect(items).toEqual(["Was due by <strong>17-Mar-2026</strong>: NHS|CSTF|Information Governance - 1 Year", "Due by <strong>09-Apr-2026</strong>: NHS|CSTF|Fire Safety - 1 Year"]);
+  });
+
   it("says the same in lms compliance, and nothing is due without a start date", async () => {
     const printed = await lms({ ...t.env, LMS_NOW: NOW }, "compliance", "--username", learner.username, "--json");
     expect(printed.code, printed.stderr).toBe(0);
