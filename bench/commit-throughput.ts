@@ -27,7 +27,7 @@ import { createAccountStore } from "../server/accounts/store.ts";
 import { importPackage } from "../server/packages/import-package.ts";
 import { createLocalStorage } from "../server/packages/storage.ts";
 import { zipFolder } from "../server/packages/zip-folder.ts";
-import { listen, logIn } from "./http.ts";
+import { listen, logIn, send } from "./http.ts";
 
 const LEARNERS = Number(process.env.LEARNERS ?? 100);
 const DURATION = Number(process.env.DURATION ?? 15);
@@ -80,7 +80,7 @@ try {
   const stored = await db("commit_log").count({ count: "*" }).first();
   const sampleAgent = new http.Agent();
   const sampleSequence = (sequences.get(lmsLearners[0]!.path) ?? 0) + 1;
-  const sample = await post(sampleAgent, `${lms}${lmsLearners[0]!.path}`, lmsLearners[0]!.headers, BODY_TEMPLATE.replace('"commitSequence":0', `"commitSequence":${sampleSequence}`));
+  const sample = await commit(sampleAgent, `${lms}${lmsLearners[0]!.path}`, lmsLearners[0]!.headers, BODY_TEMPLATE.replace('"commitSequence":0', `"commitSequence":${sampleSequence}`));
   sampleAgent.destroy();
   console.log(`a sample commit after the runs answers ${sample}`);
   if (sample !== 200) process.exitCode = 1;
@@ -181,7 +181,7 @@ async function learnersAtPace(url: string, learners: Learner[]): Promise<Figures
         sequences.set(learner.path, sequence);
         const started = performance.now();
         try {
-          const status = await post(agent, `${url}${learner.path}`, learner.headers, BODY_TEMPLATE.replace('"commitSequence":0', `"commitSequence":${sequence}`));
+          const status = await commit(agent, `${url}${learner.path}`, learner.headers, BODY_TEMPLATE.replace('"commitSequence":0', `"commitSequence":${sequence}`));
           if (status < 200 || status > 299) non2xx++;
         } catch {
           errors++;
@@ -197,16 +197,6 @@ async function learnersAtPace(url: string, learners: Learner[]): Promise<Figures
   return { requests: { average: latencies.length / DURATION }, latency: { p50: at(0.5), p99: at(0.99) }, non2xx, errors };
 }
 
-function post(agent: http.Agent, url: string, headers: Record<string, string>, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: "POST", agent, headers: { ...headers, "content-length": Buffer.byteLength(body) } }, (response) => {
-      response.resume();
-      response.on("end", () => resolve(response.statusCode ?? 0));
-    });
-    request.on("error", reject);
-    request.end(body);
-  });
-}
 
 /** One autocannon run; learners take turns, each with its own rising commit sequence number. */
 function load(plan: { url: string; learners: Learner[] }): Promise<Figures> {
@@ -228,4 +218,8 @@ function load(plan: { url: string; learners: Learner[] }): Promise<Figures> {
       },
     ],
   });
+}
+
+async function commit(agent: http.Agent, url: string, headers: Record<string, string>, body: string): Promise<number> {
+  return (await send(agent, url, { method: "POST", headers, body })).status;
 }

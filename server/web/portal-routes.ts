@@ -23,7 +23,8 @@ export function portalRoutes({ db, clock }: AppDeps): Router {
     const person = await createPeopleStore(db).personById(req.session.personId!);
     if (!person) throw notFound("Your person record");
     const mandatoryOnly = req.query.mandatory === "yes";
-    const [assignments, shown] = await Promise.all([personCompliance(db, person.id, clock.today()), myELearning(db, person.id, clock.today(), { mandatoryOnly })]);
+    const today = clock.today();
+    const [assignments, shown] = await Promise.all([personCompliance(db, person.id, today), myELearning(db, person.id, today, { mandatoryOnly })]);
     const chosen = assignments.find((view) => String(view.assignment.id) === req.query.assignment) ?? assignments[0];
     const pages = Math.max(1, Math.ceil(shown.length / COURSES_PER_PAGE));
     const pageIndex = Math.min(pages - 1, Math.max(0, Number.parseInt(String(req.query.courses ?? "0"), 10) || 0));
@@ -34,7 +35,7 @@ export function portalRoutes({ db, clock }: AppDeps): Router {
     res.render("portal", {
       overall,
       due,
-      today: clock.today(),
+      today,
       mandatoryOnly,
       courses: shown.slice(pageIndex * COURSES_PER_PAGE, (pageIndex + 1) * COURSES_PER_PAGE),
       coursePage: { index: pageIndex, count: pages, total: shown.length },
