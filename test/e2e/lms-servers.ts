@@ -159,10 +159,23 @@ export async function scoFrame(player: Page, servers: LmsServers, file: string |
     if (!url.startsWith(`${servers.contentUrl}/c/`)) return false;
     return typeof file === "string" ? new URL(url).pathname.endsWith(`/${file}`) : file.test(url);
   };
-  await expect.poll(() => player.frames().some(matches), { timeout: 15_000 }).toBe(true);
+  // A busy CI machine runs other suites beside this one: wait long, and on failure say what the
+  // player window showed instead, so that a miss can be told from a slow machine.
+  try {
+    await expect.poll(() => player.frames().some(matches), { timeout: 30_000 }).toBe(true);
+  } catch (error) {
+    throw new Error(`no frame for ${String(file)} on the content origin; the player showed ${JSON.stringify(await playerShows(player))}`, { cause: error });
+  }
   const frame = player.frames().find(matches)!;
   await frame.waitForLoadState();
   return frame;
+}
+
+/** What the player window shows: its frames, status line and alert. For failure messages. */
+async function playerShows(player: Page): Promise<Record<string, unknown>> {
+  if (player.isClosed()) return { closed: true };
+  const text = (selector: string) => player.locator(selector).textContent({ timeout: 1_000 }).catch(() => null);
+  return { frames: player.frames().map((frame) => frame.url()), status: await text("[data-player-status]"), alert: await text("[data-player-alert]") };
 }
 
 export type { BrowserContext };
