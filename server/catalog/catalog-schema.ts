@@ -46,7 +46,14 @@ export const personSchema = z.strictObject({
   password: z.string().min(12, "must be at least 12 characters").max(128, "must be at most 128 characters").optional(),
   role: z.enum(ROLES).optional(),
   assignments: z
-    .array(z.strictObject({ number: z.string().regex(/^\d{1,20}$/, "must be digits"), position: text(200) }))
+    .array(
+      z.strictObject({
+        number: z.string().regex(/^\d{1,20}$/, "must be digits"),
+        position: text(200),
+        // When the person started in the assignment: new starters' essential requirements fall due from it.
+        startDate: z.string().refine(isCalendarDate, "must be a date written YYYY-MM-DD").optional(),
+      }),
+    )
     .default([]),
 });
 

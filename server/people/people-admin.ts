@@ -1,5 +1,5 @@
 import type { Db } from "../db/connect.ts";
-import type { Clock } from "../clock.ts";
+import { isCalendarDate, type Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit, type Actor } from "../audit/store.ts";
 import { inviteToChoosePassword, type RecoveryDeps } from "../accounts/recovery.ts";
@@ -33,8 +33,11 @@ export async function updateDetails(db: Db, clock: Clock, actor: Actor, personId
 }
 
 /** Adds an assignment, or moves one of the person's own to another position. */
-export async function setAssignment(db: Db, clock: Clock, actor: Actor, personId: number, assignment: { number: string; position: string }): Promise<void> {
+export async function setAssignment(db: Db, clock: Clock, actor: Actor, personId: number, assignment: { number: string; position: string; startDate?: string }): Promise<void> {
   if (!/^\d{1,20}$/.test(assignment.number)) throw new AppError("people.assignment_number", `Assignment number "${assignment.number.slice(0, 30)}" must be digits`, 400);
+  if (assignment.startDate !== undefined && !isCalendarDate(assignment.startDate)) {
+    throw new AppError("people.assignment_start", `Start date "${assignment.startDate.slice(0, 30)}" must be a date, e.g. ${clock.today()}`, 400);
+  }
   await db.transaction(async (trx) => {
     const people = createPeopleStore(trx);
     const person = await people.personById(personId);

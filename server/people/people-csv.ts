@@ -8,7 +8,7 @@ import { personSchema, type Catalog } from "../catalog/catalog-schema.ts";
  * two assignments has two rows with the same details. Every problem names its row (as the
  * spreadsheet numbers it, header = row 1) and column.
  */
-export const PEOPLE_CSV_COLUMNS = ["Employee Number", "Last Name", "First Name", "Email", "Date of Birth", "Username", "Role", "Assignment Number", "Position"] as const;
+export const PEOPLE_CSV_COLUMNS = ["Employee Number", "Last Name", "First Name", "Email", "Date of Birth", "Username", "Role", "Assignment Number", "Position", "Assignment Start Date"] as const;
 type Column = (typeof PEOPLE_CSV_COLUMNS)[number];
 const REQUIRED: Column[] = ["Last Name", "First Name", "Email", "Date of Birth"];
 
@@ -63,6 +63,10 @@ export function readPeopleCsv(text: string, today: string): PeopleFromCsv {
     const number = cell("Assignment Number");
     const position = cell("Position");
     if (Boolean(number) !== Boolean(position)) rowProblems.push(`Row ${rowNumber}: give both Assignment Number and Position, or neither`);
+    const startText = cell("Assignment Start Date");
+    const startDate = startText ? readDate(startText) : undefined;
+    if (startText && startDate === undefined) rowProblems.push(`Row ${rowNumber}, Assignment Start Date: "${startText}" must be a date, e.g. 2026-12-01 or 01/12/2026`);
+    else if (startText && !number) rowProblems.push(`Row ${rowNumber}, Assignment Start Date: give it with the Assignment Number and Position it belongs to`);
 
     const person: CatalogPerson = {
       name: `${cell("Last Name")}, ${cell("First Name")}`,
@@ -71,10 +75,10 @@ export function readPeopleCsv(text: string, today: string): PeopleFromCsv {
       ...(cell("Employee Number") ? { employeeNumber: cell("Employee Number") } : {}),
       ...(cell("Username") ? { username: cell("Username") } : {}),
       ...(role ? { role } : {}),
-      assignments: number && position ? [{ number, position }] : [],
+      assignments: number && position ? [{ number, position, ...(startDate ? { startDate } : {}) }] : [],
     };
     for (const issue of personSchema.safeParse(person).error?.issues ?? []) {
-      if (issue.path[0] === "dob") continue; // told above, in the file's own words
+      if (issue.path[0] === "dob" || issue.path[2] === "startDate") continue; // told above, in the file's own words
       if (issue.path[0] === "name" && (!cell("Last Name") || !cell("First Name"))) continue; // told below
       rowProblems.push(`Row ${rowNumber}, ${columnOf(issue.path)}: ${issue.message}`);
     }
@@ -114,7 +118,7 @@ export function rowProblem(problem: string, rowsOf: PeopleFromCsv["rowsOf"]): st
   const rows = rowsOf[Number(person)];
   if (!rows) return problem;
   const row = assignment === undefined ? rows.person : (rows.assignments[Number(assignment)] ?? rows.person);
-  const column = assignment === undefined ? FIELD_COLUMNS[field as keyof typeof FIELD_COLUMNS] : field === "number" ? "Assignment Number" : "Position";
+  const column = assignment === undefined ? FIELD_COLUMNS[field as keyof typeof FIELD_COLUMNS] : ASSIGNMENT_COLUMNS[field as keyof typeof ASSIGNMENT_COLUMNS];
   // "(also at people[0].assignments[1])" -> "(also on row 3)"
   const also = message!.replace(/\(also at people\[(\d+)\](?:\.assignments\[(\d+)\])?\)/, (_whole, p: string, a?: string) => {
     const other = rowsOf[Number(p)];
@@ -123,10 +127,11 @@ export function rowProblem(problem: string, rowsOf: PeopleFromCsv["rowsOf"]): st
   return `Row ${row}${column ? `, ${column}` : ""}: ${also}`;
 }
 
+const ASSIGNMENT_COLUMNS = { number: "Assignment Number", position: "Position", startDate: "Assignment Start Date" } as const;
 const FIELD_COLUMNS = { name: "Last Name, First Name", email: "Email", dob: "Date of Birth", employeeNumber: "Employee Number", username: "Username", role: "Role" } as const;
 
 function columnOf(path: ReadonlyArray<PropertyKey>): string {
-  if (path[0] === "assignments") return path[2] === "number" ? "Assignment Number" : "Position";
+  if (path[0] === "assignments") return ASSIGNMENT_COLUMNS[String(path[2]) as keyof typeof ASSIGNMENT_COLUMNS] ?? "Position";
   return FIELD_COLUMNS[String(path[0]) as keyof typeof FIELD_COLUMNS] ?? String(path[0]);
 }
 

@@ -1,3 +1,4 @@
+import { guideDate } from "../web/format.ts";
 import { Router, type Request, type Response } from "express";
 import multer from "multer";
 import type { AppDeps } from "../web/app.ts";
@@ -39,7 +40,7 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   router.get("/admin/people/new", admin, async (req, res) => formPage(req, res, {}));
 
   router.post("/admin/people", admin, async (req, res) => {
-    const values = textFields(req.body, ["lastName", "firstName", "email", "day", "month", "year", "employeeNumber", "username", "role", "number", "position"]);
+    const values = textFields(req.body, ["lastName", "firstName", "email", "day", "month", "year", "employeeNumber", "username", "role", "number", "position", "startDate"]);
     // Nothing chosen is a learner; anything not a role (a tampered form) is refused by addPerson, not quietly made a learner.
     const role = (values.role || "learner") as Role;
     const missing = formProblems(values);
@@ -55,7 +56,7 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
         role,
         ...(values.employeeNumber ? { employeeNumber: values.employeeNumber } : {}),
         ...(values.username ? { username: values.username } : {}),
-        assignments: values.number || values.position ? [{ number: values.number!, position: values.position! }] : [],
+        assignments: values.number || values.position ? [{ number: values.number!, position: values.position!, ...(values.startDate ? { startDate: values.startDate } : {}) }] : [],
       });
       mail.kick();
       res.redirect(303, `/admin/people/${added.personId}/edit?done=added`);
@@ -72,7 +73,7 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
 
   router.get("/admin/people/upload/template.csv", admin, (_req, res) => {
     res.set({ "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="people-template.csv"' });
-    res.send(spreadsheetCsv([[...PEOPLE_CSV_COLUMNS], ["", "Conroy", "Emma", "emma.conroy@example.org", "1988-04-12", "", "Learner", "24552166", "E-Learning & Design Co-Ordinator"]]));
+    res.send(spreadsheetCsv([[...PEOPLE_CSV_COLUMNS], ["", "Conroy", "Emma", "emma.conroy@example.org", "1988-04-12", "", "Learner", "24552166", "E-Learning & Design Co-Ordinator", ""]]));
   });
 
   router.post(
@@ -112,9 +113,9 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
 
   router.post("/admin/people/:personId/assignments", admin, async (req, res) => {
     const page = await personPage(req);
-    const values = textFields(req.body, ["number", "position"]);
+    const values = textFields(req.body, ["number", "position", "startDate"]);
     try {
-      await setAssignment(db, clock, actorOf(req, res), page.person.id, { number: values.number!, position: values.position! });
+      await setAssignment(db, clock, actorOf(req, res), page.person.id, { number: values.number!, position: values.position!, ...(values.startDate ? { startDate: values.startDate } : {}) });
     } catch (error) {
       if (!(error instanceof AppError) || !error.code.startsWith("people.")) throw error;
       res.status(error.status);
@@ -140,7 +141,8 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
       assignments: await people.assignmentsOf(person.id),
       positions: await positions(),
       values: { lastName: person.lastName, firstName: person.firstName, email: person.email, day: String(Number(day)), month: String(Number(month)), year: year! } as Record<string, string>,
-      assignmentValues: { number: "", position: "" } as Record<string, string>,
+      assignmentValues: { number: "", position: "", startDate: "" } as Record<string, string>,
+      guideDate,
     };
   }
 

@@ -82,7 +82,7 @@ export async function assignPositions(
   people: ReturnType<typeof createPeopleStore>,
   organisationId: number,
   personId: number,
-  assignments: Array<{ number: string; position: string }>,
+  assignments: Array<{ number: string; position: string; startDate?: string | undefined }>,
 ): Promise<void> {
   const existing = await people.assignmentsOf(personId);
   for (const [index, assignment] of assignments.entries()) {
@@ -101,7 +101,7 @@ export async function assignPositions(
     }
     // The first assignment a person ever gets is their primary one.
     const isPrimary = existing.length === 0 ? index === 0 : existing.some((held) => held.number === assignment.number && held.isPrimary);
-    await people.upsertAssignment({ number: assignment.number, personId, positionId, isPrimary });
+    await people.upsertAssignment({ number: assignment.number, personId, positionId, isPrimary, startDate: assignment.startDate });
   }
 }
 

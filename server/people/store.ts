@@ -126,11 +126,13 @@ export function createPeopleStore(db: Db) {
     },
 
     /** Adds the assignment, or moves an existing number to this person and position. */
-    async upsertAssignment(assignment: { number: string; personId: number; positionId: number; isPrimary: boolean }) {
+    /** Without a start date, an assignment keeps the one it has. */
+    async upsertAssignment(assignment: { number: string; personId: number; positionId: number; isPrimary: boolean; startDate?: string | undefined }) {
       const values = {
         person_id: assignment.personId,
         position_id: assignment.positionId,
         is_primary: assignment.isPrimary,
+        ...(assignment.startDate ? { start_date: assignment.startDate } : {}),
       };
       const updated = await db("assignments").where({ number: assignment.number }).update(values);
       if (updated === 0) await db("assignments").insert({ number: assignment.number, ...values });

@@ -175,7 +175,7 @@ describe("people and assignments", () => {
     const refused = await admin.post(`/admin/people/upload?_csrf=${encodeURIComponent(csrf)}`).field("mode", "check").attach("file", windows1252, { filename: "people.csv", contentType: "text/csv" }).expect(400);
     expect(refused.text).toContain("The file is not UTF-8 text");
     const template = await admin.get("/admin/people/upload/template.csv").expect(200);
-    expect(template.text.split(/\r?\n/)[0]!.replace(/^\uFEFF/, "")).toBe(HEADER);
+    expect(template.text.split(/\r?\n/)[0]!.replace(/^\uFEFF/, "")).toBe(`${HEADER},Assignment Start Date`);
   });
 
   it("finds people by any part of their name in any order, accents and case aside, or by part of an employee number", async () => {
@@ -186,6 +186,27 @@ describe("people and assignments", () => {
     expect(await found("Ørsted Zed")).toEqual([]);
     await admin.post(`/admin/people/${person.personId}/details`).type("form").send({ _csrf: csrf, lastName: "Lindqvist", firstName: "Åsa", email: "asa@example.org", day: "3", month: "2", year: "1990" }).expect(303);
     expect(await found("lindqvist åsa")).toEqual([person.personId]); // the new name is searched
+  });
+
+  it("keeps when someone started in an assignment, from the form and from the CSV, and refuses a start that is no date", async () => {
+    const person = await buildLearner(t.db, t.clock, { name: "Mensah, Kofi" });
+    const startOf = async (number: string) => (await t.db("assignments").where({ number }).first("start_date"))?.start_date ?? null;
+    await admin.post(`/admin/people/${person.personId}/assignments`).type("form").send({ _csrf: csrf, number: "61000001", position: "Staff Nurse", startDate: "2026-02-16" }).expect(303);
+    expect(await startOf("61000001")).toBe("2026-02-16");
+    expect((await admin.get(`/admin/people/${person.personId}/edit`).expect(200)).text).toContain("16-Feb-2026");
+    // Saved again without a start date (moved to another position, say), it keeps the one it has.
+    await admin.post(`/admin/people/${person.personId}/assignments`).type("form").send({ _csrf: csrf, number: "61000001", position: "Staff Nurse" }).expect(303);
+    expect(await startOf("61000001")).toBe("2026-02-16");
+    const refused = await admin.post(`/admin/people/${person.personId}/assignments`).type("form").send({ _csrf: csrf, number: "61000002", position: "Staff Nurse", startDate: "2026-02-30" }).expect(400);
+    expect(refused.text).toContain("Start date &#34;2026-02-30&#34; must be a date");
+    expect(await t.db("assignments").where({ number: "61000002" }).first()).toBeUndefined();
+
+    const header = `${HEADER},Assignment Start Date`;
+    const bad = await upload(`${header}\n,Adeyemi,Tola,tola.adeyemi@example.org,1990-05-05,,,61000003,Staff Nurse,31/02/2026\n,Adeyemi,Tola,tola.adeyemi@example.org,1990-05-05,,,,,2026-02-01`).expect(400);
+    expect(bad.text).toContain("Row 2, Assignment Start Date: &#34;31/02/2026&#34; must be a date");
+    expect(bad.text).toContain("Row 3, Assignment Start Date: give it with the Assignment Number and Position it belongs to");
+    await upload(`${header}\n,Adeyemi,Tola,tola.adeyemi@example.org,1990-05-05,,,61000003,Staff Nurse,01/03/2026`).expect(200);
+    expect(await startOf("61000003")).toBe("2026-03-01");
   });
 
   it("is closed to learners and authors", async () => {
