@@ -1,5 +1,6 @@
 import type { Db } from "../db/connect.ts";
-import type { Clock } from "../clock.ts";
+import { addDays, type Clock } from "../clock.ts";
+import { NEW_STARTER_DAYS } from "./assignment-compliance.ts";
 import { recordAudit } from "../audit/store.ts";
 import { AppError } from "../errors.ts";
 import { queueMail } from "../mail/outbox.ts";
@@ -8,8 +9,8 @@ import { heldOnSql, organisationSummaryBindings } from "./organisation-summary.t
 import { rawRows } from "../db/connect.ts";
 
 /**
- * `lms send-reminders`: emails each learner whose essential competency turned Amber or Red since
- * the last run, listing each with what to do. reminder_state remembers what each person was last
+ * `lms send-reminders`: emails each learner whose essential competency turned Amber or Red (or, for
+ * a new starter, came due) since the last run, listing each with what to do. reminder_state remembers what each person was last
  * told, per competency, so a change is emailed once and never twice, and a competency renewed to
  * Green and later Amber again is told again. Statuses come from one set-based statement.
  */
@@ -20,7 +21,7 @@ export async function sendReminders(db: Db, clock: Clock, options: { asOf: strin
   if (lastAsOf && options.asOf < lastAsOf) {
     throw new AppError("reminders.backwards", `Reminders have been sent as of ${lastAsOf} already: a run as of the earlier ${options.asOf} would tell people again what they have been told. Run it as of ${lastAsOf} or later`);
   }
-  const rows = rawRows(await db.raw(STATUS_SQL, organisationSummaryBindings(options.asOf)));
+  const rows = await withNewStarterDues(db, rawRows(await db.raw(STATUS_SQL, organisationSummaryBindings(options.asOf))), options.asOf);
   const known = new Map((await db("reminder_state").select("person_id", "competency_id", "status")).map((row) => [`${row.person_id}:${row.competency_id}`, String(row.status)]));
   const byPerson = new Map<number, Array<Record<string, unknown>>>();
   for (const row of rows) {
@@ -48,7 +49,7 @@ export async function sendReminders(db: Db, clock: Clock, options: { asOf: strin
           `As of ${guideDate(options.asOf)}, these competencies your role requires need you:`,
           "",
           ...tell.flatMap((row) => [
-            `- ${competencyLabel(String(row.competency))}: ${row.status === "Amber" ? `expires on ${guideDate(String(row.held_until))}` : row.held_until ? `expired on ${guideDate(String(row.held_until))}` : "not held"}`,
+            `- ${competencyLabel(String(row.competency))}: ${standing(row)}`,
             `  Find Learning, then Subscribe before you play: ${options.publicUrl}/compliance/competencies/${row.competency_id}/learning`,
           ]),
           "",
@@ -61,6 +62,45 @@ export async function sendReminders(db: Db, clock: Clock, options: { asOf: strin
   }
   await recordAudit(db, { kind: "reminders.run", at, detail: { asOf: options.asOf, emails, changes } });
   return { emails, changes };
+}
+
+/** What the email says of one competency. */
+function standing(row: Record<string, unknown>): string {
+  if (row.status === "Amber") return `expires on ${guideDate(String(row.held_until))}`;
+  if (row.held_until) return `expired on ${guideDate(String(row.held_until))}`;
+  if (row.status === "Due") return `not held yet; due by ${guideDate(String(row.due_by))}, as you started in your role on ${guideDate(String(row.started_on))}`;
+  return row.due_by ? `not held; was due by ${guideDate(String(row.due_by))}` : "not held";
+}
+
+/**
+ * A new starter's competency never held is coming due rather than Red until its due date (within
+ * NEW_STARTER_DAYS of the assignment's start, or the requirement's own Due Within): "Due", told
+ * once, and told again as Red once the date has passed. Someone with several assignments needing
+ * it is judged by the soonest; one assignment with no start date (no grace) makes it plainly Red.
+ */
+async function withNewStarterDues(db: Db, rows: Array<Record<string, unknown>>, asOf: string): Promise<Array<Record<string, unknown>>> {
+  const neverHeld = rows.filter((row) => row.held_until === null || row.held_until === undefined);
+  if (neverHeld.length === 0) return rows;
+  const requiring = await db("requirement_holdings")
+    .join("assignments", "assignments.id", "requirement_holdings.assignment_id")
+    .join("competence_requirements", (join) => join.on("competence_requirements.position_id", "requirement_holdings.position_id").andOn("competence_requirements.competency_id", "requirement_holdings.competency_id"))
+    .where("requirement_holdings.essential", true)
+    .whereNull("requirement_holdings.held_until")
+    .whereIn("assignments.person_id", [...new Set(neverHeld.map((row) => Number(row.person_id)))])
+    .select("assignments.person_id", "requirement_holdings.competency_id", "assignments.start_date", "competence_requirements.due_within_days");
+  const dues = new Map<string, { dueBy: string; startedOn: string } | null>();
+  for (const row of requiring) {
+    const key = `${row.person_id}:${row.competency_id}`;
+    const due = row.start_date ? { dueBy: addDays(String(row.start_date), row.due_within_days === null ? NEW_STARTER_DAYS : Number(row.due_within_days)), startedOn: String(row.start_date) } : null;
+    const known = dues.get(key);
+    if (known === null) continue;
+    dues.set(key, due === null || known === undefined || due.dueBy < known.dueBy ? due : known);
+  }
+  return rows.map((row) => {
+    const due = row.held_until ? undefined : dues.get(`${row.person_id}:${row.competency_id}`);
+    if (!due) return row;
+    return { ...row, status: due.dueBy >= asOf ? "Due" : "Red", due_by: due.dueBy, started_on: due.startedOn };
+  });
 }
 
 // Each person's status per essential competency, as of the date: the best held across their

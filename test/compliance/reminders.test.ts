@@ -72,3 +72,55 @@ describe("reminders", () => {
     expect(again.stdout).toBe("0 reminder(s) sent; 0 status change(s) noted");
   });
 });
+
+/** A new starter is told what is coming due, and by when, then told again of what they missed. */
+describe("reminders for a new starter", () => {
+  let t: TestApp;
+  const clock = settableClock("2026-03-02T09:00:00.000Z");
+  beforeAll(async () => {
+    t = await createTestApp({ clock });
+  });
+  afterAll(() => t.cleanup());
+
+  it("lists each essential competency not held yet with its due date, then each one missed as Red once, and a veteran's as plainly Red", async () => {
+    const ids: Record<string, number> = {};
+    for (const name of ["Fire Safety", "Information Governance", "Equality"]) {
+      const [row] = await t.db("competencies").insert({ name: `NHS|CSTF|${name}|` }).returning("id");
+      ids[name] = Number(row.id);
+    }
+    const starter = await buildLearner(t.db, t.clock, { email: "starter@example.org" });
+    const veteran = await buildLearner(t.db, t.clock, { email: "veteran@example.org" });
+    const position = await t.db("positions").where({ name: "Healthcare Assistant" }).first("id");
+    // Information Governance within 14 days of starting; the others within the usual month; Equality is desirable only.
+    await t.db("competence_requirements").insert([
+      { position_id: position.id, competency_id: ids["Fire Safety"], essential: true },
+      { position_id: position.id, competency_id: ids["Information Governance"], essential: true, due_within_days: 14 },
+      { position_id: position.id, competency_id: ids["Equality"], essential: false },
+    ]);
+    await t.db("assignments").where({ person_id: starter.personId }).update({ start_date: "2026-03-01" });
+    const send = (asOf: string) => sendReminders(t.db, t.clock, { asOf, publicUrl: "http://localhost:3000" });
+    const mailTo = async (email: string) => (await t.db("mail_outbox").where({ to_address: email }).orderBy("id").select("text_body")).map((row) => String(row.text_body));
+
+    await send("2026-03-02");
+    const [welcome, ...none] = await mailTo("starter@example.org");
+    expect(none).toEqual([]);
+    expect(welcome).toContain("- NHS|CSTF|Fire Safety: not held yet; due by 31-Mar-2026, as you started in your role on 01-Mar-2026");
+    expect(welcome).toContain("- NHS|CSTF|Information Governance: not held yet; due by 15-Mar-2026, as you started in your role on 01-Mar-2026");
+    expect(welcome).not.toContain("Equality");
+    // Someone with no start date has no grace: not held is Red from the first run.
+    const [veteranMail] = await mailTo("veteran@example.org");
+    expect(veteranMail).toContain("- NHS|CSTF|Fire Safety: not held\n");
+    expect(veteranMail).not.toContain("due by");
+
+    await send("2026-03-15"); // the last day for Information Governance: still coming due, nothing new
+    expect(await mailTo("starter@example.org")).toHaveLength(1);
+    await send("2026-03-16"); // Information Governance missed: told once, as Red
+    const missed = (await mailTo("starter@example.org")).slice(1);
+    expect(missed).toHaveLength(1);
+    expect(missed[0]).toContain("- NHS|CSTF|Information Governance: not held; was due by 15-Mar-2026");
+    expect(missed[0]).not.toContain("Fire Safety");
+    await send("2026-03-20");
+    expect(await mailTo("starter@example.org")).toHaveLength(2);
+    expect(await t.db("reminder_state").where({ person_id: starter.personId }).orderBy("competency_id").pluck("status")).toEqual(["Due", "Red"]);
+  });
+});
