@@ -21,6 +21,21 @@ export interface ELearningCourse {
   notCounted: boolean;
 }
 
+/** The codes of the courses in certifications giving a competency the person's assignments require as essential. */
+function mandatoryCoursesQuery(db: Db, personId: number) {
+  return db("certification_components")
+    .join("certifications", "certifications.id", "certification_components.certification_id")
+    .join("competence_requirements", "competence_requirements.competency_id", "certifications.competency_id")
+    .join("assignments", "assignments.position_id", "competence_requirements.position_id")
+    .where({ "assignments.person_id": personId, "competence_requirements.essential": true })
+    .distinct("certification_components.course_code");
+}
+
+/** Mandatory learning, as the My e-Learning portlet and Current Learning mark it. */
+export async function mandatoryCourseCodes(db: Db, personId: number): Promise<Set<string>> {
+  return new Set((await mandatoryCoursesQuery(db, personId)).map((row) => String(row.course_code)));
+}
+
 /** The guide's "up to a maximum of twenty courses with your most recent enrolments being displayed first". */
 export const MY_ELEARNING_LIMIT = 20;
 
@@ -30,13 +45,7 @@ export const MY_ELEARNING_LIMIT = 20;
  * competency one of the learner's assignments requires as essential.
  */
 export async function myELearning(db: Db, personId: number, today: string, options: { mandatoryOnly?: boolean } = {}): Promise<ELearningCourse[]> {
-  const mandatoryCodes = () =>
-    db("certification_components")
-      .join("certifications", "certifications.id", "certification_components.certification_id")
-      .join("competence_requirements", "competence_requirements.competency_id", "certifications.competency_id")
-      .join("assignments", "assignments.position_id", "competence_requirements.position_id")
-      .where({ "assignments.person_id": personId, "competence_requirements.essential": true })
-      .distinct("certification_components.course_code");
+  const mandatoryCodes = () => mandatoryCoursesQuery(db, personId);
   const enrolments = db("enrolments")
     .join("classes", "classes.id", "enrolments.class_id")
     .join("courses", "courses.id", "classes.course_id")

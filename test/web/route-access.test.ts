@@ -86,6 +86,7 @@ const ACCESS: Record<string, Needed> = {
   "POST /author/courses/:id/versions/:version/preview": "author",
   "GET /author/courses/:id/versions/:version/package.zip": "author",
   "POST /learning/courses/:courseId/play": "learner",
+  "GET /learning/current": "learner",
   "GET /learning/attempts/:attemptId": "learner",
   "GET /learning/certifications/:certificationId": "learner",
   "GET /learning/certifications/:certificationId/subscribe": "learner",
