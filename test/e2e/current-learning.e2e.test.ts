@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type Browser } from "playwright-core";
+import { addDays } from "../../server/clock.ts";
+import { guideDate } from "../../server/web/format.ts";
+import { enrol, subscribe } from "../../server/learning/subscriptions.ts";
+import { buildLearner } from "../support/factories.ts";
+import { CHROMIUM_ARGS, logIn, startLmsServers, type LmsServers } from "./lms-servers.ts";
+import { expectAccessible } from "./accessibility.ts";
+
+const COURSE = "297 Browser Test - Information Governance";
+
+/**
+ * In real Chromium: L&D gives a new starter's assignment its start date on the person's page, the
+ * learner's portal then lists what is due and by when, and Current Learning lists and filters
+ * their enrolments.
+ */
+describe("a new starter's due dates and Current Learning, in the browser", () => {
+  let servers: LmsServers;
+  let browser: Browser;
+  beforeAll(async () => {
+    servers = await startLmsServers([]);
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await servers?.close();
+  });
+
+  it("shows what falls due from the start date L&D enter, and lists the learner's enrolments with a filter", async () => {
+    const { db, clock } = servers;
+    const learner = await buildLearner(db, clock, { name: "Mensah, Kofi" });
+    const admin = await buildLearner(db, clock, { role: "admin" });
+    const [competency] = await db("competencies").insert({ name: "NHS|CSTF|Information Governance and Data Security - 1 Year|" }).returning("id");
+    const position = await db("positions").where({ name: "Healthcare Assistant" }).first("id");
+    await db("competence_requirements").insert({ position_id: position.id, competency_id: competency.id, essential: true });
+    const [course] = await db("courses").insert({ code: COURSE, title: COURSE, created_at: clock.now().toISOString() }).returning("id");
+    await db("classes").insert({ course_id: course.id, kind: "elearning", title: "E-Learning" });
+    const [certification] = await db("certifications")
+      .insert({ name: "297 Core Skills - Information Governance - 1 Year", competency_id: competency.id, competence_level: "1 - Assessed", valid_days: 365, complete_within_days: 365, renewable: true })
+      .returning("id");
+    const [component] = await db("certification_components").insert({ certification_id: certification.id, position: 1, course_code: COURSE, requires: "completion" }).returning("id");
+    const assignment = await db("assignments").where({ person_id: learner.personId }).first("number");
+
+    // L&D: the start date, typed into the person's page.
+    const started = addDays(clock.today(), -3);
+    const adminContext = await browser.newContext();
+    const adminPage = await adminContext.newPage();
+    await logIn(adminPage, servers, admin);
+    await adminPage.goto(`${servers.lmsUrl}/admin/people/${learner.personId}/edit`);
+    await adminPage.getByLabel("Assignment number").fill(String(assignment.number));
+    await adminPage.getByLabel("Position").selectOption("Healthcare Assistant");
+    await adminPage.getByLabel("Start date (optional)").fill(started);
+    await adminPage.getByRole("button", { name: "Save assignment" }).click();
+    await adminPage.getByRole("cell", { name: guideDate(started) }).waitFor();
+    await expectAccessible(adminPage);
+    await adminContext.close();
+
+    // The learner: due within the month from that start.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await logIn(page, servers, learner);
+    const due = page.getByRole("heading", { name: "Due as a new starter" }).locator("xpath=following-sibling::ul[1]");
+    expect(await due.textContent()).toContain(`Due by ${guideDate(addDays(started, 30))}: NHS|CSTF|Information Governance and Data Security - 1 Year`);
+
+    await subscribe(db, clock, { personId: learner.personId }, Number(certification.id));
+    await enrol(db, clock, { personId: learner.personId }, Number(certification.id), Number(component.id));
+    await page.reload();
+    await page.getByRole("link", { name: "All your learning, filtered: Current Learning" }).click();
+    await page.getByRole("heading", { name: "Current Learning", level: 1 }).waitFor();
+    const row = page.locator(`tr[data-course="${COURSE}"]`);
+    expect(await row.locator('[data-field="component-status"]').textContent()).toBe("Enrolled");
+    await expect.poll(() => row.getByText("Mandatory").count()).toBe(1);
+    await expectAccessible(page);
+
+    const filter = page.getByRole("form", { name: "Filter your learning" });
+    await filter.getByLabel("Component Status").selectOption("Completed");
+    await filter.getByRole("button", { name: "Go" }).click();
+    await page.getByText("None of your enrolments match").waitFor();
+    expect(await page.locator("tr[data-course]").count()).toBe(0);
+    await filter.getByLabel("Component Status").selectOption("Enrolled");
+    await filter.getByRole("button", { name: "Go" }).click();
+    await row.waitFor();
+    await context.close();
+  }, 90_000);
+});
