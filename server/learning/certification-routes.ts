@@ -78,6 +78,8 @@ export function certificationRoutes({ db, clock }: AppDeps): Router {
 
   router.get(`${base}/components/:componentId/enrol`, requireLogin, async (req, res) => {
     const { view, component, classes } = await classChoices(req, res);
+    // A classroom place, request or waiting-list entry is held already: cancel it to choose again.
+    if (component.enrolment?.classroom) return res.redirect(303, back(view));
     if (classes.length === 0) return render(req, res, "learning/enrol", { view, component });
     render(req, res, "learning/choose-class", { view, component, classes, placesLeftLabel, problems: [] });
   });
