@@ -105,12 +105,12 @@ export function createClassStore(db: Db) {
       return row ? toEnrolment(row) : undefined;
     },
 
-    /** The class's people, by state, each with name and employee number; the waiting list in its order. */
+    /** The class's people in the order they applied, each with name, employee number and waiting-list position. */
     async people(classId: number) {
       const rows = await db("enrolments")
         .join("people", "people.id", "enrolments.person_id")
         .where("enrolments.class_id", classId)
-        .orderBy([{ column: "enrolments.waiting_since" }, { column: "enrolments.id" }])
+        .orderBy("enrolments.id")
         .select("enrolments.*", "people.first_name", "people.last_name", "people.employee_number", position);
       return rows.map((row) => ({ ...toEnrolment(row), name: `${row.last_name}, ${row.first_name}`, employeeNumber: String(row.employee_number) }));
     },

@@ -128,6 +128,8 @@ describe("classroom classes", () => {
     expect(cPage).toContain(`${COURSE} Planned Classroom class: Places Session, 10-Mar-2026 09:30-12:30, Training Room 2, Education Centre. Waiting List: position 1`);
     expect(text((await d.agent.get("/learning/requested").expect(200)).text)).toContain(`${COURSE} Places Session 10-Mar-2026 09:30-12:30 Training Room 2, Education Centre Waiting List: position 2`);
 
+    // A classroom booking is not e-learning: the portal's My e-Learning does not list it.
+    expect((await c.agent.get("/").expect(200)).text).toContain("You are not enrolled in any e-learning yet.");
     // One learner cannot cancel another's booking: it is not found, and stays.
     await b.agent.post(`/learning/enrolments/${await enrolmentOf(d.personId, classId)}/cancel`).type("form").send({ _csrf: b.csrf }).expect(404);
     expect(await stateOf(d.personId, classId)).toBe("Waiting List");
