@@ -28,14 +28,16 @@ export function classLine(classroom: Pick<ClassroomClass, "title" | "startsAt" |
 export async function applyForClass(db: Db, clock: Clock, actor: Actor & { personId: number }, certificationId: number, componentId: number, classId: number): Promise<ClassroomState> {
   return db.transaction(async (trx) => {
     const now = clock.now().toISOString();
+    const store = createClassStore(trx);
+    // The lock first, before any read: on SQLite a transaction that read before it writes can be
+    // refused its write when another process wrote meanwhile.
+    if (!isRowId(classId) || !(await store.lock(classId))) throw notFound("That class");
     const subscription = await trx("subscriptions").where({ person_id: actor.personId, certification_id: certificationId, status: "Subscribed" }).orderBy("id", "desc").first("id", "complete_by");
     if (!subscription || effectiveStatus({ status: "Subscribed", completeBy: String(subscription.complete_by) }, clock.today()) !== "Subscribed") {
       throw new AppError("learning.not_subscribed", "Subscribe to the certification before enrolling in its components.", 409);
     }
     const component = isRowId(componentId) ? await trx("certification_components").where({ id: componentId, certification_id: certificationId }).first("course_code") : undefined;
     if (!component) throw notFound("That component");
-    const store = createClassStore(trx);
-    if (!isRowId(classId) || !(await store.lock(classId))) throw notFound("That class");
     const classroom = (await store.classById(classId))!;
     if (classroom.courseCode !== component.course_code) throw notFound("That class");
     if (classroom.status === "cancelled") throw new AppError("classroom.class_cancelled", "That class has been cancelled: choose another.", 409);
