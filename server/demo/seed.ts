@@ -12,6 +12,7 @@ import { createLocalStorage } from "../packages/storage.ts";
 import { zipFolder } from "../packages/zip-folder.ts";
 import { DEMO_CATALOG_FILE } from "./demo-logins.ts";
 import { DEMO_LEARNER, demoRecords } from "./demo-records.ts";
+import { addDemoClasses } from "../classroom/demo-classes.ts";
 
 export const PACKAGES_DIR = fileURLToPath(new URL("../../packages", import.meta.url));
 const SHARED_DIR = path.join(PACKAGES_DIR, "_shared");
@@ -48,6 +49,7 @@ export async function seedDemo({ db, clock, config }: Context): Promise<DemoSeed
       fs.rmSync(path.dirname(zipFile), { recursive: true, force: true });
     }
   }
+  await addDemoClasses(db, clock.today(), clock.now().toISOString());
   return { catalog, coursesImported, recordsAdded: await addDemoRecords(db, clock.today()) };
 }
 

@@ -31,6 +31,24 @@ export interface CourseOffer {
   classId: number | null;
   classTitle: string | null;
   playable: boolean;
+  /** The course has classroom classes open for booking (besides any e-learning class). */
+  classroom: boolean;
+}
+
+export interface EnrolmentRow {
+  id: number;
+  enrolledAt: string;
+  classTitle: string;
+  classroom: boolean;
+  /** Enrolled for e-learning; a classroom booking's state (Requested, Waiting List, Enrolled, Attended). */
+  state: string;
+  /** Enrolled in e-learning, or holding (or having used) a classroom place: Component Status Enrolled. */
+  holdsPlace: boolean;
+  startsAt: string | null;
+  endsAt: string | null;
+  venue: string | null;
+  /** Place on the waiting list, 1 first. */
+  position: number | null;
 }
 
 /** What the certification page and Find Learning read. */
@@ -61,10 +79,40 @@ export function createCertificationStore(db: Db) {
       return new Map(rows.map((row) => [String(row.course_code), { how: String(row.how), creditedAt: String(row.credited_at), attemptId: Number(row.attempt_id) }]));
     },
 
-    /** Enrolments of the subscription, by course id. */
-    async enrolments(subscriptionId: number): Promise<Map<number, { id: number; enrolledAt: string; classTitle: string }>> {
-      const rows = await db("enrolments").join("classes", "classes.id", "enrolments.class_id").where("enrolments.subscription_id", subscriptionId).select("enrolments.id", "enrolments.enrolled_at", "classes.course_id", "classes.title");
-      return new Map(rows.map((row) => [Number(row.course_id), { id: Number(row.id), enrolledAt: String(row.enrolled_at), classTitle: String(row.title) }]));
+    /**
+     * Enrolments of the subscription, by course id: the latest one still live (an e-learning
+     * enrolment, or a classroom place, request or waiting-list entry); a classroom booking that
+     * ended (Cancelled, Rejected, Did Not Attend) leaves the learner free to choose again.
+     */
+    async enrolments(subscriptionId: number): Promise<Map<number, EnrolmentRow>> {
+      const rows = await db("enrolments")
+        .join("classes", "classes.id", "enrolments.class_id")
+        .where("enrolments.subscription_id", subscriptionId)
+        .whereNotIn("enrolments.status", ["Cancelled", "Rejected", "Did Not Attend"])
+        .orderBy("enrolments.id")
+        .select("enrolments.id", "enrolments.enrolled_at", "enrolments.status", "enrolments.waiting_since", "enrolments.class_id", "classes.course_id", "classes.title", "classes.kind", "classes.starts_at", "classes.ends_at", "classes.venue")
+        .select(
+          db.raw(
+            "(select count(*) from enrolments w where w.class_id = enrolments.class_id and w.status = 'Waiting List' and enrolments.status = 'Waiting List' and (w.waiting_since < enrolments.waiting_since or (w.waiting_since = enrolments.waiting_since and w.id <= enrolments.id))) as position",
+          ),
+        );
+      return new Map(
+        rows.map((row) => [
+          Number(row.course_id),
+          {
+            id: Number(row.id),
+            enrolledAt: String(row.enrolled_at),
+            classTitle: String(row.title),
+            classroom: row.kind === "classroom",
+            state: String(row.status),
+            holdsPlace: row.status === "Enrolled" || row.status === "Attended",
+            startsAt: row.starts_at ?? null,
+            endsAt: row.ends_at ?? null,
+            venue: row.venue ?? null,
+            position: row.status === "Waiting List" ? Number(row.position) : null,
+          },
+        ]),
+      );
     },
 
     /** Each course code's course and its e-learning class (a component may name a course not imported yet). */
@@ -73,8 +121,14 @@ export function createCertificationStore(db: Db) {
         .leftJoin("classes", (join) => join.on("classes.course_id", "courses.id").andOnVal("classes.kind", "elearning"))
         .whereIn("courses.code", codes)
         .select("courses.id", "courses.code", "classes.id as class_id", "classes.title as class_title")
-        .select(db.raw("exists (select 1 from course_versions where course_versions.course_id = courses.id) as playable"));
-      return new Map(rows.map((row) => [String(row.code), { courseId: Number(row.id), code: String(row.code), classId: row.class_id === null ? null : Number(row.class_id), classTitle: row.class_title ?? null, playable: Boolean(row.playable) }]));
+        .select(db.raw("exists (select 1 from course_versions where course_versions.course_id = courses.id) as playable"))
+        .select(db.raw("exists (select 1 from classes c where c.course_id = courses.id and c.kind = 'classroom' and c.status = 'open') as has_classroom"));
+      return new Map(
+        rows.map((row) => [
+          String(row.code),
+          { courseId: Number(row.id), code: String(row.code), classId: row.class_id === null ? null : Number(row.class_id), classTitle: row.class_title ?? null, playable: Boolean(row.playable), classroom: Boolean(row.has_classroom) },
+        ]),
+      );
     },
 
     /** The person's attempts at these courses, oldest first, each with its version's pass mark. */

@@ -3,7 +3,7 @@ import type { PerformanceStatus } from "../runtime/status.ts";
 import { guideDate } from "../web/format.ts";
 import { localDate } from "../clock.ts";
 import { componentCourseCodes, componentOutcome, countsToward, effectiveStatus, warnBeforePlay, type AttemptFacts, type SubscriptionStatus } from "./crediting.ts";
-import { createCertificationStore, type Certification, type CourseOffer } from "./certification-store.ts";
+import { createCertificationStore, type Certification, type CourseOffer, type EnrolmentRow } from "./certification-store.ts";
 
 export type ComponentStatus = "Planned" | "Enrolled" | "In Progress" | "Completed";
 
@@ -13,7 +13,7 @@ export interface ComponentRowView {
   offer: CourseOffer | null;
   completionDate: string | null;
   componentStatus: ComponentStatus;
-  enrolment: { enrolledAt: string; classTitle: string } | null;
+  enrolment: EnrolmentRow | null;
   performanceStatus: PerformanceStatus;
   /** Why it does not count (yet), or how it was satisfied; null when plainly done. */
   reason: string | null;
@@ -58,14 +58,14 @@ export async function certificationView(db: Db, personId: number, certificationI
       offer,
       completionDate: credit ? localDate(credit.creditedAt) : null,
       // In Progress once an attempt that counts toward this subscription (rule 1) has started.
-      componentStatus: credit ? "Completed" : enrolment ? (latest && own.some((attempt) => countsToward(latest, attempt)) ? "In Progress" : "Enrolled") : "Planned",
+      componentStatus: credit ? "Completed" : enrolment?.holdsPlace ? (latest && own.some((attempt) => countsToward(latest, attempt)) ? "In Progress" : "Enrolled") : "Planned",
       enrolment,
       performanceStatus: latestAttempt?.performanceStatus ?? "Not Attempted",
       reason: credit
         ? credit.how === "satisfied"
           ? `satisfied by passing ${component.satisfiedByCourseCode}`
           : null
-        : nextStepFor(whyNotCounted(subscription, component, latest, attempts, offer), subscription?.status === "Subscribed" && !enrolment),
+        : nextStepFor(whyNotCounted(subscription, component, latest, attempts, offer), subscription?.status === "Subscribed" && !enrolment?.holdsPlace),
       latestAttemptId: latestAttempt?.id ?? null,
     };
   });

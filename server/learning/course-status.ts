@@ -35,6 +35,9 @@ function statusOf(performance: string | null, enrolled: boolean): CourseStatus {
   return enrolled ? "Enrolled" : "Planned";
 }
 
+// A classroom request, waiting-list entry, or a booking cancelled or rejected is no enrolment (issue 9).
+const NO_PLACE = "'Requested', 'Waiting List', 'Cancelled', 'Rejected'";
+
 // A status is what it was at :until: a completion or a pass after then was still in progress,
 // and so was a failure committed after then (statuses never go backwards, so nothing else changes).
 const COURSE_STATUS_SQL = `
@@ -45,7 +48,7 @@ with wanted_rows as (
   union all
   select enrolments.person_id, courses.code, ''
   from enrolments join classes on classes.id = enrolments.class_id join courses on courses.id = classes.course_id
-  where enrolments.enrolled_at < :until
+  where enrolments.enrolled_at < :until and enrolments.status not in (${NO_PLACE})
 ), wanted as (
   select person_id, course, min(since) as since from wanted_rows group by person_id, course
 ), latest as (
@@ -59,7 +62,7 @@ with wanted_rows as (
 ), enrolled as (
   select enrolments.person_id, courses.code as course, count(*) as enrolments
   from enrolments join classes on classes.id = enrolments.class_id join courses on courses.id = classes.course_id
-  where enrolments.enrolled_at < :until
+  where enrolments.enrolled_at < :until and enrolments.status not in (${NO_PLACE})
   group by enrolments.person_id, courses.code
 )
 select wanted.course, people.employee_number, people.last_name, people.first_name, coalesce(enrolled.enrolments, 0) as enrolled,

@@ -49,7 +49,8 @@ export async function myELearning(db: Db, personId: number, today: string, optio
   const enrolments = db("enrolments")
     .join("classes", "classes.id", "enrolments.class_id")
     .join("courses", "courses.id", "classes.course_id")
-    .where("enrolments.person_id", personId);
+    // e-Learning only: classroom bookings are on the certification page and Requested Learning.
+    .where({ "enrolments.person_id": personId, "classes.kind": "elearning" });
   // Filtered before the limit: the mandatory courses are the twenty most recent of those.
   if (options.mandatoryOnly) enrolments.whereIn("courses.code", mandatoryCodes());
   const enrolled: Array<{ id: number; code: string; enrolled_at: string }> = await enrolments

@@ -62,6 +62,15 @@ describe("lms seed-demo", () => {
     expect(compliant.length / required.size).toBeCloseTo(0.9);
   });
 
+  it("adds a practical classroom session or two to Moving and Handling, beside its e-learning", async () => {
+    const classes = await t.db("classes").join("courses", "courses.id", "classes.course_id").where({ "courses.code": "297 Moving and Handling - Level 1 - Part 1" }).orderBy("classes.id").select("classes.*");
+    expect(classes.map((row) => [row.kind, row.starts_at, row.ends_at, row.capacity, Boolean(row.requires_approval)])).toEqual([
+      ["elearning", null, null, null, false],
+      ["classroom", "2026-03-08T09:30:00.000Z", "2026-03-08T12:30:00.000Z", 8, false],
+      ["classroom", "2026-03-15T13:30:00.000Z", "2026-03-15T16:30:00.000Z", 2, true],
+    ]);
+  });
+
   it("is safe to run again: nothing duplicated, nothing undone", async () => {
     const count = async (table: string) => Number((await t.db(table).count({ count: "*" }).first())?.count);
     const tables = ["competencies", "certifications", "certification_components", "positions", "people", "accounts", "assignments", "courses", "course_versions", "classes", "competence_records"];

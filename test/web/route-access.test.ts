@@ -102,6 +102,19 @@ const ACCESS: Record<string, Needed> = {
   "GET /compliance/evidence-files/:fileId": "learner",
   "GET /compliance/competencies/:competencyId/learning": "learner",
   "GET /player/attempts/:attemptId": "learner",
+  "GET /admin/classes": "admin",
+  "GET /admin/classes/new": "admin",
+  "POST /admin/classes": "admin",
+  "GET /admin/classes/:classId": "admin",
+  "POST /admin/classes/:classId": "admin",
+  "POST /admin/classes/:classId/cancel": "admin",
+  "POST /admin/classes/:classId/enrolments/:enrolmentId/approve": "admin",
+  "POST /admin/classes/:classId/enrolments/:enrolmentId/reject": "admin",
+  "POST /admin/classes/:classId/enrolments/:enrolmentId/attended": "admin",
+  "POST /admin/classes/:classId/enrolments/:enrolmentId/did-not-attend": "admin",
+  "POST /admin/classes/:classId/enrolments/:enrolmentId/cancel": "admin",
+  "GET /learning/requested": "learner",
+  "POST /learning/enrolments/:enrolmentId/cancel": "learner",
 };
 
 /** Every route the app mounts, as "METHOD /path", found by walking its routers. */

@@ -1,0 +1,93 @@
+import { isCalendarDate, localDate, localTime } from "../clock.ts";
+
+/**
+ * Classroom classes: what a class form means, and what applying for a class does. Pure: facts in,
+ * outcomes out, with "now" passed in.
+ */
+
+/** A classroom enrolment's state, in words L&D and learners read ("Enrolled" as for e-learning). */
+export type ClassroomState = "Requested" | "Waiting List" | "Enrolled" | "Attended" | "Did Not Attend" | "Cancelled" | "Rejected";
+
+/** States that hold or wait for a place; the others have ended (Attended and Did Not Attend keep theirs). */
+export const LIVE_STATES: readonly ClassroomState[] = ["Requested", "Waiting List", "Enrolled", "Attended", "Did Not Attend"];
+/** States that use one of the class's places. */
+export const PLACE_STATES: readonly ClassroomState[] = ["Enrolled", "Attended", "Did Not Attend"];
+/** States a learner (or L&D) may still cancel, before the class starts. */
+export const CANCELLABLE_STATES: readonly ClassroomState[] = ["Requested", "Waiting List", "Enrolled"];
+
+export interface ClassForm {
+  title: string;
+  date: string;
+  startTime: string;
+  endTime: string;
+  venue: string;
+  capacity: string;
+  requiresApproval: boolean;
+}
+
+export interface ClassFacts {
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  venue: string;
+  capacity: number;
+  requiresApproval: boolean;
+}
+
+/**
+ * A class form checked: every problem listed in words, or the class with its start and end as
+ * instants (the form's date and times are the trust's wall clock). A new class, or one moved, must
+ * start after now; an unchanged start may lie in the past (a capacity raised after the event, say).
+ */
+export function checkClassForm(form: ClassForm, now: string, unchangedStart?: string): { problems: string[] } | { problems: []; facts: ClassFacts } {
+  const problems: string[] = [];
+  if (!form.title) problems.push("Enter the class title");
+  else if (form.title.length > 300) problems.push("The class title must be 300 characters or fewer");
+  if (!form.venue) problems.push("Enter the venue");
+  else if (form.venue.length > 300) problems.push("The venue must be 300 characters or fewer");
+  const dateOk = isCalendarDate(form.date) && form.date >= "2000-01-01" && form.date <= "2999-12-31";
+  if (!dateOk) problems.push("Enter the date as a real date, for example 2026-12-10");
+  const time = /^([01]\d|2[0-3]):[0-5]\d$/;
+  if (!time.test(form.startTime)) problems.push("Enter the start time as hours and minutes, for example 09:30");
+  if (!time.test(form.endTime)) problems.push("Enter the end time as hours and minutes, for example 16:00");
+  const capacity = /^\d{1,6}$/.test(form.capacity) ? Number(form.capacity) : Number.NaN;
+  if (!Number.isInteger(capacity) || capacity < 1) problems.push("Capacity must be a whole number of places, 1 or more");
+  if (problems.length === 0 && form.endTime <= form.startTime) problems.push("The end time must be after the start time");
+  if (problems.length > 0) return { problems };
+  const startsAt = localInstant(form.date, form.startTime);
+  const endsAt = localInstant(form.date, form.endTime);
+  if (startsAt !== unchangedStart && startsAt <= now) return { problems: ["The class must start in the future"] };
+  return { problems: [], facts: { title: form.title, startsAt, endsAt, venue: form.venue, capacity, requiresApproval: form.requiresApproval } };
+}
+
+/** A class's start and end as the form shows them again. */
+export function formOf(facts: ClassFacts): ClassForm {
+  return { title: facts.title, date: localDate(facts.startsAt), startTime: localTime(facts.startsAt), endTime: localTime(facts.endsAt), venue: facts.venue, capacity: String(facts.capacity), requiresApproval: facts.requiresApproval };
+}
+
+/**
+ * A wall-clock date and time in the trust's time zone as an ISO instant: the instant whose local
+ * date and time read so (two corrections settle it, as startOfLocalDay does, across a clock change).
+ */
+export function localInstant(date: string, time: string): string {
+  const target = Date.parse(`${date}T${time}:00Z`);
+  let guess = target;
+  for (let i = 0; i < 2; i++) guess -= Date.parse(`${localDate(new Date(guess))}T${localTime(new Date(guess))}:00Z`) - target;
+  return new Date(guess).toISOString();
+}
+
+/**
+ * Apply: a request awaiting approval when the class says so; otherwise a place when one is left,
+ * else the waiting list. Approving a request is the same decision without the approval.
+ */
+export function placeFor(classFacts: { capacity: number; requiresApproval: boolean }, placesTaken: number, approved: boolean): "Requested" | "Enrolled" | "Waiting List" {
+  if (classFacts.requiresApproval && !approved) return "Requested";
+  return placesTaken < classFacts.capacity ? "Enrolled" : "Waiting List";
+}
+
+/** "3 places left", "1 place left", or that it is full. */
+export function placesLeftLabel(capacity: number, placesTaken: number): string {
+  const left = Math.max(0, capacity - placesTaken);
+  if (left === 0) return "Full - join the waiting list";
+  return `${left} ${left === 1 ? "place" : "places"} left`;
+}

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { buildLearner } from "../support/factories.ts";
+import { addDays, localDate } from "../../server/clock.ts";
+import { CHROMIUM_ARGS, logIn, startLmsServers, type LmsServers } from "./lms-servers.ts";
+import { expectAccessible } from "./accessibility.ts";
+
+const COURSE = "000 Safeguarding Adults - Level 1";
+
+/**
+ * Issue 9's classroom journey in real Chromium: L&D add a class with one place; a learner takes
+ * it; a second finds it full and joins the waiting list; the first cancels and the second is
+ * promoted; L&D mark attendance and the component shows Completed.
+ */
+describe("classroom classes, in the browser", () => {
+  let servers: LmsServers;
+  let browser: Browser;
+  let certificationId: number;
+  beforeAll(async () => {
+    servers = await startLmsServers(["safeguarding-adults-l1"]);
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    const { db } = servers;
+    const code = String((await db("courses").first("code")).code);
+    expect(code).toBe(COURSE);
+    const [competency] = await db("competencies").insert({ name: "NHS|CSTF|Safeguarding Adults - Level 1 - 3 Years|" }).returning("id");
+    const [certification] = await db("certifications")
+      .insert({ name: "297 Core Skills - Safeguarding Adults - Level 1 - 3 Years", competency_id: competency.id, competence_level: "1 - Assessed", valid_days: 1095, complete_within_days: 365, renewable: true })
+      .returning("id");
+    certificationId = Number(certification.id);
+    await db("certification_components").insert({ certification_id: certificationId, position: 1, course_code: COURSE, requires: "completion" });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await servers?.close();
+  });
+
+  const row = (page: Page) => page.locator(`tr[data-component='${COURSE}']`);
+  async function subscribeAndChoose(page: Page) {
+    await page.goto(`${servers.lmsUrl}/learning/certifications/${certificationId}`);
+    await page.getByRole("link", { name: "Subscribe" }).click();
+    await page.getByRole("button", { name: "Finish" }).click();
+    await page.getByRole("link", { name: `Choose or Enrol in class: ${COURSE}` }).click();
+    await page.getByRole("heading", { name: `Choose or Enrol in class: ${COURSE}` }).waitFor();
+  }
+
+  it("enrols in a class with places, joins the waiting list of a full one, is promoted when a place frees, and is credited for attending", async () => {
+    const { db, clock } = servers;
+    const admin = await buildLearner(db, clock, { role: "admin", name: "Okafor, Grace" });
+    const first = await buildLearner(db, clock, { name: "Ash, Amy" });
+    const second = await buildLearner(db, clock, { name: "Bell, Ben" });
+    const tomorrow = addDays(localDate(clock.now()), 1);
+
+    const lnd = await (await browser.newContext()).newPage();
+    await logIn(lnd, servers, admin);
+    await lnd.getByRole("link", { name: "Administration" }).click();
+    await lnd.getByRole("link", { name: "Classes" }).click();
+    await expectAccessible(lnd);
+    await lnd.getByRole("link", { name: "Add a classroom class" }).click();
+    await lnd.getByLabel("Course").selectOption({ label: COURSE });
+    await lnd.getByLabel("Class title").fill("Safeguarding Adults - Workshop");
+    await lnd.getByLabel("Date").fill(tomorrow);
+    await lnd.getByLabel("Start time").fill("09:30");
+    await lnd.getByLabel("End time").fill("12:30");
+    await lnd.getByLabel("Venue").fill("Seminar Room 1");
+    await lnd.getByLabel("Capacity").fill("1");
+    await expectAccessible(lnd);
+    await lnd.getByRole("button", { name: "Add class" }).click();
+    await lnd.getByRole("heading", { name: "Class: Safeguarding Adults - Workshop" }).waitFor();
+    await expectAccessible(lnd);
+    const classUrl = lnd.url();
+
+    // The first learner takes the only place.
+    const amy = await (await browser.newContext()).newPage();
+    await logIn(amy, servers, first);
+    await subscribeAndChoose(amy);
+    expect(await amy.locator(".app-class-choices").textContent()).toContain("1 place left");
+    await expectAccessible(amy);
+    await amy.getByLabel(/Safeguarding Adults - Workshop/).check();
+    await amy.getByRole("button", { name: "Apply" }).click();
+    await row(amy).locator("[data-field=component-status]", { hasText: "Enrolled" }).waitFor();
+    expect(await row(amy).locator("[data-field=enrolment-details]").textContent()).toContain("Seminar Room 1");
+
+    // The second finds it full and joins the waiting list.
+    const ben = await (await browser.newContext()).newPage();
+    await logIn(ben, servers, second);
+    await subscribeAndChoose(ben);
+    expect(await ben.locator(".app-class-choices").textContent()).toContain("Full - join the waiting list");
+    await ben.getByLabel(/Safeguarding Adults - Workshop/).check();
+    await ben.getByRole("button", { name: "Apply" }).click();
+    await row(ben).locator("[data-field=enrolment-details]", { hasText: "Waiting List: position 1" }).waitFor();
+    expect(await row(ben).locator("[data-field=component-status]").textContent()).toBe("Planned");
+    await ben.goto(`${servers.lmsUrl}/learning/requested`);
+    await ben.getByRole("heading", { name: "Requested Learning" }).waitFor();
+    expect(await ben.locator(`tr[data-course='${COURSE}'] [data-field=state]`).textContent()).toBe("Waiting List: position 1");
+    await expectAccessible(ben);
+
+    // The first cancels; the second is promoted at once.
+    await amy.getByRole("button", { name: `Cancel place: ${COURSE}` }).click();
+    await row(amy).locator("[data-field=component-status]", { hasText: "Planned" }).waitFor();
+    await ben.reload();
+    await ben.getByText("You have no requests waiting for approval or for a place.").waitFor();
+    await ben.goto(`${servers.lmsUrl}/learning/certifications/${certificationId}`);
+    expect(await row(ben).locator("[data-field=component-status]").textContent()).toBe("Enrolled");
+
+    // The class takes place (moved to have started just now, after both subscribed): L&D mark attendance.
+    const startsAt = new Date(Date.now() - 1000).toISOString();
+    await db("classes").where({ title: "Safeguarding Adults - Workshop" }).update({ starts_at: startsAt, ends_at: new Date(Date.now() + 3_600_000).toISOString() });
+    await lnd.goto(classUrl);
+    await expectAccessible(lnd);
+    await lnd.getByRole("button", { name: "Attended: Bell, Ben" }).click();
+    await lnd.getByText("Marked Attended").waitFor();
+    expect(await lnd.locator("tr[data-person] [data-field=state]", { hasText: "Attended" }).count()).toBe(1);
+
+    await ben.reload();
+    expect(await row(ben).locator("[data-field=component-status]").textContent()).toBe("Completed");
+    expect(await ben.locator(".app-subscription-status").getAttribute("data-status")).toBe("Completed");
+  }, 120_000);
+});
