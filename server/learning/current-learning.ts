@@ -4,12 +4,13 @@ import { localDate } from "../clock.ts";
 import { certificationView, type ComponentStatus } from "./certification-view.ts";
 import { effectiveStatus, type SubscriptionStatus } from "./crediting.ts";
 import { mandatoryCourseCodes } from "./my-elearning.ts";
+import type { ClassroomState } from "../classroom/class-rules.ts";
 
 /**
  * Enrolment states that are not learning under way: a request or a waiting-list place (Requested
  * Learning lists those), or one that ended without a place. Current Learning leaves them out.
  */
-export const NOT_CURRENT_ENROLMENT_STATES = ["Requested", "Waiting List", "Rejected", "Cancelled"];
+export const NOT_CURRENT_ENROLMENT_STATES: readonly ClassroomState[] = ["Requested", "Waiting List", "Rejected", "Cancelled", "Did Not Attend"];
 
 export const CURRENT_LEARNING_PAGE_SIZE = 25;
 
