@@ -23,6 +23,7 @@ import { portalRoutes } from "./portal-routes.ts";
 import { packageRoutes } from "../packages/routes.ts";
 import { learningRoutes } from "../learning/routes.ts";
 import { certificationRoutes } from "../learning/certification-routes.ts";
+import { certificateRoutes } from "../certificates/routes.ts";
 import { complianceRoutes } from "../compliance/routes.ts";
 import { recordRoutes } from "../compliance/record-routes.ts";
 import { playerRoutes } from "../runtime/player-routes.ts";
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(packageRoutes(deps));
   app.use(learningRoutes(deps));
   app.use(certificationRoutes(deps));
+  app.use(certificateRoutes(deps));
   app.use(complianceRoutes(deps));
   app.use(recordRoutes(deps));
   app.use(playerRoutes(deps));

@@ -101,6 +101,12 @@ const ACCESS: Record<string, Needed> = {
   "GET /compliance/evidence-files/:fileId": "learner",
   "GET /compliance/competencies/:competencyId/learning": "learner",
   "GET /player/attempts/:attemptId": "learner",
+  "GET /learning/subscriptions/:subscriptionId/certificate": "learner",
+  "GET /learning/attempts/:attemptId/certificate": "learner",
+  "GET /admin/subscriptions/:subscriptionId/certificate": "admin",
+  "GET /admin/attempts/:attemptId/certificate": "admin",
+  "GET /verify": "anyone",
+  "GET /verify/:code": "anyone",
 };
 
 /** Every route the app mounts, as "METHOD /path", found by walking its routers. */
