@@ -42,8 +42,13 @@ export function certificatePdf(certificate: Certificate, verifyUrl: string, now:
   const { width, height } = doc.page;
   const left = 80;
   const inner = width - 2 * left;
-  const line = (text: string, font: string, size: number, color: string, gap = 6) => {
-    doc.font(font).fontSize(size).fillColor(color).text(printable(text), left, doc.y, { width: inner, align: "center" });
+  // A line of centred text, made smaller until it takes at most maxLines lines (a long name, a
+  // long certification), so that nothing runs into the dates and the code below.
+  const line = (text: string, font: string, size: number, color: string, gap = 6, maxLines = 2) => {
+    const shown = printable(text);
+    doc.font(font).fontSize(size);
+    while (size > 9 && doc.heightOfString(shown, { width: inner, align: "center" }) > doc.currentLineHeight(true) * maxLines + 1) doc.fontSize(--size);
+    doc.fillColor(color).text(shown, left, doc.y, { width: inner, align: "center" });
     doc.moveDown(gap / size);
   };
 
@@ -54,11 +59,12 @@ export function certificatePdf(certificate: Certificate, verifyUrl: string, now:
   line(certificate.organisation, "Helvetica-Bold", 16, NHS_BLUE, 18);
   line(certificate.kind === "certification" ? "Certificate of Completion" : certificate.outcome === "passed" ? "Certificate of Achievement" : "Certificate of Completion", "Helvetica-Bold", 32, DARK, 18);
   line("This is to certify that", "Helvetica", 14, GREY, 8);
-  line(`${certificate.firstName} ${certificate.lastName}`, "Helvetica-Bold", 28, DARK, 4);
+  line(`${certificate.firstName} ${certificate.lastName}`, "Helvetica-Bold", 28, DARK, 4, 1);
   line(`Employee Number ${certificate.employeeNumber}`, "Helvetica", 13, GREY, 16);
   line(certificate.kind === "certification" ? "has completed the learning certification" : `has ${certificate.outcome} the course`, "Helvetica", 14, GREY, 8);
   line(certificate.title, "Helvetica-Bold", 20, DARK, 6);
-  if (certificate.detail && certificate.detail !== certificate.title) line(certificate.detail, "Helvetica", 13, DARK, 6);
+  if (certificate.detail && certificate.detail !== certificate.title) line(certificate.detail, "Helvetica", 13, DARK, 2, 1);
+  if (certificate.level) line(`Competence Level ${certificate.level}`, "Helvetica", 13, DARK, 6, 1);
 
   // When, and until when: two columns.
   const columnsY = Math.max(doc.y + 16, 360);

@@ -19,8 +19,10 @@ export interface CertificateFacts {
   outcome: "completed" | "passed";
   /** The certification's name, or the course's code. */
   title: string;
-  /** The competency and level it gave, or the course's title. */
+  /** The competency it gave, or the course's title. */
   detail: string;
+  /** The competence level it gave (a certification only). */
+  level: string | null;
   /** YYYY-MM-DD in the trust's time zone, or null when not completed. */
   completedOn: string | null;
   /** The competence record's expiry; null when it does not expire (and always for a course). */
@@ -127,7 +129,8 @@ async function certificationFacts(db: Db, subscriptionId: number): Promise<Certi
     preview: false,
     outcome: "completed",
     title: String(row.name),
-    detail: `${competencyLabel(String(row.competency))}, competence level ${String(record?.level ?? row.competence_level)}`,
+    detail: competencyLabel(String(row.competency)),
+    level: String(record?.level ?? row.competence_level),
     completedOn: completed ? localDate(String(row.completed_at)) : null,
     expiresOn: record?.expires_on ?? null,
     recordMissing: completed && !record,
@@ -156,6 +159,7 @@ async function courseFacts(db: Db, attemptId: number): Promise<CertificateFacts 
     outcome: status === "Passed" ? "passed" : "completed",
     title: String(row.code),
     detail: String(row.title ?? ""),
+    level: null,
     completedOn: completed && completedAt ? localDate(String(completedAt)) : null,
     expiresOn: null,
     recordMissing: false,
