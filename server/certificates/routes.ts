@@ -61,13 +61,13 @@ export function certificateRoutes({ db, clock, config }: AppDeps): Router {
     res.set({ "Cache-Control": "no-store", "X-Robots-Tag": "noindex" }).status(result.found ? 200 : 404);
     res.render("certificates/verify", { user: res.locals.user, csrfToken: generateCsrfToken(req), result, typed, today: clock.today(), guideDate, groupedCode });
   };
-  router.get("/verify", anyone, (req, res, next) => {
-    const typed = typeof req.query.code === "string" ? req.query.code : "";
-    if (!typed.trim()) {
-      res.render("certificates/verify", { user: res.locals.user, csrfToken: generateCsrfToken(req), result: null, typed: "", today: clock.today(), guideDate, groupedCode });
-      return;
-    }
-    counted(req, res, (error?: unknown) => (error ? next(error) : answer(req, res, typed).catch(next)));
+  const typedIn = (req: Request) => (typeof req.query.code === "string" ? req.query.code : "");
+  const formUnlessCode = (req: Request, res: Response, next: () => void) => {
+    if (typedIn(req).trim()) return next();
+    res.render("certificates/verify", { user: res.locals.user, csrfToken: generateCsrfToken(req), result: null, typed: "", today: clock.today(), guideDate, groupedCode });
+  };
+  router.get("/verify", anyone, formUnlessCode, counted, async (req, res) => {
+    await answer(req, res, typedIn(req));
   });
   router.get("/verify/:code", anyone, counted, async (req, res) => {
     await answer(req, res, String(req.params.code));
