@@ -13,6 +13,8 @@ import { attemptDetail, findPeople, learnerOverview, matchingPeople } from "./ve
 import { awaitingApproval, decideRecord } from "../compliance/approvals.ts";
 import { createComplianceStore } from "../compliance/store.ts";
 import { evidenceFilesOf } from "../compliance/evidence-files.ts";
+import { createCertificateStore } from "../certificates/store.ts";
+import { groupedCode } from "../certificates/codes.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
 import { ROLE_LABELS, ROLES, type Role } from "../accounts/roles.ts";
@@ -135,9 +137,9 @@ export function adminRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
     const overview = isRowId(id) ? await learnerOverview(db, id, clock.today()) : undefined;
     if (!overview) throw notFound("That person");
     // Their competence records (with evidence files), and the forms to record one and to move records between organisations (compliance/record-routes.ts).
-    const [records, evidenceFiles, competencies] = await Promise.all([createComplianceStore(db).recordsOf(id), evidenceFilesOf(db, id), db("competencies").orderBy("name").select("id", "name")]);
+    const [records, evidenceFiles, competencies, certificates] = await Promise.all([createComplianceStore(db).recordsOf(id), evidenceFilesOf(db, id), db("competencies").orderBy("name").select("id", "name"), createCertificateStore(db).completedLearningOf(id)]);
     const notice = req.query.done === "recorded" ? "The competence has been recorded. It is awaiting approval." : undefined;
-    render(req, res, "admin/person", { ...overview, records, evidenceFiles, competencies, notice, guideDate, competencyLabel, sourceLabel, formatDuration });
+    render(req, res, "admin/person", { ...overview, records, evidenceFiles, competencies, certificates, notice, guideDate, competencyLabel, sourceLabel, formatDuration, groupedCode });
   });
 
   router.get("/admin/attempts/:attemptId", admin, async (req, res) => {

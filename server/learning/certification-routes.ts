@@ -11,6 +11,7 @@ import { localTime } from "../clock.ts";
 import { createClassStore } from "../classroom/class-store.ts";
 import { applyForClass } from "../classroom/enrolment-service.ts";
 import { placesLeftLabel } from "../classroom/class-rules.ts";
+import { createCertificateStore } from "../certificates/store.ts";
 
 /**
  * The guide's learner screens for one learning certification: the certification page
@@ -36,7 +37,10 @@ export function certificationRoutes({ db, clock }: AppDeps): Router {
   const back = (view: { certification: { id: number } }) => `/learning/certifications/${view.certification.id}`;
 
   router.get(base, requireLogin, async (req, res) => {
-    render(req, res, "learning/certification", { view: await load(req, res) });
+    const view = await load(req, res);
+    // Download certificate: for the latest completion, also while a renewal is under way.
+    const certificateSubscriptionId = await createCertificateStore(db).latestCompleted(actor(req, res).personId, view.certification.id);
+    render(req, res, "learning/certification", { view, certificateSubscriptionId });
   });
 
   router.get(`${base}/subscribe`, requireLogin, async (req, res) => {

@@ -25,6 +25,7 @@ import { learningRoutes } from "../learning/routes.ts";
 import { certificationRoutes } from "../learning/certification-routes.ts";
 import { classAdminRoutes } from "../classroom/admin-routes.ts";
 import { classLearnerRoutes } from "../classroom/learner-routes.ts";
+import { certificateRoutes } from "../certificates/routes.ts";
 import { complianceRoutes } from "../compliance/routes.ts";
 import { recordRoutes } from "../compliance/record-routes.ts";
 import { playerRoutes } from "../runtime/player-routes.ts";
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(certificationRoutes(deps));
   app.use(classLearnerRoutes(deps));
   app.use(classAdminRoutes(deps));
+  app.use(certificateRoutes(deps));
   app.use(complianceRoutes(deps));
   app.use(recordRoutes(deps));
   app.use(playerRoutes(deps));

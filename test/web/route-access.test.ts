@@ -115,6 +115,12 @@ const ACCESS: Record<string, Needed> = {
   "POST /admin/classes/:classId/enrolments/:enrolmentId/cancel": "admin",
   "GET /learning/requested": "learner",
   "POST /learning/enrolments/:enrolmentId/cancel": "learner",
+  "GET /learning/subscriptions/:subscriptionId/certificate": "learner",
+  "GET /learning/attempts/:attemptId/certificate": "learner",
+  "GET /admin/subscriptions/:subscriptionId/certificate": "admin",
+  "GET /admin/attempts/:attemptId/certificate": "admin",
+  "GET /verify": "anyone",
+  "GET /verify/:code": "anyone",
 };
 
 /** Every route the app mounts, as "METHOD /path", found by walking its routers. */
