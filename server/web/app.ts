@@ -23,6 +23,8 @@ import { portalRoutes } from "./portal-routes.ts";
 import { packageRoutes } from "../packages/routes.ts";
 import { learningRoutes } from "../learning/routes.ts";
 import { certificationRoutes } from "../learning/certification-routes.ts";
+import { courseSearchRoutes } from "../learning/course-search-routes.ts";
+import { learningBar } from "./learning-bar.ts";
 import { complianceRoutes } from "../compliance/routes.ts";
 import { recordRoutes } from "../compliance/record-routes.ts";
 import { playerRoutes } from "../runtime/player-routes.ts";
@@ -95,6 +97,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(sessionMiddleware(deps, sessions));
   app.use(csrfMiddleware());
   app.use(loadUser);
+  app.use(learningBar);
   // A logged-in page may hold a person's records: a shared ward computer's Back button must not show them after Logout.
   app.use((_req, res, next) => {
     if (res.locals.user) res.set("Cache-Control", "no-store");
@@ -111,6 +114,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(packageRoutes(deps));
   app.use(learningRoutes(deps));
   app.use(certificationRoutes(deps));
+  app.use(courseSearchRoutes(deps));
   app.use(complianceRoutes(deps));
   app.use(recordRoutes(deps));
   app.use(playerRoutes(deps));
