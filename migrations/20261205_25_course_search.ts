@@ -2,7 +2,8 @@ import type { Knex } from "knex";
 import { refreshCourseSearch } from "../server/catalog/course-search-index.ts";
 
 // Search Course: one row per course code (a course, or a component's code not imported yet) with
-// its code, title, certification and competency names as plain words
+// its code, title, certification and competency names as plain words (the course itself is
+// joined by code when searching, so its title and classes are read as they are then)
 // (server/catalog/course-search-index.ts), and the database's own full-text index over them:
 // FTS5 on SQLite (an external-content table kept in step by triggers on this one), a GIN index on
 // the 'simple' tsvector on PostgreSQL ('simple': no stemming or stop words, so "297" and "level 1"
@@ -11,8 +12,6 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable("course_search", (table) => {
     table.increments("id");
     table.string("code", 200).notNullable().unique();
-    table.integer("course_id").references("courses.id").onDelete("SET NULL");
-    table.string("title", 300);
     // The code's VPD prefix: the trust's own ("297") or national ("000") content.
     table.string("organisation", 10);
     table.text("search_text").notNullable();

@@ -39,7 +39,7 @@ export async function refreshCourseSearch(db: Knex, codes?: string[]): Promise<v
   if (wanted?.length === 0) return;
   const only = <Q extends Knex.QueryBuilder>(query: Q, column: string): Q => (wanted ? (query.whereIn(column, wanted) as Q) : query);
   const [courses, components] = await Promise.all([
-    only(db("courses").select("id", "code", "title"), "code"),
+    only(db("courses").select("code", "title"), "code"),
     only(
       db("certification_components")
         .join("certifications", "certifications.id", "certification_components.certification_id")
@@ -49,13 +49,13 @@ export async function refreshCourseSearch(db: Knex, codes?: string[]): Promise<v
       "certification_components.course_code",
     ),
   ]);
-  const byCode = new Map<string, { courseId: number | null; title: string | null; certifications: Set<string>; competencies: Set<string> }>();
+  const byCode = new Map<string, { title: string | null; certifications: Set<string>; competencies: Set<string> }>();
   const entry = (code: string) => {
     let found = byCode.get(code);
-    if (!found) byCode.set(code, (found = { courseId: null, title: null, certifications: new Set(), competencies: new Set() }));
+    if (!found) byCode.set(code, (found = { title: null, certifications: new Set(), competencies: new Set() }));
     return found;
   };
-  for (const course of courses) Object.assign(entry(String(course.code)), { courseId: Number(course.id), title: String(course.title) });
+  for (const course of courses) entry(String(course.code)).title = String(course.title);
   for (const component of components) {
     const found = entry(String(component.course_code));
     found.certifications.add(String(component.certification));
@@ -63,13 +63,11 @@ export async function refreshCourseSearch(db: Knex, codes?: string[]): Promise<v
   }
   const rows = [...byCode].map(([code, found]) => ({
     code,
-    course_id: found.courseId,
-    title: found.title,
     organisation: organisationOf(code),
     search_text: searchDocument([code, found.title ?? "", ...found.certifications, ...found.competencies]),
   }));
   for (let start = 0; start < rows.length; start += 200) {
-    await db("course_search").insert(rows.slice(start, start + 200)).onConflict("code").merge(["course_id", "title", "organisation", "search_text"]);
+    await db("course_search").insert(rows.slice(start, start + 200)).onConflict("code").merge(["organisation", "search_text"]);
   }
   const gone = db("course_search").whereNotIn("code", [...byCode.keys()]);
   await (wanted ? gone.whereIn("code", wanted) : gone).delete();

@@ -28,8 +28,8 @@ const searchSchema = z.object({
   exact: z.enum(["1", "on", "yes"], { message: "Exact Phrase: tick it or leave it" }).optional(),
   competency: optionalId("Competency"),
   certification: optionalId("Certification"),
-  type: z.union([z.literal(""), z.enum(Object.keys(COURSE_TYPES) as [CourseType, ...CourseType[]])], { message: "Course Type: choose one from the list" }).optional(),
-  organisation: z.union([z.literal(""), z.string().regex(/^\d{3}$/)], { message: "Organisation: choose one from the list" }).optional(),
+  type: z.enum(["", ...Object.keys(COURSE_TYPES)] as ["", ...CourseType[]], { message: "Course Type: choose one from the list" }).optional(),
+  organisation: z.string({ message: "Organisation: choose one from the list" }).regex(/^(\d{3})?$/, "Organisation: choose one from the list").optional(),
   page: z.string().optional(),
 });
 

@@ -28,8 +28,8 @@ export interface FoundCourse {
 // course's kind changed) counts at once: classroom when it has a classroom class or says so,
 // eAssessment when its code, title or kind says so, e-learning otherwise.
 const TYPE_SQL = `CASE
-  WHEN lower(coalesce(courses.kind, '')) = 'classroom' OR EXISTS (SELECT 1 FROM classes WHERE classes.course_id = course_search.course_id AND lower(classes.kind) = 'classroom') THEN 'classroom'
-  WHEN lower(coalesce(courses.kind, '')) = 'eassessment' OR lower(course_search.code) LIKE '%eassessment%' OR lower(coalesce(course_search.title, '')) LIKE '%eassessment%' THEN 'eassessment'
+  WHEN lower(coalesce(courses.kind, '')) = 'classroom' OR EXISTS (SELECT 1 FROM classes WHERE classes.course_id = courses.id AND lower(classes.kind) = 'classroom') THEN 'classroom'
+  WHEN lower(coalesce(courses.kind, '')) = 'eassessment' OR lower(course_search.code) LIKE '%eassessment%' OR lower(coalesce(courses.title, '')) LIKE '%eassessment%' THEN 'eassessment'
   ELSE 'elearning' END`;
 
 /**
@@ -41,7 +41,7 @@ const TYPE_SQL = `CASE
  */
 export async function searchCourses(db: Db, filters: CourseSearchFilters, page: { limit: number; offset: number }): Promise<{ total: number; courses: FoundCourse[] }> {
   const words = searchWords(filters.words);
-  const query = db("course_search").leftJoin("courses", "courses.id", "course_search.course_id");
+  const query = db("course_search").leftJoin("courses", "courses.code", "course_search.code");
   if (words.length) {
     if (isPostgres(db)) {
       const tsquery = filters.exact ? words.join(" <-> ") : words.map((word) => `${word}:*`).join(" & ");
@@ -68,10 +68,14 @@ export async function searchCourses(db: Db, filters: CourseSearchFilters, page: 
     );
   }
   if (filters.type) query.whereRaw(`(${TYPE_SQL}) = ?`, [filters.type]);
+  // By code, ignoring case, in code-point order on both databases (PostgreSQL's locale collation
+  // would otherwise skip the spaces and dashes that SQLite's compares).
+  const collate = isPostgres(db) ? ' COLLATE "C"' : "";
+  const BY_CODE = `lower(course_search.code)${collate}, course_search.code${collate}`;
 
   const [counted, rows] = await Promise.all([
     query.clone().count({ n: "*" }).first(),
-    query.clone().orderBy("course_search.code").limit(page.limit).offset(page.offset).select("course_search.code", "course_search.course_id", "course_search.title", db.raw(`${TYPE_SQL} as course_type`)),
+    query.clone().orderByRaw(BY_CODE).limit(page.limit).offset(page.offset).select("course_search.code", "courses.id as course_id", "courses.title", db.raw(`${TYPE_SQL} as course_type`)),
   ]);
   return {
     total: Number(counted?.n ?? 0),

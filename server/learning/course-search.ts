@@ -33,6 +33,9 @@ export interface CourseSearchResults {
  */
 export async function courseSearch(db: Db, personId: number, filters: CourseSearchFilters, page: number, today: string): Promise<CourseSearchResults> {
   const found = await searchCourses(db, filters, { limit: RESULTS_PER_PAGE, offset: (page - 1) * RESULTS_PER_PAGE });
+  const pages = Math.max(1, Math.ceil(found.total / RESULTS_PER_PAGE));
+  // A page past the end (an old link, a catalogue since shrunk) shows the last one.
+  if (page > pages) return courseSearch(db, personId, filters, pages, today);
   const memberships = await certificationsOfCourses(db, found.courses.map((course) => course.code));
   const views = new Map<number, Promise<CertificationView | undefined>>();
   const viewOf = (id: number) => {
@@ -59,5 +62,5 @@ export async function courseSearch(db: Db, personId: number, filters: CourseSear
       ),
     })),
   );
-  return { total: found.total, page, pages: Math.max(1, Math.ceil(found.total / RESULTS_PER_PAGE)), courses };
+  return { total: found.total, page, pages, courses };
 }
