@@ -77,7 +77,7 @@ export async function certificationView(db: Db, personId: number, certificationI
   return {
     certification,
     subscription,
-    components: rows.map((row) => ({ ...row, nextAction: nextAction(subscription?.status ?? null, row) })),
+    components: rows.map((row) => ({ ...row, nextAction: nextAction(subscription?.status ?? null, { done: row.componentStatus === "Completed", enrolled: row.enrolment !== null, offer: row.offer }) })),
     done: rows.filter((row) => row.componentStatus === "Completed").length,
     warnBeforePlay: warnBeforePlay(subscription?.status ?? null, certification.renewable),
   };
@@ -103,14 +103,22 @@ function nextStepFor(reason: string | null, enrolFirst: boolean): string | null 
   return reason && enrolFirst ? reason.replace("press Play", "choose or enrol in class, then press Play") : reason;
 }
 
+/** What a component's next step depends on: credited, enrolled in its class, its course's offer. */
+export interface NextActionFacts {
+  done: boolean;
+  enrolled: boolean;
+  offer: CourseOffer | null;
+}
+
 /**
  * A component's next step for the learner, from the same facts as its row on the certification
  * page: done once credited (or once the certification is); otherwise Subscribe unless subscribed,
- * then Enrol in its class, then Play.
+ * then Enrol in its class, then Play. Search Course reads the same facts for a page of courses
+ * at once and asks this function too, so the two never disagree.
  */
-export function nextAction(status: SubscriptionStatus | null, row: Pick<ComponentRowView, "componentStatus" | "enrolment" | "offer">): NextAction {
-  if (row.componentStatus === "Completed" || status === "Completed") return "Completed";
+export function nextAction(status: SubscriptionStatus | null, facts: NextActionFacts): NextAction {
+  if (facts.done || status === "Completed") return "Completed";
   if (status !== "Subscribed") return "Subscribe";
-  if (!row.offer?.playable || row.offer.classId === null) return "Not available yet";
-  return row.enrolment ? "Play" : "Enrol";
+  if (!facts.offer?.playable || facts.offer.classId === null) return "Not available yet";
+  return facts.enrolled ? "Play" : "Enrol";
 }

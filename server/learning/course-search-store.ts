@@ -1,5 +1,6 @@
 import { isPostgres, type Db } from "../db/connect.ts";
 import { searchWords } from "../catalog/course-search-index.ts";
+import type { SubscriptionStatus } from "./crediting.ts";
 
 export type CourseType = "elearning" | "eassessment" | "classroom";
 
@@ -26,11 +27,16 @@ export interface FoundCourse {
 
 // Worked out when searching, not stored, so that a classroom class added to a course (or a
 // course's kind changed) counts at once: classroom when it has a classroom class or says so,
-// eAssessment when its code, title or kind says so, e-learning otherwise.
-const TYPE_SQL = `CASE
-  WHEN lower(coalesce(courses.kind, '')) = 'classroom' OR EXISTS (SELECT 1 FROM classes WHERE classes.course_id = courses.id AND lower(classes.kind) = 'classroom') THEN 'classroom'
-  WHEN lower(coalesce(courses.kind, '')) = 'eassessment' OR lower(course_search.code) LIKE '%eassessment%' OR lower(coalesce(courses.title, '')) LIKE '%eassessment%' THEN 'eassessment'
-  ELSE 'elearning' END`;
+// eAssessment when its code, title or kind says so, e-learning otherwise. The class lookup is not
+// correlated, so each database reads the classroom classes once per search, not once per course.
+const CLASSROOM_SQL = "(lower(coalesce(courses.kind, '')) = 'classroom' OR coalesce(courses.id, 0) IN (SELECT classes.course_id FROM classes WHERE lower(classes.kind) = 'classroom'))";
+const EASSESSMENT_SQL = "(lower(coalesce(courses.kind, '')) = 'eassessment' OR lower(course_search.code) LIKE '%eassessment%' OR lower(coalesce(courses.title, '')) LIKE '%eassessment%')";
+const TYPE_SQL = `CASE WHEN ${CLASSROOM_SQL} THEN 'classroom' WHEN ${EASSESSMENT_SQL} THEN 'eassessment' ELSE 'elearning' END`;
+const TYPE_FILTER: Record<CourseType, string> = {
+  classroom: CLASSROOM_SQL,
+  eassessment: `NOT ${CLASSROOM_SQL} AND ${EASSESSMENT_SQL}`,
+  elearning: `NOT ${CLASSROOM_SQL} AND NOT ${EASSESSMENT_SQL}`,
+};
 
 /**
  * The courses matching the filters, by code, a page at a time, and how many match in all. The
@@ -55,19 +61,15 @@ export async function searchCourses(db: Db, filters: CourseSearchFilters, page: 
   }
   if (filters.organisation) query.where("course_search.organisation", filters.organisation);
   if (filters.certificationId !== undefined) {
-    query.whereExists((sub) => sub.select(db.raw("1")).from("certification_components").whereRaw("certification_components.course_code = course_search.code").andWhere("certification_components.certification_id", filters.certificationId!));
+    query.whereIn("course_search.code", db("certification_components").where("certification_id", filters.certificationId).select("course_code"));
   }
   if (filters.competencyId !== undefined) {
-    query.whereExists((sub) =>
-      sub
-        .select(db.raw("1"))
-        .from("certification_components")
-        .join("certifications", "certifications.id", "certification_components.certification_id")
-        .whereRaw("certification_components.course_code = course_search.code")
-        .andWhere("certifications.competency_id", filters.competencyId!),
+    query.whereIn(
+      "course_search.code",
+      db("certification_components").join("certifications", "certifications.id", "certification_components.certification_id").where("certifications.competency_id", filters.competencyId).select("certification_components.course_code"),
     );
   }
-  if (filters.type) query.whereRaw(`(${TYPE_SQL}) = ?`, [filters.type]);
+  if (filters.type) query.whereRaw(`(${TYPE_FILTER[filters.type]})`);
   // By code, ignoring case, in code-point order on both databases (PostgreSQL's locale collation
   // would otherwise skip the spaces and dashes that SQLite's compares).
   const collate = isPostgres(db) ? ' COLLATE "C"' : "";
@@ -114,5 +116,30 @@ export async function advancedSearchChoices(db: Db): Promise<{ competencies: Arr
     competencies: competencies.map((row) => ({ id: Number(row.id), name: String(row.name) })),
     certifications: certifications.map((row) => ({ id: Number(row.id), name: String(row.name) })),
     organisations: [...vpds].sort().map((vpd) => ({ vpd, name: names.get(vpd) ?? (vpd === "000" ? "National" : vpd) })),
+  };
+}
+
+/**
+ * A learner's standing in some certifications, in four statements however many there are: the
+ * latest subscription to each, what those subscriptions have credited (by course code) and
+ * enrolled in (by course id), and the learner's latest attempt at each course (Play's window).
+ */
+export async function learnerStandings(db: Db, personId: number, certificationIds: number[], courseIds: number[]) {
+  const subscriptions = certificationIds.length ? await db("subscriptions").where({ person_id: personId }).whereIn("certification_id", certificationIds).orderBy("id").select("id", "certification_id", "status", "complete_by") : [];
+  const latest = new Map<number, { id: number; status: SubscriptionStatus; completeBy: string }>();
+  for (const row of subscriptions) latest.set(Number(row.certification_id), { id: Number(row.id), status: row.status as SubscriptionStatus, completeBy: String(row.complete_by) });
+  const subscriptionIds = [...latest.values()].map((subscription) => subscription.id);
+  const [credits, enrolments, attempts] = await Promise.all([
+    subscriptionIds.length ? db("component_credits").whereIn("subscription_id", subscriptionIds).select("subscription_id", "course_code") : [],
+    subscriptionIds.length ? db("enrolments").join("classes", "classes.id", "enrolments.class_id").whereIn("enrolments.subscription_id", subscriptionIds).select("enrolments.subscription_id", "classes.course_id") : [],
+    courseIds.length
+      ? db("attempts").join("course_versions", "course_versions.id", "attempts.course_version_id").where({ "attempts.person_id": personId, "attempts.preview": false }).whereIn("course_versions.course_id", courseIds).groupBy("course_versions.course_id").select("course_versions.course_id").max("attempts.id as latest")
+      : [],
+  ]);
+  return {
+    latest,
+    credited: new Set(credits.map((row) => `${row.subscription_id}:${row.course_code}`)),
+    enrolled: new Set(enrolments.map((row) => `${row.subscription_id}:${row.course_id}`)),
+    latestAttempts: new Map(attempts.map((row) => [Number(row.course_id), Number(row.latest)])),
   };
 }

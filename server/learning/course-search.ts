@@ -1,6 +1,8 @@
 import type { Db } from "../db/connect.ts";
-import { certificationView, type CertificationView, type NextAction } from "./certification-view.ts";
-import { certificationsOfCourses, searchCourses, type CourseSearchFilters, type CourseType } from "./course-search-store.ts";
+import { effectiveStatus } from "./crediting.ts";
+import { nextAction, type NextAction } from "./certification-view.ts";
+import { createCertificationStore } from "./certification-store.ts";
+import { certificationsOfCourses, learnerStandings, searchCourses, type CourseSearchFilters, type CourseType } from "./course-search-store.ts";
 
 export const RESULTS_PER_PAGE = 20;
 
@@ -12,7 +14,6 @@ export interface CourseResult {
     id: number;
     name: string;
     componentId: number;
-    /** As the certification page works it out for this learner (certification-view.ts). */
     nextAction: NextAction;
     courseId: number | null;
     latestAttemptId: number | null;
@@ -28,39 +29,43 @@ export interface CourseSearchResults {
 
 /**
  * Search Course for one learner: a page of matching courses, each with the certifications it
- * belongs to and the learner's next action in each, read from the certification's own view so
- * that search and the certification page never disagree.
+ * belongs to and the learner's next action in each. The action comes from the certification
+ * page's own rule (certification-view.ts's nextAction) over the same facts (the latest
+ * subscription as of today, its credits and enrolments, the course's offer), read for the whole
+ * page in a few statements rather than a certification view per certification.
  */
 export async function courseSearch(db: Db, personId: number, filters: CourseSearchFilters, page: number, today: string): Promise<CourseSearchResults> {
   const found = await searchCourses(db, filters, { limit: RESULTS_PER_PAGE, offset: (page - 1) * RESULTS_PER_PAGE });
   const pages = Math.max(1, Math.ceil(found.total / RESULTS_PER_PAGE));
   // A page past the end (an old link, a catalogue since shrunk) shows the last one.
   if (page > pages) return courseSearch(db, personId, filters, pages, today);
-  const memberships = await certificationsOfCourses(db, found.courses.map((course) => course.code));
-  const views = new Map<number, Promise<CertificationView | undefined>>();
-  const viewOf = (id: number) => {
-    if (!views.has(id)) views.set(id, certificationView(db, personId, id, today));
-    return views.get(id)!;
-  };
-  const courses = await Promise.all(
-    found.courses.map(async (course): Promise<CourseResult> => ({
+  const codes = found.courses.map((course) => course.code);
+  const [memberships, offers] = await Promise.all([certificationsOfCourses(db, codes), createCertificationStore(db).offers(codes)]);
+  const certificationIds = [...new Set([...memberships.values()].flat().map((membership) => membership.certificationId))];
+  const standing = await learnerStandings(db, personId, certificationIds, [...offers.values()].map((offer) => offer.courseId));
+  const courses = found.courses.map((course): CourseResult => {
+    const offer = offers.get(course.code) ?? null;
+    return {
       code: course.code,
       title: course.title,
       type: course.type,
-      certifications: await Promise.all(
-        (memberships.get(course.code) ?? []).map(async (membership) => {
-          const row = (await viewOf(membership.certificationId))?.components.find((component) => component.componentId === membership.componentId);
-          return {
-            id: membership.certificationId,
-            name: membership.name,
-            componentId: membership.componentId,
-            nextAction: row?.nextAction ?? "Subscribe",
-            courseId: row?.offer?.courseId ?? null,
-            latestAttemptId: row?.latestAttemptId ?? null,
-          };
-        }),
-      ),
-    })),
-  );
+      certifications: (memberships.get(course.code) ?? []).map((membership) => {
+        const subscription = standing.latest.get(membership.certificationId);
+        const facts = {
+          done: subscription ? standing.credited.has(`${subscription.id}:${course.code}`) : false,
+          enrolled: subscription && offer ? standing.enrolled.has(`${subscription.id}:${offer.courseId}`) : false,
+          offer,
+        };
+        return {
+          id: membership.certificationId,
+          name: membership.name,
+          componentId: membership.componentId,
+          nextAction: nextAction(subscription ? effectiveStatus(subscription, today) : null, facts),
+          courseId: offer?.courseId ?? null,
+          latestAttemptId: offer ? (standing.latestAttempts.get(offer.courseId) ?? null) : null,
+        };
+      }),
+    };
+  });
   return { total: found.total, page, pages, courses };
 }
