@@ -51,7 +51,7 @@ export async function searchCourses(db: Db, filters: CourseSearchFilters, page: 
   if (words.length) {
     if (isPostgres(db)) {
       const tsquery = filters.exact ? words.join(" <-> ") : words.map((word) => `${word}:*`).join(" & ");
-      query.whereRaw("to_tsvector('simple', course_search.search_text) @@ to_tsquery('simple', ?)", [tsquery]);
+      query.whereRaw("course_search.search_vector @@ to_tsquery('simple', ?)", [tsquery]);
     } else {
       const match = filters.exact ? `"${words.join(" ")}"` : words.map((word) => `"${word}"*`).join(" ");
       query.whereRaw("course_search.id IN (SELECT rowid FROM course_search_fts WHERE course_search_fts MATCH ?)", [match]);
