@@ -7,6 +7,7 @@ import { importCourseVersion } from "../support/attempts.ts";
 import { VALID_PACKAGES } from "../support/valid-packages.ts";
 import { importCatalog, parseCatalog } from "../../server/catalog/import-catalog.ts";
 import { deleteCatalogRow, saveCompetency } from "../../server/catalog/editing.ts";
+import { certificationView } from "../../server/learning/certification-view.ts";
 
 const FIRE = "297 Core Skills - Fire Safety - 1 Year";
 const HANDLING = "297 Core Skills - Moving and Handling - 3 Years";
@@ -181,7 +182,18 @@ describe("Search Course", () => {
   it("shows each certification with the learner's next step: Subscribe, Enrol, Play, Completed", async () => {
     const learner = await buildLearner(t.db, t.clock);
     const own = await logInAgent(t.app, learner.username, learner.password);
-    const results = async (q: string) => (await own.get("/learning/search").query({ q }).expect(200)).text;
+    // Every action shown is the one the certification's own view gives that component.
+    const results = async (q: string) => {
+      const html = (await own.get("/learning/search").query({ q }).expect(200)).text;
+      for (const code of codesOn(html)) {
+        for (const shown of actionsOf(html, code)) {
+          const [name, action] = shown.split(": ");
+          const view = await certificationView(t.db, learner.personId, ids[name!]!, t.clock.today());
+          expect(view!.components.find((row) => row.course === code)!.nextAction, `${code} in ${name}`).toBe(action);
+        }
+      }
+      return html;
+    };
 
     let html = await results("fire part");
     expect(actionsOf(html, "297 Fire Safety - Part 1")).toEqual([`${FIRE}: Subscribe`, `${HANDLING}: Subscribe`]);
