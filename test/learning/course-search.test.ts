@@ -168,6 +168,7 @@ describe("Search Course", () => {
 
     const html = await search({ type: "classroom" });
     expect(html).toContain("<li>Course Type: Classroom</li>");
+    expect(html).toContain('<a href="/learning/search/advanced?q=&amp;type=classroom">Change this search in Advanced Search</a>');
     expect(html).toMatch(/data-field="type">Classroom</);
     for (const [query, message] of [
       [{ competency: "abc" }, "Competency: choose one from the list"],
