@@ -25,7 +25,7 @@ const optionalId = (label: string) =>
 // Each field names its problem in the page's own words; a repeated parameter (?q=a&q=b) is refused too.
 const searchSchema = z.object({
   q: z.string({ message: "Search Course: type the words to search for" }).max(200, "Search Course: at most 200 characters").optional().default(""),
-  exact: z.enum(["1", "on", "yes"], { message: "Exact Phrase: tick it or leave it" }).optional(),
+  exact: z.enum(["", "0", "1", "on", "yes"], { message: "Exact Phrase: tick it or leave it" }).optional(),
   competency: optionalId("Competency"),
   certification: optionalId("Certification"),
   type: z.enum(["", ...Object.keys(COURSE_TYPES)] as ["", ...CourseType[]], { message: "Course Type: choose one from the list" }).optional(),
@@ -51,7 +51,7 @@ export function courseSearchRoutes({ db, clock }: AppDeps): Router {
     const value = parsed.data;
     const filters: CourseSearchFilters = {
       words: value.q.trim(),
-      exact: value.exact !== undefined,
+      exact: value.exact === "1" || value.exact === "on" || value.exact === "yes",
       competencyId: value.competency,
       certificationId: value.certification,
       type: value.type || undefined,

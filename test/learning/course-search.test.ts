@@ -5,6 +5,7 @@ import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from
 import { buildLearner } from "../support/factories.ts";
 import { importCourseVersion } from "../support/attempts.ts";
 import { VALID_PACKAGES } from "../support/valid-packages.ts";
+import { random } from "../support/random.ts";
 import { importCatalog, parseCatalog } from "../../server/catalog/import-catalog.ts";
 import { deleteCatalogRow, saveCompetency } from "../../server/catalog/editing.ts";
 import { certificationView } from "../../server/learning/certification-view.ts";
@@ -137,6 +138,14 @@ describe("Search Course", () => {
         const html = await search({ q, ...exact });
         expect(html.includes("course match") || html.includes("courses match") || html.includes("No courses match") || html.includes("Type words"), q).toBe(true);
       }
+    }
+    // And a seeded run of random mixes of FTS5 and tsquery syntax with words.
+    const next = random(9);
+    const pieces = ['"', "'", "*", "(", ")", "-", "+", ":", "^", "NEAR", "AND", "OR", "NOT", " ", "fire", "safe", "%", "_", "\\", "&", "|", "!", "<->", ":*", "{", "}", ",", ".", "é", "ß", "0", "297", "\t"];
+    for (let run = 0; run < 60; run++) {
+      const q = Array.from({ length: 1 + Math.floor(next() * 8) }, () => pieces[Math.floor(next() * pieces.length)]).join("");
+      const html = await search({ q, ...(run % 2 ? { exact: "1" } : {}) });
+      expect(/courses? match|No courses match|Type words/.test(html), q).toBe(true);
     }
     // The words inside are still found: operators are words like any other, and must all match.
     expect(await found({ q: "fire* (safety)" })).toEqual(["297 Fire Safety - Classroom Session", "297 Fire Safety - eAssessment", "297 Fire Safety - Part 1"]);
