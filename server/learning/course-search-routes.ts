@@ -69,9 +69,13 @@ export function courseSearchRoutes({ db, clock }: AppDeps): Router {
     const { filters, page } = parse(req);
     const user = res.locals.user as { personId: number };
     const filtered = Boolean(filters.competencyId || filters.certificationId || filters.type || filters.organisation);
-    // Nothing to look for (an empty box, or only punctuation without a filter) finds nothing.
-    const asked = searchWords(filters.words).length > 0 || filtered;
-    const results = asked ? await courseSearch(db, user.personId, filters, page, clock.today()) : null;
+    // An empty box asks nothing; one of only punctuation and symbols has no words to match.
+    const results =
+      searchWords(filters.words).length > 0 || filtered
+        ? await courseSearch(db, user.personId, filters, page, clock.today())
+        : filters.words
+          ? { total: 0, page: 1, pages: 1, courses: [] }
+          : null;
     const choices = filtered ? await advancedSearchChoices(db) : null;
     render(req, res, "learning/search", filters, { results, choices, filtered, query: new URLSearchParams(searchParams(filters)) });
   });

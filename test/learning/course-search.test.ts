@@ -147,6 +147,8 @@ describe("Search Course", () => {
       const html = await search({ q, ...(run % 2 ? { exact: "1" } : {}) });
       expect(/courses? match|No courses match|Type words/.test(html), q).toBe(true);
     }
+    expect(await search({ q: '"*"' })).toContain("No courses match &#34;&#34;*&#34;&#34;.");
+    expect(await search({ q: "" })).toContain("Type words from a course");
     // The words inside are still found: operators are words like any other, and must all match.
     expect(await found({ q: "fire* (safety)" })).toEqual(["297 Fire Safety - Classroom Session", "297 Fire Safety - eAssessment", "297 Fire Safety - Part 1"]);
     // "and" is a word too: Part 1 is also in Moving and Handling's certification.
