@@ -23,6 +23,7 @@ import * as m21 from "./20261128_21_request_throttle.ts";
 import * as m22 from "./20261128_22_reminders.ts";
 import * as m23 from "./20261202_23_evidence_files.ts";
 import * as m24 from "./20261202_24_people_search.ts";
+import * as m25 from "./20261205_25_course_search.ts";
 import * as m26 from "./20261205_26_certificates.ts";
 import * as m27 from "./20261205_27_classroom_classes.ts";
 
@@ -55,6 +56,7 @@ export const migrations: Array<[name: string, migration: Knex.Migration]> = [
   ["20261128_22_reminders.ts", m22],
   ["20261202_23_evidence_files.ts", m23],
   ["20261202_24_people_search.ts", m24],
+  ["20261205_25_course_search.ts", m25],
   ["20261205_26_certificates.ts", m26],
   ["20261205_27_classroom_classes.ts", m27],
 ];

@@ -6,6 +6,7 @@ import { recordAudit, type Actor } from "../audit/store.ts";
 import { settleSubscriptions } from "../learning/credit-service.ts";
 import { componentSchema, days, jsonPath, text } from "./catalog-schema.ts";
 import { createCatalogStore } from "./store.ts";
+import { courseCodesOfCertification, courseCodesOfCompetency, refreshCourseSearch } from "./course-search-index.ts";
 
 /**
  * The catalog edited one row at a time in the browser (authors and L&D), keyed by id so that a
@@ -59,7 +60,9 @@ export async function saveCompetency(db: Db, clock: Clock, actor: Actor, id: num
   const problems = fieldProblems(competencySchema, value);
   if (await nameTaken(db, "competencies", value.name, id)) problems.push(`Name: a competency named "${value.name}" already exists`);
   refuse(problems);
-  return save(db, clock, actor, "competencies", id, { name: value.name, description: value.description }, "catalog.competency_saved", async () => {});
+  return save(db, clock, actor, "competencies", id, { name: value.name, description: value.description }, "catalog.competency_saved", async (trx, savedId) => {
+    await refreshCourseSearch(trx, await courseCodesOfCompetency(trx, savedId));
+  });
 }
 
 export async function saveCertification(db: Db, clock: Clock, actor: Actor, id: number | undefined, input: CertificationInput): Promise<number> {
@@ -127,7 +130,9 @@ export async function deleteCatalogRow(db: Db, clock: Clock, actor: Actor, kind:
       if (count) inUse.push(`${count} ${words}`);
     }
     if (inUse.length) throw new AppError("catalog.in_use", `"${row.name}" cannot be deleted while ${inUse.join(", ")}`, 409);
+    const codes = kind === "certification" ? await courseCodesOfCertification(trx, id) : [];
     await trx(table).where({ id }).delete();
+    await refreshCourseSearch(trx, codes);
     await recordAudit(trx, { kind: `catalog.${kind}_deleted`, at: clock.now().toISOString(), actorAccountId: actor.accountId, ip: actor.ip, detail: { id, name: row.name } });
     return String(row.name);
   });

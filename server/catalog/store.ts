@@ -1,4 +1,5 @@
 import type { Db } from "../db/connect.ts";
+import { refreshCourseSearch } from "./course-search-index.ts";
 
 /** Catalog rows keyed by their names, as the catalog file and the guide name them. */
 export function createCatalogStore(db: Db) {
@@ -66,6 +67,7 @@ export function createCatalogStore(db: Db) {
       }
       const removed = existing.map((row) => Number(row.id)).filter((id) => !kept.has(id));
       if (removed.length) await db("certification_components").whereIn("id", removed).delete();
+      await refreshCourseSearch(db, [...existing.map((row) => String(row.course_code)), ...components.map((component) => component.course)]);
     },
 
     async upsertPosition(organisationId: number, name: string): Promise<number> {

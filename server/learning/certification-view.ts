@@ -18,7 +18,12 @@ export interface ComponentRowView {
   /** Why it does not count (yet), or how it was satisfied; null when plainly done. */
   reason: string | null;
   latestAttemptId: number | null;
+  /** What the learner does next for this component (Search Course shows it beside the course). */
+  nextAction: NextAction;
 }
+
+/** The guide's steps in order: Subscribe, then Enrol (Choose or Enrol in class), then Play. */
+export type NextAction = "Subscribe" | "Enrol" | "Play" | "Completed" | "Not available yet";
 
 export interface CertificationView {
   certification: Certification;
@@ -46,7 +51,7 @@ export async function certificationView(db: Db, personId: number, certificationI
   const enrolments = latest ? await store.enrolments(latest.id) : new Map();
   const subscription = latest ? { ...latest, status: effectiveStatus(latest, today) } : null;
 
-  const rows = components.map((component): ComponentRowView => {
+  const rows = components.map((component): Omit<ComponentRowView, "nextAction"> => {
     const offer = offers.get(component.courseCode) ?? null;
     const own = attempts.filter((attempt) => attempt.courseCode === component.courseCode && !attempt.preview);
     const credit = credits.get(component.courseCode);
@@ -72,7 +77,7 @@ export async function certificationView(db: Db, personId: number, certificationI
   return {
     certification,
     subscription,
-    components: rows,
+    components: rows.map((row) => ({ ...row, nextAction: nextAction(subscription?.status ?? null, { done: row.componentStatus === "Completed", enrolled: row.enrolment !== null, offer: row.offer }) })),
     done: rows.filter((row) => row.componentStatus === "Completed").length,
     warnBeforePlay: warnBeforePlay(subscription?.status ?? null, certification.renewable),
   };
@@ -96,4 +101,24 @@ function whyNotCounted(
 /** A component not enrolled in yet has no Play button: its first step is the class. */
 function nextStepFor(reason: string | null, enrolFirst: boolean): string | null {
   return reason && enrolFirst ? reason.replace("press Play", "choose or enrol in class, then press Play") : reason;
+}
+
+/** What a component's next step depends on: credited, enrolled in its class, its course's offer. */
+export interface NextActionFacts {
+  done: boolean;
+  enrolled: boolean;
+  offer: CourseOffer | null;
+}
+
+/**
+ * A component's next step for the learner, from the same facts as its row on the certification
+ * page: done once credited (or once the certification is); otherwise Subscribe unless subscribed,
+ * then Enrol in its class, then Play. Search Course reads the same facts for a page of courses
+ * at once and asks this function too, so the two never disagree.
+ */
+export function nextAction(status: SubscriptionStatus | null, facts: NextActionFacts): NextAction {
+  if (facts.done || status === "Completed") return "Completed";
+  if (status !== "Subscribed") return "Subscribe";
+  if (!facts.offer?.playable || facts.offer.classId === null) return "Not available yet";
+  return facts.enrolled ? "Play" : "Enrol";
 }

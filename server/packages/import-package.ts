@@ -6,6 +6,7 @@ import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
+import { refreshCourseSearch } from "../catalog/course-search-index.ts";
 import { scanZip, type ZipLimits } from "./zip-scan.ts";
 import { fileSystemFailure, findingsOf, isFileSystemError, PackageError } from "./package-error.ts";
 import type { PackageStorage } from "./storage.ts";
@@ -95,6 +96,7 @@ export async function importPackage(deps: ImportDeps, zipPath: string, options: 
         const courseVersionId = Number(versionRow.id);
         const existingClass = await trx("classes").where({ course_id: courseId, kind: "elearning" }).first("id");
         if (!existingClass) await trx("classes").insert({ course_id: courseId, kind: "elearning", title: code, status: "open" });
+        await refreshCourseSearch(trx, [code]);
         await recordAudit(trx, {
           kind: "package.imported",
           at: now,

@@ -26,6 +26,8 @@ import { certificationRoutes } from "../learning/certification-routes.ts";
 import { classAdminRoutes } from "../classroom/admin-routes.ts";
 import { classLearnerRoutes } from "../classroom/learner-routes.ts";
 import { certificateRoutes } from "../certificates/routes.ts";
+import { courseSearchRoutes } from "../learning/course-search-routes.ts";
+import { learningBar } from "./learning-bar.ts";
 import { complianceRoutes } from "../compliance/routes.ts";
 import { recordRoutes } from "../compliance/record-routes.ts";
 import { playerRoutes } from "../runtime/player-routes.ts";
@@ -98,6 +100,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(sessionMiddleware(deps, sessions));
   app.use(csrfMiddleware());
   app.use(loadUser);
+  app.use(learningBar);
   // A logged-in page may hold a person's records: a shared ward computer's Back button must not show them after Logout.
   app.use((_req, res, next) => {
     if (res.locals.user) res.set("Cache-Control", "no-store");
@@ -117,6 +120,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(classLearnerRoutes(deps));
   app.use(classAdminRoutes(deps));
   app.use(certificateRoutes(deps));
+  app.use(courseSearchRoutes(deps));
   app.use(complianceRoutes(deps));
   app.use(recordRoutes(deps));
   app.use(playerRoutes(deps));

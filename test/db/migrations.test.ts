@@ -7,7 +7,7 @@ const MODEL_TABLES = [
   "competencies", "competence_requirements", "competence_records", "certifications", "certification_components",
   "courses", "course_versions", "classes", "subscriptions", "enrolments", "attempts", "attempt_scos",
   "commit_log", "audit_events", "mail_outbox", "component_credits", "requirement_holdings", "request_throttle", "reminder_state",
-  "evidence_files", "certificates",
+  "evidence_files", "course_search", "certificates",
 ];
 
 describe("migrations", () => {

@@ -96,6 +96,8 @@ const ACCESS: Record<string, Needed> = {
   "GET /learning/certifications/:certificationId/components/:componentId/enrol": "learner",
   "POST /learning/certifications/:certificationId/components/:componentId/enrol": "learner",
   "GET /learning/certifications/:certificationId/components/:componentId/play": "learner",
+  "GET /learning/search": "learner",
+  "GET /learning/search/advanced": "learner",
   "GET /compliance": "learner",
   "GET /compliance/export.csv": "learner",
   "POST /compliance/records": "learner",
