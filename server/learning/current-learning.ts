@@ -27,6 +27,8 @@ export interface CurrentLearningRow {
   courseId: number;
   course: string;
   classTitle: string;
+  /** A classroom class's time and place; null for e-learning, which is always open. */
+  session: { startsAt: string; venue: string } | null;
   enrolledAt: string;
   certification: { id: number; name: string };
   /** The subscription the enrolment belongs to, as of today. */
@@ -72,6 +74,9 @@ export async function currentLearning(db: Db, personId: number, today: string, f
       "enrolments.enrolled_at",
       "enrolments.subscription_id",
       "classes.title as class_title",
+      "classes.kind as class_kind",
+      "classes.starts_at",
+      "classes.venue",
       "courses.id as course_id",
       "courses.code",
       "certifications.id as certification_id",
@@ -100,6 +105,7 @@ export async function currentLearning(db: Db, personId: number, today: string, f
       courseId: Number(row.course_id),
       course: String(row.code),
       classTitle: String(row.class_title),
+      session: row.class_kind === "classroom" && row.starts_at ? { startsAt: String(row.starts_at), venue: String(row.venue ?? "") } : null,
       enrolledAt: String(row.enrolled_at),
       certification: { id: Number(row.certification_id), name: String(row.certification_name) },
       subscriptionStatus: effectiveStatus({ status: row.subscription_status, completeBy: String(row.complete_by) }, today),

@@ -41,7 +41,7 @@ export function learningRoutes({ db, clock }: AppDeps): Router {
     const filter = currentLearningFilter(req.query);
     const learning = await currentLearning(db, user.personId, clock.today(), filter);
     const filtered = filter.show !== "current" || filter.componentStatus !== "any" || filter.mandatoryOnly;
-    res.render("learning/current", { user: res.locals.user, csrfToken: generateCsrfToken(req), learning, filter, filtered, statuses: COMPONENT_STATUSES, pageSize: CURRENT_LEARNING_PAGE_SIZE, guideDate });
+    res.render("learning/current", { user: res.locals.user, csrfToken: generateCsrfToken(req), learning, filter, filtered, statuses: COMPONENT_STATUSES, pageSize: CURRENT_LEARNING_PAGE_SIZE, guideDate, guideDateTime });
   });
 
   // An attempt's result: its score beside the pass mark, for the learner's own attempts only.
