@@ -13,6 +13,10 @@ export const LIVE_STATES: readonly ClassroomState[] = ["Requested", "Waiting Lis
 /** States that use one of the class's places. */
 export const PLACE_STATES: readonly ClassroomState[] = ["Enrolled", "Attended", "Did Not Attend"];
 /** States a learner (or L&D) may still cancel, before the class starts. */
+/** A booking the learner may learn under now: Component Status Enrolled, and Play. */
+export const HOLDS_PLACE_STATES: readonly ClassroomState[] = ["Enrolled", "Attended"];
+/** A booking that waits for L&D or for a place: the learner neither plays nor books again. */
+export const AWAITING_PLACE_STATES: readonly ClassroomState[] = ["Requested", "Waiting List"];
 export const CANCELLABLE_STATES: readonly ClassroomState[] = ["Requested", "Waiting List", "Enrolled"];
 
 export interface ClassForm {

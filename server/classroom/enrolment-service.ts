@@ -155,6 +155,14 @@ export async function fillPlaces(trx: Db, classId: number, now: string, cause: s
     if (!classroom || classroom.status === "cancelled" || classroom.startsAt <= now || classroom.placesTaken >= classroom.capacity) return promoted;
     const next = await store.firstWaiting(classId);
     if (!next) return promoted;
+    // Done another way meanwhile (its e-learning, say): the place goes to someone who still needs it.
+    if (next.subscriptionId !== null && (await trx("component_credits").where({ subscription_id: next.subscriptionId, course_code: classroom.courseCode }).first("subscription_id"))) {
+      const reason = "no longer needed: the component was completed another way";
+      if (await store.move(next.id, "Waiting List", { status: "Cancelled", decided_at: now, ended_at: now, reason })) {
+        await recordAudit(trx, { kind: "enrolment.cancelled", at: now, personId: next.personId, detail: { enrolmentId: next.id, classId, course: classroom.courseCode, reason } });
+      }
+      continue;
+    }
     if (!(await store.move(next.id, "Waiting List", { status: "Enrolled", decided_at: now }))) return promoted;
     promoted++;
     await recordAudit(trx, { kind: "enrolment.promoted", at: now, personId: next.personId, detail: { enrolmentId: next.id, classId, course: classroom.courseCode, cause, rule: "waiting list: first come, first promoted" } });

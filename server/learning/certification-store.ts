@@ -3,6 +3,7 @@ import type { Manifest } from "../packages/manifest/parse-manifest.ts";
 import { scoRuntimeSettings } from "../packages/manifest/runtime-settings.ts";
 import type { AttemptFacts, SubscriptionStatus } from "./crediting.ts";
 import { createCreditStore } from "./credit-store.ts";
+import { HOLDS_PLACE_STATES } from "../classroom/class-rules.ts";
 
 export interface Certification {
   id: number;
@@ -105,7 +106,7 @@ export function createCertificationStore(db: Db) {
             classTitle: String(row.title),
             classroom: row.kind === "classroom",
             state: String(row.status),
-            holdsPlace: row.status === "Enrolled" || row.status === "Attended",
+            holdsPlace: HOLDS_PLACE_STATES.includes(row.status),
             startsAt: row.starts_at ?? null,
             endsAt: row.ends_at ?? null,
             venue: row.venue ?? null,

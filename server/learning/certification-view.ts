@@ -23,7 +23,7 @@ export interface ComponentRowView {
 }
 
 /** The guide's steps in order: Subscribe, then Enrol (Choose or Enrol in class), then Play. */
-export type NextAction = "Subscribe" | "Enrol" | "Play" | "Completed" | "Not available yet";
+export type NextAction = "Subscribe" | "Enrol" | "Play" | "Awaiting a place" | "Completed" | "Not available yet";
 
 export interface CertificationView {
   certification: Certification;
@@ -77,7 +77,7 @@ export async function certificationView(db: Db, personId: number, certificationI
   return {
     certification,
     subscription,
-    components: rows.map((row) => ({ ...row, nextAction: nextAction(subscription?.status ?? null, { done: row.componentStatus === "Completed", enrolled: row.enrolment !== null, offer: row.offer }) })),
+    components: rows.map((row) => ({ ...row, nextAction: nextAction(subscription?.status ?? null, { done: row.componentStatus === "Completed", enrolled: row.enrolment?.holdsPlace === true, awaitingPlace: row.enrolment !== null && !row.enrolment.holdsPlace, offer: row.offer }) })),
     done: rows.filter((row) => row.componentStatus === "Completed").length,
     warnBeforePlay: warnBeforePlay(subscription?.status ?? null, certification.renewable),
   };
@@ -103,10 +103,13 @@ function nextStepFor(reason: string | null, enrolFirst: boolean): string | null 
   return reason && enrolFirst ? reason.replace("press Play", "choose or enrol in class, then press Play") : reason;
 }
 
-/** What a component's next step depends on: credited, enrolled in its class, its course's offer. */
+/** What a component's next step depends on: credited, a place in its class or only a booking, its course's offer. */
 export interface NextActionFacts {
   done: boolean;
+  /** Holds a place: enrolled in the e-learning class, or a classroom place (Enrolled, Attended). */
   enrolled: boolean;
+  /** A classroom request awaiting approval, or a waiting-list place: the learner waits, not enrols again. */
+  awaitingPlace: boolean;
   offer: CourseOffer | null;
 }
 
@@ -120,5 +123,6 @@ export function nextAction(status: SubscriptionStatus | null, facts: NextActionF
   if (facts.done || status === "Completed") return "Completed";
   if (status !== "Subscribed") return "Subscribe";
   if (!facts.offer?.playable || facts.offer.classId === null) return "Not available yet";
-  return facts.enrolled ? "Play" : "Enrol";
+  if (facts.enrolled) return "Play";
+  return facts.awaitingPlace ? "Awaiting a place" : "Enrol";
 }

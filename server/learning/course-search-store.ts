@@ -1,6 +1,7 @@
 import { isPostgres, type Db } from "../db/connect.ts";
 import { searchWords } from "../catalog/course-search-index.ts";
 import type { SubscriptionStatus } from "./crediting.ts";
+import { AWAITING_PLACE_STATES, HOLDS_PLACE_STATES } from "../classroom/class-rules.ts";
 
 export type CourseType = "elearning" | "eassessment" | "classroom";
 
@@ -131,7 +132,10 @@ export async function learnerStandings(db: Db, personId: number, certificationId
   const subscriptionIds = [...latest.values()].map((subscription) => subscription.id);
   const [credits, enrolments, attempts] = await Promise.all([
     subscriptionIds.length ? db("component_credits").whereIn("subscription_id", subscriptionIds).select("subscription_id", "course_code") : [],
-    subscriptionIds.length ? db("enrolments").join("classes", "classes.id", "enrolments.class_id").whereIn("enrolments.subscription_id", subscriptionIds).select("enrolments.subscription_id", "classes.course_id") : [],
+    // The bookings the certification page counts (certification-store.ts enrolments): ended ones leave the learner free to choose again.
+    subscriptionIds.length
+      ? db("enrolments").join("classes", "classes.id", "enrolments.class_id").whereIn("enrolments.subscription_id", subscriptionIds).whereIn("enrolments.status", [...HOLDS_PLACE_STATES, ...AWAITING_PLACE_STATES]).select("enrolments.subscription_id", "enrolments.status", "classes.course_id")
+      : [],
     courseIds.length
       ? db("attempts").join("course_versions", "course_versions.id", "attempts.course_version_id").where({ "attempts.person_id": personId, "attempts.preview": false }).whereIn("course_versions.course_id", courseIds).groupBy("course_versions.course_id").select("course_versions.course_id").max("attempts.id as latest")
       : [],
@@ -139,7 +143,8 @@ export async function learnerStandings(db: Db, personId: number, certificationId
   return {
     latest,
     credited: new Set(credits.map((row) => `${row.subscription_id}:${row.course_code}`)),
-    enrolled: new Set(enrolments.map((row) => `${row.subscription_id}:${row.course_id}`)),
+    enrolled: new Set(enrolments.filter((row) => HOLDS_PLACE_STATES.includes(row.status)).map((row) => `${row.subscription_id}:${row.course_id}`)),
+    awaitingPlace: new Set(enrolments.filter((row) => AWAITING_PLACE_STATES.includes(row.status)).map((row) => `${row.subscription_id}:${row.course_id}`)),
     latestAttempts: new Map(attempts.map((row) => [Number(row.course_id), Number(row.latest)])),
   };
 }

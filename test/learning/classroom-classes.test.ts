@@ -147,6 +147,28 @@ describe("classroom classes", () => {
     expect((await a.agent.get(page())).text).toContain(`href="${enrolUrl()}"`);
   });
 
+  it("tells a learner waiting for a place to wait, not Play, in Search Course too; one who completed the component another way is passed over", async () => {
+    const classId = await addClass({ capacity: "1", title: "Passed Over Session" });
+    const [held, waiting, next] = [await subscribedLearner("Hale, Hal"), await subscribedLearner("Wade, Wyn"), await subscribedLearner("Nash, Nia")];
+    for (const learner of [held, waiting, next]) await apply(learner, classId).expect(303);
+    const actionFor = async (learner: { agent: Agent }) => /data-field="next-action" data-action="([^"]+)"/.exec((await learner.agent.get(`/learning/search?q=${encodeURIComponent("moving handling practical")}`).expect(200)).text)?.[1];
+    expect(await actionFor(held)).toBe("Play");
+    expect(await actionFor(waiting)).toBe("Awaiting a place");
+    expect(await actionFor(next)).toBe("Awaiting a place");
+
+    // Wyn does the course's e-learning meanwhile: the component is credited, and the search says so.
+    clock.set("2026-03-01T10:00:00.000Z");
+    const played = await waiting.agent.post(`/learning/courses/${courseId}/play`).type("form").send({ _csrf: waiting.csrf }).expect(303);
+    const attemptId = Number(/\/player\/attempts\/(\d+)/.exec(String(played.headers.location))![1]);
+    await waiting.agent.post(`/runtime/attempts/${attemptId}/scos/I1/commit`).set("X-CSRF-Token", waiting.csrf).send({ commitSequence: 1, cmi: { core: { lesson_status: "completed" } } }).expect(200);
+    expect(await actionFor(waiting)).toBe("Completed");
+
+    // Hal's place frees: it goes to Nia, who still needs it; Wyn's waiting is ended, with why.
+    await held.agent.post(`/learning/enrolments/${await enrolmentOf(held.personId, classId)}/cancel`).type("form").send({ _csrf: held.csrf }).expect(303);
+    expect([await stateOf(waiting.personId, classId), await stateOf(next.personId, classId)]).toEqual(["Cancelled", "Enrolled"]);
+    expect((await t.db("enrolments").where({ person_id: waiting.personId, class_id: classId }).first("reason")).reason).toBe("no longer needed: the component was completed another way");
+  });
+
   it("gives exactly one learner the last place when several apply at once; the rest wait, in order", async () => {
     const classId = await addClass({ capacity: "1" });
     const learners = [];
