@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { AppError } from "../errors.ts";
+import { generateCsrfToken } from "./session.ts";
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => {
   next(new AppError("not_found", "The page you asked for does not exist. Check the address, or go to the portal.", 404));
@@ -25,14 +26,29 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         : "Something went wrong on our side. Please try again.";
     // The path only: a query may carry a secret (the token of a reset link).
     if (status >= 500) logger.error({ err: error, url: req.path }, "request failed");
-    const details = known ? error.details : [];
+    // The message again in the list says nothing more.
+    const details = known ? error.details.filter((detail) => detail !== message) : [];
     res.status(status);
     if (req.accepts(["html", "json"]) === "json" || req.is("json")) {
       res.json({ error: { code, message, details } });
     } else {
-      res.render("error", { status, message, details, backTo: pageItCameFrom(req), user: res.locals.user });
+      res.render("error", { status, message, details, backTo: pageItCameFrom(req), ...signedInFrame(req, res.locals.user) });
     }
   };
+}
+
+/**
+ * The header of a logged-in page (Logged In As, Portal, Logout), when the error happened to a
+ * logged-in person: Logout's form needs the session's anti-forgery value, which a request that
+ * failed before its session was read cannot give; then the page has the logged-out header.
+ */
+function signedInFrame(req: Request, user: unknown): { user?: unknown; csrfToken?: string } {
+  if (!user) return {};
+  try {
+    return { user, csrfToken: generateCsrfToken(req) };
+  } catch {
+    return {};
+  }
 }
 
 /**

@@ -35,6 +35,25 @@ describe("the page frame", () => {
     expect((await request(plain.app).get("/login").expect(200)).text).toContain('<a href="/help">Help</a>');
   });
 
+  it("keeps the logged-in header on an error page, its Logout working, and says the problem once", async () => {
+    const learner = await buildLearner(plain.db, plain.clock);
+    const agent = await logInAgent(plain.app, learner.username, learner.password);
+    const refused = (await agent.get(`/learning/search?q=${"x".repeat(201)}`).expect(400)).text;
+    expect(refused).toContain(`Logged In As <strong>${learner.username}</strong>`);
+    expect(refused.match(/at most 200 characters/g)).toHaveLength(1);
+    const missing = (await agent.get("/learning/certifications/999999").expect(404)).text;
+    expect(missing).toContain(`Logged In As <strong>${learner.username}</strong>`);
+    // The error page's Logout carries a good anti-forgery value: it logs out.
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(missing)![1]!;
+    await agent.post("/logout").type("form").send({ _csrf: csrf }).expect(302).expect("Location", "/login?loggedOut=1");
+    await agent.get("/").expect(302);
+    // Logged out, the same error page has the logged-out header.
+    expect((await agent.get("/learning/certifications/999999").expect(302)).headers.location).toMatch(/\/login/);
+    const loggedOut = (await request(plain.app).get("/no-such-page").expect(404)).text;
+    expect(loggedOut).not.toContain("Logged In As");
+    expect(loggedOut).toContain('<a href="/login">Log in</a>');
+  });
+
   it("takes Help's address and the Need Help? contacts from configuration, linking emails and phone numbers", async () => {
     const page = (await request(configured.app).get("/login").expect(200)).text;
     expect(page).toContain('<a href="https://intranet.example.org/lms-help">Help</a>');
