@@ -51,14 +51,14 @@ export async function searchCourses(db: Db, filters: CourseSearchFilters, page: 
   const query = db("course_search").leftJoin("courses", "courses.code", "course_search.code");
   if (words.length) {
     if (isPostgres(db)) {
-      const tsquery = filters.exact ? words.join(" <-> ") : words.map((word) => `${word}:*`).join(" & ");
+      const tsquery = filters.exact ? `${words.join(" <-> ")}:*` : words.map((word) => `${word}:*`).join(" & ");
       query.whereRaw("course_search.search_vector @@ to_tsquery('simple', ?)", [tsquery]);
     } else {
-      const match = filters.exact ? `"${words.join(" ")}"` : words.map((word) => `"${word}"*`).join(" ");
+      const match = filters.exact ? `"${words.join(" ")}"*` : words.map((word) => `"${word}"*`).join(" ");
       query.whereRaw("course_search.id IN (SELECT rowid FROM course_search_fts WHERE course_search_fts MATCH ?)", [match]);
     }
     // Words are [a-z0-9] only, so they hold no LIKE wildcard.
-    if (filters.exact) query.where("course_search.search_text", "like", `% ${words.join(" ")} %`);
+    if (filters.exact) query.where("course_search.search_text", "like", `% ${words.join(" ")}%`);
   }
   if (filters.organisation) query.where("course_search.organisation", filters.organisation);
   if (filters.certificationId !== undefined) {

@@ -31,7 +31,7 @@ describe("Search Course, in the browser", () => {
     await bar.getByLabel("Exact Phrase").check();
     await bar.getByRole("button", { name: "Go" }).click();
     await page.waitForURL(/\/learning\/search\?q=Conflict\+Resolution\+-\+Part\+2&exact=1$/);
-    await page.getByText('1 course match "Conflict Resolution - Part 2" (Exact Phrase).').waitFor();
+    await page.getByText('1 course matches "Conflict Resolution - Part 2" (Exact Phrase).').waitFor();
     const row = page.getByRole("row").filter({ hasText: "297 NHS Conflict Resolution - Part 2" });
     expect(await row.getByRole("cell").nth(1).textContent()).toContain("e-Learning");
     await row.getByRole("link", { name: `Subscribe: ${CERTIFICATION}` }).waitFor();
@@ -64,7 +64,7 @@ describe("Search Course, in the browser", () => {
     await page.getByLabel("Course Type").selectOption({ label: "eAssessment" });
     await page.getByLabel("Organisation").selectOption("000");
     await page.getByRole("button", { name: "Search" }).click();
-    await page.getByText("1 course match your search.").waitFor();
+    await page.getByText("1 course matches your search.").waitFor();
     const row = page.getByRole("row").filter({ hasText: "000 Safeguarding Adults eAssessment - Level 1" });
     await row.getByRole("link", { name: "000 Core Skills - Safeguarding Adults - Level 1 - 3 Years", exact: true }).waitFor();
     await expectAccessible(page);
