@@ -240,7 +240,7 @@ describe("classroom classes", () => {
     // Current Learning lists the booking with its time and place, Completed as on the certification page.
     const current = text((await learner.agent.get("/learning/current").expect(200)).text);
     expect(current).toContain(COURSE);
-    expect(current).toContain("Moving and Handling - Practical Session (10-Mar-2026 09:30, Training Room 2, Education Centre), enrolled 01-Mar-2026 Completed 10-Mar-2026");
+    expect(current).toContain("Classroom class: Moving and Handling - Practical Session (10-Mar-2026 09:30, Training Room 2, Education Centre), enrolled 01-Mar-2026 Completed 10-Mar-2026");
     // Attended is final.
     await act(classId, enrolmentId, "did-not-attend").expect(409);
   });

@@ -103,8 +103,8 @@ describe("Current Learning", () => {
     const all = rowsOf((await agent.get("/learning/current").expect(200)).text);
     // Only this learner's own enrolments.
     expect(all.map((row) => row.course)).toEqual(["297 Current Test - Topic 01", PLAYED, BUSY]);
-    expect(all[0]!.text).toBe("297 Current Test - Topic 01 297 Core Skills - Current Test - Topic 01 297 Current Test - Topic 01 (e-learning), enrolled 01-Mar-2026 Enrolled Not Attempted");
-    expect(all[1]!.text).toBe(`${PLAYED} Mandatory 297 Core Skills - Current Test - Played Completed 297 Current Test - Played, enrolled 01-Mar-2026 Completed 02-Mar-2026 Completed Play`);
+    expect(all[0]!.text).toBe("297 Current Test - Topic 01 297 Core Skills - Current Test - Topic 01 E-Learning class, enrolled 01-Mar-2026 Enrolled Not Attempted");
+    expect(all[1]!.text).toBe(`${PLAYED} Mandatory 297 Core Skills - Current Test - Played Completed E-Learning class, enrolled 01-Mar-2026 Completed 02-Mar-2026 Completed Play`);
     expect(all[2]!.text).toContain("In Progress Incomplete Play");
 
     const only = async (query: string) => rowsOf((await agent.get(`/learning/current?${query}`).expect(200)).text).map((row) => row.course);
