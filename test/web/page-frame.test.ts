@@ -65,7 +65,7 @@ describe("the page frame", () => {
 
   it("serves a Help page that walks through the journey, logged in or not", async () => {
     const help = (await request(plain.app).get("/help").expect(200)).text;
-    for (const words of ["Find Learning", "Subscribe", "Enrol", "Play", "Home", "Green", "Amber", "Red", "Blue", "Forgotten"]) expect(help).toContain(words);
+    for (const words of ["Find Learning", "Subscribe", "Choose or Enrol in class", "Apply", "Play", "Home", "Search Course", "Exact Phrase", "Advanced Search", "waiting list", "Requested Learning", "Current Learning", "Download certificate", "href=\"/verify\"", "within one month of your start", "Green", "Amber", "Red", "Blue", "Forgotten"]) expect(help).toContain(words);
   });
 
   it("splits a line into text and contact links", () => {
