@@ -27,7 +27,7 @@ const csv = (table: Array<Array<string | number>>) => spreadsheetCsv(table, { do
 export function registerReportCommands(program: Command, withContext: WithContext, io: CliIo): void {
   program
     .command("send-reminders")
-    .description("Email each learner whose essential competency turned Amber or Red since the last run, once per change (run daily from cron; running it again sends nothing new).")
+    .description("Email each learner whose essential competency turned Amber or Red since the last run, or (a new starter) came due, saying by when; once per change (run daily from cron; running it again sends nothing new).")
     .option("--as-of <date>", "judge as of this date, YYYY-MM-DD (default: today)", asDate)
     .action((options: { asOf?: string }) =>
       withContext(async ({ db, clock, config }) => {
