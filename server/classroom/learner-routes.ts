@@ -26,7 +26,7 @@ export function classLearnerRoutes({ db, clock }: AppDeps): Router {
     await cancelEnrolment(db, clock, { personId: user(res).personId, accountId: user(res).accountId, ip: req.ip ?? null }, Number(req.params.enrolmentId), "learner");
     // Back where Cancel was pressed: a certification page (by its id) or Requested Learning.
     const from = Number(req.body?.from);
-    res.redirect(303, isRowId(from) ? `/learning/certifications/${from}` : "/learning/requested?done=cancelled");
+    res.redirect(303, isRowId(from) ? `/learning/certifications/${from}?done=cancelled` : "/learning/requested?done=cancelled");
   });
 
   return router;

@@ -40,7 +40,8 @@ export function certificationRoutes({ db, clock }: AppDeps): Router {
     const view = await load(req, res);
     // Download certificate: for the latest completion, also while a renewal is under way.
     const certificateSubscriptionId = await createCertificateStore(db).latestCompleted(actor(req, res).personId, view.certification.id);
-    render(req, res, "learning/certification", { view, certificateSubscriptionId });
+    const notice = req.query.done === "cancelled" ? "Your class booking is cancelled. Choose or Enrol in class to book another." : undefined;
+    render(req, res, "learning/certification", { view, certificateSubscriptionId, notice });
   });
 
   router.get(`${base}/subscribe`, requireLogin, async (req, res) => {

@@ -135,7 +135,8 @@ describe("classroom classes", () => {
     expect(await stateOf(d.personId, classId)).toBe("Waiting List");
 
     clock.set("2026-03-02T09:00:00.000Z");
-    await a.agent.post(`/learning/enrolments/${await enrolmentOf(a.personId, classId)}/cancel`).type("form").send({ _csrf: a.csrf, from: String(certificationId) }).expect(303).expect("Location", page());
+    await a.agent.post(`/learning/enrolments/${await enrolmentOf(a.personId, classId)}/cancel`).type("form").send({ _csrf: a.csrf, from: String(certificationId) }).expect(303).expect("Location", `${page()}?done=cancelled`);
+    expect((await a.agent.get(`${page()}?done=cancelled`).expect(200)).text).toContain("Your class booking is cancelled. Choose or Enrol in class to book another.");
     expect([await stateOf(a.personId, classId), await stateOf(c.personId, classId), await stateOf(d.personId, classId)]).toEqual(["Cancelled", "Enrolled", "Waiting List"]);
     const promoted = await t.db("audit_events").where({ kind: "enrolment.promoted", person_id: c.personId }).first();
     expect(JSON.parse(promoted.detail)).toMatchObject({ classId, cause: `enrolment ${await enrolmentOf(a.personId, classId)} cancelled` });
