@@ -6,7 +6,7 @@ import { createPeopleStore } from "../people/store.ts";
 import { displayName } from "../people/names.ts";
 import { personCompliance } from "../compliance/service.ts";
 import { compliancePercentage } from "../compliance/status.ts";
-import { myELearning } from "../learning/my-elearning.ts";
+import { MY_ELEARNING_LIMIT, myELearning } from "../learning/my-elearning.ts";
 import { notFound } from "../errors.ts";
 import { competencyLabel, guideDate, percentage } from "./format.ts";
 
@@ -38,7 +38,8 @@ export function portalRoutes({ db, clock }: AppDeps): Router {
       today,
       mandatoryOnly,
       courses: shown.slice(pageIndex * COURSES_PER_PAGE, (pageIndex + 1) * COURSES_PER_PAGE),
-      coursePage: { index: pageIndex, count: pages, total: shown.length },
+      // At the guide's twenty, older enrolments may be left out: say so, as Current Learning lists them all.
+      coursePage: { index: pageIndex, count: pages, total: shown.length, capped: shown.length >= MY_ELEARNING_LIMIT },
       user: res.locals.user,
       csrfToken: generateCsrfToken(req),
       employeeName: displayName(person),

@@ -78,6 +78,7 @@ describe("Current Learning", () => {
     // The portlet stops at twenty and points here.
     const portal = (await agent.get("/").expect(200)).text;
     expect(portal).toContain('href="/learning/current"');
+    expect(portal).toContain("Courses 1 to 5 of your 20 most recent");
   });
 
   it("shows the certification page's statuses, filters by Component Status and mandatory learning, and keeps earlier subscriptions apart", async () => {
