@@ -117,6 +117,10 @@ export async function markAttendance(db: Db, clock: Clock, actor: Actor, enrolme
     const attemptId = Number(row.id);
     await store.move(enrolment.id, enrolment.state, { status: "Attended", decided_by: actor.accountId, decided_at: now, completed_at: completedAt });
     await recordAudit(trx, { kind: "enrolment.attended", at: now, actorAccountId: actor.accountId, personId: enrolment.personId, ip: actor.ip, detail: { ...detail, attemptId } });
-    await creditEarnedAttempts(trx, [{ id: attemptId, personId: enrolment.personId }], now);
+    // Credited as of the class's end, as a SCORM completion is as of its commit: the Component
+    // Completion Date, the certification's completion and the competence record's date (and so its
+    // expiry) are the day the learning happened, not the day L&D got round to marking it. The
+    // marking itself is audited above, at the time it was done.
+    await creditEarnedAttempts(trx, [{ id: attemptId, personId: enrolment.personId }], completedAt);
   });
 }

@@ -224,7 +224,7 @@ describe("classroom classes", () => {
     // Not before the class has started.
     expect((await act(classId, enrolmentId, "attended").expect(409)).text).toContain("Attendance can be marked once the class has started");
 
-    clock.set("2026-03-10T13:00:00.000Z");
+    clock.set("2026-03-11T09:00:00.000Z"); // marked the next morning: every date is still the class's
     await act(classId, enrolmentId, "attended").expect(303);
     expect(await stateOf(learner.personId, classId)).toBe("Attended");
     const attempt = await t.db("attempts").where({ enrolment_id: enrolmentId }).first();
