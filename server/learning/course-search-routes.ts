@@ -8,7 +8,7 @@ import { generateCsrfToken } from "../web/session.ts";
 import { competencyLabel } from "../web/format.ts";
 import { searchWords } from "../catalog/course-search-index.ts";
 import { courseSearch } from "./course-search.ts";
-import { advancedSearchChoices, COURSE_TYPES, type CourseSearchFilters, type CourseType } from "./course-search-store.ts";
+import { advancedSearchChoices, COURSE_KINDS, COURSE_TYPES, type CourseSearchFilters, type CourseType } from "./course-search-store.ts";
 
 const optionalId = (label: string) =>
   z
@@ -62,7 +62,7 @@ export function courseSearchRoutes({ db, clock }: AppDeps): Router {
   const render = (req: Request, res: Response, template: string, filters: CourseSearchFilters, locals: Record<string, unknown>) => {
     // The box above the page keeps what was searched for.
     res.locals.learningBar = { ...(res.locals.learningBar as object), q: filters.words, exact: filters.exact };
-    res.render(template, { user: res.locals.user, csrfToken: generateCsrfToken(req), filters, courseTypes: COURSE_TYPES, competencyLabel, ...locals });
+    res.render(template, { user: res.locals.user, csrfToken: generateCsrfToken(req), filters, courseTypes: COURSE_TYPES, courseKinds: COURSE_KINDS, competencyLabel, ...locals });
   };
 
   router.get("/learning/search", requireLogin, async (req, res) => {

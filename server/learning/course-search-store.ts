@@ -23,20 +23,29 @@ export interface FoundCourse {
   code: string;
   courseId: number | null;
   title: string | null;
-  type: CourseType;
+  type: CourseKind;
 }
+
+/** A course as the results list it: one type, or e-learning with classroom classes beside it. */
+export type CourseKind = CourseType | "elearning-classroom";
+export const COURSE_KINDS: Record<CourseKind, string> = { elearning: "e-Learning", eassessment: "eAssessment", classroom: "Classroom", "elearning-classroom": "e-Learning and Classroom" };
 
 // Worked out when searching, not stored, so that a classroom class added to a course (or a
 // course's kind changed) counts at once: classroom when it has a classroom class or says so,
-// eAssessment when its code, title or kind says so, e-learning otherwise. The class lookup is not
+// eAssessment when its code, title or kind says so, e-learning otherwise; a course of e-learning
+// that also has classroom classes is both, and found by either type. The class lookup is not
 // correlated, so each database reads the classroom classes once per search, not once per course.
 const CLASSROOM_SQL = "(lower(coalesce(courses.kind, '')) = 'classroom' OR coalesce(courses.id, 0) IN (SELECT classes.course_id FROM classes WHERE lower(classes.kind) = 'classroom'))";
 const EASSESSMENT_SQL = "(lower(coalesce(courses.kind, '')) = 'eassessment' OR lower(course_search.code) LIKE '%eassessment%' OR lower(coalesce(courses.title, '')) LIKE '%eassessment%')";
-const TYPE_SQL = `CASE WHEN ${CLASSROOM_SQL} THEN 'classroom' WHEN ${EASSESSMENT_SQL} THEN 'eassessment' ELSE 'elearning' END`;
+// E-learning to play: a package, or an e-learning class (a course not imported yet counts as e-learning).
+const PLAYABLE_SQL =
+  "(courses.id IS NULL OR courses.id IN (SELECT course_versions.course_id FROM course_versions) OR courses.id IN (SELECT classes.course_id FROM classes WHERE lower(classes.kind) = 'elearning'))";
+const BOTH_SQL = `(${CLASSROOM_SQL} AND lower(coalesce(courses.kind, '')) <> 'classroom' AND NOT ${EASSESSMENT_SQL} AND ${PLAYABLE_SQL})`;
+const TYPE_SQL = `CASE WHEN ${BOTH_SQL} THEN 'elearning-classroom' WHEN ${CLASSROOM_SQL} THEN 'classroom' WHEN ${EASSESSMENT_SQL} THEN 'eassessment' ELSE 'elearning' END`;
 const TYPE_FILTER: Record<CourseType, string> = {
   classroom: CLASSROOM_SQL,
   eassessment: `NOT ${CLASSROOM_SQL} AND ${EASSESSMENT_SQL}`,
-  elearning: `NOT ${CLASSROOM_SQL} AND NOT ${EASSESSMENT_SQL}`,
+  elearning: `((NOT ${CLASSROOM_SQL} AND NOT ${EASSESSMENT_SQL}) OR ${BOTH_SQL})`,
 };
 
 /**
@@ -82,7 +91,7 @@ export async function searchCourses(db: Db, filters: CourseSearchFilters, page: 
   ]);
   return {
     total: Number(counted?.n ?? 0),
-    courses: rows.map((row) => ({ code: String(row.code), courseId: row.course_id === null ? null : Number(row.course_id), title: row.title ?? null, type: row.course_type as CourseType })),
+    courses: rows.map((row) => ({ code: String(row.code), courseId: row.course_id === null ? null : Number(row.course_id), title: row.title ?? null, type: row.course_type as CourseKind })),
   };
 }
 

@@ -2,14 +2,14 @@ import type { Db } from "../db/connect.ts";
 import { effectiveStatus } from "./crediting.ts";
 import { nextAction, type NextAction } from "./certification-view.ts";
 import { createCertificationStore } from "./certification-store.ts";
-import { certificationsOfCourses, learnerStandings, searchCourses, type CourseSearchFilters, type CourseType } from "./course-search-store.ts";
+import { certificationsOfCourses, learnerStandings, searchCourses, type CourseKind, type CourseSearchFilters } from "./course-search-store.ts";
 
 export const RESULTS_PER_PAGE = 20;
 
 export interface CourseResult {
   code: string;
   title: string | null;
-  type: CourseType;
+  type: CourseKind;
   certifications: Array<{
     id: number;
     name: string;

@@ -273,4 +273,17 @@ describe("Search Course", () => {
     const html = await search({ q: "ward sepsis" });
     expect(html).toContain("Not part of a learning certification yet.");
   });
+  it("finds e-learning with classroom classes beside it by either type, and says it is both", async () => {
+    const course = await t.db("courses").where({ code: "297 Moving and Handling - Part 1" }).first("id");
+    const [classRow] = await t.db("classes").insert({ course_id: course.id, kind: "classroom", title: "Moving and Handling, Practical", capacity: 8 }).returning("id");
+    try {
+      expect(await found({ q: "moving", type: "elearning" })).toEqual(["297 Fire Safety - Part 1", "297 Moving and Handling - Part 1"]);
+      expect(await found({ q: "moving", type: "classroom" })).toEqual(["297 Moving and Handling - Part 1"]);
+      expect(await search({ q: "moving" })).toMatch(/data-field="type">e-Learning and Classroom</);
+      // A course with only classroom classes stays Classroom alone.
+      expect(await found({ q: "fire", type: "elearning" })).toEqual(["297 Fire Safety - Part 1"]);
+    } finally {
+      await t.db("classes").where({ id: classRow.id }).delete();
+    }
+  });
 });
