@@ -19,6 +19,7 @@ import { hashPassword } from "../server/accounts/passwords.ts";
 import { createAccountStore } from "../server/accounts/store.ts";
 import { listen, logIn } from "./http.ts";
 import { ORGANISATION_SUMMARY_SQL, organisationSummary, organisationSummaryBindings } from "../server/compliance/organisation-summary.ts";
+import { timed, type Timing } from "./timing.ts";
 
 const STAFF = Number(process.env.STAFF ?? 50_000);
 const RUNS = Number(process.env.RUNS ?? 50);
@@ -79,22 +80,6 @@ try {
 } finally {
   fs.rmSync(dataDir, { recursive: true, force: true });
   process.exit(process.exitCode ?? 0);
-}
-
-interface Timing {
-  median: number;
-  p95: number;
-}
-
-async function timed(runs: number, work: () => Promise<unknown>): Promise<Timing> {
-  const times: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    const start = performance.now();
-    await work();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)]!, p95: times[Math.min(times.length - 1, Math.floor(times.length * 0.95))]! };
 }
 
 /** The trust: positions each requiring all 11 competencies; staff holding most of them, some expired or expiring. */

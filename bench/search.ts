@@ -25,6 +25,7 @@ import { isPostgres } from "../server/db/connect.ts";
 import { refreshCourseSearch } from "../server/catalog/course-search-index.ts";
 import { searchCourses, type CourseSearchFilters } from "../server/learning/course-search-store.ts";
 import { courseSearch } from "../server/learning/course-search.ts";
+import { timed } from "./timing.ts";
 
 const COURSES = Number(process.env.COURSES ?? 5_000);
 const RUNS = Number(process.env.RUNS ?? 50);
@@ -114,22 +115,6 @@ try {
 } finally {
   await testDb.cleanup();
   process.exit(process.exitCode ?? 0);
-}
-
-interface Timing {
-  median: number;
-  p95: number;
-}
-
-async function timed(runs: number, work: () => Promise<unknown>): Promise<Timing> {
-  const times: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    const start = performance.now();
-    await work();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)]!, p95: times[Math.min(times.length - 1, Math.floor(times.length * 0.95))]! };
 }
 
 /**
