@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
 import { buildLearner } from "../support/factories.ts";
-import { CHROMIUM_ARGS, logIn, startLmsServers, type LmsServers } from "./lms-servers.ts";
+import { logIn, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
 import { expectAccessible } from "./accessibility.ts";
 
 /**
@@ -11,14 +11,7 @@ import { expectAccessible } from "./accessibility.ts";
 describe("getting your username and password, in the browser", () => {
   let servers: LmsServers;
   let browser: Browser;
-  beforeAll(async () => {
-    servers = await startLmsServers([]);
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await servers?.close();
-  });
+  withLmsAndBrowser([], (started) => ({ servers, browser } = started), 60_000);
 
   it("Forgot Username by email and date of birth, then the email's link to reset the password, then log in", async () => {
     const learner = await buildLearner(servers.db, servers.clock, { email: "emma.new@example.org", dob: "1988-04-12" });

@@ -1,13 +1,13 @@
 import fs from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
 import { createClock } from "../../server/clock.ts";
 import { subscribe } from "../../server/learning/subscriptions.ts";
 import { creditEarnedAttempts } from "../../server/learning/credit-service.ts";
 import { buildLearner } from "../support/factories.ts";
 import { buildAttempt } from "../support/attempts.ts";
 import { pdfPages } from "../support/pdf.ts";
-import { CHROMIUM_ARGS, logIn, startLmsServers, type LmsServers } from "./lms-servers.ts";
+import { logIn, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
 import { expectAccessible } from "./accessibility.ts";
 
 const CERTIFICATION = "297 Core Skills - Fire Safety - 1 Year";
@@ -23,11 +23,10 @@ describe("certificates, in the browser", () => {
   let browser: Browser;
   let certificationId: number;
 
+  withLmsAndBrowser(["fire-safety-eassessment"], (started) => ({ servers, browser } = started), 120_000);
   beforeAll(async () => {
-    servers = await startLmsServers(["fire-safety-eassessment"]);
     // Fixed dates: the app holds this very clock object, so it reads these from now on.
     Object.assign(servers.clock, createClock("2026-03-03T09:00:00.000Z"));
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
 
     // The demo trust's Fire Safety certification: passing its eAssessment satisfies Part 1.
     const db = servers.db;
@@ -46,10 +45,6 @@ describe("certificates, in the browser", () => {
     await db("attempts").where({ id: attemptId }).update({ performance_status: "Passed", score_scaled: 0.9, completed_at: "2026-03-02T10:20:00.000Z", last_commit_at: "2026-03-02T10:20:00.000Z" });
     await db.transaction((trx) => creditEarnedAttempts(trx, [{ id: attemptId, personId: learner.personId }], "2026-03-02T10:20:00.000Z"));
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await servers?.close();
-  });
 
   it("downloads the certificate from the certification page, and anyone confirms its code on the verification page", async () => {
     const context = await browser.newContext({ acceptDownloads: true });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
 import { buildLearner } from "../support/factories.ts";
 import { addDays, localDate } from "../../server/clock.ts";
-import { CHROMIUM_ARGS, logIn, startLmsServers, type LmsServers } from "./lms-servers.ts";
+import { logIn, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
 import { expectAccessible } from "./accessibility.ts";
 
 const COURSE = "000 Safeguarding Adults - Level 1";
@@ -16,9 +16,8 @@ describe("classroom classes, in the browser", () => {
   let servers: LmsServers;
   let browser: Browser;
   let certificationId: number;
+  withLmsAndBrowser(["safeguarding-adults-l1"], (started) => ({ servers, browser } = started), 60_000);
   beforeAll(async () => {
-    servers = await startLmsServers(["safeguarding-adults-l1"]);
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
     const { db } = servers;
     const code = String((await db("courses").first("code")).code);
     expect(code).toBe(COURSE);
@@ -29,10 +28,6 @@ describe("classroom classes, in the browser", () => {
     certificationId = Number(certification.id);
     await db("certification_components").insert({ certification_id: certificationId, position: 1, course_code: COURSE, requires: "completion" });
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await servers?.close();
-  });
 
   const row = (page: Page) => page.locator(`tr[data-component='${COURSE}']`);
   async function subscribeAndChoose(page: Page) {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser } from "playwright-core";
-import { CHROMIUM_ARGS, logIn, startLmsServers, type LmsServers } from "./lms-servers.ts";
+import { describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { logIn, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
 import { expectAccessible } from "./accessibility.ts";
 
 const CERTIFICATION = "297 Core Skills - NHS Conflict Resolution - 3 Years";
@@ -9,14 +9,7 @@ const CERTIFICATION = "297 Core Skills - NHS Conflict Resolution - 3 Years";
 describe("Search Course, in the browser", () => {
   let servers: LmsServers;
   let browser: Browser;
-  beforeAll(async () => {
-    servers = await startLmsServers("demo trust");
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await servers?.close();
-  });
+  withLmsAndBrowser("demo trust", (started) => ({ servers, browser } = started), 120_000);
 
   it("finds a course by an exact phrase from the compliance page and follows it to its certification", async () => {
     const context = await browser.newContext();

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
 import { addDays } from "../../server/clock.ts";
 import { guideDate } from "../../server/web/format.ts";
 import { enrol, subscribe } from "../../server/learning/subscriptions.ts";
 import { buildLearner } from "../support/factories.ts";
-import { CHROMIUM_ARGS, logIn, startLmsServers, type LmsServers } from "./lms-servers.ts";
+import { logIn, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
 import { expectAccessible } from "./accessibility.ts";
 
 const COURSE = "297 Browser Test - Information Governance";
@@ -17,14 +17,7 @@ const COURSE = "297 Browser Test - Information Governance";
 describe("a new starter's due dates and Current Learning, in the browser", () => {
   let servers: LmsServers;
   let browser: Browser;
-  beforeAll(async () => {
-    servers = await startLmsServers([]);
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await servers?.close();
-  });
+  withLmsAndBrowser([], (started) => ({ servers, browser } = started), 60_000);
 
   it("shows what falls due from the start date L&D enter, and lists the learner's enrolments with a filter", async () => {
     const { db, clock } = servers;

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Frame, type Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { Browser, Frame, Page } from "playwright-core";
 import { addDays } from "../../server/clock.ts";
 import { guideDate } from "../../server/web/format.ts";
 import { buildLearner } from "../support/factories.ts";
-import { CHROMIUM_ARGS, logIn, startLmsServers, type LmsServers } from "./lms-servers.ts";
+import { logIn, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
 import { accessibilityProblems } from "./accessibility.ts";
 
 const CERTIFICATION = "297 Core Skills - NHS Conflict Resolution - 3 Years";
@@ -21,14 +21,7 @@ describe("the learner's journey, as the guide describes it", () => {
   let browser: Browser;
   const checked = new Set<string>();
 
-  beforeAll(async () => {
-    servers = await startLmsServers("demo trust");
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await servers?.close();
-  });
+  withLmsAndBrowser("demo trust", (started) => ({ servers, browser } = started), 180_000);
 
   /** axe-core on the page as it stands (once per page path), run where the page's CSP cannot stop it. */
   async function expectAccessible(page: Page): Promise<void> {

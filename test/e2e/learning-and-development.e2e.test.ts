@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fs from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { buildLearner } from "../support/factories.ts";
 import { subscribe } from "../../server/learning/subscriptions.ts";
 import { recordHeldElsewhere } from "../../server/compliance/approvals.ts";
-import { CHROMIUM_ARGS, logIn, startLmsServers, type LmsServers } from "./lms-servers.ts";
+import { logIn, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
 import { expectAccessible } from "./accessibility.ts";
 
 /**
@@ -14,14 +14,7 @@ import { expectAccessible } from "./accessibility.ts";
 describe("Learning and Development, in the browser", () => {
   let servers: LmsServers;
   let browser: Browser;
-  beforeAll(async () => {
-    servers = await startLmsServers([]);
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await servers?.close();
-  });
+  withLmsAndBrowser([], (started) => ({ servers, browser } = started), 60_000);
 
   it("finds a learner, sees why a component is not credited, approves a pending competence, and exports compliance as CSV", async () => {
     const { db, clock } = servers;

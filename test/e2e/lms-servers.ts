@@ -7,8 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import pino from "pino";
-import { expect } from "vitest";
-import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
+import { afterAll, beforeAll, expect } from "vitest";
+import { chromium, type Browser, type BrowserContext, type Frame, type Page } from "playwright-core";
 import { loadConfig, type Config } from "../../server/config.ts";
 import { createClock, type Clock } from "../../server/clock.ts";
 import type { Db } from "../../server/db/connect.ts";
@@ -22,6 +22,26 @@ import { createTestDb } from "../support/test-db.ts";
 import { buildLearner } from "../support/factories.ts";
 
 export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+/**
+ * Every browser suite's set-up in one place: the LMS servers (with these courses, or the demo
+ * trust) and Chromium, started before the file's tests and handed over through `use`, and both
+ * closed after them. A suite's own set-up goes in a beforeAll after this call, which runs after it.
+ * Without timeoutMs, the file's hook timeout applies.
+ */
+export function withLmsAndBrowser(courseFolders: string[] | "demo trust", use: (started: { servers: LmsServers; browser: Browser }) => void, timeoutMs?: number): void {
+  let servers: LmsServers | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    servers = await startLmsServers(courseFolders);
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    use({ servers, browser });
+  }, timeoutMs);
+  afterAll(async () => {
+    await browser?.close();
+    await servers?.close();
+  });
+}
 
 export interface SeenRequest {
   url: string;

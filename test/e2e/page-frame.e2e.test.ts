@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, it } from "vitest";
-import { chromium, type Browser } from "playwright-core";
+import { describe, it } from "vitest";
+import type { Browser } from "playwright-core";
 import { buildLearner } from "../support/factories.ts";
-import { CHROMIUM_ARGS, logIn, startLmsServers, type LmsServers } from "./lms-servers.ts";
+import { logIn, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
 import { expectAccessible } from "./accessibility.ts";
 
 /** The page frame in real Chromium: Help from the login page and from the portal, and the Need Help? footer. */
 describe("the page frame, in the browser", () => {
   let servers: LmsServers;
   let browser: Browser;
-  beforeAll(async () => {
-    servers = await startLmsServers([]);
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await servers?.close();
-  });
+  withLmsAndBrowser([], (started) => ({ servers, browser } = started), 60_000);
 
   it("opens Help before and after logging in, and shows who to contact on every page", async () => {
     const learner = await buildLearner(servers.db, servers.clock);

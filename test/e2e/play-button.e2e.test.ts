@@ -1,9 +1,9 @@
 // Play and Preview buttons (/assets/play.js) in real Chromium: the player opens in a window of
 // its own named per attempt, a second Play focuses it, a blocked pop-up is explained with an
 // offer to play in this tab, and an author's Preview opens a preview attempt that credits nothing.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { CHROMIUM_ARGS, leavePlayer, loggedInLearner, scoFrame, startLmsServers, type LmsServers } from "./lms-servers.ts";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { leavePlayer, loggedInLearner, scoFrame, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
 import { attemptRow, commitLog } from "./stored-state.ts";
 
 // Real windows, frames and two servers on a busy two-core machine: generous time per test.
@@ -15,15 +15,9 @@ let servers: LmsServers;
 let browser: Browser;
 let courseId: number;
 
+withLmsAndBrowser(["safeguarding-adults-l1"], (started) => ({ servers, browser } = started));
 beforeAll(async () => {
-  servers = await startLmsServers(["safeguarding-adults-l1"]);
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   courseId = Number((await servers.db("courses").where({ code: COURSE }).first("id")).id);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await servers?.close();
 });
 
 async function authorOnCoursePage(options: { blockPopups?: boolean } = {}) {

@@ -1,10 +1,10 @@
 // The player window with a real SCORM 1.2 course (000 Safeguarding Adults - Level 1) in real
 // Chromium: the LMS and the content server on two origins, the SCO under the launcher, commits
 // to the real runtime endpoints, and what the database holds afterwards.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { chromium, type Browser, type Frame } from "playwright-core";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import type { Browser, Frame } from "playwright-core";
 import { buildAttempt, importCourseVersion } from "../support/attempts.ts";
-import { CHROMIUM_ARGS, leavePlayer, logIn, loggedInLearner, openPlayer, scoFrame, startLmsServers, type LmsServers } from "./lms-servers.ts";
+import { leavePlayer, logIn, loggedInLearner, openPlayer, scoFrame, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
 import { parseTimespan } from "../../server/runtime/time.ts";
 import { attemptRow, commitLog, scoCmi } from "./stored-state.ts";
 
@@ -69,16 +69,10 @@ const LOCKED_FILES = {
 let servers: LmsServers;
 let browser: Browser;
 
+withLmsAndBrowser(["safeguarding-adults-l1"], (started) => ({ servers, browser } = started));
 beforeAll(async () => {
-  servers = await startLmsServers(["safeguarding-adults-l1"]);
   servers.versions.set(MULTI, await importCourseVersion(servers, MULTI_FILES, MULTI));
   servers.versions.set(LOCKED, await importCourseVersion(servers, LOCKED_FILES, LOCKED));
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await servers?.close();
 });
 
 async function newAttempt(course = COURSE) {

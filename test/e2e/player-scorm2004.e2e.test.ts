@@ -1,10 +1,10 @@
 // The player window with real SCORM 2004 courses in real Chromium: a one-SCO module whose flow
 // is off (297 NHS Conflict Resolution - Part 2) and a sequenced three-SCO course
 // (297 Fire Safety - Part 1), delivered by scorm-again's sequencer through the launcher.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { chromium, type Browser, type Frame, type Page } from "playwright-core";
+import { describe, expect, it, vi } from "vitest";
+import type { Browser, Frame, Page } from "playwright-core";
 import { buildAttempt } from "../support/attempts.ts";
-import { CHROMIUM_ARGS, leavePlayer, loggedInLearner, openPlayer, scoFrame, startLmsServers, type LmsServers } from "./lms-servers.ts";
+import { leavePlayer, loggedInLearner, openPlayer, scoFrame, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
 import { attemptRow, commitLog, scoCmi, scoRows, sequencingState } from "./stored-state.ts";
 
 // Real windows, frames and two servers on a busy two-core machine: generous time per test.
@@ -22,15 +22,7 @@ const TOPICS = [
 let servers: LmsServers;
 let browser: Browser;
 
-beforeAll(async () => {
-  servers = await startLmsServers(["conflict-resolution-part-2", "fire-safety-part-1"]);
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await servers?.close();
-});
+withLmsAndBrowser(["conflict-resolution-part-2", "fire-safety-part-1"], (started) => ({ servers, browser } = started));
 
 async function newAttempt(course: string) {
   const session = await loggedInLearner(browser, servers);
