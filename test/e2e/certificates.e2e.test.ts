@@ -4,7 +4,7 @@ import type { Browser } from "playwright-core";
 import { createClock } from "../../server/clock.ts";
 import { subscribe } from "../../server/learning/subscriptions.ts";
 import { creditEarnedAttempts } from "../../server/learning/credit-service.ts";
-import { buildLearner } from "../support/factories.ts";
+import { buildLearner, buildCertification } from "../support/factories.ts";
 import { buildAttempt } from "../support/attempts.ts";
 import { pdfPages } from "../support/pdf.ts";
 import { logIn, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
@@ -32,13 +32,13 @@ describe("certificates, in the browser", () => {
     const db = servers.db;
     const learner = await buildLearner(db, servers.clock, { ...DEMO_LEARNER, email: "emma.conroy@example.org", dob: "1988-04-12" });
     await db("organisations").where({ vpd: "297" }).update({ name: "Demo NHS Foundation Trust" });
-    const [competency] = await db("competencies").insert({ name: "NHS|CSTF|Fire Safety - 1 Year|" }).returning("id");
-    const [certification] = await db("certifications").insert({ name: CERTIFICATION, competency_id: competency.id, competence_level: "1 - Assessed", valid_days: 365, complete_within_days: 365, renewable: true, description: "" }).returning("id");
-    certificationId = Number(certification.id);
-    await db("certification_components").insert([
-      { certification_id: certificationId, position: 1, course_code: "297 Fire Safety - Part 1", requires: "completion", satisfied_by_course_code: ASSESSMENT },
-      { certification_id: certificationId, position: 2, course_code: ASSESSMENT, requires: "pass" },
-    ]);
+    ({ certificationId } = await buildCertification(db, {
+      name: CERTIFICATION,
+      competency: "NHS|CSTF|Fire Safety - 1 Year|",
+      validDays: 365,
+      completeWithinDays: 365,
+      components: [{ courseCode: "297 Fire Safety - Part 1", satisfiedBy: ASSESSMENT }, { courseCode: ASSESSMENT, requires: "pass" }],
+    }));
     // Subscribed on the 1st, passed the eAssessment on the 2nd: crediting completes the certification.
     await subscribe(db, createClock("2026-03-01T09:00:00.000Z"), { personId: learner.personId }, certificationId);
     const attemptId = await buildAttempt({ db, personId: learner.personId, courseVersionId: servers.versions.get(ASSESSMENT)!, startedAt: "2026-03-02T10:00:00.000Z" });

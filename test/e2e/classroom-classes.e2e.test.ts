@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { buildLearner } from "../support/factories.ts";
+import { buildLearner, buildCertification } from "../support/factories.ts";
 import { addDays, localDate } from "../../server/clock.ts";
 import { logIn, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
 import { expectAccessible } from "./accessibility.ts";
@@ -21,12 +21,7 @@ describe("classroom classes, in the browser", () => {
     const { db } = servers;
     const code = String((await db("courses").first("code")).code);
     expect(code).toBe(COURSE);
-    const [competency] = await db("competencies").insert({ name: "NHS|CSTF|Safeguarding Adults - Level 1 - 3 Years|" }).returning("id");
-    const [certification] = await db("certifications")
-      .insert({ name: "297 Core Skills - Safeguarding Adults - Level 1 - 3 Years", competency_id: competency.id, competence_level: "1 - Assessed", valid_days: 1095, complete_within_days: 365, renewable: true })
-      .returning("id");
-    certificationId = Number(certification.id);
-    await db("certification_components").insert({ certification_id: certificationId, position: 1, course_code: COURSE, requires: "completion" });
+    ({ certificationId } = await buildCertification(db, { name: "297 Core Skills - Safeguarding Adults - Level 1 - 3 Years", competency: "NHS|CSTF|Safeguarding Adults - Level 1 - 3 Years|", completeWithinDays: 365, components: [{ courseCode: COURSE }] }));
   }, 60_000);
 
   const row = (page: Page) => page.locator(`tr[data-component='${COURSE}']`);

@@ -3,7 +3,7 @@ import type { Browser } from "playwright-core";
 import { addDays } from "../../server/clock.ts";
 import { guideDate } from "../../server/web/format.ts";
 import { enrol, subscribe } from "../../server/learning/subscriptions.ts";
-import { buildLearner } from "../support/factories.ts";
+import { buildLearner, buildCertification } from "../support/factories.ts";
 import { logIn, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
 import { expectAccessible } from "./accessibility.ts";
 
@@ -23,15 +23,11 @@ describe("a new starter's due dates and Current Learning, in the browser", () =>
     const { db, clock } = servers;
     const learner = await buildLearner(db, clock, { name: "Mensah, Kofi" });
     const admin = await buildLearner(db, clock, { role: "admin" });
-    const [competency] = await db("competencies").insert({ name: "NHS|CSTF|Information Governance and Data Security - 1 Year|" }).returning("id");
+    const certification = await buildCertification(db, { name: "297 Core Skills - Information Governance - 1 Year", competency: "NHS|CSTF|Information Governance and Data Security - 1 Year|", validDays: 365, completeWithinDays: 365, components: [{ courseCode: COURSE }] });
     const position = await db("positions").where({ name: "Healthcare Assistant" }).first("id");
-    await db("competence_requirements").insert({ position_id: position.id, competency_id: competency.id, essential: true });
+    await db("competence_requirements").insert({ position_id: position.id, competency_id: certification.competencyId, essential: true });
     const [course] = await db("courses").insert({ code: COURSE, title: COURSE, created_at: clock.now().toISOString() }).returning("id");
     await db("classes").insert({ course_id: course.id, kind: "elearning", title: "E-Learning" });
-    const [certification] = await db("certifications")
-      .insert({ name: "297 Core Skills - Information Governance - 1 Year", competency_id: competency.id, competence_level: "1 - Assessed", valid_days: 365, complete_within_days: 365, renewable: true })
-      .returning("id");
-    const [component] = await db("certification_components").insert({ certification_id: certification.id, position: 1, course_code: COURSE, requires: "completion" }).returning("id");
     const assignment = await db("assignments").where({ person_id: learner.personId }).first("number");
 
     // L&D: the start date, typed into the person's page.
@@ -55,8 +51,8 @@ describe("a new starter's due dates and Current Learning, in the browser", () =>
     const due = page.getByRole("heading", { name: "Due as a new starter" }).locator("xpath=following-sibling::ul[1]");
     expect(await due.textContent()).toContain(`Due by ${guideDate(addDays(started, 30))}: NHS|CSTF|Information Governance and Data Security - 1 Year`);
 
-    await subscribe(db, clock, { personId: learner.personId }, Number(certification.id));
-    await enrol(db, clock, { personId: learner.personId }, Number(certification.id), Number(component.id));
+    await subscribe(db, clock, { personId: learner.personId }, certification.certificationId);
+    await enrol(db, clock, { personId: learner.personId }, certification.certificationId, certification.componentIds[COURSE]!);
     await page.reload();
     await page.getByRole("link", { name: "All your learning, filtered: Current Learning" }).click();
     await page.getByRole("heading", { name: "Current Learning", level: 1 }).waitFor();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import request from "supertest";
 import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from "../support/test-app.ts";
-import { buildLearner } from "../support/factories.ts";
+import { buildLearner, buildCertification } from "../support/factories.ts";
 import { buildAttempt, importCourseVersion } from "../support/attempts.ts";
 import { VALID_PACKAGES } from "../support/valid-packages.ts";
 import { binaryBody, pdfPages } from "../support/pdf.ts";
@@ -29,19 +29,14 @@ describe("certificates", () => {
       const versionId = await importCourseVersion(t, VALID_PACKAGES["scorm12-single"]!.files, code);
       courseIds[code] = Number((await t.db("course_versions").where({ id: versionId }).first("course_id")).course_id);
     }
-    const [competency] = await t.db("competencies").insert({ name: COMPETENCY }).returning("id");
-    const [certification] = await t.db("certifications")
-      .insert({ name: CERTIFICATION, competency_id: competency.id, competence_level: "1 - Assessed", valid_days: 1095, complete_within_days: 1095, renewable: true, description: "" })
-      .returning("id");
-    certificationId = Number(certification.id);
     // The guide's rule: passing the eAssessment alone satisfies the session.
-    const rows = await t.db("certification_components")
-      .insert([
-        { certification_id: certificationId, position: 1, course_code: MODULE, requires: "completion", satisfied_by_course_code: ASSESSMENT },
-        { certification_id: certificationId, position: 2, course_code: ASSESSMENT, requires: "pass" },
-      ])
-      .returning(["id", "course_code"]);
-    for (const row of rows) componentIds[String(row.course_code)] = Number(row.id);
+    const built = await buildCertification(t.db, {
+      name: CERTIFICATION,
+      competency: COMPETENCY,
+      components: [{ courseCode: MODULE, satisfiedBy: ASSESSMENT }, { courseCode: ASSESSMENT, requires: "pass" }],
+    });
+    certificationId = built.certificationId;
+    Object.assign(componentIds, built.componentIds);
   });
   afterAll(() => t.cleanup());
 

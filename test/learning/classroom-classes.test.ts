@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from "../support/test-app.ts";
-import { buildLearner } from "../support/factories.ts";
+import { buildLearner, buildCertification } from "../support/factories.ts";
 import { importCourseVersion } from "../support/attempts.ts";
 import { VALID_PACKAGES } from "../support/valid-packages.ts";
 
@@ -24,13 +24,17 @@ describe("classroom classes", () => {
     fs.mkdirSync(t.config.dataDir, { recursive: true });
     const versionId = await importCourseVersion(t, VALID_PACKAGES["scorm12-single"]!.files, COURSE);
     courseId = Number((await t.db("course_versions").where({ id: versionId }).first("course_id")).course_id);
-    const [competency] = await t.db("competencies").insert({ name: "NHS|CSTF|Moving and Handling - Level 2 - 2 Years|" }).returning("id");
-    const [certification] = await t.db("certifications")
-      .insert({ name: "297 Core Skills - Moving and Handling - 2 Years", competency_id: competency.id, competence_level: "2 - Practical", valid_days: 730, complete_within_days: 365, renewable: true, description: "Attend the practical session." })
-      .returning("id");
-    certificationId = Number(certification.id);
-    const [component] = await t.db("certification_components").insert({ certification_id: certificationId, position: 1, course_code: COURSE, requires: "completion" }).returning("id");
-    componentId = Number(component.id);
+    const built = await buildCertification(t.db, {
+      name: "297 Core Skills - Moving and Handling - 2 Years",
+      competency: "NHS|CSTF|Moving and Handling - Level 2 - 2 Years|",
+      level: "2 - Practical",
+      validDays: 730,
+      completeWithinDays: 365,
+      description: "Attend the practical session.",
+      components: [{ courseCode: COURSE }],
+    });
+    certificationId = built.certificationId;
+    componentId = built.componentIds[COURSE]!;
     const admin = await buildLearner(t.db, t.clock, { role: "admin", name: "Okafor, Grace" });
     const agent = await logInAgent(t.app, admin.username, admin.password);
     lnd = { agent, csrf: csrfFrom((await agent.get("/admin/classes").expect(200)).text) };

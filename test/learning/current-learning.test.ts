@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from "../support/test-app.ts";
-import { buildLearner } from "../support/factories.ts";
+import { buildLearner, buildCertification } from "../support/factories.ts";
 import { importCourseVersion } from "../support/attempts.ts";
 import { VALID_PACKAGES } from "../support/valid-packages.ts";
 import { enrol, subscribe, unsubscribe } from "../../server/learning/subscriptions.ts";
@@ -31,12 +31,8 @@ describe("Current Learning", () => {
       await t.db("classes").insert({ course_id: course.id, kind: "elearning", title: `${code} (e-learning)` });
     }
     for (const code of codes) {
-      const [competency] = await t.db("competencies").insert({ name: `NHS|CSTF|${code}|` }).returning("id");
-      const [certification] = await t.db("certifications")
-        .insert({ name: `297 Core Skills - ${code.slice(4)}`, competency_id: competency.id, competence_level: "1 - Assessed", valid_days: 365, complete_within_days: 365, renewable: true })
-        .returning("id");
-      certifications[code] = Number(certification.id);
-      await t.db("certification_components").insert({ certification_id: certification.id, position: 1, course_code: code, requires: "completion" });
+      const built = await buildCertification(t.db, { name: `297 Core Skills - ${code.slice(4)}`, competency: `NHS|CSTF|${code}|`, validDays: 365, completeWithinDays: 365, components: [{ courseCode: code }] });
+      certifications[code] = built.certificationId;
     }
   });
   afterAll(() => t.cleanup());
