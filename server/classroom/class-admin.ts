@@ -4,7 +4,7 @@ import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
 import { creditEarnedAttempts } from "../learning/credit-service.ts";
 import { createAttemptStore } from "../learning/attempt-store.ts";
-import { checkClassForm, type ClassFacts, type ClassForm } from "./class-rules.ts";
+import { CANCELLABLE_STATES, checkClassForm, type ClassFacts, type ClassForm } from "./class-rules.ts";
 import { createClassStore } from "./class-store.ts";
 import { classLine, fillPlaces, tellLearner, type Actor } from "./enrolment-service.ts";
 
@@ -60,7 +60,7 @@ export async function cancelClass(db: Db, clock: Clock, actor: Actor, classId: n
     if (classroom.status === "cancelled") throw new AppError("classroom.class_cancelled", "This class has been cancelled already.", 409);
     if (classroom.startsAt <= now) throw new AppError("classroom.class_started", "The class has started: mark attendance instead of cancelling it.", 409);
     await trx("classes").where({ id: classId }).update({ status: "cancelled", cancelled_at: now, cancel_reason: reason });
-    const booked = (await store.people(classId)).filter((enrolment) => ["Requested", "Waiting List", "Enrolled"].includes(enrolment.state));
+    const booked = (await store.people(classId)).filter((enrolment) => CANCELLABLE_STATES.includes(enrolment.state));
     for (const enrolment of booked) {
       await store.move(enrolment.id, enrolment.state, { status: "Cancelled", ended_at: now, reason, decided_by: actor.accountId, decided_at: now });
       await recordAudit(trx, { kind: "enrolment.cancelled", at: now, actorAccountId: actor.accountId, personId: enrolment.personId, ip: actor.ip, detail: { enrolmentId: enrolment.id, classId, course: classroom.courseCode, was: enrolment.state, by: "l&d", reason, cause: "class cancelled" } });

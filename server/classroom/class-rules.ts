@@ -17,6 +17,8 @@ export const PLACE_STATES: readonly ClassroomState[] = ["Enrolled", "Attended", 
 export const HOLDS_PLACE_STATES: readonly ClassroomState[] = ["Enrolled", "Attended"];
 /** A booking that waits for L&D or for a place: the learner neither plays nor books again. */
 export const AWAITING_PLACE_STATES: readonly ClassroomState[] = ["Requested", "Waiting List"];
+/** A booking still standing, with a place or waiting for one: one per course at a time. */
+export const BOOKED_STATES: readonly ClassroomState[] = [...HOLDS_PLACE_STATES, ...AWAITING_PLACE_STATES];
 export const CANCELLABLE_STATES: readonly ClassroomState[] = ["Requested", "Waiting List", "Enrolled"];
 
 export interface ClassForm {

@@ -1,5 +1,5 @@
 import type { Db } from "../db/connect.ts";
-import { PLACE_STATES, type ClassroomState } from "./class-rules.ts";
+import { AWAITING_PLACE_STATES, BOOKED_STATES, PLACE_STATES, type ClassroomState } from "./class-rules.ts";
 
 export interface ClassroomClass {
   id: number;
@@ -120,7 +120,7 @@ export function createClassStore(db: Db) {
       const rows = await db("enrolments")
         .join("classes", "classes.id", "enrolments.class_id")
         .where({ "enrolments.person_id": personId, "classes.course_id": courseId, "classes.kind": "classroom", "enrolments.subscription_id": subscriptionId })
-        .whereIn("enrolments.status", ["Requested", "Waiting List", "Enrolled", "Attended"])
+        .whereIn("enrolments.status", BOOKED_STATES)
         .select("enrolments.*", position);
       return rows.map(toEnrolment);
     },
@@ -150,7 +150,7 @@ export function createClassStore(db: Db) {
         .leftJoin("subscriptions", "subscriptions.id", "enrolments.subscription_id")
         .leftJoin("certifications", "certifications.id", "subscriptions.certification_id")
         .where({ "enrolments.person_id": personId, "classes.kind": "classroom" })
-        .whereIn("enrolments.status", ["Requested", "Waiting List"])
+        .whereIn("enrolments.status", AWAITING_PLACE_STATES)
         .orderBy([{ column: "classes.starts_at" }, { column: "enrolments.id" }])
         .select("enrolments.*", position, "classes.title", "classes.starts_at", "classes.ends_at", "classes.venue", "courses.code as course_code", "certifications.id as certification_id", "certifications.name as certification_name");
       return rows.map((row) => ({

@@ -3,7 +3,7 @@ import type { Manifest } from "../packages/manifest/parse-manifest.ts";
 import { scoRuntimeSettings } from "../packages/manifest/runtime-settings.ts";
 import type { AttemptFacts, SubscriptionStatus } from "./crediting.ts";
 import { createCreditStore } from "./credit-store.ts";
-import { HOLDS_PLACE_STATES } from "../classroom/class-rules.ts";
+import { BOOKED_STATES, HOLDS_PLACE_STATES } from "../classroom/class-rules.ts";
 
 export interface Certification {
   id: number;
@@ -89,7 +89,7 @@ export function createCertificationStore(db: Db) {
       const rows = await db("enrolments")
         .join("classes", "classes.id", "enrolments.class_id")
         .where("enrolments.subscription_id", subscriptionId)
-        .whereNotIn("enrolments.status", ["Cancelled", "Rejected", "Did Not Attend"])
+        .whereIn("enrolments.status", BOOKED_STATES)
         .orderBy("enrolments.id")
         .select("enrolments.id", "enrolments.enrolled_at", "enrolments.status", "enrolments.waiting_since", "enrolments.class_id", "classes.course_id", "classes.title", "classes.kind", "classes.starts_at", "classes.ends_at", "classes.venue")
         .select(

@@ -1,7 +1,7 @@
 import { isPostgres, type Db } from "../db/connect.ts";
 import { searchWords } from "../catalog/course-search-index.ts";
 import type { SubscriptionStatus } from "./crediting.ts";
-import { AWAITING_PLACE_STATES, HOLDS_PLACE_STATES } from "../classroom/class-rules.ts";
+import { AWAITING_PLACE_STATES, BOOKED_STATES, HOLDS_PLACE_STATES } from "../classroom/class-rules.ts";
 
 export type CourseType = "elearning" | "eassessment" | "classroom";
 
@@ -143,7 +143,7 @@ export async function learnerStandings(db: Db, personId: number, certificationId
     subscriptionIds.length ? db("component_credits").whereIn("subscription_id", subscriptionIds).select("subscription_id", "course_code") : [],
     // The bookings the certification page counts (certification-store.ts enrolments): ended ones leave the learner free to choose again.
     subscriptionIds.length
-      ? db("enrolments").join("classes", "classes.id", "enrolments.class_id").whereIn("enrolments.subscription_id", subscriptionIds).whereIn("enrolments.status", [...HOLDS_PLACE_STATES, ...AWAITING_PLACE_STATES]).select("enrolments.subscription_id", "enrolments.status", "classes.course_id")
+      ? db("enrolments").join("classes", "classes.id", "enrolments.class_id").whereIn("enrolments.subscription_id", subscriptionIds).whereIn("enrolments.status", BOOKED_STATES).select("enrolments.subscription_id", "enrolments.status", "classes.course_id")
       : [],
     courseIds.length
       ? db("attempts").join("course_versions", "course_versions.id", "attempts.course_version_id").where({ "attempts.person_id": personId, "attempts.preview": false }).whereIn("course_versions.course_id", courseIds).groupBy("course_versions.course_id").select("course_versions.course_id").max("attempts.id as latest")

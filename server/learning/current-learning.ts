@@ -4,13 +4,8 @@ import { localDate } from "../clock.ts";
 import { certificationView, type ComponentStatus } from "./certification-view.ts";
 import { effectiveStatus, type SubscriptionStatus } from "./crediting.ts";
 import { mandatoryCourseCodes } from "./my-elearning.ts";
-import type { ClassroomState } from "../classroom/class-rules.ts";
+import { HOLDS_PLACE_STATES } from "../classroom/class-rules.ts";
 
-/**
- * Enrolment states that are not learning under way: a request or a waiting-list place (Requested
- * Learning lists those), or one that ended without a place. Current Learning leaves them out.
- */
-export const NOT_CURRENT_ENROLMENT_STATES: readonly ClassroomState[] = ["Requested", "Waiting List", "Rejected", "Cancelled", "Did Not Attend"];
 
 export const CURRENT_LEARNING_PAGE_SIZE = 25;
 
@@ -67,7 +62,8 @@ export async function currentLearning(db: Db, personId: number, today: string, f
     .join("subscriptions", "subscriptions.id", "enrolments.subscription_id")
     .join("certifications", "certifications.id", "subscriptions.certification_id")
     .where("enrolments.person_id", personId)
-    .whereNotIn("enrolments.status", NOT_CURRENT_ENROLMENT_STATES)
+    // Learning under way holds a place; requests and waiting-list places are Requested Learning's.
+    .whereIn("enrolments.status", HOLDS_PLACE_STATES)
     .orderBy([{ column: "enrolments.enrolled_at", order: "desc" }, { column: "enrolments.id", order: "desc" }])
     .select(
       "enrolments.id",
