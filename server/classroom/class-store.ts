@@ -1,16 +1,11 @@
 import type { Db } from "../db/connect.ts";
-import { AWAITING_PLACE_STATES, BOOKED_STATES, PLACE_STATES, type ClassroomState } from "./class-rules.ts";
+import { AWAITING_PLACE_STATES, BOOKED_STATES, PLACE_STATES, type ClassFacts, type ClassroomState } from "./class-rules.ts";
 
-export interface ClassroomClass {
+/** A class as stored: what the form sets (ClassFacts), and its course, status and bookings. */
+export interface ClassroomClass extends ClassFacts {
   id: number;
   courseId: number;
   courseCode: string;
-  title: string;
-  startsAt: string;
-  endsAt: string;
-  venue: string;
-  capacity: number;
-  requiresApproval: boolean;
   status: "open" | "cancelled";
   cancelReason: string | null;
   placesTaken: number;
