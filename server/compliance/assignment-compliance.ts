@@ -4,6 +4,11 @@ import { addDays } from "../clock.ts";
 /** The guide's new starters complete core skills "within one month of starting", unless the position says otherwise. */
 export const NEW_STARTER_DAYS = 30;
 
+/** When a new starter must hold a requirement: its Due Within days (else NEW_STARTER_DAYS) after the assignment's start. */
+export function newStarterDueBy(startDate: string, dueWithinDays: number | null): string {
+  return addDays(startDate, dueWithinDays ?? NEW_STARTER_DAYS);
+}
+
 export interface Requirement {
   competencyId: number;
   competencyName: string;
@@ -52,7 +57,7 @@ export function assignmentCompliance(requirements: Requirement[], records: Compe
       required: true,
       expiryDate: record?.expiresOn ?? null,
       status: complianceStatus(true, record, asOf),
-      dueBy: !record && requirement.essential && startDate ? addDays(startDate, requirement.dueWithinDays ?? NEW_STARTER_DAYS) : null,
+      dueBy: !record && requirement.essential && startDate ? newStarterDueBy(startDate, requirement.dueWithinDays) : null,
     };
   });
   for (const record of best.values()) {

@@ -1,6 +1,6 @@
 import type { Db } from "../db/connect.ts";
-import { addDays, type Clock } from "../clock.ts";
-import { NEW_STARTER_DAYS } from "./assignment-compliance.ts";
+import type { Clock } from "../clock.ts";
+import { newStarterDueBy } from "./assignment-compliance.ts";
 import { recordAudit } from "../audit/store.ts";
 import { AppError } from "../errors.ts";
 import { queueMail } from "../mail/outbox.ts";
@@ -91,7 +91,7 @@ async function withNewStarterDues(db: Db, rows: Array<Record<string, unknown>>, 
   const dues = new Map<string, { dueBy: string; startedOn: string } | null>();
   for (const row of requiring) {
     const key = `${row.person_id}:${row.competency_id}`;
-    const due = row.start_date ? { dueBy: addDays(String(row.start_date), row.due_within_days === null ? NEW_STARTER_DAYS : Number(row.due_within_days)), startedOn: String(row.start_date) } : null;
+    const due = row.start_date ? { dueBy: newStarterDueBy(String(row.start_date), row.due_within_days === null ? null : Number(row.due_within_days)), startedOn: String(row.start_date) } : null;
     const known = dues.get(key);
     if (known === null) continue;
     dues.set(key, due === null || known === undefined || due.dueBy < known.dueBy ? due : known);
