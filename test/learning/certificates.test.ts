@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import fs from "node:fs";
 import request from "supertest";
 import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from "../support/test-app.ts";
 import { buildLearner, buildCertification } from "../support/factories.ts";
-import { buildAttempt, importCourseVersion } from "../support/attempts.ts";
-import { VALID_PACKAGES } from "../support/valid-packages.ts";
+import { buildAttempt, importCourses } from "../support/attempts.ts";
 import { binaryBody, pdfPages } from "../support/pdf.ts";
 import { listAudit } from "../../server/audit/store.ts";
 import { VERIFY_THROTTLE } from "../../server/certificates/routes.ts";
@@ -24,11 +22,7 @@ describe("certificates", () => {
 
   beforeAll(async () => {
     t = await createTestApp({ clock });
-    fs.mkdirSync(t.config.dataDir, { recursive: true });
-    for (const code of [MODULE, ASSESSMENT]) {
-      const versionId = await importCourseVersion(t, VALID_PACKAGES["scorm12-single"]!.files, code);
-      courseIds[code] = Number((await t.db("course_versions").where({ id: versionId }).first("course_id")).course_id);
-    }
+    Object.assign(courseIds, await importCourses(t, [MODULE, ASSESSMENT]));
     // The guide's rule: passing the eAssessment alone satisfies the session.
     const built = await buildCertification(t.db, {
       name: CERTIFICATION,

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import fs from "node:fs";
 import request from "supertest";
 import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
-import { importCourseVersion } from "../support/attempts.ts";
-import { VALID_PACKAGES } from "../support/valid-packages.ts";
+import { importCourses } from "../support/attempts.ts";
 
 const MODULE = "297 Page Test - Part 1";
 const ASSESSMENT = "297 Page Test - eAssessment";
@@ -19,11 +17,7 @@ describe("the certification page", () => {
 
   beforeAll(async () => {
     t = await createTestApp({ clock });
-    fs.mkdirSync(t.config.dataDir, { recursive: true });
-    for (const code of [MODULE, ASSESSMENT]) {
-      const versionId = await importCourseVersion(t, VALID_PACKAGES["scorm12-single"]!.files, code);
-      courseIds[code] = Number((await t.db("course_versions").where({ id: versionId }).first("course_id")).course_id);
-    }
+    Object.assign(courseIds, await importCourses(t, [MODULE, ASSESSMENT]));
     const [competency] = await t.db("competencies").insert({ name: "NHS|CSTF|Page Test - 3 Years|" }).returning("id");
     const [certification] = await t.db("certifications")
       .insert({ name: "297 Core Skills - Page Test - 3 Years", competency_id: competency.id, competence_level: "1 - Assessed", valid_days: 1095, complete_within_days: 1095, renewable: true, description: "Complete every component." })

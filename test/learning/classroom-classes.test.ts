@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import fs from "node:fs";
 import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from "../support/test-app.ts";
 import { buildLearner, buildCertification } from "../support/factories.ts";
-import { importCourseVersion } from "../support/attempts.ts";
-import { VALID_PACKAGES } from "../support/valid-packages.ts";
+import { importCourses } from "../support/attempts.ts";
 
 const COURSE = "297 Moving and Handling - Practical";
 const START = "2026-03-01T09:00:00.000Z";
@@ -21,9 +19,7 @@ describe("classroom classes", () => {
 
   beforeAll(async () => {
     t = await createTestApp({ clock });
-    fs.mkdirSync(t.config.dataDir, { recursive: true });
-    const versionId = await importCourseVersion(t, VALID_PACKAGES["scorm12-single"]!.files, COURSE);
-    courseId = Number((await t.db("course_versions").where({ id: versionId }).first("course_id")).course_id);
+    courseId = (await importCourses(t, [COURSE]))[COURSE]!;
     const built = await buildCertification(t.db, {
       name: "297 Core Skills - Moving and Handling - 2 Years",
       competency: "NHS|CSTF|Moving and Handling - Level 2 - 2 Years|",
@@ -292,8 +288,7 @@ describe("classroom classes", () => {
     const learner = await subscribedLearner();
     const classId = await addClass();
     for (const id of ["999999", "2147483648", "abc", "-1"]) await apply(learner, id).expect(404);
-    const otherVersion = await importCourseVersion(t, VALID_PACKAGES["scorm12-single"]!.files, "297 Other Course");
-    const otherCourse = Number((await t.db("course_versions").where({ id: otherVersion }).first("course_id")).course_id);
+    const otherCourse = (await importCourses(t, ["297 Other Course"]))["297 Other Course"]!;
     const other = await addClass({ courseId: String(otherCourse) });
     await apply(learner, other).expect(404);
     expect((await learner.agent.post(enrolUrl()).type("form").send({ _csrf: learner.csrf }).expect(400)).text).toContain("Choose a class, then Apply");

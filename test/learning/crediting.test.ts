@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import fs from "node:fs";
 import { listAudit } from "../../server/audit/store.ts";
 import { playCourse } from "../../server/learning/attempts.ts";
 import { enrol, subscribe, unsubscribe } from "../../server/learning/subscriptions.ts";
@@ -8,8 +7,7 @@ import { expireOverdueSubscriptions } from "../../server/learning/credit-service
 import { lms } from "../support/run-cli.ts";
 import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
-import { importCourseVersion } from "../support/attempts.ts";
-import { VALID_PACKAGES } from "../support/valid-packages.ts";
+import { importCourses } from "../support/attempts.ts";
 import { refuseInserts, stopRefusing } from "../support/refusal-trigger.ts";
 import { certificationView } from "../../server/learning/certification-view.ts";
 import { createComplianceStore } from "../../server/compliance/store.ts";
@@ -32,11 +30,7 @@ describe("crediting a certification from the commits that earn it", () => {
 
   beforeAll(async () => {
     t = await createTestApp({ clock });
-    fs.mkdirSync(t.config.dataDir, { recursive: true });
-    for (const code of [MODULE, ASSESSMENT, SESSION]) {
-      const versionId = await importCourseVersion(t, VALID_PACKAGES["scorm12-single"]!.files, code);
-      courseIds[code] = Number((await t.db("course_versions").where({ id: versionId }).first("course_id")).course_id);
-    }
+    Object.assign(courseIds, await importCourses(t, [MODULE, ASSESSMENT, SESSION]));
     const [competency] = await t.db("competencies").insert({ name: "NHS|CSTF|Credit Test - 3 Years|" }).returning("id");
     competencyId = Number(competency.id);
     const [certification] = await t.db("certifications")

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import fs from "node:fs";
 import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from "../support/test-app.ts";
 import { buildLearner, buildCertification } from "../support/factories.ts";
-import { importCourseVersion } from "../support/attempts.ts";
-import { VALID_PACKAGES } from "../support/valid-packages.ts";
+import { importCourses } from "../support/attempts.ts";
 import { enrol, subscribe, unsubscribe } from "../../server/learning/subscriptions.ts";
 
 const PLAYED = "297 Current Test - Played";
@@ -19,11 +17,7 @@ describe("Current Learning", () => {
 
   beforeAll(async () => {
     t = await createTestApp({ clock });
-    fs.mkdirSync(t.config.dataDir, { recursive: true });
-    for (const code of [PLAYED, BUSY]) {
-      const versionId = await importCourseVersion(t, VALID_PACKAGES["scorm12-single"]!.files, code);
-      courseIds[code] = Number((await t.db("course_versions").where({ id: versionId }).first("course_id")).course_id);
-    }
+    Object.assign(courseIds, await importCourses(t, [PLAYED, BUSY]));
     // Courses on the catalog with no package yet: enrolled in, not playable.
     const codes = [PLAYED, BUSY, ...Array.from({ length: MANY - 2 }, (_, index) => `297 Current Test - Topic ${String(index + 1).padStart(2, "0")}`)];
     for (const code of codes.slice(2)) {
