@@ -7,10 +7,14 @@ import * as esbuild from "esbuild";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** Browser entry points: the player window (LMS origin), the launcher (content origin), Play buttons (LMS origin). */
+/**
+ * Browser entry points: the player window (LMS origin), the launcher of each SCORM edition
+ * (content origin: a course loads only its own edition's API), Play buttons (LMS origin).
+ */
 const ENTRY_POINTS = {
   player: path.join(here, "player-window.ts"),
-  launcher: path.join(here, "launcher.ts"),
+  "launcher-12": path.join(here, "launcher-12.ts"),
+  "launcher-2004": path.join(here, "launcher-2004.ts"),
   play: path.join(here, "play.ts"),
 } as const;
 
@@ -58,5 +62,5 @@ async function build(): Promise<Record<BundleName, Bundle>> {
     return output.text;
   };
   const bundle = (name: BundleName): Bundle => ({ js: file(`${name}.js`), map: file(`${name}.js.map`) });
-  return { player: bundle("player"), launcher: bundle("launcher"), play: bundle("play") };
+  return { player: bundle("player"), "launcher-12": bundle("launcher-12"), "launcher-2004": bundle("launcher-2004"), play: bundle("play") };
 }

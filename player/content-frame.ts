@@ -1,16 +1,24 @@
 // The player window's side of the launcher protocol (player/protocol.ts): points the content
-// frame at the content origin's launcher for a SCO, answers its one request for the SCO's CMI,
-// and unloads the SCO politely (so its own exit handlers run) before anything replaces it.
-import { PROTOCOL, isLauncherMessage, type PlayerMessage, type Unstamped } from "./protocol.ts";
+// frame at the content origin's launcher for a SCO, answers its one request for the SCO's data
+// model, hands the SCO's relayed calls to the player's API, and unloads the SCO politely (so its
+// own exit handlers run) before anything replaces it.
+import { PROTOCOL, isLauncherMessage, type ApiCall, type NavValidity, type PlayerMessage, type Unstamped } from "./protocol.ts";
 
 // The SCO's unload handlers run in the launcher's process; this bounds a launcher that never answers.
 const UNLOAD_WAIT_MS = 3_000;
 
-// Write-only elements: content must never read them back (SCORM 1.2 RTE 3.4.4, 2004 RTE 4.2).
-const WRITE_ONLY = new Set(["cmi.core.exit", "cmi.core.session_time", "cmi.exit", "cmi.session_time"]);
+/** What the frame needs of the SCO session the player runs. */
+export interface ScoSessionLink {
+  /** The data model the SCO starts with (scorm-again's nested JSON, without `cmi`). */
+  dataModel(): Record<string, unknown>;
+  /** SCORM 2004: valid navigation requests now; null for 1.2. */
+  navValidity(): NavValidity | null;
+  /** The SCO's successful calls, in order. */
+  apply(calls: ApiCall[]): void;
+}
 
 export class ContentFrame {
-  private current: { scoId: string; snapshot: () => Record<string, string> } | null = null;
+  private current: { scoId: string; link: ScoSessionLink } | null = null;
   private unloaded: (() => void) | null = null;
   private unloading: Promise<void> | null = null;
 
@@ -22,10 +30,17 @@ export class ContentFrame {
     window.addEventListener("message", (event) => this.onMessage(event));
   }
 
-  /** Loads the SCO's launcher; it will ask for snapshot() once, before the SCO itself loads. */
-  load(scoId: string, snapshot: () => Record<string, string>): void {
-    this.current = { scoId, snapshot };
+  /** Loads the SCO's launcher; it asks for the data model once, before the SCO itself loads. */
+  load(scoId: string, link: ScoSessionLink): void {
+    this.current = { scoId, link };
     this.frame.src = this.launcherUrl(scoId);
+  }
+
+  /** SCORM 2004: the sequencer's answer changed; the launcher answers adl.nav.request_valid.* from it. */
+  navigationChanged(): void {
+    const nav = this.current?.link.navValidity();
+    const launcher = this.frame.contentWindow;
+    if (this.current && nav && launcher) this.post(launcher, { type: "nav-validity", scoId: this.current.scoId, nav });
   }
 
   /**
@@ -59,11 +74,11 @@ export class ContentFrame {
   private onMessage(event: MessageEvent): void {
     if (event.origin !== this.contentOrigin || event.source !== this.frame.contentWindow || !this.current) return;
     if (!isLauncherMessage(event.data) || event.data.scoId !== this.current.scoId) return;
-    if (event.data.type === "cmi-request") {
-      this.post(event.source as Window, { type: "cmi", scoId: this.current.scoId, values: this.current.snapshot() });
-    } else {
-      this.unloaded?.();
-    }
+    const message = event.data;
+    const { scoId, link } = this.current;
+    if (message.type === "cmi-request") this.post(event.source as Window, { type: "cmi", scoId, cmi: link.dataModel(), nav: link.navValidity() });
+    else if (message.type === "api-calls") link.apply(message.calls);
+    else this.unloaded?.();
   }
 
   private post(target: Window, message: Unstamped<PlayerMessage>): void {
@@ -71,64 +86,33 @@ export class ContentFrame {
   }
 }
 
-/**
- * Elements the API answers but leaves out of its JSON rendering (getFlattenedCMI): the keywords,
- * and SCORM 1.2's cmi.core.total_time. The cache must hold them too, or content reading them
- * straight after Initialize gets "" until CrossFrameAPI's first refresh, a second later.
- */
-export const UNRENDERED_12 = [
-  "cmi._version",
-  "cmi._children",
-  "cmi.core._children",
-  "cmi.core.score._children",
-  "cmi.core.total_time",
-  "cmi.student_data._children",
-  "cmi.student_preference._children",
-  "cmi.objectives._children",
-  "cmi.interactions._children",
-];
-export const UNRENDERED_2004 = [
-  "cmi._version",
-  "cmi.score._children",
-  "cmi.objectives._children",
-  "cmi.interactions._children",
-  "cmi.comments_from_learner._children",
-  "cmi.comments_from_lms._children",
-  "cmi.learner_preference._children",
-];
+// Write-only elements: the SCO must never read them back (SCORM 1.2 RTE 3.4.4, 2004 RTE 4.2), and
+// a new session starts without them.
+const WRITE_ONLY = { "1.2": ["core.exit", "core.session_time"], "2004": ["exit", "session_time"] } as const;
 
-/** The values of `elements` as the API answers them (it does so before Initialize too). */
-export function unrenderedValues(api: { getCMIValue(element: string): unknown }, elements: readonly string[]): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const element of elements) {
-    const value = api.getCMIValue(element);
-    if (typeof value === "string" || typeof value === "number") values[element] = String(value);
+/**
+ * The data model a SCO session starts with, from the player's API once the saved CMI is loaded
+ * (and, 2004, once the sequencer has put the activity's objectives in): scorm-again's JSON, less
+ * write-only elements, plus what the JSON leaves out (1.2's cmi.core.total_time).
+ */
+export function dataModelSnapshot(version: "1.2" | "2004", api: { renderCMIToJSONObject(): { cmi: Record<string, unknown> }; getCMIValue(element: string): unknown }): Record<string, unknown> {
+  const cmi = structuredClone(api.renderCMIToJSONObject().cmi);
+  for (const path of WRITE_ONLY[version]) removePath(cmi, path);
+  if (version === "1.2") {
+    const core = (cmi.core ??= {}) as Record<string, unknown>;
+    // "not attempted" is the API's initial value, never the SCO's word: loaded, scorm-again would
+    // take it as set by the SCO (and then never complete a silent SCO at LMSFinish).
+    if (core.lesson_status === "not attempted") delete core.lesson_status;
+    const totalTime = api.getCMIValue("cmi.core.total_time");
+    if (typeof totalTime === "string" && totalTime !== "") core.total_time = totalTime;
   }
-  return values;
+  return cmi;
 }
 
-/**
- * The CMI as CrossFrameAPI's cache holds it: element -> string, plus `_count` for each
- * collection (content appends interactions at cmi.interactions._count), without write-only elements.
- */
-export function cacheSnapshot(flattened: Record<string, unknown>): Record<string, string> {
-  const values: Record<string, string> = {};
-  const counts = new Map<string, number>();
-  for (const [element, value] of Object.entries(flattened)) {
-    // Every collection an element is indexed in: cmi.interactions.0.objectives.1.id means
-    // cmi.interactions holds at least 1 and cmi.interactions.0.objectives at least 2.
-    for (const match of element.matchAll(/\.(\d+)(?=\.)/g)) {
-      const prefix = element.slice(0, match.index);
-      counts.set(prefix, Math.max(counts.get(prefix) ?? 0, Number(match[1]) + 1));
-    }
-    if (typeof value === "string") {
-      if (!WRITE_ONLY.has(element)) values[element] = value;
-    } else if (typeof value === "number" || typeof value === "boolean") {
-      values[element] = String(value);
-    } else if (typeof value === "object" && value !== null && Object.keys(value).length === 0) {
-      counts.set(element, counts.get(element) ?? 0); // an empty collection, e.g. "cmi.objectives": {}
-    }
-  }
-  for (const [prefix, count] of counts) values[`${prefix}._count`] = String(count);
-  return values;
+function removePath(node: Record<string, unknown>, path: string): void {
+  const keys = path.split(".");
+  const last = keys.pop()!;
+  let parent: unknown = node;
+  for (const key of keys) parent = typeof parent === "object" && parent !== null ? (parent as Record<string, unknown>)[key] : undefined;
+  if (typeof parent === "object" && parent !== null) delete (parent as Record<string, unknown>)[last];
 }

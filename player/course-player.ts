@@ -4,8 +4,10 @@
 import type { CommitRequest, StateResponse } from "../server/runtime/contract.ts";
 import type { PlayerConfig } from "../server/runtime/player-config.ts";
 import { CommitTransport, readCommitResponse, type CommitQueue } from "./commit-queue.ts";
-import { cacheSnapshot, unrenderedValues, type ContentFrame } from "./content-frame.ts";
+import { dataModelSnapshot, type ContentFrame } from "./content-frame.ts";
+import { DATA_MODEL_SETTINGS } from "./data-model-settings.ts";
 import type { PlayerView } from "./player-view.ts";
+import { RELAYED_METHODS, type ApiCall, type NavValidity } from "./protocol.ts";
 import type { ApiSettings, CommitMetadata, Scorm12Api, Scorm2004Api } from "./scorm-again.ts";
 // Pure time arithmetic shared with the server (no Node APIs): one definition of SCORM's two formats.
 import { formatTimespan, parseTimespan } from "../server/runtime/time.ts";
@@ -26,8 +28,6 @@ const AUTOCOMMIT_SECONDS = 60;
 const KEEPALIVE_COMMIT_MS = 10 * 60 * 1000;
 // How long Home waits for the final commit before telling the learner it is still waiting.
 const FINAL_COMMIT_WAIT_MS = 10_000;
-// scorm-again LogLevel: ERROR.
-const LOG_ERRORS = 4;
 
 /**
  * One SCO's run-time session: its commit endpoint and its commit numbering. scorm-again numbers
@@ -69,8 +69,6 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
   protected abstract readonly exitElement: string;
   /** SCORM 1.2 `cmi.core.session_time`, 2004 `cmi.session_time`. */
   protected abstract readonly sessionTimeElement: string;
-  /** What the API answers but does not render as JSON (content-frame.ts). */
-  protected abstract readonly unrenderedElements: readonly string[];
   protected abstract finishSco(api: Api): void;
   protected abstract setValue(api: Api, element: string, value: string): void;
   protected abstract commitSco(api: Api): void;
@@ -81,6 +79,14 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
   /** SCORM 2004: adl.nav.request at the time of a commit. */
   protected navRequest(): string | undefined {
     return undefined;
+  }
+
+  /** Before the SCO loads, with its saved CMI in the API: 2004 initializes the API on its behalf (scorm2004-player.ts). */
+  protected beforeSco(_api: Api): void {}
+
+  /** SCORM 2004: valid navigation requests, for the launcher's adl.nav.request_valid.*. */
+  protected navValidity(): NavValidity | null {
+    return null;
   }
 
   /** Launches a SCO: unload the one on screen, fetch the state, load the saved CMI, then the launcher. Serialised. */
@@ -101,12 +107,33 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
     const api = this.prepareApi(this.session.commitUrl);
     // Before Initialize: the content reads its bookmark, suspend data and entry straight after it.
     api.loadFromJSON(state.cmi);
+    this.beforeSco(api);
     this.api = api;
-    frame.load(scoId, () => ({ ...cacheSnapshot(api.getFlattenedCMI()), ...unrenderedValues(api, this.unrenderedElements) }));
+    const version = config.scormVersion;
+    frame.load(scoId, {
+      dataModel: () => dataModelSnapshot(version, api),
+      navValidity: () => this.navValidity(),
+      apply: (calls) => this.applyCalls(api, calls),
+    });
     view.setCurrent(scoId);
     view.status("");
     view.setBusy(false);
     this.launchedSco(scoId);
+  }
+
+  /**
+   * The SCO's successful calls, relayed by the launcher in the order it made them (sco-api.ts):
+   * made again on this API, which started from the same data model, they leave it in the same
+   * state, and its commits and (2004) its sequencer act on them. Anything else is ignored.
+   */
+  private applyCalls(api: Api, calls: ApiCall[]): void {
+    const relayed: readonly string[] = RELAYED_METHODS[this.context.config.scormVersion];
+    for (const { method, args } of calls) {
+      if (this.api !== api || !relayed.includes(method)) continue;
+      // SCORM 2004's API was initialized for the SCO before it loaded (beforeSco).
+      if (/Initialize$/.test(method) && api.isInitialized()) continue;
+      (api as unknown as Record<string, (...values: string[]) => string>)[method]!(...args);
+    }
   }
 
   /** After a SCO's launcher is loading: update what depends on the SCO on screen. */
@@ -181,7 +208,7 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
       xhrHeaders: { "X-CSRF-Token": this.context.config.csrfToken },
       includeCommitSequence: true,
       sendFullCommit: true,
-      logLevel: LOG_ERRORS,
+      ...DATA_MODEL_SETTINGS,
       requestHandler: (commitObject, metadata) => this.commitRequest(commitObject, metadata),
       responseHandler: readCommitResponse,
     };

@@ -1,16 +1,14 @@
-// The launcher: a tiny page on the content origin, framed by the player window. It gives the SCO
-// a SCORM API in its parent window (scorm-again's CrossFrameAPI, which relays every call to the
-// real API in the player window), fills that API's cache with the attempt's saved CMI, and only
-// then loads the SCO in a nested frame. Course content never runs on the LMS origin.
-import * as crossFrameApi from "scorm-again/cross-frame-api";
-import { API_NAMES, PROTOCOL, isPlayerMessage, type LauncherMessage, type Unstamped } from "./protocol.ts";
-
-// The module exports the class by name at run time; its .d.ts declares a default export.
-const { CrossFrameAPI } = crossFrameApi as unknown as { CrossFrameAPI: new (targetOrigin: string, targetWindow: Window) => object };
+// The launcher: a tiny page on the content origin, framed by the player window. It asks the player
+// window for the SCO's data model, puts a real SCORM API over it on this window (sco-api.ts), and
+// only then loads the SCO in a nested frame, so content that reads its bookmark straight after
+// Initialize finds it. Course content never runs on the LMS origin. Each edition has its own entry
+// (launcher-12.ts, launcher-2004.ts), so that a course loads only its own edition's API.
+import { API_NAMES, PROTOCOL, isPlayerMessage, type ApiCall, type LauncherMessage, type NavValidity, type Unstamped } from "./protocol.ts";
+import { createScoApi, type LocalApi, type ScormVersion } from "./sco-api.ts";
+import { DATA_MODEL_SETTINGS } from "./data-model-settings.ts";
 
 interface LauncherConfig {
   lmsOrigin: string;
-  scormVersion: "1.2" | "2004";
   scoId: string;
   scoUrl: string;
 }
@@ -20,31 +18,36 @@ const CMI_WAIT_MS = 20_000;
 
 function readConfig(): LauncherConfig {
   const data = document.body.dataset;
-  const scormVersion = data.scormVersion === "2004" ? "2004" : "1.2";
-  return { lmsOrigin: data.lmsOrigin ?? "", scormVersion, scoId: data.scoId ?? "", scoUrl: data.scoUrl ?? "" };
+  return { lmsOrigin: data.lmsOrigin ?? "", scoId: data.scoId ?? "", scoUrl: data.scoUrl ?? "" };
 }
 
-function start(): void {
+/** Runs the launcher with scorm-again's API of one edition. */
+export function startLauncher(version: ScormVersion, createApi: (settings: Record<string, unknown>) => LocalApi): void {
   const config = readConfig();
   const status = document.querySelector<HTMLElement>("[data-launcher-status]");
-  const api = new CrossFrameAPI(config.lmsOrigin, window.parent);
-  (window as unknown as Record<string, unknown>)[API_NAMES[config.scormVersion]] = api;
+  // The launcher's API never commits: the player window's does, from the relayed calls.
+  const settings = { ...DATA_MODEL_SETTINGS, lmsCommitUrl: false, autocommit: false };
+  const post = (message: Unstamped<LauncherMessage>) => window.parent.postMessage({ protocol: PROTOCOL, ...message }, config.lmsOrigin);
 
   let frame: HTMLIFrameElement | null = null;
   let delivered = false;
-  const post = (message: Unstamped<LauncherMessage>) => window.parent.postMessage({ protocol: PROTOCOL, ...message }, config.lmsOrigin);
-
-  // CrossFrameAPI answers GetValue synchronously from a private Map that it fills only as answers
-  // come back from the player window. Content that reads its bookmark straight after Initialize
-  // (most content does) would read "" and start again from page one. The Map is private in
-  // scorm-again's types but an ordinary field at run time; its Proxy passes it through.
-  const fillCache = (values: Record<string, string>) => {
-    const cache = (api as unknown as { _cache?: unknown })._cache;
-    if (!(cache instanceof Map)) throw new Error("scorm-again's CrossFrameAPI has no _cache Map: check the launcher against this version");
-    for (const [element, value] of Object.entries(values)) cache.set(element, value);
+  let nav: NavValidity | null = null;
+  // Calls made in one turn of the SCO's script go in one message; always before sco-unloaded.
+  let pending: ApiCall[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    post({ type: "api-calls", scoId: config.scoId, calls: pending });
+    pending = [];
+  };
+  const relay = (call: ApiCall) => {
+    if (pending.length === 0) queueMicrotask(flush);
+    pending.push(call);
   };
 
-  const loadSco = () => {
+  const loadSco = (cmi: Record<string, unknown>) => {
+    const api = createApi(settings);
+    api.loadFromJSON(cmi);
+    (window as unknown as Record<string, unknown>)[API_NAMES[version]] = createScoApi({ version, api, newApi: () => createApi(settings), relay, navValidity: () => nav });
     frame = document.createElement("iframe");
     frame.title = "Course content";
     frame.allow = "fullscreen; autoplay";
@@ -54,22 +57,26 @@ function start(): void {
   };
 
   // Removing a same-origin frame unloads its document synchronously: when remove() returns, the
-  // SCO's pagehide / unload handlers have run and their last SetValue / Commit / Finish calls
-  // are already posted to the player window, ahead of this answer.
+  // SCO's pagehide / unload handlers have run and their last calls are queued; they are posted
+  // ahead of sco-unloaded.
   const unloadSco = () => {
     frame?.remove();
     frame = null;
+    flush();
     post({ type: "sco-unloaded", scoId: config.scoId });
   };
 
   window.addEventListener("message", (event) => {
     if (event.origin !== config.lmsOrigin || event.source !== window.parent) return;
     if (!isPlayerMessage(event.data) || event.data.scoId !== config.scoId) return;
-    if (event.data.type === "cmi") {
+    const message = event.data;
+    if (message.type === "cmi") {
       if (delivered) return;
       delivered = true;
-      fillCache(event.data.values);
-      loadSco();
+      nav = message.nav;
+      loadSco(message.cmi);
+    } else if (message.type === "nav-validity") {
+      nav = message.nav;
     } else {
       unloadSco();
     }
@@ -82,5 +89,3 @@ function start(): void {
     status.setAttribute("role", "alert");
   }, CMI_WAIT_MS);
 }
-
-start();

@@ -2,7 +2,6 @@
 // imports that NodeNext resolution cannot follow, so its classes arrive as `any`: these are the
 // parts of its run-time surface the player uses, written down once (checked by the browser tests).
 import { Scorm12API, Scorm2004API } from "scorm-again";
-import * as crossFrameLms from "scorm-again/cross-frame-lms";
 import type { SequencingSettings } from "../server/packages/manifest/runtime-settings.ts";
 
 export interface ScormResult {
@@ -89,29 +88,10 @@ export interface Scorm2004Api extends BaseApi {
   deserializeSequencingState(state: string): boolean;
 }
 
-export interface CrossFrameLms {
-  destroy(): void;
-}
-
-// The module exports the class by name at run time; its .d.ts declares a default export.
-const { CrossFrameLMS } = crossFrameLms as unknown as {
-  CrossFrameLMS: new (api: Scorm12Api | Scorm2004Api, targetOrigin: string, options: { rateLimit: number }) => CrossFrameLms;
-};
-
-// CrossFrameLMS refuses callers beyond this many calls a second, and a refused SetValue is lost.
-// Content writes in bursts (an eAssessment records every interaction on Submit, and scorm-again's
-// CrossFrameAPI follows every write with a cache refresh), so the limit sits well above them.
-const CALLS_PER_SECOND = 2000;
-
 export function createScorm12Api(settings: ApiSettings): Scorm12Api {
   return new Scorm12API(settings) as Scorm12Api;
 }
 
 export function createScorm2004Api(settings: ApiSettings): Scorm2004Api {
   return new Scorm2004API(settings) as Scorm2004Api;
-}
-
-/** Answers CrossFrameAPI calls from the content origin only (never "*"). */
-export function createCrossFrameLms(api: Scorm12Api | Scorm2004Api, contentOrigin: string): CrossFrameLms {
-  return new CrossFrameLMS(api, contentOrigin, { rateLimit: CALLS_PER_SECOND });
 }

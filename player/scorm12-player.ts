@@ -3,9 +3,8 @@
 // the content finishes one it completed; a SCO whose prerequisites (adlcp:prerequisites) are not
 // met is skipped by Previous / Next and cannot be chosen. A fresh Scorm12API per SCO: each has its
 // own CMI and commits to its own endpoint. The course's roll-up is the server's.
-import { UNRENDERED_12 } from "./content-frame.ts";
 import { CoursePlayer, type NavigationRequest, type PlayerContext } from "./course-player.ts";
-import { createCrossFrameLms, createScorm12Api, type CrossFrameLms, type Scorm12Api } from "./scorm-again.ts";
+import { createScorm12Api, type Scorm12Api } from "./scorm-again.ts";
 // Pure, shared with the server (no Node APIs).
 import { isLessonStatus, prerequisitesMet, type LessonStatus } from "../server/runtime/prerequisites.ts";
 
@@ -15,8 +14,6 @@ const FINISHED = new Set(["completed", "passed", "failed"]);
 export class Scorm12Player extends CoursePlayer<Scorm12Api> {
   protected readonly exitElement = "cmi.core.exit";
   protected readonly sessionTimeElement = "cmi.core.session_time";
-  protected readonly unrenderedElements = UNRENDERED_12;
-  private lms: CrossFrameLms | null = null;
   private readonly order: string[];
   private readonly known: ReadonlySet<string>;
   /** Each SCO's lesson status, as stored and then as this window's sessions report it. */
@@ -58,10 +55,8 @@ export class Scorm12Player extends CoursePlayer<Scorm12Api> {
   }
 
   protected prepareApi(commitUrl: string): Scorm12Api {
-    this.lms?.destroy();
     const api = createScorm12Api(this.apiSettings(commitUrl));
     (window as unknown as { API: Scorm12Api }).API = api;
-    this.lms = createCrossFrameLms(api, this.context.config.contentOrigin);
     const scoId = this.session!.scoId;
     api.on("LMSFinish", () => this.finished(api, scoId));
     api.on("LMSCommit", () => this.showProgress(api, scoId));

@@ -3,20 +3,21 @@
 // activity is launched in the content frame; the end of the sequencing session closes the
 // player. One Scorm2004API for the whole course (it holds the activity tree), reset for each SCO
 // so that every SCO starts from its own saved CMI and commits to its own endpoint.
-import { UNRENDERED_2004 } from "./content-frame.ts";
 import { CoursePlayer, type NavigationRequest, type PlayerContext } from "./course-player.ts";
-import { createCrossFrameLms, createScorm2004Api, type Scorm2004Api, type SequencingListeners } from "./scorm-again.ts";
+import type { NavValidity } from "./protocol.ts";
+import { createScorm2004Api, type Scorm2004Api, type SequencingListeners } from "./scorm-again.ts";
 
 export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
   protected readonly exitElement = "cmi.exit";
   protected readonly sessionTimeElement = "cmi.session_time";
-  protected readonly unrenderedElements = UNRENDERED_2004;
   private readonly course: Scorm2004Api;
   /** Set synchronously by the sequencer's callbacks, read after a navigation request returns. */
   private delivered: string | null = null;
   private sessionEnded = false;
   /** The sequencer's state as last queued for saving: an unchanged state is not sent again. */
   private savedState: string | null;
+  /** The sequencer's latest word on which navigation requests are valid. */
+  private validity: NavValidity | null = null;
 
   constructor(context: PlayerContext) {
     super(context);
@@ -39,6 +40,8 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
       onNavigationValidityUpdate: (validity) => {
         const choice: Record<string, boolean> = {};
         for (const [id, valid] of Object.entries(validity.choice)) choice[id] = valid === "true";
+        this.validity = { continue: validity.continue, previous: validity.previous, choice };
+        this.context.frame.navigationChanged();
         const hideLmsUi = validity.hideLmsUi ?? [];
         this.context.view.setNavigation({
           previous: validity.previous,
@@ -53,7 +56,6 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
     // now, and each SCO's commit URL with the reset that prepares the API for it.
     this.course = createScorm2004Api({ ...this.apiSettings(false), ...(sequencing ? { sequencing: { ...sequencing, eventListeners: listeners } } : {}) });
     (window as unknown as { API_1484_11: Scorm2004Api }).API_1484_11 = this.course;
-    createCrossFrameLms(this.course, context.config.contentOrigin);
     this.course.on("Terminate", () => this.terminated());
     this.course.on("Commit", () => this.showProgress());
   }
@@ -143,6 +145,20 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
     // Keeps the activity tree and the listeners; clears the previous SCO's CMI and state.
     this.course.reset({ lmsCommitUrl: commitUrl }, { preserveListeners: true });
     return this.course;
+  }
+
+  /**
+   * scorm-again's Initialize puts the activity's objectives from the sequencer (global objectives
+   * read through mapInfo) into cmi.objectives. The SCO reads them from the launcher's API straight
+   * after its own Initialize, so this one is initialized first, and the launcher starts from what
+   * it holds then; the SCO's own Initialize, relayed, then finds it running.
+   */
+  protected override beforeSco(api: Scorm2004Api): void {
+    api.Initialize("");
+  }
+
+  protected override navValidity(): NavValidity | null {
+    return this.validity;
   }
 
   protected override navRequest(): string | undefined {

@@ -42,9 +42,10 @@ export function createContentApp({ config, db, storage, contentSecret, logger }:
     res.json({ status: "ok" });
   });
 
-  // The launcher (player/launcher.ts): a SCORM API relaying to the player window, then the SCO.
-  app.get(/^\/launcher\.js(\.map)?$/, async (req, res) => {
-    await sendBundle(res, "launcher", Boolean((req.params as unknown as { 0?: string })[0]));
+  // The launcher (player/launcher.ts): the SCO's SCORM API, relaying to the player window, then the SCO.
+  app.get(/^\/(launcher-12|launcher-2004)\.js(\.map)?$/, async (req, res) => {
+    const params = req.params as unknown as { 0: "launcher-12" | "launcher-2004"; 1?: string };
+    await sendBundle(res, params[0], Boolean(params[1]));
   });
   app.get("/launcher.css", (_req, res) => {
     res.set("Cache-Control", "no-cache").type("text/css").send(LAUNCHER_CSS);

@@ -1,8 +1,8 @@
 /**
  * The launcher page of the content origin (GET /launch/<token>/<scoId>): the frame between the
- * player window and the SCO. Its script (player/launcher.ts, served as /launcher.js) puts the
- * cross-frame SCORM API on this window and then loads the SCO beneath it. Everything it needs is
- * in data attributes: the content origin allows no inline script either.
+ * player window and the SCO. Its script (player/launcher.ts, served as /launcher-12.js or
+ * /launcher-2004.js) puts the SCORM API on this window and then loads the SCO beneath it.
+ * Everything it needs is in data attributes: the content origin allows no inline script either.
  */
 export interface LauncherPage {
   lmsOrigin: string;
@@ -20,9 +20,9 @@ export function launcherPage(page: LauncherPage): string {
 <title>Course content</title>
 <link rel="stylesheet" href="/launcher.css">
 </head>
-<body data-lms-origin="${attribute(page.lmsOrigin)}" data-scorm-version="${attribute(page.scormVersion)}" data-sco-id="${attribute(page.scoId)}" data-sco-url="${attribute(page.scoUrl)}">
+<body data-lms-origin="${attribute(page.lmsOrigin)}" data-sco-id="${attribute(page.scoId)}" data-sco-url="${attribute(page.scoUrl)}">
 <p class="launcher-status" data-launcher-status>Loading the course…</p>
-<script src="/launcher.js"></script>
+<script src="/launcher-${page.scormVersion === "1.2" ? "12" : "2004"}.js"></script>
 </body>
 </html>
 `;

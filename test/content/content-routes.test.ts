@@ -16,7 +16,7 @@ import { createLocalStorage } from "../../server/packages/storage.ts";
  */
 const CONTENT_ACCESS: Record<string, { access: "public" | "token"; try: string }> = {
   "GET /healthz": { access: "public", try: "/healthz" },
-  "GET /^\\/launcher\\.js(\\.map)?$/": { access: "public", try: "/launcher.js" },
+  "GET /^\\/(launcher-12|launcher-2004)\\.js(\\.map)?$/": { access: "public", try: "/launcher-2004.js" },
   "GET /launcher.css": { access: "public", try: "/launcher.css" },
   "GET /launch/:token/:scoId": { access: "token", try: "/launch/not-a-real-token/I1" },
   "GET /^\\/c\\/([^/]+)\\/(.+)$/": { access: "token", try: "/c/not-a-real-token/index.html" },

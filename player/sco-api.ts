@@ -1,0 +1,138 @@
+// The SCORM API the SCO finds in its parent (the launcher, content origin). A real scorm-again
+// API answers every call synchronously, so `_count`, error codes, GetLastError, GetErrorString and
+// GetDiagnostic are exactly scorm-again's, which follows the RTE books. Content that appends an
+// interaction at cmi.interactions._count, or checks a SetValue's result, sees what the spec says.
+//
+// Why not scorm-again's CrossFrameAPI: it answers from a cache filled asynchronously by the player
+// window, so it answered "true" and "0" to SetValues the API refused and never counted what the SCO
+// appended: a 14-question quiz wrote every question to cmi.interactions.0. No cache can be faithful
+// without being the data model itself, so the data model runs here, beside the SCO.
+//
+// Two things are added to scorm-again's answers:
+// - a SetValue the LMS would refuse at commit (its validation is stricter in places, e.g. a 1.2
+//   session_time of more than 4 digits of hours) is refused here, with scorm-again's code when it
+//   would refuse the value too and the LMS's otherwise: the SCO learns of it, and no commit that
+//   the server must refuse (losing everything in it) is ever sent;
+// - SCORM 2004's adl.nav.request_valid.* are answered from the player window's sequencer.
+// Each successful call that changes the data model is then relayed, in order, to the player
+// window, whose own API (the same calls from the same start: the same state) commits to the LMS.
+import { validateCmi } from "../server/runtime/cmi-validate.ts";
+import { API_NAMES, type ApiCall, type NavValidity } from "./protocol.ts";
+
+export type ScormVersion = keyof typeof API_NAMES;
+
+/** What the launcher needs of a scorm-again API instance (called by method name, per edition). */
+export interface LocalApi {
+  loadFromJSON(json: Record<string, unknown>, element?: string): void;
+  renderCMIToJSONObject(): { cmi: Record<string, unknown> };
+  getFlattenedCMI(): Record<string, unknown>;
+  isInitialized(): boolean;
+  isTerminated(): boolean;
+}
+
+type ApiFunction = (...args: string[]) => string;
+
+const METHODS = {
+  "1.2": {
+    initialize: "LMSInitialize", terminate: "LMSFinish", getValue: "LMSGetValue", setValue: "LMSSetValue", commit: "LMSCommit",
+    getLastError: "LMSGetLastError", getErrorString: "LMSGetErrorString", getDiagnostic: "LMSGetDiagnostic",
+  },
+  "2004": {
+    initialize: "Initialize", terminate: "Terminate", getValue: "GetValue", setValue: "SetValue", commit: "Commit",
+    getLastError: "GetLastError", getErrorString: "GetErrorString", getDiagnostic: "GetDiagnostic",
+  },
+} as const;
+
+// SCORM 2004 4th RTE 4.4.2 (adl.nav.request_valid): continue, previous, choice.{target=ID}.
+const NAV_VALID = /^adl\.nav\.request_valid\.(continue|previous|choice\.\{target=([^}]+)\})$/;
+// Interaction responses are checked against the interaction's type (set earlier, perhaps in an earlier session).
+const INTERACTION_ELEMENT = /^cmi\.interactions\.\d+\./;
+
+export interface ScoApiOptions {
+  version: ScormVersion;
+  api: LocalApi;
+  /** A fresh API of the same edition and settings: asks scorm-again what it would answer to a SetValue, without changing `api`. */
+  newApi(): LocalApi;
+  relay(call: ApiCall): void;
+  /** The sequencer's valid navigation requests, 2004; null answers from scorm-again itself. */
+  navValidity(): NavValidity | null;
+}
+
+/** The object put on the launcher's window as API / API_1484_11. */
+export function createScoApi({ version, api, newApi, relay, navValidity }: ScoApiOptions): Record<string, ApiFunction> {
+  const names = METHODS[version];
+  const call = (target: LocalApi, method: string, ...args: string[]): string => String((target as unknown as Record<string, ApiFunction>)[method]!(...args));
+  // Set when this object, not scorm-again, answered the last call; cleared by every other call.
+  let answered: { code: number; diagnostic: string } | null = null;
+  const running = () => api.isInitialized() && !api.isTerminated();
+
+  const relayed = (method: string, args: string[]) => {
+    const result = call(api, method, ...args);
+    if (result === "true") relay({ method, args });
+    return result;
+  };
+
+  const setValue = (element: string, value: string): string => {
+    // Only what a commit carries (cmi.*) is the LMS's to judge; adl.nav.request is the sequencer's.
+    const refusal = running() && element.startsWith("cmi.") ? lmsRefusal(element, value) : null;
+    if (refusal) {
+      const probe = scormAgainsVerdict(element, value);
+      answered = probe ?? { code: refusal.errorCode, diagnostic: refusal.message };
+      return "false";
+    }
+    return relayed(names.setValue, [element, value]);
+  };
+
+  /** The LMS's own validation of one value (server/runtime/cmi-validate.ts): a problem, or null. */
+  const lmsRefusal = (element: string, value: string) => {
+    const stored = INTERACTION_ELEMENT.test(element) ? flatStrings(api.getFlattenedCMI()) : {};
+    return validateCmi(version, { [element]: value }, stored).errors[0] ?? null;
+  };
+
+  /** scorm-again's own refusal of the value, on a copy of the data model; null when it would take it. */
+  const scormAgainsVerdict = (element: string, value: string): { code: number; diagnostic: string } | null => {
+    const probe = newApi();
+    probe.loadFromJSON(api.renderCMIToJSONObject().cmi);
+    call(probe, names.initialize, "");
+    if (call(probe, names.setValue, element, value) === "true") return null;
+    const code = call(probe, names.getLastError);
+    return { code: Number(code), diagnostic: call(probe, names.getDiagnostic, code) };
+  };
+
+  const getValue = (element: string): string => {
+    const nav = version === "2004" && running() ? navValidity() : null;
+    const match = nav ? NAV_VALID.exec(element) : null;
+    if (!nav || !match) return call(api, names.getValue, element);
+    answered = { code: 0, diagnostic: "" };
+    if (match[1] === "continue") return String(nav.continue);
+    if (match[1] === "previous") return String(nav.previous);
+    return String(nav.choice[match[2]!] === true);
+  };
+
+  const facade: Record<string, ApiFunction> = {
+    [names.initialize]: (parameter = "") => relayed(names.initialize, [parameter]),
+    [names.terminate]: (parameter = "") => relayed(names.terminate, [parameter]),
+    [names.commit]: (parameter = "") => relayed(names.commit, [parameter]),
+    [names.getValue]: (element = "") => getValue(String(element)),
+    [names.setValue]: (element = "", value = "") => setValue(String(element), String(value)),
+    [names.getLastError]: () => (answered ? String(answered.code) : call(api, names.getLastError)),
+    [names.getErrorString]: (code = "") => call(api, names.getErrorString, String(code)),
+    [names.getDiagnostic]: (code = "") =>
+      answered && (code === "" || String(code) === String(answered.code)) ? answered.diagnostic.slice(0, 255) : call(api, names.getDiagnostic, String(code)),
+  };
+  // Every call but the three error functions sets the error state anew (RTE 3.1.7 / 1.2 RTE 3.3).
+  for (const method of [names.initialize, names.terminate, names.commit, names.getValue, names.setValue]) {
+    const inner = facade[method]!;
+    facade[method] = (...args: string[]) => {
+      answered = null;
+      return inner(...args);
+    };
+  }
+  return facade;
+}
+
+function flatStrings(flattened: Record<string, unknown>): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [element, value] of Object.entries(flattened)) if (typeof value === "string") values[element] = value;
+  return values;
+}
