@@ -116,6 +116,7 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
       apply: (calls) => this.applyCalls(api, calls),
     });
     view.setCurrent(scoId);
+    if (this.onAsset()) view.markCompleted(scoId);
     view.status("");
     view.setBusy(false);
     this.launchedSco(scoId);
@@ -151,12 +152,19 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
    * choice to abandon it: an unfinished SCO is suspended (exit "suspend"), so the next entry resumes.
    */
   protected finishForContent(api: Api): void {
-    if (!this.scoFinished(api) && this.cmiValue(api, this.exitElement) === "") this.setValue(api, this.exitElement, "suspend");
+    // An asset's attempt simply ends (it completes by being delivered); a SCO's is suspended.
+    if (!this.scoFinished(api) && !this.onAsset() && this.cmiValue(api, this.exitElement) === "") this.setValue(api, this.exitElement, "suspend");
     // A SCO closed before it reported its session time (many report it only on their own unload,
     // which a closed window may never run): the time since launch, so the session still counts.
     const reported = parseTimespan(this.context.config.scormVersion, this.cmiValue(api, this.sessionTimeElement));
     if (!reported && this.session) this.setValue(api, this.sessionTimeElement, formatTimespan(this.context.config.scormVersion, Date.now() - this.session.launchedAt));
     this.finishSco(api);
+  }
+
+  /** Whether the item on screen is an asset (scormType asset), not a SCO. */
+  protected onAsset(): boolean {
+    const scoId = this.session?.scoId;
+    return this.context.config.scos.some((sco) => sco.id === scoId && sco.asset);
   }
 
   /** The window is closing without Home: finish the running SCO now (its commit goes by beacon). */

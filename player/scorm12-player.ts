@@ -64,6 +64,8 @@ export class Scorm12Player extends CoursePlayer<Scorm12Api> {
   }
 
   protected override launchedSco(scoId: string): void {
+    // An asset is completed once delivered (the server records it so at its launch).
+    if (this.onAsset()) this.statuses.set(scoId, "completed");
     this.context.view.setNavigation({
       previous: this.neighbour(scoId, -1) !== undefined,
       next: this.neighbour(scoId, 1) !== undefined,

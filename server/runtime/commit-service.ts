@@ -1,14 +1,15 @@
 import crypto from "node:crypto";
-import { scoRuntimeSettings } from "../packages/manifest/runtime-settings.ts";
 import type { CommitResponse, ScormVersion } from "./contract.ts";
 import { flattenCmi, nestedDeeperThan, type FlatCmi } from "./cmi-json.ts";
 import { validateCmi, type CmiProblem } from "./cmi-validate.ts";
 import { SCORM12_ERRORS, SCORM2004_ERRORS, ScormRefusal, commitFailureCode } from "./scorm-errors.ts";
-import { completionAndSuccess, isAssessed, isCompleted, isFinished, mergeCompletionAndSuccess, mergeStatus, rollUpStatus, scoPerformanceStatus, scoScoreScaled, type PerformanceStatus } from "./status.ts";
+import { completionAndSuccess, isCompleted, mergeCompletionAndSuccess, mergeStatus, scoPerformanceStatus, scoScoreScaled, type PerformanceStatus } from "./status.ts";
+import { auditStatusChange, summariseAttempt } from "./attempt-summary.ts";
+import { endedSuspended, judgedAtSessionEnd, type SessionEnding } from "./session-end.ts";
 import { recordSessionTime, parseTimespan } from "./time.ts";
 import { openAttemptSco, type AttemptScoContext } from "./attempt-context.ts";
 import type { RuntimeBatch } from "./runtime-batch.ts";
-import type { RuntimeAttempt, RuntimeSco, ScoSummary } from "./store.ts";
+import type { RuntimeSco } from "./store.ts";
 
 /**
  * How far one commit's sequence number may run ahead of the last accepted one. The player counts
@@ -101,23 +102,7 @@ export function applyCommit(batch: RuntimeBatch, input: CommitInput): CommitResp
     },
     receivedAt: now,
   });
-  if (summary.performanceStatus !== attempt.performanceStatus) {
-    batch.audit({
-      kind: "attempt.status_changed",
-      at: now,
-      actorAccountId: input.accountId ?? null,
-      personId: attempt.personId,
-      ip: input.ip ?? null,
-      detail: {
-        attemptId: attempt.id,
-        scoId: sco.scoId,
-        from: attempt.performanceStatus,
-        to: summary.performanceStatus,
-        commitSequence: commit.commitSequence,
-        ...(attempt.preview ? { preview: true } : {}),
-      },
-    });
-  }
+  auditStatusChange(batch, attempt, summary, input, { scoId: sco.scoId, commitSequence: commit.commitSequence });
   return answered(summary.performanceStatus);
 }
 
@@ -144,8 +129,11 @@ function parseCommit(body: unknown, version: ScormVersion): ParsedCommit {
 
 function deriveSco(context: AttemptScoContext, cmi: FlatCmi, accepted: FlatCmi, commit: ParsedCommit, now: string): RuntimeSco {
   const { scormVersion, settings, sco } = context;
-  // The status is judged with the LMS's values (mastery score, threshold, passing score).
-  const judged = { ...cmi, ...settings.cmi };
+  // The status is judged with the LMS's values (mastery score, threshold, passing score) and, when
+  // the session ends, with what the LMS supplies for content that said nothing (session-end.ts).
+  const ending: SessionEnding = { version: scormVersion, exit: cmi[scormVersion === "1.2" ? "cmi.core.exit" : "cmi.exit"] ?? "", navRequest: commit.navRequest };
+  const reportedAndLms = { ...cmi, ...settings.cmi };
+  const judged = commit.isTerminateCommit ? judgedAtSessionEnd(reportedAndLms, ending, settings.endAttempt) : reportedAndLms;
   const performanceStatus = mergeStatus(sco.performanceStatus, scoPerformanceStatus(scormVersion, judged));
   const reported = scoScoreScaled(scormVersion, judged);
   // The best score stands beside a status that never goes back.
@@ -171,30 +159,7 @@ function deriveSco(context: AttemptScoContext, cmi: FlatCmi, accepted: FlatCmi, 
     updatedAt: now,
     // Terminated: the session ended as SCORM means it to. A later commit (a replayed one) cannot reopen it.
     sessionOpen: sco.sessionOpen && !commit.isTerminateCommit,
-  };
-}
-
-/** The attempt with its summary columns from every SCO of its course version (see rollUpStatus). */
-function summariseAttempt(context: AttemptScoContext, current: ScoSummary, now: string): RuntimeAttempt {
-  const { batch, attempt, manifest, scormVersion } = context;
-  const rows = new Map(batch.scoSummaries(attempt.id).map((row) => [row.scoId, row]));
-  rows.set(current.scoId, current);
-  const scos = manifest.launchables.filter((launchable) => launchable.scormType === "sco");
-  const counted = scos.length > 0 ? scos : manifest.launchables;
-  const outcomes = counted.map(({ identifier }) => {
-    const status = rows.get(identifier)?.performanceStatus ?? "Not Attempted";
-    return { status, assessed: isAssessed(scormVersion, scoRuntimeSettings(manifest, identifier).cmi, status) };
-  });
-  const performanceStatus = mergeStatus(attempt.performanceStatus, rollUpStatus(outcomes));
-  const scores = [...rows.values()].flatMap((row) => (row.scoreScaled === null ? [] : [row.scoreScaled]));
-  return {
-    ...attempt,
-    performanceStatus,
-    scoreScaled: scores.length ? Math.round((scores.reduce((sum, score) => sum + score, 0) / scores.length) * 1e6) / 1e6 : null,
-    totalTimeMs: [...rows.values()].reduce((sum, row) => sum + row.totalTimeMs, 0),
-    lastCommitAt: now,
-    completedAt: attempt.completedAt ?? (isCompleted(performanceStatus) ? now : null),
-    finishedAt: attempt.finishedAt ?? (isFinished(performanceStatus) ? now : null),
+    suspended: commit.isTerminateCommit ? endedSuspended(ending) : sco.suspended,
   };
 }
 

@@ -41,6 +41,8 @@ export interface PlayerSco {
   depth: number;
   /** False for items the manifest hides (isvisible="false"): sequencing may deliver them; the contents list omits them. */
   visible: boolean;
+  /** A resource of scormType asset: it cannot talk to the LMS, and counts as completed once delivered. */
+  asset: boolean;
   completed: boolean;
   /** SCORM 1.2: the item's adlcp:prerequisites script (prerequisites.ts), or null. */
   prerequisites: string | null;

@@ -30,6 +30,7 @@ export function playerConfig(
     title: launchable.title,
     depth: depths.get(launchable.identifier)?.depth ?? 0,
     visible: depths.get(launchable.identifier)?.visible ?? true,
+    asset: launchable.scormType === "asset",
     completed: finished(byId.get(launchable.identifier)),
     prerequisites: manifest.scormVersion === "1.2" ? (depths.get(launchable.identifier)?.prerequisites ?? null) : null,
     lessonStatus: lessonStatusOf(byId.get(launchable.identifier)),

@@ -37,7 +37,8 @@ export function runtimeRoutes({ config, db, clock, logger, sessionSecret }: AppD
 
   router.post("/attempts/:attemptId/sequencing-state", inOrder(commitBody, sameSession), async (req, res) => {
     const { attemptId } = target(req);
-    answer(res, 200, await writer.sequencingState({ attemptId, personId: user(res.locals).personId, body: req.body }));
+    const { personId, accountId } = user(res.locals);
+    answer(res, 200, await writer.sequencingState({ attemptId, personId, body: req.body, accountId, ip: req.ip ?? null }));
   });
 
   router.use((_req, _res, next) => next(new ScormRefusal("not_found", "There is no such runtime address", 404, SCORM12_ERRORS.general)));

@@ -4,7 +4,7 @@ import type { CourseVersionCache, RuntimeCourseVersion } from "./course-versions
 import type { Learner } from "./session-state.ts";
 import { isCompleted } from "./status.ts";
 import { creditEarnedAttempts } from "../learning/credit-service.ts";
-import { createRuntimeStore, type CommitLogEntry, type RuntimeAttempt, type RuntimeSco, type ScoSummary } from "./store.ts";
+import { createRuntimeStore, type ArchivedScoAttempt, type CommitLogEntry, type RuntimeAttempt, type RuntimeSco, type ScoSummary } from "./store.ts";
 
 /** The commit log keeps the newest entries of each attempt, and no more. */
 export const COMMIT_LOG_KEEP = 500;
@@ -37,6 +37,8 @@ export interface RuntimeBatch {
   putAttempt(attempt: RuntimeAttempt): void;
   log(entry: CommitLogEntry): void;
   audit(event: AuditEvent): void;
+  /** Keeps the CMI a new attempt on the activity replaces. */
+  archive(entry: ArchivedScoAttempt): void;
 }
 
 const key = (attemptId: number, scoId: string) => `${attemptId}\u0000${scoId}`;
@@ -61,6 +63,7 @@ export async function loadRuntimeBatch(trx: Db, versions: CourseVersionCache, ta
   const changedAttempts = new Map<number, RuntimeAttempt>();
   const logEntries: CommitLogEntry[] = [];
   const auditEvents: AuditEvent[] = [];
+  const archived: ArchivedScoAttempt[] = [];
 
   return {
     now,
@@ -81,7 +84,9 @@ export async function loadRuntimeBatch(trx: Db, versions: CourseVersionCache, ta
     },
     log: (entry) => logEntries.push(entry),
     audit: (event) => auditEvents.push(event),
+    archive: (entry) => archived.push(entry),
     async save() {
+      await store.archiveScoAttempts(archived);
       await store.saveScos([...changedScos.values()]);
       await store.saveAttemptSummaries([...changedAttempts.values()]);
       await store.appendCommitLog(logEntries, COMMIT_LOG_KEEP);
@@ -112,5 +117,8 @@ function emptySco(attemptId: number, scoId: string, now: string): RuntimeSco {
     updatedAt: now,
     sessionOpen: false,
     sessionStartedAt: null,
+    suspended: false,
+    activityAttempt: 1,
+    activityAttemptBaseMs: 0,
   };
 }

@@ -78,7 +78,7 @@ export function createRuntimeWriter(db: Db, clock: Clock) {
   return {
     commit: (input: CommitInput): Promise<CommitResponse> => enqueue(input, (batch) => applyCommit(batch, input)),
     state: (request: { attemptId: number; scoId: string; personId: number }): Promise<StateResponse> => enqueue({ ...request, needsLearner: true }, (batch) => loadState(batch, request)),
-    sequencingState: (request: { attemptId: number; personId: number; body: unknown }): Promise<CommitResponse> => enqueue({ attemptId: request.attemptId }, (batch) => saveSequencingState(batch, request)),
+    sequencingState: (request: { attemptId: number; personId: number; body: unknown; accountId?: number | null; ip?: string | null }): Promise<CommitResponse> => enqueue({ attemptId: request.attemptId }, (batch) => saveSequencingState(batch, request)),
   };
 }
 

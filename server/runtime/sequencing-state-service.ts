@@ -2,18 +2,24 @@ import type { CommitResponse } from "./contract.ts";
 import type { RuntimeBatch } from "./runtime-batch.ts";
 import { ownAttempt } from "./attempt-context.ts";
 import { SCORM12_ERRORS, SCORM2004_ERRORS, ScormRefusal } from "./scorm-errors.ts";
+import { auditStatusChange, withStatus } from "./attempt-summary.ts";
+import { sequencerRollUp } from "./sequencer-roll-up.ts";
+import { performanceOf2004 } from "./status.ts";
 
 /** Far above a real activity tree's serialised state (a few kB per activity), far below a commit's limit. */
 export const SEQUENCING_STATE_MAX_CHARS = 500_000;
 
 /**
  * Keeps the SCORM 2004 sequencer's state of an attempt (POST .../sequencing-state), the learner's
- * own attempt only. It is scorm-again's to read: the server checks only that it is a bounded
- * string, and stores the latest, in arrival order with the commits.
+ * own attempt only. It is scorm-again's to read: the server checks that it is a bounded string,
+ * stores the latest, in arrival order with the commits, and takes from it the course's roll-up
+ * (sequencer-roll-up.ts), which may complete the attempt: a course of silent SCOs, or one whose
+ * rules skip what the learner already knows.
  */
-export function saveSequencingState(batch: RuntimeBatch, request: { attemptId: number; personId: number; body: unknown }): CommitResponse {
+export function saveSequencingState(batch: RuntimeBatch, request: { attemptId: number; personId: number; body: unknown; accountId?: number | null; ip?: string | null }): CommitResponse {
   const attempt = ownAttempt(batch, request);
-  if (batch.courseVersion(attempt.courseVersionId).scormVersion !== "2004") {
+  const { scormVersion, manifest } = batch.courseVersion(attempt.courseVersionId);
+  if (scormVersion !== "2004") {
     throw new ScormRefusal("runtime.not_sequenced", "Only SCORM 2004 courses have a sequencing state", 400, SCORM12_ERRORS.general);
   }
   const state = (request.body as { sequencingState?: unknown } | null)?.sequencingState;
@@ -23,6 +29,9 @@ export function saveSequencingState(batch: RuntimeBatch, request: { attemptId: n
   if (state.length > SEQUENCING_STATE_MAX_CHARS) {
     throw new ScormRefusal("runtime.sequencing_state_too_large", `sequencing state too large: at most ${SEQUENCING_STATE_MAX_CHARS} characters`, 413, SCORM2004_ERRORS.generalCommit);
   }
-  batch.putAttempt({ ...attempt, sequencingState: state });
-  return { result: true, errorCode: 0, performanceStatus: attempt.performanceStatus, ...(attempt.preview ? { preview: true } : {}) };
+  const rolledUp = sequencerRollUp(state, manifest.organization.identifier);
+  const updated = rolledUp ? withStatus(attempt, performanceOf2004(rolledUp), batch.now) : attempt;
+  batch.putAttempt({ ...updated, sequencingState: state });
+  auditStatusChange(batch, attempt, updated, request, { rollUp: "sequencer" });
+  return { result: true, errorCode: 0, performanceStatus: updated.performanceStatus, ...(attempt.preview ? { preview: true } : {}) };
 }

@@ -46,21 +46,19 @@ export function serverOwnedCmi(version: ScormVersion, settings: ScoRuntimeSettin
 }
 
 /**
- * cmi.core.entry (SCORM 1.2 RTE 3.4) / cmi.entry (SCORM 2004 RTE 4.2.7):
+ * cmi.core.entry (SCORM 1.2 RTE 3.4.4) / cmi.entry (SCORM 2004 RTE 4.2.8):
  *   - "ab-initio" on the first launch in the attempt (no commit accepted yet);
- *   - "resume" when the last session ended with exit "suspend" (RTE 4.2.8: exit "suspend" ->
- *     next entry "resume"); a 1.2 "logout" ends the course, so it resumes nothing;
+ *   - "resume" when the last session ended suspended (exit "suspend", or 2004's suspendAll:
+ *     session-end.ts endedSuspended); a 1.2 "logout" ends the course, so it resumes nothing;
  *   - "resume" when the last session never terminated (the tab crashed, the browser was killed):
  *     the learner was interrupted, not finished, and the SCO's saved place is theirs;
- *   - "ab-initio" otherwise (the SCO ended normally or timed out). SCORM 1.2 allows "" here; the
- *     issue asks for "ab-initio", which content reads the same way (start afresh), and which
- *     scorm-again gives 2004 content anyway.
+ *   - otherwise SCORM 1.2 says "" (launched before, not suspended: the SCO decides what that
+ *     means), and SCORM 2004 "ab-initio": the last learner attempt ended, this is a new one.
  */
-export function entryFor(version: ScormVersion, previous: { launchedBefore: boolean; exit: string | undefined; endedAbnormally?: boolean }): Entry {
+export function entryFor(version: ScormVersion, previous: { launchedBefore: boolean; suspended: boolean; endedAbnormally?: boolean }): Entry {
   if (!previous.launchedBefore) return "ab-initio";
-  if (previous.endedAbnormally) return "resume";
-  if (previous.exit === "suspend") return "resume";
-  return "ab-initio";
+  if (previous.endedAbnormally || previous.suspended) return "resume";
+  return version === "1.2" ? "" : "ab-initio";
 }
 
 /** Per-session, write-only elements: a new session starts without them (RTE 4.2.8, 4.2.21). */

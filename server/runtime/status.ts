@@ -58,7 +58,11 @@ function status12(cmi: FlatCmi): PerformanceStatus {
  * (a quiz part-way through, reported as Incomplete until it finishes); otherwise the completion.
  */
 function status2004(cmi: FlatCmi): PerformanceStatus {
-  const { completion, success } = statuses2004(cmi);
+  return performanceOf2004(statuses2004(cmi));
+}
+
+/** The Performance Status of a SCORM 2004 completion and success status (a SCO's, or the course's roll-up). */
+export function performanceOf2004({ completion, success }: { completion: string; success: string }): PerformanceStatus {
   if (success === "passed") return "Passed";
   if (success === "failed") return completion === "incomplete" ? "Incomplete" : "Failed";
   if (completion === "completed") return "Completed";

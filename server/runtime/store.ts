@@ -41,6 +41,22 @@ export interface RuntimeSco {
   sessionOpen: boolean;
   /** When the open (or last) session started. */
   sessionStartedAt: string | null;
+  /** The last session ended suspended (exit "suspend", or 2004 suspendAll): the next launch resumes. */
+  suspended: boolean;
+  /** SCORM 2004: the learner attempt on the activity that `cmi` belongs to, from 1. */
+  activityAttempt: number;
+  /** totalTimeMs when that attempt began: cmi.total_time counts from here. */
+  activityAttemptBaseMs: number;
+}
+
+/** The CMI of a SCO's earlier attempt on its activity, kept when a new attempt starts afresh. */
+export interface ArchivedScoAttempt {
+  attemptId: number;
+  scoId: string;
+  activityAttempt: number;
+  cmi: FlatCmi;
+  performanceStatus: PerformanceStatus;
+  archivedAt: string;
 }
 
 /** What an attempt's roll-up needs of each of its SCOs (not their CMI, which can be large). */
@@ -124,6 +140,9 @@ export function createRuntimeStore(db: Db) {
         updatedAt: String(row.updated_at),
         sessionOpen: Boolean(row.session_open),
         sessionStartedAt: toText(row.session_started_at),
+        suspended: Boolean(row.suspended),
+        activityAttempt: Number(row.activity_attempt ?? 1),
+        activityAttemptBaseMs: toNumber(row.activity_attempt_base_ms),
       }));
     },
 
@@ -154,6 +173,9 @@ export function createRuntimeStore(db: Db) {
         updated_at: sco.updatedAt,
         session_open: sco.sessionOpen,
         session_started_at: sco.sessionStartedAt,
+        suspended: sco.suspended,
+        activity_attempt: sco.activityAttempt,
+        activity_attempt_base_ms: sco.activityAttemptBaseMs,
       }));
       const { attempt_id: _a, sco_identifier: _s, ...changing } = rows[0]!;
       await db("attempt_scos").insert(rows).onConflict(["attempt_id", "sco_identifier"]).merge(Object.keys(changing));
@@ -180,6 +202,20 @@ export function createRuntimeStore(db: Db) {
         sequencing_state: attempt.sequencingState,
       }));
       await db("attempts").insert(rows).onConflict("id").merge(["performance_status", "score_scaled", "total_time_ms", "last_commit_at", "completed_at", "finished_at", "sequencing_state"]);
+    },
+
+    async archiveScoAttempts(archived: ArchivedScoAttempt[]): Promise<void> {
+      if (archived.length === 0) return;
+      await db("attempt_sco_archive").insert(
+        archived.map((entry) => ({
+          attempt_id: entry.attemptId,
+          sco_identifier: entry.scoId,
+          activity_attempt: entry.activityAttempt,
+          cmi: JSON.stringify(nestCmi(entry.cmi)),
+          performance_status: entry.performanceStatus,
+          archived_at: entry.archivedAt,
+        })),
+      );
     },
 
     /** Appends accepted commits, then drops each attempt's oldest entries beyond `keep`. */

@@ -58,9 +58,9 @@ describe("GET /player/attempts/:attemptId", () => {
       exitUrl: "/",
     });
     expect(config.scos).toEqual([
-      { id: "S1", title: "One", depth: 1, visible: true, completed: false, prerequisites: null, lessonStatus: "not attempted" },
-      { id: "S2", title: "Two", depth: 1, visible: true, completed: false, prerequisites: null, lessonStatus: "not attempted" },
-      { id: "S3", title: "Three", depth: 0, visible: true, completed: false, prerequisites: "S1&S2", lessonStatus: "not attempted" },
+      { id: "S1", title: "One", depth: 1, visible: true, asset: false, completed: false, prerequisites: null, lessonStatus: "not attempted" },
+      { id: "S2", title: "Two", depth: 1, visible: true, asset: false, completed: false, prerequisites: null, lessonStatus: "not attempted" },
+      { id: "S3", title: "Three", depth: 0, visible: true, asset: false, completed: false, prerequisites: "S1&S2", lessonStatus: "not attempted" },
     ]);
     // The CSRF token the commits carry is this session's.
     expect(config.csrfToken).toBe(csrfFrom((await agent.get("/")).text));
@@ -107,7 +107,7 @@ describe("GET /player/attempts/:attemptId", () => {
     const map = await request(t.app).get("/assets/player.js.map").expect(200);
     expect(JSON.parse(map.text).sources.some((source: string) => source.endsWith("player/player-window.ts"))).toBe(true);
     expect((await request(t.app).get("/assets/play.js").expect(200)).text).toContain("js-play");
-    await request(t.app).get("/assets/launcher.js").expect(404);
+    await request(t.app).get("/assets/launcher-12.js").expect(404);
   });
 });
 
@@ -177,9 +177,9 @@ describe("the content origin's launcher", () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain(`frame-ancestors ${t.config.publicUrl}`);
     expect(csp).not.toContain(`frame-ancestors ${t.config.publicUrl} ${t.config.contentUrl}`);
-    expect(page.text).toContain('<script src="/launcher.js"></script>');
+    // A SCORM 1.2 course's launcher loads the 1.2 API only.
+    expect(page.text).toContain('<script src="/launcher-12.js"></script>');
     expect(page.text).toContain(`data-lms-origin="${new URL(t.config.publicUrl).origin}"`);
-    expect(page.text).toContain('data-scorm-version="1.2"');
     expect(page.text).toContain('data-sco-id="S2"');
     // The item's parameters stay on the launch URL, under the same token.
     const token = launcherPath("S2").split("/")[2];
@@ -189,11 +189,15 @@ describe("the content origin's launcher", () => {
     expect(file.headers["content-security-policy"]).toBe(`frame-ancestors ${t.config.publicUrl} ${t.config.contentUrl}`);
   });
 
-  it("serves the launcher script and its stylesheet", async () => {
-    const script = await request(content).get("/launcher.js").expect(200);
-    expect(script.headers["content-type"]).toMatch(/^text\/javascript/);
-    expect(script.text).toContain("sourceMappingURL=launcher.js.map");
-    await request(content).get("/launcher.js.map").expect(200);
+  it("serves each edition's launcher script, the 1.2 one without 2004's API and sequencer, and its stylesheet", async () => {
+    const script12 = await request(content).get("/launcher-12.js").expect(200);
+    expect(script12.headers["content-type"]).toMatch(/^text\/javascript/);
+    expect(script12.text).toContain("sourceMappingURL=launcher-12.js.map");
+    await request(content).get("/launcher-12.js.map").expect(200);
+    const script2004 = await request(content).get("/launcher-2004.js").expect(200);
+    expect(script2004.text).toContain("sourceMappingURL=launcher-2004.js.map");
+    expect(script12.text.length).toBeLessThan(script2004.text.length / 2);
+    await request(content).get("/launcher.js").expect(404);
     expect((await request(content).get("/launcher.css").expect(200)).headers["content-type"]).toMatch(/^text\/css/);
     await request(content).get("/player.js").expect(404);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { entryFor, serverOwnedCmi, sessionCmi } from "../../server/runtime/session-state.ts";
+import { endedSuspended } from "../../server/runtime/session-end.ts";
 import type { ScoRuntimeSettings } from "../../server/packages/manifest/runtime-settings.ts";
 import { flattenCmi, nestCmi } from "../../server/runtime/cmi-json.ts";
 
@@ -14,30 +15,36 @@ const settings = (overrides: Partial<ScoRuntimeSettings>): ScoRuntimeSettings =>
   completionThreshold: null,
   scaledPassingScore: null,
   objectiveIds: [],
+  endAttempt: null,
   cmi: {},
   ...overrides,
 });
 
-describe("entryFor", () => {
-  const cases: Array<[version: "1.2" | "2004", launchedBefore: boolean, exit: string | undefined, endedAbnormally: boolean, entry: string]> = [
-    ["1.2", false, undefined, false, "ab-initio"],
-    ["2004", false, undefined, false, "ab-initio"],
-    ["2004", false, "suspend", false, "ab-initio"],
-    ["1.2", true, "suspend", false, "resume"],
-    ["2004", true, "suspend", false, "resume"],
-    ["1.2", true, "logout", false, "ab-initio"],
-    ["2004", true, "logout", false, "ab-initio"],
-    ["2004", true, "normal", false, "ab-initio"],
-    ["1.2", true, "time-out", false, "ab-initio"],
-    ["2004", true, "time-out", false, "ab-initio"],
-    ["1.2", true, "", false, "ab-initio"],
-    ["2004", true, undefined, false, "ab-initio"],
-    ["1.2", true, "", true, "resume"],
-    ["2004", true, undefined, true, "resume"],
-    ["2004", false, undefined, true, "ab-initio"],
+describe("entryFor, after the session endedSuspended says", () => {
+  // 1.2 RTE 3.4.4 cmi.core.entry; 2004 RTE 4.2.8 cmi.entry and SN TB.2.3 (suspendAll suspends).
+  const cases: Array<[version: "1.2" | "2004", launchedBefore: boolean, exit: string, navRequest: string | null, endedAbnormally: boolean, entry: string]> = [
+    ["1.2", false, "", null, false, "ab-initio"],
+    ["2004", false, "", null, false, "ab-initio"],
+    ["2004", false, "suspend", null, false, "ab-initio"],
+    ["1.2", true, "suspend", null, false, "resume"],
+    ["2004", true, "suspend", null, false, "resume"],
+    ["2004", true, "", "suspendAll", false, "resume"],
+    ["2004", true, "normal", "suspendAll", false, "resume"],
+    ["1.2", true, "logout", null, false, ""],
+    ["1.2", true, "time-out", null, false, ""],
+    ["1.2", true, "", null, false, ""],
+    ["2004", true, "logout", null, false, "ab-initio"],
+    ["2004", true, "normal", null, false, "ab-initio"],
+    ["2004", true, "time-out", null, false, "ab-initio"],
+    ["2004", true, "", "exitAll", false, "ab-initio"],
+    ["2004", true, "", null, false, "ab-initio"],
+    ["1.2", true, "", null, true, "resume"],
+    ["2004", true, "", null, true, "resume"],
+    ["2004", false, "", null, true, "ab-initio"],
   ];
-  it.each(cases)("%s, launched before %s, last exit %j, ended abnormally %s -> %j", (version, launchedBefore, exit, endedAbnormally, entry) => {
-    expect(entryFor(version, { launchedBefore, exit, endedAbnormally })).toBe(entry);
+  it.each(cases)("%s, launched before %s, last exit %j with %j, ended abnormally %s -> %j", (version, launchedBefore, exit, navRequest, endedAbnormally, entry) => {
+    const suspended = endedSuspended({ version, exit, navRequest });
+    expect(entryFor(version, { launchedBefore, suspended, endedAbnormally })).toBe(entry);
   });
 });
 

@@ -105,9 +105,21 @@ describe("GET /runtime/attempts/:attemptId/scos/:scoId/state", () => {
     const rendered = api.renderCommitCMI(true) as { cmi: Record<string, unknown> };
     const body = { ...rendered, commitSequence: state.commitSequence + 1, isTerminateCommit: true, _csrf: csrf };
     expect((await commit(attemptId, "B", body).expect(200)).body).toMatchObject({ result: true });
+    // That session ended normally: the learner attempt on the activity ended, and the next launch
+    // is a new attempt with a fresh data model (RTE 4.2.8), the manifest's objective seeded again.
     const next = await stateOf(attemptId, "B");
-    expect(next.cmi).toMatchObject({ entry: "ab-initio", location: "chapter-4" });
-    expect(Object.keys(next.cmi.interactions as object)).toEqual(["0", "1", "2", "3"]);
+    expect(next.cmi).toMatchObject({ entry: "ab-initio", total_time: "PT0S", objectives: { "0": { id: "pass" } } });
+    expect(next.cmi).not.toHaveProperty("location");
+    expect(next.cmi).not.toHaveProperty("suspend_data");
+    expect(next.cmi).not.toHaveProperty("interactions");
+    // The ended attempt's data is archived whole, never dropped.
+    const archived = await t.db("attempt_sco_archive").where({ attempt_id: attemptId, sco_identifier: "B" });
+    expect(archived).toHaveLength(1);
+    expect(archived[0]).toMatchObject({ activity_attempt: 1, performance_status: "Incomplete" });
+    const old = JSON.parse(String(archived[0].cmi)) as { location: string; interactions: Record<string, { id: string }> };
+    expect(old.location).toBe("chapter-4");
+    expect(Object.values(old.interactions).map((interaction) => interaction.id)).toEqual(["q1", "q2", "q3", "q4"]);
+    expect(await t.db("attempt_scos").where({ attempt_id: attemptId, sco_identifier: "B" }).first("activity_attempt")).toMatchObject({ activity_attempt: 2 });
   });
 
   it("resumes a SCORM 1.2 SCO after a suspend with its interactions, so that new ones are appended", async () => {
@@ -126,13 +138,14 @@ describe("GET /runtime/attempts/:attemptId/scos/:scoId/state", () => {
     expect(api.lmsGetValue("cmi.interactions._count")).toBe("2");
   });
 
-  it("enters ab-initio after a session that terminated without suspending (a 1.2 logout included), and resume after a suspend", async () => {
+  it("enters a SCORM 1.2 SCO with entry \"\" after a session that terminated without suspending (a logout included), keeping its data, and resume after a suspend", async () => {
     const attemptId = await attemptOn("single12");
     await stateOf(attemptId, "I1");
-    await commit(attemptId, "I1", { commitSequence: 1, isTerminateCommit: true, cmi: { core: { lesson_status: "incomplete", exit: "" } } }).expect(200);
-    expect((await stateOf(attemptId, "I1")).cmi.core).toMatchObject({ entry: "ab-initio" });
+    await commit(attemptId, "I1", { commitSequence: 1, isTerminateCommit: true, cmi: { core: { lesson_status: "incomplete", lesson_location: "p2", exit: "" } } }).expect(200);
+    // 1.2 RTE 3.4.4: launched before and not suspended: "". 1.2 has no new attempts: the data stays.
+    expect((await stateOf(attemptId, "I1")).cmi.core).toMatchObject({ entry: "", lesson_location: "p2" });
     await commit(attemptId, "I1", { commitSequence: 2, isTerminateCommit: true, cmi: { core: { exit: "logout" } } }).expect(200);
-    expect((await stateOf(attemptId, "I1")).cmi.core).toMatchObject({ entry: "ab-initio" });
+    expect((await stateOf(attemptId, "I1")).cmi.core).toMatchObject({ entry: "" });
     await commit(attemptId, "I1", { commitSequence: 3, isTerminateCommit: true, cmi: { core: { exit: "suspend" } } }).expect(200);
     expect((await stateOf(attemptId, "I1")).cmi.core).toMatchObject({ entry: "resume" });
   });
@@ -163,8 +176,11 @@ describe("GET /runtime/attempts/:attemptId/scos/:scoId/state", () => {
     // This one terminates properly, and the next starts afresh.
     await t.db("attempt_scos").where({ attempt_id: attemptId, sco_identifier: "I" }).update({ session_started_at: "2026-03-01T08:30:00.000Z" });
     await commit(attemptId, "I", { commitSequence: 2, isTerminateCommit: true, cmi: { exit: "normal" } }).expect(200);
-    // Terminated without a session_time: nothing is guessed for a session that ended properly.
-    expect((await stateOf(attemptId, "I")).cmi).toMatchObject({ entry: "ab-initio", total_time: "PT10M" });
+    // Terminated without a session_time: nothing is guessed for a session that ended properly. It
+    // ended the attempt, so the next is a new one, whose total_time starts again (RTE 4.2.26),
+    // while the attempt's own total keeps every session.
+    expect((await stateOf(attemptId, "I")).cmi).toMatchObject({ entry: "ab-initio", total_time: "PT0S" });
+    expect(Number((await t.db("attempts").where({ id: attemptId }).first("total_time_ms")).total_time_ms)).toBe(600_000);
   });
 
   it("counts the total time of two sessions, each session's latest session_time once", async () => {

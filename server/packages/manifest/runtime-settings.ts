@@ -154,6 +154,17 @@ function activity(id: string, title: string, parsed: ActivitySequencing | null |
   return settings;
 }
 
+/** What SN UP.4 (End Attempt) needs of an activity's definition: whether the LMS may set its statuses. */
+export interface EndAttemptRules {
+  tracked: boolean;
+  completionSetByContent: boolean;
+  objectiveSetByContent: boolean;
+  /** The completion comes from the progress measure (4th edition adlcp:completionThreshold completedByMeasure). */
+  completedByMeasure: boolean;
+  /** The primary objective is satisfied by measure (imsss:primaryObjective satisfiedByMeasure). */
+  satisfiedByMeasure: boolean;
+}
+
 /** What the player hands scorm-again for one SCO before Initialize, from the manifest. */
 export interface ScoRuntimeSettings {
   scormVersion: Manifest["scormVersion"];
@@ -169,6 +180,8 @@ export interface ScoRuntimeSettings {
   scaledPassingScore: number | null;
   /** 2004 objective IDs the manifest declares for the SCO (cmi.objectives.n.id, RTE 4.2.17). */
   objectiveIds: string[];
+  /** 2004: the activity's End Attempt rules; null for 1.2. */
+  endAttempt: EndAttemptRules | null;
   /** The same values by data model element, for scorm-again's loadFromFlattenedJSON. */
   cmi: Record<string, string>;
 }
@@ -193,6 +206,7 @@ export function scoRuntimeSettings(manifest: Manifest, itemIdentifier: string): 
     completionThreshold: null,
     scaledPassingScore: null,
     objectiveIds: [],
+    endAttempt: null,
     cmi: {},
   };
   if (manifest.scormVersion === "1.2") {
@@ -216,6 +230,11 @@ export function scoRuntimeSettings(manifest: Manifest, itemIdentifier: string): 
   const primary = sequencing.primaryObjective;
   if (primary?.satisfiedByMeasure) settings.scaledPassingScore = primary.minNormalizedMeasure ?? 1;
   settings.objectiveIds = [primary, ...sequencing.objectives].flatMap((objective) => (objective?.objectiveID ? [objective.objectiveID] : []));
+  settings.endAttempt = {
+    ...sequencing.deliveryControls,
+    completedByMeasure: threshold?.form === "attributes" && threshold.completedByMeasure,
+    satisfiedByMeasure: primary?.satisfiedByMeasure ?? false,
+  };
   put(settings.cmi, "cmi.launch_data", launchData);
   put(settings.cmi, "cmi.max_time_allowed", settings.maxTimeAllowed);
   put(settings.cmi, "cmi.time_limit_action", timeLimitAction);

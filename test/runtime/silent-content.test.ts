@@ -1,0 +1,142 @@
+// Content that reports little, through the real runtime endpoints: what the LMS supplies when a
+// session ends (session-end.ts), assets, and the course's roll-up from the sequencer's state.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fs from "node:fs";
+import type { CommitRequest } from "../../server/runtime/contract.ts";
+import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
+import { buildLearner } from "../support/factories.ts";
+import { buildAttempt, importCourseVersion } from "../support/attempts.ts";
+import { VALID_PACKAGES } from "../support/valid-packages.ts";
+
+type Agent = Awaited<ReturnType<typeof logInAgent>>;
+
+const CP_12 = 'xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"';
+const CP_2004 = 'xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3" xmlns:imsss="http://www.imsglobal.org/xsd/imsss"';
+const page = (title: string) => `<!doctype html><html lang="en"><title>${title}</title><h1>${title}</h1></html>`;
+
+/** Three items, no imsss:sequencing anywhere: the SN defaults throughout. */
+function package2004(scormType: "sco" | "asset") {
+  const ids = ["A", "B", "C"];
+  return {
+    "imsmanifest.xml": `<?xml version="1.0"?><manifest identifier="silent-${scormType}" version="1" ${CP_2004}>
+<metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion></metadata>
+<organizations default="O"><organization identifier="O"><title>Silent ${scormType}s</title>
+${ids.map((id) => `<item identifier="${id}" identifierref="R${id}"><title>${id}</title></item>`).join("\n")}
+</organization></organizations>
+<resources>${ids.map((id) => `<resource identifier="R${id}" type="webcontent" adlcp:scormType="${scormType}" href="${id}.html"><file href="${id}.html"/></resource>`).join("")}</resources></manifest>`,
+    ...Object.fromEntries(ids.map((id) => [`${id}.html`, page(id)])),
+  };
+}
+
+const ASSETS_12 = {
+  "imsmanifest.xml": `<?xml version="1.0"?><manifest identifier="assets12" version="1" ${CP_12}>
+<metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
+<organizations default="O"><organization identifier="O"><title>Assets 1.2</title>
+<item identifier="A" identifierref="RA"><title>A</title></item><item identifier="B" identifierref="RB"><title>B</title></item>
+</organization></organizations>
+<resources><resource identifier="RA" type="webcontent" adlcp:scormtype="asset" href="a.pdf"><file href="a.pdf"/></resource>
+<resource identifier="RB" type="webcontent" adlcp:scormtype="asset" href="b.html"><file href="b.html"/></resource></resources></manifest>`,
+  "a.pdf": "%PDF-1.4\n%%EOF\n",
+  "b.html": page("B"),
+};
+
+describe("content that reports no status", () => {
+  let t: TestApp;
+  let learner: Awaited<ReturnType<typeof buildLearner>>;
+  let agent: Agent;
+  let csrf: string;
+  const versions: Record<string, number> = {};
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    fs.mkdirSync(t.config.dataDir, { recursive: true });
+    learner = await buildLearner(t.db, t.clock);
+    versions.multi12 = await importCourseVersion(t, VALID_PACKAGES["scorm12-multi-sco"]!.files, "297 Silent 1.2");
+    versions.scos2004 = await importCourseVersion(t, package2004("sco"), "297 Silent 2004");
+    versions.assets2004 = await importCourseVersion(t, package2004("asset"), "297 Assets 2004");
+    versions.assets12 = await importCourseVersion(t, ASSETS_12, "297 Assets 1.2");
+    agent = await logInAgent(t.app, learner.username, learner.password);
+    csrf = csrfFrom((await agent.get("/")).text);
+  });
+  afterAll(() => t.cleanup());
+
+  const launch = (attemptId: number, scoId: string) => agent.get(`/runtime/attempts/${attemptId}/scos/${scoId}/state`).expect(200);
+  const commit = (attemptId: number, scoId: string, body: CommitRequest) =>
+    agent.post(`/runtime/attempts/${attemptId}/scos/${scoId}/commit`).set("X-CSRF-Token", csrf).send(body).expect(200);
+  const attemptOn = (version: string) => buildAttempt({ db: t.db, personId: learner.personId, courseVersionId: versions[version]! });
+  const attemptStatus = async (attemptId: number) => String((await t.db("attempts").where({ id: attemptId }).first("performance_status")).performance_status);
+  const scoStatuses = async (attemptId: number) =>
+    Object.fromEntries((await t.db("attempt_scos").where({ attempt_id: attemptId }).orderBy("sco_identifier")).map((row) => [row.sco_identifier, row.performance_status]));
+
+  it("completes a 1.2 SCO whose LMSFinish finds lesson_status still 'not attempted', and the course once every SCO is", async () => {
+    const attemptId = await attemptOn("multi12");
+    for (const [index, scoId] of ["S1", "S2", "S3"].entries()) {
+      await launch(attemptId, scoId);
+      // What scorm-again renders for a SCO that only called LMSInitialize: the initial status, back.
+      await commit(attemptId, scoId, { commitSequence: 1, cmi: { core: { lesson_status: "not attempted" } } });
+      expect((await scoStatuses(attemptId))[scoId]).toBe("Not Attempted");
+      await commit(attemptId, scoId, { commitSequence: 2, isTerminateCommit: true, cmi: { core: { lesson_status: "not attempted", exit: "" } } });
+      expect((await scoStatuses(attemptId))[scoId]).toBe("Completed");
+      expect(await attemptStatus(attemptId)).toBe(index < 2 ? "Incomplete" : "Completed");
+    }
+  });
+
+  it("completes and satisfies 2004 SCOs that call only Initialize and Terminate (SN UP.4), and the course with them", async () => {
+    const attemptId = await attemptOn("scos2004");
+    for (const scoId of ["A", "B"]) {
+      await launch(attemptId, scoId);
+      await commit(attemptId, scoId, { commitSequence: 1, isTerminateCommit: true, cmi: { completion_status: "unknown", success_status: "unknown", exit: "" } });
+    }
+    expect(await scoStatuses(attemptId)).toEqual({ A: "Passed", B: "Passed" });
+    expect(await attemptStatus(attemptId)).toBe("Incomplete");
+    // A session the learner left part-way (the player suspends it) completes nothing.
+    await launch(attemptId, "C");
+    await commit(attemptId, "C", { commitSequence: 1, isTerminateCommit: true, navRequest: "suspendAll", cmi: { exit: "suspend" } });
+    expect((await scoStatuses(attemptId)).C).toBe("Not Attempted");
+    await launch(attemptId, "C");
+    await commit(attemptId, "C", { commitSequence: 2, isTerminateCommit: true, navRequest: "exitAll", cmi: { exit: "normal" } });
+    expect(await attemptStatus(attemptId)).toBe("Passed");
+    const changes = await t.db("audit_events").where({ kind: "attempt.status_changed" }).whereLike("detail", `%"attemptId":${attemptId},%`).orderBy("id");
+    expect(changes.map((row) => JSON.parse(String(row.detail)).to)).toEqual(["Incomplete", "Passed"]);
+  });
+
+  it("counts an asset as completed once delivered, in 2004 (and satisfied) and in 1.2, so an asset-only course completes", async () => {
+    const attempt2004 = await attemptOn("assets2004");
+    await launch(attempt2004, "A");
+    expect(await scoStatuses(attempt2004)).toEqual({ A: "Passed" });
+    expect(await attemptStatus(attempt2004)).toBe("Incomplete");
+    await launch(attempt2004, "B");
+    await launch(attempt2004, "C");
+    expect(await attemptStatus(attempt2004)).toBe("Passed");
+
+    const attempt12 = await attemptOn("assets12");
+    await launch(attempt12, "A");
+    await launch(attempt12, "B");
+    expect(await scoStatuses(attempt12)).toEqual({ A: "Completed", B: "Completed" });
+    expect(await attemptStatus(attempt12)).toBe("Completed");
+    // Delivered again, it stays as it was.
+    await launch(attempt12, "A");
+    expect(await attemptStatus(attempt12)).toBe("Completed");
+  });
+
+  it("takes the course's roll-up from the sequencer's state, and never lets it take anything back", async () => {
+    const attemptId = await attemptOn("scos2004");
+    const save = (root: { completionStatus: string; successStatus: string }) =>
+      agent
+        .post(`/runtime/attempts/${attemptId}/sequencing-state`)
+        .set("X-CSRF-Token", csrf)
+        .send({ sequencingState: JSON.stringify({ version: "1.0", sequencing: { activityStates: { O: { id: "O", ...root }, A: { id: "A", completionStatus: "completed", successStatus: "passed" } } } }) })
+        .expect(200);
+    expect((await save({ completionStatus: "incomplete", successStatus: "unknown" })).body).toMatchObject({ performanceStatus: "Incomplete" });
+    // The rules of the course say it is done (a module skipped because its objective was met, say).
+    expect((await save({ completionStatus: "completed", successStatus: "unknown" })).body).toMatchObject({ performanceStatus: "Completed" });
+    expect(await attemptStatus(attemptId)).toBe("Completed");
+    const row = await t.db("attempts").where({ id: attemptId }).first("completed_at");
+    expect(row.completed_at).toBe(t.clock.now().toISOString());
+    // A later state that says less changes nothing.
+    expect((await save({ completionStatus: "incomplete", successStatus: "unknown" })).body).toMatchObject({ performanceStatus: "Completed" });
+    // A state whose root says nothing readable leaves the status alone, and is still kept.
+    await agent.post(`/runtime/attempts/${attemptId}/sequencing-state`).set("X-CSRF-Token", csrf).send({ sequencingState: '{"sequencing":{"activityStates":{"O":{"completionStatus":"done"}}}}' }).expect(200);
+    expect(await attemptStatus(attemptId)).toBe("Completed");
+  });
+});
