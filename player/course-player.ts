@@ -12,7 +12,7 @@ import type { ApiSettings, CommitMetadata, Scorm12Api, Scorm2004Api } from "./sc
 // Pure time arithmetic shared with the server (no Node APIs): one definition of SCORM's two formats.
 import { formatTimespan, parseTimespan } from "../server/runtime/time.ts";
 
-export type NavigationRequest = { type: "previous" } | { type: "continue" } | { type: "choice"; scoId: string } | { type: "home" };
+export type NavigationRequest = { type: "previous" } | { type: "continue" } | { type: "choice"; scoId: string };
 
 export interface PlayerContext {
   config: PlayerConfig;
@@ -63,7 +63,25 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
   }
 
   abstract start(): Promise<void>;
+  /** Previous, Next, a choice from the contents. */
   abstract navigate(request: NavigationRequest): Promise<void>;
+  /** Before Home leaves: end the SCO on screen as the course would have it. */
+  protected abstract endForHome(): Promise<void>;
+
+  /**
+   * Home: end the SCO on screen, then leave (the final commit, refresh the opener, close). It
+   * always leaves, whatever the SCO or the sequencer did on the way, and whatever other request
+   * was under way: the learner asked to go.
+   */
+  async home(): Promise<void> {
+    if (this.leaving) return;
+    try {
+      await this.endForHome();
+    } catch (error) {
+      console.error(error);
+    }
+    await this.leave();
+  }
 
   /** SCORM 1.2 `cmi.core.exit`, 2004 `cmi.exit`. */
   protected abstract readonly exitElement: string;

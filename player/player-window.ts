@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   let player: CoursePlayer<Scorm12Api | Scorm2004Api> | null = null;
   const navigate = (request: NavigationRequest) => void player?.navigate(request);
   const view = new PlayerView({
-    home: () => navigate({ type: "home" }),
+    home: () => void player?.home(),
     previous: () => navigate({ type: "previous" }),
     next: () => navigate({ type: "continue" }),
     choose: (scoId) => navigate({ type: "choice", scoId }),

@@ -40,18 +40,20 @@ export class Scorm12Player extends CoursePlayer<Scorm12Api> {
   async navigate(request: NavigationRequest): Promise<void> {
     if (this.navigating || this.leaving) return;
     const current = this.session?.scoId;
-    const target =
-      request.type === "previous" ? this.neighbour(current, -1) : request.type === "continue" ? this.neighbour(current, 1) : request.type === "choice" ? request.scoId : undefined;
-    if (request.type !== "home" && (target === undefined || target === current || !this.available(target))) return;
+    const target = request.type === "previous" ? this.neighbour(current, -1) : request.type === "continue" ? this.neighbour(current, 1) : request.scoId;
+    if (target === undefined || target === current || !this.available(target)) return;
     this.navigating = true;
     this.context.view.setBusy(true);
     try {
       await this.endSco();
-      if (request.type === "home" || target === undefined) await this.leave();
-      else await this.launch(target);
+      await this.launch(target);
     } finally {
       this.navigating = false;
     }
+  }
+
+  protected endForHome(): Promise<void> {
+    return this.endSco();
   }
 
   protected prepareApi(commitUrl: string): Scorm12Api {

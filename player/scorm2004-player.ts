@@ -5,6 +5,7 @@
 // so that every SCO starts from its own saved CMI and commits to its own endpoint.
 import { CoursePlayer, type NavigationRequest, type PlayerContext } from "./course-player.ts";
 import type { NavValidity } from "./protocol.ts";
+import { refusalMessage } from "./sequencer-refusals.ts";
 import { createScorm2004Api, type Scorm2004Api, type SequencingListeners } from "./scorm-again.ts";
 
 export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
@@ -14,14 +15,18 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
   /** Set synchronously by the sequencer's callbacks, read after a navigation request returns. */
   private delivered: string | null = null;
   private sessionEnded = false;
-  /** The sequencer's state as last queued for saving: an unchanged state is not sent again. */
+  /** The sequencer's state as last queued for saving, without its timestamps: an unchanged state is not sent again. */
   private savedState: string | null;
   /** The sequencer's latest word on which navigation requests are valid. */
   private validity: NavValidity | null = null;
+  /** The exception of the navigation request the sequencer last refused (SN codes, e.g. SB.2.9-4). */
+  private refusal: string | null = null;
+  /** The sequencing session has begun here: before that there is no state of this window's to save. */
+  private started = false;
 
   constructor(context: PlayerContext) {
     super(context);
-    this.savedState = context.config.sequencingState;
+    this.savedState = context.config.sequencingState === null ? null : withoutTimestamps(context.config.sequencingState);
     const listeners: SequencingListeners = {
       onActivityDelivery: (activity) => {
         this.delivered = activity.id;
@@ -36,6 +41,9 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
         // Queued now, before leave() waits for the queue (or the window's unloading beacons it).
         this.saveSequencingState();
         window.setTimeout(() => void this.leave(), 0);
+      },
+      onSequencingError: (error, context) => {
+        if (context === "navigation") this.refusal = error;
       },
       onNavigationValidityUpdate: (validity) => {
         const choice: Record<string, boolean> = {};
@@ -69,6 +77,7 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
    */
   async start(): Promise<void> {
     const { config } = this.context;
+    this.started = true;
     const first = config.scos[0]?.id;
     const requests: Array<{ request: string; target?: string }> = [];
     if (config.sequencingState && this.restoreSequencingState(config.sequencingState)) requests.push({ request: "resumeAll" });
@@ -83,24 +92,12 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
 
   async navigate(request: NavigationRequest): Promise<void> {
     if (this.navigating || this.leaving) return;
-    const navRequest = request.type === "home" ? this.homeRequest() : request.type;
     const target = request.type === "choice" ? request.scoId : undefined;
     this.navigating = true;
     this.context.view.setBusy(true);
     try {
-      this.delivered = null;
-      const api = this.course;
-      if (api.isInitialized() && !api.isTerminated()) {
-        // Processed when the SCO terminates: the content's own unload handlers usually do that,
-        // so the terminate commit carries the request; otherwise endSco() terminates it.
-        api.SetValue("adl.nav.request", target ? `{target=${target}}choice` : navRequest);
-        await this.endSco();
-      } else {
-        await this.context.frame.unload();
-        this.request(navRequest, target);
-      }
-      if (request.type === "home") await this.leave();
-      else if (!this.delivered && !this.sessionEnded) this.context.view.alert("That part of the course cannot be opened now.");
+      await this.requestNow(request.type, target);
+      if (!this.delivered && !this.sessionEnded) this.context.view.alert(refusalMessage(request.type, this.refusal));
     } finally {
       this.navigating = false;
       // A delivered SCO is launching: the launch frees the controls once it is on screen.
@@ -108,7 +105,33 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
     }
   }
 
+  /** Home suspends a course not yet complete, so the learner carries on later; a complete one exits. */
+  protected async endForHome(): Promise<void> {
+    await this.requestNow(this.homeRequest());
+  }
+
+  /**
+   * A navigation request from the player's controls. While a SCO runs, it goes in adl.nav.request
+   * and is processed when the SCO terminates: the content's own unload handlers usually do that,
+   * so the terminate commit carries the request; otherwise endSco() terminates it.
+   */
+  private async requestNow(navRequest: string, target?: string): Promise<void> {
+    this.delivered = null;
+    this.refusal = null;
+    const api = this.course;
+    if (api.isInitialized() && !api.isTerminated()) {
+      api.SetValue("adl.nav.request", target ? `{target=${target}}choice` : navRequest);
+      await this.endSco();
+    } else {
+      await this.context.frame.unload();
+      this.request(navRequest, target);
+    }
+  }
+
   override abandon(): void {
+    // Closed before the course started (another window plays it, or progress from a last visit
+    // was still being saved): this window has no sequencing state of its own to send.
+    if (!this.started) return super.abandon();
     const api = this.course;
     if (api.isInitialized() && !api.isTerminated() && api.adl.nav.request === "_none_") api.SetValue("adl.nav.request", "suspendAll");
     super.abandon();
@@ -136,8 +159,9 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
       console.warn("the sequencing state could not be saved", error);
       return;
     }
-    if (!state || state === this.savedState) return;
-    this.savedState = state;
+    const unchanged = withoutTimestamps(state);
+    if (!state || unchanged === this.savedState) return;
+    this.savedState = unchanged;
     this.context.queue.push({ url, body: { sequencingState: state } });
   }
 
@@ -182,7 +206,6 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
     return (api.renderCMIToJSONObject().cmi as { completion_status?: string }).completion_status === "completed";
   }
 
-  /** Home suspends a course not yet complete, so the learner carries on later; a complete one exits. */
   private homeRequest(): string {
     const root = this.context.config.sequencing?.activityTree.id;
     const complete = root !== undefined && this.course.getActivityTrackingData(root)?.completionStatus === "completed";
@@ -222,5 +245,21 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
       if (this.context.config.scos.length <= 1) void this.leave();
       else this.context.view.status("Choose a part of the course from the contents, or select Home.");
     }, 0);
+  }
+}
+
+/**
+ * scorm-again stamps every serialised state with the time of serialising it, so two states of the
+ * same sequencer never compare equal: compared without the stamps, a state that did not change is
+ * not sent again (a Home would otherwise send it twice, the second time by beacon as the window closes).
+ */
+function withoutTimestamps(state: string): string {
+  try {
+    const parsed = JSON.parse(state) as { timestamp?: unknown; sequencing?: { timestamp?: unknown } | null };
+    delete parsed.timestamp;
+    if (parsed.sequencing) delete parsed.sequencing.timestamp;
+    return JSON.stringify(parsed);
+  } catch {
+    return state;
   }
 }

@@ -1,0 +1,22 @@
+// What the learner reads when scorm-again's sequencer refuses a navigation request. The exception
+// codes are the SN book's (SCORM 2004 4th SN, the NB / SB / DB processes); the code is shown too,
+// so that Learning and Development can tell the course's author which rule said no.
+export type RefusedRequest = "continue" | "previous" | "choice";
+
+const FLOW_OR_FORWARD_ONLY = /^(NB\.2\.1-(4|5|6|7|8)|SB\.2\.1-(3|4)|SB\.2\.2-1|SB\.2\.8-2)$/;
+const CHOICE_NOT_ALLOWED = /^(NB\.2\.1-10|SB\.2\.9-5)$/;
+const NOT_YET = /^(SB\.2\.9-(4|7|8)|SB\.2\.4-(1|2)|SB\.2\.2-2)$/;
+const END_OF_COURSE = /^(SB\.2\.1-2|SB\.2\.7-2)$/;
+const DELIVERY = /^DB\./;
+
+export function refusalMessage(request: RefusedRequest, exception: string | null): string {
+  const code = exception ? ` (sequencing rule ${exception})` : "";
+  if (exception && FLOW_OR_FORWARD_ONLY.test(exception)) {
+    return request === "previous" ? `This course does not let you go back from here${code}.` : `This course does not let you move on with Next from here: choose from the contents${code}.`;
+  }
+  if (exception && CHOICE_NOT_ALLOWED.test(exception)) return `This course does not let you choose its parts from the contents here: use Next and Previous${code}.`;
+  if (exception && END_OF_COURSE.test(exception)) return `There is nothing further in this course to move on to. Select Home to leave${code}.`;
+  if (exception && NOT_YET.test(exception)) return `That part of the course cannot be opened yet: finish the parts before it first${code}.`;
+  if (exception && DELIVERY.test(exception)) return `That part of the course cannot be opened: its rules close it (its attempts may be used up)${code}.`;
+  return `That part of the course cannot be opened now: the course's rules do not allow it${code}.`;
+}
