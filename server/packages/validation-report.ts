@@ -23,7 +23,8 @@ export interface ValidationReport {
   warnings: Finding[];
 }
 
-const IGNORED_UNUSED = /(^|\/)(imsmanifest\.xml|[^/]+\.xsd|[^/]+\.dtd|metadata\.xml)$/i;
+// tincan.xml and cmi5.xml at the root have a note of their own (find-manifest.ts).
+const IGNORED_UNUSED = /(^|\/)(imsmanifest\.xml|[^/]+\.xsd|[^/]+\.dtd|metadata\.xml)$|^(tincan|cmi5)\.xml$/i;
 const SHOWN_FILES = 20;
 
 /**
