@@ -319,6 +319,10 @@ describe("a manifest without an organization to follow", () => {
     ["no resources at all", "", "The manifest has no <organization> and no resources: there is nothing to launch", "<organizations>"],
     ["assets only", '<resource identifier="A1" type="webcontent" adlcp:scormtype="asset" href="a.html"/><resource identifier="A2" type="webcontent" adlcp:scormtype="asset"/>',
       'The manifest has no <organization>, and none of its 2 resources is a SCO (adlcp:scormType="sco") to build the course from', "<resources>"],
+    ["one asset", '<resource identifier="A1" type="webcontent" adlcp:scormtype="asset" href="a.html"/>',
+      'The manifest has no <organization>, and its one resource is not a SCO (adlcp:scormType="sco") to build the course from', "<resources>"],
+    ["one SCO without an href", '<resource identifier="S1" type="webcontent" adlcp:scormtype="sco"><file href="a.html"/></resource>',
+      'The manifest has no <organization>, and its SCO resource "S1" has no href to launch, so the course cannot be built from it', '<resource identifier="S1">'],
     ["SCOs without an href", '<resource identifier="S1" type="webcontent" adlcp:scormtype="sco"/><resource identifier="S2" type="webcontent" adlcp:scormtype="sco"/>',
       'The manifest has no <organization>, and its SCO resources "S1", "S2" have no href to launch, so the course cannot be built from them', '<resource identifier="S1">'],
   ])("says exactly why no course can be built: %s", (_why, resources, message, element) => {

@@ -30,7 +30,8 @@ export function itemsFromResources(
   if (resources.length === 0) return fail(`${where.problem} and no resources: there is nothing to launch`, where.element);
   const scos = resources.filter(({ resource }) => resource.scormType === "sco");
   if (scos.length === 0) {
-    return fail(`${where.problem}, and none of its ${resources.length} resources is a SCO (adlcp:scormType="sco") to build the course from`, "<resources>");
+    const none = resources.length === 1 ? "its one resource is not" : `none of its ${resources.length} resources is`;
+    return fail(`${where.problem}, and ${none} a SCO (adlcp:scormType="sco") to build the course from`, "<resources>");
   }
   const launchable = scos.filter(({ resource }) => resource.href !== null);
   if (launchable.length === 0) {
