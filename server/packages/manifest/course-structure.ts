@@ -9,8 +9,10 @@ const SHOWN_IDS = 5;
 /**
  * The items of an organization the manifest does not give: one per SCO resource with an href, in
  * the order the resources are listed, as Moodle does (mod_scorm scorm_get_manifest builds its
- * SCOs from the resources when the manifest yields no organization). Moodle also takes assets;
- * here only SCOs, so the course is made of what can report progress. Each item takes its
+ * SCOs from the resources when the manifest yields no organization element; an empty
+ * <organization> is taken the same way here, having nothing more to follow). Moodle also takes
+ * assets; here only SCOs (a resource that declares no adlcp:scormType is one, as readResource
+ * takes it), so the course is made of what can report progress. Each item takes its
  * resource's identifier (the activity id learner data is keyed by) and its title from the
  * resource's own `<title>` or metadata, else the identifier. When no item can be built, an error
  * says exactly why; when some are, a warning says the course was built, so the author can add an
