@@ -1,10 +1,11 @@
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "../errors.ts";
+import { findManifest } from "./find-manifest.ts";
 import { extractToTemp, type ExtractedPackage } from "./extract.ts";
 import { decodeXml } from "./manifest/xml-encoding.ts";
 import { readManifest, type Manifest } from "./manifest/parse-manifest.ts";
-import { capFindings, fileSystemFailure, isFileSystemError, quoteName, throwIfAny } from "./package-error.ts";
+import { capFindings, fileSystemFailure, isFileSystemError, throwIfAny } from "./package-error.ts";
 import { checkPackageFiles, type Finding } from "./validation-report.ts";
 import type { ZipScan } from "./zip-scan.ts";
 
@@ -24,28 +25,15 @@ const MAX_MANIFEST_BYTES = 20 * 1024 * 1024;
  * of the manifest and its files is thrown together, as one PackageError (with the warnings).
  */
 export async function unpackAndCheck(scan: ZipScan, workDir: string, onBytes?: (done: number, total: number) => void): Promise<CheckedPackage> {
+  // Before unpacking: a package that is not SCORM (AICC, xAPI, cmi5) is named from its file names alone.
+  const found = findManifest(scan.entries.flatMap((entry) => (entry.isDirectory ? [] : [entry.path])));
   const extracted = await extractToTemp(scan, workDir, onBytes);
-  const manifestFile = path.join(extracted.dir, findManifest(extracted.files));
-  const bytes = await readManifestFile(manifestFile);
+  const bytes = await readManifestFile(path.join(extracted.dir, found.path));
   const reading = readManifest(decodeXml(bytes));
   const files = checkPackageFiles(reading.manifest, extracted.files, scan.skipped);
-  const warnings = [...reading.warnings, ...files.warnings];
+  const warnings = [...found.warnings, ...reading.warnings, ...files.warnings];
   throwIfAny(capFindings([...reading.errors, ...files.errors]), warnings);
   return { extracted, manifest: reading.manifest, warnings };
-}
-
-/** The manifest must sit at the zip's root; one level down is the common "zipped the folder" mistake. */
-function findManifest(files: string[]): string {
-  const atRoot = files.find((file) => file.toLowerCase() === MANIFEST);
-  if (atRoot) return atRoot;
-  const nested = files.find((file) => file.split("/").length === 2 && file.toLowerCase().endsWith(`/${MANIFEST}`));
-  if (nested) {
-    throw new AppError(
-      "package.manifest_nested",
-      `imsmanifest.xml must be at the top of the zip, but it was found at ${quoteName(nested)}: zip the folder's contents, not the folder`,
-    );
-  }
-  throw new AppError("package.manifest_missing", "The package has no imsmanifest.xml at the top of the zip: it is not a SCORM package");
 }
 
 async function readManifestFile(file: string): Promise<Buffer> {

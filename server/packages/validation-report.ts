@@ -23,7 +23,8 @@ export interface ValidationReport {
   warnings: Finding[];
 }
 
-const IGNORED_UNUSED = /(^|\/)(imsmanifest\.xml|[^/]+\.xsd|[^/]+\.dtd|metadata\.xml)$/i;
+// tincan.xml and cmi5.xml at the root have a note of their own (find-manifest.ts).
+const IGNORED_UNUSED = /(^|\/)(imsmanifest\.xml|[^/]+\.xsd|[^/]+\.dtd|metadata\.xml)$|^(tincan|cmi5)\.xml$/i;
 const SHOWN_FILES = 20;
 
 /**
@@ -57,7 +58,9 @@ export function checkPackageFiles(manifest: Manifest, files: string[], skipped: 
 /**
  * Warnings for a package that otherwise imports: files the manifest lists that are not in the zip,
  * names that differ only by case (they work on Windows and break on the content server), files
- * nothing lists, archiver junk left out, and missing metadata. Hrefs are URLs: compared decoded.
+ * nothing lists, archiver junk left out, prerequisites the player cannot enforce and a missing
+ * title (what the manifest alone says, such as a missing <schemaversion>, is parse-manifest.ts's
+ * to warn about). Hrefs are URLs: compared decoded.
  */
 export function packageWarnings(manifest: Manifest, files: string[], skipped: string[] = []): Finding[] {
   const warnings: Finding[] = [];
@@ -97,9 +100,6 @@ export function packageWarnings(manifest: Manifest, files: string[], skipped: st
       message: `${skipped.length} file${skipped.length === 1 ? "" : "s"} that archivers add on their own (__MACOSX, .DS_Store, Thumbs.db) ${skipped.length === 1 ? "was" : "were"} left out of the package: ${listOf(skipped)}`,
       file: skipped[0]!,
     });
-  }
-  if (manifest.schemaVersion === null) {
-    warnings.push({ code: "package.metadata_missing", file: "imsmanifest.xml", element: "<metadata><schemaversion>", message: "The manifest has no <schemaversion>: the SCORM version was inferred from its namespaces" });
   }
   warnings.push(...prerequisiteWarnings(manifest));
   if (!manifest.organization.title.trim()) {

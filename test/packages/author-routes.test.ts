@@ -140,6 +140,30 @@ describe("the course authors' pages", () => {
     ]);
   });
 
+  it.each([
+    ["an AICC package", { "course.crs": "[Course]", "course.au": "x", "course.des": "x", "course.cst": "x", "index.html": "x" }, "package.aicc_not_scorm",
+      'This is an AICC package ("course.crs", "course.au", "course.des", "course.cst"), not SCORM'],
+    ["an xAPI (Tin Can) package", { "tincan.xml": "<tincan/>", "story.html": "x" }, "package.xapi_not_scorm", 'This is an xAPI (Tin Can) package ("tincan.xml"), not SCORM'],
+    ["a cmi5 package", { "cmi5.xml": "<courseStructure/>", "au/index.html": "x" }, "package.cmi5_not_scorm", 'This is a cmi5 package ("cmi5.xml"), not SCORM'],
+  ])("say that %s is not SCORM, on the page, and store nothing", async (_what, files, code, message) => {
+    const before = Number((await t.db("course_versions").count({ count: "*" }).first())?.count);
+    const response = await author.post(`/author/courses/upload?_csrf=${encodeURIComponent(token)}`).set("Accept", "text/html").attach("package", await buildZip(files));
+    expect(response.status).toBe(422);
+    const page = textOf(response.text);
+    expect(page).toContain("The package was not imported");
+    expect(page).toContain(`${message}: this LMS plays SCORM 1.2 and SCORM 2004 packages only`);
+    expect(page).toContain(`(${code})`);
+    expect(Number((await t.db("course_versions").count({ count: "*" }).first())?.count)).toBe(before);
+    expect(fs.readdirSync(path.join(t.config.dataDir, "packages", ".uploads"))).toEqual([]);
+  });
+
+  it("show on the page that a course was built from the package's resources", async () => {
+    const response = await author.post(`/author/courses/upload?_csrf=${encodeURIComponent(token)}`).set("Accept", "text/html").attach("package", await buildZip(VALID_PACKAGES["scorm2004-no-organization"]!.files));
+    expect(response.status).toBe(201);
+    expect(response.text).toContain("Imported: 297 Test 2004 No Organization, version 1");
+    expect(textOf(response.text)).toMatch(/The manifest has no <organization>: the course was built from its 2 SCO resources "PART-1", "PART-2", one item each in the order the manifest lists them\. .*? \(imsmanifest\.xml <organizations>\)<\/li>/);
+  });
+
   it("refuse an upload without the form's CSRF token", async () => {
     const zip = await buildZip(packageFiles("297 Forged Upload"));
     expect([403, ...CLOSED_WHILE_SENDING]).toContain(await outcomeOf(author.post("/author/courses/upload").attach("package", zip)));
@@ -167,6 +191,11 @@ describe("the course authors' pages", () => {
     expect(list.text).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
   });
 });
+
+/** A page's text as the reader sees it: the entities EJS escapes with, decoded. */
+function textOf(html: string): string {
+  return html.replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
 
 function binary(res: request.Response, done: (error: Error | null, body: Buffer) => void) {
   const stream = res as unknown as NodeJS.ReadableStream;

@@ -1,16 +1,19 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Scorm2004API } from "scorm-again";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../server/db/connect.ts";
 import { createClock } from "../../server/clock.ts";
 import { importPackage, validatePackage } from "../../server/packages/import-package.ts";
+import type { Manifest } from "../../server/packages/manifest/parse-manifest.ts";
+import { buildSequencingSettings, scoRuntimeSettings } from "../../server/packages/manifest/runtime-settings.ts";
 import { createLocalStorage, type PackageStorage } from "../../server/packages/storage.ts";
 import { zipFolder } from "../../server/packages/zip-folder.ts";
 import type { ZipLimits } from "../../server/packages/zip-scan.ts";
 import { createTestDb } from "../support/test-db.ts";
 import { buildZip, writeTempFile } from "../support/build-zip.ts";
-import { fireSafetyManifest12 as manifest12 } from "../support/valid-packages.ts";
+import { fireSafetyManifest12 as manifest12, VALID_PACKAGES } from "../support/valid-packages.ts";
 import { rawZip, S_IFLNK, unixMode, type RawEntry } from "../support/raw-zip.ts";
 import { packageRowCounts, storageLeftovers } from "../support/package-state.ts";
 
@@ -122,6 +125,65 @@ describe("importPackage", () => {
     expect(version.file_count).toBe(4);
   });
 
+  describe("a manifest with no organization to follow", () => {
+    const storedManifest = async (courseVersionId: number): Promise<Manifest> =>
+      JSON.parse((await db("course_versions").where({ id: courseVersionId }).first("manifest")).manifest) as Manifest;
+
+    it("imports SCORM 1.2 <organizations/> as one item per SCO resource, and says it built them", async () => {
+      const result = await importPackage({ db, clock, storage }, await buildZip(VALID_PACKAGES["scorm12-no-organization"]!.files));
+      expect(result).toMatchObject({ course: "297 Test 1.2 No Organization", title: "297 Test 1.2 No Organization", scormVersion: "1.2", scos: 2 });
+      expect(result.warnings).toEqual([expect.objectContaining({ code: "package.organization_built", file: "imsmanifest.xml", element: "<organizations>" })]);
+
+      const manifest = await storedManifest(result.courseVersionId);
+      expect(manifest.launchables).toEqual([
+        { identifier: "LESSON", title: "Lesson", resourceId: "LESSON", scormType: "sco", launch: "lesson.html" },
+        { identifier: "QUIZ", title: "QUIZ", resourceId: "QUIZ", scormType: "sco", launch: "quiz.html" },
+      ]);
+      expect(manifest.organization.items.map((item) => [item.identifier, item.identifierref, item.title])).toEqual([["LESSON", "LESSON", "Lesson"], ["QUIZ", "QUIZ", "QUIZ"]]);
+      expect(buildSequencingSettings(manifest)).toBeNull();
+      expect(scoRuntimeSettings(manifest, "QUIZ")).toMatchObject({ scormVersion: "1.2", masteryScore: null, cmi: {} });
+    });
+
+    it("imports SCORM 2004 with no <organization> so that scorm-again's sequencer can deliver each SCO", async () => {
+      const result = await importPackage({ db, clock, storage }, await buildZip(VALID_PACKAGES["scorm2004-no-organization"]!.files));
+      expect(result).toMatchObject({ course: "297 Test 2004 No Organization", scormVersion: "2004 4th Edition", scos: 2 });
+      expect(result.warnings.map((warning) => warning.code)).toEqual(["package.organization_built"]);
+
+      const manifest = await storedManifest(result.courseVersionId);
+      expect(manifest.launchables.map((launchable) => [launchable.identifier, launchable.launch])).toEqual([["PART-1", "part1/index.html"], ["PART-2", "part2/index.html"]]);
+      const settings = buildSequencingSettings(manifest)!;
+      expect(settings.activityTree).toMatchObject({ id: "noorg2004-ORGANIZATION", title: "297 Test 2004 No Organization", children: [{ id: "PART-1", title: "PART-1" }, { id: "PART-2", title: "PART-2" }] });
+      // The spec's defaults, as for any item that declares no sequencing: choice on, flow off.
+      expect(settings.activityTree.sequencingControls).toMatchObject({ choice: true, flow: false });
+      expect(scoRuntimeSettings(manifest, "PART-2")).toMatchObject({ itemIdentifier: "PART-2", objectiveIds: [] });
+
+      // The stored settings drive a real scorm-again sequencer: the player's choice of the first SCO delivers it.
+      const api = new Scorm2004API({ logLevel: 5, sequencing: settings });
+      expect(api.lmsInitialize()).toBe("true");
+      expect(api.processNavigationRequest("choice", "PART-1")).toBe(true);
+      expect(api.getSequencingService()!.getSequencingState().currentActivity?.id).toBe("PART-1");
+      expect(api.lmsGetValue("adl.nav.request_valid.choice.{target=PART-2}")).toBe("true");
+    });
+
+    it("imports a package that has tincan.xml beside imsmanifest.xml as SCORM, with a note", async () => {
+      const result = await importPackage({ db, clock, storage }, await buildZip({ ...valid12(), "imsmanifest.xml": manifest12("297 Both Manifests"), "tincan.xml": "<tincan/>" }));
+      expect(result).toMatchObject({ course: "297 Both Manifests", scormVersion: "1.2", scos: 2 });
+      expect(result.warnings).toEqual([expect.objectContaining({ code: "package.other_course_structure", file: "tincan.xml", message: expect.stringContaining("it is imported as SCORM") })]);
+    });
+
+    it("imports a manifest whose <schemaversion> names no known version by its namespaces, warning which version it was taken as", async () => {
+      const manifest = manifest12("297 Odd Schemaversion").replace("<schemaversion>1.2</schemaversion>", "<schemaversion>1.2.1</schemaversion>");
+      const result = await importPackage({ db, clock, storage }, await buildZip({ ...valid12(), "imsmanifest.xml": manifest }));
+      expect(await db("course_versions").where({ id: result.courseVersionId }).first("scorm_version")).toEqual({ scorm_version: "1.2" });
+      expect(result.warnings).toEqual([{
+        code: "package.schemaversion_unknown",
+        file: "imsmanifest.xml",
+        element: "<metadata><schemaversion>",
+        message: expect.stringMatching(/^The manifest's <schemaversion> is "1\.2\.1", which is none of .*: it was taken as SCORM 1\.2, because the manifest declares the SCORM 1\.2 namespace http:\/\/www\.adlnet\.org\/xsd\/adlcp_rootv1p2$/),
+      }]);
+    });
+  });
+
   describe("refuses a broken or hostile package, leaving no rows and no files", () => {
     const good = (name: string): RawEntry => ({ name, data: `<p>${name}</p>` });
     const manifestEntry: RawEntry = { name: "imsmanifest.xml", data: manifest12("297 Hostile"), deflate: true };
@@ -152,6 +214,20 @@ describe("importPackage", () => {
       ["package.size_mismatch", "a deflated entry larger than declared",
         raw({ name: "quiz/quiz.html", data: "q".repeat(5000), deflate: true, declaredSize: 4000 }), "quiz/quiz.html"],
       ["package.manifest_missing", "no manifest", async () => buildZip({ "index.html": "<p>Hi</p>" })],
+      ["package.aicc_not_scorm", "an AICC package", async () =>
+        buildZip({ "course.crs": "[Course]\r\nCourse_ID=FIRE", "course.au": '"System_ID","File_Name"', "course.des": '"System_ID","Title"', "course.cst": '"Block","Member"', "index.html": "x" }),
+        'This is an AICC package ("course.crs", "course.au", "course.des", "course.cst"), not SCORM: this LMS plays SCORM 1.2 and SCORM 2004 packages only'],
+      ["package.xapi_not_scorm", "an xAPI (Tin Can) package", async () =>
+        buildZip({ "tincan.xml": '<tincan xmlns="http://projecttincan.com/tincan.xsd"><activities/></tincan>', "story.html": "x" }),
+        'This is an xAPI (Tin Can) package ("tincan.xml"), not SCORM: this LMS plays SCORM 1.2 and SCORM 2004 packages only'],
+      ["package.cmi5_not_scorm", "a cmi5 package", async () =>
+        buildZip({ "cmi5.xml": '<courseStructure xmlns="https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"/>', "au/index.html": "x" }),
+        'This is a cmi5 package ("cmi5.xml"), not SCORM: this LMS plays SCORM 1.2 and SCORM 2004 packages only'],
+      ["package.manifest_nested", "a manifest two folders down",
+        async () => buildZip({ "export/Fire/imsmanifest.xml": manifest12(), "export/Fire/index.html": "x" }), 'zip the contents of the folder "export/Fire", not the folder itself'],
+      ["package.no_launchable", "no organization and no SCO resource to build one from",
+        zipOf({ "imsmanifest.xml": manifest12().replace(/<organizations[\s\S]*<\/organizations>/, "<organizations/>").replace(/scormtype="sco"/g, 'scormtype="asset"') }),
+        'The manifest has no <organization>, and none of its 2 resources is a SCO (adlcp:scormType="sco") to build the course from'],
       ["package.manifest_nested", "a manifest one folder down",
         async () => buildZip({ "Fire/imsmanifest.xml": manifest12(), "Fire/index.html": "x", "Fire/quiz/quiz.html": "y" }), "Fire/imsmanifest.xml"],
       ["package.manifest_unsafe", "a DOCTYPE with an external entity",

@@ -142,6 +142,29 @@ describe("lms validate-package", () => {
     expect(result.stdout).toMatch(/at most 3 are allowed/);
   });
 
+  it("prints, as JSON, what a package that is not SCORM is, and fails", async () => {
+    const result = await lms({}, "validate-package", await buildZip({ "tincan.xml": "<tincan/>", "index.html": "x" }), "--json");
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      ok: false,
+      errors: [{ code: "package.xapi_not_scorm", file: "tincan.xml", message: 'This is an xAPI (Tin Can) package ("tincan.xml"), not SCORM: this LMS plays SCORM 1.2 and SCORM 2004 packages only: publish the course from its authoring tool as SCORM' }],
+      warnings: [],
+    });
+  });
+
+  it("prints, as JSON, the warnings of a package that imports: an organization built from the resources, an unknown schemaversion", async () => {
+    const files = VALID_PACKAGES["scorm12-no-organization"]!.files;
+    const manifest = String(files["imsmanifest.xml"]).replace("<schemaversion>1.2</schemaversion>", "<schemaversion>1.3</schemaversion>");
+    const result = await lms({}, "validate-package", await buildZip({ ...files, "imsmanifest.xml": manifest }), "--json");
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ ok: true, scormVersion: "1.2", launchables: [{ identifier: "LESSON" }, { identifier: "QUIZ" }], errors: [] });
+    expect(report.warnings.map((warning: { code: string; file: string; element: string }) => [warning.code, warning.file, warning.element])).toEqual([
+      ["package.schemaversion_unknown", "imsmanifest.xml", "<metadata><schemaversion>"],
+      ["package.organization_built", "imsmanifest.xml", "<organizations>"],
+    ]);
+  });
+
   it("refuses a bad limit setting like every command", async () => {
     const result = await lms({ PACKAGE_MAX_RATIO: "abc" }, "validate-package", "/nonexistent.zip");
     expect(result.code).toBe(1);

@@ -238,3 +238,139 @@ describe("xml:base and item parameters", () => {
     expect(appendParameters("a.html", null)).toBe("a.html");
   });
 });
+
+describe("a manifest without an organization to follow", () => {
+  const CP_12 = 'xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"';
+  const CP_2004 = 'xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3"';
+  const manifest = (head: string, version: string, organizations: string, resources: string) => `<?xml version="1.0"?>
+<manifest identifier="M" ${head}><metadata><schema>ADL SCORM</schema><schemaversion>${version}</schemaversion></metadata>
+  ${organizations}<resources>${resources}</resources></manifest>`;
+
+  it.each([
+    // [what, namespaces, schemaversion, the resource's scormtype attribute as written]
+    ["SCORM 1.2 (adlcp:scormtype)", CP_12, "1.2", "adlcp:scormtype"],
+    ["SCORM 2004 (adlcp:scormType)", CP_2004, "2004 4th Edition", "adlcp:scormType"],
+    ["SCORM 2004 with the attribute in capitals", CP_2004, "2004 3rd Edition", "ADLCP:SCORMTYPE"],
+  ])("builds one item per SCO resource, in document order, for %s", (_what, head, version, attribute) => {
+    const xml = manifest(head, version, "<organizations/>", `
+      <resource identifier="R-INTRO" type="webcontent" ${attribute}="sco" href="intro.html"><title>Introduction</title></resource>
+      <resource identifier="R-SHARED" type="webcontent" ${attribute}="asset"><file href="shared.js"/></resource>
+      <resource identifier="R-LEAFLET" type="webcontent" ${attribute}="asset" href="leaflet.pdf"/>
+      <resource identifier="R-QUIZ" type="webcontent" ${attribute}="SCO" href="quiz/index.html"/>`);
+    const { manifest: parsed, errors, warnings } = readManifest(xml);
+    expect(errors).toEqual([]);
+    expect(parsed.launchables).toEqual([
+      { identifier: "R-INTRO", title: "Introduction", resourceId: "R-INTRO", scormType: "sco", launch: "intro.html" },
+      { identifier: "R-QUIZ", title: "R-QUIZ", resourceId: "R-QUIZ", scormType: "sco", launch: "quiz/index.html" },
+    ]);
+    expect(parsed.organization.items.map((item) => [item.identifier, item.identifierref, item.isvisible, item.children.length])).toEqual([
+      ["R-INTRO", "R-INTRO", true, 0],
+      ["R-QUIZ", "R-QUIZ", true, 0],
+    ]);
+    // The root activity of 2004 sequencing needs an identifier of its own.
+    expect(parsed.organization.identifier).toBe("M-ORGANIZATION");
+    expect(parsed.title).toBe("M");
+    const is2004 = parsed.scormVersion !== "1.2";
+    expect(parsed.organization.items.every((item) => (item.sequencing !== null) === is2004)).toBe(true);
+    expect(parsed.organization.sequencing !== null).toBe(is2004);
+    expect(warnings).toEqual([{
+      code: "package.organization_built",
+      file: "imsmanifest.xml",
+      element: "<organizations>",
+      message: expect.stringMatching(/^The manifest has no <organization>: the course was built from its 2 SCO resources "R-INTRO", "R-QUIZ", one item each in the order the manifest lists them/),
+    }]);
+  });
+
+  it("titles the items from the resources' metadata, and the course from the manifest's", () => {
+    const lom12 = (title: string) => `<metadata><imsmd:lom xmlns:imsmd="http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"><imsmd:general><imsmd:title><imsmd:langstring xml:lang="en">${title}</imsmd:langstring></imsmd:title></imsmd:general></imsmd:lom></metadata>`;
+    const lom2004 = (title: string) => `<metadata><lom xmlns="http://ltsc.ieee.org/xsd/LOM"><general><title><string language="en">${title}</string></title></general></lom></metadata>`;
+    const xml = manifest(CP_12, "1.2", "", `
+      <resource identifier="R1" type="webcontent" adlcp:scormtype="sco" href="one.html">${lom12("Part one")}</resource>
+      <resource identifier="R2" type="webcontent" adlcp:scormtype="sco" href="two.html">${lom2004("Part two")}</resource>
+      <resource identifier="R3" type="webcontent" adlcp:scormtype="sco" href="three.html"/>`)
+      .replace("</schemaversion>", `</schemaversion><imsmd:lom xmlns:imsmd="http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"><imsmd:general><imsmd:title><imsmd:langstring>297 Built Course</imsmd:langstring></imsmd:title></imsmd:general></imsmd:lom>`);
+    const parsed = parseManifest(xml);
+    expect(parsed.launchables.map((launchable) => launchable.title)).toEqual(["Part one", "Part two", "R3"]);
+    expect(parsed.title).toBe("297 Built Course");
+  });
+
+  it("builds the items of an organization that has none, keeping its identifier, title and sequencing", () => {
+    const xml = manifest(`${CP_2004} xmlns:imsss="http://www.imsglobal.org/xsd/imsss"`, "2004 4th Edition",
+      '<organizations default="O"><organization identifier="O"><title>297 Empty Organization</title><imsss:sequencing><imsss:controlMode flow="true"/></imsss:sequencing></organization></organizations>',
+      '<resource identifier="R1" type="webcontent" adlcp:scormType="sco" href="a.html"/>');
+    const { manifest: parsed, errors, warnings } = readManifest(xml);
+    expect(errors).toEqual([]);
+    expect(parsed.organization).toMatchObject({ identifier: "O", title: "297 Empty Organization" });
+    expect(parsed.organization.sequencing?.sequencingControls.flow).toBe(true);
+    expect(parsed.launchables.map((launchable) => launchable.identifier)).toEqual(["R1"]);
+    expect(warnings).toEqual([expect.objectContaining({
+      code: "package.organization_built",
+      element: '<organization identifier="O">',
+      message: expect.stringMatching(/^The organization "O" has no items: the course was built from its SCO resource "R1",/),
+    })]);
+  });
+
+  it("keeps the built organization's identifier apart from every item's", () => {
+    const xml = manifest(CP_12, "1.2", "<organizations/>", '<resource identifier="M-ORGANIZATION" type="webcontent" adlcp:scormtype="sco" href="a.html"/>');
+    expect(parseManifest(xml).organization.identifier).toBe("M-ORGANIZATION-2");
+  });
+
+  it.each([
+    ["no resources at all", "", "The manifest has no <organization> and no resources: there is nothing to launch", "<organizations>"],
+    ["assets only", '<resource identifier="A1" type="webcontent" adlcp:scormtype="asset" href="a.html"/><resource identifier="A2" type="webcontent" adlcp:scormtype="asset"/>',
+      'The manifest has no <organization>, and none of its 2 resources is a SCO (adlcp:scormType="sco") to build the course from', "<resources>"],
+    ["one asset", '<resource identifier="A1" type="webcontent" adlcp:scormtype="asset" href="a.html"/>',
+      'The manifest has no <organization>, and its one resource is not a SCO (adlcp:scormType="sco") to build the course from', "<resources>"],
+    ["one SCO without an href", '<resource identifier="S1" type="webcontent" adlcp:scormtype="sco"><file href="a.html"/></resource>',
+      'The manifest has no <organization>, and its SCO resource "S1" has no href to launch, so the course cannot be built from it', '<resource identifier="S1">'],
+    ["SCOs without an href", '<resource identifier="S1" type="webcontent" adlcp:scormtype="sco"/><resource identifier="S2" type="webcontent" adlcp:scormtype="sco"/>',
+      'The manifest has no <organization>, and its SCO resources "S1", "S2" have no href to launch, so the course cannot be built from them', '<resource identifier="S1">'],
+  ])("says exactly why no course can be built: %s", (_why, resources, message, element) => {
+    const { errors, warnings } = readManifest(manifest(CP_12, "1.2", "<organizations/>", resources));
+    expect(errors).toEqual([{ code: "package.no_launchable", message, file: "imsmanifest.xml", element }]);
+    expect(warnings.filter((warning) => warning.code === "package.organization_built")).toEqual([]);
+  });
+
+  it("names the SCO resource that has no identifier instead of building an item without one", () => {
+    const { errors } = readManifest(manifest(CP_12, "1.2", "<organizations/>",
+      '<resource type="webcontent" adlcp:scormtype="sco" href="nameless.html"/><resource identifier="R2" type="webcontent" adlcp:scormtype="sco" href="b.html"/>'));
+    expect(errors).toEqual([expect.objectContaining({ code: "package.missing_identifier", element: '<resource href="nameless.html">', message: expect.stringContaining('"nameless.html"') })]);
+  });
+
+  it.each([
+    ["items that refer to no resource", '<item identifier="I1"><title>Heading</title></item>',
+      'No item of the organization "O" refers to a resource (identifierref): there is nothing to launch', '<organization identifier="O">'],
+    ["items whose resources have no href", '<item identifier="I1" identifierref="R1"/><item identifier="I2" identifierref="R1"/>',
+      'Nothing can be launched: the items "I1", "I2" refer to the resource "R1", which has no href', '<resource identifier="R1">'],
+  ])("names the exact cause when an organization's %s launch nothing", (_why, items, message, element) => {
+    const xml = manifest(CP_12, "1.2", `<organizations default="O"><organization identifier="O"><title>T</title>${items}</organization></organizations>`,
+      '<resource identifier="R1" type="webcontent" adlcp:scormtype="sco"><file href="a.html"/></resource>');
+    expect(readManifest(xml).errors).toEqual([{ code: "package.no_launchable", message, file: "imsmanifest.xml", element }]);
+  });
+});
+
+describe("a <schemaversion> that names no known SCORM version", () => {
+  it.each([
+    ["2004 namespaces", 'xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3"', "2004 5th Edition", "2004 3rd Edition", "http://www.adlnet.org/xsd/adlcp_v1p3"],
+    ["1.2 namespaces", 'xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"', "SCORM 1.2", "1.2", "http://www.imsproject.org/xsd/imscp_rootv1p1p2"],
+  ])("imports by its %s, with a warning naming the value, the version taken and why", (_by, head, value, version, namespace) => {
+    const { manifest, errors, warnings } = readManifest(minimal(head, `<metadata><schemaversion>${value}</schemaversion></metadata>`));
+    expect(errors).toEqual([]);
+    expect(manifest).toMatchObject({ scormVersion: version, schemaVersion: value });
+    expect(warnings).toEqual([{
+      code: "package.schemaversion_unknown",
+      file: "imsmanifest.xml",
+      element: "<metadata><schemaversion>",
+      message: expect.stringContaining(`<schemaversion> is "${value}", which is none of 1.2, CAM 1.3, 2004 2nd Edition, 2004 3rd Edition or 2004 4th Edition: it was taken as SCORM ${version}, because the manifest declares the SCORM ${version.slice(0, 4) === "2004" ? "2004" : "1.2"} namespace ${namespace}`),
+    }]);
+  });
+
+  it("says which version a manifest without <schemaversion> was taken as", () => {
+    const { warnings } = readManifest(minimal('xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"', ""));
+    expect(warnings).toEqual([expect.objectContaining({ code: "package.metadata_missing", message: "The manifest has no <schemaversion>: it was taken as SCORM 1.2, because the manifest declares the SCORM 1.2 namespace http://www.adlnet.org/xsd/adlcp_rootv1p2" })]);
+  });
+
+  it("warns of nothing when <schemaversion> names a version, whatever its spacing and case", () => {
+    expect(readManifest(minimal('xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3"', "<metadata><schemaversion> 2004  4th edition </schemaversion></metadata>")).warnings).toEqual([]);
+  });
+});

@@ -88,6 +88,26 @@ describe("GET /player/attempts/:attemptId", () => {
     expect(config.scos.map((sco) => [sco.id, sco.completed])).toEqual([["A", true], ["B", false]]);
   });
 
+  it.each([
+    ["SCORM 1.2", "scorm12-no-organization", "1.2", [["LESSON", "Lesson"], ["QUIZ", "QUIZ"]]],
+    ["SCORM 2004", "scorm2004-no-organization", "2004", [["PART-1", "PART-1"], ["PART-2", "PART-2"]]],
+  ] as const)("plays a %s course whose organization was built from its resources like any other", async (_version, fixture, scormVersion, scos) => {
+    const versionId = await importCourseVersion(t, VALID_PACKAGES[fixture]!.files, `297 Player ${fixture}`);
+    const attemptId = await buildAttempt({ db: t.db, personId: learner.personId, courseVersionId: versionId });
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    const page = await agent.get(`/player/attempts/${attemptId}`).expect(200);
+    const config = configOf(page.text);
+    expect(config.scormVersion).toBe(scormVersion);
+    expect(config.scos.map((sco) => [sco.id, sco.title])).toEqual(scos);
+    expect(config.scos.every((sco) => sco.depth === 0 && sco.visible)).toBe(true);
+    expect(page.text).toContain(`data-sco-id="${scos[1][0]}"`);
+    if (scormVersion === "2004") {
+      expect(config.sequencing?.activityTree).toMatchObject({ id: "noorg2004-ORGANIZATION", children: scos.map(([id]) => ({ id })) });
+    } else {
+      expect(config.sequencing).toBeNull();
+    }
+  });
+
   it("is not found for anyone but the attempt's learner, and asks strangers to log in", async () => {
     const attemptId = await buildAttempt({ db: t.db, personId: learner.personId, courseVersionId: multi });
     const other = await buildLearner(t.db, t.clock, { name: "Jones, Sam" });

@@ -100,6 +100,40 @@ export const VALID_PACKAGES: Record<string, ValidPackage> = {
     },
     expect: { title: "297 Test Asset Only", scormVersion: "2004 4th Edition", scos: 1 },
   },
+  "scorm12-no-organization": {
+    why: "SCORM 1.2 with <organizations/> and two SCO resources: the course is built from the resources, as Moodle builds it, with a warning",
+    files: {
+      "imsmanifest.xml": `<?xml version="1.0"?><manifest identifier="noorg12" version="1" ${CP_12}>
+<metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion>
+<imsmd:lom xmlns:imsmd="http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"><imsmd:general><imsmd:title><imsmd:langstring>297 Test 1.2 No Organization</imsmd:langstring></imsmd:title></imsmd:general></imsmd:lom></metadata>
+<organizations/>
+<resources>
+<resource identifier="LESSON" type="webcontent" adlcp:scormtype="sco" href="lesson.html"><metadata><imsmd:lom xmlns:imsmd="http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"><imsmd:general><imsmd:title><imsmd:langstring>Lesson</imsmd:langstring></imsmd:title></imsmd:general></imsmd:lom></metadata><file href="lesson.html"/><dependency identifierref="SHARED"/></resource>
+<resource identifier="SHARED" type="webcontent" adlcp:scormtype="asset"><file href="shared/style.css"/></resource>
+<resource identifier="QUIZ" type="webcontent" adlcp:scormtype="sco" href="quiz.html"><file href="quiz.html"/><dependency identifierref="SHARED"/></resource>
+</resources></manifest>`,
+      "lesson.html": page("Lesson"),
+      "quiz.html": page("Quiz"),
+      "shared/style.css": "body{}",
+    },
+    expect: { title: "297 Test 1.2 No Organization", scormVersion: "1.2", scos: 2 },
+  },
+  "scorm2004-no-organization": {
+    why: "SCORM 2004 with no <organization> at all: items built from the SCO resources, sequencing at the spec's defaults",
+    files: {
+      "imsmanifest.xml": `<?xml version="1.0"?><manifest identifier="noorg2004" version="1" ${CP_2004}>
+<metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion>
+<lom xmlns="http://ltsc.ieee.org/xsd/LOM"><general><title><string language="en-GB">297 Test 2004 No Organization</string></title></general></lom></metadata>
+<organizations></organizations>
+<resources>
+<resource identifier="PART-1" type="webcontent" adlcp:scormType="sco" href="part1/index.html"><file href="part1/index.html"/></resource>
+<resource identifier="PART-2" type="webcontent" adlcp:scormType="sco" href="part2/index.html"><file href="part2/index.html"/></resource>
+</resources></manifest>`,
+      "part1/index.html": page("Part 1"),
+      "part2/index.html": page("Part 2"),
+    },
+    expect: { title: "297 Test 2004 No Organization", scormVersion: "2004 4th Edition", scos: 2 },
+  },
   "nested-spaces-utf8": {
     why: "Nested folders, spaces and UTF-8 in file names (percent-encoded in the manifest href)",
     files: {

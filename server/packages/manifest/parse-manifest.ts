@@ -3,7 +3,8 @@ import { throwIfAny } from "../package-error.ts";
 import type { Finding } from "../validation-report.ts";
 import { checkManifest } from "./manifest-checks.ts";
 import { appendParameters, applyBase } from "./hrefs.ts";
-import { readActivitySequencing, readSequencingCollection, type ActivitySequencing } from "./sequencing.ts";
+import { builtOrganizationIdentifier, itemsFromResources, metadataTitle, nothingToLaunch } from "./course-structure.ts";
+import { defaultSequencing, readActivitySequencing, readSequencingCollection, type ActivitySequencing } from "./sequencing.ts";
 import { childNamed, childrenNamed, childText, hasDescendant, malformed, parseXmlSafely, type XmlNode } from "./xml-tree.ts";
 
 export { appendParameters, applyBase } from "./hrefs.ts";
@@ -112,7 +113,9 @@ export function readManifest(xmlText: string): ManifestReading {
   const schemaVersion = childText(childNamed(root, "metadata"), "schemaversion");
   let scormVersion: ScormVersion = "1.2";
   try {
-    scormVersion = detectVersion(schemaVersion, namespaces);
+    const detected = detectVersion(schemaVersion, namespaces);
+    scormVersion = detected.version;
+    if (detected.namespace !== null) warnings.push(versionTakenFromNamespace(schemaVersion, detected.version, detected.namespace));
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     errors.push({ code: error.code, message: error.message, file: MANIFEST, element: "<metadata><schemaversion>" });
@@ -133,19 +136,34 @@ export function readManifest(xmlText: string): ManifestReading {
   const chosen = named ?? all[0];
   const collection = scormVersion === "1.2" ? null : readSequencingCollection(root);
   const readSequencing = (node: XmlNode) => (collection ? readActivitySequencing(node, collection) : null);
-  const items = childrenNamed(chosen, "item").map((node) => readItem(node, readSequencing));
   const identifier = root.attributes.identifier ?? "";
-  const organization = {
-    identifier: chosen?.attributes.identifier ?? "",
-    title: childText(chosen, "title") ?? identifier,
-    items,
-    sequencing: chosen ? readSequencing(chosen) : null,
-  };
 
   const resourcesNode = childNamed(root, "resources");
   const bases = [root.attributes.base, resourcesNode?.attributes.base];
-  const resources = childrenNamed(resourcesNode, "resource").map((node) => readResource(node, bases));
+  const resourceNodes = childrenNamed(resourcesNode, "resource");
+  const resources = resourceNodes.map((node) => readResource(node, bases));
+
+  let items = childrenNamed(chosen, "item").map((node) => readItem(node, readSequencing));
+  // No organization to follow (`<organizations/>`, or an <organization> without items): built
+  // from the SCO resources, as Moodle does, or an error saying why it cannot be.
+  const built = items.length === 0;
+  if (built) {
+    const fromResources = itemsFromResources(chosen ? (chosen.attributes.identifier ?? "") : null, resourceNodes.map((node, index) => ({ node, resource: resources[index]! })), scormVersion);
+    items = fromResources.items;
+    errors.push(...fromResources.errors);
+    warnings.push(...fromResources.warnings);
+  }
+  const organization = {
+    identifier: chosen?.attributes.identifier ?? builtOrganizationIdentifier(identifier, items),
+    title: childText(chosen, "title") ?? metadataTitle(root) ?? identifier,
+    items,
+    sequencing: chosen ? readSequencing(chosen) : collection ? defaultSequencing() : null,
+  };
   const launchables = collectLaunchables(items, resources, errors);
+  if (launchables.length === 0 && !built && !errors.some((error) => error.code === "package.missing_resource")) {
+    // With items whose resources are missing, that is the problem to report, not its consequence.
+    errors.push(...nothingToLaunch(organization.identifier, items, resources));
+  }
 
   const manifest: Manifest = {
     identifier,
@@ -163,17 +181,39 @@ export function readManifest(xmlText: string): ManifestReading {
 
 const MANIFEST = "imsmanifest.xml";
 
-function detectVersion(schemaVersion: string | null, namespaces: Set<string>): ScormVersion {
+/** The SCORM version, and the namespace it was taken from when `<schemaversion>` did not say (null when it did). */
+function detectVersion(schemaVersion: string | null, namespaces: Set<string>): { version: ScormVersion; namespace: string | null } {
   const declared = schemaVersion ? SCHEMA_VERSIONS[schemaVersion.trim().replace(/\s+/g, " ").toLowerCase()] : undefined;
-  if (declared) return declared;
+  if (declared) return { version: declared, namespace: null };
   // No usable <schemaversion>: many 1.2 packages omit <metadata>. Namespaces still tell the
   // generation; an undeclared 2004 edition is taken as 3rd, the edition most tools wrote before 4th.
-  if (SCORM_2004_NAMESPACES.some((uri) => namespaces.has(uri))) return "2004 3rd Edition";
-  if (SCORM_12_NAMESPACES.some((uri) => namespaces.has(uri))) return "1.2";
+  const of2004 = SCORM_2004_NAMESPACES.find((uri) => namespaces.has(uri));
+  if (of2004) return { version: "2004 3rd Edition", namespace: of2004 };
+  const of12 = SCORM_12_NAMESPACES.find((uri) => namespaces.has(uri));
+  if (of12) return { version: "1.2", namespace: of12 };
   throw new AppError(
     "package.unknown_schema",
     `imsmanifest.xml does not say which SCORM version it is (schemaversion ${JSON.stringify(schemaVersion)}); expected 1.2 or 2004`,
   );
+}
+
+/**
+ * Moodle takes a missing or unknown `<schemaversion>` as 1.2, silently; here the report says which
+ * version the package was taken as, and from which namespace, so a wrong guess can be seen.
+ */
+function versionTakenFromNamespace(schemaVersion: string | null, version: ScormVersion, namespace: string): Finding {
+  const taken = version === "1.2"
+    ? `it was taken as SCORM 1.2, because the manifest declares the SCORM 1.2 namespace ${namespace}`
+    : `it was taken as SCORM ${version}, because the manifest declares the SCORM 2004 namespace ${namespace} (a 2004 manifest that does not name its edition is taken as 3rd)`;
+  if (schemaVersion === null) {
+    return { code: "package.metadata_missing", file: MANIFEST, element: "<metadata><schemaversion>", message: `The manifest has no <schemaversion>: ${taken}` };
+  }
+  return {
+    code: "package.schemaversion_unknown",
+    file: MANIFEST,
+    element: "<metadata><schemaversion>",
+    message: `The manifest's <schemaversion> is ${JSON.stringify(schemaVersion)}, which is none of 1.2, CAM 1.3, 2004 2nd Edition, 2004 3rd Edition or 2004 4th Edition: ${taken}`,
+  };
 }
 
 function readItem(node: XmlNode, readSequencing: (node: XmlNode) => ActivitySequencing | null): ManifestItem {
@@ -215,12 +255,10 @@ function collectLaunchables(items: ManifestItem[], resources: ManifestResource[]
   const byId = new Map<string, ManifestResource>();
   for (const resource of resources) if (!byId.has(resource.identifier)) byId.set(resource.identifier, resource);
   const launchables: Launchable[] = [];
-  let unresolved = 0;
   const visit = (item: ManifestItem) => {
     if (item.identifierref !== null) {
       const resource = byId.get(item.identifierref);
       if (!resource) {
-        unresolved++;
         errors.push({
           code: "package.missing_resource",
           message: `Item ${JSON.stringify(item.identifier)} refers to resource ${JSON.stringify(item.identifierref)}, which the manifest does not define`,
@@ -240,9 +278,5 @@ function collectLaunchables(items: ManifestItem[], resources: ManifestResource[]
     item.children.forEach(visit);
   };
   items.forEach(visit);
-  // With items whose resources are missing, that is the problem to report, not its consequence.
-  if (launchables.length === 0 && unresolved === 0) {
-    errors.push({ code: "package.no_launchable", message: "imsmanifest.xml has no item that launches a resource with an href", file: MANIFEST, element: "<organization>" });
-  }
   return launchables;
 }

@@ -66,7 +66,8 @@
       box.appendChild(element("h2", "", "Warnings"));
       var warnings = element("ul", "nhsuk-list nhsuk-list--bullet");
       report.warnings.forEach(function (warning) {
-        warnings.appendChild(element("li", "", warning.message + (warning.element ? " (" + warning.element + ")" : "")));
+        var where = [warning.file, warning.element].filter(Boolean).join(" ");
+        warnings.appendChild(element("li", "", warning.message + (where ? " (" + where + ")" : "")));
       });
       box.appendChild(warnings);
     } else if (report.ok) {
