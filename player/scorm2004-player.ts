@@ -105,9 +105,21 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
     }
   }
 
-  /** Home suspends a course not yet complete, so the learner carries on later; a complete one exits. */
+  /**
+   * Home unloads the SCO first, with no request of the player's pending, so that the content ends
+   * its session as it means to (a SCO that exits normally on unload has finished its attempt, and
+   * the End Attempt defaults may complete it); one it leaves running is suspended for it. Then,
+   * outside any SCO session, Home suspends a course not yet complete, so the learner carries on
+   * later, and exits one that is.
+   */
   protected async endForHome(): Promise<void> {
-    await this.requestNow(this.homeRequest());
+    this.navigating = true;
+    try {
+      await this.endSco();
+      this.request(this.homeRequest());
+    } finally {
+      this.navigating = false;
+    }
   }
 
   /**

@@ -56,8 +56,12 @@ describe("the player window with a SCORM 2004 module", () => {
 
     await leavePlayer(page, player, () => player.getByRole("button", { name: "Home" }).click());
     expect(await scoCmi(servers.db, attemptId, MODULE_SCO)).toMatchObject({ location: "responding-to-escalation", completion_status: "incomplete", exit: "suspend", progress_measure: "0.67" });
+    // Home unloads the SCO first, with nothing of the player's pending: the content ends its own
+    // session (suspended, being incomplete); then Home suspends the course, outside the SCO.
     const last = (await commitLog(servers.db, attemptId)).at(-1);
-    expect(last).toMatchObject({ isTerminateCommit: true, navRequest: "suspendAll" });
+    expect(last).toMatchObject({ isTerminateCommit: true });
+    expect(last?.navRequest).toBeUndefined();
+    expect((await sequencingState(servers.db, attemptId))?.sequencing.suspendedActivity).toBe(MODULE_SCO);
     expect((await attemptRow(servers.db, attemptId)).performance_status).toBe("Incomplete");
 
     player = await openPlayer(page, servers, attemptId);
@@ -153,7 +157,8 @@ describe("a sequenced SCORM 2004 course", () => {
     sco = await topic(player, 2);
     await leavePlayer(page, player, () => player.getByRole("button", { name: "Home" }).click());
     expect((await scoRows(servers.db, attemptId)).map((row) => row.scoId)).toEqual(TOPICS.map((t) => t.id));
-    expect((await commitLog(servers.db, attemptId, TOPICS[2].id)).at(-1)).toMatchObject({ isTerminateCommit: true, navRequest: "suspendAll" });
+    expect((await commitLog(servers.db, attemptId, TOPICS[2].id)).at(-1)).toMatchObject({ isTerminateCommit: true });
+    expect(await scoCmi(servers.db, attemptId, TOPICS[2].id)).toMatchObject({ exit: "suspend" });
     // Restored, not started afresh: the second session's tree still knows the first topic finished.
     const later = await sequencingState(servers.db, attemptId);
     expect(later?.sequencing.suspendedActivity).toBe(TOPICS[2].id);

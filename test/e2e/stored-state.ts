@@ -17,7 +17,10 @@ export async function attemptRow(db: Db, attemptId: number): Promise<{ performan
 }
 
 /** SCORM 2004: the sequencer's state the player last saved for the attempt (scorm-again's JSON), or null. */
-export async function sequencingState(db: Db, attemptId: number): Promise<{ sequencing: { suspendedActivity: string | null; activityStates: Record<string, { completionStatus: string }> } } | null> {
+export async function sequencingState(
+  db: Db,
+  attemptId: number,
+): Promise<{ sequencing: { currentActivity: string | null; suspendedActivity: string | null; activityStates: Record<string, { completionStatus: string; attemptCount: number }> } } | null> {
   const row = await db("attempts").where({ id: attemptId }).first("sequencing_state");
   return row?.sequencing_state ? JSON.parse(String(row.sequencing_state)) : null;
 }
