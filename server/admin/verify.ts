@@ -54,6 +54,8 @@ export async function learnerOverview(db: Db, personId: number, today: string) {
 
 export interface Interaction {
   sco: string;
+  /** SCORM 2004: which learner attempt on the SCO's activity (a normal exit ends one; the next starts afresh). */
+  activityAttempt: number;
   id: string;
   /** SCORM 2004's cmi.interactions.n.description: the question as the course words it. */
   description: string;
@@ -63,20 +65,20 @@ export interface Interaction {
   result: string;
 }
 
-/** One attempt: its result, each SCO's CMI summary, and each interaction with the learner's response and result. */
+/**
+ * One attempt: its result, each SCO's CMI summary, and each interaction with the learner's response
+ * and result, the earlier tries at a SCORM 2004 SCO (archived when a new one began) before the latest.
+ */
 export async function attemptDetail(db: Db, attemptId: number) {
   const attempt = await db("attempts").where({ id: attemptId }).first("person_id");
   if (!attempt) return undefined;
   const result = await attemptResult(db, Number(attempt.person_id), attemptId);
   const scos = await db("attempt_scos").where({ attempt_id: attemptId }).orderBy("id");
-  const interactions: Interaction[] = [];
+  const earlierTries = await db("attempt_sco_archive").where({ attempt_id: attemptId }).orderBy("id");
+  const interactions: Interaction[] = earlierTries.flatMap((row) => interactionsOf(String(row.sco_identifier), Number(row.activity_attempt), flattenCmi(JSON.parse(String(row.cmi))).values));
   const summaries = scos.map((sco) => {
     const flat = flattenCmi(JSON.parse(String(sco.cmi))).values;
-    const count = new Set(Object.keys(flat).map((key) => /^cmi\.interactions\.(\d+)\./.exec(key)?.[1]).filter((n): n is string => n !== undefined));
-    for (const n of [...count].sort((a, b) => Number(a) - Number(b))) {
-      const at = (name: string) => flat[`cmi.interactions.${n}.${name}`] ?? "";
-      interactions.push({ sco: String(sco.sco_identifier), id: at("id"), description: at("description"), type: at("type"), response: at("learner_response") || at("student_response"), correct: at("correct_responses.0.pattern"), result: at("result") });
-    }
+    interactions.push(...interactionsOf(String(sco.sco_identifier), Number(sco.activity_attempt ?? 1), flat));
     return {
       sco: String(sco.sco_identifier),
       completion: flat["cmi.completion_status"] ?? flat["cmi.core.lesson_status"] ?? "",
@@ -88,5 +90,16 @@ export async function attemptDetail(db: Db, attemptId: number) {
       commits: Number(sco.commit_sequence),
     };
   });
-  return { personId: Number(attempt.person_id), result: result!, summaries, interactions };
+  const severalTries = interactions.some((interaction) => interaction.activityAttempt > 1);
+  return { personId: Number(attempt.person_id), result: result!, summaries, interactions, severalTries };
+}
+
+function interactionsOf(sco: string, activityAttempt: number, flat: Record<string, string>): Interaction[] {
+  const indexes = new Set(Object.keys(flat).map((key) => /^cmi\.interactions\.(\d+)\./.exec(key)?.[1]).filter((n): n is string => n !== undefined));
+  return [...indexes]
+    .sort((a, b) => Number(a) - Number(b))
+    .map((n) => {
+      const at = (name: string) => flat[`cmi.interactions.${n}.${name}`] ?? "";
+      return { sco, activityAttempt, id: at("id"), description: at("description"), type: at("type"), response: at("learner_response") || at("student_response"), correct: at("correct_responses.0.pattern"), result: at("result") };
+    });
 }

@@ -119,6 +119,20 @@ describe("content that reports no status", () => {
     expect(await attemptStatus(attempt12)).toBe("Completed");
   });
 
+  it("starts a new try at a 2004 SCO after a normal exit, and shows L&D the answers of both tries", async () => {
+    const attemptId = await attemptOn("scos2004");
+    await launch(attemptId, "A");
+    const answer = (id: string, response: string) => ({ "0": { id, type: "fill-in", learner_response: response, result: "incorrect" } });
+    await commit(attemptId, "A", { commitSequence: 1, isTerminateCommit: true, cmi: { exit: "normal", completion_status: "incomplete", success_status: "failed", interactions: answer("q1", "first-try") } });
+    const second = (await launch(attemptId, "A")).body as { cmi: Record<string, unknown> };
+    expect(second.cmi).toMatchObject({ entry: "ab-initio" });
+    expect(second.cmi).not.toHaveProperty("interactions");
+    await commit(attemptId, "A", { commitSequence: 2, isTerminateCommit: true, cmi: { exit: "normal", completion_status: "completed", success_status: "passed", interactions: answer("q1", "second-try") } });
+    const admin = await buildLearner(t.db, t.clock, { role: "admin" });
+    const page = (await (await logInAgent(t.app, admin.username, admin.password)).get(`/admin/attempts/${attemptId}`).expect(200)).text;
+    expect(page).toMatch(/data-field="try">1<\/td>[\s\S]*?first-try[\s\S]*?data-field="try">2<\/td>[\s\S]*?second-try/);
+  });
+
   it("takes the course's roll-up from the sequencer's state, and never lets it take anything back", async () => {
     const attemptId = await attemptOn("scos2004");
     const save = (root: { completionStatus: string; successStatus: string }) =>
