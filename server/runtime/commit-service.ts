@@ -5,7 +5,7 @@ import { flattenCmi, nestedDeeperThan, type FlatCmi } from "./cmi-json.ts";
 import { validateCmi, type CmiProblem } from "./cmi-validate.ts";
 import { SCORM12_ERRORS, SCORM2004_ERRORS, ScormRefusal, commitFailureCode } from "./scorm-errors.ts";
 import { completionAndSuccess, isAssessed, isCompleted, isFinished, mergeCompletionAndSuccess, mergeStatus, rollUpStatus, scoPerformanceStatus, scoScoreScaled, type PerformanceStatus } from "./status.ts";
-import { recordSessionTime, parseTimespan } from "./time.ts";
+import { boundedMs, recordSessionTime, parseTimespan } from "./time.ts";
 import { openAttemptSco, type AttemptScoContext } from "./attempt-context.ts";
 import type { RuntimeBatch } from "./runtime-batch.ts";
 import type { RuntimeAttempt, RuntimeSco, ScoSummary } from "./store.ts";
@@ -191,7 +191,7 @@ function summariseAttempt(context: AttemptScoContext, current: ScoSummary, now: 
     ...attempt,
     performanceStatus,
     scoreScaled: scores.length ? Math.round((scores.reduce((sum, score) => sum + score, 0) / scores.length) * 1e6) / 1e6 : null,
-    totalTimeMs: [...rows.values()].reduce((sum, row) => sum + row.totalTimeMs, 0),
+    totalTimeMs: boundedMs([...rows.values()].reduce((sum, row) => sum + row.totalTimeMs, 0)),
     lastCommitAt: now,
     completedAt: attempt.completedAt ?? (isCompleted(performanceStatus) ? now : null),
     finishedAt: attempt.finishedAt ?? (isFinished(performanceStatus) ? now : null),
