@@ -36,8 +36,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * read, or whose crediting throws fails the whole transaction instead. Values are bounded before
  * they reach a column (time.ts, store.ts) so that no commit should get there, but if one does, the
  * batch is applied again one request at a time, each in a savepoint of one new transaction: the
- * request that cannot be stored rolls back its own savepoint and is answered 500 alone (measured
- * before: 141 of 200 other learners' commits failed beside one 400-digit session_time). Nothing of
+ * request that cannot be stored rolls back its own savepoint and is answered 500 alone (issue 17
+ * measured 141 of 200 other learners' commits failing beside one 400-digit session_time). Nothing of
  * the failed transaction was answered, and the requests are applied again in arrival order, each
  * reading what those before it stored, so a SCO's second commit still sees its first; a request of
  * a SCO whose earlier request failed in the batch fails with it, so that its commits are never
