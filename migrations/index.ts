@@ -27,6 +27,7 @@ import * as m25 from "./20261205_25_course_search.ts";
 import * as m26 from "./20261205_26_certificates.ts";
 import * as m27 from "./20261205_27_classroom_classes.ts";
 import * as m28 from "./20261206_28_sco_activity_attempts.ts";
+import * as m29 from "./20261206_29_bounded_times.ts";
 
 /**
  * Every migration, in order, by its file name. Listed rather than discovered on disk so that the
@@ -61,4 +62,5 @@ export const migrations: Array<[name: string, migration: Knex.Migration]> = [
   ["20261205_26_certificates.ts", m26],
   ["20261205_27_classroom_classes.ts", m27],
   ["20261206_28_sco_activity_attempts.ts", m28],
+  ["20261206_29_bounded_times.ts", m29],
 ];

@@ -4,6 +4,7 @@ import type { ScormVersion } from "./contract.ts";
 import type { RuntimeBatch } from "./runtime-batch.ts";
 import { isAssessed, isCompleted, isFinished, mergeStatus, rollUpStatus, type PerformanceStatus } from "./status.ts";
 import type { RuntimeAttempt, ScoSummary } from "./store.ts";
+import { boundedMs } from "./time.ts";
 
 /**
  * The attempt's summary columns from every SCO of its course version (see rollUpStatus), with
@@ -23,7 +24,7 @@ export function summariseAttempt(input: { batch: RuntimeBatch; attempt: RuntimeA
   return {
     ...withStatus(attempt, rollUpStatus(outcomes), now),
     scoreScaled: scores.length ? Math.round((scores.reduce((sum, score) => sum + score, 0) / scores.length) * 1e6) / 1e6 : null,
-    totalTimeMs: [...rows.values()].reduce((sum, row) => sum + row.totalTimeMs, 0),
+    totalTimeMs: boundedMs([...rows.values()].reduce((sum, row) => sum + row.totalTimeMs, 0)),
     lastCommitAt: now,
   };
 }

@@ -1,4 +1,4 @@
-import { parseCmiTimespan, parseIsoDuration } from "./time.ts";
+import { MAX_TIMESPAN_MS, parseCmiTimespan, parseIsoDuration } from "./time.ts";
 
 /**
  * The data types of the SCORM data models as value checks: SCORM 1.2 RTE 3.4 (CMIString255,
@@ -62,7 +62,8 @@ export const sinteger12 = matches(/^-?\d+$/, "a CMISInteger");
 /** CMIIdentifier is letters, digits, - and _ in the spec; scorm-again takes any printable ASCII. */
 export const identifier12 = all(longest(255), matches(/^[\x21-\x7E\s]*$/, "a CMIIdentifier"));
 export const time12 = matches(/^(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,2})?$/, "a CMITime (HH:MM:SS.SS)");
-export const timespan12: Check = (value) => (parseCmiTimespan(value) === null ? fault("type", "is not a CMITimespan (HHHH:MM:SS.SS)") : null);
+/** CMITimespan: hours of one to four digits (time.ts says why not more, which scorm-again takes). */
+export const timespan12: Check = (value) => (parseCmiTimespan(value) === null ? fault("type", "is not a CMITimespan (HHHH:MM:SS.SS, at most four digits of hours)") : null);
 /**
  * CMIFeedback (student_response, correct_responses.n.pattern) is a CMIString255 in the spec;
  * scorm-again sets no limit at all. We bound it at 4,096 (1.2's CMIString4096): a long fill-in
@@ -97,7 +98,12 @@ export const time2004 = matches(
   /^(19[7-9]\d|[2-9]\d{3})(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3])(:[0-5]\d(:[0-5]\d(\.\d{1,6})?(Z|[+-]([01]\d|2[0-3])(:?[0-5]\d)?)?)?)?)?)?)?$/,
   "a time (second,10,0): YYYY-MM-DDThh:mm:ss",
 );
-export const timeinterval: Check = (value) => (parseIsoDuration(value) === null ? fault("type", "is not a timeinterval (ISO 8601 duration)") : null);
+/** timeinterval (second,10,2): any ISO 8601 duration up to 9999:59:59.99, 1.2's limit (time.ts says why). */
+export const timeinterval: Check = (value) => {
+  const ms = parseIsoDuration(value);
+  if (ms === null) return fault("type", "is not a timeinterval (ISO 8601 duration)");
+  return ms <= MAX_TIMESPAN_MS ? null : fault("range", "is longer than PT9999H59M59.99S, the longest time span the LMS keeps");
+};
 export const result2004: Check = (value) =>
   /^(correct|incorrect|unanticipated|neutral)$/.test(value) || real(value) === null ? null : fault("type", 'must be "correct", "incorrect", "unanticipated", "neutral" or a real number');
 

@@ -15,7 +15,11 @@ import {
  * scorm-again has already checked every SetValue in the browser, so a bad value here is a bug or
  * a forged request. One rule above the specs: the server never refuses a value that the player
  * (scorm-again 3.4.3) accepts, because a refused commit loses everything in it, the learner's
- * completion included. Where scorm-again relaxes a spec limit, so do we, and say so.
+ * completion included. Where scorm-again relaxes a spec limit, so do we, and say so. One
+ * exception: time spans are bounded (a 1.2 CMITimespan has at most four digits of hours, a 2004
+ * timeinterval is at most as long; time.ts says why), because an unbounded one cannot be stored at
+ * all. For that, validateCmi stays pure (no Node APIs): the launcher can ask it for every SetValue,
+ * so that the SCO is refused there, with the same error code, before a commit carries the value.
  *
  * An empty string is always accepted: scorm-again renders every element it has, set or not,
  * and "" is how it renders "not set". Read-only elements (scorm-again sends them too) are

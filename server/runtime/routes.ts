@@ -133,7 +133,11 @@ const user = (locals: Record<string, unknown>) => locals.user as { personId: num
 function target(req: Request): { attemptId: number; scoId: string } {
   const attemptId = Number(req.params.attemptId);
   if (!isRowId(attemptId)) throw new ScormRefusal("not_found", "That attempt was not found", 404, SCORM12_ERRORS.general);
-  return { attemptId, scoId: String(req.params.scoId) };
+  const scoId = String(req.params.scoId);
+  // No manifest identifier holds a NUL (XML cannot), and PostgreSQL fails the whole query that
+  // compares text with one: found before the batch reads the SCO's row.
+  if (scoId.includes("\u0000")) throw new ScormRefusal("not_found", `The course has no SCO ${JSON.stringify(scoId)}`, 404, SCORM12_ERRORS.general);
+  return { attemptId, scoId };
 }
 
 /** Every refusal on /runtime/ in SCORM's form: { result: false, errorCode, errorMessage }. */

@@ -26,6 +26,10 @@ export function saveSequencingState(batch: RuntimeBatch, request: { attemptId: n
   if (typeof state !== "string" || state.length === 0) {
     throw new ScormRefusal("runtime.malformed_sequencing_state", "malformed request: sequencingState must be a non-empty string (scorm-again's serializeSequencingState())", 400, SCORM2004_ERRORS.generalCommit);
   }
+  // scorm-again's state is JSON text, in which a NUL is always escaped; PostgreSQL's text refuses a bare one.
+  if (state.includes("\u0000")) {
+    throw new ScormRefusal("runtime.malformed_sequencing_state", "malformed request: sequencingState holds a NUL character, which serializeSequencingState() never writes", 400, SCORM2004_ERRORS.generalCommit);
+  }
   if (state.length > SEQUENCING_STATE_MAX_CHARS) {
     throw new ScormRefusal("runtime.sequencing_state_too_large", `sequencing state too large: at most ${SEQUENCING_STATE_MAX_CHARS} characters`, 413, SCORM2004_ERRORS.generalCommit);
   }

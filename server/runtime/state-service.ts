@@ -7,7 +7,7 @@ import type { RuntimeSco } from "./store.ts";
 import { assetDelivered } from "./session-end.ts";
 import { entryFor, serverOwnedCmi, sessionCmi } from "./session-state.ts";
 import { completionAndSuccess, isCompleted, mergeCompletionAndSuccess, mergeStatus, scoPerformanceStatus } from "./status.ts";
-import { startSession } from "./time.ts";
+import { MAX_TIMESPAN_MS, startSession } from "./time.ts";
 
 /**
  * The saved CMI of one SCO for a new session (GET .../state). Starting the session closes the
@@ -68,9 +68,11 @@ function deliverAsset(context: AttemptScoContext, sco: RuntimeSco): void {
 
 /**
  * A last session that never terminated (a crashed tab) and never reported its session_time: the
- * time from its start to its last commit, the part the LMS saw, so that it still counts.
+ * time from its start to its last commit, the part the LMS saw, so that it still counts; no
+ * longer than a session_time the SCO could have reported.
  */
 function unreportedSessionMs(sco: RuntimeSco): number {
   if (!sco.sessionOpen || sco.sessionTimeMs > 0 || !sco.sessionStartedAt || !sco.lastCommitAt) return 0;
-  return Math.max(0, Date.parse(sco.lastCommitAt) - Date.parse(sco.sessionStartedAt));
+  const ms = Date.parse(sco.lastCommitAt) - Date.parse(sco.sessionStartedAt);
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_TIMESPAN_MS) : 0;
 }

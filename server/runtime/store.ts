@@ -2,6 +2,7 @@ import { isPostgres, type Db } from "../db/connect.ts";
 import { flattenCmi, nestCmi, type FlatCmi } from "./cmi-json.ts";
 import type { PerformanceStatus } from "./status.ts";
 import type { Learner } from "./session-state.ts";
+import { boundedMs } from "./time.ts";
 
 /** An attempt as the runtime holds it while a batch of its commits is applied. */
 export interface RuntimeAttempt {
@@ -70,9 +71,19 @@ export interface CommitLogEntry {
   receivedAt: string;
 }
 
-// PostgreSQL returns bigint as text and real with float4 noise (0.9 -> 0.899999976).
-const toNumber = (value: unknown) => Number(value ?? 0);
-const toScore = (value: unknown) => (value === null || value === undefined ? null : Math.round(Number(value) * 1e6) / 1e6);
+// What a batch reads is made safe before anything is added up with it, and what it writes is
+// bounded to what the columns hold on both databases (migrations 10 and 12): times are bigint,
+// kept within boundedMs; scores are float (REAL on SQLite, real on PostgreSQL, which overflows
+// past 3.4e38 and takes Infinity), kept scaled, from -1 to 1. A time stored as no finite number
+// was written before issue 17 (400 digits of hours made Infinity, the next commit NaN): what it
+// counted is lost, and it reads as 0, as migration 29 repairs it. PostgreSQL returns bigint as
+// text and real with float4 noise (0.9 -> 0.899999976).
+const toMs = (value: unknown) => {
+  const ms = Number(value ?? 0);
+  return Number.isFinite(ms) ? boundedMs(ms) : 0;
+};
+const boundedScore = (score: number | null) => (score === null || !Number.isFinite(score) ? null : Math.min(1, Math.max(-1, Math.round(score * 1e6) / 1e6)));
+const toScore = (value: unknown) => (value === null || value === undefined ? null : boundedScore(Number(value)));
 const toText = (value: unknown) => (value === null || value === undefined ? null : String(value));
 
 /**
@@ -99,7 +110,7 @@ export function createRuntimeStore(db: Db) {
         startedAt: String(row.started_at),
         performanceStatus: String(row.performance_status) as PerformanceStatus,
         scoreScaled: toScore(row.score_scaled),
-        totalTimeMs: toNumber(row.total_time_ms),
+        totalTimeMs: toMs(row.total_time_ms),
         lastCommitAt: toText(row.last_commit_at),
         completedAt: toText(row.completed_at),
         finishedAt: toText(row.finished_at),
@@ -115,7 +126,7 @@ export function createRuntimeStore(db: Db) {
         scoId: String(row.sco_identifier),
         performanceStatus: String(row.performance_status) as PerformanceStatus,
         scoreScaled: toScore(row.score_scaled),
-        totalTimeMs: toNumber(row.total_time_ms),
+        totalTimeMs: toMs(row.total_time_ms),
       }));
     },
 
@@ -131,8 +142,8 @@ export function createRuntimeStore(db: Db) {
         completionStatus: toText(row.completion_status),
         successStatus: toText(row.success_status),
         scoreScaled: toScore(row.score_scaled),
-        totalTimeMs: toNumber(row.total_time_ms),
-        sessionTimeMs: toNumber(row.session_time_ms),
+        totalTimeMs: toMs(row.total_time_ms),
+        sessionTimeMs: toMs(row.session_time_ms),
         lastCommitDigest: toText(row.last_commit_digest),
         lastCommitStatus: toText(row.last_commit_status) as PerformanceStatus | null,
         lastCommitAt: toText(row.last_commit_at),
@@ -142,7 +153,7 @@ export function createRuntimeStore(db: Db) {
         sessionStartedAt: toText(row.session_started_at),
         suspended: Boolean(row.suspended),
         activityAttempt: Number(row.activity_attempt ?? 1),
-        activityAttemptBaseMs: toNumber(row.activity_attempt_base_ms),
+        activityAttemptBaseMs: toMs(row.activity_attempt_base_ms),
       }));
     },
 
@@ -163,9 +174,9 @@ export function createRuntimeStore(db: Db) {
         performance_status: sco.performanceStatus,
         completion_status: sco.completionStatus,
         success_status: sco.successStatus,
-        score_scaled: sco.scoreScaled,
-        total_time_ms: sco.totalTimeMs,
-        session_time_ms: sco.sessionTimeMs,
+        score_scaled: boundedScore(sco.scoreScaled),
+        total_time_ms: boundedMs(sco.totalTimeMs),
+        session_time_ms: boundedMs(sco.sessionTimeMs),
         last_commit_digest: sco.lastCommitDigest,
         last_commit_status: sco.lastCommitStatus,
         last_commit_at: sco.lastCommitAt,
@@ -175,7 +186,7 @@ export function createRuntimeStore(db: Db) {
         session_started_at: sco.sessionStartedAt,
         suspended: sco.suspended,
         activity_attempt: sco.activityAttempt,
-        activity_attempt_base_ms: sco.activityAttemptBaseMs,
+        activity_attempt_base_ms: boundedMs(sco.activityAttemptBaseMs),
       }));
       const { attempt_id: _a, sco_identifier: _s, ...changing } = rows[0]!;
       await db("attempt_scos").insert(rows).onConflict(["attempt_id", "sco_identifier"]).merge(Object.keys(changing));
@@ -194,8 +205,8 @@ export function createRuntimeStore(db: Db) {
         preview: attempt.preview,
         started_at: attempt.startedAt,
         performance_status: attempt.performanceStatus,
-        score_scaled: attempt.scoreScaled,
-        total_time_ms: attempt.totalTimeMs,
+        score_scaled: boundedScore(attempt.scoreScaled),
+        total_time_ms: boundedMs(attempt.totalTimeMs),
         last_commit_at: attempt.lastCommitAt,
         completed_at: attempt.completedAt,
         finished_at: attempt.finishedAt,

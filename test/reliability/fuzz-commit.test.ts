@@ -92,6 +92,8 @@ describe("fuzzing POST /runtime/attempts/:attemptId/scos/:scoId/commit", () => {
       ["score that is no number", (cmi) => (cmi.core.score = { raw: `${letters()}!` })],
       ["score past 100", (cmi) => (cmi.core.score = { raw: String(100.5 + next() * 1e6) })],
       ["session time in no timespan form", (cmi) => (cmi.core.session_time = `${letters()}:99`)],
+      // Issue 17: 400 digits of hours were Infinity, stored, and broke the SCO's next commits.
+      ["session time of more than four digits of hours", (cmi) => (cmi.core.session_time = `${"9".repeat(5 + Math.floor(next() * 400))}:00:00`)],
       ["exit not in the vocabulary", (cmi) => (cmi.core.exit = `x${letters()}`)],
       ["an element SCORM 1.2 lacks", (cmi) => (cmi.core[`x${letters().replace(/\W/g, "")}`] = "1")],
       ["lesson location past 255 characters", (cmi) => (cmi.core.lesson_location = "l".repeat(256 + Math.floor(next() * 1000)))],

@@ -24,6 +24,8 @@ describe("validateCmi, SCORM 1.2 (405 type, 201 unknown, 403 read-only)", () => 
     ["cmi.core.score.raw", "85.5"],
     ["cmi.core.score.min", "0"],
     ["cmi.core.session_time", "0000:01:30.50"],
+    ["cmi.core.session_time", "0:01:30"], // one digit of hours: scorm-again takes it, real content writes it
+    ["cmi.core.session_time", "9999:59:59.99"],
     ["cmi.core.lesson_location", x(255)],
     ["cmi.suspend_data", x(4096)],
     // scorm-again 3.4.3 takes 64,000 characters of 1.2 suspend_data; the server keeps what it took.
@@ -42,6 +44,7 @@ describe("validateCmi, SCORM 1.2 (405 type, 201 unknown, 403 read-only)", () => 
     ["cmi.interactions.0.result", "0.5"],
     ["cmi.interactions.0.weighting", "-100"],
     ["cmi.interactions.0.latency", "00:00:12"],
+    ["cmi.interactions.0.latency", "0:00:12"],
     ["cmi.interactions.0.objectives.0.id", "obj-1"],
     ["cmi.interactions.0.correct_responses.0.pattern", "a,b"],
   ];
@@ -58,6 +61,9 @@ describe("validateCmi, SCORM 1.2 (405 type, 201 unknown, 403 read-only)", () => 
     ["cmi.core.score.raw", "-1", 405],
     ["cmi.core.score.max", "1e2", 405],
     ["cmi.core.session_time", "PT1M", 405],
+    // CMITimespan hours have at most four digits (scorm-again takes more: see time.ts).
+    ["cmi.core.session_time", "10000:00:00", 405],
+    ["cmi.interactions.0.latency", "12345:00:00", 405],
     ["cmi.core.lesson_location", x(256), 405],
     ["cmi.suspend_data", x(64_001), 405],
     ["cmi.comments", x(4097), 405],
@@ -107,6 +113,8 @@ describe("validateCmi, SCORM 2004 (406 type, 407 range, 351 too long, 401 unknow
     ["cmi.progress_measure", "0"],
     ["cmi.progress_measure", "1"],
     ["cmi.session_time", "PT1H2M3.45S"],
+    ["cmi.session_time", "PT9999H59M59.99S"],
+    ["cmi.session_time", "P1Y"],
     ["cmi.location", x(1000)],
     ["cmi.suspend_data", x(64_000)],
     ["cmi.learner_preference.audio_captioning", "-1"],
@@ -160,6 +168,11 @@ describe("validateCmi, SCORM 2004 (406 type, 407 range, 351 too long, 401 unknow
     ["cmi.learner_preference.audio_captioning", "2", 406],
     ["cmi.session_time", "00:01:00", 406],
     ["cmi.interactions.0.latency", "12 seconds", 406],
+    // No longer than 1.2's longest span, 9999:59:59.99 (time.ts says why).
+    ["cmi.session_time", "PT10000H", 407],
+    ["cmi.session_time", "PT9999H60M", 407],
+    ["cmi.session_time", `PT${"9".repeat(25)}S`, 407],
+    ["cmi.interactions.0.latency", "P2Y", 407],
     ["cmi.interactions.0.timestamp", "yesterday", 406],
     ["cmi.interactions.0.timestamp", "1969-12-31T23:59:59", 406],
     ["cmi.interactions.0.timestamp", "2026-13-01", 406],
@@ -201,6 +214,19 @@ describe("validateCmi, SCORM 2004 (406 type, 407 range, 351 too long, 401 unknow
 
 describe("what scorm-again itself commits", () => {
   const quiet = { logLevel: 5 as const };
+
+  it("is refused only where a value cannot be stored: a time span longer than four digits of hours", () => {
+    const api12 = new Scorm12API(quiet);
+    api12.lmsInitialize();
+    const long12 = `${"9".repeat(400)}:00:00`;
+    expect(api12.lmsSetValue("cmi.core.session_time", long12)).toBe("true");
+    expect(one("1.2", "cmi.core.session_time", long12).errors).toEqual([expect.objectContaining({ errorCode: 405 })]);
+    const api2004 = new Scorm2004API(quiet);
+    api2004.lmsInitialize();
+    const long2004 = `P${"9".repeat(400)}Y`;
+    expect(api2004.lmsSetValue("cmi.session_time", long2004)).toBe("true");
+    expect(one("2004", "cmi.session_time", long2004).errors).toEqual([expect.objectContaining({ errorCode: 407 })]);
+  });
 
   it("passes validation whole for SCORM 1.2, values at the player's own limits included", () => {
     const api = new Scorm12API(quiet);

@@ -292,6 +292,9 @@ describe("POST /runtime/attempts/:attemptId/scos/:scoId/commit", () => {
   it("answers 404 for a SCO the attempt's course version does not have, and for an unknown attempt", async () => {
     const attemptId = await attempt12();
     expect((await commit(attemptId, "NOPE", { commitSequence: 1, cmi: {} }).expect(404)).body).toMatchObject({ result: false, errorCode: 101 });
+    // A NUL, which PostgreSQL cannot even compare, is no SCO either (and no 500).
+    expect((await commit(attemptId, "I1\u0000", { commitSequence: 1, cmi: {} }).expect(404)).body).toMatchObject({ result: false, errorCode: 101 });
+    expect(await scoRow(attemptId)).toBeUndefined();
     expect((await commit(999_999, "I1", { commitSequence: 1, cmi: {} }).expect(404)).body).toMatchObject({ result: false });
     expect((await commit(Number.NaN, "I1", { commitSequence: 1, cmi: {} }).expect(404)).body).toMatchObject({ result: false });
   });

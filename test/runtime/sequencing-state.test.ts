@@ -66,7 +66,7 @@ describe("POST /runtime/attempts/:attemptId/sequencing-state", () => {
     expect(refused12.status).toBe(400);
     expect(refused12.body.errorMessage).toMatch(/Only SCORM 2004/);
 
-    for (const body of [{}, { sequencingState: "" }, { sequencingState: 42 }]) {
+    for (const body of [{}, { sequencingState: "" }, { sequencingState: 42 }, { sequencingState: `${state("A")}\u0000` }]) {
       const response = await save(attemptId, body);
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ result: false, errorCode: 391, errorMessage: expect.stringMatching(/sequencingState/) });

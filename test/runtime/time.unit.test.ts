@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { formatCmiTimespan, formatIsoDuration, parseCmiTimespan, parseIsoDuration, recordSessionTime, startSession } from "../../server/runtime/time.ts";
+import {
+  MAX_TIMESPAN_MS, MAX_TOTAL_MS, boundedMs, formatCmiTimespan, formatIsoDuration, parseCmiTimespan, parseIsoDuration, recordSessionTime, startSession,
+} from "../../server/runtime/time.ts";
 
 const S = 1000;
 const M = 60 * S;
@@ -14,14 +16,18 @@ describe("SCORM 1.2 CMITimespan", () => {
     ["01:30:05.5", H + 30 * M + 5.5 * S],
     ["01:30:05.05", H + 30 * M + 5.05 * S],
     ["9999:59:59.99", 9999 * H + 59 * M + 59.99 * S],
-    ["12345:00:00", 12345 * H], // scorm-again takes more than four digits of hours; so do we
-    ["1:00:00", H],
+    ["1:00:00", H], // scorm-again takes one digit of hours; so do we
   ])("%s is %d ms", (value, ms) => {
     expect(parseCmiTimespan(value)).toBe(ms);
   });
 
-  it.each(["", "1:2:3", "00:00", "00:00:00.123", "PT1S", "-01:00:00", "aa:bb:cc"])("refuses %j", (value) => {
+  // Five digits of hours and more: scorm-again takes them, but 400 of them are Infinity (time.ts).
+  it.each(["", "1:2:3", "00:00", "00:00:00.123", "PT1S", "-01:00:00", "aa:bb:cc", "12345:00:00"])("refuses %j", (value) => {
     expect(parseCmiTimespan(value)).toBeNull();
+  });
+
+  it("refuses 400 digits of hours, which are no number", () => {
+    expect(parseCmiTimespan(`${"9".repeat(400)}:00:00`)).toBeNull();
   });
 
   it.each([
@@ -74,12 +80,19 @@ describe("SCORM 2004 timeinterval (ISO 8601 duration)", () => {
     [D + 2 * H, "PT26H"],
     [H, "PT1H"],
     [50, "PT0.05S"],
+    [MAX_TIMESPAN_MS, "PT9999H59M59.99S"],
+    [20_000 * H, "PT9999H59M59.99S"], // no longer than the server takes
   ])("%d ms is %s (hours at most: no month or year is ever written)", (ms, value) => {
     expect(formatIsoDuration(ms)).toBe(value);
   });
 
   it("round-trips to the hundredth", () => {
     for (const ms of [0, 10, 1_230, 59_990, 3_600_000, 90_061_230]) expect(parseIsoDuration(formatIsoDuration(ms))).toBe(ms);
+  });
+
+  it("reads a duration of any length, however absurd, for the validation to refuse", () => {
+    expect(parseIsoDuration("PT10000H")).toBe(10_000 * H);
+    expect(parseIsoDuration(`P${"9".repeat(400)}Y`)).toBe(Infinity);
   });
 });
 
@@ -104,5 +117,27 @@ describe("the server's total time", () => {
   it("loses nothing when a session starts without a commit in between", () => {
     const time = startSession(startSession(recordSessionTime({ totalMs: 0, sessionMs: 0 }, 5 * M)));
     expect(time.totalMs).toBe(5 * M);
+  });
+
+  it.each([
+    ["an infinite session", { totalMs: 10 * S, sessionMs: 0 }, Infinity, { totalMs: MAX_TOTAL_MS, sessionMs: MAX_TOTAL_MS }],
+    ["NaN", { totalMs: 10 * S, sessionMs: 0 }, NaN, { totalMs: 10 * S, sessionMs: 0 }],
+    ["a negative session", { totalMs: 10 * S, sessionMs: 0 }, -5 * S, { totalMs: 10 * S, sessionMs: 0 }],
+    ["a total past 2^53 - 1", { totalMs: MAX_TOTAL_MS, sessionMs: 0 }, H, { totalMs: MAX_TOTAL_MS, sessionMs: H }],
+    ["a total below its own session (a repaired row)", { totalMs: 0, sessionMs: MAX_TOTAL_MS }, H, { totalMs: H, sessionMs: H }],
+  ])("keeps the total a whole, finite, safe number after %s", (_, before, sessionMs, after) => {
+    expect(recordSessionTime(before, sessionMs)).toEqual(after);
+  });
+
+  it.each([
+    [NaN, 0],
+    [-Infinity, 0],
+    [-1, 0],
+    [1.6, 2],
+    [Infinity, MAX_TOTAL_MS],
+    [1e20, MAX_TOTAL_MS],
+  ])("bounds %d ms to %d", (ms, bounded) => {
+    expect(boundedMs(ms)).toBe(bounded);
+    expect(startSession({ totalMs: ms, sessionMs: 0 }).totalMs).toBe(bounded);
   });
 });
