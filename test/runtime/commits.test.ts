@@ -1,34 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import fs from "node:fs";
 import request from "supertest";
 import { isPostgres } from "../../server/db/connect.ts";
 import { listAudit } from "../../server/audit/store.ts";
 import { COMMIT_LOG_KEEP } from "../../server/runtime/runtime-batch.ts";
 import { LOG_VALUE_LIMIT, MAX_SEQUENCE_GAP } from "../../server/runtime/commit-service.ts";
-import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
+import type { TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
-import { buildAttempt, importCourseVersion } from "../support/attempts.ts";
+import { buildAttempt } from "../support/attempts.ts";
 import { VALID_PACKAGES } from "../support/valid-packages.ts";
+import { startRuntimeSuite, type Agent, type RuntimeSuite } from "../support/runtime-suite.ts";
 import { refuseInserts, stopRefusing } from "../support/refusal-trigger.ts";
 
-type Agent = Awaited<ReturnType<typeof logInAgent>>;
 
 describe("POST /runtime/attempts/:attemptId/scos/:scoId/commit", () => {
   let t: TestApp;
-  let learner: Awaited<ReturnType<typeof buildLearner>>;
+  let learner: RuntimeSuite["learner"];
   let agent: Agent;
   let csrf: string;
-  const versions: Record<string, number> = {};
+  let versions: Record<string, number>;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    fs.mkdirSync(t.config.dataDir, { recursive: true });
-    learner = await buildLearner(t.db, t.clock);
-    versions.single12 = await importCourseVersion(t, VALID_PACKAGES["scorm12-single"]!.files, "297 Runtime 1.2");
-    versions.threshold2004 = await importCourseVersion(t, VALID_PACKAGES["scorm2004-4th-xml-base"]!.files, "297 Runtime 2004");
-    versions.twoScos2004 = await importCourseVersion(t, VALID_PACKAGES["scorm2004-3rd-sequencing"]!.files, "297 Runtime 2004 Two");
-    agent = await logInAgent(t.app, learner.username, learner.password);
-    csrf = csrfFrom((await agent.get("/")).text);
+    ({ t, learner, agent, csrf, versions } = await startRuntimeSuite({
+      single12: { files: VALID_PACKAGES["scorm12-single"]!.files, code: "297 Runtime 1.2" },
+      threshold2004: { files: VALID_PACKAGES["scorm2004-4th-xml-base"]!.files, code: "297 Runtime 2004" },
+      twoScos2004: { files: VALID_PACKAGES["scorm2004-3rd-sequencing"]!.files, code: "297 Runtime 2004 Two" },
+    }));
   });
   afterAll(() => t.cleanup());
 

@@ -1,14 +1,12 @@
 // Content that reports little, through the real runtime endpoints: what the LMS supplies when a
 // session ends (session-end.ts), assets, and the course's roll-up from the sequencer's state.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import fs from "node:fs";
 import type { CommitRequest } from "../../server/runtime/contract.ts";
-import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
+import { logInAgent, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
-import { buildAttempt, importCourseVersion } from "../support/attempts.ts";
+import { buildAttempt } from "../support/attempts.ts";
 import { VALID_PACKAGES } from "../support/valid-packages.ts";
-
-type Agent = Awaited<ReturnType<typeof logInAgent>>;
+import { startRuntimeSuite, type Agent, type RuntimeSuite } from "../support/runtime-suite.ts";
 
 const CP_12 = 'xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"';
 const CP_2004 = 'xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3" xmlns:imsss="http://www.imsglobal.org/xsd/imsss"';
@@ -42,21 +40,18 @@ const ASSETS_12 = {
 
 describe("content that reports no status", () => {
   let t: TestApp;
-  let learner: Awaited<ReturnType<typeof buildLearner>>;
+  let learner: RuntimeSuite["learner"];
   let agent: Agent;
   let csrf: string;
-  const versions: Record<string, number> = {};
+  let versions: Record<string, number>;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    fs.mkdirSync(t.config.dataDir, { recursive: true });
-    learner = await buildLearner(t.db, t.clock);
-    versions.multi12 = await importCourseVersion(t, VALID_PACKAGES["scorm12-multi-sco"]!.files, "297 Silent 1.2");
-    versions.scos2004 = await importCourseVersion(t, package2004("sco"), "297 Silent 2004");
-    versions.assets2004 = await importCourseVersion(t, package2004("asset"), "297 Assets 2004");
-    versions.assets12 = await importCourseVersion(t, ASSETS_12, "297 Assets 1.2");
-    agent = await logInAgent(t.app, learner.username, learner.password);
-    csrf = csrfFrom((await agent.get("/")).text);
+    ({ t, learner, agent, csrf, versions } = await startRuntimeSuite({
+      multi12: { files: VALID_PACKAGES["scorm12-multi-sco"]!.files, code: "297 Silent 1.2" },
+      scos2004: { files: package2004("sco"), code: "297 Silent 2004" },
+      assets2004: { files: package2004("asset"), code: "297 Assets 2004" },
+      assets12: { files: ASSETS_12, code: "297 Assets 1.2" },
+    }));
   });
   afterAll(() => t.cleanup());
 

@@ -1,30 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import fs from "node:fs";
 import { Scorm12API, Scorm2004API } from "scorm-again";
 import type { CommitRequest, StateResponse } from "../../server/runtime/contract.ts";
-import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
+import type { TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
-import { buildAttempt, importCourseVersion } from "../support/attempts.ts";
+import { buildAttempt } from "../support/attempts.ts";
 import { VALID_PACKAGES } from "../support/valid-packages.ts";
+import { startRuntimeSuite, type Agent, type RuntimeSuite } from "../support/runtime-suite.ts";
 
-type Agent = Awaited<ReturnType<typeof logInAgent>>;
 
 describe("GET /runtime/attempts/:attemptId/scos/:scoId/state", () => {
   let t: TestApp;
-  let learner: Awaited<ReturnType<typeof buildLearner>>;
+  let learner: RuntimeSuite["learner"];
   let agent: Agent;
   let csrf: string;
-  const versions: Record<string, number> = {};
+  let versions: Record<string, number>;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    fs.mkdirSync(t.config.dataDir, { recursive: true });
-    learner = await buildLearner(t.db, t.clock, { name: "Smith, Jane" });
-    versions.single12 = await importCourseVersion(t, VALID_PACKAGES["scorm12-single"]!.files, "297 State 1.2");
-    versions.threshold2004 = await importCourseVersion(t, VALID_PACKAGES["scorm2004-4th-xml-base"]!.files, "297 State 2004");
-    versions.twoScos2004 = await importCourseVersion(t, VALID_PACKAGES["scorm2004-3rd-sequencing"]!.files, "297 State 2004 Two");
-    agent = await logInAgent(t.app, learner.username, learner.password);
-    csrf = csrfFrom((await agent.get("/")).text);
+    ({ t, learner, agent, csrf, versions } = await startRuntimeSuite(
+      {
+        single12: { files: VALID_PACKAGES["scorm12-single"]!.files, code: "297 State 1.2" },
+        threshold2004: { files: VALID_PACKAGES["scorm2004-4th-xml-base"]!.files, code: "297 State 2004" },
+        twoScos2004: { files: VALID_PACKAGES["scorm2004-3rd-sequencing"]!.files, code: "297 State 2004 Two" },
+      },
+      "Smith, Jane",
+    ));
   });
   afterAll(() => t.cleanup());
 
