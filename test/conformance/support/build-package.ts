@@ -133,8 +133,10 @@ ${spec.sequencingCollection ? `  <imsss:sequencingCollection>${spec.sequencingCo
 
 /** Every file of the package, by its path in the zip. */
 export function packageFiles(spec: PackageSpec, title: string): Record<string, string> {
-  const files: Record<string, string> = { "test-sco.js": TEST_SCO, "popup.html": popupPage(spec.version) };
+  const files: Record<string, string> = {};
   if (spec.manifest !== null) files["imsmanifest.xml"] = spec.manifest ?? manifestXml(spec, title);
+  // A package of the case's own files only (an import case) needs no test SCO.
+  if (spec.items.length > 0) Object.assign(files, { "test-sco.js": TEST_SCO, "popup.html": popupPage(spec.version) });
   for (const item of leaves(spec.items)) files[`${item.id}.html`] = item.page ?? scoPage(item.id, spec.version);
   return { ...files, ...spec.files };
 }

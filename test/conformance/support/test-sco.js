@@ -101,7 +101,8 @@
           });
         } else if (step.popup !== undefined) {
           window.conformancePopup = { sco: sco, launch: launch, steps: step.popup, prefix: path };
-          if (!window.open("popup.html", "conformance-popup")) throw new Error("the popup was blocked");
+          // null: the new window was blocked, or opened cut off from this one (no opener).
+          if (!window.open("popup.html", "conformance-popup")) throw new Error("window.open answered null: the new window is blocked or has no opener");
         } else {
           call(step, path);
         }
@@ -120,6 +121,11 @@
   if (typeof window.conformanceScript !== "function" || typeof window.conformanceReport !== "function") return;
   if (popupOf) {
     start(popupOf.sco, popupOf.launch, popupOf.steps, popupOf.prefix, "popup");
+    return;
+  }
+  if (body.getAttribute("data-popup") !== null) {
+    // Opened as a popup, but cut off from the window that opened it: it can find no API either.
+    window.conformanceReport({ popupWithoutOpener: true, opener: window.opener === null ? "null" : "not readable" });
     return;
   }
   var sco = new URLSearchParams(window.location.search).get("conformance-sco") || body.getAttribute("data-sco");
