@@ -63,9 +63,9 @@ export const cases: ConformanceCase[] = [
   {
     id: "DM-12-03",
     family: "data-model-12",
-    title: "the manifest's masteryscore, datafromlms, maxtimeallowed and timelimitaction reach the SCO",
-    source: "SCORM 1.2 RTE 3.4 cmi.student_data.*, cmi.launch_data; CAM 2.3.2 adlcp:masteryscore, datafromlms, maxtimeallowed, timelimitaction",
-    package: { version: "1.2", items: [{ id: "S1", masteryScore: 80, dataFromLms: "chapter=3&mode=quiz", maxTimeAllowed: "00:30:00", timeLimitAction: "exit,message" }] },
+    title: "the manifest's masteryscore, datafromlms, maxtimeallowed, timelimitaction and parameters reach the SCO",
+    source: "SCORM 1.2 RTE 3.4 cmi.student_data.*, cmi.launch_data; CAM adlcp:masteryscore, datafromlms, maxtimeallowed, timelimitaction; item parameters",
+    package: { version: "1.2", items: [{ id: "S1", masteryScore: 80, dataFromLms: "chapter=3&mode=quiz", maxTimeAllowed: "00:30:00", timeLimitAction: "exit,message", parameters: "?chapter=3" }] },
     async run(h) {
       h.queue("S1", [
         v12.initialize(),
@@ -75,7 +75,8 @@ export const cases: ConformanceCase[] = [
         v12.get("cmi.student_data.time_limit_action", "exit,message"),
       ]);
       await h.play();
-      await h.launch("S1");
+      // CAM: the item's parameters are appended to the resource's href at launch.
+      expect(new URL((await h.launch("S1")).url).search).toBe("?chapter=3");
     },
   },
   {

@@ -430,4 +430,21 @@ export const cases: ConformanceCase[] = [
       expect(await h.cmi("S1")).toMatchObject({ completion_status: "completed", success_status: "passed" });
     },
   },
+  {
+    id: "DM-2004-15",
+    family: "data-model-2004",
+    title: "a 3rd Edition package's completionThreshold reaches the SCO, and completion follows progress_measure against it",
+    source: "SCORM 2004 3rd Edition CAM adlcp:completionThreshold (a decimal); RTE 4.2.4.1, 4.2.5",
+    package: { version: "2004 3rd", items: [{ id: "S1", completionThreshold: 0.6 }] },
+    async run(h) {
+      h.queue("S1", [
+        v2004.initialize(),
+        v2004.get("cmi.completion_threshold", "0.6"),
+        v2004.set("cmi.progress_measure", "0.7"),
+        v2004.get("cmi.completion_status", "completed"),
+      ]);
+      await h.play();
+      await h.launch("S1");
+    },
+  },
 ];
