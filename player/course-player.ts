@@ -102,6 +102,9 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
   /** Before the SCO loads, with its saved CMI in the API: 2004 initializes the API on its behalf (scorm2004-player.ts). */
   protected beforeSco(_api: Api): void {}
 
+  /** Just before the SCO's session ends (its own LMSFinish / Terminate, or the LMS's): what the LMS supplies then. */
+  protected beforeFinish(_api: Api): void {}
+
   /** SCORM 2004: valid navigation requests, for the launcher's adl.nav.request_valid.*. */
   protected navValidity(): NavValidity | null {
     return null;
@@ -151,6 +154,7 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
       if (this.api !== api || !relayed.includes(method)) continue;
       // SCORM 2004's API was initialized for the SCO before it loaded (beforeSco).
       if (/Initialize$/.test(method) && api.isInitialized()) continue;
+      if (/Finish$|Terminate$/.test(method)) this.beforeFinish(api);
       (api as unknown as Record<string, (...values: string[]) => string>)[method]!(...args);
     }
   }
@@ -176,6 +180,7 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
     // which a closed window may never run): the time since launch, so the session still counts.
     const reported = parseTimespan(this.context.config.scormVersion, this.cmiValue(api, this.sessionTimeElement));
     if (!reported && this.session) this.setValue(api, this.sessionTimeElement, formatTimespan(this.context.config.scormVersion, Date.now() - this.session.launchedAt));
+    this.beforeFinish(api);
     this.finishSco(api);
   }
 

@@ -8,16 +8,21 @@
 // appended: a 14-question quiz wrote every question to cmi.interactions.0. No cache can be faithful
 // without being the data model itself, so the data model runs here, beside the SCO.
 //
-// Two things are added to scorm-again's answers:
+// Added to scorm-again's answers:
 // - a SetValue the LMS would refuse at commit (its validation is stricter in places, e.g. a 1.2
 //   session_time of more than 4 digits of hours) is refused here, with scorm-again's code when it
 //   would refuse the value too and the LMS's otherwise: the SCO learns of it, and no commit that
 //   the server must refuse (losing everything in it) is ever sent;
-// - SCORM 2004's adl.nav.request_valid.* are answered from the player window's sequencer.
+// - SCORM 2004's adl.nav.request_valid.* are answered from the player window's sequencer, and
+//   adl.nav.request reads back what was set (RTE 4.4.1; scorm-again took it as write-only);
+// - where scorm-again 3.4.3 falls short of the RTE books (sco-api-rules.ts): record dependencies and
+//   unique objective ids in 2004, calls after 1.2's LMSFinish, and a successful GetValue always
+//   setting the error code to 0.
 // Each successful call that changes the data model is then relayed, in order, to the player
 // window, whose own API (the same calls from the same start: the same state) commits to the LMS.
 import { validateCmi } from "../server/runtime/cmi-validate.ts";
 import { API_NAMES, type ApiCall, type NavValidity } from "./protocol.ts";
+import { FINISHED_12, recordRefusal2004, type Refusal } from "./sco-api-rules.ts";
 
 export type ScormVersion = keyof typeof API_NAMES;
 
@@ -28,6 +33,8 @@ export interface LocalApi {
   getFlattenedCMI(): Record<string, unknown>;
   isInitialized(): boolean;
   isTerminated(): boolean;
+  /** scorm-again's error state, which GetLastError reads. */
+  lastErrorCode: string;
 }
 
 type ApiFunction = (...args: string[]) => string;
@@ -63,8 +70,10 @@ export function createScoApi({ version, api, newApi, relay, navValidity }: ScoAp
   const names = METHODS[version];
   const call = (target: LocalApi, method: string, ...args: string[]): string => String((target as unknown as Record<string, ApiFunction>)[method]!(...args));
   // Set when this object, not scorm-again, answered the last call; cleared by every other call.
-  let answered: { code: number; diagnostic: string } | null = null;
+  let answered: Refusal | null = null;
   const running = () => api.isInitialized() && !api.isTerminated();
+  const finished12 = () => version === "1.2" && api.isTerminated();
+  let navRequest = "_none_";
 
   const relayed = (method: string, args: string[]) => {
     const result = call(api, method, ...args);
@@ -72,15 +81,24 @@ export function createScoApi({ version, api, newApi, relay, navValidity }: ScoAp
     return result;
   };
 
+  /** Answers the SCO itself (by default "false", a refusal), with this error code and diagnostic. */
+  const answerWith = (refusal: Refusal, answer = "false"): string => {
+    answered = refusal;
+    return answer;
+  };
+
   const setValue = (element: string, value: string): string => {
+    if (finished12()) return answerWith(FINISHED_12);
+    if (running() && version === "2004") {
+      const refusal = element.startsWith("cmi.") ? recordRefusal2004(element, value, api.renderCMIToJSONObject().cmi) : null;
+      if (refusal) return answerWith(refusal);
+    }
     // Only what a commit carries (cmi.*) is the LMS's to judge; adl.nav.request is the sequencer's.
     const refusal = running() && element.startsWith("cmi.") ? lmsRefusal(element, value) : null;
-    if (refusal) {
-      const probe = scormAgainsVerdict(element, value);
-      answered = probe ?? { code: refusal.errorCode, diagnostic: refusal.message };
-      return "false";
-    }
-    return relayed(names.setValue, [element, value]);
+    if (refusal) return answerWith(scormAgainsVerdict(element, value) ?? { code: refusal.errorCode, diagnostic: refusal.message });
+    const result = relayed(names.setValue, [element, value]);
+    if (result === "true" && element === "adl.nav.request") navRequest = value;
+    return result;
   };
 
   /** The LMS's own validation of one value (server/runtime/cmi-validate.ts): a problem, or null. */
@@ -100,19 +118,26 @@ export function createScoApi({ version, api, newApi, relay, navValidity }: ScoAp
   };
 
   const getValue = (element: string): string => {
+    if (finished12()) return answerWith(FINISHED_12, "");
+    if (version === "2004" && running() && element === "adl.nav.request") return answerWith({ code: 0, diagnostic: "" }, navRequest);
     const nav = version === "2004" && running() ? navValidity() : null;
     const match = nav ? NAV_VALID.exec(element) : null;
-    if (!nav || !match) return call(api, names.getValue, element);
-    answered = { code: 0, diagnostic: "" };
-    if (match[1] === "continue") return String(nav.continue);
-    if (match[1] === "previous") return String(nav.previous);
-    return String(nav.choice[match[2]!] === true);
+    if (nav && match) {
+      answered = { code: 0, diagnostic: "" };
+      if (match[1] === "continue") return String(nav.continue);
+      if (match[1] === "previous") return String(nav.previous);
+      return String(nav.choice[match[2]!] === true);
+    }
+    // A successful GetValue sets the error code to 0 (RTE 3.1.7); scorm-again 3.4.3 leaves the last
+    // one standing after some reads (cmi.completion_status after a 403, say).
+    api.lastErrorCode = "0";
+    return call(api, names.getValue, element);
   };
 
   const facade: Record<string, ApiFunction> = {
     [names.initialize]: (parameter = "") => relayed(names.initialize, [parameter]),
-    [names.terminate]: (parameter = "") => relayed(names.terminate, [parameter]),
-    [names.commit]: (parameter = "") => relayed(names.commit, [parameter]),
+    [names.terminate]: (parameter = "") => (finished12() ? answerWith(FINISHED_12) : relayed(names.terminate, [parameter])),
+    [names.commit]: (parameter = "") => (finished12() ? answerWith(FINISHED_12) : relayed(names.commit, [parameter])),
     [names.getValue]: (element = "") => getValue(String(element)),
     [names.setValue]: (element = "", value = "") => setValue(String(element), String(value)),
     [names.getLastError]: () => (answered ? String(answered.code) : call(api, names.getLastError)),

@@ -10,6 +10,8 @@ import { isLessonStatus, prerequisitesMet, type LessonStatus } from "../server/r
 
 // SCORM 1.2 RTE 3.4.4: lesson_status passed and failed also mean the learner is done with the SCO.
 const FINISHED = new Set(["completed", "passed", "failed"]);
+// A 1.2 lesson_status the SCO never set: scorm-again's initial value, or none.
+const NOT_SET: Record<string, true> = { "": true, "not attempted": true };
 
 export class Scorm12Player extends CoursePlayer<Scorm12Api> {
   protected readonly exitElement = "cmi.core.exit";
@@ -89,6 +91,18 @@ export class Scorm12Player extends CoursePlayer<Scorm12Api> {
       if (this.available(this.order[index]!)) return this.order[index];
     }
     return undefined;
+  }
+
+  /**
+   * SCORM 1.2 at LMSFinish: a lesson_status still "not attempted" becomes "completed" (the server's
+   * status then follows the mastery score, when the SCO reported a score), as Moodle and SCORM Cloud
+   * do; not in browse mode. The server applies the same rule to the terminate commit (session-end.ts);
+   * here it makes the commit say so, and the player move on as for any completed SCO. scorm-again's
+   * own autoCompleteLessonStatus never fires: it takes its initial "not attempted" as set by the SCO.
+   */
+  protected override beforeFinish(api: Scorm12Api): void {
+    const core = api.renderCMIToJSONObject().cmi.core as { lesson_status?: string; lesson_mode?: string } | undefined;
+    if ((core?.lesson_status ?? "") in NOT_SET && core?.lesson_mode !== "browse") api.LMSSetValue("cmi.core.lesson_status", "completed");
   }
 
   protected finishSco(api: Scorm12Api): void {

@@ -261,16 +261,14 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
 }
 
 /**
- * scorm-again stamps every serialised state with the time of serialising it, so two states of the
- * same sequencer never compare equal: compared without the stamps, a state that did not change is
- * not sent again (a Home would otherwise send it twice, the second time by beacon as the window closes).
+ * scorm-again stamps a serialised state with the time of serialising it (at several depths), so two
+ * states of the same sequencer never compare equal: compared without the stamps, a state that did
+ * not change is not sent again (a Home would otherwise send it twice, the second time by beacon as
+ * the window closes, and a large course's state is more than a beacon can carry).
  */
 function withoutTimestamps(state: string): string {
   try {
-    const parsed = JSON.parse(state) as { timestamp?: unknown; sequencing?: { timestamp?: unknown } | null };
-    delete parsed.timestamp;
-    if (parsed.sequencing) delete parsed.sequencing.timestamp;
-    return JSON.stringify(parsed);
+    return JSON.stringify(JSON.parse(state), (key, value: unknown) => (key === "timestamp" ? undefined : value));
   } catch {
     return state;
   }

@@ -6,7 +6,7 @@ import { Scorm12API, Scorm2004API } from "scorm-again";
 import { createScoApi, type LocalApi, type ScormVersion } from "../../player/sco-api.ts";
 import type { ApiCall, NavValidity } from "../../player/protocol.ts";
 
-const SETTINGS = { logLevel: 5, lmsCommitUrl: false, autocommit: false, autoCompleteLessonStatus: true };
+const SETTINGS = { logLevel: 5, lmsCommitUrl: false, autocommit: false };
 type Api = Record<string, (...args: string[]) => string>;
 
 function launch(version: ScormVersion, cmi: Record<string, unknown> = {}, nav: NavValidity | null = null) {
@@ -135,5 +135,55 @@ describe("the SCO's API in the launcher", () => {
     expect(player.LMSGetValue!("cmi.suspend_data")).toHaveLength(5_000);
     expect(player.LMSGetValue!("cmi.core.score.raw")).toBe("");
     expect(relayed.map((call) => call.method)).toEqual(["LMSInitialize", "LMSSetValue", "LMSSetValue", "LMSCommit", "LMSFinish"]);
+  });
+
+  it("refuses a record's elements before its id (408) and a duplicate objective id (351), without making a record (2004)", async () => {
+    const { sco, relayed } = launch("2004");
+    sco.Initialize!("");
+    expect(sco.SetValue!("cmi.objectives.0.score.raw", "5")).toBe("false");
+    expect(sco.GetLastError!()).toBe("408");
+    expect(sco.SetValue!("cmi.interactions.0.type", "choice")).toBe("false");
+    expect(sco.GetLastError!()).toBe("408");
+    expect(sco.GetValue!("cmi.objectives._count")).toBe("0");
+    expect(sco.GetValue!("cmi.interactions._count")).toBe("0");
+    expect(sco.SetValue!("cmi.objectives.0.id", "objective-1")).toBe("true");
+    expect(sco.SetValue!("cmi.objectives.0.score.raw", "5")).toBe("true");
+    expect(sco.SetValue!("cmi.objectives.1.id", "objective-1")).toBe("false");
+    expect(sco.GetLastError!()).toBe("351");
+    expect(sco.GetDiagnostic!("")).toMatch(/already has the identifier "objective-1"/);
+    expect(sco.GetValue!("cmi.objectives._count")).toBe("1");
+    expect(relayed.filter((call) => call.method === "SetValue").map((call) => call.args[0])).toEqual(["cmi.objectives.0.id", "cmi.objectives.0.score.raw"]);
+  });
+
+  it("sets the error code to 0 on every successful GetValue (2004), though scorm-again left it after some", () => {
+    const { sco } = launch("2004");
+    sco.Initialize!("");
+    expect(sco.GetValue!("cmi.location")).toBe("");
+    expect(sco.GetLastError!()).toBe("403");
+    expect(sco.GetValue!("cmi.completion_status")).toBe("unknown");
+    expect(sco.GetLastError!()).toBe("0");
+  });
+
+  it("reads adl.nav.request back: _none_, then what the SCO set (2004 RTE 4.4.1)", () => {
+    const { sco } = launch("2004");
+    sco.Initialize!("");
+    expect(sco.GetValue!("adl.nav.request")).toBe("_none_");
+    expect(sco.GetLastError!()).toBe("0");
+    sco.SetValue!("adl.nav.request", "continue");
+    expect(sco.GetValue!("adl.nav.request")).toBe("continue");
+  });
+
+  it("ends a 1.2 session at LMSFinish: nothing more is read, stored or committed in it (301)", () => {
+    const { sco, relayed } = launch("1.2");
+    sco.LMSInitialize!("");
+    sco.LMSSetValue!("cmi.core.lesson_location", "before finish");
+    expect(sco.LMSFinish!("")).toBe("true");
+    expect(sco.LMSSetValue!("cmi.core.lesson_location", "after finish")).toBe("false");
+    expect(sco.LMSGetLastError!()).toBe("301");
+    expect(sco.LMSGetValue!("cmi.core.lesson_location")).toBe("");
+    expect(sco.LMSCommit!("")).toBe("false");
+    expect(sco.LMSFinish!("")).toBe("false");
+    expect(sco.LMSGetLastError!()).toBe("301");
+    expect(relayed.map((call) => call.method)).toEqual(["LMSInitialize", "LMSSetValue", "LMSFinish"]);
   });
 });

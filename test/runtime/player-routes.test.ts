@@ -41,6 +41,9 @@ describe("GET /player/attempts/:attemptId", () => {
     const csp = String(page.headers["content-security-policy"]);
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain(`frame-src ${t.config.contentUrl}`);
+    // Windows the content opens keep their opener, through which they find the API; other pages keep theirs from everyone.
+    expect(page.headers["cross-origin-opener-policy"]).toBe("same-origin-allow-popups");
+    expect((await agent.get("/").expect(200)).headers["cross-origin-opener-policy"]).toBe("same-origin");
     // Every script is a file from this origin, or data.
     const scripts = [...page.text.matchAll(/<script([^>]*)>/g)].map((match) => match[1]!);
     expect(scripts.every((attributes) => /\bsrc="\/assets\/player\.js"/.test(attributes) || /type="application\/json"/.test(attributes))).toBe(true);
