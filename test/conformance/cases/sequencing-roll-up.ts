@@ -202,5 +202,32 @@ export const cases: ConformanceCase[] = [
       await rolledUp(h, { completionStatus: "completed", successStatus: "passed" });
     },
   },
+  {
+    id: "SEQ-RU-09",
+    family,
+    title: "the course's own roll-up decides its Performance Status: two SCOs each passed, whose weighted measure falls short of the course's minNormalizedMeasure, leave the course Failed",
+    source: "SCORM 2004 4th SN RB.1.1 Measure Rollup, RB.1.2.a Objective Rollup Using Measure (the root activity's status is the course's); UP.4 (each SCO passed by default); ADL test cases MS-02, MS-03",
+    package: {
+      version: "2004 4th",
+      items: [
+        { id: "S1", sequencing: sequencing({ rollup: { objectiveMeasureWeight: 0.25 } }) },
+        { id: "S2", sequencing: sequencing({ rollup: { objectiveMeasureWeight: 0.75 } }) },
+      ],
+      organizationSequencing: rootRollingUp({}, { primaryObjective: { satisfiedByMeasure: true, minNormalizedMeasure: 0.7 } }),
+    },
+    async run(h) {
+      // Weighted: 0.9 x 0.25 + 0.5 x 0.75 = 0.6, short of 0.7; each SCO says nothing of success, so each is passed when it ends.
+      h.queue("S1", reports({ "cmi.score.scaled": "0.9" }));
+      h.queue("S2", reports({ "cmi.score.scaled": "0.5" }));
+      await h.play();
+      await h.launch("S1");
+      await h.next();
+      await h.launch("S2");
+      await h.next();
+      await h.closed();
+      expect(await storedStatuses(h)).toMatchObject({ S1: { success: "passed" }, S2: { success: "passed" } });
+      await rolledUp(h, { completionStatus: "completed", successStatus: "failed" });
+      await performanceStatus(h, "Failed");
+    },
+  },
 ];
-
