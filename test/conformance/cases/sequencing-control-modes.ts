@@ -42,7 +42,7 @@ export const cases: ConformanceCase[] = [
     id: "SEQ-CM-02",
     family,
     title: "choice only (flow off, the SN defaults): Next and Previous are never enabled, every SCO can be chosen, and a SCO's own continue delivers nothing and the learner is told",
-    source: "SCORM 2004 4th SN 3.2 Table 3.2a (choice true, flow false by default), SB.2.7-1 (continue with flow false); RTE 4.4.2; ADL test case CM-04d",
+    source: "SCORM 2004 4th SN 3.2 Table 3.2a (choice true, flow false by default), SB.2.7 (continue needs the parent's flow); RTE 4.4.2; ADL test case CM-04d",
     package: { version: "2004 4th", items: [{ id: "S1" }, { id: "S2" }, { id: "S3" }] },
     async run(h) {
       h.queue("S1", [...asksValid({ continue: "false", previous: "false", "choice.{target=S3}": "true" }), v2004.set("adl.nav.request", "continue"), v2004.terminate()]);
@@ -63,7 +63,7 @@ export const cases: ConformanceCase[] = [
     id: "SEQ-CM-03",
     family,
     title: "forwardOnly: Previous is never offered, a SCO's own previous delivers nothing and the learner is told, and Next moves on",
-    source: "SCORM 2004 4th SN 3.2.1 forwardOnly, SB.2.1-4 (backward traversal with forward only), SB.2.8; ADL test case CM-03a",
+    source: "SCORM 2004 4th SN 3.2.1 forwardOnly, SB.2.1 (no backward traversal under forwardOnly), SB.2.8; ADL test case CM-03a",
     package: {
       version: "2004 4th",
       items: [{ id: "S1" }, { id: "S2" }, { id: "S3" }],
@@ -87,7 +87,7 @@ export const cases: ConformanceCase[] = [
     id: "SEQ-CM-04",
     family,
     title: "choiceExit false: while its module is active the learner may choose inside it but not outside it; Next still flows out, and then the rest is open",
-    source: "SCORM 2004 4th SN 3.2.1 choiceExit, SB.2.9-7 (choice exit of an active activity); ADL test case CM-07a",
+    source: "SCORM 2004 4th SN 3.2.1 choiceExit, SB.2.9 (choiceExit of an active ancestor); ADL test case CM-07a",
     package: {
       version: "2004 4th",
       items: [{ id: "M1", sequencing: sequencing({ controlMode: { flow: true, choiceExit: false } }), children: [{ id: "S1" }, { id: "S2" }] }, { id: "S3" }],
@@ -112,7 +112,7 @@ export const cases: ConformanceCase[] = [
     id: "SEQ-CM-05",
     family,
     title: "choice off in one module: its SCOs cannot be chosen, the others can, and Next flows into and out of it",
-    source: "SCORM 2004 4th SN 3.2.1 (choice applies to the activity's children), SB.2.9-4; ADL test case CM-07d (activity 7)",
+    source: "SCORM 2004 4th SN 3.2.1 (choice applies to the activity's children), SB.2.9 (the parent's choice control); ADL test case CM-07d (activity 7)",
     package: {
       version: "2004 4th",
       items: [{ id: "S1" }, { id: "M2", sequencing: sequencing({ controlMode: { choice: false, flow: true } }), children: [{ id: "S2" }, { id: "S3" }] }, { id: "S4" }],
