@@ -5,7 +5,7 @@
 // so that every SCO starts from its own saved CMI and commits to its own endpoint.
 import { CoursePlayer, type NavigationRequest, type PlayerContext } from "./course-player.ts";
 import type { NavValidity } from "./protocol.ts";
-import { refusalMessage } from "./sequencer-refusals.ts";
+import { contentRequest, refusalMessage } from "./sequencer-refusals.ts";
 import { createScorm2004Api, type Scorm2004Api, type SequencingListeners } from "./scorm-again.ts";
 
 export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
@@ -242,20 +242,26 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
   }
 
   /**
-   * The SCO terminated. The sequencer has already acted on its navigation request (a delivery or
-   * the end of the session, both handled by the listeners). When it did neither and the player
-   * did not ask, the content simply ended: a one-SCO course is over; in a longer one the learner
-   * chooses what next from the contents, or Home.
+   * The SCO terminated. The sequencer acts on its navigation request straight after this listener
+   * (a delivery or the end of the session, both handled by the listeners). When it did neither and
+   * the player did not ask, the content simply ended: a one-SCO course is over; in a longer one the
+   * learner chooses what next from the contents, or Home. When the content's own Next, Previous or
+   * choice was refused, the learner is told why, as for the player's own controls: otherwise its
+   * button would seem to do nothing.
    */
   private terminated(): void {
+    // Read now: scorm-again clears adl.nav.request once it has processed it.
+    const requested = contentRequest(this.navRequest());
     this.showProgress();
     if (this.navigating || this.leaving) return;
     this.delivered = null;
     this.sessionEnded = false;
+    this.refusal = null;
     window.setTimeout(() => {
       if (this.navigating || this.leaving || this.delivered || this.sessionEnded) return;
-      if (this.context.config.scos.length <= 1) void this.leave();
-      else this.context.view.status("Choose a part of the course from the contents, or select Home.");
+      if (this.context.config.scos.length <= 1) return void this.leave();
+      if (requested) this.context.view.alert(refusalMessage(requested, this.refusal));
+      this.context.view.status("Choose a part of the course from the contents, or select Home.");
     }, 0);
   }
 }

@@ -9,6 +9,16 @@ const NOT_YET = /^(SB\.2\.9-(4|7|8)|SB\.2\.4-(1|2)|SB\.2\.2-2)$/;
 const END_OF_COURSE = /^(SB\.2\.1-2|SB\.2\.7-2)$/;
 const DELIVERY = /^DB\./;
 
+/**
+ * The kind of request a SCO's own adl.nav.request (RTE 4.4.1) makes, when it is one whose refusal
+ * the learner is told of: continue, previous or a choice ("{target=ID}choice"); null otherwise (exit,
+ * suspendAll and the rest end the SCO or the course whatever the rules say).
+ */
+export function contentRequest(navRequest: string | undefined): RefusedRequest | null {
+  if (navRequest === "continue" || navRequest === "previous") return navRequest;
+  return navRequest !== undefined && /^\{target=[^}]+\}choice$/.test(navRequest) ? "choice" : null;
+}
+
 export function refusalMessage(request: RefusedRequest, exception: string | null): string {
   const code = exception ? ` (sequencing rule ${exception})` : "";
   if (exception && FLOW_OR_FORWARD_ONLY.test(exception)) {

@@ -3,7 +3,7 @@ import { Scorm12API, Scorm2004API } from "scorm-again";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { parseManifest } from "../../server/packages/manifest/parse-manifest.ts";
 import * as ours from "../../server/packages/manifest/runtime-settings.ts";
-import { buildSequencingSettings, scoRuntimeSettings, type SequencingSettings } from "../../server/packages/manifest/runtime-settings.ts";
+import { buildSequencingSettings, scoRuntimeSettings, UNNAMED_PRIMARY_OBJECTIVE, type SequencingSettings } from "../../server/packages/manifest/runtime-settings.ts";
 // scorm-again's .d.ts files use extensionless relative imports, which NodeNext cannot follow from
 // its package entry (its types arrive as `any` there). Imported by path, the structure resolves;
 // its enum-typed fields still come out as `any`, so the tokens are checked against the .d.ts text.
@@ -218,7 +218,7 @@ describe("buildSequencingSettings", () => {
       id: "LESSON-1", attemptLimit: 3,
       sequencingControls: { choiceExit: false, forwardOnly: true, flow: false, rollupObjectiveSatisfied: false },
       deliveryControls: { tracked: true, completionSetByContent: true, objectiveSetByContent: false },
-      primaryObjective: { objectiveID: "LESSON-1#primary", satisfiedByMeasure: false, minNormalizedMeasure: 1, mapInfo: [] },
+      primaryObjective: { objectiveID: UNNAMED_PRIMARY_OBJECTIVE, satisfiedByMeasure: false, minNormalizedMeasure: 1, mapInfo: [] },
       completionThreshold: { completedByMeasure: true, minProgressMeasure: 0.8, progressWeight: 0.5 },
       hideLmsUi: ["previous"],
     });
@@ -278,6 +278,16 @@ describe("buildSequencingSettings", () => {
     expect(api.lmsGetValue("adl.nav.request_valid.continue")).toBe("true");
     expect(api.lmsGetValue("adl.nav.request_valid.previous")).toBe("false");
     expect(api.lmsGetValue("adl.nav.request_valid.choice.{target=ASSESSMENT}")).toBe("false");
+  });
+
+  it("keeps a primary objective the manifest leaves unnamed out of the SCO's cmi.objectives", () => {
+    // LESSON-1's primary objective has no objectiveID (RTE 4.2.17: nothing to put in cmi.objectives).
+    const settings = buildSequencingSettings(parseManifest(scorm2004))!;
+    const { api, activity } = scormAgainWith(settings);
+    expect(activity("LESSON-1").primaryObjective).toMatchObject({ satisfiedByMeasure: false, minNormalizedMeasure: 1 });
+    expect(api.lmsInitialize()).toBe("true");
+    expect(api.getSequencingService()!.getSequencingState().currentActivity?.id).toBe("LESSON-1");
+    expect(api.lmsGetValue("cmi.objectives._count")).toBe("0");
   });
 
   it("applies the spec's defaults where scorm-again's differ: flow is off, choice on", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { refusalMessage } from "../../player/sequencer-refusals.ts";
+import { contentRequest, refusalMessage } from "../../player/sequencer-refusals.ts";
 
 describe("what the learner reads when the sequencer refuses a request", () => {
   it.each([
@@ -13,5 +13,20 @@ describe("what the learner reads when the sequencer refuses a request", () => {
     ["continue", null, /^That part of the course cannot be opened now: the course's rules do not allow it\.$/],
   ] as const)("%s refused with %s", (request, exception, message) => {
     expect(refusalMessage(request, exception)).toMatch(message);
+  });
+});
+
+describe("which of a SCO's own navigation requests the learner is told were refused", () => {
+  it.each([
+    ["continue", "continue"],
+    ["previous", "previous"],
+    ["{target=LESSON-2}choice", "choice"],
+    ["exit", null],
+    ["exitAll", null],
+    ["suspendAll", null],
+    ["_none_", null],
+    [undefined, null],
+  ] as const)("%s -> %s", (navRequest, kind) => {
+    expect(contentRequest(navRequest)).toBe(kind);
   });
 });

@@ -138,8 +138,8 @@ function activity(id: string, title: string, parsed: ActivitySequencing | null |
   };
   if (sequencing.primaryObjective) {
     // scorm-again drops a primary objective without an ID, yet the SN lets it go unnamed
-    // when nothing refers to it; a local name keeps its satisfiedByMeasure / minNormalizedMeasure.
-    const objectiveID = sequencing.primaryObjective.objectiveID || `${id}#primary`;
+    // when nothing refers to it: a local name keeps its satisfiedByMeasure / minNormalizedMeasure.
+    const objectiveID = sequencing.primaryObjective.objectiveID || UNNAMED_PRIMARY_OBJECTIVE;
     settings.primaryObjective = { ...sequencing.primaryObjective, objectiveID };
   }
   const threshold = sequencing.completionThreshold;
@@ -153,6 +153,16 @@ function activity(id: string, title: string, parsed: ActivitySequencing | null |
   if (sequencing.hideLmsUi.length > 0) settings.hideLmsUi = sequencing.hideLmsUi;
   return settings;
 }
+
+/**
+ * The local name of a primary objective the manifest leaves unnamed. Blank, because scorm-again
+ * puts every named objective of the delivered activity into cmi.objectives, and an unnamed one has
+ * no place there (RTE 4.2.17: the objectives the manifest identifies): a name such as
+ * "LESSON-1#primary" showed the SCO an objective that is not the course's, and put it at index 0,
+ * where the SCO's own saved objectives then failed to load ("The course could not be loaded",
+ * ADL's OB-03a manifests). scorm-again skips a blank ID there, and keeps the objective otherwise.
+ */
+export const UNNAMED_PRIMARY_OBJECTIVE = " ";
 
 /** What SN UP.4 (End Attempt) needs of an activity's definition: whether the LMS may set its statuses. */
 export interface EndAttemptRules {
