@@ -9,6 +9,13 @@ import { boundedMs } from "./time.ts";
 /**
  * The attempt's summary columns from every SCO of its course version (see rollUpStatus), with
  * `current` as it stands after the request being applied.
+ *
+ * A SCORM 2004 course of more than one item is completed, passed or failed by its roll-up as the
+ * SN defines it (RB.1: rollup rules, measures and their weights, rollup considerations, skipped
+ * activities), which scorm-again's sequencer computes and the player saves with its state
+ * (sequencing-state-service.ts). The SCOs' own statuses can say more than the course's rules do
+ * (two SCOs passed whose weighted measure falls short of the organization's minimum: not
+ * satisfied), so here they only start the course (Incomplete); its outcome waits for the root.
  */
 export function summariseAttempt(input: { batch: RuntimeBatch; attempt: RuntimeAttempt; manifest: Manifest; scormVersion: ScormVersion }, current: ScoSummary, now: string): RuntimeAttempt {
   const { batch, attempt, manifest, scormVersion } = input;
@@ -21,8 +28,10 @@ export function summariseAttempt(input: { batch: RuntimeBatch; attempt: RuntimeA
     return { status, assessed: isAssessed(scormVersion, scoRuntimeSettings(manifest, identifier).cmi, status) };
   });
   const scores = [...rows.values()].flatMap((row) => (row.scoreScaled === null ? [] : [row.scoreScaled]));
+  const rolledUp = rollUpStatus(outcomes);
+  const sequenced = scormVersion === "2004" && manifest.launchables.length > 1;
   return {
-    ...withStatus(attempt, rollUpStatus(outcomes), now),
+    ...withStatus(attempt, sequenced && rolledUp !== "Not Attempted" ? "Incomplete" : rolledUp, now),
     scoreScaled: scores.length ? Math.round((scores.reduce((sum, score) => sum + score, 0) / scores.length) * 1e6) / 1e6 : null,
     totalTimeMs: boundedMs([...rows.values()].reduce((sum, row) => sum + row.totalTimeMs, 0)),
     lastCommitAt: now,

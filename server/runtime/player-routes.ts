@@ -26,11 +26,6 @@ export function playerRoutes({ db, config, sessionSecret }: AppDeps): Router {
     const contentToken = signContentToken(sessionSecret, { courseVersionId: attempt.courseVersionId, attemptId: attempt.id, expiresAt: contentTokenExpiry() });
     const page = playerConfig(attempt, await store.scoProgress(attempt.id), { csrfToken: generateCsrfToken(req), contentUrl: config.contentUrl, contentToken, exitUrl: exitUrlOf(attempt) });
     res.set("Cache-Control", "no-store");
-    // Content that opens its lessons in a window of their own finds the API through window.opener
-    // (RTE: the SCO's parents, then its opener's). The LMS's same-origin policy cut every window
-    // the content frame opens off from it; the player page lets them keep their opener. The content
-    // still runs on its own origin and cannot read the player window.
-    res.set("Cross-Origin-Opener-Policy", "same-origin-allow-popups");
     res.render("player/player", { config: page, configJson: scriptJson(page), contents: page.scos.filter((sco) => sco.visible) });
   });
 

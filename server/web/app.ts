@@ -86,6 +86,12 @@ export function createApp(deps: AppDeps): express.Express {
         },
       },
       strictTransportSecurity: deps.config.publicUrl.startsWith("https:"),
+      // Course content that opens its lessons in a window of their own finds the API through
+      // window.opener (the RTE's discovery: the SCO's parents, then its opener's); "same-origin"
+      // cut every window the content frame opens off from it. A page opened by another site is
+      // still cut off from that site, and the player window, opened by an LMS page, keeps its
+      // opener (to refresh it after Home) only if both pages send the same policy: hence every page.
+      crossOriginOpenerPolicy: { policy: "same-origin-allow-popups" },
     }),
   );
   app.use(healthRoutes(deps));

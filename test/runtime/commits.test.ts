@@ -107,12 +107,17 @@ describe("POST /runtime/attempts/:attemptId/scos/:scoId/commit", () => {
     expect((await commit(attemptId, "I", { commitSequence: 2, cmi: { completion_status: "incomplete", progress_measure: "0.8" } })).body.performanceStatus).toBe("Completed");
   });
 
-  it("rolls up the SCOs of a two-SCO course: Incomplete until both are done, then Passed on the assessed one's pass", async () => {
+  it("starts a two-SCO 2004 course with its SCOs, and leaves its outcome to the sequencer's roll-up", async () => {
     const attemptId = await buildAttempt({ db: t.db, personId: learner.personId, courseVersionId: versions.twoScos2004! });
     // B's primary objective is satisfied by measure 0.8 (cmi.scaled_passing_score).
     expect((await commit(attemptId, "B", { commitSequence: 1, cmi: { completion_status: "completed", score: { scaled: "0.9" } } })).body.performanceStatus).toBe("Incomplete");
     expect((await scoRow(attemptId, "B")).performance_status).toBe("Passed");
-    expect((await commit(attemptId, "A", { commitSequence: 1, cmi: { completion_status: "completed" } })).body.performanceStatus).toBe("Passed");
+    // Both SCOs done: the course's own rules (SN RB.1) decide, which only the sequencer applies.
+    expect((await commit(attemptId, "A", { commitSequence: 1, cmi: { completion_status: "completed" } })).body.performanceStatus).toBe("Incomplete");
+    const root = { O: { completionStatus: "completed", successStatus: "passed" } };
+    const saved = await agent.post(`/runtime/attempts/${attemptId}/sequencing-state`).set("X-CSRF-Token", csrf).send({ sequencingState: JSON.stringify({ sequencing: { activityStates: root } }) });
+    expect(saved.body.performanceStatus).toBe("Passed");
+    expect((await attemptRow(attemptId)).performance_status).toBe("Passed");
   });
 
   it("refuses a stale commit, tells the client so, and stores nothing of it", async () => {
