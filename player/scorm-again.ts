@@ -83,6 +83,15 @@ export interface Scorm2004Api extends BaseApi {
   adl: { nav: { request: string } };
   processNavigationRequest(request: string, targetActivityId?: string): boolean;
   getActivityTrackingData(activityId: string): { completionStatus: string; successStatus: string } | null;
+  /** The activity tree (scorm-again's Activity objects: choice-sequencing.ts reads them). */
+  getSequencingState(): { rootActivity: unknown; currentActivity: unknown };
+  /** What sequencer-corrections.ts corrects: its inner objects are scorm-again's, untyped. */
+  getSequencingService(): { getOverallSequencingProcess(): unknown } | null;
+  /**
+   * Continue or Previous, run on a copy of the tree while a SCO is running (termination included):
+   * "allowed" or "blocked"; "unknown" at any other time.
+   */
+  previewNavigationRequest(request: "continue" | "previous"): { outcome: "allowed" | "blocked" | "unknown"; exception: string | null };
   /** The activity tree's state as a string (scorm-again's own format), and back. */
   serializeSequencingState(): string;
   deserializeSequencingState(state: string): boolean;

@@ -3,8 +3,11 @@
 // activity is launched in the content frame; the end of the sequencing session closes the
 // player. One Scorm2004API for the whole course (it holds the activity tree), reset for each SCO
 // so that every SCO starts from its own saved CMI and commits to its own endpoint.
+import { choiceRefusal, constrainedChoices, findActivity, type ConstrainedChoice, type Refusal } from "./choice-sequencing.ts";
 import { CoursePlayer, type NavigationRequest, type PlayerContext } from "./course-player.ts";
+import { navigationValidity, type Flow } from "./navigation-validity.ts";
 import type { NavValidity } from "./protocol.ts";
+import { choiceContext, correctSequencer, withoutConstrainedChoice } from "./sequencer-corrections.ts";
 import { contentRequest, refusalMessage } from "./sequencer-refusals.ts";
 import { createScorm2004Api, type Scorm2004Api, type SequencingListeners } from "./scorm-again.ts";
 
@@ -17,8 +20,14 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
   private sessionEnded = false;
   /** The sequencer's state as last queued for saving, without its timestamps: an unchanged state is not sent again. */
   private savedState: string | null;
-  /** The sequencer's latest word on which navigation requests are valid. */
+  /** Which navigation requests are valid now: what the player offers, and the launcher answers (navigation-validity.ts). */
   private validity: NavValidity | null = null;
+  /** What the controls last showed, to update them only when it changes. */
+  private shown: string | null = null;
+  /** scorm-again's own latest look-ahead: Next / Previous where no preview answers, and hideLMSUI. */
+  private reported: (Flow & { hidden: Array<"previous" | "next"> }) | null = null;
+  /** adlseq constrainChoice / preventActivation by activity id: applied by the player, not given to scorm-again (sequencer-corrections.ts). */
+  private readonly constrained: ReadonlyMap<string, ConstrainedChoice>;
   /** The exception of the navigation request the sequencer last refused (SN codes, e.g. SB.2.9-4). */
   private refusal: string | null = null;
   /** The sequencing session has begun here: before that there is no state of this window's to save. */
@@ -46,23 +55,18 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
         if (context === "navigation") this.refusal = error;
       },
       onNavigationValidityUpdate: (validity) => {
-        const choice: Record<string, boolean> = {};
-        for (const [id, valid] of Object.entries(validity.choice)) choice[id] = valid === "true";
-        this.validity = { continue: validity.continue, previous: validity.previous, choice };
-        this.context.frame.navigationChanged();
         const hideLmsUi = validity.hideLmsUi ?? [];
-        this.context.view.setNavigation({
-          previous: validity.previous,
-          next: validity.continue,
-          choice,
-          hidden: [...(hideLmsUi.includes("previous") ? ["previous" as const] : []), ...(hideLmsUi.includes("continue") ? ["next" as const] : [])],
-        });
+        const hidden = [...(hideLmsUi.includes("previous") ? ["previous" as const] : []), ...(hideLmsUi.includes("continue") ? ["next" as const] : [])];
+        this.reported = { continue: validity.continue, previous: validity.previous, hidden };
+        this.refreshNavigation();
       },
     };
     const sequencing = context.config.sequencing;
+    this.constrained = sequencing ? constrainedChoices(sequencing.activityTree) : new Map();
     // scorm-again picks its HTTP service once, in the constructor: the queue's transport goes in
     // now, and each SCO's commit URL with the reset that prepares the API for it.
-    this.course = createScorm2004Api({ ...this.apiSettings(false), ...(sequencing ? { sequencing: { ...sequencing, eventListeners: listeners } } : {}) });
+    this.course = createScorm2004Api({ ...this.apiSettings(false), ...(sequencing ? { sequencing: { ...withoutConstrainedChoice(sequencing), eventListeners: listeners } } : {}) });
+    if (sequencing) correctSequencer(this.course, this.constrained);
     (window as unknown as { API_1484_11: Scorm2004Api }).API_1484_11 = this.course;
     this.course.on("Terminate", () => this.terminated());
     this.course.on("Commit", () => this.showProgress());
@@ -93,6 +97,9 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
   async navigate(request: NavigationRequest): Promise<void> {
     if (this.navigating || this.leaving) return;
     const target = request.type === "choice" ? request.scoId : undefined;
+    // A choice the SN refuses is refused here, and the SCO on screen carries on (SB.2.9, DB.1.1).
+    const refused = target ? this.choiceRefusal(target) : null;
+    if (refused) return this.context.view.alert(refusalMessage("choice", refused));
     this.navigating = true;
     this.context.view.setBusy(true);
     try {
@@ -191,6 +198,33 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
    */
   protected override beforeSco(api: Scorm2004Api): void {
     api.Initialize("");
+    // The SCO running, Next and Previous can be previewed.
+    this.refreshNavigation();
+  }
+
+  /** The SCO's calls may change what Next and Previous would do (its statuses, at End Attempt). */
+  protected override afterCalls(): void {
+    this.refreshNavigation();
+  }
+
+  /** Recomputes what the player offers; the controls and the launcher hear of it when it changed. */
+  private refreshNavigation(): void {
+    const reported = this.reported;
+    if (!reported) return;
+    const validity = navigationValidity(this.course, this.constrained, reported);
+    const shown = JSON.stringify([validity, reported.hidden]);
+    if (shown === this.shown) return;
+    this.shown = shown;
+    this.validity = validity;
+    this.context.frame.navigationChanged();
+    this.context.view.setNavigation({ previous: validity.previous, next: validity.continue, choice: validity.choice, hidden: reported.hidden });
+  }
+
+  /** The SN's refusal of a choice of this activity now (choice-sequencing.ts), or null. */
+  private choiceRefusal(activityId: string): Refusal {
+    const context = choiceContext(this.course, this.constrained);
+    const target = context && findActivity(context.root, activityId);
+    return context && target ? choiceRefusal(context, target) : null;
   }
 
   protected override navValidity(): NavValidity | null {

@@ -1,0 +1,31 @@
+// What the SCORM 2004 player offers (Previous, Next, the contents' choices), and what the launcher
+// answers adl.nav.request_valid.* from (RTE 4.4.2): the navigation requests that would succeed now.
+//
+// scorm-again 3.4.3's own look-ahead (its onNavigationValidityUpdate) offers Next wherever the
+// parent allows flow, even into a SCO a Disabled rule closes (SB.2.2-2); Previous into a SCO whose
+// attempts are used up (DB.1.1-3, ADL's CM-07c); and a choice by its NB.2.1 checks alone, where
+// SB.2.9 and DB.1.1 then refuse it. The learner was offered what the sequencer then refused.
+// Instead, Next and Previous come from scorm-again's preview, which runs the sequencing process
+// itself (the SCO's termination included: its post-condition rules may retry it) on a copy of the
+// tree; it answers only while a SCO is running, and at other times scorm-again's look-ahead
+// stands. The choices come from the SN's own processes (choice-sequencing.ts), always.
+import { choiceValidity, type ConstrainedChoice } from "./choice-sequencing.ts";
+import type { NavValidity } from "./protocol.ts";
+import type { Scorm2004Api } from "./scorm-again.ts";
+import { choiceContext } from "./sequencer-corrections.ts";
+
+export type Flow = Pick<NavValidity, "continue" | "previous">;
+
+/** `lookAhead`: scorm-again's own latest answer on Continue and Previous. */
+export function navigationValidity(api: Scorm2004Api, constrained: ReadonlyMap<string, ConstrainedChoice>, lookAhead: Flow): NavValidity {
+  const context = choiceContext(api, constrained);
+  const { continue: next, previous } = previewFlow(api) ?? lookAhead;
+  return { continue: next, previous, choice: context ? choiceValidity(context) : {} };
+}
+
+function previewFlow(api: Scorm2004Api): Flow | null {
+  const next = api.previewNavigationRequest("continue");
+  const previous = api.previewNavigationRequest("previous");
+  if (next.outcome === "unknown" || previous.outcome === "unknown") return null;
+  return { continue: next.outcome === "allowed", previous: previous.outcome === "allowed" };
+}
