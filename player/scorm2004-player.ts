@@ -293,6 +293,9 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
     this.refusal = null;
     window.setTimeout(() => {
       if (this.navigating || this.leaving || this.delivered || this.sessionEnded) return;
+      // The SCO's end rolled the course up (SN TB.2.3, RB.1.5): the course may be complete now,
+      // before the learner selects Home.
+      this.saveSequencingState();
       if (this.context.config.scos.length <= 1) return void this.leave();
       if (requested) this.context.view.alert(refusalMessage(requested, this.refusal));
       this.context.view.status("Choose a part of the course from the contents, or select Home.");

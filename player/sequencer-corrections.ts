@@ -18,6 +18,9 @@
 //    choiceExit; and, for a leaf, DB.1.1's Check Activity, so that a used-up or disabled activity
 //    is refused with the SN's DB.1.1-3. scorm-again's own checks then find nothing left to refuse
 //    wrongly, and do the rest (the flow into a chosen cluster, the delivery).
+// 4. RB.1.1 (the Measure Rollup Process) divides by the weights of every child that counts, measured
+//    or not (measure-rollup-correction.ts).
+import { correctMeasureRollup } from "./measure-rollup-correction.ts";
 import { choiceSequencingRefusal, deliveryRefusal, type ChoiceContext, type ConstrainedChoice, type SequencedActivity } from "./choice-sequencing.ts";
 import type { ActivitySettings, SequencingSettings } from "../server/packages/manifest/runtime-settings.ts";
 import type { Scorm2004Api } from "./scorm-again.ts";
@@ -49,6 +52,7 @@ type ChoiceActivity = SequencedActivity & { readonly isAvailable: boolean; reado
 
 /** The scorm-again objects corrected here, as far as they are used. */
 interface Internals {
+  rollupProcess?: { measureProcessor?: Parameters<typeof correctMeasureRollup>[0] };
   navigationValidityService?: { isActivityDisabled?: (activity: ChoiceActivity) => boolean };
   sequencingProcess?: {
     sequencingRequestProcess?: (request: string, targetActivityId?: string | null) => SequencingResult;
@@ -57,7 +61,7 @@ interface Internals {
 }
 
 /**
- * Corrections 2 and 3, on the sequencer the API holds. Returns what could not be corrected (and
+ * Corrections 2, 3 and 4, on the sequencer the API holds. Returns what could not be corrected (and
  * says so on the console): empty when scorm-again still has the shape these were written for.
  */
 export function correctSequencer(api: Scorm2004Api, constrained: ReadonlyMap<string, ConstrainedChoice>): string[] {
@@ -84,6 +88,7 @@ export function correctSequencer(api: Scorm2004Api, constrained: ReadonlyMap<str
   } else {
     problems.push("SequencingProcess.sequencingRequestProcess");
   }
+  if (!correctMeasureRollup(overall?.rollupProcess?.measureProcessor)) problems.push("MeasureRollupProcessor.measureRollupProcess");
   if (problems.length > 0) console.error(`scorm-again's sequencer has changed: the SN corrections of player/sequencer-corrections.ts do not apply to ${problems.join(", ")}`);
   return problems;
 }

@@ -7,6 +7,8 @@
  * it is for every SCO's completion_status: the server checks the shape and never lets it downgrade
  * anything. Pure.
  */
+import { performanceOf2004, type PerformanceStatus } from "./status.ts";
+
 const COMPLETION = new Set(["completed", "incomplete", "not attempted", "unknown"]);
 const SUCCESS = new Set(["passed", "failed", "unknown"]);
 
@@ -31,4 +33,15 @@ function dig(node: unknown, path: string[]): unknown {
     current = (current as Record<string, unknown>)[key];
   }
   return current;
+}
+
+/**
+ * The course's Performance Status from its root activity. A root not satisfied fails the course
+ * only once the root is completed: until then the learner may still satisfy it (a measure over the
+ * SCOs' weighted scores rises with each SCO scored, SN RB.1.1), so a course not yet finished is
+ * Incomplete, never a Failed the learner could not then lose.
+ */
+export function courseStatus({ completion, success }: { completion: string; success: string }): PerformanceStatus {
+  if (success === "failed" && completion !== "completed") return "Incomplete";
+  return performanceOf2004({ completion, success });
 }

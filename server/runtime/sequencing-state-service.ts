@@ -3,8 +3,7 @@ import type { RuntimeBatch } from "./runtime-batch.ts";
 import { ownAttempt } from "./attempt-context.ts";
 import { SCORM12_ERRORS, SCORM2004_ERRORS, ScormRefusal } from "./scorm-errors.ts";
 import { auditStatusChange, withStatus } from "./attempt-summary.ts";
-import { sequencerRollUp } from "./sequencer-roll-up.ts";
-import { performanceOf2004 } from "./status.ts";
+import { courseStatus, sequencerRollUp } from "./sequencer-roll-up.ts";
 
 /** Far above a real activity tree's serialised state (a few kB per activity), far below a commit's limit. */
 export const SEQUENCING_STATE_MAX_CHARS = 500_000;
@@ -34,7 +33,7 @@ export function saveSequencingState(batch: RuntimeBatch, request: { attemptId: n
     throw new ScormRefusal("runtime.sequencing_state_too_large", `sequencing state too large: at most ${SEQUENCING_STATE_MAX_CHARS} characters`, 413, SCORM2004_ERRORS.generalCommit);
   }
   const rolledUp = sequencerRollUp(state, manifest.organization.identifier);
-  const updated = rolledUp ? withStatus(attempt, performanceOf2004(rolledUp), batch.now) : attempt;
+  const updated = rolledUp ? withStatus(attempt, courseStatus(rolledUp), batch.now) : attempt;
   batch.putAttempt({ ...updated, sequencingState: state });
   auditStatusChange(batch, attempt, updated, request, { rollUp: "sequencer" });
   return { result: true, errorCode: 0, performanceStatus: updated.performanceStatus, ...(attempt.preview ? { preview: true } : {}) };

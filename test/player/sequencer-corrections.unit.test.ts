@@ -8,6 +8,7 @@ import type { Scorm2004Api } from "../../player/scorm-again.ts";
 import { cases as constrainedChoice } from "../conformance/cases/sequencing-constrained-choice.ts";
 import { cases as limitConditions } from "../conformance/cases/sequencing-limit-conditions.ts";
 import { cases as rules } from "../conformance/cases/sequencing-rules.ts";
+import { cases as rollUp } from "../conformance/cases/sequencing-roll-up.ts";
 import { packageOf, sequencerFor } from "./sequencer-fixture.ts";
 
 const CONSTRAINED_ORGANIZATION = packageOf(constrainedChoice, "SEQ-CC-01");
@@ -15,6 +16,8 @@ const CONSTRAINED_MODULE = packageOf(constrainedChoice, "SEQ-CC-02");
 const PREVENTING_MODULE = packageOf(constrainedChoice, "SEQ-CC-05");
 const STOPPING_S2 = packageOf(rules, "SEQ-SR-05");
 const S1_ONCE = packageOf(limitConditions, "SEQ-LC-01");
+/** Two SCOs weighted 0.25 and 0.75; the organization is satisfied by a measure of 0.7. */
+const WEIGHTED = packageOf(rollUp, "SEQ-RU-09");
 
 describe("scorm-again 3.4.3's sequencer, corrected by the player", () => {
   it("takes every correction", () => {
@@ -40,6 +43,27 @@ describe("scorm-again 3.4.3's sequencer, corrected by the player", () => {
     const scormAgain = sequencerFor(spec, { corrected: false });
     scormAgain.request(...before);
     expect(scormAgain.request(request), "scorm-again alone").toBe(alone);
+  });
+
+  it("rolls up a measure over every SCO's weight, scored or not (RB.1.1): the first SCO's 0.9 alone does not satisfy the course", () => {
+    const rootAfter = (corrected: boolean, ...scores: string[]) => {
+      const sequencer = sequencerFor(WEIGHTED, { corrected });
+      sequencer.request("start");
+      const api = sequencer.api as unknown as { Initialize(e: string): string; SetValue(k: string, v: string): string; Terminate(e: string): string; reset(settings: object, options: object): void };
+      for (const score of scores) {
+        api.Initialize("");
+        api.SetValue("cmi.score.scaled", score);
+        api.SetValue("adl.nav.request", "continue");
+        api.Terminate("");
+        api.reset({}, { preserveListeners: true });
+      }
+      const root = sequencer.context().root as unknown as { objectiveNormalizedMeasure: number; successStatus: string };
+      return [root.objectiveNormalizedMeasure, root.successStatus];
+    };
+    expect(rootAfter(true, "0.9"), "corrected").toEqual([0.225, "failed"]);
+    expect(rootAfter(true, "0.9", "0.5"), "corrected, both scored").toEqual([0.6, "failed"]);
+    expect(rootAfter(true, "0.9", "0.7")[1], "corrected, enough").toBe("passed");
+    expect(rootAfter(false, "0.9"), "scorm-again alone").toEqual([0.9, "passed"]);
   });
 
   it("does not give scorm-again constrainChoice or preventActivation, and changes nothing else", () => {
@@ -68,7 +92,7 @@ describe("a scorm-again whose sequencer no longer has the shape the corrections 
   it("is reported on the console, naming what is not corrected", () => {
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
     const changed = { getSequencingService: () => ({ getOverallSequencingProcess: () => ({ navigationValidityService: {}, sequencingProcess: {} }) }) } as unknown as Scorm2004Api;
-    expect(correctSequencer(changed, new Map())).toEqual(["NavigationValidityService.isActivityDisabled", "SequencingProcess.sequencingRequestProcess"]);
-    expect(error).toHaveBeenCalledWith(expect.stringContaining("do not apply to NavigationValidityService.isActivityDisabled, SequencingProcess.sequencingRequestProcess"));
+    expect(correctSequencer(changed, new Map())).toEqual(["NavigationValidityService.isActivityDisabled", "SequencingProcess.sequencingRequestProcess", "MeasureRollupProcessor.measureRollupProcess"]);
+    expect(error).toHaveBeenCalledWith(expect.stringContaining("do not apply to NavigationValidityService.isActivityDisabled, SequencingProcess.sequencingRequestProcess, MeasureRollupProcessor.measureRollupProcess"));
   });
 });

@@ -141,6 +141,15 @@ describe("content that reports no status", () => {
     expect(page).toMatch(/data-field="try">1<\/td>[\s\S]*?first-try[\s\S]*?data-field="try">2<\/td>[\s\S]*?second-try/);
   });
 
+  it("fails the course only once its root is completed: not satisfied part-way is still Incomplete", async () => {
+    const attemptId = await attemptOn("scos2004");
+    // Two SCOs weighted 0.25 / 0.75, the first scored 0.9: a measure of 0.225 so far (SN RB.1.1).
+    expect((await rollUp(attemptId, "unknown", "failed")).body).toMatchObject({ performanceStatus: "Incomplete" });
+    expect((await rollUp(attemptId, "incomplete", "failed")).body).toMatchObject({ performanceStatus: "Incomplete" });
+    expect((await rollUp(attemptId, "completed", "failed")).body).toMatchObject({ performanceStatus: "Failed" });
+    expect(await attemptStatus(attemptId)).toBe("Failed");
+  });
+
   it("takes the course's roll-up from the sequencer's state, and never lets it take anything back", async () => {
     const attemptId = await attemptOn("scos2004");
     const save = (root: { completionStatus: string; successStatus: string }) =>
