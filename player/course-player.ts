@@ -1,13 +1,14 @@
 // What the SCORM 1.2 and 2004 players share: fetching a SCO's state, configuring scorm-again to
 // commit to that SCO's endpoint, launching the SCO through the launcher, ending a SCO the content
 // did not end, and leaving (Home): the final commit, then close the window and refresh the opener.
-import type { CommitRequest, StateResponse } from "../server/runtime/contract.ts";
+import type { CommitRequest } from "../server/runtime/contract.ts";
 import type { PlayerConfig } from "../server/runtime/player-config.ts";
 import { CommitTransport, readCommitResponse, type CommitQueue } from "./commit-queue.ts";
 import { dataModelSnapshot, type ContentFrame } from "./content-frame.ts";
 import { DATA_MODEL_SETTINGS } from "./data-model-settings.ts";
 import type { PlayerView } from "./player-view.ts";
 import { RELAYED_METHODS, type ApiCall, type NavValidity } from "./protocol.ts";
+import { fetchState, PlayerError } from "./sco-state.ts";
 import type { ApiSettings, CommitMetadata, Scorm12Api, Scorm2004Api } from "./scorm-again.ts";
 // Pure time arithmetic shared with the server (no Node APIs): one definition of SCORM's two formats.
 import { formatTimespan, parseTimespan } from "../server/runtime/time.ts";
@@ -276,21 +277,6 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
     const api = this.api;
     if (!this.leaving && api && api.isInitialized() && !api.isTerminated()) this.commitSco(api);
   }
-}
-
-/** A failure with words for the learner. */
-export class PlayerError extends Error {}
-
-async function fetchState(config: PlayerConfig, scoId: string): Promise<StateResponse> {
-  let response: Response;
-  try {
-    response = await fetch(`${config.runtimeBase}${encodeURIComponent(scoId)}/state`, { credentials: "same-origin", headers: { Accept: "application/json" }, cache: "no-store" });
-  } catch {
-    throw new PlayerError("Your progress could not be loaded because the connection seems to be down. Check it, then close this window and press Play again.");
-  }
-  if (response.status === 401 || response.status === 403) throw new PlayerError("You are no longer logged in. Close this window, log in again and press Play.");
-  if (!response.ok) throw new PlayerError("Your progress could not be loaded. Close this window and press Play again.");
-  return (await response.json()) as StateResponse;
 }
 
 function refreshOpener(): void {

@@ -157,8 +157,17 @@ export async function openPlayer(page: Page, servers: LmsServers, attemptId: num
     await page.waitForTimeout(1_000);
     return open(30_000);
   });
+  popup.on("console", (message) => playerConsole(popup).push(`${message.type()}: ${message.text()}`.slice(0, 300)));
+  popup.on("pageerror", (error) => playerConsole(popup).push(`pageerror: ${error.message}`.slice(0, 300)));
   await popup.waitForLoadState();
   return popup;
+}
+
+/** What each player window wrote on its console, for failure messages. */
+const consoles = new WeakMap<Page, string[]>();
+function playerConsole(player: Page): string[] {
+  if (!consoles.has(player)) consoles.set(player, []);
+  return consoles.get(player)!;
 }
 
 /**
@@ -195,7 +204,8 @@ export async function scoFrame(player: Page, servers: LmsServers, file: string |
 async function playerShows(player: Page): Promise<Record<string, unknown>> {
   if (player.isClosed()) return { closed: true };
   const text = (selector: string) => player.locator(selector).textContent({ timeout: 1_000 }).catch(() => null);
-  return { frames: player.frames().map((frame) => frame.url()), status: await text("[data-player-status]"), alert: await text("[data-player-alert]") };
+  const console = playerConsole(player).filter((line) => !line.startsWith("log: Activity delivered"));
+  return { frames: player.frames().map((frame) => frame.url()), status: await text("[data-player-status]"), alert: await text("[data-player-alert]"), console: console.slice(-12) };
 }
 
 export type { BrowserContext };
