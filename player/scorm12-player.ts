@@ -20,6 +20,8 @@ export class Scorm12Player extends CoursePlayer<Scorm12Api> {
   private readonly known: ReadonlySet<string>;
   /** Each SCO's lesson status, as stored and then as this window's sessions report it. */
   private readonly statuses: Map<string, LessonStatus>;
+  /** What the controls last showed, to update them only when it changes. */
+  private shown: string | null = null;
 
   constructor(context: PlayerContext) {
     super(context);
@@ -70,18 +72,50 @@ export class Scorm12Player extends CoursePlayer<Scorm12Api> {
   protected override launchedSco(scoId: string): void {
     // An asset is completed once delivered (the server records it so at its launch).
     if (this.onAsset()) this.statuses.set(scoId, "completed");
-    this.context.view.setNavigation({
+    this.shown = null;
+    this.showNavigation(scoId);
+  }
+
+  /** Once the SCO has initialized, what its end would open is open (statusWhenEnded). */
+  protected override afterCalls(): void {
+    const scoId = this.session?.scoId;
+    if (scoId) this.showNavigation(scoId);
+  }
+
+  private showNavigation(scoId: string): void {
+    const navigation = {
       previous: this.neighbour(scoId, -1) !== undefined,
       next: this.neighbour(scoId, 1) !== undefined,
       choice: Object.fromEntries(this.order.map((id) => [id, this.available(id)])),
-    });
+    };
+    const shown = JSON.stringify(navigation);
+    if (shown === this.shown) return;
+    this.shown = shown;
+    this.context.view.setNavigation(navigation);
   }
 
-  /** Whether the SCO's prerequisites are met now (a script that cannot be read is not enforced). */
+  /**
+   * Whether the SCO's prerequisites are met (a script that cannot be read is not enforced), with
+   * the SCO on screen as it will stand once it ends, which is what Next and the contents do first:
+   * a SCO that has reported no status yet is completed at its LMSFinish (beforeFinish). Content
+   * that reports nothing and finishes only as it unloads would otherwise lock the next SCO for as
+   * long as it runs, and the learner could move on only by Home and Play.
+   */
   private available(scoId: string): boolean {
     const sco = this.context.config.scos.find((candidate) => candidate.id === scoId);
     if (!sco) return false;
-    return prerequisitesMet(sco.prerequisites, this.known, (id) => this.statuses.get(id) ?? "not attempted");
+    return prerequisitesMet(sco.prerequisites, this.known, (id) => this.statusWhenEnded(id));
+  }
+
+  private statusWhenEnded(scoId: string): LessonStatus {
+    const stored = this.statuses.get(scoId) ?? "not attempted";
+    const api = this.api;
+    if (scoId !== this.session?.scoId || !api || !api.isInitialized() || api.isTerminated()) return stored;
+    // What the SCO has set so far, committed or not.
+    const core = api.renderCMIToJSONObject().cmi.core as { lesson_status?: string; lesson_mode?: string } | undefined;
+    const status = core?.lesson_status ?? "";
+    if (!(status in NOT_SET)) return isLessonStatus(status) ? status : stored;
+    return core?.lesson_mode === "browse" ? stored : "completed";
   }
 
   /** The nearest SCO before (-1) or after (1) this one that may be launched. */

@@ -242,4 +242,26 @@ export const cases: ConformanceCase[] = [
       expect((await h.commits("S1")).at(-1)).toMatchObject({ isTerminateCommit: true, navRequest: "continue" });
     },
   },
+  {
+    id: "AP-12",
+    family: "authoring-patterns",
+    title: "SCORM 1.2 SCOs chained by prerequisites that report nothing and call LMSFinish as they unload: Next is offered from each, and opens the next",
+    source: "SCORM 1.2 CAM adlcp:prerequisites (AICC script); issue 17 item 3 (LMSFinish completes a lesson_status still 'not attempted', as Moodle and SCORM Cloud do)",
+    package: { version: "1.2", items: [{ id: "S1" }, { id: "S2", prerequisites: "S1" }, { id: "S3", prerequisites: "S2" }] },
+    async run(h) {
+      for (const sco of ["S1", "S2", "S3"]) h.queue(sco, [v12.initialize(), onUnload([v12.terminate()])]);
+      await h.play();
+      await h.launch("S1");
+      // S1 will be completed when it ends, which is what Next does first: S2 is open to Next.
+      expect((await h.controls()).next.enabled, "Next from S1").toBe(true);
+      await h.next();
+      await h.launch("S2");
+      expect((await h.controls()).next.enabled, "Next from S2").toBe(true);
+      await h.next();
+      await h.launch("S3");
+      await h.home();
+      expect((await h.scoRows()).map((row) => row.completionStatus)).toEqual(["completed", "completed", "completed"]);
+      expect((await h.attempt()).performance_status).toMatch(FINISHED);
+    },
+  },
 ];
