@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import request from "supertest";
 import { createTestApp, csrfFrom, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
@@ -113,6 +113,9 @@ describe("a server killed with commits in flight", () => {
           }
         }
       });
+      // Killed at a random moment once every learner has had a commit acknowledged (a busy machine
+      // may take a while to answer the first), so that each round has something to lose.
+      await vi.waitFor(() => expect(acknowledged.every((acked) => acked.length > 0)).toBe(true), { timeout: 60_000, interval: 50 });
       await new Promise((resolve) => setTimeout(resolve, 400 + Math.floor(Math.random() * 600)));
       await kill();
       running = false;
