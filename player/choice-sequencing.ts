@@ -48,7 +48,12 @@ export type Refusal = string | null;
  * A cluster is offered when the choice reaches it; the flow into it is the sequencer's.
  */
 export function choiceRefusal(context: ChoiceContext, target: SequencedActivity): Refusal {
-  return navigationRefusal(context, target) ?? choiceSequencingRefusal(context, target) ?? (target.children.length === 0 ? deliveryRefusal(target) : null);
+  return navigationRefusal(context, target) ?? sequencingRefusal(context, target);
+}
+
+/** SB.2.9 and, for a leaf, DB.1.1: what the sequencing and delivery processes say of a choice NB.2.1 let through. */
+export function sequencingRefusal(context: ChoiceContext, target: SequencedActivity): Refusal {
+  return choiceSequencingRefusal(context, target) ?? (target.children.length === 0 ? deliveryRefusal(target) : null);
 }
 
 /** choiceRefusal for every activity of the tree, by id. */
@@ -62,7 +67,7 @@ export function choiceValidity(context: ChoiceContext): Record<string, boolean> 
  * NB.2.1, a choice: the target's parent allows choice (NB.2.1-10), and no active activity the
  * choice would leave forbids it by choiceExit false (NB.2.1-11).
  */
-export function navigationRefusal({ current }: ChoiceContext, target: SequencedActivity): Refusal {
+function navigationRefusal({ current }: ChoiceContext, target: SequencedActivity): Refusal {
   if (target.parent && !target.parent.sequencingControls.choice) return "NB.2.1-10";
   if (!current) return null;
   const common = commonAncestor(current, target);
@@ -73,7 +78,7 @@ export function navigationRefusal({ current }: ChoiceContext, target: SequencedA
 }
 
 /** SB.2.9, the Choice Sequencing Request Process, up to the delivery request (steps 1-11). */
-export function choiceSequencingRefusal({ root, current, constrained }: ChoiceContext, target: SequencedActivity): Refusal {
+function choiceSequencingRefusal({ root, current, constrained }: ChoiceContext, target: SequencedActivity): Refusal {
   // Steps 2-3: every activity from the root to the target is available, and none hidden from choice.
   for (const activity of pathFromRoot(target)) {
     if (activity.parent && !activity.parent.getAvailableChildren().includes(activity)) return "SB.2.9-2";
@@ -141,7 +146,7 @@ export function choiceSequencingRefusal({ root, current, constrained }: ChoiceCo
 }
 
 /** DB.1.1: a leaf is delivered only when Check Activity (UP.5) passes on every activity from the root to it. */
-export function deliveryRefusal(target: SequencedActivity): Refusal {
+function deliveryRefusal(target: SequencedActivity): Refusal {
   if (target.children.length > 0) return "DB.1.1-1";
   return pathFromRoot(target).some(checkActivityFails) ? "DB.1.1-3" : null;
 }

@@ -106,8 +106,8 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
   /** Just before the SCO's session ends (its own LMSFinish / Terminate, or the LMS's): what the LMS supplies then. */
   protected beforeFinish(_api: Api): void {}
 
-  /** After a batch of the SCO's calls has been applied to the API. */
-  protected afterCalls(_api: Api): void {}
+  /** After a batch of the SCO's calls (these) has been applied to the API. */
+  protected afterCalls(_calls: readonly ApiCall[]): void {}
 
   /** SCORM 2004: valid navigation requests, for the launcher's adl.nav.request_valid.*. */
   protected navValidity(): NavValidity | null {
@@ -161,7 +161,7 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
       if (/Finish$|Terminate$/.test(method)) this.beforeFinish(api);
       (api as unknown as Record<string, (...values: string[]) => string>)[method]!(...args);
     }
-    if (this.api === api) this.afterCalls(api);
+    if (this.api === api) this.afterCalls(calls);
   }
 
   /** After a SCO's launcher is loading: update what depends on the SCO on screen. */

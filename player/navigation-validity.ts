@@ -10,7 +10,7 @@
 // tree; it answers only while a SCO is running, and at other times scorm-again's look-ahead
 // stands. The choices come from the SN's own processes (choice-sequencing.ts), always.
 import { choiceValidity, type ConstrainedChoice } from "./choice-sequencing.ts";
-import type { NavValidity } from "./protocol.ts";
+import type { ApiCall, NavValidity } from "./protocol.ts";
 import type { Scorm2004Api } from "./scorm-again.ts";
 import { choiceContext } from "./sequencer-corrections.ts";
 
@@ -28,4 +28,18 @@ function previewFlow(api: Scorm2004Api): Flow | null {
   const previous = api.previewNavigationRequest("previous");
   if (next.outcome === "unknown" || previous.outcome === "unknown") return null;
   return { continue: next.outcome === "allowed", previous: previous.outcome === "allowed" };
+}
+
+// What no sequencing rule or End Attempt reads: the preview's outcome cannot depend on them.
+const UNREAD_BY_SEQUENCING = /^cmi\.(interactions|suspend_data|location|session_time|comments_from_learner|learner_preference)(\.|$)/;
+
+/**
+ * Whether a batch of the SCO's relayed calls (course-player.ts) may change what would succeed:
+ * anything but a Commit, or a SetValue of what sequencing never reads. The preview runs the whole
+ * sequencing process on a copy of the tree, about 4 ms a request for a course of 30 SCOs, and a
+ * quiz relays a batch for every answer; its interactions, suspend data and bookmark leave the
+ * outcome as it was.
+ */
+export function mayChangeNavigation(calls: readonly ApiCall[]): boolean {
+  return calls.some(({ method, args }) => (method === "SetValue" ? !UNREAD_BY_SEQUENCING.test(args[0] ?? "") : method !== "Commit"));
 }

@@ -17,18 +17,19 @@ const OBJECTIVE_ID = /^cmi\.objectives\.(\d+)\.id$/;
  * SCORM 2004: an element of an objective or interaction record set before the record's id is 408
  * (RTE 3.1.7.5, Data Model Dependency Not Established); an objective id another objective already
  * has is 351 (RTE 4.2.17: identifiers are unique within cmi.objectives). Null: scorm-again decides.
+ * `dataModel` renders the whole CMI: it is asked for only by an element of a record.
  */
-export function recordRefusal2004(element: string, value: string, cmi: Record<string, unknown>): Refusal | null {
+export function recordRefusal2004(element: string, value: string, dataModel: () => Record<string, unknown>): Refusal | null {
   const record = RECORD_ELEMENT.exec(element);
   if (record && record[3] !== "id") {
     const [, collection = "", index = ""] = record;
-    if (Number(index) === Object.keys(asRecord(cmi[collection])).length) {
+    if (Number(index) === Object.keys(asRecord(dataModel()[collection])).length) {
       return { code: 408, diagnostic: `${element}: set cmi.${collection}.${index}.id first` };
     }
   }
   const objective = OBJECTIVE_ID.exec(element);
   if (objective) {
-    const taken = Object.entries(asRecord(cmi.objectives)).some(([index, entry]) => index !== objective[1] && asRecord(entry).id === value);
+    const taken = Object.entries(asRecord(dataModel().objectives)).some(([index, entry]) => index !== objective[1] && asRecord(entry).id === value);
     if (taken) return { code: 351, diagnostic: `${element}: another objective already has the identifier ${JSON.stringify(value)}` };
   }
   return null;

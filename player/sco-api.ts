@@ -90,7 +90,7 @@ export function createScoApi({ version, api, newApi, relay, navValidity }: ScoAp
   const setValue = (element: string, value: string): string => {
     if (finished12()) return answerWith(FINISHED_12);
     if (running() && version === "2004") {
-      const refusal = element.startsWith("cmi.") ? recordRefusal2004(element, value, api.renderCMIToJSONObject().cmi) : null;
+      const refusal = element.startsWith("cmi.") ? recordRefusal2004(element, value, () => api.renderCMIToJSONObject().cmi) : null;
       if (refusal) return answerWith(refusal);
     }
     // Only what a commit carries (cmi.*) is the LMS's to judge; adl.nav.request is the sequencer's.

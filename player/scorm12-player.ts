@@ -83,10 +83,11 @@ export class Scorm12Player extends CoursePlayer<Scorm12Api> {
   }
 
   private showNavigation(scoId: string): void {
+    const statusOf = this.statusesWhenEnded();
     const navigation = {
-      previous: this.neighbour(scoId, -1) !== undefined,
-      next: this.neighbour(scoId, 1) !== undefined,
-      choice: Object.fromEntries(this.order.map((id) => [id, this.available(id)])),
+      previous: this.neighbour(scoId, -1, statusOf) !== undefined,
+      next: this.neighbour(scoId, 1, statusOf) !== undefined,
+      choice: Object.fromEntries(this.order.map((id) => [id, this.available(id, statusOf)])),
     };
     const shown = JSON.stringify(navigation);
     if (shown === this.shown) return;
@@ -94,35 +95,37 @@ export class Scorm12Player extends CoursePlayer<Scorm12Api> {
     this.context.view.setNavigation(navigation);
   }
 
-  /**
-   * Whether the SCO's prerequisites are met (a script that cannot be read is not enforced), with
-   * the SCO on screen as it will stand once it ends, which is what Next and the contents do first:
-   * a SCO that has reported no status yet is completed at its LMSFinish (beforeFinish). Content
-   * that reports nothing and finishes only as it unloads would otherwise lock the next SCO for as
-   * long as it runs, and the learner could move on only by Home and Play.
-   */
-  private available(scoId: string): boolean {
+  /** Whether the SCO's prerequisites are met (a script that cannot be read is not enforced). */
+  private available(scoId: string, statusOf = this.statusesWhenEnded()): boolean {
     const sco = this.context.config.scos.find((candidate) => candidate.id === scoId);
     if (!sco) return false;
-    return prerequisitesMet(sco.prerequisites, this.known, (id) => this.statusWhenEnded(id));
+    return prerequisitesMet(sco.prerequisites, this.known, statusOf);
   }
 
-  private statusWhenEnded(scoId: string): LessonStatus {
-    const stored = this.statuses.get(scoId) ?? "not attempted";
+  /**
+   * Each SCO's lesson status, with the SCO on screen as it will stand once it ends, which is what
+   * Next and the contents do first: what it has set so far, committed or not, and a status it has
+   * not set is completed at its LMSFinish (beforeFinish). Content that reports nothing and
+   * finishes only as it unloads would otherwise lock the next SCO for as long as it runs, and the
+   * learner could move on only by Home and Play.
+   */
+  private statusesWhenEnded(): (scoId: string) => LessonStatus {
+    const onScreen = this.session?.scoId;
     const api = this.api;
-    if (scoId !== this.session?.scoId || !api || !api.isInitialized() || api.isTerminated()) return stored;
-    // What the SCO has set so far, committed or not.
-    const core = api.renderCMIToJSONObject().cmi.core as { lesson_status?: string; lesson_mode?: string } | undefined;
-    const status = core?.lesson_status ?? "";
-    if (!(status in NOT_SET)) return isLessonStatus(status) ? status : stored;
-    return core?.lesson_mode === "browse" ? stored : "completed";
+    let projected: LessonStatus | null = null;
+    if (onScreen && api && api.isInitialized() && !api.isTerminated()) {
+      const now = core(api);
+      const status = now.lesson_status ?? "";
+      projected = status in NOT_SET ? statusAtFinish(now) : isLessonStatus(status) ? status : null;
+    }
+    return (scoId) => (scoId === onScreen && projected) || (this.statuses.get(scoId) ?? "not attempted");
   }
 
   /** The nearest SCO before (-1) or after (1) this one that may be launched. */
-  private neighbour(scoId: string | undefined, direction: -1 | 1): string | undefined {
+  private neighbour(scoId: string | undefined, direction: -1 | 1, statusOf = this.statusesWhenEnded()): string | undefined {
     const start = scoId === undefined ? (direction === 1 ? -1 : this.order.length) : this.order.indexOf(scoId);
     for (let index = start + direction; index >= 0 && index < this.order.length; index += direction) {
-      if (this.available(this.order[index]!)) return this.order[index];
+      if (this.available(this.order[index]!, statusOf)) return this.order[index];
     }
     return undefined;
   }
@@ -135,8 +138,11 @@ export class Scorm12Player extends CoursePlayer<Scorm12Api> {
    * own autoCompleteLessonStatus never fires: it takes its initial "not attempted" as set by the SCO.
    */
   protected override beforeFinish(api: Scorm12Api): void {
-    const core = api.renderCMIToJSONObject().cmi.core as { lesson_status?: string; lesson_mode?: string } | undefined;
-    if ((core?.lesson_status ?? "") in NOT_SET && core?.lesson_mode !== "browse") api.LMSSetValue("cmi.core.lesson_status", "completed");
+    const now = core(api);
+    if ((now.lesson_status ?? "") in NOT_SET) {
+      const supplied = statusAtFinish(now);
+      if (supplied) api.LMSSetValue("cmi.core.lesson_status", supplied);
+    }
   }
 
   protected finishSco(api: Scorm12Api): void {
@@ -152,13 +158,12 @@ export class Scorm12Player extends CoursePlayer<Scorm12Api> {
   }
 
   protected scoFinished(api: Scorm12Api): boolean {
-    const core = api.renderCMIToJSONObject().cmi.core as { lesson_status?: string } | undefined;
-    return FINISHED.has(core?.lesson_status ?? "");
+    return FINISHED.has(core(api).lesson_status ?? "");
   }
 
   private showProgress(api: Scorm12Api, scoId: string): void {
     if (this.scoFinished(api)) this.context.view.markCompleted(scoId);
-    const status = (api.renderCMIToJSONObject().cmi.core as { lesson_status?: string } | undefined)?.lesson_status;
+    const status = core(api).lesson_status;
     if (isLessonStatus(status) && status !== this.statuses.get(scoId)) {
       this.statuses.set(scoId, status);
       // Another SCO's prerequisites may be met now.
@@ -181,4 +186,14 @@ export class Scorm12Player extends CoursePlayer<Scorm12Api> {
       else void this.leave();
     }, 0);
   }
+}
+
+/** The SCO's cmi.core as scorm-again holds it now: set by the SCO or not, committed or not. */
+function core(api: Scorm12Api): { lesson_status?: string; lesson_mode?: string } {
+  return (api.renderCMIToJSONObject().cmi.core ?? {}) as { lesson_status?: string; lesson_mode?: string };
+}
+
+/** What a lesson_status the SCO never set becomes at LMSFinish (see beforeFinish): completed, but not in browse mode. */
+function statusAtFinish(now: { lesson_mode?: string }): LessonStatus | null {
+  return now.lesson_mode === "browse" ? null : "completed";
 }

@@ -5,8 +5,8 @@
 // so that every SCO starts from its own saved CMI and commits to its own endpoint.
 import { choiceRefusal, constrainedChoices, findActivity, type ConstrainedChoice, type Refusal } from "./choice-sequencing.ts";
 import { CoursePlayer, type NavigationRequest, type PlayerContext } from "./course-player.ts";
-import { navigationValidity, type Flow } from "./navigation-validity.ts";
-import type { NavValidity } from "./protocol.ts";
+import { mayChangeNavigation, navigationValidity, type Flow } from "./navigation-validity.ts";
+import type { ApiCall, NavValidity } from "./protocol.ts";
 import { choiceContext, correctSequencer, withoutConstrainedChoice } from "./sequencer-corrections.ts";
 import { contentRequest, refusalMessage } from "./sequencer-refusals.ts";
 import { createScorm2004Api, type Scorm2004Api, type SequencingListeners } from "./scorm-again.ts";
@@ -203,8 +203,8 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
   }
 
   /** The SCO's calls may change what Next and Previous would do (its statuses, at End Attempt). */
-  protected override afterCalls(): void {
-    this.refreshNavigation();
+  protected override afterCalls(calls: readonly ApiCall[]): void {
+    if (mayChangeNavigation(calls)) this.refreshNavigation();
   }
 
   /** Recomputes what the player offers; the controls and the launcher hear of it when it changed. */

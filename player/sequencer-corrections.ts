@@ -21,7 +21,7 @@
 // 4. RB.1.1 (the Measure Rollup Process) divides by the weights of every child that counts, measured
 //    or not (measure-rollup-correction.ts).
 import { correctMeasureRollup } from "./measure-rollup-correction.ts";
-import { choiceSequencingRefusal, deliveryRefusal, type ChoiceContext, type ConstrainedChoice, type SequencedActivity } from "./choice-sequencing.ts";
+import { sequencingRefusal, type ChoiceContext, type ConstrainedChoice, type SequencedActivity } from "./choice-sequencing.ts";
 import type { ActivitySettings, SequencingSettings } from "../server/packages/manifest/runtime-settings.ts";
 import type { Scorm2004Api } from "./scorm-again.ts";
 
@@ -98,7 +98,7 @@ function choiceRefusalNow(api: Scorm2004Api, constrained: ReadonlyMap<string, Co
   try {
     const context = choiceContext(api, constrained);
     if (!context) return null;
-    return choiceSequencingRefusal(context, target) ?? (target.children.length === 0 ? deliveryRefusal(target) : null);
+    return sequencingRefusal(context, target);
   } catch (error) {
     // Never leave a learner stuck on a fault of ours: scorm-again decides alone.
     console.error("the SN's choice checks failed; scorm-again decides alone", error);

@@ -6,7 +6,7 @@ import { SCORM12_ERRORS, SCORM2004_ERRORS, ScormRefusal, commitFailureCode } fro
 import { completionAndSuccess, isCompleted, mergeCompletionAndSuccess, mergeStatus, scoPerformanceStatus, scoScoreScaled, type PerformanceStatus } from "./status.ts";
 import { auditStatusChange, summariseAttempt } from "./attempt-summary.ts";
 import { endedSuspended, judgedAtSessionEnd, type SessionEnding } from "./session-end.ts";
-import { boundedMs, recordSessionTime, parseTimespan } from "./time.ts";
+import { recordSessionTime, parseTimespan } from "./time.ts";
 import { openAttemptSco, type AttemptScoContext } from "./attempt-context.ts";
 import type { RuntimeBatch } from "./runtime-batch.ts";
 import type { RuntimeSco } from "./store.ts";

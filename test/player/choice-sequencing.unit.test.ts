@@ -4,7 +4,7 @@
 // preview. Packages are the conformance cases' own, and a few more after ADL's test cases.
 import { describe, expect, it } from "vitest";
 import { choiceRefusal } from "../../player/choice-sequencing.ts";
-import { navigationValidity } from "../../player/navigation-validity.ts";
+import { mayChangeNavigation, navigationValidity } from "../../player/navigation-validity.ts";
 import type { PackageSpec } from "../conformance/support/build-package.ts";
 import { cases as constrainedChoice } from "../conformance/cases/sequencing-constrained-choice.ts";
 import { cases as controlModes } from "../conformance/cases/sequencing-control-modes.ts";
@@ -109,5 +109,22 @@ describe("what the player offers", () => {
     const sequencer = sequencerFor(DISABLED_S2, { corrected: true });
     sequencer.request("start");
     expect(navigationValidity(sequencer.api, sequencer.constrained, { continue: true, previous: true })).toMatchObject({ continue: true, previous: true });
+  });
+});
+
+describe("which of the SCO's calls make the player work out again what it offers", () => {
+  const set = (element: string) => ({ method: "SetValue", args: [element, "x"] });
+  it.each([
+    ["a quiz's answer", [set("cmi.interactions.3.id"), set("cmi.interactions.3.learner_response")], false],
+    ["suspend data, bookmark, session time, a comment, a preference", [set("cmi.suspend_data"), set("cmi.location"), set("cmi.session_time"), set("cmi.comments_from_learner.0.comment"), set("cmi.learner_preference.audio_level")], false],
+    ["a Commit", [{ method: "Commit", args: [""] }], false],
+    ["the SCO's statuses", [set("cmi.interactions.0.id"), set("cmi.success_status")], true],
+    ["its score", [set("cmi.score.scaled")], true],
+    ["its objectives, read by global objective maps", [set("cmi.objectives.0.success_status")], true],
+    ["its exit, which End Attempt reads", [set("cmi.exit")], true],
+    ["an element whose name merely starts like an unread one", [set("cmi.locationx")], true],
+    ["Terminate", [{ method: "Terminate", args: [""] }], true],
+  ] as const)("%s", (_title, calls, changes) => {
+    expect(mayChangeNavigation(calls.map((call) => ({ method: call.method, args: [...call.args] })))).toBe(changes);
   });
 });
