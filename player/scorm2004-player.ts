@@ -32,6 +32,8 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
   private refusal: string | null = null;
   /** The sequencing session has begun here: before that there is no state of this window's to save. */
   private started = false;
+  /** resumeInterrupted() suspends the restored session only to resume it: that end is not the learner's. */
+  private resuming = false;
 
   constructor(context: PlayerContext) {
     super(context);
@@ -46,6 +48,7 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
         }, 0);
       },
       onSequencingSessionEnd: () => {
+        if (this.resuming) return;
         this.sessionEnded = true;
         // Queued now, before leave() waits for the queue (or the window's unloading beacons it).
         this.saveSequencingState();
@@ -75,16 +78,17 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
   /**
    * Starts the sequencing session. With a saved sequencer state (an attempt played before), the
    * activity tree is restored first, so that attempt counts, statuses and rules carry on, and a
-   * suspended course is resumed (Resume All, SN 4.2.1). Otherwise: at the SCO the learner was
-   * last in (a choice, where the course allows choice), else with Start. A course whose flow is
-   * off (the spec's default) delivers nothing on Start (SN SB.2.5): then a choice of its first SCO.
+   * suspended course is resumed (Resume All, SN 4.2.1), and one that was interrupted is resumed
+   * where it stood (resumeInterrupted). Otherwise: at the SCO the learner was last in (a choice,
+   * where the course allows choice), else with Start. A course whose flow is off (the spec's
+   * default) delivers nothing on Start (SN SB.2.5): then a choice of its first SCO.
    */
   async start(): Promise<void> {
     const { config } = this.context;
     this.started = true;
+    if (config.sequencingState && this.restoreSequencingState(config.sequencingState) && (this.request("resumeAll") || this.resumeInterrupted())) return;
     const first = config.scos[0]?.id;
     const requests: Array<{ request: string; target?: string }> = [];
-    if (config.sequencingState && this.restoreSequencingState(config.sequencingState)) requests.push({ request: "resumeAll" });
     if (config.resumeScoId && config.resumeScoId !== first) requests.push({ request: "choice", target: config.resumeScoId });
     requests.push({ request: "start" });
     if (first) requests.push({ request: "choice", target: first });
@@ -156,6 +160,28 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
     super.abandon();
     // The window is unloading: the queue sends this by beacon, after the SCO's last commit.
     this.saveSequencingState();
+  }
+
+  /**
+   * A window that died without Home or unloading (the browser was killed, a phone dropped the
+   * tab) leaves the state it saved when it delivered the SCO: that SCO is still the current
+   * activity and nothing is suspended. Resume All then has nothing to resume, Start refuses a
+   * session with a current activity (NB.2.1-1), and a flow-only course allows no choice: the
+   * learner could not get back in. The server resumes such a SCO's data (its session never
+   * terminated: entry "resume", server/runtime/session-state.ts), so the sequencer is brought
+   * to the same point: suspended where it stood, as the window would have done on unloading,
+   * and resumed. A choice instead would end the SCO's attempt and judge it on the statuses it
+   * had when it was delivered.
+   */
+  private resumeInterrupted(): boolean {
+    if (!choiceContext(this.course, this.constrained)?.current) return false;
+    this.resuming = true;
+    try {
+      this.request("suspendAll");
+    } finally {
+      this.resuming = false;
+    }
+    return this.request("resumeAll");
   }
 
   private restoreSequencingState(state: string): boolean {

@@ -259,6 +259,34 @@ export const cases: ConformanceCase[] = [
       expect(requests()).toBe(settled);
     },
   },
+  {
+    id: "I17-5b",
+    family: "issue-17",
+    title: "item 5: a flow-only course whose player window went while a SCO ran, with nothing sent as it went (a killed browser), resumes that SCO on the next Play",
+    source: "issue 17 item 5; SCORM 2004 4th SN 4.2.1 Resume All, TB.2.3 suspendAll; RTE 4.2.8 cmi.entry",
+    package: flowOnly(),
+    async run(h) {
+      h.queue("S1", [v2004.initialize()]);
+      h.queue("S2", [v2004.initialize(), v2004.set("cmi.location", "page-3"), v2004.commit()], [v2004.initialize(), v2004.get("cmi.entry", "resume"), v2004.get("cmi.location", "page-3")]);
+      h.queue("S3", [v2004.initialize()]);
+      await h.play();
+      await h.launch("S1");
+      await h.next();
+      await h.launch("S2");
+      // The server holds S2's commit and the state the window saved when it delivered S2.
+      await expect.poll(async () => (await h.commits("S2")).length, { timeout: 15_000 }).toBeGreaterThan(0);
+      await expect.poll(async () => ((await h.sequencingState()) as { currentActivityId?: string } | null)?.currentActivityId, { timeout: 15_000 }).toBe("S2");
+      await h.closePlayer({ killed: true });
+      // Given time to arrive, nothing more came: S2's session never ended, as the LMS knows it.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(await h.commits("S2")).toEqual([expect.objectContaining({ isTerminateCommit: false })]);
+      expect(await h.sequencingState()).toMatchObject({ currentActivityId: "S2", sequencing: { suspendedActivity: null } });
+      await h.play();
+      await h.launch("S2");
+      await h.next();
+      await h.launch("S3");
+    },
+  },
   ...exitCases,
   {
     id: "I17-7a",

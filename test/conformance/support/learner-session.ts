@@ -139,9 +139,23 @@ export class LearnerSession {
     this.player = null;
   }
 
-  /** Closes the player window as the window's own close button does (no Home). */
-  async closePlayer(): Promise<void> {
-    await this.requirePlayer().close({ runBeforeUnload: true });
+  /**
+   * Closes the player window as the window's own close button does (no Home). With `killed`, the
+   * window goes as when the browser is killed or a phone drops the tab: nothing it sends as it
+   * goes arrives (its beacons are taken as sent, and dropped), so the LMS holds only what the
+   * window had sent before. (Chromium's Page.crash would take the opener down with it, a
+   * capturing listener does not keep the player's pagehide handler from running, and Playwright
+   * does not intercept beacons.)
+   */
+  async closePlayer({ killed = false }: { killed?: boolean } = {}): Promise<void> {
+    const player = this.requirePlayer();
+    if (killed) {
+      await player.evaluate(() => {
+        navigator.sendBeacon = () => true;
+        window.fetch = () => new Promise<Response>(() => undefined);
+      });
+    }
+    await player.close({ runBeforeUnload: true });
     this.player = null;
   }
 

@@ -25,7 +25,7 @@
 // - h.launch(sco) waits for the SCO's next launch to report done and fails the case, listing each
 //   answer that differs from its step's expectation; { until: "unload" } waits for its handler,
 //   { until: 3 } only for its step 3 (to look at the player while the SCO runs on).
-// - The player: h.next(), h.previous(), h.choose(sco), h.home(), h.closed(), h.closePlayer(),
+// - The player: h.next(), h.previous(), h.choose(sco), h.home(), h.closed(), h.closePlayer({ killed? }),
 //   h.controls() (Previous / Next shown and enabled, the contents list). h.play() again for the
 //   next session, in the same browser (same local storage); h.session(sco) plays one whole
 //   session of a one-SCO course (Play, the launch, the window closing by itself).
