@@ -6,6 +6,8 @@ import { complianceReason } from "../compliance/reasons.ts";
 import { certificationView } from "../learning/certification-view.ts";
 import { attemptResult } from "../learning/attempt-result.ts";
 import { flattenCmi } from "../runtime/cmi-json.ts";
+import type { ScormVersion } from "../runtime/contract.ts";
+import { completionAndSuccess } from "../runtime/status.ts";
 import { searchKey } from "../people/names.ts";
 
 /**
@@ -66,12 +68,30 @@ export interface Interaction {
 }
 
 /**
+ * A SCO's completion or success as the LMS recorded it, and what its own data model says when that
+ * differs: the LMS completes and satisfies content that reports nothing when its attempt ends (SN
+ * UP.4, or a 1.2 LMSFinish), never takes a status back, and a SCORM 2004 SCO's new try starts
+ * from an empty data model. L&D then see why the two differ rather than "unknown" beside Passed.
+ */
+export interface RecordedStatus {
+  recorded: string;
+  /** The data model's own value, where it differs from the recorded one; null where they agree. */
+  dataModel: string | null;
+}
+
+function recordedStatus(recorded: unknown, dataModel: string): RecordedStatus {
+  const value = typeof recorded === "string" && recorded !== "" ? recorded : dataModel;
+  return { recorded: value, dataModel: value === dataModel ? null : dataModel };
+}
+
+/**
  * One attempt: its result, each SCO's CMI summary, and each interaction with the learner's response
  * and result, the earlier tries at a SCORM 2004 SCO (archived when a new one began) before the latest.
  */
 export async function attemptDetail(db: Db, attemptId: number) {
-  const attempt = await db("attempts").where({ id: attemptId }).first("person_id");
+  const attempt = await db("attempts").join("course_versions", "course_versions.id", "attempts.course_version_id").where("attempts.id", attemptId).first("attempts.person_id", "course_versions.scorm_version");
   if (!attempt) return undefined;
+  const version: ScormVersion = attempt.scorm_version === "1.2" ? "1.2" : "2004";
   const result = await attemptResult(db, Number(attempt.person_id), attemptId);
   const scos = await db("attempt_scos").where({ attempt_id: attemptId }).orderBy("id");
   const earlierTries = await db("attempt_sco_archive").where({ attempt_id: attemptId }).orderBy("id");
@@ -79,10 +99,11 @@ export async function attemptDetail(db: Db, attemptId: number) {
   const summaries = scos.map((sco) => {
     const flat = flattenCmi(JSON.parse(String(sco.cmi))).values;
     interactions.push(...interactionsOf(String(sco.sco_identifier), Number(sco.activity_attempt ?? 1), flat));
+    const own = completionAndSuccess(version, flat);
     return {
       sco: String(sco.sco_identifier),
-      completion: flat["cmi.completion_status"] ?? flat["cmi.core.lesson_status"] ?? "",
-      success: flat["cmi.success_status"] ?? "",
+      completion: recordedStatus(sco.completion_status, own.completion),
+      success: recordedStatus(sco.success_status, own.success),
       score: flat["cmi.score.scaled"] ?? flat["cmi.core.score.raw"] ?? flat["cmi.score.raw"] ?? "",
       location: flat["cmi.location"] ?? flat["cmi.core.lesson_location"] ?? "",
       suspendData: (flat["cmi.suspend_data"] ?? "").length,

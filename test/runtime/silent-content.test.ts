@@ -67,6 +67,14 @@ describe("content that reports no status", () => {
       .expect(200);
   const attemptOn = (version: string) => buildAttempt({ db: t.db, personId: learner.personId, courseVersionId: versions[version]! });
   const attemptStatus = async (attemptId: number) => String((await t.db("attempts").where({ id: attemptId }).first("performance_status")).performance_status);
+  /** L&D's CMI summary of the attempt: each SCO's completion and success cells, as text. */
+  const summaryCells = async (attemptId: number) => {
+    const admin = await buildLearner(t.db, t.clock, { role: "admin" });
+    const page = (await (await logInAgent(t.app, admin.username, admin.password)).get(`/admin/attempts/${attemptId}`).expect(200)).text;
+    const rows = [...page.matchAll(/<tr class="nhsuk-table__row" data-sco="([^"]+)">([\s\S]*?)<\/tr>/g)];
+    const cell = (row: string, field: string) => (new RegExp(`data-field="${field}">([\\s\\S]*?)</td>`).exec(row)?.[1] ?? "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+    return Object.fromEntries(rows.map(([, sco, row]) => [sco, { completion: cell(row!, "completion"), success: cell(row!, "success") }]));
+  };
   const scoStatuses = async (attemptId: number) =>
     Object.fromEntries((await t.db("attempt_scos").where({ attempt_id: attemptId }).orderBy("sco_identifier")).map((row) => [row.sco_identifier, row.performance_status]));
 
@@ -81,6 +89,7 @@ describe("content that reports no status", () => {
       expect((await scoStatuses(attemptId))[scoId]).toBe("Completed");
       expect(await attemptStatus(attemptId)).toBe(index < 2 ? "Incomplete" : "Completed");
     }
+    expect((await summaryCells(attemptId)).S1).toEqual({ completion: "completed data model: not attempted", success: "unknown" });
   });
 
   it("completes and satisfies 2004 SCOs that call only Initialize and Terminate (SN UP.4), and the course with them", async () => {
@@ -91,6 +100,8 @@ describe("content that reports no status", () => {
     }
     expect(await scoStatuses(attemptId)).toEqual({ A: "Passed", B: "Passed" });
     expect(await attemptStatus(attemptId)).toBe("Incomplete");
+    // L&D see what the LMS recorded, and that the content itself said nothing.
+    expect((await summaryCells(attemptId)).A).toEqual({ completion: "completed data model: unknown", success: "passed data model: unknown" });
     // A session the learner left part-way (the player suspends it) completes nothing.
     await launch(attemptId, "C");
     await commit(attemptId, "C", { commitSequence: 1, isTerminateCommit: true, navRequest: "suspendAll", cmi: { exit: "suspend" } });
