@@ -13,7 +13,7 @@ import { createLocalStorage } from "./storage.ts";
 import { findingsOf, importPackage, PackageError } from "./import-package.ts";
 import { exportPackageStream } from "./export-package.ts";
 import { createCourseStore } from "./store.ts";
-import type { ValidationReport } from "./validation-report.ts";
+import { courseContents, type ValidationReport } from "./validation-report.ts";
 import { previewVersion } from "../learning/attempts.ts";
 
 /** Course authors' pages: the course list, the upload with its validation report, each course. */
@@ -53,13 +53,13 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
     const file = req.file;
     if (!file) throw new AppError("package.no_file", "Choose a SCORM package (.zip) to upload", 400);
     let report: ValidationReport;
-    let course: { id: number; code: string; version: number } | undefined;
+    let course: { id: number; code: string; version: number; contents: string } | undefined;
     const code = typeof req.body.code === "string" && req.body.code.trim() ? req.body.code.trim() : undefined;
     try {
       const imported = await importPackage({ db, clock, storage }, file.path, { importedBy: res.locals.user.accountId, limits: config.packageLimits, ...(code ? { code } : {}) });
       const courseId = (await courses.courseIdByCode(imported.course))!;
       const stored = (await courses.versionById(imported.courseVersionId))!;
-      course = { id: courseId, code: imported.course, version: imported.version };
+      course = { id: courseId, code: imported.course, version: imported.version, contents: courseContents(stored.manifest.launchables, stored.fileCount) };
       report = {
         ok: true,
         scormVersion: imported.scormVersion,

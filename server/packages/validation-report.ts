@@ -23,6 +23,14 @@ export interface ValidationReport {
   warnings: Finding[];
 }
 
+/** What an imported course holds, in words: "3 SCOs and 2 assets, 12 files"; "1 SCO, 2 files". */
+export function courseContents(launchables: ReadonlyArray<{ scormType: string }>, fileCount: number): string {
+  const scos = launchables.filter((launchable) => launchable.scormType === "sco").length;
+  const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
+  const items = [scos > 0 ? counted(scos, "SCO") : null, launchables.length > scos ? counted(launchables.length - scos, "asset") : null].filter(Boolean);
+  return `${items.join(" and ") || "nothing to launch"}, ${counted(fileCount, "file")}`;
+}
+
 // tincan.xml and cmi5.xml at the root have a note of their own (find-manifest.ts).
 const IGNORED_UNUSED = /(^|\/)(imsmanifest\.xml|[^/]+\.xsd|[^/]+\.dtd|metadata\.xml)$|^(tincan|cmi5)\.xml$/i;
 const SHOWN_FILES = 20;

@@ -73,7 +73,7 @@ describe("the course authors' pages", () => {
     expect(response.status).toBe(201);
     expect(response.body.report).toMatchObject({ ok: true, scormVersion: "2004 4th Edition", errors: [] });
     expect(response.body.report.warnings.map((warning: { code: string }) => warning.code)).toEqual(["package.unused_files"]);
-    expect(response.body.course).toMatchObject({ code: "297 Fire Safety - Part 1", version: 1 });
+    expect(response.body.course).toMatchObject({ code: "297 Fire Safety - Part 1", version: 1, contents: "1 SCO, 3 files" });
     expect(response.body.report).toMatchObject({ fileCount: 3, launchables: [{ identifier: "I1", title: "Part one", scormType: "sco", launch: "index.html" }] });
     const page = await author.get(response.body.course.url).expect(200);
     expect(page.text).toContain("297 Fire Safety - Part 1");
@@ -161,6 +161,7 @@ describe("the course authors' pages", () => {
     const response = await author.post(`/author/courses/upload?_csrf=${encodeURIComponent(token)}`).set("Accept", "text/html").attach("package", await buildZip(VALID_PACKAGES["scorm2004-no-organization"]!.files));
     expect(response.status).toBe(201);
     expect(response.text).toContain("Imported: 297 Test 2004 No Organization, version 1");
+    expect(textOf(response.text)).toContain("SCORM 2004 4th Edition, 2 SCOs, ")
     expect(textOf(response.text)).toMatch(/The manifest has no <organization>: the course was built from its 2 SCO resources "PART-1", "PART-2", one item each in the order the manifest lists them\. .*? \(imsmanifest\.xml <organizations>\)<\/li>/);
   });
 
@@ -175,6 +176,7 @@ describe("the course authors' pages", () => {
     const response = await author.post(`/author/courses/upload?_csrf=${encodeURIComponent(token)}`).set("Accept", "text/html").attach("package", zip);
     expect(response.status).toBe(201);
     expect(response.text).toContain("Imported: 297 No Script Course, version 1");
+    expect(textOf(response.text)).toContain("SCORM 2004 4th Edition, 1 SCO, 2 files.");
   });
 
   it("say clearly when no file was chosen", async () => {

@@ -39,8 +39,7 @@
         "p",
         "nhsuk-card__description",
         (body.course.version > 1 ? "A new version of an existing course: learners who have started keep their version. " : "A new course. ") +
-          "SCORM " + report.scormVersion + ", " + report.launchables.length + " SCO" + (report.launchables.length === 1 ? "" : "s") +
-          " and assets, " + report.fileCount + " files. "
+          "SCORM " + report.scormVersion + ", " + body.course.contents + ". "
       );
       var link = element("a", "", "View the course");
       link.href = body.course.url;
