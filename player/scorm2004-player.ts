@@ -9,6 +9,7 @@ import { mayChangeNavigation, navigationValidity, type Flow } from "./navigation
 import type { ApiCall, NavValidity } from "./protocol.ts";
 import { choiceContext, correctSequencer, withoutConstrainedChoice } from "./sequencer-corrections.ts";
 import { contentRequest, refusalMessage } from "./sequencer-refusals.ts";
+import { startSteps, type StartStep } from "./session-start.ts";
 import { createScorm2004Api, type Scorm2004Api, type SequencingListeners } from "./scorm-again.ts";
 
 export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
@@ -32,8 +33,8 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
   private refusal: string | null = null;
   /** The sequencing session has begun here: before that there is no state of this window's to save. */
   private started = false;
-  /** resumeInterrupted() suspends the restored session only to resume it: that end is not the learner's. */
-  private resuming = false;
+  /** A start step is preparing (session-start.ts): a session it ends is not the learner's. */
+  private preparing = false;
 
   constructor(context: PlayerContext) {
     super(context);
@@ -48,7 +49,7 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
         }, 0);
       },
       onSequencingSessionEnd: () => {
-        if (this.resuming) return;
+        if (this.preparing) return;
         this.sessionEnded = true;
         // Queued now, before leave() waits for the queue (or the window's unloading beacons it).
         this.saveSequencingState();
@@ -77,25 +78,31 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
 
   /**
    * Starts the sequencing session. With a saved sequencer state (an attempt played before), the
-   * activity tree is restored first, so that attempt counts, statuses and rules carry on, and a
-   * suspended course is resumed (Resume All, SN 4.2.1), and one that was interrupted is resumed
-   * where it stood (resumeInterrupted). Otherwise: at the SCO the learner was last in (a choice,
-   * where the course allows choice), else with Start. A course whose flow is off (the spec's
-   * default) delivers nothing on Start (SN SB.2.5): then a choice of its first SCO.
+   * activity tree is restored first, so that attempt counts, statuses and rules carry on; then the
+   * requests of session-start.ts, in turn, until one delivers a SCO.
    */
   async start(): Promise<void> {
     const { config } = this.context;
     this.started = true;
-    if (config.sequencingState && this.restoreSequencingState(config.sequencingState) && (this.request("resumeAll") || this.resumeInterrupted())) return;
-    const first = config.scos[0]?.id;
-    const requests: Array<{ request: string; target?: string }> = [];
-    if (config.resumeScoId && config.resumeScoId !== first) requests.push({ request: "choice", target: config.resumeScoId });
-    requests.push({ request: "start" });
-    if (first) requests.push({ request: "choice", target: first });
-    for (const { request, target } of requests) {
-      if (this.request(request, target)) return;
+    const restored = config.sequencingState !== null && this.restoreSequencingState(config.sequencingState);
+    const steps = startSteps({ restoredState: restored ? config.sequencingState : null, resumeScoId: config.resumeScoId, firstScoId: config.scos[0]?.id ?? null });
+    for (const step of steps) {
+      if (this.startWith(step)) return;
     }
     this.context.view.alert("This course cannot be started: its sequencing rules offer nothing to open. Tell Learning and Development.");
+  }
+
+  /** One way to start: the requests before the last prepare it, and end no session of the learner's. */
+  private startWith(step: StartStep): boolean {
+    const requests = step.map((request) => request.split(" ") as [string, string | undefined]);
+    const [last] = requests.splice(-1);
+    this.preparing = true;
+    try {
+      for (const [request, target] of requests) this.request(request, target);
+    } finally {
+      this.preparing = false;
+    }
+    return this.request(last![0], last![1]);
   }
 
   async navigate(request: NavigationRequest): Promise<void> {
@@ -160,28 +167,6 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
     super.abandon();
     // The window is unloading: the queue sends this by beacon, after the SCO's last commit.
     this.saveSequencingState();
-  }
-
-  /**
-   * A window that died without Home or unloading (the browser was killed, a phone dropped the
-   * tab) leaves the state it saved when it delivered the SCO: that SCO is still the current
-   * activity and nothing is suspended. Resume All then has nothing to resume, Start refuses a
-   * session with a current activity (NB.2.1-1), and a flow-only course allows no choice: the
-   * learner could not get back in. The server resumes such a SCO's data (its session never
-   * terminated: entry "resume", server/runtime/session-state.ts), so the sequencer is brought
-   * to the same point: suspended where it stood, as the window would have done on unloading,
-   * and resumed. A choice instead would end the SCO's attempt and judge it on the statuses it
-   * had when it was delivered.
-   */
-  private resumeInterrupted(): boolean {
-    if (!choiceContext(this.course, this.constrained)?.current) return false;
-    this.resuming = true;
-    try {
-      this.request("suspendAll");
-    } finally {
-      this.resuming = false;
-    }
-    return this.request("resumeAll");
   }
 
   private restoreSequencingState(state: string): boolean {
