@@ -53,9 +53,12 @@ function status12(cmi: FlatCmi): PerformanceStatus {
 /**
  * SCORM 2004 RTE 4.2.4.1: when cmi.completion_threshold is set and the SCO reported
  * cmi.progress_measure, their comparison decides cmi.completion_status. RTE 4.2.22 (cmi.success_status): likewise
- * cmi.scaled_passing_score against cmi.score.scaled decides cmi.success_status. Then: passed is
- * Passed whatever the completion; failed is Failed unless the SCO says it is still incomplete
- * (a quiz part-way through, reported as Incomplete until it finishes); otherwise the completion.
+ * cmi.scaled_passing_score against cmi.score.scaled decides cmi.success_status. Then passed is
+ * Passed and failed is Failed unless the SCO says it is still incomplete (or not attempted): the
+ * learner is part-way through, and it is Incomplete until it finishes. In 2004 success does not
+ * imply completion: the LMS itself satisfies a SCO whose attempt ends with no success reported (SN
+ * UP.4), so content that says "incomplete" and exits normally, as content left part-way does,
+ * would otherwise be Passed and credit a module it never finished. Otherwise, the completion.
  */
 function status2004(cmi: FlatCmi): PerformanceStatus {
   return performanceOf2004(statuses2004(cmi));
@@ -63,8 +66,9 @@ function status2004(cmi: FlatCmi): PerformanceStatus {
 
 /** The Performance Status of a SCORM 2004 completion and success status (a SCO's, or the course's roll-up). */
 export function performanceOf2004({ completion, success }: { completion: string; success: string }): PerformanceStatus {
-  if (success === "passed") return "Passed";
-  if (success === "failed") return completion === "incomplete" ? "Incomplete" : "Failed";
+  const partWay = completion === "incomplete" || completion === "not attempted";
+  if (success === "passed") return partWay ? "Incomplete" : "Passed";
+  if (success === "failed") return partWay ? "Incomplete" : "Failed";
   if (completion === "completed") return "Completed";
   if (completion === "incomplete") return "Incomplete";
   return "Not Attempted";

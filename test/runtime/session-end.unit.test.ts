@@ -22,7 +22,7 @@ describe("the Performance Status of a session that ends, when the content was si
     ["2004, exit normal, completed only", { "cmi.completion_status": "completed" }, ending("2004", "normal"), DEFAULTS, "Passed"],
     ["2004, exitAll from the SCO", {}, ending("2004", "", "exitAll"), DEFAULTS, "Passed"],
     ["2004, failed as the SCO said", { "cmi.completion_status": "completed", "cmi.success_status": "failed" }, ending("2004"), DEFAULTS, "Failed"],
-    ["2004, incomplete as the SCO said, and satisfied by default", { "cmi.completion_status": "incomplete" }, ending("2004"), DEFAULTS, "Passed"],
+    ["2004, incomplete as the SCO said: satisfied by default, but not finished (content left part-way)", { "cmi.completion_status": "incomplete" }, ending("2004"), DEFAULTS, "Incomplete"],
     ["2004, suspended", {}, ending("2004", "suspend"), DEFAULTS, "Not Attempted"],
     ["2004, suspendAll", {}, ending("2004", "", "suspendAll"), DEFAULTS, "Not Attempted"],
     ["2004, abandoned", {}, ending("2004", "", "abandon"), DEFAULTS, "Not Attempted"],

@@ -117,6 +117,18 @@ describe("content that reports no status", () => {
     expect(changes.map((row) => JSON.parse(String(row.detail)).to)).toEqual(["Incomplete", "Passed"]);
   });
 
+  it("does not pass a 2004 SCO that says it is incomplete and ends normally, as content left part-way does, though the LMS satisfies it (SN UP.4)", async () => {
+    const attemptId = await attemptOn("scos2004");
+    await launch(attemptId, "A");
+    await commit(attemptId, "A", { commitSequence: 1, cmi: { completion_status: "incomplete", location: "slide-2" } });
+    await commit(attemptId, "A", { commitSequence: 2, isTerminateCommit: true, cmi: { completion_status: "incomplete", location: "slide-2", exit: "" } });
+    expect((await scoStatuses(attemptId)).A).toBe("Incomplete");
+    expect((await summaryCells(attemptId)).A).toEqual({ completion: "incomplete", success: "passed data model: unknown" });
+    // The sequencer rolls the same up to the course: satisfied, not complete.
+    await rollUp(attemptId, "incomplete", "passed");
+    expect(await attemptStatus(attemptId)).toBe("Incomplete");
+  });
+
   it("counts an asset as completed once delivered, in 2004 (and satisfied) and in 1.2, so an asset-only course completes", async () => {
     const attempt2004 = await attemptOn("assets2004");
     await launch(attempt2004, "A");

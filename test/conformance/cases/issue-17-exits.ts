@@ -4,6 +4,7 @@
 // "suspend" gives entry "resume", every other exit entry "". SCORM 2004 4th RTE 4.2.7 / 4.2.8 and
 // ADL test case DMB Act1: only "suspend" resumes the learner attempt; any other exit ends it, and
 // the next launch starts a new attempt with a fresh data model (entry ab-initio, nothing set yet).
+import { expect } from "vitest";
 import type { ConformanceCase } from "../support/runner.ts";
 import { v12, v2004 } from "../support/script.ts";
 
@@ -25,6 +26,7 @@ const exits12 = (["time-out", "suspend", "logout", ""] as const).map(
           : [v12.initialize(), v12.get("cmi.core.entry", "")],
       );
       await h.session("S1");
+      expect((await h.attempt()).performance_status, "the SCO said incomplete: no exit finishes it").toBe("Incomplete");
       await h.play();
       await h.launch("S1");
     },
@@ -61,6 +63,9 @@ const exits2004 = (["time-out", "suspend", "logout", "normal", ""] as const).map
             ],
       );
       await h.session("S1");
+      // An exit that ends the attempt lets the LMS satisfy the SCO (SN UP.4), but the content said
+      // it is incomplete: not finished, not passed, and so not credited.
+      expect((await h.attempt()).performance_status, "the SCO said incomplete: no exit finishes it").toBe("Incomplete");
       await h.play();
       await h.launch("S1");
     },
