@@ -35,6 +35,12 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
   private started = false;
   /** A start step is preparing (session-start.ts): a session it ends is not the learner's. */
   private preparing = false;
+  /**
+   * Next or Previous that the sequencer refused with no SCO running, until the next delivery: the
+   * look-ahead that stands then may offer what fails (navigation-validity.ts), and nothing can
+   * change the answer before something is delivered.
+   */
+  private readonly refusedUntilDelivery = new Set<"continue" | "previous">();
 
   constructor(context: PlayerContext) {
     super(context);
@@ -42,6 +48,7 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
     const listeners: SequencingListeners = {
       onActivityDelivery: (activity) => {
         this.delivered = activity.id;
+        this.refusedUntilDelivery.clear();
         // Out of the sequencer's call stack: the launch resets the API the sequencer is still in.
         window.setTimeout(() => {
           void this.launch(activity.id);
@@ -113,9 +120,16 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
     if (refused) return this.context.view.alert(refusalMessage("choice", refused));
     this.navigating = true;
     this.context.view.setBusy(true);
+    const scoRunning = this.scoRunning();
     try {
       await this.requestNow(request.type, target);
-      if (!this.delivered && !this.sessionEnded) this.context.view.alert(refusalMessage(request.type, this.refusal));
+      if (!this.delivered && !this.sessionEnded) {
+        this.context.view.alert(refusalMessage(request.type, this.refusal));
+        if (!scoRunning && request.type !== "choice") {
+          this.refusedUntilDelivery.add(request.type);
+          this.refreshNavigation();
+        }
+      }
     } finally {
       this.navigating = false;
       // A delivered SCO is launching: the launch frees the controls once it is on screen.
@@ -149,13 +163,22 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
     this.delivered = null;
     this.refusal = null;
     const api = this.course;
-    if (api.isInitialized() && !api.isTerminated()) {
+    if (this.scoRunning()) {
       api.SetValue("adl.nav.request", target ? `{target=${target}}choice` : navRequest);
       await this.endSco();
-    } else {
-      await this.context.frame.unload();
-      this.request(navRequest, target);
+      return;
     }
+    // Content that has not called Initialize yet may still talk to the API as it unloads: it goes
+    // first. A SCO that has terminated, or an asset, can do nothing more, and stays on screen if the
+    // request is refused (a delivery unloads it).
+    const scoId = this.session?.scoId;
+    const ended = api.isTerminated() || this.context.config.scos.find((sco) => sco.id === scoId)?.asset === true;
+    if (!ended) await this.context.frame.unload();
+    this.request(navRequest, target);
+  }
+
+  private scoRunning(): boolean {
+    return this.course.isInitialized() && !this.course.isTerminated();
   }
 
   override abandon(): void {
@@ -222,7 +245,8 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
   private refreshNavigation(): void {
     const reported = this.reported;
     if (!reported) return;
-    const validity = navigationValidity(this.course, this.constrained, reported);
+    const sequenced = navigationValidity(this.course, this.constrained, reported);
+    const validity = { ...sequenced, continue: sequenced.continue && !this.refusedUntilDelivery.has("continue"), previous: sequenced.previous && !this.refusedUntilDelivery.has("previous") };
     const shown = JSON.stringify([validity, reported.hidden]);
     if (shown === this.shown) return;
     this.shown = shown;

@@ -7,14 +7,15 @@ export type RefusedRequest = "continue" | "previous" | "choice";
 
 const FLOW_OR_FORWARD_ONLY = /^(NB\.2\.1-(4|5|6|7|8)|SB\.2\.1-(3|4)|SB\.2\.2-1|SB\.2\.8-2)$/;
 const CHOICE_NOT_ALLOWED = /^(NB\.2\.1-10|SB\.2\.9-5)$/;
-const NOT_YET = /^(SB\.2\.9-(4|7)|SB\.2\.4-1|SB\.2\.2-2)$/;
+const NOT_YET = /^(SB\.2\.9-(4|7)|SB\.2\.4-1)$/;
 // SB.2.4-2: a choice backward through a forwardOnly cluster.
 const NO_GOING_BACK = /^SB\.2\.4-(2|3)$/;
 // SB.2.9-6: preventActivation; SB.2.9-8: constrainChoice (SN 3.3).
 const NOT_STARTED = /^SB\.2\.9-6$/;
 const CONSTRAINED = /^SB\.2\.9-8$/;
 const END_OF_COURSE = /^(SB\.2\.1-2|SB\.2\.7-2)$/;
-const DELIVERY = /^DB\./;
+// DB.1.1 and, for flow, SB.2.2-2: Check Activity (UP.5) closes it, by a disabled rule or a limit.
+const CLOSED = /^(DB\.|SB\.2\.2-2$)/;
 
 /**
  * The kind of request a SCO's own adl.nav.request (RTE 4.4.1) makes, when it is one whose refusal
@@ -37,6 +38,6 @@ export function refusalMessage(request: RefusedRequest, exception: string | null
   if (exception && CONSTRAINED.test(exception)) return `From here the course lets you choose only the parts just before and just after the section you are in${code}.`;
   if (exception && END_OF_COURSE.test(exception)) return `There is nothing further in this course to move on to. Select Home to leave${code}.`;
   if (exception && NOT_YET.test(exception)) return `That part of the course cannot be opened yet: finish the parts before it first${code}.`;
-  if (exception && DELIVERY.test(exception)) return `That part of the course cannot be opened: its rules close it (its attempts may be used up)${code}.`;
+  if (exception && CLOSED.test(exception)) return `That part of the course cannot be opened: its rules close it, or its attempts are used up${code}.`;
   return `That part of the course cannot be opened now: the course's rules do not allow it${code}.`;
 }

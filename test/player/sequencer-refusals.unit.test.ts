@@ -9,6 +9,7 @@ describe("what the learner reads when the sequencer refuses a request", () => {
     ["continue", "SB.2.7-2", /nothing further in this course to move on to\. Select Home/],
     ["choice", "SB.2.9-4", /cannot be opened yet: finish the parts before it first/],
     ["choice", "DB.1.1-3", /its rules close it/],
+    ["continue", "SB.2.2-2", /its rules close it, or its attempts are used up \(sequencing rule SB\.2\.2-2\)/],
     ["choice", "SB.2.9-8", /only the parts just before and just after the section you are in \(sequencing rule SB\.2\.9-8\)/],
     ["choice", "SB.2.9-6", /cannot be opened until the section it belongs to has been started/],
     ["choice", "SB.2.4-1", /cannot be opened yet: finish the parts before it first/],

@@ -5,7 +5,7 @@
 import { expect } from "vitest";
 import type { ConformanceCase } from "../support/runner.ts";
 import { v2004 } from "../support/script.ts";
-import { asksValid, CHOICE_AND_FLOW, FLOW_ONLY, performanceStatus, reports, sequencing, toldRefused } from "../support/sequencing.ts";
+import { asksValid, CHOICE_AND_FLOW, FLOW_ONLY, performanceStatus, reports, sequencing, terminated, toldRefused } from "../support/sequencing.ts";
 
 const family = "sequencing-rules";
 const always = (action: string) => sequencing({ preConditionRules: [{ action, conditions: ["always"] }] });
@@ -56,6 +56,30 @@ export const cases: ConformanceCase[] = [
       const launch = await h.launch("S1", { check: false });
       expect((await h.controls()).next.enabled, "Next is offered into a disabled SCO").toBe(false);
       expect(launch.problems()).toEqual([]);
+    },
+  },
+  {
+    id: "SEQ-SR-10",
+    family,
+    title: "pre-condition disabled, flow only: Next refused once the SCO on screen has ended leaves that SCO on screen, tells the learner why, and is offered no more",
+    source: "SCORM 2004 4th SN 3.4 (disabled), UP.5 Check Activity, SB.2.2-2; ADL test case CM-07a",
+    package: { version: "2004 4th", items: [{ id: "S1" }, { id: "S2" }, { id: "S3", sequencing: always("disabled") }], organizationSequencing: FLOW_ONLY },
+    async run(h) {
+      h.queue("S1", [v2004.initialize()]);
+      h.queue("S2", [v2004.initialize(), v2004.terminate()]);
+      await h.play();
+      await h.launch("S1");
+      await h.next();
+      await h.launch("S2");
+      // S2 ended by itself, asking for nothing: no SCO runs (its terminate commit left the player).
+      await terminated(h, "S2");
+      await h.next();
+      expect(await toldRefused(h)).toMatch(/its rules close it.*\(sequencing rule SB\.2\.2-2\)/);
+      const { frames } = (await h.playerShows()) as { frames: string[] };
+      expect(frames.some((url) => url.endsWith("/S2")), `S2 is still on screen: ${frames.join(", ")}`).toBe(true);
+      expect((await h.controls()).next.enabled).toBe(false);
+      await h.previous();
+      await h.launch("S1");
     },
   },
   {
