@@ -49,6 +49,7 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
       onActivityDelivery: (activity) => {
         this.delivered = activity.id;
         this.refusedUntilDelivery.clear();
+        this.showSequencedProgress();
         // Out of the sequencer's call stack: the launch resets the API the sequencer is still in.
         window.setTimeout(() => {
           void this.launch(activity.id);
@@ -305,6 +306,16 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
     return this.delivered !== null || this.sessionEnded;
   }
 
+  /**
+   * Ticks each SCO the sequencer holds completed: those the LMS completed when their attempt ended
+   * (SN UP.4's defaults, for content that reports nothing) as well as those that said so.
+   */
+  private showSequencedProgress(): void {
+    for (const { id } of this.context.config.scos) {
+      if (this.course.getActivityTrackingData(id)?.completionStatus === "completed") this.context.view.markCompleted(id);
+    }
+  }
+
   private showProgress(): void {
     const scoId = this.session?.scoId;
     if (scoId && this.scoFinished(this.course)) this.context.view.markCompleted(scoId);
@@ -327,6 +338,7 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
     this.sessionEnded = false;
     this.refusal = null;
     window.setTimeout(() => {
+      this.showSequencedProgress();
       if (this.navigating || this.leaving || this.delivered || this.sessionEnded) return;
       // The SCO's end rolled the course up (SN TB.2.3, RB.1.5): the course may be complete now,
       // before the learner selects Home.
