@@ -11,7 +11,7 @@ import { RELAYED_METHODS, type ApiCall, type NavValidity } from "./protocol.ts";
 import { fetchState, PlayerError } from "./sco-state.ts";
 import type { ApiSettings, CommitMetadata, Scorm12Api, Scorm2004Api } from "./scorm-again.ts";
 // Pure time arithmetic shared with the server (no Node APIs): one definition of SCORM's two formats.
-import { formatTimespan, parseTimespan } from "../server/runtime/time.ts";
+import { formatTimespan } from "../server/runtime/time.ts";
 
 export type NavigationRequest = { type: "previous" } | { type: "continue" } | { type: "choice"; scoId: string };
 
@@ -38,6 +38,8 @@ const FINAL_COMMIT_WAIT_MS = 10_000;
 export class ScoSession {
   /** When the SCO was put on screen: it initialises straight after. */
   readonly launchedAt = Date.now();
+  /** The SCO set its session time in this session (a reported zero included). */
+  timeReported = false;
 
   constructor(
     readonly scoId: string,
@@ -158,7 +160,11 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
       if (this.api !== api || !relayed.includes(method)) continue;
       // SCORM 2004's API was initialized for the SCO before it loaded (beforeSco).
       if (/Initialize$/.test(method) && api.isInitialized()) continue;
-      if (/Finish$|Terminate$/.test(method)) this.beforeFinish(api);
+      if (/SetValue$/.test(method) && args[0] === this.sessionTimeElement && this.session) this.session.timeReported = true;
+      if (/Finish$|Terminate$/.test(method)) {
+        this.supplySessionTime(api);
+        this.beforeFinish(api);
+      }
       (api as unknown as Record<string, (...values: string[]) => string>)[method]!(...args);
     }
     if (this.api === api) this.afterCalls(calls);
@@ -181,12 +187,20 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
   protected finishForContent(api: Api): void {
     // An asset's attempt simply ends (it completes by being delivered); a SCO's is suspended.
     if (!this.scoFinished(api) && !this.onAsset() && this.cmiValue(api, this.exitElement) === "") this.setValue(api, this.exitElement, "suspend");
-    // A SCO closed before it reported its session time (many report it only on their own unload,
-    // which a closed window may never run): the time since launch, so the session still counts.
-    const reported = parseTimespan(this.context.config.scormVersion, this.cmiValue(api, this.sessionTimeElement));
-    if (!reported && this.session) this.setValue(api, this.sessionTimeElement, formatTimespan(this.context.config.scormVersion, Date.now() - this.session.launchedAt));
+    this.supplySessionTime(api);
     this.beforeFinish(api);
     this.finishSco(api);
+  }
+
+  /**
+   * The time since launch as the session's time, where the SCO reported none. SCORM 2004 RTE
+   * 4.2.21: the LMS keeps track of session time from the launch and uses the SCO's own report
+   * only where there is one. Much content reports none, or only on an unload that a closed window
+   * never runs; SCORM 1.2 content alike, so that its Time spent counts the session too.
+   */
+  private supplySessionTime(api: Api): void {
+    if (!this.session || this.session.timeReported) return;
+    this.setValue(api, this.sessionTimeElement, formatTimespan(this.context.config.scormVersion, Date.now() - this.session.launchedAt));
   }
 
   /** Whether the item on screen is an asset (scormType asset), not a SCO. */

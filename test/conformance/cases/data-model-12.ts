@@ -4,7 +4,8 @@
 import { expect } from "vitest";
 import type { PackageSpec } from "../support/build-package.ts";
 import type { ConformanceCase } from "../support/runner.ts";
-import { listing, repeat, v12 } from "../support/script.ts";
+import { parseTimespan } from "../../../server/runtime/time.ts";
+import { listing, repeat, v12, wait } from "../support/script.ts";
 
 const ONE_SCO: PackageSpec = { version: "1.2", items: [{ id: "S1" }] };
 const ZERO_TIME_12 = /^0{2,4}:00:00(\.0{1,2})?$/;
@@ -278,6 +279,22 @@ export const cases: ConformanceCase[] = [
       ]);
       await h.session("S1");
       expect(await h.cmi("S1")).toMatchObject({ comments: expect.stringContaining("The video on page 3 did not play.") });
+    },
+  },
+  {
+    id: "DM-12-13",
+    family: "data-model-12",
+    title: "a SCO that reports no session_time: the LMS counts the time from its launch, and the next session reads it in total_time",
+    source: "SCORM 1.2 RTE 3.4 cmi.core.session_time, cmi.core.total_time; as SCORM 2004 RTE 4.2.21 has the LMS do",
+    package: ONE_SCO,
+    async run(h) {
+      h.queue("S1", [v12.initialize(), wait(1_500), v12.set("cmi.core.lesson_status", "incomplete"), ...suspendAndFinish], [v12.initialize(), v12.get("cmi.core.entry", "resume"), v12.read("cmi.core.total_time")]);
+      await h.session("S1");
+      await h.play();
+      const next = await h.launch("S1");
+      const totalMs = parseTimespan("1.2", next.answer(2).result);
+      expect(totalMs).toBeGreaterThanOrEqual(1_500);
+      expect(totalMs).toBeLessThan(60_000);
     },
   },
 ];

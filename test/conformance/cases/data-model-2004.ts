@@ -6,7 +6,7 @@ import { expect } from "vitest";
 import { parseTimespan } from "../../../server/runtime/time.ts";
 import type { PackageSpec } from "../support/build-package.ts";
 import type { ConformanceCase } from "../support/runner.ts";
-import { listing, repeat, terminateWith, v2004 } from "../support/script.ts";
+import { listing, repeat, terminateWith, v2004, wait } from "../support/script.ts";
 
 const ONE_SCO: PackageSpec = { version: "2004 4th", items: [{ id: "S1" }] };
 const ZERO_DURATION = /^P(0+[YMWD])*(T(0+(\.0+)?[HMS])*)?$/;
@@ -445,6 +445,22 @@ export const cases: ConformanceCase[] = [
       ]);
       await h.play();
       await h.launch("S1");
+    },
+  },
+  {
+    id: "DM-2004-16",
+    family: "data-model-2004",
+    title: "a SCO that reports no session_time: the LMS counts the time from its launch, and the next session reads it in total_time",
+    source: "SCORM 2004 4th RTE 4.2.21 cmi.session_time (the LMS keeps track of session time from the launch; the SCO's report, if any, replaces it), 4.2.25 cmi.total_time",
+    package: ONE_SCO,
+    async run(h) {
+      h.queue("S1", [v2004.initialize(), wait(1_500), v2004.set("cmi.completion_status", "incomplete"), ...suspendAndTerminate], [v2004.initialize(), v2004.get("cmi.entry", "resume"), v2004.read("cmi.total_time")]);
+      await h.session("S1");
+      await h.play();
+      const next = await h.launch("S1");
+      const totalMs = parseTimespan("2004", next.answer(2).result);
+      expect(totalMs).toBeGreaterThanOrEqual(1_500);
+      expect(totalMs).toBeLessThan(60_000);
     },
   },
 ];
