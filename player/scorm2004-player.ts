@@ -10,6 +10,8 @@ import type { ApiCall, NavValidity } from "./protocol.ts";
 import { choiceContext, correctSequencer, withoutConstrainedChoice } from "./sequencer-corrections.ts";
 import { contentRequest, refusalMessage } from "./sequencer-refusals.ts";
 import { startSteps, type StartStep } from "./session-start.ts";
+import type { FlatCmi } from "../server/runtime/cmi-json.ts";
+import { statuses2004 } from "../server/runtime/status.ts";
 import { createScorm2004Api, type Scorm2004Api, type SequencingListeners } from "./scorm-again.ts";
 
 export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
@@ -284,8 +286,9 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
     api.Commit("");
   }
 
+  /** As the server judges it (RTE 4.2.4.1): a progress measure at the completion threshold completes, whatever completion_status says. */
   protected scoFinished(api: Scorm2004Api): boolean {
-    return (api.renderCMIToJSONObject().cmi as { completion_status?: string }).completion_status === "completed";
+    return statuses2004(api.getFlattenedCMI() as FlatCmi).completion === "completed";
   }
 
   private homeRequest(): string {

@@ -124,6 +124,22 @@ export const cases: ConformanceCase[] = [
     },
   },
   {
+    id: "AP-13",
+    family: "authoring-patterns",
+    title: "a SCO that reports only progress_measure past the threshold and is left running at Home has finished: its attempt ends (no suspend), completed and satisfied, as if it had terminated itself",
+    source: "SCORM 2004 4th RTE 4.2.4.1 (the threshold decides completion_status), 4.2.8 cmi.exit; SN UP.4 End Attempt Process",
+    package: { version: "2004 4th", items: [{ id: "S1", completionThreshold: 0.8 }] },
+    async run(h) {
+      h.queue("S1", [v2004.initialize(), v2004.set("cmi.progress_measure", "0.9"), v2004.commit()]);
+      await h.play();
+      await h.launch("S1");
+      await h.home();
+      expect(await h.cmi("S1")).not.toMatchObject({ exit: "suspend" });
+      expect((await h.scoRows())[0]?.completionStatus).toBe("completed");
+      expect((await h.attempt()).performance_status).toBe("Passed");
+    },
+  },
+  {
     id: "AP-06",
     family: "authoring-patterns",
     title: "a SCORM 2004 SCO that calls only Initialize and Terminate completes (completionSetByContent false)",
