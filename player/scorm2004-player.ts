@@ -118,6 +118,8 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
   async navigate(request: NavigationRequest): Promise<void> {
     if (this.navigating || this.leaving) return;
     const target = request.type === "choice" ? request.scoId : undefined;
+    // The SCO on screen, chosen again from the contents while it runs: it is already there.
+    if (target !== undefined && target === this.session?.scoId && this.scoRunning()) return;
     // A choice the SN refuses is refused here, and the SCO on screen carries on (SB.2.9, DB.1.1).
     const refused = target ? this.choiceRefusal(target) : null;
     if (refused) return this.context.view.alert(refusalMessage("choice", refused));

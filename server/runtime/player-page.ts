@@ -24,7 +24,10 @@ export function playerConfig(
   walk(manifest.organization.items, 0, true);
 
   const byId = new Map(progress.map((row) => [row.scoId, row]));
-  const finished = (row: ScoProgress | undefined) => row !== undefined && (FINISHED.has(row.completionStatus ?? "") || row.successStatus === "passed");
+  // Passed with no completion tracked is finished; passed while the SCO says incomplete is not: the
+  // LMS satisfies a 2004 SCO whose attempt ends with no success reported (status.ts performanceOf2004).
+  const partWay = (completion: string | null) => completion === "incomplete" || completion === "not attempted";
+  const finished = (row: ScoProgress | undefined) => row !== undefined && (FINISHED.has(row.completionStatus ?? "") || (row.successStatus === "passed" && !partWay(row.completionStatus)));
   const scos: PlayerSco[] = manifest.launchables.map((launchable) => ({
     id: launchable.identifier,
     title: launchable.title,

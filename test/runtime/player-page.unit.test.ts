@@ -25,6 +25,11 @@ describe("playerConfig", () => {
     const allDone = [row("S3", "completed", "3"), row("S2", "completed", "2", "passed"), row("S1", "completed", "1")];
     expect(playerConfig(attempt, allDone, context).resumeScoId).toBeNull();
     expect(playerConfig(attempt, allDone, context).scos.every((sco) => sco.completed)).toBe(true);
+    // Satisfied while it says incomplete (the LMS satisfies a 2004 SCO left part-way, SN UP.4): not
+    // finished, not ticked, and where the learner carries on. Passed with no completion tracked is finished.
+    const satisfiedPartWay = playerConfig(attempt, [row("S1", "incomplete", "2", "passed"), row("S2", "unknown", "1", "passed")], context);
+    expect(satisfiedPartWay.scos.map((sco) => sco.completed)).toEqual([false, true, false]);
+    expect(satisfiedPartWay.resumeScoId).toBe("S1");
     // A row for an item the version does not have (never expected) is ignored.
     expect(playerConfig(attempt, [row("GONE", "incomplete", "9")], context).resumeScoId).toBeNull();
   });

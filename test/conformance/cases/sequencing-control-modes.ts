@@ -160,4 +160,25 @@ export const cases: ConformanceCase[] = [
       await h.launch("S3");
     },
   },
+  {
+    id: "SEQ-CM-07",
+    family,
+    title: "choice: choosing from the contents the SCO already on screen leaves it running as it was, with nothing refused",
+    source: "SCORM 2004 4th SN 4.2 (a choice of the current activity would end its attempt to start another); the player's contents",
+    package: { version: "2004 4th", items: [{ id: "S1" }, { id: "S2" }] },
+    async run(h) {
+      h.queue("S1", [v2004.initialize(), v2004.set("cmi.location", "page-4"), v2004.commit()]);
+      await h.play();
+      await h.launch("S1");
+      await h.choose("S1");
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const shows = (await h.playerShows()) as { frames: string[]; alert: string | null };
+      expect(shows.alert ?? "").toBe("");
+      expect(shows.frames.some((url) => url.endsWith("/S1")), `S1 is still on screen: ${shows.frames.join(", ")}`).toBe(true);
+      expect((await h.commits("S1")).filter((commit) => commit.isTerminateCommit)).toEqual([]);
+      await h.choose("S2");
+      await h.launch("S2");
+      expect(h.launchCount("S1")).toBe(1);
+    },
+  },
 ];
