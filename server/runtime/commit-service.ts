@@ -3,7 +3,7 @@ import type { CommitResponse, ScormVersion } from "./contract.ts";
 import { flattenCmi, nestedDeeperThan, type FlatCmi } from "./cmi-json.ts";
 import { validateCmi, type CmiProblem } from "./cmi-validate.ts";
 import { SCORM12_ERRORS, SCORM2004_ERRORS, ScormRefusal, commitFailureCode } from "./scorm-errors.ts";
-import { completionAndSuccess, isCompleted, mergeCompletionAndSuccess, mergeStatus, scoPerformanceStatus, scoScoreScaled, type PerformanceStatus } from "./status.ts";
+import { completionAndSuccess, isCompleted, judgedPerformanceStatus, mergeCompletionAndSuccess, mergeStatus, scoScoreScaled, type PerformanceStatus } from "./status.ts";
 import { auditStatusChange, summariseAttempt } from "./attempt-summary.ts";
 import { endedSuspended, judgedAtSessionEnd, type SessionEnding } from "./session-end.ts";
 import { recordSessionTime, parseTimespan } from "./time.ts";
@@ -134,7 +134,7 @@ function deriveSco(context: AttemptScoContext, cmi: FlatCmi, accepted: FlatCmi, 
   const ending: SessionEnding = { version: scormVersion, exit: cmi[scormVersion === "1.2" ? "cmi.core.exit" : "cmi.exit"] ?? "", navRequest: commit.navRequest };
   const reportedAndLms = { ...cmi, ...settings.cmi };
   const judged = commit.isTerminateCommit ? judgedAtSessionEnd(reportedAndLms, ending, settings.endAttempt) : reportedAndLms;
-  const performanceStatus = mergeStatus(sco.performanceStatus, scoPerformanceStatus(scormVersion, judged));
+  const performanceStatus = mergeStatus(sco.performanceStatus, judgedPerformanceStatus(scormVersion, reportedAndLms, judged));
   const reported = scoScoreScaled(scormVersion, judged);
   // The best score stands beside a status that never goes back.
   const scoreScaled = reported === null ? sco.scoreScaled : sco.scoreScaled === null ? reported : Math.max(reported, sco.scoreScaled);

@@ -33,8 +33,19 @@ export function saveSequencingState(batch: RuntimeBatch, request: { attemptId: n
     throw new ScormRefusal("runtime.sequencing_state_too_large", `sequencing state too large: at most ${SEQUENCING_STATE_MAX_CHARS} characters`, 413, SCORM2004_ERRORS.generalCommit);
   }
   const rolledUp = sequencerRollUp(state, manifest.organization.identifier);
-  const updated = rolledUp ? withStatus(attempt, courseStatus(rolledUp), batch.now) : attempt;
+  const updated = rolledUp ? withStatus(attempt, courseStatus(assessedOrNot(batch, attempt.id, rolledUp)), batch.now) : attempt;
   batch.putAttempt({ ...updated, sequencingState: state });
   auditStatusChange(batch, attempt, updated, request, { rollUp: "sequencer" });
   return { result: true, errorCode: 0, performanceStatus: updated.performanceStatus, ...(attempt.preview ? { preview: true } : {}) };
+}
+
+/**
+ * The root's success counts only where something in the attempt was assessed: a SCO passed or
+ * failed as it reported, or scored. Otherwise it rests on the satisfaction the LMS supplies to
+ * silent SCOs and assets (SN UP.4), rolled up, and the course is completed, not passed
+ * (status.ts judgedPerformanceStatus).
+ */
+function assessedOrNot(batch: RuntimeBatch, attemptId: number, root: { completion: string; success: string }): { completion: string; success: string } {
+  const assessed = batch.scoSummaries(attemptId).some((sco) => sco.performanceStatus === "Passed" || sco.performanceStatus === "Failed" || sco.scoreScaled !== null);
+  return assessed ? root : { ...root, success: "unknown" };
 }

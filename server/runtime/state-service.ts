@@ -6,7 +6,7 @@ import type { RuntimeBatch } from "./runtime-batch.ts";
 import type { RuntimeSco } from "./store.ts";
 import { assetDelivered } from "./session-end.ts";
 import { entryFor, serverOwnedCmi, sessionCmi } from "./session-state.ts";
-import { completionAndSuccess, isCompleted, mergeCompletionAndSuccess, mergeStatus, scoPerformanceStatus } from "./status.ts";
+import { completionAndSuccess, isCompleted, judgedPerformanceStatus, mergeCompletionAndSuccess, mergeStatus } from "./status.ts";
 import { MAX_TIMESPAN_MS, startSession } from "./time.ts";
 
 /**
@@ -57,7 +57,7 @@ function newActivityAttempt(batch: RuntimeBatch, sco: RuntimeSco, totalMs: numbe
 function deliverAsset(context: AttemptScoContext, sco: RuntimeSco): void {
   const { batch, attempt, scormVersion } = context;
   const judged = assetDelivered(scormVersion);
-  const performanceStatus = mergeStatus(sco.performanceStatus, scoPerformanceStatus(scormVersion, judged));
+  const performanceStatus = mergeStatus(sco.performanceStatus, judgedPerformanceStatus(scormVersion, {}, judged));
   const { completion, success } = mergeCompletionAndSuccess({ completion: sco.completionStatus, success: sco.successStatus }, completionAndSuccess(scormVersion, judged));
   const delivered: RuntimeSco = { ...sco, performanceStatus, completionStatus: completion, successStatus: success, completedAt: sco.completedAt ?? (isCompleted(performanceStatus) ? batch.now : null) };
   const summary = summariseAttempt(context, delivered, batch.now);

@@ -64,6 +64,19 @@ function status2004(cmi: FlatCmi): PerformanceStatus {
   return performanceOf2004(statuses2004(cmi));
 }
 
+/**
+ * The Performance Status of a SCO whose CMI the LMS judged as its session ended or as it was
+ * delivered (session-end.ts): a success that only the LMS supplied is no pass. SN UP.4 satisfies a
+ * 2004 activity whose attempt ends with no success reported, an asset is satisfied by delivery, and
+ * the sequencer rolls both up, as the SN says; but nothing was assessed, and an assessment passed by
+ * opening and closing it is no pass (DESIGN rule 2: completed alone never passes). So success counts
+ * as the SCO reported it (or its score against the pass mark), completion as the LMS judged it.
+ */
+export function judgedPerformanceStatus(version: ScormVersion, reported: FlatCmi, judged: FlatCmi): PerformanceStatus {
+  if (version === "1.2") return status12(judged);
+  return performanceOf2004({ completion: statuses2004(judged).completion, success: statuses2004(reported).success });
+}
+
 /** The Performance Status of a SCORM 2004 completion and success status (a SCO's, or the course's roll-up). */
 export function performanceOf2004({ completion, success }: { completion: string; success: string }): PerformanceStatus {
   const partWay = completion === "incomplete" || completion === "not attempted";

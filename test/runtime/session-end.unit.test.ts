@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { assetDelivered, endedSuspended, judgedAtSessionEnd, type SessionEnding } from "../../server/runtime/session-end.ts";
-import { scoPerformanceStatus } from "../../server/runtime/status.ts";
+import { judgedPerformanceStatus } from "../../server/runtime/status.ts";
 import type { EndAttemptRules } from "../../server/packages/manifest/runtime-settings.ts";
 import type { FlatCmi } from "../../server/runtime/cmi-json.ts";
 
@@ -17,24 +17,27 @@ describe("the Performance Status of a session that ends, when the content was si
     ["1.2, incomplete as the SCO said", { "cmi.core.lesson_status": "incomplete" }, ending("1.2"), null, "Incomplete"],
     ["1.2, suspended with nothing said", {}, ending("1.2", "suspend"), null, "Completed"],
     ["1.2, in browse mode", { "cmi.core.lesson_mode": "browse" }, ending("1.2"), null, "Not Attempted"],
-    // SCORM 2004, SN UP.4 with the defaults: completed and satisfied.
-    ["2004, Initialize and Terminate only", {}, ending("2004"), DEFAULTS, "Passed"],
-    ["2004, exit normal, completed only", { "cmi.completion_status": "completed" }, ending("2004", "normal"), DEFAULTS, "Passed"],
-    ["2004, exitAll from the SCO", {}, ending("2004", "", "exitAll"), DEFAULTS, "Passed"],
+    // SCORM 2004, SN UP.4 with the defaults: completed and satisfied; a satisfaction only the LMS
+    // supplied assesses nothing, so it is Completed, not Passed (DESIGN rule 2).
+    ["2004, Initialize and Terminate only", {}, ending("2004"), DEFAULTS, "Completed"],
+    ["2004, exit normal, completed only", { "cmi.completion_status": "completed" }, ending("2004", "normal"), DEFAULTS, "Completed"],
+    ["2004, exitAll from the SCO", {}, ending("2004", "", "exitAll"), DEFAULTS, "Completed"],
+    ["2004, passed as the SCO said", { "cmi.success_status": "passed" }, ending("2004"), DEFAULTS, "Passed"],
+    ["2004, a scaled score at the pass mark", { "cmi.scaled_passing_score": "0.8", "cmi.score.scaled": "0.9" }, ending("2004"), DEFAULTS, "Passed"],
     ["2004, failed as the SCO said", { "cmi.completion_status": "completed", "cmi.success_status": "failed" }, ending("2004"), DEFAULTS, "Failed"],
     ["2004, incomplete as the SCO said: satisfied by default, but not finished (content left part-way)", { "cmi.completion_status": "incomplete" }, ending("2004"), DEFAULTS, "Incomplete"],
     ["2004, suspended", {}, ending("2004", "suspend"), DEFAULTS, "Not Attempted"],
     ["2004, suspendAll", {}, ending("2004", "", "suspendAll"), DEFAULTS, "Not Attempted"],
     ["2004, abandoned", {}, ending("2004", "", "abandon"), DEFAULTS, "Not Attempted"],
-    ["2004, completion set by content", {}, ending("2004"), { ...DEFAULTS, completionSetByContent: true }, "Passed"],
+    ["2004, completion set by content, and none reported", {}, ending("2004"), { ...DEFAULTS, completionSetByContent: true }, "Not Attempted"],
     ["2004, both set by content", {}, ending("2004"), { ...DEFAULTS, completionSetByContent: true, objectiveSetByContent: true }, "Not Attempted"],
     ["2004, not tracked", {}, ending("2004"), { ...DEFAULTS, tracked: false }, "Not Attempted"],
     ["2004, a pass mark by measure and no score", { "cmi.scaled_passing_score": "0.8" }, ending("2004"), { ...DEFAULTS, satisfiedByMeasure: true }, "Completed"],
     ["2004, completed by measure and no measure", { "cmi.completion_threshold": "0.7" }, ending("2004"), { ...DEFAULTS, completedByMeasure: true, objectiveSetByContent: true }, "Not Attempted"],
-    ["2004, progress measure over the threshold", { "cmi.completion_threshold": "0.7", "cmi.progress_measure": "0.9" }, ending("2004"), { ...DEFAULTS, completedByMeasure: true }, "Passed"],
+    ["2004, progress measure over the threshold", { "cmi.completion_threshold": "0.7", "cmi.progress_measure": "0.9" }, ending("2004"), { ...DEFAULTS, completedByMeasure: true }, "Completed"],
   ];
   it.each(cases)("%s -> %s", (_what, cmi, end, rules, status) => {
-    expect(scoPerformanceStatus(end.version, judgedAtSessionEnd(cmi, end, rules))).toBe(status);
+    expect(judgedPerformanceStatus(end.version, cmi, judgedAtSessionEnd(cmi, end, rules))).toBe(status);
   });
 });
 
@@ -52,8 +55,9 @@ describe("endedSuspended", () => {
 });
 
 describe("assetDelivered", () => {
-  it("is completed in 1.2 and completed and satisfied in 2004", () => {
-    expect(scoPerformanceStatus("1.2", assetDelivered("1.2"))).toBe("Completed");
-    expect(scoPerformanceStatus("2004", assetDelivered("2004"))).toBe("Passed");
+  it("is completed in 1.2 and completed and satisfied in 2004, and Completed in both: a satisfaction the LMS supplied passes nothing", () => {
+    expect(assetDelivered("2004")).toEqual({ "cmi.completion_status": "completed", "cmi.success_status": "passed" });
+    expect(judgedPerformanceStatus("1.2", {}, assetDelivered("1.2"))).toBe("Completed");
+    expect(judgedPerformanceStatus("2004", {}, assetDelivered("2004"))).toBe("Completed");
   });
 });

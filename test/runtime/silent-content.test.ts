@@ -92,13 +92,13 @@ describe("content that reports no status", () => {
     expect((await summaryCells(attemptId)).S1).toEqual({ completion: "completed data model: not attempted", success: "unknown" });
   });
 
-  it("completes and satisfies 2004 SCOs that call only Initialize and Terminate (SN UP.4), and the course with them", async () => {
+  it("completes and satisfies 2004 SCOs that call only Initialize and Terminate (SN UP.4), and the course with them: Completed, since nothing was assessed", async () => {
     const attemptId = await attemptOn("scos2004");
     for (const scoId of ["A", "B"]) {
       await launch(attemptId, scoId);
       await commit(attemptId, scoId, { commitSequence: 1, isTerminateCommit: true, cmi: { completion_status: "unknown", success_status: "unknown", exit: "" } });
     }
-    expect(await scoStatuses(attemptId)).toEqual({ A: "Passed", B: "Passed" });
+    expect(await scoStatuses(attemptId)).toEqual({ A: "Completed", B: "Completed" });
     expect(await attemptStatus(attemptId)).toBe("Incomplete");
     // L&D see what the LMS recorded, and that the content itself said nothing.
     expect((await summaryCells(attemptId)).A).toEqual({ completion: "completed data model: unknown", success: "passed data model: unknown" });
@@ -108,13 +108,23 @@ describe("content that reports no status", () => {
     expect((await scoStatuses(attemptId)).C).toBe("Not Attempted");
     await launch(attemptId, "C");
     await commit(attemptId, "C", { commitSequence: 2, isTerminateCommit: true, navRequest: "exitAll", cmi: { exit: "normal" } });
-    expect(await scoStatuses(attemptId)).toEqual({ A: "Passed", B: "Passed", C: "Passed" });
+    expect(await scoStatuses(attemptId)).toEqual({ A: "Completed", B: "Completed", C: "Completed" });
     // The course's outcome is its roll-up's, which the player's sequencer saves with its state (here, as scorm-again rolls them up).
     expect(await attemptStatus(attemptId)).toBe("Incomplete");
+    // The root is satisfied only by the LMS's defaults: completed, not passed (an assessment needs a pass the content reported).
+    await rollUp(attemptId, "completed", "passed");
+    expect(await attemptStatus(attemptId)).toBe("Completed");
+    const changes = await t.db("audit_events").where({ kind: "attempt.status_changed" }).whereLike("detail", `%"attemptId":${attemptId},%`).orderBy("id");
+    expect(changes.map((row) => JSON.parse(String(row.detail)).to)).toEqual(["Incomplete", "Completed"]);
+  });
+
+  it("passes the course on its root only where something was assessed: a SCO that reported its own pass", async () => {
+    const attemptId = await attemptOn("scos2004");
+    await launch(attemptId, "A");
+    await commit(attemptId, "A", { commitSequence: 1, isTerminateCommit: true, cmi: { completion_status: "completed", success_status: "passed", exit: "" } });
+    expect((await scoStatuses(attemptId)).A).toBe("Passed");
     await rollUp(attemptId, "completed", "passed");
     expect(await attemptStatus(attemptId)).toBe("Passed");
-    const changes = await t.db("audit_events").where({ kind: "attempt.status_changed" }).whereLike("detail", `%"attemptId":${attemptId},%`).orderBy("id");
-    expect(changes.map((row) => JSON.parse(String(row.detail)).to)).toEqual(["Incomplete", "Passed"]);
   });
 
   it("does not pass a 2004 SCO that says it is incomplete and ends normally, as content left part-way does, though the LMS satisfies it (SN UP.4)", async () => {
@@ -132,13 +142,13 @@ describe("content that reports no status", () => {
   it("counts an asset as completed once delivered, in 2004 (and satisfied) and in 1.2, so an asset-only course completes", async () => {
     const attempt2004 = await attemptOn("assets2004");
     await launch(attempt2004, "A");
-    expect(await scoStatuses(attempt2004)).toEqual({ A: "Passed" });
+    expect(await scoStatuses(attempt2004)).toEqual({ A: "Completed" });
     expect(await attemptStatus(attempt2004)).toBe("Incomplete");
     await launch(attempt2004, "B");
     await launch(attempt2004, "C");
-    expect(await scoStatuses(attempt2004)).toEqual({ A: "Passed", B: "Passed", C: "Passed" });
+    expect(await scoStatuses(attempt2004)).toEqual({ A: "Completed", B: "Completed", C: "Completed" });
     await rollUp(attempt2004, "completed", "passed");
-    expect(await attemptStatus(attempt2004)).toBe("Passed");
+    expect(await attemptStatus(attempt2004)).toBe("Completed");
 
     const attempt12 = await attemptOn("assets12");
     await launch(attempt12, "A");
@@ -167,6 +177,8 @@ describe("content that reports no status", () => {
   it("fails the course only once its root is completed: not satisfied part-way is still Incomplete", async () => {
     const attemptId = await attemptOn("scos2004");
     // Two SCOs weighted 0.25 / 0.75, the first scored 0.9: a measure of 0.225 so far (SN RB.1.1).
+    await launch(attemptId, "A");
+    await commit(attemptId, "A", { commitSequence: 1, cmi: { score: { scaled: "0.9" } } });
     expect((await rollUp(attemptId, "unknown", "failed")).body).toMatchObject({ performanceStatus: "Incomplete" });
     expect((await rollUp(attemptId, "incomplete", "failed")).body).toMatchObject({ performanceStatus: "Incomplete" });
     expect((await rollUp(attemptId, "completed", "failed")).body).toMatchObject({ performanceStatus: "Failed" });

@@ -126,7 +126,7 @@ export const cases: ConformanceCase[] = [
   {
     id: "AP-13",
     family: "authoring-patterns",
-    title: "a SCO that reports only progress_measure past the threshold and is left running at Home has finished: its attempt ends (no suspend), completed and satisfied, as if it had terminated itself",
+    title: "a SCO that reports only progress_measure past the threshold and is left running at Home has finished: its attempt ends (no suspend) and it is completed, as if it had terminated itself",
     source: "SCORM 2004 4th RTE 4.2.4.1 (the threshold decides completion_status), 4.2.8 cmi.exit; SN UP.4 End Attempt Process",
     package: { version: "2004 4th", items: [{ id: "S1", completionThreshold: 0.8 }] },
     async run(h) {
@@ -136,7 +136,7 @@ export const cases: ConformanceCase[] = [
       await h.home();
       expect(await h.cmi("S1")).not.toMatchObject({ exit: "suspend" });
       expect((await h.scoRows())[0]?.completionStatus).toBe("completed");
-      expect((await h.attempt()).performance_status).toBe("Passed");
+      expect((await h.attempt()).performance_status).toBe("Completed");
     },
   },
   {

@@ -21,7 +21,7 @@ export const cases: ConformanceCase[] = [
   {
     id: "SEQ-RU-01",
     family,
-    title: "the default roll-up: the course stays Incomplete while a SCO is unattempted, and is completed and satisfied (Passed) once every SCO is",
+    title: "the default roll-up: the course stays Incomplete while a SCO is unattempted, and is completed and satisfied once every SCO is (Completed: the satisfaction is the LMS's default, nothing was assessed)",
     source: "SCORM 2004 4th SN 4.6 (default rollup rules: satisfied / completed if all), RB.1.2, RB.1.3, UP.4; the course's Performance Status from the root activity",
     package: { version: "2004 4th", items: [{ id: "S1" }, { id: "S2" }], organizationSequencing: FLOW_ONLY },
     async run(h) {
@@ -33,7 +33,7 @@ export const cases: ConformanceCase[] = [
       await h.launch("S2");
       await h.next();
       await h.closed();
-      await performanceStatus(h, "Passed");
+      await performanceStatus(h, "Completed");
       await rolledUp(h, { completionStatus: "completed", successStatus: "passed" });
     },
   },
