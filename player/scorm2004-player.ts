@@ -118,14 +118,14 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
   async navigate(request: NavigationRequest): Promise<void> {
     if (this.navigating || this.leaving) return;
     const target = request.type === "choice" ? request.scoId : undefined;
+    const scoRunning = this.scoRunning();
     // The SCO on screen, chosen again from the contents while it runs: it is already there.
-    if (target !== undefined && target === this.session?.scoId && this.scoRunning()) return;
+    if (target !== undefined && target === this.session?.scoId && scoRunning) return;
     // A choice the SN refuses is refused here, and the SCO on screen carries on (SB.2.9, DB.1.1).
     const refused = target ? this.choiceRefusal(target) : null;
     if (refused) return this.context.view.alert(refusalMessage("choice", refused));
     this.navigating = true;
     this.context.view.setBusy(true);
-    const scoRunning = this.scoRunning();
     try {
       await this.requestNow(request.type, target);
       if (!this.delivered && !this.sessionEnded) {
@@ -176,9 +176,7 @@ export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
     // Content that has not called Initialize yet may still talk to the API as it unloads: it goes
     // first. A SCO that has terminated, or an asset, can do nothing more, and stays on screen if the
     // request is refused (a delivery unloads it).
-    const scoId = this.session?.scoId;
-    const ended = api.isTerminated() || this.context.config.scos.find((sco) => sco.id === scoId)?.asset === true;
-    if (!ended) await this.context.frame.unload();
+    if (!api.isTerminated() && !this.onAsset()) await this.context.frame.unload();
     this.request(navRequest, target);
   }
 

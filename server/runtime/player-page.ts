@@ -3,6 +3,7 @@ import { buildSequencingSettings } from "../packages/manifest/runtime-settings.t
 import type { PlayerConfig, PlayerSco } from "./player-config.ts";
 import type { PlayerAttempt, ScoProgress } from "./player-store.ts";
 import { lessonStatusOf } from "./prerequisites.ts";
+import { isPartWay } from "./status.ts";
 
 // SCORM 1.2 has one status: passed and failed also mean the learner finished the SCO.
 const FINISHED = new Set(["completed", "passed", "failed"]);
@@ -26,8 +27,7 @@ export function playerConfig(
   const byId = new Map(progress.map((row) => [row.scoId, row]));
   // Passed with no completion tracked is finished; passed while the SCO says incomplete is not: the
   // LMS satisfies a 2004 SCO whose attempt ends with no success reported (status.ts performanceOf2004).
-  const partWay = (completion: string | null) => completion === "incomplete" || completion === "not attempted";
-  const finished = (row: ScoProgress | undefined) => row !== undefined && (FINISHED.has(row.completionStatus ?? "") || (row.successStatus === "passed" && !partWay(row.completionStatus)));
+  const finished = (row: ScoProgress | undefined) => row !== undefined && (FINISHED.has(row.completionStatus ?? "") || (row.successStatus === "passed" && !isPartWay(row.completionStatus)));
   const scos: PlayerSco[] = manifest.launchables.map((launchable) => ({
     id: launchable.identifier,
     title: launchable.title,

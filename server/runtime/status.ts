@@ -77,9 +77,14 @@ export function judgedPerformanceStatus(version: ScormVersion, reported: FlatCmi
   return performanceOf2004({ completion: statuses2004(judged).completion, success: statuses2004(reported).success });
 }
 
+/** A completion that says the learner is part-way through: a pass or fail beside it is not yet one. */
+export function isPartWay(completion: string | null): boolean {
+  return completion === "incomplete" || completion === "not attempted";
+}
+
 /** The Performance Status of a SCORM 2004 completion and success status (a SCO's, or the course's roll-up). */
 export function performanceOf2004({ completion, success }: { completion: string; success: string }): PerformanceStatus {
-  const partWay = completion === "incomplete" || completion === "not attempted";
+  const partWay = isPartWay(completion);
   if (success === "passed") return partWay ? "Incomplete" : "Passed";
   if (success === "failed") return partWay ? "Incomplete" : "Failed";
   if (completion === "completed") return "Completed";

@@ -450,17 +450,25 @@ export const cases: ConformanceCase[] = [
   {
     id: "DM-2004-16",
     family: "data-model-2004",
-    title: "a SCO that reports no session_time: the LMS counts the time from its launch, and the next session reads it in total_time",
+    title: "a SCO that reports no session_time: the LMS counts the time from its launch, and the next session reads it in total_time; a reported zero stands",
     source: "SCORM 2004 4th RTE 4.2.21 cmi.session_time (the LMS keeps track of session time from the launch; the SCO's report, if any, replaces it), 4.2.25 cmi.total_time",
     package: ONE_SCO,
     async run(h) {
-      h.queue("S1", [v2004.initialize(), wait(1_500), v2004.set("cmi.completion_status", "incomplete"), ...suspendAndTerminate], [v2004.initialize(), v2004.get("cmi.entry", "resume"), v2004.read("cmi.total_time")]);
+      h.queue(
+        "S1",
+        [v2004.initialize(), wait(1_500), v2004.set("cmi.completion_status", "incomplete"), ...suspendAndTerminate],
+        // A session time the SCO reports stands, a zero too: this session adds nothing.
+        [v2004.initialize(), v2004.get("cmi.entry", "resume"), v2004.read("cmi.total_time"), wait(1_500), v2004.set("cmi.session_time", "PT0S"), ...suspendAndTerminate],
+        [v2004.initialize(), v2004.read("cmi.total_time")],
+      );
       await h.session("S1");
+      const second = await h.session("S1");
       await h.play();
-      const next = await h.launch("S1");
-      const totalMs = parseTimespan("2004", next.answer(2).result);
+      const third = await h.launch("S1");
+      const totalMs = parseTimespan("2004", second.answer(2).result);
       expect(totalMs).toBeGreaterThanOrEqual(1_500);
       expect(totalMs).toBeLessThan(60_000);
+      expect(parseTimespan("2004", third.answer(1).result)).toBe(totalMs);
     },
   },
 ];
