@@ -200,7 +200,9 @@ export class LearnerSession {
     const player = this.player;
     if (!player || player.isClosed()) return { closed: true };
     const text = (selector: string) => player.locator(selector).textContent({ timeout: 1_000 }).catch(() => null);
-    return { frames: player.frames().map((frame) => frame.url()), status: await text("[data-player-status]"), alert: await text("[data-player-alert]") };
+    // The frame's src as the player set it: Playwright's own view of a cross-origin frame can lag.
+    const frameSrc = await player.locator("[data-player-frame]").getAttribute("src", { timeout: 1_000 }).catch(() => null);
+    return { frames: player.frames().map((frame) => frame.url()), frameSrc, status: await text("[data-player-status]"), alert: await text("[data-player-alert]") };
   }
 
   protected requirePlayer(): Page {

@@ -118,18 +118,32 @@
       .then(function () { if (doneAs === "popup") window.close(); });
   }
 
-  if (typeof window.conformanceScript !== "function" || typeof window.conformanceReport !== "function") return;
-  if (popupOf) {
-    start(popupOf.sco, popupOf.launch, popupOf.steps, popupOf.prefix, "popup");
-    return;
+  // The bindings reach a frame when Playwright attaches to it. Chromium runs a cross-origin frame in
+  // a process of its own, and under load that frame can start before the attach has installed them
+  // (CI saw a SCO load and never report): wait for them rather than run unobserved.
+  var BINDING_WAIT_MS = 10000;
+  function bound() {
+    return typeof window.conformanceScript === "function" && typeof window.conformanceReport === "function";
   }
-  if (body.getAttribute("data-popup") !== null) {
-    // Opened as a popup, but cut off from the window that opened it: it can find no API either.
-    window.conformanceReport({ popupWithoutOpener: true, opener: window.opener === null ? "null" : "not readable" });
-    return;
+  var waitedFrom = Date.now();
+  (function whenBound() {
+    if (bound()) return run();
+    if (Date.now() - waitedFrom < BINDING_WAIT_MS) window.setTimeout(whenBound, 50);
+  })();
+
+  function run() {
+    if (popupOf) {
+      start(popupOf.sco, popupOf.launch, popupOf.steps, popupOf.prefix, "popup");
+      return;
+    }
+    if (body.getAttribute("data-popup") !== null) {
+      // Opened as a popup, but cut off from the window that opened it: it can find no API either.
+      window.conformanceReport({ popupWithoutOpener: true, opener: window.opener === null ? "null" : "not readable" });
+      return;
+    }
+    var sco = new URLSearchParams(window.location.search).get("conformance-sco") || body.getAttribute("data-sco");
+    window.conformanceScript({ sco: sco, url: window.location.href }).then(function (script) {
+      start(sco, script.launch, script.steps, "", "main");
+    });
   }
-  var sco = new URLSearchParams(window.location.search).get("conformance-sco") || body.getAttribute("data-sco");
-  window.conformanceScript({ sco: sco, url: window.location.href }).then(function (script) {
-    start(sco, script.launch, script.steps, "", "main");
-  });
 })();
