@@ -7,7 +7,7 @@ import multer from "multer";
 import type { AppDeps } from "../web/app.ts";
 import { requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
-import { refuseNulInUpload } from "../web/nul-characters.ts";
+import { formRefusal } from "../web/uploads.ts";
 import { AppError, notFound } from "../errors.ts";
 import { createLocalStorage } from "./storage.ts";
 import { findingsOf, importPackage, PackageError } from "./import-package.ts";
@@ -48,7 +48,7 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
 
   router.post("/author/courses/upload", author, (req, res, next) => {
     fs.mkdirSync(uploadDir, { recursive: true });
-    upload.single("package")(req, res, (error: unknown) => (error ? next(uploadError(error, maxUploadBytes)) : next(refuseNulInUpload(req))));
+    upload.single("package")(req, res, (error: unknown) => (error ? next(uploadError(error, maxUploadBytes)) : next(formRefusal(req))));
   }, async (req, res) => {
     const file = req.file;
     if (!file) throw new AppError("package.no_file", "Choose a SCORM package (.zip) to upload", 400);

@@ -1,7 +1,7 @@
 import session from "express-session";
 import { ConnectSessionKnexStore } from "connect-session-knex";
 import { csrfSync } from "csrf-sync";
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler } from "express";
 import type { Config } from "../config.ts";
 import type { AppDeps } from "./app.ts";
 import { isPostgres, type Db } from "../db/connect.ts";
@@ -18,6 +18,8 @@ declare module "express-session" {
     loggedInAt: number;
   }
 }
+
+export const CSRF_REFUSAL = "The form has expired or did not come from this site. Go back, reload and try again.";
 
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
 
@@ -143,16 +145,31 @@ export function sessionMiddleware({ config, sessionSecret }: AppDeps, store: Ses
   });
 }
 
+/**
+ * The upload forms: multipart posts whose body multer reads inside the route, after the check
+ * below would have run. A form without script cannot set a header, and a token in its action URL
+ * would sit in the address bar, the history and proxy logs; so on these routes alone the check
+ * waits until the form has been read, and uploads.ts makes it then. A multipart post to any
+ * other route has no parsed body here and is refused without its header.
+ */
+const UPLOAD_FORMS = [/^\/author\/courses\/upload$/, /^\/compliance\/records$/, /^\/admin\/people\/\d+\/records(\/import)?$/, /^\/admin\/people\/upload$/];
+
+function isUploadForm(req: Request): boolean {
+  return req.method === "POST" && Boolean(req.is("multipart/form-data")) && req.headers["x-csrf-token"] === undefined && UPLOAD_FORMS.some((route) => route.test(req.path));
+}
+
 const csrf = csrfSync({
-  // Forms post the token as a field; scripts send it as a header. A multipart upload's body is
-  // read only after this check, so a script-less upload form carries it in its action URL.
-  getTokenFromRequest: (req) =>
-    (req.body?._csrf as string | undefined) ??
-    (req.headers["x-csrf-token"] as string | undefined) ??
-    (req.is("multipart/form-data") ? (req.query._csrf as string | undefined) : undefined),
-  errorConfig: { statusCode: 403, message: "The form has expired or did not come from this site. Go back, reload and try again.", code: "csrf.invalid" },
+  // Forms post the token as a field; scripts send it as a header.
+  getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers["x-csrf-token"] as string | undefined),
+  skipCsrfProtection: isUploadForm,
+  errorConfig: { statusCode: 403, message: CSRF_REFUSAL, code: "csrf.invalid" },
 });
 
 export const generateCsrfToken = csrf.generateToken;
+
+/** After multer has read an upload form: whether its `_csrf` field matches the session's token. */
+export function uploadFormTokenValid(req: Request): boolean {
+  return !isUploadForm(req) || csrf.isRequestValid(req);
+}
 
 export const csrfMiddleware = (): RequestHandler => csrf.csrfSynchronisedProtection;

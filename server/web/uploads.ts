@@ -1,7 +1,9 @@
 import multer from "multer";
-import type { RequestHandler } from "express";
+import fs from "node:fs";
+import type { Request, RequestHandler } from "express";
 import { AppError } from "../errors.ts";
 import { refuseNulInUpload } from "./nul-characters.ts";
+import { CSRF_REFUSAL, uploadFormTokenValid } from "./session.ts";
 
 /**
  * One file from a multipart form, in the field named `file`. File names are read as UTF-8 (what
@@ -12,8 +14,18 @@ export function uploadOne(options: Omit<multer.Options, "defParamCharset">, maxB
   const single = multer({ ...options, defParamCharset: "utf8" }).single("file");
   return (req, res, next) => {
     before();
-    single(req, res, (error: unknown) => (error ? next(uploadError(error, maxBytes)) : next(refuseNulInUpload(req))));
+    single(req, res, (error: unknown) => (error ? next(uploadError(error, maxBytes)) : next(formRefusal(req))));
   };
+}
+
+/**
+ * What an upload form, now read, is refused for: a token that does not match the session's (the
+ * check session.ts left until now), or a NUL. The file multer stored is removed with it.
+ */
+export function formRefusal(req: Request): AppError | undefined {
+  const refusal = uploadFormTokenValid(req) ? refuseNulInUpload(req) : new AppError("csrf.invalid", CSRF_REFUSAL, 403);
+  if (refusal && req.file?.path) fs.rmSync(req.file.path, { force: true });
+  return refusal;
 }
 
 function uploadError(error: unknown, maxBytes: number): AppError {

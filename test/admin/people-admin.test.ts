@@ -23,7 +23,7 @@ describe("people and assignments", () => {
   afterAll(() => t.cleanup());
 
   const upload = (csv: string, mode: "check" | "import" = "import") =>
-    admin.post(`/admin/people/upload?_csrf=${encodeURIComponent(csrf)}`).field("mode", mode).attach("file", Buffer.from(csv, "utf8"), { filename: "people.csv", contentType: "text/csv" });
+    admin.post(`/admin/people/upload`).field("_csrf", csrf).field("mode", mode).attach("file", Buffer.from(csv, "utf8"), { filename: "people.csv", contentType: "text/csv" });
   const count = async (table: string) => Number((await t.db(table).count({ n: "*" }).first())?.n);
   const outboxTo = (email: string) => t.db("mail_outbox").where({ to_address: email }).select("subject", "text_body as text");
 
@@ -172,7 +172,7 @@ describe("people and assignments", () => {
     expect((await upload(`${HEADER}\n,"Unclosed,quote,a@b.org,1990-01-01,,,1,Staff Nurse`).expect(400)).text).toContain("The file is not valid CSV");
     expect((await upload(HEADER).expect(400)).text).toContain("The file has no rows below its header");
     const windows1252 = Buffer.concat([Buffer.from(`${HEADER}\n,Ch`), Buffer.from([0xe9]), Buffer.from("rie,Zoe,cherie@example.org,1990-01-01,,,,\n")]);
-    const refused = await admin.post(`/admin/people/upload?_csrf=${encodeURIComponent(csrf)}`).field("mode", "check").attach("file", windows1252, { filename: "people.csv", contentType: "text/csv" }).expect(400);
+    const refused = await admin.post(`/admin/people/upload`).field("_csrf", csrf).field("mode", "check").attach("file", windows1252, { filename: "people.csv", contentType: "text/csv" }).expect(400);
     expect(refused.text).toContain("The file is not UTF-8 text");
     const template = await admin.get("/admin/people/upload/template.csv").expect(200);
     expect(template.text.split(/\r?\n/)[0]!.replace(/^\uFEFF/, "")).toBe(`${HEADER},Assignment Start Date`);

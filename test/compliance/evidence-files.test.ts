@@ -47,7 +47,7 @@ describe("evidence files on competences awaiting approval", () => {
   }
 
   const sendRecord = (agent: Agent, csrf: string, file: { content: Buffer; name: string } | undefined, fields: Record<string, string> = {}) => {
-    const req = agent.post(`/compliance/records?_csrf=${encodeURIComponent(csrf)}`).set("Accept", "application/json");
+    const req = agent.post(`/compliance/records`).field("_csrf", csrf).set("Accept", "application/json");
     const all = { competencyId: String(competencyId), achievedOn: "2026-01-15", evidence: "Fire safety at Leeds Teaching Hospitals, certificate 4411", ...fields };
     for (const [name, value] of Object.entries(all)) req.field(name, value);
     return file ? req.attach("file", file.content, file.name) : req;
@@ -140,7 +140,7 @@ describe("evidence files on competences awaiting approval", () => {
     const page = (await admin.get(`/admin/people/${learner.personId}`).expect(200)).text;
     expect(page).toContain("Record a competence held from elsewhere");
     const csrf = csrfFrom(page);
-    const post = admin.post(`/admin/people/${learner.personId}/records?_csrf=${encodeURIComponent(csrf)}`)
+    const post = admin.post(`/admin/people/${learner.personId}/records`).field("_csrf", csrf)
       .field("competencyId", String(competencyId)).field("achievedOn", "2026-02-01").field("evidence", "Seen the original at induction")
       .attach("file", PNG, "photo of certificate.png");
     await post.expect(303).expect("Location", `/admin/people/${learner.personId}?done=recorded#competence-records`);
@@ -165,14 +165,14 @@ describe("evidence files on competences awaiting approval", () => {
 
     // A person who does not exist: refused, and the upload is not left behind.
     const before = storedFiles();
-    await admin.post(`/admin/people/999999/records?_csrf=${encodeURIComponent(csrf)}`).field("competencyId", String(competencyId)).field("achievedOn", "2026-02-01").field("evidence", "x").attach("file", PNG, "x.png").expect(404);
+    await admin.post(`/admin/people/999999/records`).field("_csrf", csrf).field("competencyId", String(competencyId)).field("achievedOn", "2026-02-01").field("evidence", "x").attach("file", PNG, "x.png").expect(404);
     expect(storedFiles()).toEqual(before);
   });
 
   it("is not for learners: they cannot record for someone else from Verify a learner", async () => {
     const { agent, csrf } = await learnerWithForm();
     const other = await buildLearner(t.db, t.clock);
-    await agent.post(`/admin/people/${other.personId}/records?_csrf=${encodeURIComponent(csrf)}`).field("competencyId", String(competencyId)).field("achievedOn", "2026-02-01").field("evidence", "x").attach("file", PDF, "x.pdf").expect(403);
+    await agent.post(`/admin/people/${other.personId}/records`).field("_csrf", csrf).field("competencyId", String(competencyId)).field("achievedOn", "2026-02-01").field("evidence", "x").attach("file", PDF, "x.pdf").expect(403);
     expect(await t.db("competence_records").where({ person_id: other.personId })).toEqual([]);
   });
 });

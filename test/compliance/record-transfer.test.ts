@@ -42,7 +42,7 @@ describe("competence records moving between organisations", () => {
   });
 
   const importFile = (personId: number, text: string, name = "records.json") =>
-    toAdmin.post(`/admin/people/${personId}/records/import?_csrf=${encodeURIComponent(csrf)}`).set("Accept", "application/json").attach("file", Buffer.from(text, "utf8"), name);
+    toAdmin.post(`/admin/people/${personId}/records/import`).field("_csrf", csrf).set("Accept", "application/json").attach("file", Buffer.from(text, "utf8"), name);
   const recordsOf = (personId: number) => to.db("competence_records").where({ person_id: personId }).orderBy("id");
   const fireStatus = async (agent: Agent) => /data-competency="NHS\|CSTF\|Fire Safety - 2 Years\|">[\s\S]*?app-status--\w+">(\w+)</.exec((await agent.get("/compliance").expect(200)).text)?.[1];
 
@@ -204,7 +204,7 @@ describe("competence records moving between organisations", () => {
     const learnerCsrf = csrfFrom((await learner.get("/compliance?tab=awaiting").expect(200)).text);
     await learner.get(`/admin/people/${target.personId}/records/export.json`).expect(403);
     const before = await recordsOf(target.personId);
-    await learner.post(`/admin/people/${target.personId}/records/import?_csrf=${encodeURIComponent(learnerCsrf)}`).attach("file", Buffer.from(exported), "records.json").expect(403);
+    await learner.post(`/admin/people/${target.personId}/records/import`).field("_csrf", learnerCsrf).attach("file", Buffer.from(exported), "records.json").expect(403);
     expect(await recordsOf(target.personId)).toEqual(before);
   });
 });

@@ -147,7 +147,7 @@ describe("the course authors' pages", () => {
     ["a cmi5 package", { "cmi5.xml": "<courseStructure/>", "au/index.html": "x" }, "package.cmi5_not_scorm", 'This is a cmi5 package ("cmi5.xml"), not SCORM'],
   ])("say that %s is not SCORM, on the page, and store nothing", async (_what, files, code, message) => {
     const before = Number((await t.db("course_versions").count({ count: "*" }).first())?.count);
-    const response = await author.post(`/author/courses/upload?_csrf=${encodeURIComponent(token)}`).set("Accept", "text/html").attach("package", await buildZip(files));
+    const response = await author.post(`/author/courses/upload`).field("_csrf", token).set("Accept", "text/html").attach("package", await buildZip(files));
     expect(response.status).toBe(422);
     const page = textOf(response.text);
     expect(page).toContain("The package was not imported");
@@ -158,7 +158,7 @@ describe("the course authors' pages", () => {
   });
 
   it("show on the page that a course was built from the package's resources", async () => {
-    const response = await author.post(`/author/courses/upload?_csrf=${encodeURIComponent(token)}`).set("Accept", "text/html").attach("package", await buildZip(VALID_PACKAGES["scorm2004-no-organization"]!.files));
+    const response = await author.post(`/author/courses/upload`).field("_csrf", token).set("Accept", "text/html").attach("package", await buildZip(VALID_PACKAGES["scorm2004-no-organization"]!.files));
     expect(response.status).toBe(201);
     expect(response.text).toContain("Imported: 297 Test 2004 No Organization, version 1");
     expect(textOf(response.text)).toContain("SCORM 2004 4th Edition, 2 SCOs, ")
@@ -173,7 +173,7 @@ describe("the course authors' pages", () => {
 
   it("work without script: the form posts and the page shows the report", async () => {
     const zip = await buildZip(packageFiles("297 No Script Course"));
-    const response = await author.post(`/author/courses/upload?_csrf=${encodeURIComponent(token)}`).set("Accept", "text/html").attach("package", zip);
+    const response = await author.post(`/author/courses/upload`).field("_csrf", token).set("Accept", "text/html").attach("package", zip);
     expect(response.status).toBe(201);
     expect(response.text).toContain("Imported: 297 No Script Course, version 1");
     expect(textOf(response.text)).toContain("SCORM 2004 4th Edition, 1 SCO, 2 files.");
