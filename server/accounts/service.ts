@@ -37,8 +37,9 @@ export async function logIn(db: Db, clock: Clock, attempt: { username: string; p
         at,
         personId: account?.personId ?? null,
         ip: attempt.ip ?? null,
-        // What was typed is kept only when it could be a username: a password typed in the wrong box is never stored.
-        detail: { username: /^[A-Za-z0-9._-]{3,50}$/.test(attempt.username.trim()) ? attempt.username.trim() : "(not a username: not kept)" },
+        // The username only when it names an account: what names none may be a password typed in
+        // the wrong box (a username-shaped one included), and is never stored.
+        detail: { username: account ? account.username : "(names no account: not kept)" },
       });
       if (!account || locked) return;
       const failures = await createAccountStore(trx).recordFailure(account.id);
