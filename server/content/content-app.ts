@@ -1,4 +1,5 @@
 import express from "express";
+import helmet from "helmet";
 import type { Db } from "../db/connect.ts";
 import type { Config } from "../config.ts";
 import type { PackageStorage } from "../packages/storage.ts";
@@ -6,7 +7,7 @@ import { verifyContentToken } from "./content-token.ts";
 import { LAUNCHER_CSS, launcherPage, launcherPolicy, scoUrl } from "./launcher-page.ts";
 import { sendBundle } from "../web/player-assets.ts";
 import type { Manifest } from "../packages/manifest/parse-manifest.ts";
-import { requestLogger } from "../web/logging.ts";
+import { loggableUrl, requestLogger } from "../web/logging.ts";
 import type { Logger } from "pino";
 
 export interface ContentDeps {
@@ -28,6 +29,9 @@ export function createContentApp({ config, db, storage, contentSecret, logger }:
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
   app.use(requestLogger(logger));
+  // Under https, browsers must never fetch content over plain http again: a token sent in clear
+  // is a learner's attempt for hours. The LMS origin says the same through helmet (web/app.ts).
+  if (config.contentUrl.startsWith("https:")) app.use(helmet.strictTransportSecurity());
   app.use((_req, res, next) => {
     res.set({
       "Content-Security-Policy": `frame-ancestors ${config.publicUrl} ${config.contentUrl}`,
@@ -113,7 +117,7 @@ export function createContentApp({ config, db, storage, contentSecret, logger }:
   });
   // Content visitors get a plain line, never a stack trace or a server path.
   app.use((error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    logger.error({ err: error, url: req.path.replace(/^\/(c|launch)\/[^/]+/, "/$1/<token>") }, "content request failed");
+    logger.error({ err: error, url: loggableUrl(req.path) }, "content request failed");
     if (res.headersSent) return res.end();
     const status = Number((error as { status?: number }).status) || 500;
     res.status(status >= 400 && status < 600 ? status : 500).type("text/plain").send(status < 500 ? "Bad request" : "The content could not be served. Try again.");

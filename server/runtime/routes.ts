@@ -6,6 +6,7 @@ import type { AppDeps } from "../web/app.ts";
 import { AppError } from "../errors.ts";
 import type { CommitResponse } from "./contract.ts";
 import { SCORM12_ERRORS, ScormRefusal } from "./scorm-errors.ts";
+import { loggableUrl } from "../web/logging.ts";
 import { createRuntimeWriter } from "./runtime-writer.ts";
 import type { SessionStore } from "../web/session.ts";
 import { csrfTokenMatches, readSession } from "../web/session-reader.ts";
@@ -145,8 +146,8 @@ export function runtimeErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, next) => {
     if (res.headersSent) return next(error);
     const { status, body } = scormAnswer(error);
-    if (status >= 500) logger.error({ err: error, method: req.method, url: req.originalUrl }, "runtime request failed");
-    else logger.info({ method: req.method, url: req.originalUrl, statusCode: status, code: (error as { code?: unknown }).code }, "runtime request refused");
+    if (status >= 500) logger.error({ err: error, method: req.method, url: loggableUrl(req.originalUrl) }, "runtime request failed");
+    else logger.info({ method: req.method, url: loggableUrl(req.originalUrl), statusCode: status, code: (error as { code?: unknown }).code }, "runtime request refused");
     res.set("Cache-Control", "no-store");
     answer(res, status, body);
   };

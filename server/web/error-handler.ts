@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Request, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { AppError } from "../errors.ts";
 import { generateCsrfToken } from "./session.ts";
+import { loggableUrl } from "./logging.ts";
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => {
   next(new AppError("not_found", "The page you asked for does not exist. Check the address, or go to the portal.", 404));
@@ -13,7 +14,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) {
       // Too late for an error page (e.g. the session could not be saved after the page was
       // sent): log it and let Express close the connection.
-      logger.error({ err: error, url: req.path }, "request failed after the response started");
+      logger.error({ err: error, url: loggableUrl(req.path) }, "request failed after the response started");
       return next(error);
     }
     const known = error instanceof AppError;
@@ -25,7 +26,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         ? String((error as Error).message)
         : "Something went wrong on our side. Please try again.";
     // The path only: a query may carry a secret (the token of a reset link).
-    if (status >= 500) logger.error({ err: error, url: req.path }, "request failed");
+    if (status >= 500) logger.error({ err: error, url: loggableUrl(req.path) }, "request failed");
     // The message again in the list says nothing more.
     const details = known ? error.details.filter((detail) => detail !== message) : [];
     res.status(status);

@@ -15,14 +15,19 @@ export function requestLogger(logger: Logger) {
     // Health checks every few seconds would drown the log.
     autoLogging: { ignore: (req) => req.url === "/healthz" },
     serializers: {
-      req: (req) => ({ id: req.id, method: req.method, url: stripQuery(req.url) }),
+      req: (req) => ({ id: req.id, method: req.method, url: loggableUrl(req.url) }),
       res: (res) => ({ statusCode: res.statusCode }),
     },
   });
 }
 
-// Query strings may carry reset tokens or signed content tokens: they are secrets.
-function stripQuery(url: string): string {
+/**
+ * A request's URL as a log may show it. Query strings may carry reset and unlock tokens, and the
+ * content origin's paths carry a signed content token as their first segment (/c/<token>/...,
+ * /launch/<token>/...): a bearer credential for hours, so it is replaced, whatever it looks like.
+ */
+export function loggableUrl(url: string): string {
   const index = url.indexOf("?");
-  return index === -1 ? url : url.slice(0, index);
+  const path = index === -1 ? url : url.slice(0, index);
+  return path.replace(/^\/(c|launch)\/[^/]*/, "/$1/<token>");
 }
