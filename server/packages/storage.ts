@@ -38,7 +38,12 @@ const UPLOAD_FOLDER = ".uploads";
 // Keys are ours (course-<id>-v<n>-<random>), never user input; a strict shape keeps them one segment.
 const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
-export function createLocalStorage(rootDir: string): PackageStorage {
+export interface StorageOptions {
+  /** Makes one file or folder durable (fsync); replaced only to watch the order of it. */
+  syncPath?: (target: string) => Promise<void>;
+}
+
+export function createLocalStorage(rootDir: string, { syncPath = fsyncPath }: StorageOptions = {}): PackageStorage {
   const root = path.resolve(rootDir);
   const tempRoot = path.join(root, TEMP_FOLDER);
 
@@ -72,7 +77,13 @@ export function createLocalStorage(rootDir: string): PackageStorage {
       const target = folderOf(key);
       // rename() onto an existing empty folder would silently replace it; a key is published once.
       if (await pathExists(target)) throw new AppError("storage.key_taken", `Package ${key} already exists`, 409);
+      // A rename is durable before the data it names: after a power cut the course could be
+      // there with empty files. So every file and folder reaches the disk first, and the rename
+      // itself (the root's entry, and the temporary area's) after it.
+      await syncTree(source, syncPath);
       await fsp.rename(source, target);
+      await syncPath(root);
+      await syncPath(tempRoot);
     },
     async remove(key) {
       await fsp.rm(folderOf(key), { recursive: true, force: true });
@@ -99,6 +110,29 @@ export function createLocalStorage(rootDir: string): PackageStorage {
       return removed;
     },
   };
+}
+
+async function fsyncPath(target: string): Promise<void> {
+  const handle = await fsp.open(target, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+// fsyncs go to libuv's thread pool: a few at a time keep it busy without queuing a whole package.
+const SYNC_CONCURRENCY = 8;
+
+/** Syncs every file under a folder, then each folder after what it holds. */
+async function syncTree(folder: string, syncPath: (target: string) => Promise<void>): Promise<void> {
+  const entries = await fsp.readdir(folder, { withFileTypes: true, recursive: true });
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+  for (let next = 0; next < files.length; next += SYNC_CONCURRENCY) await Promise.all(files.slice(next, next + SYNC_CONCURRENCY).map(syncPath));
+  // Deepest first, the folder itself last.
+  const folders = entries.filter((entry) => entry.isDirectory()).map((entry) => path.join(entry.parentPath, entry.name));
+  folders.sort((a, b) => b.split(path.sep).length - a.split(path.sep).length);
+  for (const each of [...folders, folder]) await syncPath(each);
 }
 
 async function listOrNone(folder: string): Promise<string[]> {
