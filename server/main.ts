@@ -11,14 +11,19 @@ import { createContentApp } from "./content/content-app.ts";
 import { createLocalStorage } from "./packages/storage.ts";
 import { isDatabaseEmpty, seedDemo } from "./demo/seed.ts";
 import { usableDemoLogins } from "./demo/demo-logins.ts";
+import { preloadBreachedPasswords } from "./accounts/breached-passwords.ts";
+import { PASSWORD_MIN_LENGTH } from "./accounts/password-rules.ts";
 
 // The only reader of process.env: config -> db -> migrate -> (demo trust) -> app -> listen.
 async function main(): Promise<void> {
+  // Read in a worker thread while the database opens; every new password is checked against it.
+  const breachedList = preloadBreachedPasswords(PASSWORD_MIN_LENGTH);
   const context = await openContext(process.env);
   const { config, db } = context;
   const logger = createLogger(config.logLevel);
   // A stray rejection is a bug to log, not a reason to drop every learner's session mid-course.
   process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled promise rejection"));
+  await breachedList;
   // The demo trust's administrator has a published password: a production LMS sets DEMO_TRUST=off.
   if (await isDatabaseEmpty(db)) {
     if (config.demoTrust) {

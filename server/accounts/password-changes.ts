@@ -3,7 +3,9 @@ import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
 import { endSessionsOf } from "../web/session.ts";
-import { hashPassword, passwordProblem, verifyPassword } from "./passwords.ts";
+import { hashPassword, verifyPassword } from "./passwords.ts";
+import { passwordProblem } from "./password-rules.ts";
+import { organisationNames } from "../people/organisation-names.ts";
 import { checkToken, TOKEN_PROBLEMS, useToken, type TokenPurpose } from "./tokens.ts";
 import { createAccountStore } from "./store.ts";
 import { DEFAULT_LOCKOUT, type LockoutPolicy } from "./service.ts";
@@ -23,7 +25,7 @@ export async function accountForLink(db: Db, clock: Clock, token: string, purpos
  */
 export async function resetPassword(db: Db, clock: Clock, request: { token: string; password: string; confirm: string; ip: string | null }): Promise<string> {
   const link = await accountForLink(db, clock, request.token, "reset");
-  checkNewPassword(request.password, request.confirm, link.username);
+  checkNewPassword(request.password, request.confirm, link.username, await organisationNames(db));
   const passwordHash = await hashPassword(request.password);
   const now = clock.now();
   await db.transaction(async (trx) => {
@@ -70,7 +72,7 @@ export async function changePassword(db: Db, clock: Clock, request: { accountId:
     });
     throw new AppError("accounts.current_password", "Your current password is not correct", 400);
   }
-  checkNewPassword(request.password, request.confirm, account.username);
+  checkNewPassword(request.password, request.confirm, account.username, await organisationNames(db));
   const passwordHash = await hashPassword(request.password);
   const now = clock.now().toISOString();
   await db.transaction(async (trx) => {
@@ -80,8 +82,8 @@ export async function changePassword(db: Db, clock: Clock, request: { accountId:
   });
 }
 
-function checkNewPassword(password: string, confirm: string, username: string): void {
-  const problem = passwordProblem(password, { username });
+function checkNewPassword(password: string, confirm: string, username: string, organisations: string[]): void {
+  const problem = passwordProblem(password, { username, organisationNames: organisations });
   if (problem) throw new AppError("accounts.weak_password", problem, 400);
   if (password !== confirm) throw new AppError("accounts.password_mismatch", "The two passwords are not the same", 400);
 }

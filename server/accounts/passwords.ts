@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import os from "node:os";
 import { hash, verify } from "@node-rs/argon2";
 import pLimit from "p-limit";
@@ -7,9 +6,6 @@ import pLimit from "p-limit";
 // package's types, so its value is spelled out here: 2 = Argon2id.
 const ARGON2ID = 2;
 const options = { algorithm: ARGON2ID, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
-
-export const PASSWORD_MIN_LENGTH = 12;
-export const PASSWORD_MAX_LENGTH = 128;
 
 /**
  * Hashes at once, at most: one fewer than the cores, and at least one. argon2 runs on libuv's
@@ -44,27 +40,4 @@ let decoyHash: Promise<string> | undefined;
 export function decoyPasswordHash(): Promise<string> {
   decoyHash ??= hashPassword(crypto.randomUUID());
   return decoyHash;
-}
-
-/**
- * Length, and not guessable: no rules about kinds of character (NCSC and NIST advice), but not a
- * common password (whole, or its word once the digits and symbols at its ends are taken off), not
- * one or two characters repeated, and not the username.
- */
-export function passwordProblem(password: string, context: { username?: string } = {}): string | undefined {
-  if (password.length < PASSWORD_MIN_LENGTH) return `Password must be at least ${PASSWORD_MIN_LENGTH} characters`;
-  if (password.length > PASSWORD_MAX_LENGTH) return `Password must be at most ${PASSWORD_MAX_LENGTH} characters`;
-  const lower = password.toLowerCase();
-  const core = lower.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, "");
-  if (commonPasswords().has(lower) || commonPasswords().has(core) || new Set(lower).size <= 2) return "That password is too common: attackers try it first. Choose another, such as three random words";
-  if (context.username && context.username.length >= 4 && lower.includes(context.username.toLowerCase())) return "Your password must not contain your username";
-  return undefined;
-}
-
-let common: Set<string> | undefined;
-function commonPasswords(): Set<string> {
-  common ??= new Set(
-    fs.readFileSync(new URL("./common-passwords.txt", import.meta.url), "utf8").split("\n").map((line) => line.trim().toLowerCase()).filter((line) => line && !line.startsWith("#")),
-  );
-  return common;
 }

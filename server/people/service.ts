@@ -2,7 +2,9 @@ import crypto from "node:crypto";
 import type { Db } from "../db/connect.ts";
 import { isCalendarDate, type Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
-import { hashPassword, NO_PASSWORD_YET, passwordProblem } from "../accounts/passwords.ts";
+import { hashPassword, NO_PASSWORD_YET } from "../accounts/passwords.ts";
+import { passwordProblem } from "../accounts/password-rules.ts";
+import { organisationNames } from "./organisation-names.ts";
 import { createAccountStore, usernameKey } from "../accounts/store.ts";
 import { ROLES, type Role } from "../accounts/roles.ts";
 import { recordAudit } from "../audit/store.ts";
@@ -35,7 +37,7 @@ export interface AddedUser {
  * catalog import and the demo trust, so that every way in applies the same rules.
  */
 export async function addUser(db: Db, clock: Clock, input: NewUser): Promise<AddedUser> {
-  const problems = validateNewUser(input, clock.today());
+  const problems = validateNewUser(input, clock.today(), input.password === undefined ? [] : await organisationNames(db));
   if (problems.length) throw new AppError("people.invalid_user", "The user cannot be added", 400, problems);
   const name = parsePersonName(input.name)!;
   const generatedPassword = input.password || input.invite ? undefined : crypto.randomBytes(12).toString("base64url");
@@ -122,7 +124,7 @@ async function resolveOrganisation(people: ReturnType<typeof createPeopleStore>,
   return all[0]!;
 }
 
-export function validateNewUser(input: NewUser, today: string): string[] {
+export function validateNewUser(input: NewUser, today: string, organisations: string[] = []): string[] {
   const problems: string[] = [];
   if (!parsePersonName(input.name)) problems.push(`name "${input.name}" must be written "Last, First"`);
   else if (!namePartsFit(input.name)) problems.push(`The ${NAME_TOO_LONG}`);
@@ -136,7 +138,7 @@ export function validateNewUser(input: NewUser, today: string): string[] {
     problems.push(`username "${input.username}" must be 3 to 50 letters, digits, dots, dashes or underscores`);
   }
   if (input.password !== undefined) {
-    const problem = passwordProblem(input.password, { username: input.username });
+    const problem = passwordProblem(input.password, { username: input.username, organisationNames: organisations });
     if (problem) problems.push(problem);
   }
   if (input.role !== undefined && !ROLES.includes(input.role)) problems.push(`role "${input.role}" must be one of ${ROLES.join(", ")}`);

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import os from "node:os";
-import { hashing, hashPassword, passwordProblem, verifyPassword } from "../../server/accounts/passwords.ts";
+import { hashing, hashPassword, verifyPassword } from "../../server/accounts/passwords.ts";
+import fs from "node:fs";
+import { Worker } from "node:worker_threads";
+import { PASSWORD_MIN_LENGTH, passwordProblem } from "../../server/accounts/password-rules.ts";
+import { breachedPasswords, breachedPasswordsFile, preloadBreachedPasswords } from "../../server/accounts/breached-passwords.ts";
 
 /** Issue 6's password rules: 12 to 128 characters, no composition rules, nothing guessable. */
 describe("passwordProblem", () => {
@@ -17,10 +21,41 @@ describe("passwordProblem", () => {
     ["NHS123456789", "too common"],
     ["aaaaaaaaaaaaa", "too common"],
     ["summer holiday by the sea", undefined], // a passphrase containing a common word is fine
+    // Issue 18: the breached list (a million passwords), keyboard walks and the words of this place.
+    ["qwertyuiopas", "too common"], // accepted before: not among our 324
+    ["iloveyoubaby", "too common"],
+    ["ghjkl;'zxcvb9", "keyboard pattern"],
+    ["0987poiu;lkj", "keyboard pattern"],
+    ["1q2w3e4r5t!Z", "keyboard pattern"],
+    ["asdf lemon tree", undefined], // a walk as one part of a passphrase
+    ["property of the ward", undefined], // "erty" runs along the keys, in an ordinary word
+    ["Leeds2024NHS!!", "words an attacker would guess here"], // the trust's name and NHS, with digits
+    ["ESR nhs trust 2026!", "words an attacker would guess here"],
+    ["TeachingHospitals1", "words an attacker would guess here"],
+    ["nhs garden lantern", undefined], // NHS as one word among others
   ])("%s", (password, problem) => {
-    const found = passwordProblem(password);
+    const found = passwordProblem(password, { organisationNames: ["Leeds Teaching Hospitals NHS Trust"] });
     if (problem === undefined) expect(found).toBeUndefined();
     else expect(found).toContain(problem);
+  });
+
+  it("checks against at least 100,000 breached passwords, read alike in a worker thread and on this one", async () => {
+    const sync = breachedPasswords(PASSWORD_MIN_LENGTH);
+    expect(sync.size).toBeGreaterThanOrEqual(100_000);
+    expect(await preloadBreachedPasswords(PASSWORD_MIN_LENGTH)).toBe(sync); // once read, read once
+    const { sortedList } = await import("../../server/accounts/breached-passwords.ts");
+    const file = fs.readFileSync(breachedPasswordsFile(), "utf8");
+    const lines = file.split("\n").map((line) => line.trim().toLowerCase()).filter(Boolean);
+    expect(lines.length).toBeGreaterThanOrEqual(999_000);
+    const fromWorker = await new Promise((resolve, reject) => {
+      const worker = new Worker(`import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(new URL("../../server/accounts/breached-passwords-worker.ts", import.meta.url).href)}); })`, { eval: true, workerData: { file: breachedPasswordsFile(), minLength: PASSWORD_MIN_LENGTH, mostCommon: 100_000 } });
+      worker.once("message", resolve);
+      worker.once("error", reject);
+    });
+    expect(fromWorker).toEqual(sortedList(file, PASSWORD_MIN_LENGTH, 100_000));
+    // Every long entry is kept, and the 100,000 most common of any length.
+    for (const entry of [lines[0]!, lines[99_999]!, ...lines.filter((line) => line.length >= PASSWORD_MIN_LENGTH).slice(-50)]) expect(sync.has(entry), entry).toBe(true);
+    expect(sync.has("purple kettle harbour")).toBe(false);
   });
 
   it("allows 128 characters, and refuses a password containing the username", () => {
