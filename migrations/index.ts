@@ -28,6 +28,7 @@ import * as m26 from "./20261205_26_certificates.ts";
 import * as m27 from "./20261205_27_classroom_classes.ts";
 import * as m28 from "./20261206_28_sco_activity_attempts.ts";
 import * as m29 from "./20261206_29_bounded_times.ts";
+import * as m30 from "./20261207_30_login_failures.ts";
 
 /**
  * Every migration, in order, by its file name. Listed rather than discovered on disk so that the
@@ -63,4 +64,5 @@ export const migrations: Array<[name: string, migration: Knex.Migration]> = [
   ["20261205_27_classroom_classes.ts", m27],
   ["20261206_28_sco_activity_attempts.ts", m28],
   ["20261206_29_bounded_times.ts", m29],
+  ["20261207_30_login_failures.ts", m30],
 ];

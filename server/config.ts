@@ -27,7 +27,7 @@ export interface Config {
   smtpUrl: string | undefined;
   /** Which proxies' X-Forwarded-For and -Proto to believe (Express's "trust proxy"): client IPs for throttling and audit, and https for Secure cookies. */
   trustProxy: string | number;
-  /** Consecutive failed logins that lock an account, and for how many minutes. */
+  /** Wrong passwords from one address before it waits, and the longest wait and account lock in minutes (accounts/login-failures.ts). */
   lockout: { threshold: number; minutes: number };
   /** The From of every message the LMS sends. */
   mailFrom: string;

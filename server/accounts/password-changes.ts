@@ -5,6 +5,7 @@ import { recordAudit } from "../audit/store.ts";
 import { endSessionsOf } from "../web/session.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 import { passwordProblem } from "./password-rules.ts";
+import { clearUsername } from "./login-failures.ts";
 import { organisationNames } from "../people/organisation-names.ts";
 import { checkToken, TOKEN_PROBLEMS, useToken, type TokenPurpose } from "./tokens.ts";
 import { createAccountStore } from "./store.ts";
@@ -33,6 +34,7 @@ export async function resetPassword(db: Db, clock: Clock, request: { token: stri
     await trx("accounts").where({ id: link.accountId }).update({ password_hash: passwordHash, failed_logins: 0, locked_until: null, updated_at: now.toISOString() });
     // Any other link still out for this account is spent too: the one just used was the answer.
     await trx("account_tokens").where({ account_id: link.accountId }).whereNull("used_at").update({ used_at: now.toISOString() });
+    await clearUsername(trx, link.username);
     const ended = await endSessionsOf(trx, link.accountId);
     await recordAudit(trx, { kind: "account.reset", at: now.toISOString(), actorAccountId: link.accountId, personId: await personOf(trx, link.accountId), ip: request.ip, detail: { sessionsEnded: ended } });
   });
@@ -46,6 +48,7 @@ export async function unlockWithLink(db: Db, clock: Clock, request: { token: str
   await db.transaction(async (trx) => {
     if (!(await useToken(trx, link.tokenId, now))) throw new AppError("accounts.link_used", TOKEN_PROBLEMS.used, 400);
     await trx("accounts").where({ id: link.accountId }).update({ failed_logins: 0, locked_until: null, updated_at: now.toISOString() });
+    await clearUsername(trx, link.username);
     await recordAudit(trx, { kind: "account.unlocked", at: now.toISOString(), actorAccountId: link.accountId, personId: await personOf(trx, link.accountId), ip: request.ip, detail: { by: "unlock link" } });
   });
   return link.username;

@@ -136,19 +136,71 @@ describe("account recovery", () => {
     expect((await request(t.app).get("/account/reset?token=not-a-token-at-all-really").expect(400)).text).toContain("This link is not valid");
   });
 
-  it("locks an account after 5 failures with the wrong-password message, and the unlock link opens it", async () => {
+  /** A log-in attempt from a source address (the app trusts loopback's X-Forwarded-For, as behind a proxy). */
+  const attemptFrom = (username: string) => async (source: string, password: string) => {
+    const agent = request.agent(t.app);
+    const csrf = csrfFrom((await agent.get("/login")).text);
+    return agent.post("/login").set("X-Forwarded-For", source).type("form").send({ _csrf: csrf, username, password });
+  };
+
+  // Issue 18, observed point 5: five wrong passwords from anywhere locked the account for 30
+  // minutes, so anyone who knew a username could keep its owner out.
+  it("slows only the source of 5 wrong passwords, and tells it to wait; the owner logs in from elsewhere", async () => {
     clock.set("2026-03-03T09:00:00.000Z");
+    const learner = await buildLearner(t.db, t.clock);
+    const attempt = attemptFrom(learner.username);
+    for (let n = 0; n < 5; n++) expect((await attempt("198.51.100.7", "not the password at all")).status).toBe(401);
+    const waiting = await attempt("198.51.100.7", learner.password); // the right password, from the guessing source
+    expect(waiting.status).toBe(429);
+    expect(waiting.text).toContain("Too many wrong passwords for this username from your network. Wait 1 minute and try again");
+    expect((await attempt("203.0.113.20", learner.password)).status).toBe(302); // the owner, at work
+    expect(await listAudit(t.db, { personId: learner.personId, kind: "account.locked" })).toHaveLength(0);
+    expect(await listAudit(t.db, { personId: learner.personId, kind: "login.source_delayed" })).toHaveLength(1);
+
+    // An unknown username is delayed alike: the delay names no account.
+    const nobody = attemptFrom("297NOBODY99");
+    for (let n = 0; n < 5; n++) expect((await nobody("198.51.100.7", "not the password at all")).status).toBe(401);
+    expect((await nobody("198.51.100.7", "anything at all")).text).toContain("Too many wrong passwords for this username");
+    expect(JSON.stringify(await t.db("login_failures").select())).not.toMatch(/297NOBODY99/i); // kept hashed
+  });
+
+  it("doubles the source's wait with each further wrong password, up to LOCKOUT_MINUTES, and starts again after the right one", async () => {
+    clock.set("2026-03-03T10:00:00.000Z");
+    const learner = await buildLearner(t.db, t.clock);
+    const attempt = attemptFrom(learner.username);
+    const source = "198.51.100.8";
+    for (let n = 0; n < 5; n++) await attempt(source, "wrong wrong wrong");
+    const waits: number[] = [];
+    let now = Date.parse("2026-03-03T10:00:00.000Z");
+    for (let n = 0; n < 7; n++) {
+      const row = await t.db("login_failures").where({ source }).orderBy("last_failed_at", "desc").first("wait_until");
+      const waitMs = Date.parse(row.wait_until) - now;
+      waits.push(waitMs / 60_000);
+      now += waitMs - 1000;
+      clock.set(new Date(now).toISOString());
+      expect((await attempt(source, learner.password)).status, "still waiting a second before the end").toBe(429);
+      now += 2000;
+      clock.set(new Date(now).toISOString());
+      expect((await attempt(source, "wrong wrong wrong")).status).toBe(401);
+    }
+    expect(waits).toEqual([1, 2, 4, 8, 16, 30, 30]);
+    now += 31 * 60_000;
+    clock.set(new Date(now).toISOString());
+    expect((await attempt(source, learner.password)).status).toBe(302);
+    expect((await attempt(source, "wrong wrong wrong")).status).toBe(401); // counting from nothing again
+    expect((await attempt(source, learner.password)).status).toBe(302);
+  });
+
+  it("locks the whole account only for guessing from many sources, and the unlock link opens it", async () => {
+    clock.set("2026-03-03T11:00:00.000Z");
     const learner = await buildLearner(t.db, t.clock, { email: "locked.out@example.org" });
-    const attempt = async (password: string) => {
-      const agent = request.agent(t.app);
-      const csrf = csrfFrom((await agent.get("/login")).text);
-      return agent.post("/login").type("form").send({ _csrf: csrf, username: learner.username, password });
-    };
-    for (let n = 0; n < 5; n++) expect((await attempt("not the password at all")).status).toBe(401);
-    const refused = await attempt(learner.password); // the right password, while locked
+    const attempt = attemptFrom(learner.username);
+    // 5 wrong passwords from each of 10 addresses: 50 guesses in a day, spread wide.
+    for (let source = 1; source <= 10; source++) for (let n = 0; n < 5; n++) expect((await attempt(`192.0.2.${source}`, "not the password at all")).status).toBe(401);
+    const refused = await attempt("203.0.113.21", learner.password); // the right password, from elsewhere, while locked
     expect(refused.status).toBe(401);
     expect(refused.text).toContain("The username or password is not correct");
-    expect((await listAudit(t.db, { personId: learner.personId, kind: "account.locked" }))).toHaveLength(1);
+    expect(await listAudit(t.db, { personId: learner.personId, kind: "account.locked" })).toHaveLength(1);
 
     const { agent, csrf } = await forgottenForm();
     await agent.post("/forgotten/unlock").type("form").send({ _csrf: csrf, username: learner.username, email: "wrong@example.org" }).expect(200);
@@ -160,22 +212,20 @@ describe("account recovery", () => {
     expect(mail.subject).toBe("297 Unlock your account");
     const link = linkIn(mail.text_body, "unlock");
     const page = await request.agent(t.app).get(link).expect(200); // opening the link changes nothing
-    expect((await attempt(learner.password)).status).toBe(401);
+    expect((await attempt("203.0.113.21", learner.password)).status).toBe(401);
     const unlocker = request.agent(t.app);
     const form = (await unlocker.get(link)).text;
     await unlocker.post("/account/unlock").type("form").send({ _csrf: csrfFrom(form), token: new URL(link, "http://x").searchParams.get("token") }).expect(303).expect("Location", "/login?unlocked=1");
-    expect((await attempt(learner.password)).status).toBe(302);
+    // Every delay on the account ends with it: even the sources that guessed may try again.
+    expect((await attempt("192.0.2.1", learner.password)).status).toBe(302);
     expect(page.text).toContain("Unlock Account");
   });
 
-  it("unlocks a locked account by a password reset", async () => {
+  it("ends a source's wait, and the account's lock, with a password reset", async () => {
     clock.set("2026-03-03T12:00:00.000Z");
     const learner = await buildLearner(t.db, t.clock, { email: "reset.unlocks@example.org" });
-    for (let n = 0; n < 5; n++) {
-      const agent = request.agent(t.app);
-      const csrf = csrfFrom((await agent.get("/login")).text);
-      await agent.post("/login").type("form").send({ _csrf: csrf, username: learner.username, password: "wrong wrong wrong" });
-    }
+    const attempt = attemptFrom(learner.username);
+    for (let source = 1; source <= 10; source++) for (let n = 0; n < 5; n++) await attempt(`192.0.2.${source + 20}`, "wrong wrong wrong");
     expect((await t.db("accounts").where({ username: learner.username }).first("locked_until")).locked_until).not.toBeNull();
     const { agent, csrf } = await forgottenForm();
     await agent.post("/forgotten/password").type("form").send({ _csrf: csrf, username: learner.username }).expect(200);
@@ -184,7 +234,7 @@ describe("account recovery", () => {
     const person = request.agent(t.app);
     const form = (await person.get(link)).text;
     await person.post("/account/reset").type("form").send({ _csrf: csrfFrom(form), token: new URL(link, "http://x").searchParams.get("token"), password: NEW_PASSWORD, confirm: NEW_PASSWORD }).expect(303);
-    await logInAgent(t.app, learner.username, NEW_PASSWORD);
+    expect((await attempt("192.0.2.21", NEW_PASSWORD)).status).toBe(302);
   });
 
   it("counts a wrong current password on Change password toward the lockout, and ends the session at the lock", async () => {
@@ -202,19 +252,15 @@ describe("account recovery", () => {
     expect(await listAudit(t.db, { personId: learner.personId, kind: "password_change.failed" })).toHaveLength(5);
   });
 
-  it("unlocks by itself after 30 minutes", async () => {
+  it("unlocks by itself after LOCKOUT_MINUTES", async () => {
     clock.set("2026-03-04T09:00:00.000Z");
     const learner = await buildLearner(t.db, t.clock);
-    const attempt = async (password: string) => {
-      const agent = request.agent(t.app);
-      const csrf = csrfFrom((await agent.get("/login")).text);
-      return (await agent.post("/login").type("form").send({ _csrf: csrf, username: learner.username, password })).status;
-    };
-    for (let n = 0; n < 5; n++) await attempt("wrong wrong wrong");
+    const attempt = attemptFrom(learner.username);
+    for (let source = 1; source <= 10; source++) for (let n = 0; n < 5; n++) await attempt(`192.0.2.${source + 40}`, "wrong wrong wrong");
     clock.set("2026-03-04T09:29:59.000Z");
-    expect(await attempt(learner.password)).toBe(401);
+    expect((await attempt("203.0.113.22", learner.password)).status).toBe(401);
     clock.set("2026-03-04T09:30:01.000Z");
-    expect(await attempt(learner.password)).toBe(302);
+    expect((await attempt("203.0.113.22", learner.password)).status).toBe(302);
   });
 
   it("changes the password when logged in: the current one first, not a common one, and other sessions end", async () => {

@@ -102,7 +102,7 @@ describe.skipIf(!process.env.DATABASE_URL)("several app processes behind a load 
     for (let n = 0; n < 2; n++) await agent.get("/").expect(302);
   }, 120_000);
 
-  it("locks an account and limits requests across both processes", async () => {
+  it("slows a guessing source and limits requests across both processes", async () => {
     const learner = await buildLearner(t.db, t.clock);
     // A GET and its POST are two turns of the proxy: a third request each time moves the POSTs
     // from one process to the other, so the counts really are shared.
@@ -116,7 +116,7 @@ describe.skipIf(!process.env.DATABASE_URL)("several app processes behind a load 
     const agent = request.agent(baseUrl);
     for (let n = 0; n < 2; n++) {
       const page = await agent.get("/login").expect(200);
-      await agent.post("/login").type("form").send({ _csrf: csrfFrom(page.text), username: learner.username, password: learner.password }).expect(401); // locked, on whichever process
+      await agent.post("/login").type("form").send({ _csrf: csrfFrom(page.text), username: learner.username, password: learner.password }).expect(429); // this source waits, on whichever process
     }
 
     // The Forgotten page allows 10 requests per address in 15 minutes, counted in the database.
