@@ -38,6 +38,20 @@ export interface Config {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "silent";
   /** Limits on uploaded packages, checked before anything is extracted. */
   packageLimits: { maxEntries: number; maxTotalBytes: number; maxRatio: number };
+  /** What one person may store, so that no one fills the disk for everyone else. */
+  quotas: {
+    /** Evidence files kept for one person, and their bytes together. */
+    evidenceFiles: number;
+    evidenceBytes: number;
+    /** Competence records one person may have awaiting approval at once. */
+    awaitingApproval: number;
+    /** Packages one author may upload in 24 hours. */
+    authorUploadsPerDay: number;
+    /** Uploads of any kind one account may send in a quarter-hour. */
+    uploadsPerQuarterHour: number;
+  };
+  /** Uploads are refused, before a byte is written, when DATA_DIR's disk would have less than this free. */
+  diskFreeFloorBytes: number;
 }
 
 // An origin only: the LMS serves from the root of its host, and content from the root of its own.
@@ -91,6 +105,12 @@ const envSchema = z.object({
   PACKAGE_MAX_ENTRIES: optional(z.coerce.number().int().min(1).max(1_000_000)),
   PACKAGE_MAX_BYTES: optional(z.coerce.number().int().min(1024)),
   PACKAGE_MAX_RATIO: optional(z.coerce.number().min(2).max(100_000)),
+  EVIDENCE_QUOTA_FILES: optional(z.coerce.number().int().min(1).max(10_000)),
+  EVIDENCE_QUOTA_MB: optional(z.coerce.number().int().min(1).max(1_000_000)),
+  AWAITING_APPROVAL_MAX: optional(z.coerce.number().int().min(1).max(10_000)),
+  AUTHOR_UPLOADS_PER_DAY: optional(z.coerce.number().int().min(1).max(100_000)),
+  UPLOADS_PER_QUARTER_HOUR: optional(z.coerce.number().int().min(1).max(100_000)),
+  DISK_FREE_FLOOR_MB: optional(z.coerce.number().int().min(0).max(100_000_000)),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "silent"])),
   TIME_ZONE: optional(z.string().refine(isTimeZone, "TIME_ZONE must be an IANA time zone, e.g. Europe/London")),
 });
@@ -143,6 +163,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxTotalBytes: values.PACKAGE_MAX_BYTES ?? 1024 ** 3,
       maxRatio: values.PACKAGE_MAX_RATIO ?? 200,
     }),
+    quotas: Object.freeze({
+      evidenceFiles: values.EVIDENCE_QUOTA_FILES ?? 25,
+      evidenceBytes: (values.EVIDENCE_QUOTA_MB ?? 50) * 1024 * 1024,
+      awaitingApproval: values.AWAITING_APPROVAL_MAX ?? 25,
+      authorUploadsPerDay: values.AUTHOR_UPLOADS_PER_DAY ?? 50,
+      uploadsPerQuarterHour: values.UPLOADS_PER_QUARTER_HOUR ?? 30,
+    }),
+    diskFreeFloorBytes: (values.DISK_FREE_FLOOR_MB ?? 512) * 1024 * 1024,
   });
 }
 

@@ -5,7 +5,8 @@ import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
 import { queueMail } from "../mail/outbox.ts";
 import { competencyLabel, guideDate } from "../web/format.ts";
-import { attachEvidenceFile, checkEvidenceFile, type CheckedEvidence, type EvidenceStorage, type EvidenceUpload } from "./evidence-files.ts";
+import { attachEvidenceFile, checkEvidenceFile, evidenceQuotaProblem, evidenceUse, type CheckedEvidence, type EvidenceStorage, type EvidenceUpload } from "./evidence-files.ts";
+import type { Config } from "../config.ts";
 
 /**
  * A competence held from elsewhere (another trust, a course outside the LMS), recorded by the
@@ -15,7 +16,7 @@ import { attachEvidenceFile, checkEvidenceFile, type CheckedEvidence, type Evide
 export async function recordHeldElsewhere(
   db: Db,
   clock: Clock,
-  input: { personId: number; actorAccountId: number; competencyId: number; achievedOn: string; expiresOn?: string; evidence: string; ip: string | null; file?: { upload: EvidenceUpload; storage: EvidenceStorage } },
+  input: { personId: number; actorAccountId: number; competencyId: number; achievedOn: string; expiresOn?: string; evidence: string; ip: string | null; quotas: Config["quotas"]; file?: { upload: EvidenceUpload; storage: EvidenceStorage } },
 ): Promise<number> {
   const today = clock.today();
   const problems: string[] = [];
@@ -43,6 +44,15 @@ export async function recordHeldElsewhere(
   let kept: string | undefined;
   try {
     return await db.transaction(async (trx) => {
+      // One person's saves one at a time (PostgreSQL; SQLite writes one at a time anyway), so that
+      // two at once cannot both fit in the room one of them leaves.
+      await trx("people").where({ id: input.personId }).forUpdate().first("id");
+      const awaiting = await trx("competence_records").where({ person_id: input.personId, status: "awaiting_approval" }).count({ count: "*" }).first();
+      if (Number(awaiting?.count ?? 0) >= input.quotas.awaitingApproval) {
+        throw new AppError("approvals.too_many_awaiting", `${input.quotas.awaitingApproval} records are awaiting approval for this person, the most kept at once. Nothing was saved; wait for Learning and Development to decide on them`, 409);
+      }
+      const roomProblem = file && evidenceQuotaProblem(await evidenceUse(trx, input.personId), { files: 1, bytes: file.size }, input.quotas);
+      if (roomProblem) throw new AppError("evidence.quota", roomProblem, 413);
       const [row] = await trx("competence_records")
         .insert({ person_id: input.personId, competency_id: competency.id, level: certification?.competence_level ?? "1 - Assessed", achieved_on: input.achievedOn, expires_on: expiresOn, source: "manual", status: "awaiting_approval", evidence: input.evidence.trim(), created_at: at })
         .returning("id");

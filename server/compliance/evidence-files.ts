@@ -158,3 +158,20 @@ export async function evidenceFilesOf(db: Db, personId: number): Promise<Map<num
     .select("evidence_files.id", "evidence_files.competence_record_id", "evidence_files.original_name", "evidence_files.size_bytes");
   return new Map(rows.map((row) => [Number(row.competence_record_id), { id: Number(row.id), name: String(row.original_name), sizeBytes: Number(row.size_bytes) }]));
 }
+
+/** What one person keeps in evidence files now. */
+export async function evidenceUse(db: Db, personId: number): Promise<{ files: number; bytes: number }> {
+  const row = await db("evidence_files")
+    .join("competence_records", "competence_records.id", "evidence_files.competence_record_id")
+    .where("competence_records.person_id", personId)
+    .first(db.raw("count(*) as files"), db.raw("coalesce(sum(evidence_files.size_bytes), 0) as bytes"));
+  return { files: Number(row?.files ?? 0), bytes: Number(row?.bytes ?? 0) };
+}
+
+/** Why adding this much to what a person keeps would pass their quota (EVIDENCE_QUOTA_FILES, _MB), or undefined. */
+export function evidenceQuotaProblem(used: { files: number; bytes: number }, adding: { files: number; bytes: number }, quotas: { evidenceFiles: number; evidenceBytes: number }): string | undefined {
+  const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  if (used.files + adding.files > quotas.evidenceFiles) return `No more evidence files can be kept for this person: ${used.files} of ${quotas.evidenceFiles} are kept already. Nothing was saved; ask Learning and Development to remove old ones`;
+  if (used.bytes + adding.bytes > quotas.evidenceBytes) return `This file does not fit in the evidence space kept for this person: ${megabytes(used.bytes)} of ${megabytes(quotas.evidenceBytes)} is used. Nothing was saved; send a smaller file, or ask Learning and Development`;
+  return undefined;
+}

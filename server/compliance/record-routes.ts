@@ -1,17 +1,17 @@
 import fs from "node:fs";
 import { pipeline } from "node:stream/promises";
-import { Router, type Request, type Response } from "express";
+import { Router, type Request, type RequestHandler, type Response } from "express";
 import multer from "multer";
 import type { AppDeps } from "../web/app.ts";
 import { isRowId } from "../db/connect.ts";
 import { requireLogin, requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
-import { uploadOne } from "../web/uploads.ts";
+import { uploadGuards, uploadOne } from "../web/uploads.ts";
 import { competencyLabel, guideDate } from "../web/format.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordHeldElsewhere } from "./approvals.ts";
 import { compliancePage } from "./routes.ts";
-import { createEvidenceStorage, evidenceFileById, EVIDENCE_MAX_BYTES, type EvidenceFile } from "./evidence-files.ts";
+import { createEvidenceStorage, evidenceFileById, evidenceQuotaProblem, evidenceUse, EVIDENCE_MAX_BYTES, type EvidenceFile } from "./evidence-files.ts";
 import { exportRecords, importRecords, recordsFileName, recordsFileText } from "./record-transfer.ts";
 
 const IMPORT_MAX_BYTES = 1024 * 1024;
@@ -20,13 +20,14 @@ const IMPORT_MAX_BYTES = 1024 * 1024;
  * Competence records held from elsewhere, beyond the learner's own page: recording one with an
  * evidence file (the learner for themselves, L&D for anyone from Verify a learner), downloading
  * that file (its learner and L&D only), and moving a person's records between organisations.
- * Multipart forms carry their CSRF token in the action URL (see web/session.ts).
+ * Multipart forms carry their CSRF token as their first field (see web/session.ts).
  */
 export function recordRoutes({ db, clock, config }: AppDeps): Router {
   const router = Router();
   const admin = requireRole("admin");
   const storage = createEvidenceStorage(config.dataDir);
   // Evidence arrives on disk (beside where it is kept, so keeping it is a rename); a records file is small JSON.
+  const guards = uploadGuards({ db, clock, config });
   const evidenceUpload = uploadOne({ dest: storage.uploads, limits: { fileSize: EVIDENCE_MAX_BYTES, files: 1, fields: 10, fieldSize: 16 * 1024 } }, EVIDENCE_MAX_BYTES, () => fs.mkdirSync(storage.uploads, { recursive: true }));
   const recordsUpload = uploadOne({ storage: multer.memoryStorage(), limits: { fileSize: IMPORT_MAX_BYTES, files: 1, fields: 5 } }, IMPORT_MAX_BYTES);
   const actor = (res: Response) => res.locals.user as { personId: number; accountId: number };
@@ -46,8 +47,23 @@ export function recordRoutes({ db, clock, config }: AppDeps): Router {
       expiresOn: text("expiresOn") || undefined,
       evidence: text("evidence"),
       ip: req.ip ?? null,
+      quotas: config.quotas,
       ...(file ? { file: { upload: { tempPath: file.path, originalName: file.originalname, size: file.size }, storage } } : {}),
     });
+  }
+
+  /**
+   * Refuses evidence that cannot fit in its person's quota before a byte of it is read: what they
+   * keep already and what the request declares. Saving checks again, in its transaction.
+   */
+  function evidenceRoom(personOf: (req: Request, res: Response) => number): RequestHandler {
+    return async (req, res, next) => {
+      const personId = personOf(req, res);
+      if (!isRowId(personId)) return next();
+      const declared = Number(req.headers["content-length"] ?? 0) || 0;
+      const problem = evidenceQuotaProblem(await evidenceUse(db, personId), { files: 0, bytes: declared }, config.quotas);
+      next(problem ? new AppError("evidence.quota", problem, 413) : undefined);
+    };
   }
 
   /** A file sent for evidence is kept (moved) or removed before the answer goes: never left in .uploads. */
@@ -70,7 +86,7 @@ export function recordRoutes({ db, clock, config }: AppDeps): Router {
   }
 
   // Awaiting Approval: a learner records a competence held from elsewhere, with an optional file.
-  router.post("/compliance/records", requireLogin, evidenceUpload, async (req, res) => {
+  router.post("/compliance/records", requireLogin, ...guards, evidenceRoom((_req, res) => actor(res).personId), evidenceUpload, async (req, res) => {
     try {
       await discardingUpload(req, () => recordFromForm(req, res, actor(res).personId));
     } catch (error) {
@@ -97,7 +113,7 @@ export function recordRoutes({ db, clock, config }: AppDeps): Router {
   });
 
   // L&D record a competence for a learner from Verify a learner; it too awaits approval.
-  router.post("/admin/people/:personId/records", admin, evidenceUpload, async (req, res) => {
+  router.post("/admin/people/:personId/records", admin, ...guards, evidenceRoom((req) => Number(req.params.personId)), evidenceUpload, async (req, res) => {
     const personId = await discardingUpload(req, async () => {
       const id = await personOf(req);
       await recordFromForm(req, res, id);
@@ -113,7 +129,7 @@ export function recordRoutes({ db, clock, config }: AppDeps): Router {
     res.send(`${JSON.stringify(file, null, 2)}\n`);
   });
 
-  router.post("/admin/people/:personId/records/import", admin, recordsUpload, async (req, res) => {
+  router.post("/admin/people/:personId/records/import", admin, ...guards, recordsUpload, async (req, res) => {
     const personId = await personOf(req);
     if (!req.file) throw new AppError("transfer.no_file", "Choose the competence records file (.json) to import", 400);
     const result = await importRecords(db, clock, { personId, text: recordsFileText(req.file.buffer), actorAccountId: actor(res).accountId, ip: req.ip ?? null });

@@ -2,12 +2,12 @@ import fs from "node:fs";
 import { guideDateTime } from "../web/format.ts";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { Router, type Request } from "express";
+import { Router, type Request, type RequestHandler } from "express";
 import multer from "multer";
 import type { AppDeps } from "../web/app.ts";
 import { requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
-import { formRefusal } from "../web/uploads.ts";
+import { formRefusal, uploadGuards } from "../web/uploads.ts";
 import { AppError, notFound } from "../errors.ts";
 import { createLocalStorage } from "./storage.ts";
 import { findingsOf, importPackage, PackageError } from "./import-package.ts";
@@ -26,6 +26,14 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
   const upload = multer({ dest: uploadDir, defParamCharset: "utf8", limits: { fileSize: maxUploadBytes, files: 1, fields: 5 } });
   const courses = createCourseStore(db);
   const author = requireRole("author");
+
+  /** AUTHOR_UPLOADS_PER_DAY: each import keeps a whole course on disk, so one author's are counted over 24 hours. */
+  const authorUploadsLeft: RequestHandler = async (_req, res, next) => {
+    const since = new Date(clock.now().getTime() - 24 * 60 * 60_000).toISOString();
+    const row = await db("course_versions").where({ imported_by: res.locals.user.accountId }).andWhere("imported_at", ">", since).count({ count: "*" }).first();
+    const limit = config.quotas.authorUploadsPerDay;
+    next(Number(row?.count ?? 0) >= limit ? new AppError("package.upload_quota", `You have imported ${limit} packages in the last 24 hours, the most allowed (AUTHOR_UPLOADS_PER_DAY). Nothing was saved; try again tomorrow, or ask the service desk`, 429) : undefined);
+  };
 
   router.get("/author/courses", author, async (req, res) => {
     res.render("author/courses", { user: res.locals.user, csrfToken: generateCsrfToken(req), courses: await courses.listCourses() });
@@ -46,7 +54,7 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
     });
   });
 
-  router.post("/author/courses/upload", author, (req, res, next) => {
+  router.post("/author/courses/upload", author, ...uploadGuards({ db, clock, config }), authorUploadsLeft, (req, res, next) => {
     fs.mkdirSync(uploadDir, { recursive: true });
     upload.single("package")(req, res, (error: unknown) => (error ? next(uploadError(error, maxUploadBytes)) : next(formRefusal(req))));
   }, async (req, res) => {

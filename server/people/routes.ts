@@ -7,7 +7,7 @@ import type { MailDelivery } from "../mail/delivery.ts";
 import { requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { spreadsheetCsv } from "../web/csv.ts";
-import { uploadOne } from "../web/uploads.ts";
+import { uploadGuards, uploadOne } from "../web/uploads.ts";
 import { AppError, notFound } from "../errors.ts";
 import { isCalendarDate } from "../clock.ts";
 import { ROLE_LABELS, ROLES, type Role } from "../accounts/roles.ts";
@@ -79,6 +79,7 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   router.post(
     "/admin/people/upload",
     admin,
+    ...uploadGuards(deps),
     upload,
     async (req, res) => {
       if (!req.file) throw new AppError("people.no_file", "Choose a CSV file to upload", 400);

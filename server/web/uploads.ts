@@ -4,6 +4,17 @@ import type { Request, RequestHandler } from "express";
 import { AppError } from "../errors.ts";
 import { refuseNulInUpload } from "./nul-characters.ts";
 import { CSRF_REFUSAL, uploadFormTokenValid } from "./session.ts";
+import { refuseWhenDiskLow } from "./free-space.ts";
+import { throttle, uploadThrottle } from "../accounts/throttle.ts";
+import type { AppDeps } from "./app.ts";
+
+/**
+ * What every upload passes before its body is read, after its route's role check: the account's
+ * upload limit (counted in the database, like the log-in limits) and the disk's free space.
+ */
+export function uploadGuards({ db, clock, config }: Pick<AppDeps, "db" | "clock" | "config">): RequestHandler[] {
+  return [throttle(db, clock, uploadThrottle(config.quotas.uploadsPerQuarterHour)), refuseWhenDiskLow(config.dataDir, config.diskFreeFloorBytes)];
+}
 
 /**
  * One file from a multipart form, in the field named `file`. File names are read as UTF-8 (what

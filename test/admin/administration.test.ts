@@ -64,19 +64,19 @@ describe("administration", () => {
     expect((await admin.post(`/admin/accounts/${own}/role`).type("form").send({ _csrf: adminCsrf, role: "learner" }).expect(400)).text).toContain("You cannot take away your own administrator role");
   });
 
-  it("shows the audit trail: log in, failure and lockout, each with time, account and IP address", async () => {
+  it("shows the audit trail: log in, failure and a guessing source slowed, each with time, account and IP address", async () => {
     const learner = await buildLearner(t.db, t.clock);
     for (let n = 0; n < 5; n++) {
       const agent = request.agent(t.app);
       const csrf = csrfFrom((await agent.get("/login")).text);
       await agent.post("/login").type("form").send({ _csrf: csrf, username: learner.username, password: "wrong wrong wrong" }).expect(401);
     }
-    const audit = (await admin.get("/admin/audit?kind=account.locked").expect(200)).text;
-    expect(audit).toMatch(/data-kind="account.locked">\s*<td class="nhsuk-table__cell">01-Mar-2026 09:00<\/td>/);
+    const audit = (await admin.get("/admin/audit?kind=login.source_delayed").expect(200)).text;
+    expect(audit).toMatch(/data-kind="login.source_delayed">\s*<td class="nhsuk-table__cell">01-Mar-2026 09:00<\/td>/);
     expect(audit).toContain("Smith, Jane");
     expect(audit).toMatch(/127\.0\.0\.1/);
     const all = (await admin.get("/admin/audit").expect(200)).text;
-    for (const kind of ["login", "login.failed", "account.locked", "account.role_changed", "account.reset"]) expect(all).toContain(`data-kind="${kind}"`);
+    for (const kind of ["login", "login.failed", "login.source_delayed", "account.role_changed", "account.reset"]) expect(all).toContain(`data-kind="${kind}"`);
   });
 
   it("escapes names: markup in a person's name is shown, never run", async () => {

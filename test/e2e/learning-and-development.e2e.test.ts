@@ -25,7 +25,7 @@ describe("Learning and Development, in the browser", () => {
     const position = await db("positions").where({ name: "Healthcare Assistant" }).first("id");
     await db("competence_requirements").insert({ position_id: position.id, competency_id: competency.id, essential: true });
     await subscribe(db, clock, learner, Number(certification.id));
-    await recordHeldElsewhere(db, clock, { personId: learner.personId, actorAccountId: Number((await db("accounts").where({ person_id: learner.personId }).first("id")).id), competencyId: Number(competency.id), achievedOn: clock.today(), evidence: "Information governance training at my last trust", ip: null });
+    await recordHeldElsewhere(db, clock, { personId: learner.personId, actorAccountId: Number((await db("accounts").where({ person_id: learner.personId }).first("id")).id), competencyId: Number(competency.id), achievedOn: clock.today(), evidence: "Information governance training at my last trust", ip: null, quotas: servers.config.quotas });
     const admin = await buildLearner(db, clock, { role: "admin" });
 
     const context = await browser.newContext({ acceptDownloads: true });
