@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_TIME_ZONE, isTimeZone } from "./clock.ts";
+import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from "./packages/manifest/manifest-limits.ts";
 
 /**
  * Configuration comes from the environment once, at boot. Every problem is listed together so
@@ -37,7 +38,7 @@ export interface Config {
   timeZone: string;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "silent";
   /** Limits on uploaded packages, checked before anything is extracted. */
-  packageLimits: { maxEntries: number; maxTotalBytes: number; maxRatio: number };
+  packageLimits: { maxEntries: number; maxTotalBytes: number; maxRatio: number } & ManifestLimits;
   /** What one person may store, so that no one fills the disk for everyone else. */
   quotas: {
     /** Evidence files kept for one person, and their bytes together. */
@@ -105,6 +106,11 @@ const envSchema = z.object({
   PACKAGE_MAX_ENTRIES: optional(z.coerce.number().int().min(1).max(1_000_000)),
   PACKAGE_MAX_BYTES: optional(z.coerce.number().int().min(1024)),
   PACKAGE_MAX_RATIO: optional(z.coerce.number().min(2).max(100_000)),
+  PACKAGE_MAX_ITEMS: optional(z.coerce.number().int().min(1).max(1_000_000)),
+  PACKAGE_MAX_RESOURCES: optional(z.coerce.number().int().min(1).max(1_000_000)),
+  PACKAGE_MAX_FILES_LISTED: optional(z.coerce.number().int().min(1).max(10_000_000)),
+  PACKAGE_MAX_DEPTH: optional(z.coerce.number().int().min(1).max(1_000)),
+  PACKAGE_MAX_SEQUENCING_RULES: optional(z.coerce.number().int().min(0).max(10_000_000)),
   EVIDENCE_QUOTA_FILES: optional(z.coerce.number().int().min(1).max(10_000)),
   EVIDENCE_QUOTA_MB: optional(z.coerce.number().int().min(1).max(1_000_000)),
   AWAITING_APPROVAL_MAX: optional(z.coerce.number().int().min(1).max(10_000)),
@@ -162,6 +168,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxEntries: values.PACKAGE_MAX_ENTRIES ?? 10_000,
       maxTotalBytes: values.PACKAGE_MAX_BYTES ?? 1024 ** 3,
       maxRatio: values.PACKAGE_MAX_RATIO ?? 200,
+      maxItems: values.PACKAGE_MAX_ITEMS ?? DEFAULT_MANIFEST_LIMITS.maxItems,
+      maxResources: values.PACKAGE_MAX_RESOURCES ?? DEFAULT_MANIFEST_LIMITS.maxResources,
+      maxFilesListed: values.PACKAGE_MAX_FILES_LISTED ?? DEFAULT_MANIFEST_LIMITS.maxFilesListed,
+      maxDepth: values.PACKAGE_MAX_DEPTH ?? DEFAULT_MANIFEST_LIMITS.maxDepth,
+      maxSequencingRules: values.PACKAGE_MAX_SEQUENCING_RULES ?? DEFAULT_MANIFEST_LIMITS.maxSequencingRules,
     }),
     quotas: Object.freeze({
       evidenceFiles: values.EVIDENCE_QUOTA_FILES ?? 25,

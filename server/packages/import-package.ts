@@ -11,9 +11,19 @@ import { scanZip, type ZipLimits } from "./zip-scan.ts";
 import { fileSystemFailure, findingsOf, isFileSystemError, PackageError } from "./package-error.ts";
 import type { PackageStorage } from "./storage.ts";
 import { unpackAndCheck } from "./unpack-and-check.ts";
+import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from "./manifest/manifest-limits.ts";
 import type { Finding, ValidationReport } from "./validation-report.ts";
 
 export { PackageError, findingsOf } from "./package-error.ts";
+
+/** Every limit on a package: its zip's (zip-scan.ts) and its manifest's (manifest-limits.ts). */
+export type PackageLimits = ZipLimits & ManifestLimits;
+
+function manifestLimitsOf(limits: Partial<PackageLimits> = {}): ManifestLimits {
+  const chosen = { ...DEFAULT_MANIFEST_LIMITS };
+  for (const key of Object.keys(chosen) as Array<keyof ManifestLimits>) if (limits[key] !== undefined) chosen[key] = limits[key]!;
+  return chosen;
+}
 
 export interface ImportDeps {
   db: Db;
@@ -25,7 +35,7 @@ export interface ImportOptions {
   /** The course code; defaults to the manifest's organization title. */
   code?: string;
   importedBy?: number | null;
-  limits?: Partial<ZipLimits>;
+  limits?: Partial<PackageLimits>;
   /** Told as import goes: for a progress bar. Extraction reports bytes; the other stages once. */
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -60,7 +70,7 @@ export async function importPackage(deps: ImportDeps, zipPath: string, options: 
   const scan = await scanZip(zipPath, options.limits);
   const workDir = await onDisk(() => storage.tempDir());
   try {
-    const { extracted, manifest, warnings } = await unpackAndCheck(scan, workDir, (done, total) => options.onProgress?.({ stage: "extracting", done, total }));
+    const { extracted, manifest, warnings } = await unpackAndCheck(scan, workDir, manifestLimitsOf(options.limits), (done, total) => options.onProgress?.({ stage: "extracting", done, total }));
     options.onProgress?.({ stage: "saving", done: 0, total: 1 });
     const code = courseCode(options.code ?? manifest.title);
     const title = manifest.title.trim().slice(0, 300) || code;
@@ -123,13 +133,13 @@ export async function importPackage(deps: ImportDeps, zipPath: string, options: 
  * Everything importPackage checks, without importing: the validation report. Blocking problems
  * become the report's errors rather than an exception, so the author sees them all together.
  */
-export async function validatePackage(zipPath: string, limits?: Partial<ZipLimits>): Promise<ValidationReport> {
+export async function validatePackage(zipPath: string, limits?: Partial<PackageLimits>): Promise<ValidationReport> {
   const report: ValidationReport = { ok: false, scormVersion: null, title: null, fileCount: 0, totalBytes: 0, launchables: [], errors: [], warnings: [] };
   let workDir: string | null = null;
   try {
     workDir = await onDisk(() => fsp.mkdtemp(path.join(os.tmpdir(), "lms-validate-")));
     const scan = await scanZip(zipPath, limits);
-    const { extracted, manifest, warnings } = await unpackAndCheck(scan, workDir);
+    const { extracted, manifest, warnings } = await unpackAndCheck(scan, workDir, manifestLimitsOf(limits));
     report.ok = true;
     report.scormVersion = manifest.scormVersion;
     report.title = manifest.title;

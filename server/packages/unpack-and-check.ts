@@ -4,7 +4,9 @@ import { AppError } from "../errors.ts";
 import { findManifest } from "./find-manifest.ts";
 import { extractToTemp, type ExtractedPackage } from "./extract.ts";
 import { decodeXml } from "./manifest/xml-encoding.ts";
-import { readManifest, type Manifest } from "./manifest/parse-manifest.ts";
+import type { Manifest } from "./manifest/parse-manifest.ts";
+import { readManifestOffThread } from "./manifest/read-manifest.ts";
+import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from "./manifest/manifest-limits.ts";
 import { capFindings, fileSystemFailure, isFileSystemError, throwIfAny } from "./package-error.ts";
 import { checkPackageFiles, type Finding } from "./validation-report.ts";
 import type { ZipScan } from "./zip-scan.ts";
@@ -24,12 +26,12 @@ const MAX_MANIFEST_BYTES = 20 * 1024 * 1024;
  * or unpacked fails on its first problem; once the manifest is readable, every blocking problem
  * of the manifest and its files is thrown together, as one PackageError (with the warnings).
  */
-export async function unpackAndCheck(scan: ZipScan, workDir: string, onBytes?: (done: number, total: number) => void): Promise<CheckedPackage> {
+export async function unpackAndCheck(scan: ZipScan, workDir: string, limits: ManifestLimits = DEFAULT_MANIFEST_LIMITS, onBytes?: (done: number, total: number) => void): Promise<CheckedPackage> {
   // Before unpacking: a package that is not SCORM (AICC, xAPI, cmi5) is named from its file names alone.
   const found = findManifest(scan.entries.flatMap((entry) => (entry.isDirectory ? [] : [entry.path])));
   const extracted = await extractToTemp(scan, workDir, onBytes);
   const bytes = await readManifestFile(path.join(extracted.dir, found.path));
-  const reading = readManifest(decodeXml(bytes));
+  const reading = await readManifestOffThread(decodeXml(bytes), limits);
   const files = checkPackageFiles(reading.manifest, extracted.files, scan.skipped);
   const warnings = [...found.warnings, ...reading.warnings, ...files.warnings];
   throwIfAny(capFindings([...reading.errors, ...files.errors]), warnings);

@@ -33,7 +33,8 @@ describe("every demo and valid test package", () => {
   let author: Awaited<ReturnType<typeof logInAgent>>;
   let token: string;
   beforeAll(async () => {
-    t = await createTestApp();
+    // Every demo and valid package through one author: past one person's upload limits (test/security/quotas.test.ts).
+    t = await createTestApp({ env: { UPLOADS_PER_QUARTER_HOUR: "1000", AUTHOR_UPLOADS_PER_DAY: "1000" } });
     const user = await buildLearner(t.db, t.clock, { name: "Patel, Amir", role: "author" });
     author = await logInAgent(t.app, user.username, user.password);
     token = csrfFrom((await author.get("/author/courses/upload")).text);
@@ -82,7 +83,8 @@ describe("every demo and valid test package", () => {
 describe("lms export-package", () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    // Every demo and valid package through one author: past one person's upload limits (test/security/quotas.test.ts).
+    t = await createTestApp({ env: { UPLOADS_PER_QUARTER_HOUR: "1000", AUTHOR_UPLOADS_PER_DAY: "1000" } });
   });
   afterAll(() => t.cleanup());
 
