@@ -16,6 +16,8 @@ import { createCourseStore } from "./store.ts";
 import { courseContents, type ValidationReport } from "./validation-report.ts";
 import { previewVersion } from "../learning/attempts.ts";
 
+const ITEMS_PER_PAGE = 100;
+
 /** Course authors' pages: the course list, the upload with its validation report, each course. */
 export function packageRoutes({ db, clock, config }: AppDeps): Router {
   const router = Router();
@@ -100,7 +102,13 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
   router.get("/author/courses/:id", author, async (req, res) => {
     const course = await courses.courseById(Number(req.params.id));
     if (!course) throw notFound("That course");
-    res.render("author/course", { user: res.locals.user, csrfToken: generateCsrfToken(req), course, versions: await courses.versionsOf(course.id), guideDateTime });
+    const versions = await courses.versionsOf(course.id);
+    // A course of thousands of items is a page of them at a time (the manifest allows 5,000).
+    const launchables = versions[0]?.manifest.launchables ?? [];
+    const pages = Math.max(1, Math.ceil(launchables.length / ITEMS_PER_PAGE));
+    const page = Math.min(pages, Math.max(1, Number.parseInt(String(req.query.page ?? "1"), 10) || 1));
+    const shown = { page, pages, total: launchables.length, from: (page - 1) * ITEMS_PER_PAGE + 1, items: launchables.slice((page - 1) * ITEMS_PER_PAGE, page * ITEMS_PER_PAGE) };
+    res.render("author/course", { user: res.locals.user, csrfToken: generateCsrfToken(req), course, versions, shown, guideDateTime });
   });
 
   // Preview: a fresh attempt of exactly this version, for the author, that credits nothing; the

@@ -16,6 +16,9 @@ import { readManifest } from "../../server/packages/manifest/parse-manifest.ts";
 import { createTestDb } from "../support/test-db.ts";
 import { rawZip } from "../support/raw-zip.ts";
 import { packageRowCounts, storageLeftovers } from "../support/package-state.ts";
+import { createTestApp, logInAgent, type TestApp } from "../support/test-app.ts";
+import { buildLearner } from "../support/factories.ts";
+import { importCourseVersion } from "../support/attempts.ts";
 
 const clock = createClock("2026-03-01T09:00:00Z");
 
@@ -105,4 +108,30 @@ describe("manifest limits", () => {
     expect(turns).toBeGreaterThanOrEqual(3);
     expect(reading).toEqual(readManifest(text));
   }, 60_000);
+});
+
+describe("a course of thousands of items", () => {
+  let t: TestApp;
+  afterAll(() => t.cleanup());
+
+  it("is shown to its author a hundred items a page: the 200,000-item course page was 44 MB", async () => {
+    t = await createTestApp();
+    const versionId = await importCourseVersion(t, { "imsmanifest.xml": manifestOf(DEFAULT_MANIFEST_LIMITS.maxItems, { oneResource: true }), "p0-0.html": "<p>0</p>" }, "297 Thousands");
+    const courseId = (await t.db("course_versions").where({ id: versionId }).first("course_id")).course_id;
+    const author = await buildLearner(t.db, t.clock, { role: "author" });
+    const agent = await logInAgent(t.app, author.username, author.password);
+    const rows = (html: string) => [...html.matchAll(/<tr class="nhsuk-table__row"><td class="nhsuk-table__cell">(I\d+)<\/td>/g)].map((match) => match[1]);
+
+    const first = (await agent.get(`/author/courses/${courseId}`).expect(200)).text;
+    expect(rows(first)).toEqual(Array.from({ length: 100 }, (_, n) => `I${n}`));
+    expect(first).toContain("Showing 1 to 100 of 5,000");
+    expect(first).toContain(`href="/author/courses/${courseId}?page=2"`);
+    expect(first.length).toBeLessThan(200_000);
+    const last = (await agent.get(`/author/courses/${courseId}?page=50`).expect(200)).text;
+    expect(rows(last)).toEqual(Array.from({ length: 100 }, (_, n) => `I${4900 + n}`));
+    expect(last).toContain("Showing 4,901 to 5,000 of 5,000");
+    expect(last).not.toContain("?page=51");
+    expect(rows((await agent.get(`/author/courses/${courseId}?page=9999`).expect(200)).text)[0]).toBe("I4900");
+    expect(rows((await agent.get(`/author/courses/${courseId}?page=abc`).expect(200)).text)[0]).toBe("I0");
+  }, 120_000);
 });
