@@ -144,7 +144,7 @@ async function extractWhole(zip: ZipSource, entry: ScannedEntry, start: number, 
     if (data.length < entry.size) throw tooSmall(entry, data.length);
     if (zlib.crc32(data) >>> 0 !== entry.crc32) throw badChecksum(entry);
     // "wx": never write through an existing name, whatever the scan missed.
-    await fsp.writeFile(target, data, { flag: "wx", mode: 0o644 });
+    await fsp.writeFile(target, data, { flag: "wx", mode: 0o644, flush: true });
   } finally {
     zip.spareBuffers.push(buffer);
   }
@@ -157,7 +157,7 @@ async function extractStreaming(zip: ZipSource, entry: ScannedEntry, start: numb
       : // autoClose false: the handle is shared by every entry and closed once, by extractToTemp.
         zip.handle.createReadStream({ start, end: start + entry.compressedSize - 1, highWaterMark: READ_CHUNK, autoClose: false });
   const stages: NodeJS.ReadWriteStream[] = entry.method === METHOD_STORED ? [] : [zlib.createInflateRaw({ chunkSize: INFLATE_CHUNK })];
-  await pipeline([body, ...stages, new DeclarationCheck(entry), fs.createWriteStream(target, { flags: "wx", mode: 0o644 })]);
+  await pipeline([body, ...stages, new DeclarationCheck(entry), fs.createWriteStream(target, { flags: "wx", mode: 0o644, flush: true })]);
 }
 
 /** Counts and checksums the bytes of one entry against what the central directory declared. */

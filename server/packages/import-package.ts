@@ -12,6 +12,7 @@ import { fileSystemFailure, findingsOf, isFileSystemError, PackageError } from "
 import type { PackageStorage } from "./storage.ts";
 import { unpackAndCheck } from "./unpack-and-check.ts";
 import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from "./manifest/manifest-limits.ts";
+import type { Launchable } from "./manifest/parse-manifest.ts";
 import type { Finding, ValidationReport } from "./validation-report.ts";
 
 export { PackageError, findingsOf } from "./package-error.ts";
@@ -53,6 +54,9 @@ export interface ImportedPackage {
   title: string;
   /** Launchable items (SCOs and assets) in organization order. */
   scos: number;
+  launchables: Launchable[];
+  fileCount: number;
+  totalBytes: number;
   courseVersionId: number;
   /** What the validation report warned about; none of it blocked the import. */
   warnings: Finding[];
@@ -70,8 +74,9 @@ export async function importPackage(deps: ImportDeps, zipPath: string, options: 
   const scan = await scanZip(zipPath, options.limits);
   const workDir = await onDisk(() => storage.tempDir());
   try {
-    const { extracted, manifest, warnings } = await unpackAndCheck(scan, workDir, manifestLimitsOf(options.limits), (done, total) => options.onProgress?.({ stage: "extracting", done, total }));
+    const { extracted, manifest, manifestJson, warnings } = await unpackAndCheck(scan, workDir, manifestLimitsOf(options.limits), (done, total) => options.onProgress?.({ stage: "extracting", done, total }));
     options.onProgress?.({ stage: "saving", done: 0, total: 1 });
+    await onDisk(() => storage.makeDurable(extracted.dir));
     const code = courseCode(options.code ?? manifest.title);
     const title = manifest.title.trim().slice(0, 300) || code;
     const now = clock.now().toISOString();
@@ -96,7 +101,7 @@ export async function importPackage(deps: ImportDeps, zipPath: string, options: 
             scorm_version: manifest.scormVersion,
             title,
             storage_key: storageKey,
-            manifest: JSON.stringify(manifest),
+            manifest: manifestJson,
             file_count: extracted.fileCount,
             total_bytes: extracted.totalBytes,
             imported_at: now,
@@ -118,7 +123,7 @@ export async function importPackage(deps: ImportDeps, zipPath: string, options: 
         // below (noted first, since removing a key that never arrived is harmless).
         published = storageKey;
         await storage.publish(extracted.dir, storageKey);
-        return { course: code, version, scormVersion: manifest.scormVersion, title, scos: manifest.launchables.length, courseVersionId, warnings };
+        return { course: code, version, scormVersion: manifest.scormVersion, title, scos: manifest.launchables.length, launchables: manifest.launchables, fileCount: extracted.fileCount, totalBytes: extracted.totalBytes, courseVersionId, warnings };
       });
     } catch (error) {
       if (published !== null) await storage.remove(published);

@@ -68,15 +68,14 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
     try {
       const imported = await importPackage({ db, clock, storage }, file.path, { importedBy: res.locals.user.accountId, limits: config.packageLimits, ...(code ? { code } : {}) });
       const courseId = (await courses.courseIdByCode(imported.course))!;
-      const stored = (await courses.versionById(imported.courseVersionId))!;
-      course = { id: courseId, code: imported.course, version: imported.version, contents: courseContents(stored.manifest.launchables, stored.fileCount) };
+      course = { id: courseId, code: imported.course, version: imported.version, contents: courseContents(imported.launchables, imported.fileCount) };
       report = {
         ok: true,
         scormVersion: imported.scormVersion,
         title: imported.title,
-        fileCount: stored.fileCount,
-        totalBytes: stored.totalBytes,
-        launchables: stored.manifest.launchables.map(({ identifier, title, scormType, launch }) => ({ identifier, title, scormType, launch })),
+        fileCount: imported.fileCount,
+        totalBytes: imported.totalBytes,
+        launchables: imported.launchables.map(({ identifier, title, scormType, launch }) => ({ identifier, title, scormType, launch })),
         errors: [],
         warnings: imported.warnings,
       };

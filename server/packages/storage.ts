@@ -12,7 +12,13 @@ export interface PackageStorage {
   root: string;
   /** A new, empty folder under `<root>/.tmp`. */
   tempDir(): Promise<string>;
-  /** Moves a folder made by tempDir() to `<root>/<key>` with one rename. */
+  /**
+   * Syncs every file and folder under a folder made by tempDir() to the disk. Before publish,
+   * and outside any database transaction: thousands of fsyncs take seconds, and on SQLite a
+   * transaction holds the one connection every learner's commit waits for.
+   */
+  makeDurable(tempDir: string): Promise<void>;
+  /** Moves a folder made by tempDir() (and made durable) to `<root>/<key>` with one rename. */
   publish(tempDir: string, key: string): Promise<void>;
   remove(key: string): Promise<void>;
   /** The absolute path of a file in a published package; refuses paths that escape it. */
@@ -69,6 +75,11 @@ export function createLocalStorage(rootDir: string, { syncPath = fsyncPath }: St
       await fsp.mkdir(tempRoot, { recursive: true });
       return fsp.mkdtemp(path.join(tempRoot, "work-"));
     },
+    async makeDurable(tempDir) {
+      const source = path.resolve(tempDir);
+      if (!source.startsWith(tempRoot + path.sep)) throw new AppError("storage.not_temp", "Only a folder from the storage's temporary area is made durable here");
+      await syncTree(source, syncPath);
+    },
     async publish(tempDir, key) {
       const source = path.resolve(tempDir);
       if (!source.startsWith(tempRoot + path.sep)) {
@@ -77,10 +88,9 @@ export function createLocalStorage(rootDir: string, { syncPath = fsyncPath }: St
       const target = folderOf(key);
       // rename() onto an existing empty folder would silently replace it; a key is published once.
       if (await pathExists(target)) throw new AppError("storage.key_taken", `Package ${key} already exists`, 409);
-      // A rename is durable before the data it names: after a power cut the course could be
-      // there with empty files. So every file and folder reaches the disk first, and the rename
-      // itself (the root's entry, and the temporary area's) after it.
-      await syncTree(source, syncPath);
+      // A rename can reach the disk before the data it names: after a power cut the course could
+      // be there with empty files. So makeDurable has synced every file and folder first, and the
+      // rename itself (the root's entry, and the temporary area's) is synced after it.
       await fsp.rename(source, target);
       await syncPath(root);
       await syncPath(tempRoot);

@@ -4,16 +4,17 @@ import { AppError } from "../errors.ts";
 import { findManifest } from "./find-manifest.ts";
 import { extractToTemp, type ExtractedPackage } from "./extract.ts";
 import { decodeXml } from "./manifest/xml-encoding.ts";
-import type { Manifest } from "./manifest/parse-manifest.ts";
-import { readManifestOffThread } from "./manifest/read-manifest.ts";
+import { startManifestReader, type ManifestSummary } from "./manifest/read-manifest.ts";
 import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from "./manifest/manifest-limits.ts";
 import { capFindings, fileSystemFailure, isFileSystemError, throwIfAny } from "./package-error.ts";
-import { checkPackageFiles, type Finding } from "./validation-report.ts";
+import type { Finding } from "./validation-report.ts";
 import type { ZipScan } from "./zip-scan.ts";
 
 export interface CheckedPackage {
   extracted: ExtractedPackage;
-  manifest: Manifest;
+  manifest: ManifestSummary;
+  /** The whole Manifest as JSON, as it is stored. */
+  manifestJson: string;
   /** What the validation report warns about; none of it blocks import. */
   warnings: Finding[];
 }
@@ -29,13 +30,18 @@ const MAX_MANIFEST_BYTES = 20 * 1024 * 1024;
 export async function unpackAndCheck(scan: ZipScan, workDir: string, limits: ManifestLimits = DEFAULT_MANIFEST_LIMITS, onBytes?: (done: number, total: number) => void): Promise<CheckedPackage> {
   // Before unpacking: a package that is not SCORM (AICC, xAPI, cmi5) is named from its file names alone.
   const found = findManifest(scan.entries.flatMap((entry) => (entry.isDirectory ? [] : [entry.path])));
-  const extracted = await extractToTemp(scan, workDir, onBytes);
-  const bytes = await readManifestFile(path.join(extracted.dir, found.path));
-  const reading = await readManifestOffThread(decodeXml(bytes), limits);
-  const files = checkPackageFiles(reading.manifest, extracted.files, scan.skipped);
-  const warnings = [...found.warnings, ...reading.warnings, ...files.warnings];
-  throwIfAny(capFindings([...reading.errors, ...files.errors]), warnings);
-  return { extracted, manifest: reading.manifest, warnings };
+  // The manifest's reader loads while the zip is extracted.
+  const reader = startManifestReader();
+  try {
+    const extracted = await extractToTemp(scan, workDir, onBytes);
+    const bytes = await readManifestFile(path.join(extracted.dir, found.path));
+    const checked = await reader.check(decodeXml(bytes), limits, extracted.files, scan.skipped);
+    const warnings = [...found.warnings, ...checked.warnings];
+    throwIfAny(capFindings(checked.errors), warnings);
+    return { extracted, manifest: checked.summary, manifestJson: checked.manifestJson, warnings };
+  } finally {
+    await reader.stop();
+  }
 }
 
 async function readManifestFile(file: string): Promise<Buffer> {

@@ -8,6 +8,11 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLocalStorage } from "../../server/packages/storage.ts";
+import { importPackage } from "../../server/packages/import-package.ts";
+import { createClock } from "../../server/clock.ts";
+import { createTestDb } from "../support/test-db.ts";
+import { buildZip } from "../support/build-zip.ts";
+import { VALID_PACKAGES } from "../support/valid-packages.ts";
 
 describe("publishing a package is durable", () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "lms-durable-"));
@@ -30,6 +35,7 @@ describe("publishing a package is durable", () => {
       fs.mkdirSync(path.dirname(path.join(temp, file)), { recursive: true });
       fs.writeFileSync(path.join(temp, file), `content of ${file}`);
     }
+    await storage.makeDurable(temp);
     await storage.publish(temp, key);
 
     const before = synced.filter((entry) => !entry.published).map((entry) => path.relative(temp, entry.target) || ".");
@@ -44,7 +50,31 @@ describe("publishing a package is durable", () => {
     const storage = createLocalStorage(root);
     const temp = await storage.tempDir();
     fs.writeFileSync(path.join(temp, "index.html"), "<p>hi</p>");
+    await storage.makeDurable(temp);
     await storage.publish(temp, "course-2-v1-def");
     expect(await storage.exists("course-2-v1-def", "index.html")).toBe(true);
+  });
+
+  it("imports a package made durable before its transaction, published after every row is written", async () => {
+    const { db, cleanup } = await createTestDb();
+    try {
+      const events: string[] = [];
+      const storage = createLocalStorage(path.join(root, "imports"), {
+        syncPath: async (target) => {
+          events.push(`sync ${path.basename(target)}`);
+          // Outside the import's transaction, the database answers: on SQLite a transaction holds
+          // the one connection, so a sync made inside it would wait here for ever.
+          if (!["imports", ".tmp"].includes(path.basename(target))) await db.raw("select 1");
+        },
+      });
+      const imported = await importPackage({ db, clock: createClock("2026-03-01T09:00:00Z"), storage }, await buildZip(VALID_PACKAGES["scorm12-multi-sco"]!.files));
+      const files = Object.keys(VALID_PACKAGES["scorm12-multi-sco"]!.files).map((file) => `sync ${path.basename(file)}`);
+      expect(events).toEqual(expect.arrayContaining(files));
+      // The last two syncs are the folders that name the published package, after the rename.
+      expect(events.slice(-2)).toEqual([`sync imports`, "sync .tmp"]);
+      expect(imported.courseVersionId).toBeGreaterThan(0);
+    } finally {
+      await cleanup();
+    }
   });
 });

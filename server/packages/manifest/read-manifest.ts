@@ -3,7 +3,8 @@ import { AppError } from "../../errors.ts";
 import { PackageError, throwIfAny } from "../package-error.ts";
 import type { Finding } from "../validation-report.ts";
 import { countManifest, manifestLimitFindings, type ManifestLimits } from "./manifest-limits.ts";
-import { readManifest, type ManifestReading } from "./parse-manifest.ts";
+import { readManifest, type Manifest, type ManifestReading } from "./parse-manifest.ts";
+import { checkPackageFiles } from "../validation-report.ts";
 
 /** The limits first (a manifest past one is refused unparsed), then the reading. */
 export function readWithinLimits(xmlText: string, limits: ManifestLimits): ManifestReading {
@@ -13,22 +14,52 @@ export function readWithinLimits(xmlText: string, limits: ManifestLimits): Manif
 
 const WORKER_HEAP_MB = 256;
 
-type WorkerAnswer = { reading: ManifestReading } | { refused: { code: string; message: string; status: number; details: string[]; findings?: Finding[]; warnings?: Finding[] } };
+/** What import needs of a manifest on its own thread: the rest travels as the JSON it is stored as. */
+export type ManifestSummary = Pick<Manifest, "title" | "scormVersion" | "launchables">;
+
+/** A manifest read and checked against the package's files, every problem found listed. */
+export interface CheckedManifest {
+  summary: ManifestSummary;
+  /** The whole Manifest, as course_versions.manifest keeps it. */
+  manifestJson: string;
+  errors: Finding[];
+  warnings: Finding[];
+}
+
+/** The worker's whole job: the limits, the reading, the check of the files it names. */
+export function checkManifest(xmlText: string, limits: ManifestLimits, files: string[], skipped: string[]): CheckedManifest {
+  const reading = readWithinLimits(xmlText, limits);
+  const checked = checkPackageFiles(reading.manifest, files, skipped);
+  const { title, scormVersion, launchables } = reading.manifest;
+  return { summary: { title, scormVersion, launchables }, manifestJson: JSON.stringify(reading.manifest), errors: [...reading.errors, ...checked.errors], warnings: [...reading.warnings, ...checked.warnings] };
+}
+
+type WorkerAnswer = { checked: CheckedManifest } | { refused: { code: string; message: string; status: number; details: string[]; findings?: Finding[]; warnings?: Finding[] } };
+
+/** A worker thread ready to check one manifest: started early, so that it loads while the zip is extracted. */
+export interface ManifestReader {
+  check(xmlText: string, limits: ManifestLimits, files: string[], skipped: string[]): Promise<CheckedManifest>;
+  /** Ends the worker, whether or not it was used. */
+  stop(): Promise<void>;
+}
 
 /**
- * readWithinLimits in a worker thread. Parsing the largest manifest allowed takes a second or two
- * of CPU and a few hundred MB while it lasts: on the server's own thread that would stall every
+ * checkManifest in a worker thread. Reading the largest manifest allowed takes a second or two of
+ * CPU and a hundred MB or more while it lasts: on the server's own thread that would stall every
  * learner's commits and the health check (a load balancer would take the process out). The
- * worker is TypeScript like the rest, loaded through tsx (see breached-passwords.ts).
+ * manifest comes back as its JSON, one string, rather than as objects for this thread to rebuild.
+ * The worker is TypeScript like the rest, loaded through tsx (see breached-passwords.ts); loading
+ * takes a third of a second, which startManifestReader lets overlap the extraction.
  */
-export function readManifestOffThread(xmlText: string, limits: ManifestLimits): Promise<ManifestReading> {
-  return new Promise((resolve, reject) => {
-    const program = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(new URL("./manifest-worker.ts", import.meta.url).href)}); })`;
-    // A bound on the worker's heap: a manifest within the limits needs far less.
-    const worker = new Worker(program, { eval: true, workerData: { xmlText, limits }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
-    worker.once("message", (answer: WorkerAnswer) => {
-      if ("reading" in answer) return resolve(answer.reading);
-      const { refused } = answer;
+export function startManifestReader(): ManifestReader {
+  const program = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(new URL("./manifest-worker.ts", import.meta.url).href)}); })`;
+  // A bound on the worker's heap, and a small young generation: the reading's peak is the
+  // process's, and a manifest within the limits needs far less.
+  const worker = new Worker(program, { eval: true, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 } });
+  const answer = new Promise<CheckedManifest>((resolve, reject) => {
+    worker.once("message", (message: WorkerAnswer) => {
+      if ("checked" in message) return resolve(message.checked);
+      const { refused } = message;
       reject(refused.findings ? new PackageError(refused.findings, refused.warnings) : new AppError(refused.code, refused.message, refused.status, refused.details));
     });
     worker.once("error", (error: Error & { code?: string }) =>
@@ -36,4 +67,25 @@ export function readManifestOffThread(xmlText: string, limits: ManifestLimits): 
     );
     worker.once("exit", (code) => reject(new Error(`the manifest reader stopped (exit code ${code}) without an answer`)));
   });
+  // Not waited for unless asked: a reader stopped unused must not leave a rejection unhandled.
+  answer.catch(() => undefined);
+  return {
+    check(xmlText, limits, files, skipped) {
+      worker.postMessage({ xmlText, limits, files, skipped });
+      return answer;
+    },
+    async stop() {
+      await worker.terminate();
+    },
+  };
+}
+
+/** checkManifest in a worker thread of its own, started for it. */
+export async function checkManifestOffThread(xmlText: string, limits: ManifestLimits, files: string[], skipped: string[]): Promise<CheckedManifest> {
+  const reader = startManifestReader();
+  try {
+    return await reader.check(xmlText, limits, files, skipped);
+  } finally {
+    await reader.stop();
+  }
 }
