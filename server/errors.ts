@@ -16,3 +16,15 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError("not_found", `${what} was not found`, 404);
 export const forbidden = () => new AppError("forbidden", "You do not have permission to do that", 403);
+
+/**
+ * Whether an error is the disk (or the database's disk) being full: ENOSPC or EDQUOT from the file
+ * system, SQLITE_FULL from SQLite, 53100 (disk_full) from PostgreSQL. Such a failure is the
+ * server's, not the request's, and says so: 507, and nothing was kept.
+ */
+export function isOutOfSpace(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "ENOSPC" || code === "EDQUOT" || code === "SQLITE_FULL" || code === "53100";
+}
+
+export const OUT_OF_SPACE = "The server is out of disk space, so nothing of this was saved. Try again later, and tell the service desk if it lasts.";

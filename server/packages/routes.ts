@@ -8,7 +8,7 @@ import type { AppDeps } from "../web/app.ts";
 import { requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { formRefusal, uploadGuards } from "../web/uploads.ts";
-import { AppError, notFound } from "../errors.ts";
+import { AppError, isOutOfSpace, notFound, OUT_OF_SPACE } from "../errors.ts";
 import { createLocalStorage } from "./storage.ts";
 import { findingsOf, importPackage, PackageError } from "./import-package.ts";
 import { exportPackageStream } from "./export-package.ts";
@@ -140,6 +140,7 @@ function wantsJson(req: Request): boolean {
 }
 
 function uploadError(error: unknown, maxUploadBytes: number): AppError {
+  if (isOutOfSpace(error)) return new AppError("storage.full", OUT_OF_SPACE, 507);
   if (error instanceof multer.MulterError) {
     const message =
       error.code === "LIMIT_FILE_SIZE"

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from "express";
 import type { Logger } from "pino";
-import { AppError } from "../errors.ts";
+import { AppError, isOutOfSpace, OUT_OF_SPACE } from "../errors.ts";
 import { generateCsrfToken } from "./session.ts";
 import { loggableUrl } from "./logging.ts";
 
@@ -10,7 +10,8 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => {
 
 /** One place decides how an error looks: JSON for API callers, a page for people. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error, req, res, next) => {
+  return (thrown, req, res, next) => {
+    const error: unknown = isOutOfSpace(thrown) ? new AppError("storage.full", OUT_OF_SPACE, 507) : thrown;
     if (res.headersSent) {
       // Too late for an error page (e.g. the session could not be saved after the page was
       // sent): log it and let Express close the connection.

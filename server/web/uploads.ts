@@ -1,7 +1,7 @@
 import multer from "multer";
 import fs from "node:fs";
 import type { Request, RequestHandler } from "express";
-import { AppError } from "../errors.ts";
+import { AppError, isOutOfSpace, OUT_OF_SPACE } from "../errors.ts";
 import { refuseNulInUpload } from "./nul-characters.ts";
 import { CSRF_REFUSAL, uploadFormTokenValid } from "./session.ts";
 import { refuseWhenDiskLow } from "./free-space.ts";
@@ -40,6 +40,7 @@ export function formRefusal(req: Request): AppError | undefined {
 }
 
 function uploadError(error: unknown, maxBytes: number): AppError {
+  if (isOutOfSpace(error)) return new AppError("storage.full", OUT_OF_SPACE, 507);
   if (error instanceof multer.MulterError) {
     if (error.code === "LIMIT_FILE_SIZE") return new AppError("upload.too_large", `The file is too large: it must be ${maxBytes / 1024 / 1024} MB or smaller. Nothing was saved`, 400);
     if (error.code === "LIMIT_UNEXPECTED_FILE") return new AppError("upload.unexpected_file", "Send one file, in the field named file", 400);
