@@ -73,7 +73,8 @@ describe("fuzzing the form doors", () => {
 
   beforeAll(async () => {
     // The lockout is not what is tested here: wrong current passwords must not lock the learner out halfway.
-    t = await createTestApp({ env: { LOCKOUT_THRESHOLD: "100" } });
+    // Hundreds of forms from one account: the upload and approval limits (test/security/quotas.test.ts) are lifted too.
+    t = await createTestApp({ env: { LOCKOUT_THRESHOLD: "100", UPLOADS_PER_QUARTER_HOUR: "100000", AWAITING_APPROVAL_MAX: "10000" } });
     competencyId = Number((await t.db("competencies").insert({ name: FIRE }).returning("id"))[0].id);
     await t.db("courses").insert({ code: COURSE, title: COURSE, kind: "elearning", created_at: t.clock.now().toISOString() });
     // One after another: each is a transaction of its own on one SQLite connection.
