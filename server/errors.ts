@@ -28,3 +28,13 @@ export function isOutOfSpace(error: unknown): boolean {
 }
 
 export const OUT_OF_SPACE = "The server is out of disk space, so nothing of this was saved. Try again later, and tell the service desk if it lasts.";
+
+/**
+ * Whether the database could not be reached or written just now: SQLite locked by another
+ * process (SQLITE_BUSY), a PostgreSQL connection ended by a restart or failover (57P01, 57P02,
+ * 57P03, class 08). Nothing was kept, and the same request may go through in a moment: 503.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = String((error as { code?: unknown } | null)?.code ?? "");
+  return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED" || /^57P0[123]$/.test(code) || /^08/.test(code);
+}

@@ -3,7 +3,7 @@ import express, { Router, type ErrorRequestHandler, type Request, type RequestHa
 import helmet from "helmet";
 import type { Logger } from "pino";
 import type { AppDeps } from "../web/app.ts";
-import { AppError, isOutOfSpace } from "../errors.ts";
+import { AppError, isDatabaseUnavailable, isOutOfSpace } from "../errors.ts";
 import type { CommitResponse } from "./contract.ts";
 import { SCORM12_ERRORS, ScormRefusal } from "./scorm-errors.ts";
 import { loggableUrl } from "../web/logging.ts";
@@ -164,6 +164,7 @@ function scormAnswer(error: unknown): { status: number; body: CommitResponse } {
   if (type === "entity.parse.failed") return refuse(400, "malformed commit: the body is not valid JSON");
   if (error instanceof AppError) return refuse(error.status, error.message);
   if (typeof status === "number" && status >= 400 && status < 500) return refuse(status, (error as Error).message);
+  if (isDatabaseUnavailable(error)) return refuse(503, "The database is busy or restarting: the commit was not stored, and nothing of it was kept; the player sends it again.");
   if (isOutOfSpace(error)) return refuse(507, "The server is out of disk space: the commit was not stored, and nothing of it was kept; the player sends it again.");
   return refuse(500, "The commit could not be stored. Nothing of it was kept; the player may send it again.");
 }
