@@ -76,6 +76,7 @@ export class CommitQueue {
   private retryTimer: number | undefined;
   private keepForNextVisit = false;
   private idleWaiters: Array<(answered: boolean) => void> = [];
+  private urlWaiters: Array<{ url: string; resolve: (answered: boolean) => void }> = [];
 
   constructor(private readonly options: CommitQueueOptions) {
     window.addEventListener("online", () => this.retryNow());
@@ -130,6 +131,17 @@ export class CommitQueue {
     });
   }
 
+  /**
+   * Resolves true once no commit to this URL is left unanswered (false if sending stopped). A SCO
+   * launched again reads its saved state only then: read earlier, the state would miss the last
+   * session's final commit, and the new session would number its commits as that one's.
+   */
+  answered(url: string): Promise<boolean> {
+    if (!this.entries.some((entry) => entry.commit.url === url)) return Promise.resolve(true);
+    if (this.halted) return Promise.resolve(false);
+    return new Promise((resolve) => this.urlWaiters.push({ url, resolve }));
+  }
+
   /** The window is going away: beacon everything unanswered, in order, and every commit after this. */
   unload(): void {
     if (this.unloading) return;
@@ -163,6 +175,7 @@ export class CommitQueue {
         this.failures = 0;
         this.entries.shift();
         this.persist();
+        this.wakeUrlWaiters();
         this.pump();
       } else {
         this.setWaiting(true);
@@ -211,6 +224,7 @@ export class CommitQueue {
       this.keepForNextVisit = true;
       this.persist();
       for (const waiter of this.idleWaiters.splice(0)) waiter(false);
+      for (const waiter of this.urlWaiters.splice(0)) waiter.resolve(false);
       this.options.events?.onRefused?.(response.status);
       return false;
     } else if (response.status === 409 && !entry.restored) {
@@ -251,11 +265,22 @@ export class CommitQueue {
     }
   }
 
+  private wakeUrlWaiters(): void {
+    const pending = new Set(this.entries.map((entry) => entry.commit.url));
+    const [ready, waiting] = partition(this.urlWaiters, (waiter) => !pending.has(waiter.url));
+    this.urlWaiters = waiting;
+    for (const waiter of ready) waiter.resolve(true);
+  }
+
   private setWaiting(waiting: boolean): void {
     if (this.waiting === waiting) return;
     this.waiting = waiting;
     this.options.events?.onWaiting?.(waiting);
   }
+}
+
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
 }
 
 /**

@@ -129,8 +129,13 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
     await frame.unload();
     if (this.leaving) return;
     view.status("Loading…");
+    const commitUrl = `${config.runtimeBase}${encodeURIComponent(scoId)}/commit`;
+    // The same SCO again straight away (a retry rule, a choice): its last session's final commit
+    // may still be on its way, and the state must include it (see CommitQueue.answered).
+    await this.context.queue.answered(commitUrl);
+    if (this.leaving) return;
     const state = await fetchState(config, scoId);
-    this.session = new ScoSession(scoId, `${config.runtimeBase}${encodeURIComponent(scoId)}/commit`, state.commitSequence);
+    this.session = new ScoSession(scoId, commitUrl, state.commitSequence);
     const api = this.prepareApi(this.session.commitUrl);
     // Before Initialize: the content reads its bookmark, suspend data and entry straight after it.
     api.loadFromJSON(state.cmi);

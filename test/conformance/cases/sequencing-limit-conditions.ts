@@ -7,9 +7,36 @@ import { expect } from "vitest";
 import type { PackageSpec } from "../support/build-package.ts";
 import type { ConformanceCase } from "../support/runner.ts";
 import { v2004 } from "../support/script.ts";
-import { asksValid, CHOICE_AND_FLOW, FLOW_ONLY, navigates, reports, sequencing, terminated, toldRefused } from "../support/sequencing.ts";
+import type { BrowserContext } from "playwright-core";
+import { alertText, asksValid, CHOICE_AND_FLOW, FLOW_ONLY, navigates, reports, sequencing, storedStatuses, terminated, toldRefused } from "../support/sequencing.ts";
 
 const family = "sequencing-limit-conditions";
+
+/**
+ * A slow network for one SCO's first terminate commit: held until the player asks for the SCO's
+ * state again (the relaunch), and answered only after that state has been read, or after 3 s when
+ * the player rightly waits for the commit before asking.
+ */
+async function holdFirstTerminateCommit(context: BrowserContext, sco: string): Promise<void> {
+  let relaunched: () => void = () => {};
+  const stateAskedAgain = new Promise<void>((resolve) => (relaunched = resolve));
+  let statesRead = 0;
+  await context.route(`**/${sco}/state`, async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response });
+    statesRead += 1;
+    if (statesRead === 2) relaunched();
+  });
+  let held = false;
+  await context.route(`**/${sco}/commit`, async (route) => {
+    const body = route.request().postDataJSON() as { isTerminateCommit?: boolean } | null;
+    if (!held && body?.isTerminateCommit) {
+      held = true;
+      await Promise.race([stateAskedAgain, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+    }
+    await route.continue();
+  });
+}
 
 /** S1 may be attempted once; S2 follows; choice and flow. */
 const ONE_ATTEMPT: PackageSpec = {
@@ -75,6 +102,29 @@ export const cases: ConformanceCase[] = [
       await h.next();
       await h.launch("S2");
       expect(h.launchCount("S1")).toBe(2);
+    },
+  },
+  {
+    id: "SEQ-LC-03b",
+    family,
+    title: "a SCO retried while its first session's final commit is still on its way: the retry waits for it, and both sessions are stored in order, the second last",
+    source: "SCORM 2004 4th SN 3.4 postConditionRule retry; RTE 3.1.4.3 (Terminate persists the data), 4.2 (the data model of a new session); README, The player window (commits in order)",
+    package: {
+      version: "2004 4th",
+      items: [{ id: "S1", sequencing: sequencing({ postConditionRules: [{ action: "retry", conditions: ["not satisfied"] }], attemptLimit: 2 }) }, { id: "S2" }],
+      organizationSequencing: FLOW_ONLY,
+    },
+    async run(h) {
+      await holdFirstTerminateCommit(h.context, "S1");
+      h.queue("S1", reports({ "cmi.success_status": "failed" }), reports({ "cmi.success_status": "passed" }));
+      await h.play();
+      await h.launch("S1");
+      await h.launch("S1");
+      await terminated(h, "S1", 2);
+      const sequences = (await h.commits("S1")).map((commit) => commit.commitSequence);
+      expect(sequences).toEqual([...new Set(sequences)].sort((a, b) => a - b));
+      expect((await storedStatuses(h)).S1?.success).toBe("passed");
+      expect(await alertText(h)).toBeNull();
     },
   },
   {
