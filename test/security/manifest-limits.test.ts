@@ -11,7 +11,7 @@ import { createClock } from "../../server/clock.ts";
 import { importPackage, PackageError } from "../../server/packages/import-package.ts";
 import { createLocalStorage } from "../../server/packages/storage.ts";
 import { countManifest, DEFAULT_MANIFEST_LIMITS } from "../../server/packages/manifest/manifest-limits.ts";
-import { checkManifestOffThread } from "../../server/packages/manifest/read-manifest.ts";
+import { startManifestReader } from "../../server/packages/manifest/read-manifest.ts";
 import { readManifest } from "../../server/packages/manifest/parse-manifest.ts";
 import { createTestDb } from "../support/test-db.ts";
 import { rawZip } from "../support/raw-zip.ts";
@@ -102,7 +102,8 @@ describe("manifest limits", () => {
     const text = manifestOf(DEFAULT_MANIFEST_LIMITS.maxItems);
     let turns = 0;
     const ticker = setInterval(() => turns++, 1);
-    const checked = await checkManifestOffThread(text, DEFAULT_MANIFEST_LIMITS, ["p0-0.html"], []);
+    const reader = startManifestReader();
+    const checked = await reader.check(text, DEFAULT_MANIFEST_LIMITS, ["p0-0.html"], []).finally(() => reader.stop());
     clearInterval(ticker);
     // Read on this thread, as before, the interval could not have run at all until it finished.
     expect(turns).toBeGreaterThanOrEqual(3);

@@ -1,4 +1,4 @@
-// The worker thread of checkManifestOffThread (read-manifest.ts): counts the manifest against its
+// The worker thread of startManifestReader (read-manifest.ts): counts the manifest against its
 // limits, parses it and checks the files it names, off the server's event loop; posts back the
 // result, or the problem.
 import { parentPort } from "node:worker_threads";

@@ -1,16 +1,10 @@
-import { Worker } from "node:worker_threads";
 import { AppError } from "../../errors.ts";
+import { typeScriptWorker } from "../../worker-threads.ts";
 import { PackageError, throwIfAny } from "../package-error.ts";
 import type { Finding } from "../validation-report.ts";
 import { countManifest, manifestLimitFindings, type ManifestLimits } from "./manifest-limits.ts";
-import { readManifest, type Manifest, type ManifestReading } from "./parse-manifest.ts";
+import { readManifest, type Manifest } from "./parse-manifest.ts";
 import { checkPackageFiles } from "../validation-report.ts";
-
-/** The limits first (a manifest past one is refused unparsed), then the reading. */
-export function readWithinLimits(xmlText: string, limits: ManifestLimits): ManifestReading {
-  throwIfAny(manifestLimitFindings(countManifest(xmlText), limits));
-  return readManifest(xmlText);
-}
 
 const WORKER_HEAP_MB = 256;
 
@@ -26,9 +20,10 @@ export interface CheckedManifest {
   warnings: Finding[];
 }
 
-/** The worker's whole job: the limits, the reading, the check of the files it names. */
+/** The worker's whole job: the limits (a manifest past one is refused unparsed), the reading, the check of the files it names. */
 export function checkManifest(xmlText: string, limits: ManifestLimits, files: string[], skipped: string[]): CheckedManifest {
-  const reading = readWithinLimits(xmlText, limits);
+  throwIfAny(manifestLimitFindings(countManifest(xmlText), limits));
+  const reading = readManifest(xmlText);
   const checked = checkPackageFiles(reading.manifest, files, skipped);
   const { title, scormVersion, launchables } = reading.manifest;
   return { summary: { title, scormVersion, launchables }, manifestJson: JSON.stringify(reading.manifest), errors: [...reading.errors, ...checked.errors], warnings: [...reading.warnings, ...checked.warnings] };
@@ -48,14 +43,13 @@ export interface ManifestReader {
  * CPU and a hundred MB or more while it lasts: on the server's own thread that would stall every
  * learner's commits and the health check (a load balancer would take the process out). The
  * manifest comes back as its JSON, one string, rather than as objects for this thread to rebuild.
- * The worker is TypeScript like the rest, loaded through tsx (see breached-passwords.ts); loading
- * takes a third of a second, which startManifestReader lets overlap the extraction.
+ * The worker (worker-threads.ts) takes a third of a second to start, which startManifestReader lets
+ * overlap the extraction.
  */
 export function startManifestReader(): ManifestReader {
-  const program = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(new URL("./manifest-worker.ts", import.meta.url).href)}); })`;
   // A bound on the worker's heap, and a small young generation: the reading's peak is the
   // process's, and a manifest within the limits needs far less.
-  const worker = new Worker(program, { eval: true, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 } });
+  const worker = typeScriptWorker(new URL("./manifest-worker.ts", import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 } });
   const answer = new Promise<CheckedManifest>((resolve, reject) => {
     worker.once("message", (message: WorkerAnswer) => {
       if ("checked" in message) return resolve(message.checked);
@@ -78,14 +72,4 @@ export function startManifestReader(): ManifestReader {
       await worker.terminate();
     },
   };
-}
-
-/** checkManifest in a worker thread of its own, started for it. */
-export async function checkManifestOffThread(xmlText: string, limits: ManifestLimits, files: string[], skipped: string[]): Promise<CheckedManifest> {
-  const reader = startManifestReader();
-  try {
-    return await reader.check(xmlText, limits, files, skipped);
-  } finally {
-    await reader.stop();
-  }
 }
