@@ -30,11 +30,25 @@ export function isOutOfSpace(error: unknown): boolean {
 export const OUT_OF_SPACE = "The server is out of disk space, so nothing of this was saved. Try again later, and tell the service desk if it lasts.";
 
 /**
- * Whether the database could not be reached or written just now: SQLite locked by another
- * process (SQLITE_BUSY), a PostgreSQL connection ended by a restart or failover (57P01, 57P02,
- * 57P03, class 08). Nothing was kept, and the same request may go through in a moment: 503.
+ * Whether the database could not be reached or written just now. Nothing was kept, and the same
+ * request may go through in a moment: 503. Measured mid-load (test/security/database-restart.test.ts,
+ * database-locked.test.ts), a fault shows as:
+ * - SQLite locked by another process: SQLITE_BUSY, SQLITE_LOCKED;
+ * - PostgreSQL shutting down or ending connections (a restart, a failover): 57P01-57P03, class 08;
+ * - a connection that broke in use: ECONNRESET, EPIPE, or pg's "Connection terminated
+ *   unexpectedly" (no code at all);
+ * - a server that is down: ECONNREFUSED on connecting; the pool's wait for a connection timing
+ *   out (knex's KnexTimeoutError) while connections cannot be made.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const code = String((error as { code?: unknown } | null)?.code ?? "");
-  return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED" || /^57P0[123]$/.test(code) || /^08/.test(code);
+  const { code, name, message } = (error ?? {}) as { code?: unknown; name?: unknown; message?: unknown };
+  const text = String(code ?? "");
+  if (text === "SQLITE_BUSY" || text === "SQLITE_LOCKED" || /^57P0[123]$/.test(text) || /^08/.test(text)) return true;
+  if (text === "ECONNREFUSED" || text === "ECONNRESET" || text === "EPIPE" || text === "ETIMEDOUT") return true;
+  return name === "KnexTimeoutError" || /Connection terminated|connection error and is not queryable/.test(String(message ?? ""));
 }
+
+export const DATABASE_UNAVAILABLE = "The service is busy or restarting, so nothing of this was saved. Try again in a minute.";
+
+/** How long a refused client should wait before trying again (Retry-After, in seconds). */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;

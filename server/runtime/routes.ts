@@ -3,7 +3,7 @@ import express, { Router, type ErrorRequestHandler, type Request, type RequestHa
 import helmet from "helmet";
 import type { Logger } from "pino";
 import type { AppDeps } from "../web/app.ts";
-import { AppError, isDatabaseUnavailable, isOutOfSpace } from "../errors.ts";
+import { AppError, DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, isOutOfSpace } from "../errors.ts";
 import type { CommitResponse } from "./contract.ts";
 import { SCORM12_ERRORS, ScormRefusal } from "./scorm-errors.ts";
 import { loggableUrl } from "../web/logging.ts";
@@ -149,6 +149,7 @@ export function runtimeErrorHandler(logger: Logger): ErrorRequestHandler {
     if (status >= 500) logger.error({ err: error, method: req.method, url: loggableUrl(req.originalUrl) }, "runtime request failed");
     else logger.info({ method: req.method, url: loggableUrl(req.originalUrl), statusCode: status, code: (error as { code?: unknown }).code }, "runtime request refused");
     res.set("Cache-Control", "no-store");
+    if (status === 503) res.set("Retry-After", String(DATABASE_RETRY_AFTER_SECONDS));
     answer(res, status, body);
   };
 }

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from "express";
 import type { Logger } from "pino";
-import { AppError, isOutOfSpace, OUT_OF_SPACE } from "../errors.ts";
+import { AppError, DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNAVAILABLE, isDatabaseUnavailable, isOutOfSpace, OUT_OF_SPACE } from "../errors.ts";
 import { generateCsrfToken } from "./session.ts";
 import { loggableUrl } from "./logging.ts";
 
@@ -11,7 +11,7 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => {
 /** One place decides how an error looks: JSON for API callers, a page for people. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (thrown, req, res, next) => {
-    const error: unknown = isOutOfSpace(thrown) ? new AppError("storage.full", OUT_OF_SPACE, 507) : thrown;
+    const error: unknown = asKnownFault(thrown);
     if (res.headersSent) {
       // Too late for an error page (e.g. the session could not be saved after the page was
       // sent): log it and let Express close the connection.
@@ -31,12 +31,20 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // The message again in the list says nothing more.
     const details = known ? error.details.filter((detail) => detail !== message) : [];
     res.status(status);
+    if (status === 503) res.set("Retry-After", String(DATABASE_RETRY_AFTER_SECONDS));
     if (req.accepts(["html", "json"]) === "json" || req.is("json")) {
       res.json({ error: { code, message, details } });
     } else {
       res.render("error", { status, message, details, backTo: pageItCameFrom(req), ...signedInFrame(req, res.locals.user) });
     }
   };
+}
+
+/** A full disk (507) or a database busy or restarting (503): the server's state, said plainly, not a 500. */
+function asKnownFault(thrown: unknown): unknown {
+  if (isOutOfSpace(thrown)) return new AppError("storage.full", OUT_OF_SPACE, 507);
+  if (isDatabaseUnavailable(thrown)) return new AppError("database.unavailable", DATABASE_UNAVAILABLE, 503);
+  return thrown;
 }
 
 /**
