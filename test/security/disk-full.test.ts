@@ -1,8 +1,9 @@
 // Issue 18, deliver 7: the disk filling during an import, an evidence upload and a commit. DATA_DIR
-// (and, for the commit, the SQLite database) is a real file system with a size limit: a tmpfs
-// mounted for this file, filled by a filler file to leave as much room as each case needs. Each
-// failure gets a clear error (507), nothing half-written stays, no acknowledged commit is lost,
-// and once there is room again the same request goes through.
+// is a real file system with a size limit: a tmpfs mounted for this file, filled by a filler file
+// to leave as much room as each case needs. The database's own disk is filled for the commit: on
+// SQLite it is DATA_DIR's; on PostgreSQL a cluster of this file's own (support/private-postgres.ts)
+// lives on a second tmpfs. Each failure gets a clear error (507), nothing half-written stays, no
+// acknowledged commit is lost, and once there is room again the same request goes through.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -17,6 +18,8 @@ import { createClock } from "../../server/clock.ts";
 import { createApp } from "../../server/web/app.ts";
 import { connectDb, migrateLatest, type Db } from "../../server/db/connect.ts";
 import { csrfFrom, logInAgent } from "../support/test-app.ts";
+import { createTestDb, type TestDb } from "../support/test-db.ts";
+import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from "../support/private-postgres.ts";
 import { buildLearner } from "../support/factories.ts";
 import { buildAttempt, importCourseVersion } from "../support/attempts.ts";
 import { buildZip } from "../support/build-zip.ts";
@@ -24,14 +27,17 @@ import { VALID_PACKAGES } from "../support/valid-packages.ts";
 
 const MB = 1024 * 1024;
 const SIZE_MB = 40;
+// Room for a fresh cluster (about 40 MB), the test's database and a WAL segment to spare.
+const POSTGRES_SIZE_MB = 160;
+const onPostgres = Boolean(process.env.DATABASE_URL);
 
 /**
  * Mounting needs root and a machine that lets it mount (CI runs as root, as this machine does; a
- * container without the privilege does not): tried once with a tiny tmpfs. Where it cannot, or on
- * PostgreSQL (the database would not be on the small disk), the file says why it skipped.
+ * container without the privilege does not): tried once with a tiny tmpfs. Where it cannot (or, on
+ * PostgreSQL, a cluster of the test's own cannot be started), the file says why it skipped.
  */
 function canMount(): boolean {
-  if (process.getuid?.() !== 0 || process.env.DATABASE_URL) return false;
+  if (process.getuid?.() !== 0 || (onPostgres && privatePostgresUnavailable() !== null)) return false;
   const probe = fs.mkdtempSync(path.join(os.tmpdir(), "lms-mount-probe-"));
   try {
     execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", probe], { stdio: "ignore" });
@@ -44,16 +50,20 @@ function canMount(): boolean {
   }
 }
 
-describe.skipIf(!canMount())("a full disk (a tmpfs of 40 MB; needs root allowed to mount, and SQLite for the database on it)", () => {
+describe.skipIf(!canMount())("a full disk (a tmpfs of 40 MB; needs root allowed to mount)", () => {
   const mount = fs.mkdtempSync(path.join(os.tmpdir(), "lms-full-disk-"));
-  const filler = path.join(mount, "filler");
+  // The database's disk: DATA_DIR's on SQLite, the private cluster's on PostgreSQL.
+  const databaseMount = onPostgres ? fs.mkdtempSync(path.join(os.tmpdir(), "lms-full-disk-pg-")) : mount;
+  let cluster: PrivatePostgres | undefined;
+  let testDb: TestDb | undefined;
   let db: Db;
   let app: ReturnType<typeof createApp>;
   let config: ReturnType<typeof loadConfig>;
   const clock = createClock("2026-03-01T09:00:00Z");
 
-  /** Fills the disk, then gives back `room` bytes. */
-  function leaveRoom(room: number): void {
+  /** Fills the disk (DATA_DIR's, or another), then gives back `room` bytes. */
+  function leaveRoom(room: number, disk = mount): void {
+    const filler = path.join(disk, "filler");
     fs.rmSync(filler, { force: true });
     const handle = fs.openSync(filler, "w");
     const chunk = Buffer.alloc(MB, 1);
@@ -66,7 +76,7 @@ describe.skipIf(!canMount())("a full disk (a tmpfs of 40 MB; needs root allowed 
     }
     fs.truncateSync(filler, Math.max(0, fs.statSync(filler).size - room));
   }
-  const emptyDisk = () => fs.rmSync(filler, { force: true });
+  const emptyDisk = (disk = mount) => fs.rmSync(path.join(disk, "filler"), { force: true });
 
   /** The evidence form as a browser would send it, but chunked: no Content-Length. */
   async function sendChunked(agent: ReturnType<typeof request.agent>, csrf: string, competencyId: string, file: Buffer): Promise<{ status: number; body: string }> {
@@ -98,16 +108,32 @@ describe.skipIf(!canMount())("a full disk (a tmpfs of 40 MB; needs root allowed 
 
   beforeAll(async () => {
     execFileSync("mount", ["-t", "tmpfs", "-o", `size=${SIZE_MB}m`, "tmpfs", mount]);
-    db = connectDb({ sqliteFile: path.join(mount, "lms.sqlite") });
-    await migrateLatest(db);
+    if (onPostgres) {
+      execFileSync("mount", ["-t", "tmpfs", "-o", `size=${POSTGRES_SIZE_MB}m`, "tmpfs", databaseMount]);
+      cluster = await startPrivatePostgres({ dir: path.join(databaseMount, "cluster") });
+      const shared = process.env.DATABASE_URL;
+      process.env.DATABASE_URL = cluster.url;
+      try {
+        testDb = await createTestDb();
+      } finally {
+        process.env.DATABASE_URL = shared;
+      }
+      db = testDb.db;
+    } else {
+      db = connectDb({ sqliteFile: path.join(mount, "lms.sqlite") });
+      await migrateLatest(db);
+    }
     // No floor: the point is what happens when the disk fills all the same (another process, a log).
     config = loadConfig({ DATA_DIR: mount, DISK_FREE_FLOOR_MB: "0", LOG_LEVEL: "silent" });
     app = createApp({ config, db, clock, logger: pino({ level: "silent" }), sessionSecret: "full-disk-secret-".padEnd(40, "f") });
-  });
+  }, 60_000);
   afterAll(async () => {
-    await db?.destroy();
-    execFileSync("umount", [mount]);
-    fs.rmSync(mount, { recursive: true, force: true });
+    await (testDb ? testDb.cleanup() : db?.destroy());
+    await cluster?.destroy();
+    for (const disk of new Set([mount, databaseMount])) {
+      execFileSync("umount", [disk]);
+      fs.rmSync(disk, { recursive: true, force: true });
+    }
   });
 
   it("refuses an import that fills the disk with 507, leaving no row and no file, then imports it once there is room", async () => {
@@ -121,7 +147,7 @@ describe.skipIf(!canMount())("a full disk (a tmpfs of 40 MB; needs root allowed 
     const refused = await upload();
     expect(refused.status).toBe(507);
     expect(JSON.stringify(refused.body)).toMatch(/out of disk space/);
-    expect(await db("course_versions").count({ n: "*" }).first()).toMatchObject({ n: 0 });
+    expect(Number((await db("course_versions").count({ n: "*" }).first())?.n)).toBe(0);
     expect(filesUnder(path.join(mount, "packages")).filter((name) => !name.endsWith(".lms-package-storage"))).toEqual([]);
     emptyDisk();
     await upload().expect(201);
@@ -160,16 +186,23 @@ describe.skipIf(!canMount())("a full disk (a tmpfs of 40 MB; needs root allowed 
     const commit = (sequence: number, location: string) =>
       agent.post(`/runtime/attempts/${attemptId}/scos/I1/commit`).set("X-CSRF-Token", csrf).send({ commitSequence: sequence, cmi: { core: { lesson_status: "incomplete", lesson_location: location }, suspend_data: crypto.randomBytes(2000).toString("hex").slice(0, 4000) } });
     await commit(1, "page-1").expect(200);
-    leaveRoom(0);
-    const refused = await commit(2, "page-2");
+    leaveRoom(0, databaseMount);
+    // A commit may still fit in the room its table's pages have left (PostgreSQL reuses them): the
+    // learner carries on until the database needs more of the disk.
+    let sequence = 2;
+    let refused = await commit(sequence, `page-${sequence}`);
+    while (refused.status === 200 && sequence < 200) {
+      sequence += 1;
+      refused = await commit(sequence, `page-${sequence}`);
+    }
     expect(refused.status).toBe(507);
     expect(refused.body).toMatchObject({ result: false });
     expect(refused.body.errorMessage).toMatch(/out of disk space/);
-    emptyDisk();
+    emptyDisk(databaseMount);
     const kept = JSON.parse((await db("attempt_scos").where({ attempt_id: attemptId, sco_identifier: "I1" }).first()).cmi);
-    expect(kept.core.lesson_location).toBe("page-1"); // the acknowledged commit, whole
-    await commit(2, "page-2").expect(200);
-    expect(JSON.parse((await db("attempt_scos").where({ attempt_id: attemptId, sco_identifier: "I1" }).first()).cmi).core.lesson_location).toBe("page-2");
+    expect(kept.core.lesson_location).toBe(`page-${sequence - 1}`); // the last acknowledged commit, whole
+    await commit(sequence, `page-${sequence}`).expect(200);
+    expect(JSON.parse((await db("attempt_scos").where({ attempt_id: attemptId, sco_identifier: "I1" }).first()).cmi).core.lesson_location).toBe(`page-${sequence}`);
     await request(app).get("/healthz").expect(200);
   });
 });

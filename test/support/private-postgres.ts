@@ -28,9 +28,10 @@ export function privatePostgresUnavailable(): string | null {
   return null;
 }
 
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+/** Starts one, its files in `dir` (by default a folder of its own under /tmp). */
+export async function startPrivatePostgres(options: { dir?: string } = {}): Promise<PrivatePostgres> {
   const port = await freePort();
-  const dir = `/tmp/lms-pg-private-${process.pid}-${port}`;
+  const dir = options.dir ?? `/tmp/lms-pg-private-${process.pid}-${port}`;
   const env = { ...process.env, PG_TEST_DIR: dir, PG_TEST_PORT: String(port) };
   const url = (await run(path.join(ROOT, ".ci/start-postgres"), { env })).stdout.trim();
   const pgBin = fs.readdirSync("/usr/lib/postgresql").sort((a, b) => Number(a) - Number(b)).map((version) => `/usr/lib/postgresql/${version}/bin`).at(-1)!;
