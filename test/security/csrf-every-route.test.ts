@@ -2,26 +2,18 @@
 // request without the session's anti-forgery token, or with another, as the very role that may use
 // it, and nothing changes. The route table (test/support/route-table.ts) is checked against the
 // routes the app mounts, so a new route cannot escape this.
-import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Role } from "../../server/accounts/roles.ts";
-import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
-import { buildLearner } from "../support/factories.ts";
+import { createTestApp, type TestApp } from "../support/test-app.ts";
 import { ACCESS, concrete, mountedRoutes } from "../support/route-table.ts";
+import { agentsByRole, type SignedInAgent, type Who } from "../support/role-agents.ts";
 import { tableCounts } from "../reliability/fuzz-support.ts";
 
 describe("anti-forgery tokens on every state-changing route", () => {
   let t: TestApp;
-  const agents = {} as Record<"anonymous" | Role, { agent: ReturnType<typeof request.agent>; csrf: string }>;
+  let agents: Record<Who, SignedInAgent>;
   beforeAll(async () => {
     t = await createTestApp();
-    const anonymous = request.agent(t.app);
-    agents.anonymous = { agent: anonymous, csrf: csrfFrom((await anonymous.get("/login")).text) };
-    for (const role of ["learner", "author", "admin"] as const) {
-      const person = await buildLearner(t.db, t.clock, { role });
-      const agent = await logInAgent(t.app, person.username, person.password);
-      agents[role] = { agent, csrf: csrfFrom((await agent.get("/account/password")).text) };
-    }
+    agents = await agentsByRole(t);
   });
   afterAll(() => t.cleanup());
 

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import request from "supertest";
-import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
-import { buildLearner } from "../support/factories.ts";
-import { roleAllows, type Role } from "../../server/accounts/roles.ts";
+import { createTestApp, type TestApp } from "../support/test-app.ts";
+import { roleAllows } from "../../server/accounts/roles.ts";
 import { ACCESS, concrete, mountedRoutes } from "../support/route-table.ts";
+import { agentsByRole } from "../support/role-agents.ts";
 
 describe("who may use each route", () => {
   let t: TestApp;
@@ -17,14 +16,7 @@ describe("who may use each route", () => {
   });
 
   it("lets each role use what it may, and refuses the rest: anonymous to log in, others with 403", async () => {
-    const agents: Record<"anonymous" | Role, { agent: ReturnType<typeof request.agent>; csrf: string }> = {} as never;
-    const anonymous = request.agent(t.app);
-    agents.anonymous = { agent: anonymous, csrf: csrfFrom((await anonymous.get("/login")).text) };
-    for (const role of ["learner", "author", "admin"] as const) {
-      const person = await buildLearner(t.db, t.clock, { role });
-      const agent = await logInAgent(t.app, person.username, person.password);
-      agents[role] = { agent, csrf: csrfFrom((await agent.get("/account/password")).text) };
-    }
+    const agents = await agentsByRole(t);
     // Logout last: it ends the session the other requests use.
     const routes = Object.entries(ACCESS).sort(([a], [b]) => Number(a === "POST /logout") - Number(b === "POST /logout"));
     const outcomes: string[] = [];
@@ -51,12 +43,8 @@ describe("who may use each route", () => {
   // PostgreSQL fails a whole query comparing an integer column with a number past its range: each
   // id must be checked before it reaches one (isRowId), or the answer is a 500 there.
   it("answers ids past the database's integer range, or not numbers at all, as not found or refused, never a 500", async () => {
-    const agents = {} as Record<Role, { agent: ReturnType<typeof request.agent>; csrf: string }>;
-    for (const role of ["learner", "author", "admin"] as const) {
-      const person = await buildLearner(t.db, t.clock, { role });
-      const agent = await logInAgent(t.app, person.username, person.password);
-      agents[role] = { agent, csrf: csrfFrom((await agent.get("/account/password")).text) };
-    }
+    // Fresh agents: the test before posted Logout, which ended its agents' sessions.
+    const agents = await agentsByRole(t);
     const failures: string[] = [];
     for (const [route, needed] of Object.entries(ACCESS)) {
       const [method, path] = route.split(" ") as [string, string];

@@ -1,5 +1,6 @@
 // Who may use each route the app mounts, and how to address one: shared by the access tests
-// (test/web/route-access.test.ts) and the anti-forgery probe (test/security/csrf-every-route.test.ts).
+// (test/security/route-access.test.ts), the anti-forgery probe (test/security/csrf-every-route.test.ts)
+// and the probe of other learners' ids (test/security/other-learners-ids.test.ts).
 import type { Express } from "express";
 import type { Role } from "../../server/accounts/roles.ts";
 
