@@ -145,7 +145,7 @@ async function startSession(base: string, learner: { username: string; attemptId
   const cookie = await logIn(base, learner.username, PASSWORD, ip);
   const home = await fetch(`${base}/`, { headers: { cookie } });
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await home.text())![1]!;
-  await fetch(`${base}/runtime/attempts/${learner.attemptId}/scos/${encodeURIComponent(learner.scoId)}/state`, { headers: { cookie } });
+  await fetch(`${base}/runtime/attempts/${learner.attemptId}/scos/${encodeURIComponent(learner.scoId)}/state`, { headers: { cookie, "x-csrf-token": csrf } });
   return { cookie, csrf, attemptId: learner.attemptId, scoId: learner.scoId };
 }
 

@@ -102,7 +102,7 @@ async function journey(run: Run, learner: { username: string; password: string }
   const attemptId = Number(/\/player\/attempts\/(\d+)/.exec(played.location ?? "")?.[1]);
   if (!(await step("player", 200, `/player/attempts/${attemptId}`))) return false;
   const runtime = `/runtime/attempts/${attemptId}/scos/${encodeURIComponent(plan.scoId)}`;
-  if (!(await step("state", 200, `${runtime}/state`))) return false;
+  if (!(await step("state", 200, `${runtime}/state`, { csrf }))) return false;
 
   const acknowledged: number[] = [];
   run.figures.acknowledged.set(attemptId, acknowledged);

@@ -15,11 +15,11 @@ export class PlayerError extends Error {}
 export const STATE_TRY_MS = 15_000;
 const STATE_TRIES = 3;
 
-export async function fetchState(config: Pick<PlayerConfig, "runtimeBase">, scoId: string, tryMs = STATE_TRY_MS): Promise<StateResponse> {
+export async function fetchState(config: Pick<PlayerConfig, "runtimeBase" | "csrfToken">, scoId: string, tryMs = STATE_TRY_MS): Promise<StateResponse> {
   let response: Response | null = null;
   for (let attempt = 1; !response; attempt += 1) {
     try {
-      response = await fetch(`${config.runtimeBase}${encodeURIComponent(scoId)}/state`, { credentials: "same-origin", headers: { Accept: "application/json" }, cache: "no-store", signal: AbortSignal.timeout(tryMs) });
+      response = await fetch(`${config.runtimeBase}${encodeURIComponent(scoId)}/state`, { credentials: "same-origin", headers: { Accept: "application/json", "X-CSRF-Token": config.csrfToken }, cache: "no-store", signal: AbortSignal.timeout(tryMs) });
     } catch (error) {
       const stalled = error instanceof DOMException && error.name === "TimeoutError";
       if (stalled && attempt < STATE_TRIES) continue;

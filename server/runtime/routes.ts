@@ -27,7 +27,7 @@ export function runtimeRoutes({ config, db, clock, logger, sessionSecret }: AppD
   const writer = createRuntimeWriter(db, clock);
   router.use(inOrder(jsonHeaders(config), fromThisOriginOnly, readSession({ config, sessionSecret, store: sessions }), loggedIn));
 
-  router.get("/attempts/:attemptId/scos/:scoId/state", async (req, res) => {
+  router.get("/attempts/:attemptId/scos/:scoId/state", playerOnly, async (req, res) => {
     answer(res, 200, await writer.state({ ...target(req), personId: user(res.locals).personId }));
   });
 
@@ -93,6 +93,16 @@ function jsonHeaders(config: AppDeps["config"]): RequestHandler {
 const fromThisOriginOnly: RequestHandler = (req, _res, next) => {
   const site = req.get("sec-fetch-site");
   next(site === undefined || site === "same-origin" ? undefined : new ScormRefusal("forbidden", "The runtime answers the player window only", 403, SCORM12_ERRORS.general));
+};
+
+/**
+ * Reading a SCO's state opens a session (and after a finished one may start a new attempt), so a
+ * GET here changes things: it needs the anti-forgery token as a header, as the commits do. A
+ * top-level navigation can carry the learner's Lax cookie (a SCO may open a window), and a browser
+ * too old to send Sec-Fetch-Site would let it through above; no navigation can set a header.
+ */
+const playerOnly: RequestHandler = (req, res, next) => {
+  next(csrfTokenMatches(res.locals, req.get("x-csrf-token")) ? undefined : new ScormRefusal("csrf.invalid", "Reading a SCO's state needs this session's anti-forgery token (X-CSRF-Token)", 403, SCORM12_ERRORS.general));
 };
 
 /**

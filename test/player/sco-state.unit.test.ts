@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { fetchState, PlayerError } from "../../player/sco-state.ts";
 
 const STATE = { attemptId: 7, scoId: "S1", scormVersion: "2004", cmi: {}, commitSequence: 0 };
-const config = { runtimeBase: "http://lms.test/runtime/attempts/7/scos/" };
+const config = { runtimeBase: "http://lms.test/runtime/attempts/7/scos/", csrfToken: "the-session-token" };
 
 /** A fetch that answers the tries listed (true: answers with STATE; false: never answers), in turn. */
 function stubFetch(...answers: boolean[]) {

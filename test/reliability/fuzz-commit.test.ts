@@ -157,7 +157,7 @@ describe("fuzzing POST /runtime/attempts/:attemptId/scos/:scoId/commit", () => {
     const response = await agent.post(`/runtime/attempts/${own}/scos/I1/commit`).set("X-CSRF-Token", csrf).set("Content-Type", "application/json")
       .send(JSON.stringify({ commitSequence: 1, cmi: { core: { lesson_status: "incomplete", lesson_location: odd }, suspend_data: odd, comments: odd } }));
     expect(response.status, response.text).toBe(200);
-    const state = await agent.get(`/runtime/attempts/${own}/scos/I1/state`).expect(200);
+    const state = await agent.get(`/runtime/attempts/${own}/scos/I1/state`).set("X-CSRF-Token", csrf).expect(200);
     const cmi = JSON.parse(state.text).cmi;
     expect([cmi.core.lesson_location, cmi.suspend_data, cmi.comments]).toEqual([odd, odd, odd]);
   });

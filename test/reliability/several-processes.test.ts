@@ -94,7 +94,7 @@ describe.skipIf(!process.env.DATABASE_URL)("several app processes behind a load 
     expect(await t.db("attempts").where({ id: attemptId }).first("performance_status")).toEqual({ performance_status: "Completed" });
     // The state a resumed player reads, from either process.
     for (let n = 0; n < 2; n++) {
-      const state = await agent.get(`/runtime/attempts/${attemptId}/scos/I1/state`).expect(200);
+      const state = await agent.get(`/runtime/attempts/${attemptId}/scos/I1/state`).set("X-CSRF-Token", csrf).expect(200);
       expect(JSON.stringify(state.body)).toContain("page-20");
     }
     // Logout on one process ends the session on both.

@@ -152,7 +152,7 @@ describe("POST /runtime/attempts/:attemptId/scos/:scoId/commit", () => {
 
   it("never interleaves concurrent commits of one SCO", async () => {
     const attemptId = await attempt12();
-    await agent.get(`/runtime/attempts/${attemptId}/scos/I1/state`).expect(200); // the SCO's row exists: only the lock keeps them apart
+    await agent.get(`/runtime/attempts/${attemptId}/scos/I1/state`).set("X-CSRF-Token", csrf).expect(200); // the SCO's row exists: only the lock keeps them apart
     const responses = await Promise.all(
       Array.from({ length: 12 }, (_, n) => commit(attemptId, "I1", { commitSequence: n + 1, cmi: { ...core({ lesson_location: `page-${n + 1}`, session_time: `00:00:${String(n + 1).padStart(2, "0")}` }), suspend_data: `s${n + 1}` } })),
     );

@@ -55,7 +55,7 @@ describe("content that reports no status", () => {
   });
   afterAll(() => t.cleanup());
 
-  const launch = (attemptId: number, scoId: string) => agent.get(`/runtime/attempts/${attemptId}/scos/${scoId}/state`).expect(200);
+  const launch = (attemptId: number, scoId: string) => agent.get(`/runtime/attempts/${attemptId}/scos/${scoId}/state`).set("X-CSRF-Token", csrf).expect(200);
   const commit = (attemptId: number, scoId: string, body: CommitRequest) =>
     agent.post(`/runtime/attempts/${attemptId}/scos/${scoId}/commit`).set("X-CSRF-Token", csrf).send(body).expect(200);
   /** The sequencer's state as the player saves it, with its root activity (the organization, "O") rolled up so. */

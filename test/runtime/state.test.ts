@@ -27,8 +27,8 @@ describe("GET /runtime/attempts/:attemptId/scos/:scoId/state", () => {
   });
   afterAll(() => t.cleanup());
 
-  const stateOf = async (attemptId: number, scoId: string, as: Agent = agent) => {
-    const response = await as.get(`/runtime/attempts/${attemptId}/scos/${encodeURIComponent(scoId)}/state`);
+  const stateOf = async (attemptId: number, scoId: string) => {
+    const response = await agent.get(`/runtime/attempts/${attemptId}/scos/${encodeURIComponent(scoId)}/state`).set("X-CSRF-Token", csrf);
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     expect(response.headers["cache-control"]).toBe("no-store");
     return response.body as StateResponse;
@@ -153,14 +153,26 @@ describe("GET /runtime/attempts/:attemptId/scos/:scoId/state", () => {
     const attemptId = await attemptOn("single12");
     const url = `/runtime/attempts/${attemptId}/scos/I1/state`;
     for (const site of ["cross-site", "same-site"]) {
-      const refused = await agent.get(url).set("Sec-Fetch-Site", site);
+      const refused = await agent.get(url).set("Sec-Fetch-Site", site).set("X-CSRF-Token", csrf);
       expect(refused.status).toBe(403);
       expect(refused.body).toMatchObject({ result: false, errorCode: 101 });
       const commitRefused = await agent.post(`/runtime/attempts/${attemptId}/scos/I1/commit`).set("Sec-Fetch-Site", site).set("X-CSRF-Token", csrf).send({ commitSequence: 1, cmi: {} });
       expect(commitRefused.status).toBe(403);
     }
     expect(await t.db("attempt_scos").where({ attempt_id: attemptId }).first()).toBeUndefined();
-    await agent.get(url).set("Sec-Fetch-Site", "same-origin").expect(200);
+    await agent.get(url).set("Sec-Fetch-Site", "same-origin").set("X-CSRF-Token", csrf).expect(200);
+  });
+
+  it("opens a session only for a read carrying the session's anti-forgery token: a navigation (a window a SCO opens) cannot set one", async () => {
+    const attemptId = await attemptOn("single12");
+    const url = `/runtime/attempts/${attemptId}/scos/I1/state`;
+    for (const token of [undefined, "not-the-token"]) {
+      const refused = token === undefined ? await agent.get(url) : await agent.get(url).set("X-CSRF-Token", token);
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ result: false, errorMessage: "Reading a SCO's state needs this session's anti-forgery token (X-CSRF-Token)" });
+    }
+    expect(await t.db("attempt_scos").where({ attempt_id: attemptId }).first()).toBeUndefined();
+    await agent.get(url).set("X-CSRF-Token", csrf).expect(200);
   });
 
   it("resumes after a session that never terminated (a crashed tab), whatever its exit said", async () => {
@@ -201,11 +213,11 @@ describe("GET /runtime/attempts/:attemptId/scos/:scoId/state", () => {
   it("refuses another learner's attempt (403) and an unknown SCO (404) in SCORM's form", async () => {
     const other = await buildLearner(t.db, t.clock, { name: "Jones, Ann" });
     const othersAttempt = await buildAttempt({ db: t.db, personId: other.personId, courseVersionId: versions.single12! });
-    const forbidden = await agent.get(`/runtime/attempts/${othersAttempt}/scos/I1/state`);
+    const forbidden = await agent.get(`/runtime/attempts/${othersAttempt}/scos/I1/state`).set("X-CSRF-Token", csrf);
     expect(forbidden.status).toBe(403);
     expect(forbidden.body).toMatchObject({ result: false, errorCode: 101 });
     expect(await t.db("attempt_scos").where({ attempt_id: othersAttempt }).first()).toBeUndefined();
-    const missing = await agent.get(`/runtime/attempts/${await attemptOn("single12")}/scos/M1/state`); // an item, but no SCO
+    const missing = await agent.get(`/runtime/attempts/${await attemptOn("single12")}/scos/M1/state`).set("X-CSRF-Token", csrf); // an item, but no SCO
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ result: false });
   });

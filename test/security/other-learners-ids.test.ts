@@ -276,7 +276,7 @@ describe("learners' ids in other learners' hands", () => {
     await agent.post(`${handlingUrl}/components/${handling.componentIds[PRACTICAL]}/enrol`).type("form").send({ ...form, classId: String(classId) }).expect(303);
     await agent.post(`${handlingUrl}/components/${handling.componentIds[SEQUENCED]}/enrol`).type("form").send(form).expect(303);
     const suspended = await play(courseIds[SEQUENCED]!);
-    await agent.get(`/runtime/attempts/${suspended}/scos/A/state`).expect(200);
+    await agent.get(`/runtime/attempts/${suspended}/scos/A/state`).set("X-CSRF-Token", csrf).expect(200);
     await agent.post(`/runtime/attempts/${suspended}/scos/A/commit`).set("X-CSRF-Token", csrf).send({ commitSequence: 1, cmi: { location: "quenby-page-7", suspend_data: "quenby-handling-bookmark", exit: "suspend", completion_status: "incomplete", session_time: "PT5M" } }).expect(200);
     await agent.post(`/runtime/attempts/${suspended}/sequencing-state`).set("X-CSRF-Token", csrf).send({ sequencingState: JSON.stringify({ version: "1.0", sequencing: { suspendedActivity: "A", activityStates: {} } }) }).expect(200);
 
@@ -318,7 +318,7 @@ describe("learners' ids in other learners' hands", () => {
     const authorAgent = await signedIn(t.app, author);
     const previewed = await authorAgent.agent.post(`/author/courses/${courseIds[SEQUENCED]}/versions/1/preview`).type("form").send({ _csrf: authorAgent.csrf }).expect(303);
     const preview = Number(/\/player\/attempts\/(\d+)/.exec(String(previewed.headers.location))![1]);
-    await authorAgent.agent.get(`/runtime/attempts/${preview}/scos/A/state`).expect(200);
+    await authorAgent.agent.get(`/runtime/attempts/${preview}/scos/A/state`).set("X-CSRF-Token", authorAgent.csrf).expect(200);
     await authorAgent.agent.post(`/runtime/attempts/${preview}/scos/A/commit`).set("X-CSRF-Token", authorAgent.csrf).send({ commitSequence: 1, cmi: { suspend_data: "oyelaran-preview-bookmark", exit: "suspend" } }).expect(200);
     expect((await t.db("attempts").where({ id: preview }).first("preview")).preview).toBeTruthy();
     authorB = {
@@ -342,7 +342,7 @@ describe("learners' ids in other learners' hands", () => {
       const url = fill(routePath, c.params);
       const before = await everythingOf(t, them.person);
       const sent =
-        method === "GET" ? a.agent.get(url)
+        method === "GET" ? a.agent.get(url).set("X-CSRF-Token", a.csrf)
         : url.startsWith("/runtime/") ? a.agent.post(url).set("X-CSRF-Token", a.csrf).send(c.json ?? {})
         : a.agent.post(url).type("form").send({ _csrf: a.csrf, ...c.form });
       const response = await sent.buffer(true).parse(binaryBody);

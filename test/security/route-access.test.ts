@@ -26,7 +26,7 @@ describe("who may use each route", () => {
         const { agent, csrf } = agents[who];
         const url = concrete(path);
         const response = method === "GET"
-          ? await agent.get(url)
+          ? await agent.get(url).set("X-CSRF-Token", csrf)
           : path.startsWith("/runtime")
             ? await agent.post(url).set("X-CSRF-Token", csrf).set("Origin", t.config.publicUrl).send({})
             : await agent.post(url).type("form").send({ _csrf: csrf });
@@ -53,7 +53,7 @@ describe("who may use each route", () => {
       for (const id of ["2147483648", "99999999999999999999999", "1e3", "-1"]) {
         const url = concrete(path, id);
         const response = method === "GET"
-          ? await agent.get(url)
+          ? await agent.get(url).set("X-CSRF-Token", csrf)
           : path.startsWith("/runtime")
             ? await agent.post(url).set("X-CSRF-Token", csrf).set("Origin", t.config.publicUrl).send({ commitSequence: 1, cmi: {} })
             : await agent.post(url).type("form").send({ _csrf: csrf, reason: "a reason", competency: "2147483648", competencyId: "2147483648" });

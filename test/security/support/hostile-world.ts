@@ -88,6 +88,8 @@ const DOB = { day: "3", month: "2", year: "1990" };
 export interface World {
   t: TestApp;
   agents: Record<"anonymous" | Role, Agent>;
+  /** Each agent's anti-forgery token, sent as the player sends it (the runtime's reads need it). */
+  tokens: Record<"anonymous" | Role, string>;
   ids: {
     organisationVpd: string;
     competency: number;
@@ -233,6 +235,7 @@ export async function buildHostileWorld(): Promise<World> {
   return {
     t,
     agents: { anonymous: request.agent(t.app), learner: learner.agent, author: author.agent, admin: admin.agent },
+    tokens: { anonymous: "", learner: learner.csrf, author: author.csrf, admin: admin.csrf },
     ids: {
       organisationVpd: "297",
       competency,
