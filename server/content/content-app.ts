@@ -85,15 +85,11 @@ export function createContentApp({ config, db, storage, contentSecret, logger }:
     }
     const version = await db("course_versions").where({ id: grant.courseVersionId }).first("storage_key");
     if (!version) return next();
-    let relative: string;
-    try {
-      relative = decodeURIComponent(params[1]);
-    } catch {
-      return next();
-    }
+    // Express has decoded the path once already: decoded again, a file named "100% done.html"
+    // could not be reached, and "a%20b.html" would be looked for as "a b.html".
     let file: string;
     try {
-      file = storage.pathOf(String(version.storage_key), relative);
+      file = storage.pathOf(String(version.storage_key), params[1]);
     } catch {
       return next();
     }

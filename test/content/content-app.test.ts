@@ -31,6 +31,9 @@ function course(page: string) {
     "media/clip one.mp4": Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 256)),
     "css/site.css": "p { color: #005eb8 }",
     "js/app.js": "console.log('course script')",
+    // Names authoring tools do write: a percent sign, and an escape kept literally in the name.
+    "media/100% done.html": "<p>all done</p>",
+    "media/a%20b.html": "<p>literally a-percent-20-b</p>",
   };
 }
 
@@ -64,6 +67,14 @@ describe("the content origin", () => {
     expect((await request(app).get(`${base}/css/site.css`)).headers["content-type"]).toMatch(/^text\/css/);
     expect((await request(app).get(`${base}/js/app.js`)).headers["content-type"]).toMatch(/javascript/);
     expect((await request(app).get(`${base}/media/clip%20one.mp4`)).headers["content-type"]).toBe("video/mp4");
+  });
+
+  it("serves a file whose name holds a percent sign by its address, decoded once", async () => {
+    const base = `/c/${token(second.courseVersionId)}`;
+    expect((await request(app).get(`${base}/media/100%25%20done.html`).expect(200)).text).toBe("<p>all done</p>");
+    expect((await request(app).get(`${base}/media/a%2520b.html`).expect(200)).text).toBe("<p>literally a-percent-20-b</p>");
+    // Decoded twice, this address would name a%20b.html too: it names "a b.html", which is not there.
+    await request(app).get(`${base}/media/a%20b.html`).expect(404);
   });
 
   it("answers Range requests, as video players need", async () => {
