@@ -11,50 +11,15 @@
 // the catalog; L&D see and act on everyone. What an author does own is a preview attempt ("Preview
 // attempts too belong to the author who made them, and to nobody else", runtime/attempt-context.ts),
 // reached through the learner's attempt routes: probed below with author A against author B's.
-import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import type { Response } from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, settableClock, type TestApp } from "../support/test-app.ts";
-import { buildCertification, buildLearner } from "../support/factories.ts";
-import { importCourses, importCourseVersion } from "../support/attempts.ts";
-import { VALID_PACKAGES } from "../support/valid-packages.ts";
-import { binaryBody, pdfPages } from "../support/pdf.ts";
+import { buildLearner } from "../support/factories.ts";
+import { binaryBody } from "../support/pdf.ts";
 import { ACCESS } from "../support/route-table.ts";
 import { signedIn, type SignedInAgent } from "../support/role-agents.ts";
-import { tableCounts } from "../reliability/fuzz-support.ts";
-
-const FIRE = "297 Other Learners - Fire Safety";
-const PRACTICAL = "297 Other Learners - Moving and Handling Practical";
-const SEQUENCED = "297 Other Learners - Moving and Handling eLearning";
-// B's evidence file, with B's name inside: a download of it by A would show it.
-const PDF = Buffer.from("%PDF-1.4\n% evidence of Bartholomew Quenby\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n", "latin1");
-
-interface Person {
-  personId: number;
-  username: string;
-  email: string;
-}
-
-/** What B holds, by id: every route's id names one of these. */
-interface Theirs {
-  person: Person;
-  /** Each with a commit that would be valid for its SCORM version, so that only ownership refuses it. */
-  attempts: Array<{ id: number; scoId: string; cmi: object }>;
-  subscriptions: number[];
-  certifications: number[];
-  components: Array<{ certificationId: number; componentId: number; form?: Record<string, string> }>;
-  enrolments: number[];
-  evidenceFiles: number[];
-  certificates: number[];
-  competencies: number[];
-  courses: number[];
-  /** B's name and account, and what B wrote: no answer to A shows any of it. */
-  hidden: string[];
-  /** The courses B's objects are on: a refusal names none of them (a catalogue page for A may). */
-  coursesNamed: string[];
-}
+import { answerText, everythingOf, shownOf } from "./support/what-they-hold.ts";
+import { theirLearning, type Theirs } from "./support/their-learning.ts";
 
 /** Who asks: A, logged in. */
 type Asking = SignedInAgent & { personId: number };
@@ -177,55 +142,6 @@ const fill = (route: string, params: Case["params"]) =>
     return encodeURIComponent(String(params[name]));
   });
 
-/** The columns by which a row points at a person or at one of their own objects. */
-const OWNER_COLUMNS = ["person_id", "attempt_id", "subscription_id", "enrolment_id", "competence_record_id", "assignment_id"];
-
-/** Each table's owner columns, read once: the schema stays as migrated while the file runs (reading it twice a request was slow on PostgreSQL). */
-let ownerColumnsRead: Promise<Record<string, string[]>> | undefined;
-function ownerColumns(t: TestApp): Promise<Record<string, string[]>> {
-  ownerColumnsRead ??= (async () => {
-    const tables = Object.keys(await tableCounts(t.db));
-    return Object.fromEntries(await Promise.all(tables.map(async (table) => [table, Object.keys(await t.db(table).columnInfo()).filter((column) => OWNER_COLUMNS.includes(column))] as const)));
-  })();
-  return ownerColumnsRead;
-}
-
-/** Every row of the person's: theirs and those of any table pointing at them or at their attempts, subscriptions, enrolments, records or assignments; mail to them; their evidence files' bytes. */
-async function everythingOf(t: TestApp, person: Person): Promise<Record<string, unknown>> {
-  const idsIn = async (table: string) => (await t.db(table).where({ person_id: person.personId }).pluck("id")).map(Number);
-  const owners: Record<string, number[]> = {
-    person_id: [person.personId],
-    attempt_id: await idsIn("attempts"),
-    subscription_id: await idsIn("subscriptions"),
-    enrolment_id: await idsIn("enrolments"),
-    competence_record_id: await idsIn("competence_records"),
-    assignment_id: await idsIn("assignments"),
-  };
-  const rows: Record<string, string[]> = {};
-  for (const [table, columns] of Object.entries(await ownerColumns(t))) {
-    const query =
-      table === "people" ? t.db(table).where({ id: person.personId })
-      : table === "mail_outbox" ? t.db(table).where({ to_address: person.email })
-      : columns.length ? t.db(table).where((where) => { for (const column of columns) where.orWhereIn(column, owners[column]!); })
-      : undefined;
-    if (query) rows[table] = (await query).map((row) => JSON.stringify(row)).sort();
-  }
-  const evidence = path.join(t.config.dataDir, "evidence");
-  const files = await t.db("evidence_files").whereIn("competence_record_id", owners.competence_record_id!).pluck("stored_name");
-  const bytes = files.map((name: string) => [name, fs.existsSync(path.join(evidence, name)) ? crypto.createHash("sha256").update(fs.readFileSync(path.join(evidence, name))).digest("hex") : "missing"]);
-  return { ...rows, evidenceBytes: bytes };
-}
-
-/** What an answer says, whatever it is: a page, JSON, a file's bytes, a PDF's text as a reader sees it. */
-async function answerText(bytes: Buffer): Promise<string> {
-  const text = bytes.toString("utf8");
-  return text.startsWith("%PDF") ? `${text} ${(await pdfPages(bytes).catch(() => [])).join(" ")}` : text;
-}
-
-/** Which of these the text holds (words in any case). */
-const shownOf = (text: string, secrets: Array<string | RegExp>) =>
-  secrets.filter((secret) => (typeof secret === "string" ? text.toLowerCase().includes(secret.toLowerCase()) : secret.test(text))).map(String);
-
 describe("learners' ids in other learners' hands", () => {
   let t: TestApp;
   const clock = settableClock("2026-03-01T09:00:00.000Z");
@@ -240,96 +156,7 @@ describe("learners' ids in other learners' hands", () => {
 
   beforeAll(async () => {
     t = await createTestApp({ clock });
-    const courseIds = await importCourses(t, [FIRE, PRACTICAL]);
-    const sequencedVersion = await importCourseVersion(t, VALID_PACKAGES["scorm2004-3rd-sequencing"]!.files, SEQUENCED);
-    courseIds[SEQUENCED] = Number((await t.db("course_versions").where({ id: sequencedVersion }).first("course_id")).course_id);
-    const fire = await buildCertification(t.db, { name: "297 Core Skills - Other Learners Fire Safety - 1 Year", competency: "NHS|CSTF|Other Learners Fire Safety - 1 Year|", components: [{ courseCode: FIRE, requires: "pass" }] });
-    const handling = await buildCertification(t.db, { name: "297 Core Skills - Other Learners Moving and Handling", competency: "NHS|CSTF|Other Learners Moving and Handling|", components: [{ courseCode: PRACTICAL }, { courseCode: SEQUENCED }] });
-    const [infection] = await t.db("competencies").insert({ name: "NHS|CSTF|Other Learners Infection Control|" }).returning("id");
-
-    // L&D's classroom class, needing approval: B's request on it awaits L&D.
-    const lnd = await newLearner("admin");
-    const added = await lnd.agent.post("/admin/classes").type("form").send({ _csrf: lnd.csrf, courseId: String(courseIds[PRACTICAL]), title: "Practical Session", date: "2026-03-10", startTime: "09:30", endTime: "12:30", venue: "Training Room 2", capacity: "4", requiresApproval: "yes" }).expect(303);
-    const classId = Number(/\/admin\/classes\/(\d+)/.exec(String(added.headers.location))![1]);
-
-    // Learner B, through the learner's own pages and the player's runtime calls.
-    const email = "bartholomew.quenby@example.org";
-    const person = { ...(await buildLearner(t.db, t.clock, { name: "Quenby, Bartholomew", employeeNumber: "10029701", email })), email };
-    const { agent, csrf } = await signedIn(t.app, person);
-    const form = { _csrf: csrf };
-    const play = async (courseId: number) => Number(/\/player\/attempts\/(\d+)/.exec(String((await agent.post(`/learning/courses/${courseId}/play`).type("form").send(form).expect(303)).headers.location))![1]);
-
-    // Fire Safety: completed, by passing its course; both certificates downloaded, so both issued.
-    const fireUrl = `/learning/certifications/${fire.certificationId}`;
-    await agent.post(`${fireUrl}/subscribe`).type("form").send(form).expect(303);
-    await agent.post(`${fireUrl}/components/${fire.componentIds[FIRE]}/enrol`).type("form").send(form).expect(303);
-    clock.set("2026-03-01T10:00:00.000Z");
-    const passed = await play(courseIds[FIRE]!);
-    await agent.post(`/runtime/attempts/${passed}/scos/I1/commit`).set("X-CSRF-Token", csrf).send({ commitSequence: 1, cmi: { core: { lesson_status: "passed", score: { raw: "90" } }, suspend_data: "quenby-fire-bookmark" } }).expect(200);
-    const completed = Number((await t.db("subscriptions").where({ person_id: person.personId, certification_id: fire.certificationId, status: "Completed" }).first("id")).id);
-    await agent.get(`/learning/subscriptions/${completed}/certificate`).buffer(true).parse(binaryBody).expect(200);
-    await agent.get(`/learning/attempts/${passed}/certificate`).buffer(true).parse(binaryBody).expect(200);
-
-    // Moving and Handling: in progress, a classroom request awaiting approval, an e-learning place, an attempt suspended.
-    const handlingUrl = `/learning/certifications/${handling.certificationId}`;
-    await agent.post(`${handlingUrl}/subscribe`).type("form").send(form).expect(303);
-    await agent.post(`${handlingUrl}/components/${handling.componentIds[PRACTICAL]}/enrol`).type("form").send({ ...form, classId: String(classId) }).expect(303);
-    await agent.post(`${handlingUrl}/components/${handling.componentIds[SEQUENCED]}/enrol`).type("form").send(form).expect(303);
-    const suspended = await play(courseIds[SEQUENCED]!);
-    await agent.get(`/runtime/attempts/${suspended}/scos/A/state`).set("X-CSRF-Token", csrf).expect(200);
-    await agent.post(`/runtime/attempts/${suspended}/scos/A/commit`).set("X-CSRF-Token", csrf).send({ commitSequence: 1, cmi: { location: "quenby-page-7", suspend_data: "quenby-handling-bookmark", exit: "suspend", completion_status: "incomplete", session_time: "PT5M" } }).expect(200);
-    await agent.post(`/runtime/attempts/${suspended}/sequencing-state`).set("X-CSRF-Token", csrf).send({ sequencingState: JSON.stringify({ version: "1.0", sequencing: { suspendedActivity: "A", activityStates: {} } }) }).expect(200);
-
-    // A competence held from elsewhere, awaiting approval, with its evidence file.
-    await agent.post("/compliance/records").field("_csrf", csrf).field("competencyId", String(infection.id)).field("achievedOn", "2026-01-15").field("evidence", "Infection control at Leeds, certificate 4411 for Quenby").attach("file", PDF, "quenby-infection-control.pdf").expect(303);
-
-    const mine = async (table: string) => (await t.db(table).where({ person_id: person.personId }).orderBy("id").pluck("id")).map(Number);
-    const records = await mine("competence_records");
-    b = {
-      person,
-      attempts: [
-        { id: passed, scoId: "I1", cmi: { core: { lesson_status: "failed" } } },
-        { id: suspended, scoId: "A", cmi: { completion_status: "completed", success_status: "passed" } },
-      ],
-      subscriptions: await mine("subscriptions"),
-      certifications: [fire.certificationId, handling.certificationId],
-      components: [
-        { certificationId: handling.certificationId, componentId: handling.componentIds[PRACTICAL]!, form: { classId: String(classId) } },
-        { certificationId: handling.certificationId, componentId: handling.componentIds[SEQUENCED]! },
-      ],
-      enrolments: await mine("enrolments"),
-      evidenceFiles: (await t.db("evidence_files").whereIn("competence_record_id", records).pluck("id")).map(Number),
-      certificates: await mine("certificates"),
-      competencies: [fire.competencyId, handling.competencyId],
-      courses: [courseIds[FIRE]!, courseIds[SEQUENCED]!],
-      hidden: ["Quenby", "Bartholomew", person.username, person.email, "10029701", "quenby-infection-control.pdf", "Infection control at Leeds", "quenby-page-7", "quenby-handling-bookmark", "quenby-fire-bookmark"],
-      coursesNamed: [FIRE, PRACTICAL, SEQUENCED, "297 Test 1.2 Single", "297 Test 2004 3rd Sequenced"],
-    };
-    // What each route's id names is there to be refused: so a refusal is never for want of it.
-    expect(await t.db("enrolments").whereIn("id", b.enrolments).orderBy("id").pluck("status")).toEqual(["Enrolled", "Requested", "Enrolled"]);
-    expect(await t.db("subscriptions").whereIn("id", b.subscriptions).orderBy("id").pluck("status")).toEqual(["Completed", "Subscribed"]);
-    expect(await t.db("competence_records").whereIn("id", records).orderBy("id").pluck("status")).toEqual(["approved", "awaiting_approval"]);
-    expect([b.evidenceFiles.length, b.certificates.length]).toEqual([1, 2]);
-    await agent.get(`/compliance/evidence-files/${b.evidenceFiles[0]}`).buffer(true).parse(binaryBody).expect(200);
-
-    // Author B's preview attempt, suspended, as the player keeps it.
-    const authorEmail = "chidinma.oyelaran@example.org";
-    const author = { ...(await buildLearner(t.db, t.clock, { role: "author", name: "Oyelaran, Chidinma", email: authorEmail })), email: authorEmail };
-    const authorAgent = await signedIn(t.app, author);
-    const previewed = await authorAgent.agent.post(`/author/courses/${courseIds[SEQUENCED]}/versions/1/preview`).type("form").send({ _csrf: authorAgent.csrf }).expect(303);
-    const preview = Number(/\/player\/attempts\/(\d+)/.exec(String(previewed.headers.location))![1]);
-    await authorAgent.agent.get(`/runtime/attempts/${preview}/scos/A/state`).set("X-CSRF-Token", authorAgent.csrf).expect(200);
-    await authorAgent.agent.post(`/runtime/attempts/${preview}/scos/A/commit`).set("X-CSRF-Token", authorAgent.csrf).send({ commitSequence: 1, cmi: { suspend_data: "oyelaran-preview-bookmark", exit: "suspend" } }).expect(200);
-    expect((await t.db("attempts").where({ id: preview }).first("preview")).preview).toBeTruthy();
-    authorB = {
-      ...b,
-      person: author,
-      attempts: [{ id: preview, scoId: "A", cmi: { completion_status: "completed" } }],
-      hidden: ["Oyelaran", "Chidinma", author.username, author.email, "oyelaran-preview-bookmark"],
-      coursesNamed: [SEQUENCED, "297 Test 2004 3rd Sequenced"],
-    };
-    // B's class is still to come: cancelling B's request would be allowed, were it A's to cancel.
-    clock.set("2026-03-02T09:00:00.000Z");
+    ({ b, authorB } = await theirLearning(t, clock, newLearner));
   }, 60_000);
   afterAll(() => t.cleanup());
 
