@@ -68,7 +68,23 @@ describe("manifest limits", () => {
       <resources><resource identifier="r"><file href="x"/><FILE href="y"></FILE><dependency identifierref="r2"/></resource><cp:resource identifier="r2"/></resources>
       <imsss:sequencing><imsss:sequencingRules><imsss:preConditionRule/><imsss:exitConditionRule></imsss:exitConditionRule><imsss:postConditionRule/></imsss:sequencingRules>
       <imsss:rollupRules><imsss:rollupRule/></imsss:rollupRules></imsss:sequencing></manifest>`;
-    expect(countManifest(text)).toEqual({ items: 4, resources: 2, filesListed: 3, depth: 3, sequencingRules: 4 });
+    expect(countManifest(text)).toEqual({ items: 4, resources: 2, filesListed: 3, depth: 3, sequencingRules: 4, attributes: 9 });
+  });
+
+  it("reads a tag to its end, not to a '>' inside a quoted value: such an item is not self-closed", () => {
+    // Valid XML: ">" may stand in an attribute's value. Read to its first ">", each item below
+    // seemed self-closed, and 61 levels of nesting passed a limit of 20.
+    const nested = (depth: number, quote: string) => `${Array.from({ length: depth }, (_, n) => `<item identifier="d${n}" x=${quote}/>${quote}>`).join("")}${"</item>".repeat(depth)}`;
+    expect(countManifest(nested(61, '"')).depth).toBe(61);
+    expect(countManifest(nested(61, "'")).depth).toBe(61);
+    expect(countManifest(`<item a="/>"/><item b='x'/>`)).toMatchObject({ items: 2, depth: 1, attributes: 2 });
+  });
+
+  it("stops a quote left open at the next tag (no value holds '<'), so that a pass over many stays linear", () => {
+    // Not tags at all (the parser refuses the document after): read to a closing quote each, this
+    // would be 50,000 reads to the end of the text.
+    expect(countManifest(`<item x="${"<item y=\"".repeat(50_000)}`)).toMatchObject({ items: 0, attributes: 0 });
+    expect(countManifest(`<item x="1"/><item y="${"<item z=\"".repeat(50_000)}<item w="2"/>`)).toMatchObject({ items: 2, attributes: 2 });
   });
 
   it("refuses the observed manifest of 200,000 items before parsing it, naming PACKAGE_MAX_ITEMS", async () => {
@@ -83,6 +99,7 @@ describe("manifest limits", () => {
     ["resources", manifestOf(11), { maxResources: 10 }, "PACKAGE_MAX_RESOURCES"],
     ["files listed", manifestOf(3, { filesPerResource: 4 }), { maxFilesListed: 11 }, "PACKAGE_MAX_FILES_LISTED"],
     ["depth", manifestOf(1, { depth: 4 }), { maxDepth: 3 }, "PACKAGE_MAX_DEPTH"],
+    ["attributes", manifestOf(1).replace("<manifest ", `<manifest ${Array.from({ length: 300 }, (_, n) => `a${n}="${n}"`).join(" ")} `), { maxAttributes: 250 }, "PACKAGE_MAX_ATTRIBUTES"],
   ])("refuses a manifest past its limit of %s, as configured", async (_what, manifest, limits, setting) => {
     await refused(manifest, limits, setting);
   });

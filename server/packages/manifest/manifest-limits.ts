@@ -17,9 +17,11 @@ export interface ManifestLimits {
   maxDepth: number;
   /** IMS SS rules: pre-, exit-, post-condition and rollup rules. */
   maxSequencingRules: number;
+  /** Attributes on every element: half a million on one element took 270 MB to read. */
+  maxAttributes: number;
 }
 
-export const DEFAULT_MANIFEST_LIMITS: ManifestLimits = { maxItems: 5_000, maxResources: 5_000, maxFilesListed: 100_000, maxDepth: 20, maxSequencingRules: 20_000 };
+export const DEFAULT_MANIFEST_LIMITS: ManifestLimits = { maxItems: 5_000, maxResources: 5_000, maxFilesListed: 100_000, maxDepth: 20, maxSequencingRules: 20_000, maxAttributes: 200_000 };
 
 export interface ManifestCounts {
   items: number;
@@ -27,15 +29,21 @@ export interface ManifestCounts {
   filesListed: number;
   depth: number;
   sequencingRules: number;
+  attributes: number;
 }
 
 // Start and end tags of the counted elements, any namespace prefix, any case. Comments and CDATA
-// are not skipped: a tag inside one counts too, which errs on the side of refusing.
-const TAG = /<(\/?)\s*(?:[A-Za-z_][\w.-]*:)?(item|resource|file|dependency|preconditionrule|exitconditionrule|postconditionrule|rolluprule)\b[^>]*?(\/?)>/gi;
+// are not skipped: a tag inside one counts too, which errs on the side of refusing. An attribute's
+// quoted value may hold ">" (XML allows it; a tag read to its first ">" would seem to end there,
+// self-closed, and nesting past the limit would go uncounted), but never "<": so a quote left open
+// ends at the next tag, and the pass stays linear.
+const QUOTED = `"[^"<]*"|'[^'<]*'`;
+const TAG = new RegExp(`<(\\/?)\\s*(?:[A-Za-z_][\\w.-]*:)?(item|resource|file|dependency|preconditionrule|exitconditionrule|postconditionrule|rolluprule)\\b(?:[^>"'<]|${QUOTED})*?(\\/?)>`, "gi");
+const ATTRIBUTE = new RegExp(`\\s[A-Za-z_:][\\w.:-]*\\s*=\\s*(?:${QUOTED})`, "g");
 
 /** One pass over the text: linear, and it keeps no tree. */
 export function countManifest(xmlText: string): ManifestCounts {
-  const counts: ManifestCounts = { items: 0, resources: 0, filesListed: 0, depth: 0, sequencingRules: 0 };
+  const counts: ManifestCounts = { items: 0, resources: 0, filesListed: 0, depth: 0, sequencingRules: 0, attributes: 0 };
   let depth = 0;
   for (const match of xmlText.matchAll(TAG)) {
     const [, closing, name, selfClosing] = match;
@@ -52,6 +60,8 @@ export function countManifest(xmlText: string): ManifestCounts {
     else if (element === "file" || element === "dependency") counts.filesListed++;
     else counts.sequencingRules++;
   }
+  ATTRIBUTE.lastIndex = 0;
+  while (ATTRIBUTE.exec(xmlText)) counts.attributes++;
   return counts;
 }
 
@@ -61,6 +71,7 @@ const WHAT: Record<keyof ManifestCounts, { limit: keyof ManifestLimits; words: s
   filesListed: { limit: "maxFilesListed", words: "files and dependencies listed", setting: "PACKAGE_MAX_FILES_LISTED" },
   depth: { limit: "maxDepth", words: "levels of items nested in one another", setting: "PACKAGE_MAX_DEPTH" },
   sequencingRules: { limit: "maxSequencingRules", words: "sequencing rules", setting: "PACKAGE_MAX_SEQUENCING_RULES" },
+  attributes: { limit: "maxAttributes", words: "attributes", setting: "PACKAGE_MAX_ATTRIBUTES" },
 };
 
 /** A finding for each limit the counts pass. */
