@@ -23,11 +23,31 @@ export function requestLogger(logger: Logger) {
 
 /**
  * A request's URL as a log may show it. Query strings may carry reset and unlock tokens, and the
- * content origin's paths carry a signed content token as their first segment (/c/<token>/...,
- * /launch/<token>/...): a bearer credential for hours, so it is replaced, whatever it looks like.
+ * content origin's paths carry a signed content token (/c/<token>/..., /launch/<token>/...): a
+ * bearer credential for hours. The path is shown decoded (an encoded token is a token), its first
+ * segment after /c/ or /launch/ replaced whatever it looks like, and anything shaped like a token's
+ * signature replaced wherever it stands: //c/<token>, /C/<token> or /c;<token> serve nothing, but
+ * their requests are logged all the same.
  */
 export function loggableUrl(url: string): string {
   const index = url.indexOf("?");
-  const path = index === -1 ? url : url.slice(0, index);
-  return path.replace(/^\/(c|launch)\/[^/]*/, "/$1/<token>");
+  const path = decodedAsFarAsItGoes(index === -1 ? url : url.slice(0, index));
+  return path.replace(/^\/(c|launch)\/[^/]*/, "/$1/<token>").replace(SIGNATURE_SHAPED, "<redacted>");
+}
+
+// A content token's signature is 43 base64url characters (content-token.ts); a run that long is
+// redacted in any path, as is any longer one (a name that long is rarely worth a log's reading).
+const SIGNATURE_SHAPED = /[A-Za-z0-9_-]{43,}/g;
+
+/** Percent-decoded, twice at most (a double-encoded path), stopping where it no longer decodes. */
+function decodedAsFarAsItGoes(path: string): string {
+  let decoded = path;
+  for (let round = 0; round < 2 && decoded.includes("%"); round++) {
+    try {
+      decoded = decodeURIComponent(decoded);
+    } catch {
+      break;
+    }
+  }
+  return decoded;
 }

@@ -76,6 +76,13 @@ describe("secrets stay out of logs, the audit trail and URLs", () => {
     await request(content).get(`/c/${contentToken}/index.html`);
     await request(content).get(`/c/${contentToken}/no-such-file.html`).expect(404);
     await request(content).get(`/c/${contentToken!.slice(0, -2)}xx/index.html`).expect(403);
+    // Addresses that name the token elsewhere than the first segment, or encode it: none of them
+    // serves anything, and none may write the token to the log either.
+    const encodedToken = [...contentToken!].map((character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`).join("");
+    secrets.set("content token, percent-encoded", encodedToken);
+    for (const odd of [`//c/${contentToken}/index.html`, `/C/${contentToken}/index.html`, `/./c/${contentToken}/index.html`, `/c;${contentToken}/index.html`, `/x/${contentToken}`, `/c/${encodedToken}/index.html`, `/%63/${encodedToken}/index.html`]) {
+      await request(content).get(odd);
+    }
 
     // A password change, then a reset by email, then the new password.
     const changed = "Quiet harbour compass 42";
