@@ -12,7 +12,7 @@ export function listen(app: Express): Promise<string> {
 /**
  * Logs in through the login form as a browser does; resolves with the session cookie. Give each
  * simulated learner an address of its own (`ip`, sent as X-Forwarded-For, which the LMS believes
- * from loopback): the login throttle allows 30 a quarter-hour from one address.
+ * from loopback), as learners across a trust would have.
  */
 export async function logIn(base: string, username: string, password: string, ip = "127.0.0.1"): Promise<string> {
   const page = await fetch(`${base}/login`, { headers: { "x-forwarded-for": ip } });

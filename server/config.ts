@@ -30,6 +30,8 @@ export interface Config {
   trustProxy: string | number;
   /** Wrong passwords from one address before it waits, and the longest wait and account lock in minutes (accounts/login-failures.ts). */
   lockout: { threshold: number; minutes: number };
+  /** Wrong log ins one address may make in a quarter-hour (throttle.ts); browsers known to the account are let through. */
+  loginFailuresPerAddress: number;
   /** The From of every message the LMS sends. */
   mailFrom: string;
   /** A fixed "now" for demos and tests (ISO date or date-time); unset means the real clock. */
@@ -100,6 +102,7 @@ const envSchema = z.object({
   DEMO_TRUST: optional(z.enum(["on", "off"], { message: "DEMO_TRUST must be on or off" })),
   LOCKOUT_THRESHOLD: optional(z.coerce.number().int().min(1).max(100)),
   LOCKOUT_MINUTES: optional(z.coerce.number().int().min(1).max(24 * 60)),
+  LOGIN_FAILURES_PER_ADDRESS: optional(z.coerce.number().int().min(1).max(1_000_000)),
   LMS_NOW: optional(
     z.string().refine(isIsoDateOrInstant, "LMS_NOW must be an ISO date or UTC date-time, e.g. 2026-03-01 or 2026-03-01T09:00:00Z"),
   ),
@@ -158,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     smtpUrl: values.SMTP_URL,
     trustProxy: values.TRUST_PROXY === undefined ? "loopback" : /^\d+$/.test(values.TRUST_PROXY) ? Number(values.TRUST_PROXY) : values.TRUST_PROXY,
     lockout: Object.freeze({ threshold: values.LOCKOUT_THRESHOLD ?? 5, minutes: values.LOCKOUT_MINUTES ?? 30 }),
+    loginFailuresPerAddress: values.LOGIN_FAILURES_PER_ADDRESS ?? 100,
     mailFrom: values.MAIL_FROM ?? `"NHS Electronic Staff Record learning" <no-reply@${new URL(publicUrl).hostname}>`,
     fixedNow: values.LMS_NOW,
     demoTrust: values.DEMO_TRUST !== "off",

@@ -1,15 +1,26 @@
-import { Router } from "express";
+import { Router, type Request } from "express";
 import type { AppDeps } from "../web/app.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { anyone, requireLogin } from "../web/auth.ts";
 import { AppError } from "../errors.ts";
 import { logIn } from "./service.ts";
+import { createAccountStore } from "./store.ts";
 import { recordAudit } from "../audit/store.ts";
-import { LOGIN_THROTTLE, throttle } from "./throttle.ts";
+import { addressFailures, loginFailuresPerAddress } from "./throttle.ts";
+import { knownAccounts, rememberDevice } from "./known-devices.ts";
 
 /** Log in and out. */
-export function accountRoutes({ db, clock, config }: AppDeps): Router {
+export function accountRoutes({ db, clock, config, sessionSecret }: AppDeps): Router {
   const router = Router();
+  const failuresFromAddress = addressFailures(db, clock, loginFailuresPerAddress(config.loginFailuresPerAddress));
+  const secure = config.publicUrl.startsWith("https:");
+  /** Whether this browser has logged in before to the account the username names. */
+  const knownToAccount = async (req: Request, username: string): Promise<boolean> => {
+    const known = knownAccounts(req, sessionSecret);
+    if (known.length === 0) return false;
+    const account = await createAccountStore(db).findByUsername(username);
+    return account !== undefined && known.includes(account.id);
+  };
 
   router.get("/login", anyone, (req, res) => {
     if (res.locals.user) return res.redirect("/");
@@ -28,7 +39,7 @@ export function accountRoutes({ db, clock, config }: AppDeps): Router {
     });
   });
 
-  router.post("/login", anyone, throttle(db, clock, LOGIN_THROTTLE), async (req, res, next) => {
+  router.post("/login", anyone, async (req, res, next) => {
     const username = String(req.body.username ?? "");
     const password = String(req.body.password ?? "");
     const target = safeNext(req.body.next);
@@ -38,7 +49,15 @@ export function accountRoutes({ db, clock, config }: AppDeps): Router {
       return;
     }
     try {
-      const account = await logIn(db, clock, { username, password, ip: req.ip }, config.lockout);
+      // An address with too many wrong log ins waits, except a browser known to this account (known-devices.ts).
+      const waiting = await failuresFromAddress.refusal(req, res);
+      if (waiting && !(await knownToAccount(req, username))) throw waiting;
+      res.removeHeader("Retry-After");
+      const account = await logIn(db, clock, { username, password, ip: req.ip }, config.lockout).catch(async (error: unknown) => {
+        if (error instanceof AppError && error.status === 401) await failuresFromAddress.count(req);
+        throw error;
+      });
+      rememberDevice(req, res, sessionSecret, account.id, secure);
       // A new session id at login defeats session fixation.
       req.session.regenerate((error) => {
         if (error) return next(error);

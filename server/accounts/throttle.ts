@@ -1,4 +1,4 @@
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
@@ -11,42 +11,84 @@ export interface ThrottleRule {
   windowMinutes: number;
   /** What is counted: requests from one address (the default), or by one logged-in account. */
   per?: "address" | "account";
+  /** What the refusal says there were too many of ("attempts" unless said). */
+  words?: string;
 }
 
-/** Log in: generous for a ward sharing one address, tight enough to stop guessing at speed. */
-export const LOGIN_THROTTLE: ThrottleRule = { action: "login", limit: 30, windowMinutes: 15 };
+/**
+ * Wrong log ins from one address, LOGIN_FAILURES_PER_ADDRESS a quarter-hour: a guesser trying many
+ * usernames from one place is stopped (each username also waits on its own: login-failures.ts).
+ * Only failures count: a ward or a whole hospital behind one address logs in all morning.
+ */
+export const loginFailuresPerAddress = (limit: number): ThrottleRule => ({ action: "login", limit, windowMinutes: 15 });
+/** Changing one's password checks the current one: per account, as only a logged-in person can. */
+export const PASSWORD_CHANGE_THROTTLE: ThrottleRule = { action: "password-change", limit: 30, windowMinutes: 15, per: "account" };
 /** The Forgotten page's requests each send an email: fewer. */
 export const RECOVERY_THROTTLE: ThrottleRule = { action: "recovery", limit: 10, windowMinutes: 15 };
 /** Every upload (evidence, packages, CSV, records files) by one account (UPLOADS_PER_QUARTER_HOUR): far above a person's pace, far below a script's. */
-export const uploadThrottle = (limit: number): ThrottleRule => ({ action: "upload", limit, windowMinutes: 15, per: "account" });
+export const uploadThrottle = (limit: number): ThrottleRule => ({ action: "upload", limit, windowMinutes: 15, per: "account", words: "uploads" });
 
 /**
- * Counts a request from this IP address in the current window (in the database, so the count is
- * shared by every app process) and answers 429 past the limit. The words say what to do, and name
- * no account.
+ * Counts a request from this IP address (or account) in the current window (in the database, so
+ * the count is shared by every app process) and answers 429 past the limit. The words say what to
+ * do, and name no account.
  */
 export function throttle(db: Db, clock: Clock, rule: ThrottleRule): RequestHandler {
   return async (req, res, next) => {
-    const windowMs = rule.windowMinutes * 60_000;
-    const now = clock.now().getTime();
-    const windowStart = new Date(now - (now % windowMs)).toISOString();
     const accountId = (res.locals.user as { accountId?: number } | undefined)?.accountId;
     const bucket = rule.per === "account" && accountId !== undefined ? `${rule.action}:account:${accountId}` : `${rule.action}:${req.ip ?? "unknown"}`;
-    const [row] = await db("request_throttle")
-      .insert({ bucket, window_start: windowStart, hits: 1 })
-      .onConflict(["bucket", "window_start"])
-      .merge({ hits: db.raw("request_throttle.hits + 1") })
-      .returning("hits");
-    // Earlier windows count for nothing now: this address's go at its first request in a new
-    // window, everyone's older than a day then too. Later requests in the window write only the count.
-    if (Number(row.hits) === 1) {
-      await db("request_throttle").where("bucket", bucket).andWhere("window_start", "<", windowStart).delete();
-      await db("request_throttle").where("window_start", "<", new Date(now - 24 * 60 * 60_000).toISOString()).delete();
-    }
-    if (Number(row.hits) <= rule.limit) return next();
-    const retryAfter = Math.ceil((Number(new Date(windowStart)) + windowMs - now) / 1000);
-    res.set("Retry-After", String(retryAfter));
-    // Through the error handler: a page for people, JSON for the upload page's script.
-    next(new AppError(`${rule.action}.throttled`, `Too many ${rule.per === "account" ? "uploads from your account" : "attempts from your network"}. Wait ${Math.ceil(retryAfter / 60)} minute(s) and try again, or ask Learning and Development.`, 429));
+    const window = windowOf(clock, rule);
+    const hits = await countHit(db, bucket, window);
+    if (hits <= rule.limit) return next();
+    next(refusal(res, rule, window));
   };
+}
+
+/** Failures from one address, counted as they happen, and the refusal once there were too many (nothing counted by asking). */
+export function addressFailures(db: Db, clock: Clock, rule: ThrottleRule) {
+  const bucketOf = (req: Request) => `${rule.action}:${req.ip ?? "unknown"}`;
+  return {
+    async refusal(req: Request, res: Response): Promise<AppError | undefined> {
+      const window = windowOf(clock, rule);
+      const row = await db("request_throttle").where({ bucket: bucketOf(req), window_start: window.start }).first("hits");
+      return Number(row?.hits ?? 0) >= rule.limit ? refusal(res, rule, window) : undefined;
+    },
+    async count(req: Request): Promise<void> {
+      await countHit(db, bucketOf(req), windowOf(clock, rule));
+    },
+  };
+}
+
+interface Window {
+  start: string;
+  now: number;
+  ms: number;
+}
+
+function windowOf(clock: Clock, rule: ThrottleRule): Window {
+  const ms = rule.windowMinutes * 60_000;
+  const now = clock.now().getTime();
+  return { start: new Date(now - (now % ms)).toISOString(), now, ms };
+}
+
+async function countHit(db: Db, bucket: string, window: Window): Promise<number> {
+  const [row] = await db("request_throttle")
+    .insert({ bucket, window_start: window.start, hits: 1 })
+    .onConflict(["bucket", "window_start"])
+    .merge({ hits: db.raw("request_throttle.hits + 1") })
+    .returning("hits");
+  // Earlier windows count for nothing now: this bucket's go at its first hit in a new window,
+  // everyone's older than a day then too. Later hits in the window write only the count.
+  if (Number(row.hits) === 1) {
+    await db("request_throttle").where("bucket", bucket).andWhere("window_start", "<", window.start).delete();
+    await db("request_throttle").where("window_start", "<", new Date(window.now - 24 * 60 * 60_000).toISOString()).delete();
+  }
+  return Number(row.hits);
+}
+
+/** 429, through the error handler: a page for people, JSON for the upload page's script. */
+function refusal(res: Response, rule: ThrottleRule, window: Window): AppError {
+  const retryAfter = Math.ceil((Number(new Date(window.start)) + window.ms - window.now) / 1000);
+  res.set("Retry-After", String(retryAfter));
+  return new AppError(`${rule.action}.throttled`, `Too many ${rule.words ?? "attempts"} from your ${rule.per === "account" ? "account" : "network"}. Wait ${Math.ceil(retryAfter / 60)} minute(s) and try again, or ask Learning and Development.`, 429);
 }

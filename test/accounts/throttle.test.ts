@@ -4,7 +4,10 @@ import request from "supertest";
 import type { Express } from "express";
 import { createApp } from "../../server/web/app.ts";
 import { createTestApp, csrfFrom, settableClock, type TestApp } from "../support/test-app.ts";
-import { LOGIN_THROTTLE, RECOVERY_THROTTLE } from "../../server/accounts/throttle.ts";
+import { RECOVERY_THROTTLE } from "../../server/accounts/throttle.ts";
+import { buildLearner } from "../support/factories.ts";
+
+const FAILURES_PER_ADDRESS = 12;
 
 /** Per-IP limits on log in and recovery, counted in the database: two app processes share them. */
 describe("throttling by IP address", () => {
@@ -12,7 +15,7 @@ describe("throttling by IP address", () => {
   let second: Express;
   const clock = settableClock("2026-03-01T09:00:00.000Z");
   beforeAll(async () => {
-    t = await createTestApp({ clock });
+    t = await createTestApp({ clock, env: { LOGIN_FAILURES_PER_ADDRESS: String(FAILURES_PER_ADDRESS) } });
     // Another app on the same database, as a second process behind a load balancer would be.
     second = createApp({ config: t.config, db: t.db, clock, logger: pino({ level: "silent" }), sessionSecret: "test-secret-".padEnd(40, "x") });
   });
@@ -24,9 +27,9 @@ describe("throttling by IP address", () => {
     return agent.post(url).type("form").send({ _csrf: csrf, ...fields });
   }
 
-  it("answers 429 once an address passes the log-in limit, across processes, until the window ends", async () => {
+  it("answers 429 once an address has made LOGIN_FAILURES_PER_ADDRESS wrong log ins, across processes, until the window ends", async () => {
     // A username each: wrong passwords for one username from one address are slowed on their own (login-failures.ts).
-    for (let n = 0; n < LOGIN_THROTTLE.limit; n++) {
+    for (let n = 0; n < FAILURES_PER_ADDRESS; n++) {
       const response = await post(n % 2 ? second : t.app, "/login", { username: `297NOBODY${n}`, password: "not a password" });
       expect(response.status).toBe(401);
     }
@@ -37,6 +40,40 @@ describe("throttling by IP address", () => {
     expect((await post(second, "/login", { username: "297NOBODYNEW", password: "x" })).status).toBe(429);
     clock.set("2026-03-01T09:15:00.000Z");
     expect((await post(second, "/login", { username: "297NOBODYNEW", password: "not a password" })).status).toBe(401);
+  });
+
+  it("counts only wrong log ins: a ward behind one address logs in all day", async () => {
+    clock.set("2026-03-01T10:00:00.000Z");
+    const nurse = await buildLearner(t.db, t.clock);
+    for (let n = 0; n < FAILURES_PER_ADDRESS * 3; n++) {
+      expect((await post(n % 2 ? second : t.app, "/login", { username: nurse.username, password: nurse.password })).status).toBe(302);
+    }
+  });
+
+  it("lets a browser that logged in to an account before log in to it while its address waits; a new browser, another account or a forged cookie waits", async () => {
+    clock.set("2026-03-01T11:00:00.000Z");
+    const [known, other] = [await buildLearner(t.db, t.clock), await buildLearner(t.db, t.clock)];
+    const browser = request.agent(t.app);
+    const logIn = async (agent: ReturnType<typeof request.agent>, who: { username: string; password: string }) => {
+      const csrf = csrfFrom((await agent.get("/login")).text);
+      return agent.post("/login").type("form").send({ _csrf: csrf, username: who.username, password: who.password });
+    };
+    const logOut = async () => browser.post("/logout").type("form").send({ _csrf: csrfFrom((await browser.get("/account/password")).text) });
+    expect((await logIn(browser, known)).status).toBe(302);
+    await logOut();
+    // Someone at the same address uses the limit up.
+    for (let n = 0; n < FAILURES_PER_ADDRESS; n++) await post(t.app, "/login", { username: `297SPRAY${n}`, password: "not a password" });
+
+    expect((await logIn(browser, known)).status).toBe(302);
+    await logOut();
+    expect((await logIn(request.agent(t.app), known)).status).toBe(429);
+    expect((await logIn(browser, other)).status).toBe(429);
+    const forged = request.agent(t.app);
+    const knownId = Number((await t.db("accounts").where({ username: known.username }).first("id")).id);
+    forged.jar.setCookie(`lms.known=${knownId}.${"A".repeat(43)}; Path=/login`, "127.0.0.1", "/login");
+    expect((await logIn(forged, known)).status).toBe(429);
+    // Known or not, a wrong password still counts, and the username's own lockout still applies.
+    expect((await logIn(browser, { username: known.username, password: "not the password" })).status).toBe(401);
   });
 
   it("limits the Forgotten page's requests on their own count", async () => {
