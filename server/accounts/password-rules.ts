@@ -14,7 +14,7 @@ export interface PasswordContext {
 const TRY_ANOTHER = "Choose another, such as three random words";
 export const PASSWORD_PROBLEMS = {
   common: `That password is too common: attackers try it first. ${TRY_ANOTHER}`,
-  keyboard: `That password is mostly a keyboard pattern, like qwerty or 1qaz2wsx: attackers try those first. ${TRY_ANOTHER}`,
+  keyboard: `That password is mostly a keyboard pattern or a sequence, like qwerty, 1qaz2wsx, 147258 or aaaa: attackers try those first. ${TRY_ANOTHER}`,
   context: `That password is mostly words an attacker would guess here: NHS, ESR, the trust's name or your username. ${TRY_ANOTHER}`,
   username: "Your password must not contain your username",
 } as const;
@@ -50,13 +50,23 @@ function tooLittleLeft(lower: string, guessable: Array<[number, number]>): boole
   return left < LEAST_LEFT;
 }
 
-// Rows, columns and the zigzag of a UK keyboard, each also walked backwards.
+// Rows, columns and the zigzag of a UK keyboard, the number pad's rows, columns and diagonals, and
+// the alphabet and digits in order: each also walked backwards.
 const KEYBOARD_LINES = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "1qaz", "2wsx", "3edc", "4rfv", "5tgb", "6yhn", "7ujm", "8ik,", "9ol.", "0p;/", "1q2w3e4r5t6y7u8i9o0p", "q1w2e3r4t5y6u7i8o9p0"];
-const WALKS = [...KEYBOARD_LINES, ...KEYBOARD_LINES.map((line) => [...line].reverse().join(""))];
-/** A run this long along one line of keys is a walk; shorter ones are in ordinary words. */
-const WALK_MIN = 4;
+const NUMBER_PAD = ["789", "456", "123", "147", "258", "369", "159", "357", "0123456789"];
+const IN_ORDER = ["abcdefghijklmnopqrstuvwxyz"];
+const LINES = [...KEYBOARD_LINES, ...NUMBER_PAD, ...IN_ORDER];
+const WALKS = [...LINES, ...LINES.map((line) => [...line].reverse().join(""))];
+/**
+ * A run this long along one line of keys is a walk. Three keys are enough (qwe asd zxc, 147 258):
+ * a walk only refuses a password it covers nearly whole (LEAST_LEFT), and the three-key runs inside
+ * ordinary words (the "ert" of "alert") leave a passphrase most of its letters.
+ */
+const WALK_MIN = 3;
+/** A character three times or more in a row (aaaa, 0000) is as guessable as a walk. */
+const REPEATS = /(.)\1{2,}/gu;
 
-/** Where the password walks along the keyboard: [start, end) of each longest run. */
+/** Where the password walks along the keyboard, or repeats a key: [start, end) of each longest run. */
 function keyboardWalks(lower: string): Array<[number, number]> {
   const found: Array<[number, number]> = [];
   for (let start = 0; start < lower.length; start++) {
@@ -68,13 +78,14 @@ function keyboardWalks(lower: string): Array<[number, number]> {
     }
     if (longest) found.push([start, start + longest]);
   }
+  for (const repeat of lower.matchAll(REPEATS)) found.push([repeat.index, repeat.index + repeat[0].length]);
   return found;
 }
 
-/** The service's words, the trust's (of three letters or more) and the username. */
+/** The service's words, the trust's (of three letters or more) and the username, whole and without the organisation's leading digits (297JSMITH01: jsmith01). */
 function contextWords({ username, organisationNames = [] }: PasswordContext): string[] {
   const words = ["nhs", "esr", "trust", "hospital", "hospitals", "password", "learning", ...organisationNames.flatMap((name) => name.toLowerCase().split(/[^\p{L}\p{N}]+/u))];
-  if (username) words.push(username.toLowerCase());
+  if (username) words.push(username.toLowerCase(), username.toLowerCase().replace(/^\d+/, ""));
   return [...new Set(words.filter((word) => word.length >= 3))];
 }
 

@@ -32,6 +32,13 @@ describe("passwordProblem", () => {
     ["ESR nhs trust 2026!", "words an attacker would guess here"],
     ["TeachingHospitals1", "words an attacker would guess here"],
     ["nhs garden lantern", undefined], // NHS as one word among others
+    // Accepted before the fresh-clone review: three-key runs, the number pad, the alphabet, repeats.
+    ["qweasdzxcqwe", "keyboard pattern"],
+    ["147258369147", "keyboard pattern"],
+    ["abcd1234abcd", "keyboard pattern"],
+    ["aaaabbbbcccc", "keyboard pattern"],
+    ["alert quartz meadow", undefined], // three-key runs inside ordinary words ("ert", "qua")
+    ["mango thicket 1987", undefined],
   ])("%s", (password, problem) => {
     const found = passwordProblem(password, { organisationNames: ["Leeds Teaching Hospitals NHS Trust"] });
     if (problem === undefined) expect(found).toBeUndefined();
@@ -56,6 +63,8 @@ describe("passwordProblem", () => {
     expect(passwordProblem("word ".repeat(25) + "end")).toBeUndefined();
     expect(("word ".repeat(25) + "end").length).toBe(128);
     expect(passwordProblem("my 297JSMITH01 secret", { username: "297JSMITH01" })).toBe("Your password must not contain your username");
+    // The username without the organisation's number, with a little added (accepted before the fresh-clone review).
+    expect(passwordProblem("ECONROY01pass", { username: "297ECONROY01" })).toContain("words an attacker would guess here");
   });
 });
 
