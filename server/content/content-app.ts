@@ -113,9 +113,11 @@ export function createContentApp({ config, db, storage, contentSecret, logger }:
   });
   // Content visitors get a plain line, never a stack trace or a server path.
   app.use((error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    logger.error({ err: error, url: loggableUrl(req.path) }, "content request failed");
-    if (res.headersSent) return res.end();
     const status = Number((error as { status?: number }).status) || 500;
+    // A request the server could not read (a malformed percent-escape: 400) is the visitor's, not a fault.
+    if (status < 500) logger.info({ url: loggableUrl(req.path), statusCode: status }, "content request refused");
+    else logger.error({ err: error, url: loggableUrl(req.path) }, "content request failed");
+    if (res.headersSent) return res.end();
     res.status(status >= 400 && status < 600 ? status : 500).type("text/plain").send(status < 500 ? "Bad request" : "The content could not be served. Try again.");
   });
   return app;

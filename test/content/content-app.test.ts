@@ -118,6 +118,16 @@ describe("the content origin", () => {
     }
   });
 
+  it("logs a request it cannot read (a malformed escape) as refused, at info: the visitor's mistake is not the server's fault", async () => {
+    const lines: Array<{ level: number; msg: string }> = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const logged = createContentApp({ config, db: t.db, storage: createLocalStorage(path.join(dataDir, "packages")), contentSecret: SECRET, logger });
+    const answer = await request(logged).get(`/c/${token(second.courseVersionId)}/media/%E0%A4%A.html`);
+    expect(answer.status).toBe(400);
+    expect(answer.text).toBe("Bad request");
+    expect(lines.filter((line) => line.msg.startsWith("content request"))).toEqual([expect.objectContaining({ level: 30, msg: "content request refused" })]);
+  });
+
   it("answers a folder, a bad range and other failures in plain words, never with a stack trace", async () => {
     const base = `/c/${token(second.courseVersionId)}`;
     const folder = await request(app).get(`${base}/media`);
