@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Router } from "express";
 import type { AppDeps } from "./app.ts";
+import { watchEventLoop } from "./event-loop.ts";
 
 /** Longer than this and the check answers 503: a hung network file system must not hang the balancer's probe. */
 const STORAGE_TIMEOUT_MS = 2000;
@@ -21,6 +22,7 @@ export function healthRoutes({ db, config }: AppDeps): Router {
   const packages = path.join(config.dataDir, "packages");
   fs.mkdirSync(packages, { recursive: true });
   if (!fs.existsSync(path.join(packages, STORAGE_MARKER))) fs.writeFileSync(path.join(packages, STORAGE_MARKER), "The LMS's package storage: every app process must see this file.\n");
+  const eventLoop = watchEventLoop();
   router.get("/healthz", async (_req, res) => {
     try {
       await db.raw("select 1");
@@ -32,7 +34,7 @@ export function healthRoutes({ db, config }: AppDeps): Router {
       res.status(503).json({ status: "unavailable", reason: "package storage missing or not writable" });
       return;
     }
-    res.json({ status: "ok" });
+    res.json({ status: "ok", eventLoopDelayMs: eventLoop.longestMs() });
   });
   return router;
 }

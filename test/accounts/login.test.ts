@@ -142,7 +142,7 @@ describe("GET /healthz", () => {
     const t = await createTestApp();
     try {
       const response = await request(t.app).get("/healthz").expect(200);
-      expect(response.body).toEqual({ status: "ok" });
+      expect(response.body).toMatchObject({ status: "ok", eventLoopDelayMs: expect.any(Number) });
     } finally {
       await t.cleanup();
     }

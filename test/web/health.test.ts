@@ -14,7 +14,7 @@ describe("the health check", () => {
   afterAll(() => t.cleanup());
 
   it("answers 503 when the package storage is gone or is an empty mount point, and 200 once it is back", async () => {
-    await request(t.app).get("/healthz").expect(200, { status: "ok" });
+    expect((await request(t.app).get("/healthz").expect(200)).body.status).toBe("ok");
     const packages = path.join(t.config.dataDir, "packages");
     const marker = fs.readFileSync(path.join(packages, STORAGE_MARKER));
     const unavailable = { status: "unavailable", reason: "package storage missing or not writable" };
@@ -24,7 +24,15 @@ describe("the health check", () => {
     fs.mkdirSync(packages);
     await request(t.app).get("/healthz").expect(503, unavailable);
     fs.writeFileSync(path.join(packages, STORAGE_MARKER), marker);
-    await request(t.app).get("/healthz").expect(200, { status: "ok" });
+    expect((await request(t.app).get("/healthz").expect(200)).body.status).toBe("ok");
     expect(fs.readdirSync(packages)).toEqual([STORAGE_MARKER]); // the probe's own file is gone
+  });
+
+  it("says how long the event loop was lately held up, so that a stall shows before learners feel it", async () => {
+    const quiet = (await request(t.app).get("/healthz").expect(200)).body.eventLoopDelayMs as number;
+    expect(typeof quiet).toBe("number");
+    const until = Date.now() + 400;
+    while (Date.now() < until); // the loop held for 400 ms, as a synchronous manifest read once did
+    expect((await request(t.app).get("/healthz").expect(200)).body.eventLoopDelayMs).toBeGreaterThanOrEqual(350);
   });
 });
