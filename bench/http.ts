@@ -16,7 +16,7 @@ export function listen(app: Express): Promise<string> {
  */
 export async function logIn(base: string, username: string, password: string, ip = "127.0.0.1"): Promise<string> {
   const page = await fetch(`${base}/login`, { headers: { "x-forwarded-for": ip } });
-  const firstCookie = (page.headers.get("set-cookie") ?? "").split(";")[0]!;
+  const firstCookie = sessionCookie(page.headers.getSetCookie()) ?? "";
   const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
   const login = await fetch(`${base}/login`, {
     method: "POST",
@@ -25,7 +25,12 @@ export async function logIn(base: string, username: string, password: string, ip
     body: new URLSearchParams({ _csrf: token, username, password }),
   });
   if (login.status !== 302) throw new Error(`logging in as ${username} answered ${login.status}, not 302`);
-  return (login.headers.get("set-cookie") ?? "").split(";")[0]!;
+  return sessionCookie(login.headers.getSetCookie()) ?? "";
+}
+
+/** The session's cookie among those an answer sets (the LMS's lms.sid, the baseline's sid): a log in also sets the device cookie. */
+export function sessionCookie(setCookies: string[] | undefined): string | undefined {
+  return setCookies?.map((cookie) => cookie.split(";")[0]!).find((cookie) => !cookie.startsWith("lms.known="));
 }
 
 export interface Answer {
@@ -36,7 +41,7 @@ export interface Answer {
 }
 
 /**
- * One request over a shared keep-alive agent: the status, redirect, first cookie and body. When the
+ * One request over a shared keep-alive agent: the status, redirect, session cookie and body. When the
  * server closes an idle kept-alive connection just as a request goes out on it, the request never
  * reached the server: it is sent once more on a new connection, as browsers do.
  */
@@ -59,7 +64,7 @@ function sendOnce(agent: http.Agent, url: string, options: { method?: string; he
         resolve({
           status: response.statusCode ?? 0,
           location: response.headers.location,
-          setCookie: response.headers["set-cookie"]?.[0]?.split(";")[0],
+          setCookie: sessionCookie(response.headers["set-cookie"]),
           text: Buffer.concat(chunks).toString("utf8"),
         }),
       );

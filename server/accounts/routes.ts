@@ -6,13 +6,13 @@ import { AppError } from "../errors.ts";
 import { logIn } from "./service.ts";
 import { createAccountStore } from "./store.ts";
 import { recordAudit } from "../audit/store.ts";
-import { addressFailures, loginFailuresPerAddress } from "./throttle.ts";
+import { failureLimit, loginFailuresPerAddress } from "./throttle.ts";
 import { knownAccounts, rememberDevice } from "./known-devices.ts";
 
 /** Log in and out. */
 export function accountRoutes({ db, clock, config, sessionSecret }: AppDeps): Router {
   const router = Router();
-  const failuresFromAddress = addressFailures(db, clock, loginFailuresPerAddress(config.loginFailuresPerAddress));
+  const failuresFromAddress = failureLimit(db, clock, loginFailuresPerAddress(config.loginFailuresPerAddress));
   const secure = config.publicUrl.startsWith("https:");
   /** Whether this browser has logged in before to the account the username names. */
   const knownToAccount = async (req: Request, username: string): Promise<boolean> => {

@@ -21,8 +21,6 @@ export interface ThrottleRule {
  * Only failures count: a ward or a whole hospital behind one address logs in all morning.
  */
 export const loginFailuresPerAddress = (limit: number): ThrottleRule => ({ action: "login", limit, windowMinutes: 15 });
-/** Changing one's password checks the current one: per account, as only a logged-in person can. */
-export const PASSWORD_CHANGE_THROTTLE: ThrottleRule = { action: "password-change", limit: 30, windowMinutes: 15, per: "account" };
 /** The Forgotten page's requests each send an email: fewer. */
 export const RECOVERY_THROTTLE: ThrottleRule = { action: "recovery", limit: 10, windowMinutes: 15 };
 /** Every upload (evidence, packages, CSV, records files) by one account (UPLOADS_PER_QUARTER_HOUR): far above a person's pace, far below a script's. */
@@ -44,8 +42,11 @@ export function throttle(db: Db, clock: Clock, rule: ThrottleRule): RequestHandl
   };
 }
 
-/** Failures from one address, counted as they happen, and the refusal once there were too many (nothing counted by asking). */
-export function addressFailures(db: Db, clock: Clock, rule: ThrottleRule) {
+/**
+ * Failures from one address, counted as they happen, and the refusal once there were too many:
+ * asking counts nothing, so what succeeds never uses the limit up.
+ */
+export function failureLimit(db: Db, clock: Clock, rule: ThrottleRule) {
   const bucketOf = (req: Request) => `${rule.action}:${req.ip ?? "unknown"}`;
   return {
     async refusal(req: Request, res: Response): Promise<AppError | undefined> {

@@ -40,7 +40,8 @@ describe("the runtime's session", () => {
     const first = page.headers["set-cookie"]![0]!.split(";")[0]!;
     const login = await request(app).post("/login").set("Cookie", first).type("form").send({ _csrf: csrfFrom(page.text), username: learner.username, password: learner.password });
     expect(login.status).toBe(302);
-    const cookie = login.headers["set-cookie"]![0]!.split(";")[0]!;
+    // The session's cookie: a log in also sets the device cookie (known-devices.ts).
+    const cookie = (login.headers["set-cookie"] as unknown as string[]).map((each) => each.split(";")[0]!).find((each) => each.startsWith("lms.sid="))!;
     const home = await request(app).get("/").set("Cookie", cookie);
     return { cookie, csrf: csrfFrom(home.text) };
   }
