@@ -11,7 +11,7 @@ import { createClock } from "../../server/clock.ts";
 import { importPackage, PackageError } from "../../server/packages/import-package.ts";
 import { createLocalStorage } from "../../server/packages/storage.ts";
 import { countManifest, DEFAULT_MANIFEST_LIMITS } from "../../server/packages/manifest/manifest-limits.ts";
-import { startManifestReader } from "../../server/packages/manifest/read-manifest.ts";
+import { checkManifest, startManifestReader } from "../../server/packages/manifest/read-manifest.ts";
 import { readManifest } from "../../server/packages/manifest/parse-manifest.ts";
 import { createTestDb } from "../support/test-db.ts";
 import { rawZip } from "../support/raw-zip.ts";
@@ -114,6 +114,12 @@ describe("manifest limits", () => {
     const imported = await importPackage({ db, clock, storage }, zipOf(manifestOf(DEFAULT_MANIFEST_LIMITS.maxItems, { oneResource: true })));
     expect(imported.scos).toBe(DEFAULT_MANIFEST_LIMITS.maxItems);
   }, 120_000);
+
+  it("caps the findings in the worker: twenty of each kind and how many more, not one each for 100,000 missing files", () => {
+    const checked = checkManifest(manifestOf(2, { filesPerResource: 60 }), DEFAULT_MANIFEST_LIMITS, ["p0-0.html", "p1-0.html"], []);
+    expect(checked.warnings).toHaveLength(21);
+    expect(checked.warnings.at(-1)!.message).toBe("... and 98 more problems like the ones above (package.listed_file_missing)");
+  });
 
   it("reads the manifest in a worker thread: the event loop turns while it does, and the reading is the same", async () => {
     const text = manifestOf(DEFAULT_MANIFEST_LIMITS.maxItems);
