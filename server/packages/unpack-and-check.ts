@@ -3,7 +3,6 @@ import path from "node:path";
 import { AppError } from "../errors.ts";
 import { findManifest } from "./find-manifest.ts";
 import { extractToTemp, type ExtractedPackage } from "./extract.ts";
-import { decodeXml } from "./manifest/xml-encoding.ts";
 import { startManifestReader, type ManifestSummary } from "./manifest/read-manifest.ts";
 import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from "./manifest/manifest-limits.ts";
 import { capFindings, fileSystemFailure, isFileSystemError, throwIfAny } from "./package-error.ts";
@@ -35,7 +34,7 @@ export async function unpackAndCheck(scan: ZipScan, workDir: string, limits: Man
   try {
     const extracted = await extractToTemp(scan, workDir, onBytes);
     const bytes = await readManifestFile(path.join(extracted.dir, found.path));
-    const checked = await reader.check(decodeXml(bytes), limits, extracted.files, scan.skipped);
+    const checked = await reader.check(bytes, limits, extracted.files, scan.skipped);
     const warnings = [...found.warnings, ...checked.warnings];
     throwIfAny(capFindings(checked.errors), warnings);
     return { extracted, manifest: checked.summary, manifestJson: checked.manifestJson, warnings };

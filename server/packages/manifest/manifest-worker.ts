@@ -1,13 +1,15 @@
-// The worker thread of startManifestReader (read-manifest.ts): counts the manifest against its
+// The worker thread of startManifestReader (read-manifest.ts): decodes the manifest, counts it against its
 // limits, parses it and checks the files it names, off the server's event loop; posts back the
 // result, or the problem.
 import { parentPort } from "node:worker_threads";
 import { AppError } from "../../errors.ts";
 import { PackageError } from "../package-error.ts";
 import { checkManifest } from "./read-manifest.ts";
+import { decodeXml } from "./xml-encoding.ts";
 
-parentPort!.once("message", ({ xmlText, limits, files, skipped }: { xmlText: string; limits: import("./manifest-limits.ts").ManifestLimits; files: string[]; skipped: string[] }) => {
+parentPort!.once("message", ({ manifest, limits, files, skipped }: { manifest: Uint8Array | string; limits: import("./manifest-limits.ts").ManifestLimits; files: string[]; skipped: string[] }) => {
   try {
+    const xmlText = typeof manifest === "string" ? manifest : decodeXml(manifest);
     parentPort!.postMessage({ checked: checkManifest(xmlText, limits, files, skipped) });
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
