@@ -6,7 +6,7 @@ import type { PackageStorage } from "../packages/storage.ts";
 import { verifyContentToken } from "./content-token.ts";
 import { LAUNCHER_CSS, launcherPage, launcherPolicy, scoUrl } from "./launcher-page.ts";
 import { sendBundle } from "../web/player-assets.ts";
-import type { Manifest } from "../packages/manifest/parse-manifest.ts";
+import { courseVersionCacheOf } from "../runtime/course-versions.ts";
 import { loggableUrl, requestLogger } from "../web/logging.ts";
 import type { Logger } from "pino";
 
@@ -26,6 +26,8 @@ export interface ContentDeps {
  */
 export function createContentApp({ config, db, storage, contentSecret, logger }: ContentDeps): express.Express {
   const app = express();
+  // Each SCO launched reads its course's manifest: parsed once per process, not once per launch.
+  const launcherVersions = courseVersionCacheOf(db);
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
   app.use(requestLogger(logger));
@@ -62,8 +64,7 @@ export function createContentApp({ config, db, storage, contentSecret, logger }:
       res.status(403).type("text/plain").send("This content link has expired or is not valid. Close the window and press Play again.");
       return;
     }
-    const version = await db("course_versions").where({ id: grant.courseVersionId }).first("manifest", "scorm_version");
-    const manifest = version ? (JSON.parse(String(version.manifest)) as Manifest) : undefined;
+    const manifest = (await launcherVersions.one(db, grant.courseVersionId))?.manifest;
     const launchable = manifest?.launchables.find((candidate) => candidate.identifier === req.params.scoId);
     const url = launchable ? scoUrl(config.contentUrl, req.params.token, launchable.launch) : null;
     if (!manifest || !url) {

@@ -1,4 +1,4 @@
-import type { ManifestItem } from "../packages/manifest/parse-manifest.ts";
+import type { Manifest, ManifestItem } from "../packages/manifest/parse-manifest.ts";
 import { buildSequencingSettings } from "../packages/manifest/runtime-settings.ts";
 import type { PlayerConfig, PlayerSco } from "./player-config.ts";
 import type { PlayerAttempt, ScoProgress } from "./player-store.ts";
@@ -66,4 +66,19 @@ export function playerConfig(
 /** JSON that is safe inside <script type="application/json">: no "</script>", no "<!--". */
 export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+const sequencingJsonOf = new WeakMap<Manifest, string>();
+
+/**
+ * scriptJson(config) for the player page, its sequencing part written once per manifest. That part
+ * depends on the version alone, and for the largest course the limits allow it is 6 MB of JSON and
+ * 25 ms of the event loop to write, on every Play; the manifest objects are the course version
+ * cache's (course-versions.ts), so it is written again only after the cache lets a version go.
+ */
+export function playerConfigJson(config: PlayerConfig, manifest: Manifest): string {
+  const { sequencing, ...rest } = config;
+  let sequencingJson = sequencingJsonOf.get(manifest);
+  if (sequencingJson === undefined) sequencingJsonOf.set(manifest, (sequencingJson = scriptJson(sequencing)));
+  return `${scriptJson(rest).slice(0, -1)},"sequencing":${sequencingJson}}`;
 }

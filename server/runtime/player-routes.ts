@@ -6,7 +6,7 @@ import { generateCsrfToken } from "../web/session.ts";
 import { notFound } from "../errors.ts";
 import { contentTokenExpiry, signContentToken } from "../content/content-token.ts";
 import { createPlayerStore, type PlayerAttempt } from "./player-store.ts";
-import { playerConfig, scriptJson } from "./player-page.ts";
+import { playerConfig, playerConfigJson } from "./player-page.ts";
 
 /**
  * The player window: GET /player/attempts/:attemptId, for the attempt's own learner (an author's
@@ -26,7 +26,7 @@ export function playerRoutes({ db, config, sessionSecret }: AppDeps): Router {
     const contentToken = signContentToken(sessionSecret, { courseVersionId: attempt.courseVersionId, attemptId: attempt.id, expiresAt: contentTokenExpiry() });
     const page = playerConfig(attempt, await store.scoProgress(attempt.id), { csrfToken: generateCsrfToken(req), contentUrl: config.contentUrl, contentToken, exitUrl: exitUrlOf(attempt) });
     res.set("Cache-Control", "no-store");
-    res.render("player/player", { config: page, configJson: scriptJson(page), contents: page.scos.filter((sco) => sco.visible) });
+    res.render("player/player", { config: page, configJson: playerConfigJson(page, attempt.manifest), contents: page.scos.filter((sco) => sco.visible) });
   });
 
   return router;

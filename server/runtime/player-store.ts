@@ -1,5 +1,6 @@
 import type { Db } from "../db/connect.ts";
 import type { Manifest } from "../packages/manifest/parse-manifest.ts";
+import { courseVersionCacheOf } from "./course-versions.ts";
 
 export interface PlayerAttempt {
   id: number;
@@ -22,13 +23,15 @@ export interface ScoProgress {
 
 /** What the player window page reads: the attempt with its version's manifest, and each SCO's progress. */
 export function createPlayerStore(db: Db) {
+  const versions = courseVersionCacheOf(db);
   return {
     async attempt(attemptId: number): Promise<PlayerAttempt | undefined> {
       const row = await db("attempts")
         .join("course_versions", "course_versions.id", "attempts.course_version_id")
         .where("attempts.id", attemptId)
-        .first("attempts.id", "attempts.person_id", "attempts.preview", "attempts.course_version_id", "course_versions.course_id", "course_versions.title", "course_versions.manifest", "attempts.sequencing_state");
-      if (!row) return undefined;
+        .first("attempts.id", "attempts.person_id", "attempts.preview", "attempts.course_version_id", "course_versions.course_id", "course_versions.title", "attempts.sequencing_state");
+      const version = row && (await versions.one(db, Number(row.course_version_id)));
+      if (!row || !version) return undefined;
       return {
         id: Number(row.id),
         personId: Number(row.person_id),
@@ -36,7 +39,7 @@ export function createPlayerStore(db: Db) {
         courseVersionId: Number(row.course_version_id),
         courseId: Number(row.course_id),
         title: String(row.title),
-        manifest: JSON.parse(String(row.manifest)) as Manifest,
+        manifest: version.manifest,
         sequencingState: row.sequencing_state ?? null,
       };
     },

@@ -4,7 +4,7 @@ import type { CommitResponse, StateResponse } from "./contract.ts";
 import { applyCommit, type CommitInput } from "./commit-service.ts";
 import { loadState } from "./state-service.ts";
 import { saveSequencingState } from "./sequencing-state-service.ts";
-import { createCourseVersionCache } from "./course-versions.ts";
+import { courseVersionCacheOf } from "./course-versions.ts";
 import { loadRuntimeBatch, type RuntimeBatch, type RuntimeTarget } from "./runtime-batch.ts";
 import { createRuntimeStore } from "./store.ts";
 
@@ -47,7 +47,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * every request at once instead of each waiting out its own connection timeout.
  */
 export function createRuntimeWriter(db: Db, clock: Clock) {
-  const versions = createCourseVersionCache();
+  const versions = courseVersionCacheOf(db);
   const queue: Array<Job<unknown>> = [];
   let writing: Promise<void> | null = null;
 

@@ -92,6 +92,25 @@ describe("GET /player/attempts/:attemptId", () => {
     expect(config.scos.map((sco) => [sco.id, sco.completed])).toEqual([["A", true], ["B", false]]);
   });
 
+  it("reads a version's manifest from the database once, not on every Play or SCO launched, and writes its sequencing the same each time", async () => {
+    const attemptId = await buildAttempt({ db: t.db, personId: learner.personId, courseVersionId: sequenced });
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    const content = createContentApp({ config: t.config, db: t.db, storage: createLocalStorage(path.join(t.config.dataDir, "packages")), contentSecret: SESSION_SECRET, logger: pino({ level: "silent" }) });
+    let manifestReads = 0;
+    const onQuery = (query: { sql: string }) => void (/\bmanifest\b/.test(query.sql) && manifestReads++);
+    const playAndLaunch = async () => {
+      const config = configOf((await agent.get(`/player/attempts/${attemptId}`).expect(200)).text);
+      await request(content).get(new URL(`${config.launcherBase}A`).pathname).expect(200);
+      return config;
+    };
+    const first = await playAndLaunch();
+    t.db.on("query", onQuery);
+    const again = await playAndLaunch().finally(() => t.db.off("query", onQuery));
+    expect(manifestReads).toBe(0);
+    expect(again.sequencing).toEqual(first.sequencing);
+    expect(again.sequencing?.activityTree).toMatchObject({ id: "O", children: [{ id: "A" }, { id: "B" }] });
+  });
+
   it.each([
     ["SCORM 1.2", "scorm12-no-organization", "1.2", [["LESSON", "Lesson"], ["QUIZ", "QUIZ"]]],
     ["SCORM 2004", "scorm2004-no-organization", "2004", [["PART-1", "PART-1"], ["PART-2", "PART-2"]]],
