@@ -20,6 +20,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ZipArchive } from "archiver";
 import { DEFAULT_MANIFEST_LIMITS } from "../server/packages/manifest/manifest-limits.ts";
+import { defaultZipLimits } from "../server/packages/zip-scan.ts";
 import { logIn } from "./http.ts";
 
 const GOAL_HEALTHZ_MS = 2_000;
@@ -30,13 +31,17 @@ const POLL_MS = 25;
 const MB = 1024 * 1024;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-/** A SCORM 2004 manifest at every limit: items nested 20 deep, a resource each listing 20 files, 4 rules each. */
+/**
+ * A SCORM 2004 manifest at every limit: items nested 20 deep, a resource each listing 20 files, 4
+ * rules each; and as many files in the zip as PACKAGE_MAX_ENTRIES allows, spread over the resources.
+ */
 function largestManifest(): { xml: string; files: string[] } {
   const { maxItems, maxDepth, maxFilesListed, maxSequencingRules } = DEFAULT_MANIFEST_LIMITS;
   const groups = maxDepth - 1;
   const leaves = maxItems - groups;
   const filesEach = Math.floor(maxFilesListed / leaves);
   const rulesEach = Math.floor(maxSequencingRules / leaves);
+  const filesInZipEach = Math.min(filesEach, Math.floor((defaultZipLimits.maxEntries - 1) / leaves));
   const rule = `<imsss:preConditionRule><imsss:ruleConditions><imsss:ruleCondition condition="satisfied"/></imsss:ruleConditions><imsss:ruleAction action="skip"/></imsss:preConditionRule>`;
   const sequencing = `<imsss:sequencing><imsss:sequencingRules>${rule.repeat(rulesEach)}</imsss:sequencingRules></imsss:sequencing>`;
   let tree = Array.from({ length: leaves }, (_, n) => `<item identifier="I${n}" identifierref="R${n}"><title>Part ${n + 1}</title>${sequencing}</item>`).join("");
@@ -44,6 +49,7 @@ function largestManifest(): { xml: string; files: string[] } {
   const files: string[] = [];
   const resources = Array.from({ length: leaves }, (_, n) => {
     files.push(`p${n}/index.html`);
+    for (let f = 1; f < filesInZipEach; f++) files.push(`p${n}/asset${f}.js`);
     const listed = Array.from({ length: filesEach }, (_, f) => `<file href="p${n}/${f === 0 ? "index.html" : `asset${f}.js`}"/>`).join("");
     return `<resource identifier="R${n}" type="webcontent" adlcp:scormType="sco" href="p${n}/index.html">${listed}</resource>`;
   }).join("");
@@ -55,7 +61,7 @@ function largestManifest(): { xml: string; files: string[] } {
   return { xml, files };
 }
 
-async function buildZip(target: string): Promise<number> {
+async function buildZip(target: string): Promise<{ manifestBytes: number; entries: number }> {
   const { xml, files } = largestManifest();
   const archive = new ZipArchive({ zlib: { level: 6 } });
   const out = fs.createWriteStream(target);
@@ -64,7 +70,7 @@ async function buildZip(target: string): Promise<number> {
   for (const file of files) archive.append(`<!doctype html><title>${file}</title><p>${file}</p>`, { name: file });
   await archive.finalize();
   await new Promise<void>((resolve) => out.on("close", () => resolve()));
-  return Buffer.byteLength(xml);
+  return { manifestBytes: Buffer.byteLength(xml), entries: files.length + 1 };
 }
 
 const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
@@ -98,7 +104,7 @@ function watch(base: string, pid: number) {
 async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "lms-bench-healthz-"));
   const zip = path.join(work, "largest.zip");
-  const manifestBytes = await buildZip(zip);
+  const { manifestBytes, entries } = await buildZip(zip);
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   // The demo trust, for its author: the server prints the demo logins when it is ready.
   const env = { ...process.env, DATA_DIR: path.join(work, "data"), PORT: String(port), LOG_LEVEL: "warn", DATABASE_URL: "" };
@@ -135,7 +141,7 @@ async function main(): Promise<void> {
 
     const slowest = (times: number[]) => Math.max(...times);
     const growth = importing.peakRss - rssBefore;
-    console.log(`package: ${(fs.statSync(zip).size / MB).toFixed(1)} MB zip, manifest ${(manifestBytes / MB).toFixed(1)} MB at every limit (${JSON.stringify(DEFAULT_MANIFEST_LIMITS)}); imported in ${(importMs / 1000).toFixed(1)} s: ${body.course?.contents}`);
+    console.log(`package: ${(fs.statSync(zip).size / MB).toFixed(1)} MB zip, manifest ${(manifestBytes / MB).toFixed(1)} MB at every limit (${JSON.stringify(DEFAULT_MANIFEST_LIMITS)}), ${entries} zip entries (of ${defaultZipLimits.maxEntries}); imported in ${(importMs / 1000).toFixed(1)} s: ${body.course?.contents}`);
     console.log(`/healthz slowest answer: ${slowest(importing.times).toFixed(0)} ms during the import (${importing.times.length} asked) vs ${slowest(baseline.times).toFixed(0)} ms quiet (${baseline.times.length} asked); ratio ${(slowest(importing.times) / slowest(baseline.times)).toFixed(1)}x; goal < ${GOAL_HEALTHZ_MS} ms: ${slowest(importing.times) < GOAL_HEALTHZ_MS ? "met" : "MISSED"}`);
     console.log(`server event loop, longest held up: ${importing.longestStall} ms during the import vs ${baseline.longestStall} ms quiet; goal < ${GOAL_STALL_MS} ms (a few tens): ${importing.longestStall < GOAL_STALL_MS ? "met" : "MISSED"}`);
     console.log(`server RSS: ${(rssBefore / MB).toFixed(0)} MB before, peak ${(importing.peakRss / MB).toFixed(0)} MB during: growth ${(growth / MB).toFixed(0)} MB; goal < ${GOAL_RSS_BYTES / MB} MB: ${growth < GOAL_RSS_BYTES ? "met" : "MISSED"}`);

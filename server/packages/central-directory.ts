@@ -1,5 +1,6 @@
 import type { FileHandle } from "node:fs/promises";
 import { AppError } from "../errors.ts";
+import { YIELD_EVERY, yieldToEventLoop } from "../yield.ts";
 
 /**
  * Reads a zip's end record and central directory ourselves (APPNOTE.TXT 4.3.12-4.3.16), checking
@@ -111,6 +112,8 @@ export async function readCentralDirectory(handle: FileHandle, end: ZipEnd): Pro
   const reader = new SequentialReader(handle, end.directoryOffset, end.directorySize);
   const records: CentralRecord[] = [];
   for (let index = 0; index < end.entryCount; index++) {
+    // reader.take mostly answers from its buffer, so without this the walk never lets go.
+    if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
     const header = await reader.take(CENTRAL_HEADER_SIZE);
     if (header === null) throw corrupt(`its central directory holds fewer than the ${end.entryCount} entries the zip declares`);
     if (header.readUInt32LE(0) !== CENTRAL_HEADER_SIGNATURE) throw corrupt(`central directory record ${index + 1} is damaged`);

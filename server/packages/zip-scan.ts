@@ -1,5 +1,6 @@
 import fs, { type FileHandle } from "node:fs/promises";
 import { AppError } from "../errors.ts";
+import { YIELD_EVERY, yieldToEventLoop } from "../yield.ts";
 import { readCentralDirectory, readDataOffset, readZipEnd, type CentralDirectory, type CentralRecord } from "./central-directory.ts";
 import { claimPath, isArchiverJunk, safeRelativePath } from "./entry-names.ts";
 import { capFindings, quoteName, throwIfAny } from "./package-error.ts";
@@ -86,12 +87,13 @@ export async function scanZip(zipPath: string, limits: Partial<ZipLimits> = {}):
     const skipped: string[] = [];
     let declaredBytes = 0;
     let tooLarge = false;
-    directory.records.forEach((record, index) => {
+    for (const [index, record] of directory.records.entries()) {
+      if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
       try {
         const entry = judgeEntry(record, offsets[index] ?? record.localHeaderOffset, limit);
         if (isArchiverJunk(entry.path)) {
           if (!entry.isDirectory) skipped.push(entry.path);
-          return;
+          continue;
         }
         claimPath(seen, entry.path, record.name, entry.isDirectory);
         declaredBytes += entry.size;
@@ -104,7 +106,7 @@ export async function scanZip(zipPath: string, limits: Partial<ZipLimits> = {}):
         if (!(error instanceof AppError)) throw error;
         problems.push({ code: error.code, message: error.message, file: record.name });
       }
-    });
+    }
     // Entries that share data make the declared total a fiction: the overlap is the diagnosis.
     const explained = [...problems, ...rangeProblems].some((problem) => problem.code === "package.compression_ratio" || problem.code === "package.overlapping_entries");
     if (!explained && declaredBytes >= limit.ratioMinBytes && declaredBytes > limit.maxRatio * end.zipSize) {

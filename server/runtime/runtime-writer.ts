@@ -5,6 +5,7 @@ import { applyCommit, type CommitInput } from "./commit-service.ts";
 import { loadState } from "./state-service.ts";
 import { saveSequencingState } from "./sequencing-state-service.ts";
 import { courseVersionCacheOf } from "./course-versions.ts";
+import { yieldToEventLoop } from "../yield.ts";
 import { loadRuntimeBatch, type RuntimeBatch, type RuntimeTarget } from "./runtime-batch.ts";
 import { createRuntimeStore } from "./store.ts";
 
@@ -60,7 +61,7 @@ export function createRuntimeWriter(db: Db, clock: Clock) {
 
   async function drain(): Promise<void> {
     // Let the requests that arrived in this turn of the event loop join the first batch.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
     while (queue.length > 0) await writeBatch(queue.splice(0, BATCH_LIMIT));
     writing = null;
   }
