@@ -29,6 +29,7 @@ import * as m27 from "./20261205_27_classroom_classes.ts";
 import * as m28 from "./20261206_28_sco_activity_attempts.ts";
 import * as m29 from "./20261206_29_bounded_times.ts";
 import * as m30 from "./20261207_30_login_failures.ts";
+import * as m31 from "./20261207_31_keyed_login_failures.ts";
 
 /**
  * Every migration, in order, by its file name. Listed rather than discovered on disk so that the
@@ -65,4 +66,5 @@ export const migrations: Array<[name: string, migration: Knex.Migration]> = [
   ["20261206_28_sco_activity_attempts.ts", m28],
   ["20261206_29_bounded_times.ts", m29],
   ["20261207_30_login_failures.ts", m30],
+  ["20261207_31_keyed_login_failures.ts", m31],
 ];

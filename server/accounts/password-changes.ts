@@ -5,7 +5,7 @@ import { recordAudit } from "../audit/store.ts";
 import { endSessionsOf } from "../web/session.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 import { passwordProblem } from "./password-rules.ts";
-import { clearUsername } from "./login-failures.ts";
+import { loginFailures } from "./login-failures.ts";
 import { organisationNames } from "../people/organisation-names.ts";
 import { checkToken, TOKEN_PROBLEMS, useToken, type TokenPurpose } from "./tokens.ts";
 import { createAccountStore } from "./store.ts";
@@ -20,11 +20,17 @@ export async function accountForLink(db: Db, clock: Clock, token: string, purpos
   return { tokenId: check.tokenId, accountId: account.id, username: account.username };
 }
 
+/** Whose account a link just reset or unlocked. */
+export interface LinkedAccount {
+  accountId: number;
+  username: string;
+}
+
 /**
  * A new password through a reset link: the link is used up, the account unlocked, and every
- * session of the account ended, in one transaction.
+ * session of the account ended, in one transaction. `secret` keys login_failures' usernames.
  */
-export async function resetPassword(db: Db, clock: Clock, request: { token: string; password: string; confirm: string; ip: string | null }): Promise<string> {
+export async function resetPassword(db: Db, clock: Clock, request: { token: string; password: string; confirm: string; ip: string | null; secret: string }): Promise<LinkedAccount> {
   const link = await accountForLink(db, clock, request.token, "reset");
   checkNewPassword(request.password, request.confirm, link.username, await organisationNames(db));
   const passwordHash = await hashPassword(request.password);
@@ -34,24 +40,24 @@ export async function resetPassword(db: Db, clock: Clock, request: { token: stri
     await trx("accounts").where({ id: link.accountId }).update({ password_hash: passwordHash, failed_logins: 0, locked_until: null, updated_at: now.toISOString() });
     // Any other link still out for this account is spent too: the one just used was the answer.
     await trx("account_tokens").where({ account_id: link.accountId }).whereNull("used_at").update({ used_at: now.toISOString() });
-    await clearUsername(trx, link.username);
+    await loginFailures(request.secret).clearUsername(trx, link.username);
     const ended = await endSessionsOf(trx, link.accountId);
     await recordAudit(trx, { kind: "account.reset", at: now.toISOString(), actorAccountId: link.accountId, personId: await personOf(trx, link.accountId), ip: request.ip, detail: { sessionsEnded: ended } });
   });
-  return link.username;
+  return { accountId: link.accountId, username: link.username };
 }
 
 /** Unlocks through an unlock link; the password stays as it was. */
-export async function unlockWithLink(db: Db, clock: Clock, request: { token: string; ip: string | null }): Promise<string> {
+export async function unlockWithLink(db: Db, clock: Clock, request: { token: string; ip: string | null; secret: string }): Promise<LinkedAccount> {
   const link = await accountForLink(db, clock, request.token, "unlock");
   const now = clock.now();
   await db.transaction(async (trx) => {
     if (!(await useToken(trx, link.tokenId, now))) throw new AppError("accounts.link_used", TOKEN_PROBLEMS.used, 400);
     await trx("accounts").where({ id: link.accountId }).update({ failed_logins: 0, locked_until: null, updated_at: now.toISOString() });
-    await clearUsername(trx, link.username);
+    await loginFailures(request.secret).clearUsername(trx, link.username);
     await recordAudit(trx, { kind: "account.unlocked", at: now.toISOString(), actorAccountId: link.accountId, personId: await personOf(trx, link.accountId), ip: request.ip, detail: { by: "unlock link" } });
   });
-  return link.username;
+  return { accountId: link.accountId, username: link.username };
 }
 
 /**

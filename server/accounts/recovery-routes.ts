@@ -8,13 +8,15 @@ import type { MailDelivery } from "../mail/delivery.ts";
 import { RECOVERY_THROTTLE, throttle } from "./throttle.ts";
 import { requestReset, requestUnlock, requestUsername, type RecoveryDeps } from "./recovery.ts";
 import { accountForLink, changePassword, resetPassword, unlockWithLink } from "./password-changes.ts";
+import { rememberDevice } from "./known-devices.ts";
 
 /**
  * The guide's "Forgotten | Request Username/Password | Unlock Account" page and the pages its
  * emails link to, and Change password for someone logged in.
  */
 export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
-  const { db, clock, config, logger, mail } = deps;
+  const { db, clock, config, logger, mail, sessionSecret } = deps;
+  const secure = config.publicUrl.startsWith("https:");
   const router = Router();
   const recovery: RecoveryDeps = { db, clock, publicUrl: config.publicUrl };
   const limited = throttle(db, clock, RECOVERY_THROTTLE);
@@ -74,7 +76,9 @@ export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   router.post("/account/reset", anyone, limited, async (req, res) => {
     const token = field(req, "token");
     try {
-      await resetPassword(db, clock, { token, password: String(req.body.password ?? ""), confirm: String(req.body.confirm ?? ""), ip: req.ip ?? null });
+      const reset = await resetPassword(db, clock, { token, password: String(req.body.password ?? ""), confirm: String(req.body.confirm ?? ""), ip: req.ip ?? null, secret: sessionSecret });
+      // The link proved the mailbox is the owner's: this browser logs in even while others guess.
+      rememberDevice(req, res, sessionSecret, reset.accountId, secure);
       res.redirect(303, "/login?reset=1");
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
@@ -91,8 +95,12 @@ export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   });
 
   router.post("/account/unlock", anyone, limited, async (req, res) => {
-    const unlocked = await linkOrProblem(res, () => unlockWithLink(db, clock, { token: field(req, "token"), ip: req.ip ?? null }));
-    if (unlocked) res.redirect(303, "/login?unlocked=1");
+    const unlocked = await linkOrProblem(res, () => unlockWithLink(db, clock, { token: field(req, "token"), ip: req.ip ?? null, secret: sessionSecret }));
+    if (!unlocked) return;
+    // Guessing from many places may lock the account again at once; the browser that followed
+    // the emailed link is the owner's, and is known to the account from now on (known-devices.ts).
+    rememberDevice(req, res, sessionSecret, unlocked.accountId, secure);
+    res.redirect(303, "/login?unlocked=1");
   });
 
   router.get("/account/password", requireLogin, (req, res) => {

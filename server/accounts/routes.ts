@@ -49,11 +49,13 @@ export function accountRoutes({ db, clock, config, sessionSecret }: AppDeps): Ro
       return;
     }
     try {
-      // An address with too many wrong log ins waits, except a browser known to this account (known-devices.ts).
+      // An address with too many wrong log ins waits, and an account under spread guessing is
+      // locked, except for a browser known to this account (known-devices.ts).
+      const knownBrowser = await knownToAccount(req, username);
       const waiting = await failuresFromAddress.refusal(req, res);
-      if (waiting && !(await knownToAccount(req, username))) throw waiting;
+      if (waiting && !knownBrowser) throw waiting;
       res.removeHeader("Retry-After");
-      const account = await logIn(db, clock, { username, password, ip: req.ip }, config.lockout).catch(async (error: unknown) => {
+      const account = await logIn(db, clock, { username, password, ip: req.ip, knownBrowser }, { secret: sessionSecret, lockout: config.lockout }).catch(async (error: unknown) => {
         if (error instanceof AppError && error.status === 401) await failuresFromAddress.count(req);
         throw error;
       });

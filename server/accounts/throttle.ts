@@ -1,3 +1,4 @@
+import net from "node:net";
 import type { Request, RequestHandler, Response } from "express";
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
@@ -34,7 +35,7 @@ export const uploadThrottle = (limit: number): ThrottleRule => ({ action: "uploa
 export function throttle(db: Db, clock: Clock, rule: ThrottleRule): RequestHandler {
   return async (req, res, next) => {
     const accountId = (res.locals.user as { accountId?: number } | undefined)?.accountId;
-    const bucket = rule.per === "account" && accountId !== undefined ? `${rule.action}:account:${accountId}` : `${rule.action}:${req.ip ?? "unknown"}`;
+    const bucket = rule.per === "account" && accountId !== undefined ? `${rule.action}:account:${accountId}` : `${rule.action}:${sourceOf(req.ip)}`;
     const window = windowOf(clock, rule);
     const hits = await countHit(db, bucket, window);
     if (hits <= rule.limit) return next();
@@ -47,7 +48,7 @@ export function throttle(db: Db, clock: Clock, rule: ThrottleRule): RequestHandl
  * asking counts nothing, so what succeeds never uses the limit up.
  */
 export function failureLimit(db: Db, clock: Clock, rule: ThrottleRule) {
-  const bucketOf = (req: Request) => `${rule.action}:${req.ip ?? "unknown"}`;
+  const bucketOf = (req: Request) => `${rule.action}:${sourceOf(req.ip)}`;
   return {
     async refusal(req: Request, res: Response): Promise<AppError | undefined> {
       const window = windowOf(clock, rule);
@@ -58,6 +59,24 @@ export function failureLimit(db: Db, clock: Clock, rule: ThrottleRule) {
       await countHit(db, bucketOf(req), windowOf(clock, rule));
     },
   };
+}
+
+/**
+ * Where a request comes from, as limits count it: an IPv4 address, or an IPv6 /64. One IPv6
+ * subscriber is given a /64 (2^64 addresses), so counting single IPv6 addresses would give a
+ * guesser an unlimited supply of fresh ones.
+ */
+export function sourceOf(ip: string | undefined): string {
+  if (!ip) return "unknown";
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  const address = ip.split("%")[0]!;
+  if (!net.isIPv6(address)) return ip;
+  const [head, tail] = address.split("::");
+  const before = head ? head.split(":") : [];
+  const after = tail === undefined ? [] : tail ? tail.split(":") : [];
+  const groups = tail === undefined ? before : [...before, ...Array<string>(Math.max(0, 8 - before.length - after.length)).fill("0"), ...after];
+  return `${groups.slice(0, 4).map((group) => Number.parseInt(group, 16).toString(16)).join(":")}::/64`;
 }
 
 interface Window {

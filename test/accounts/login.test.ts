@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
-import { usernameHash } from "../../server/accounts/login-failures.ts";
-import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
+import { loginFailures } from "../../server/accounts/login-failures.ts";
+import { createTestApp, csrfFrom, logInAgent, TEST_SESSION_SECRET, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
 import { listAudit } from "../../server/audit/store.ts";
 import { LOGIN_REFUSED } from "../../server/accounts/service.ts";
@@ -54,7 +54,7 @@ describe("logging in and out", () => {
     expect(JSON.stringify(failures)).not.toContain("my secret passphrase");
     expect(JSON.stringify(failures)).not.toContain("297NOBODY01");
     // Counted for the username and the source it came from (login-failures.ts).
-    const counted = await t.db("login_failures").where({ username_hash: usernameHash(learner.username) }).first("failures");
+    const counted = await t.db("login_failures").where({ username_hash: loginFailures(TEST_SESSION_SECRET).usernameHash(learner.username) }).first("failures");
     expect(Number(counted.failures)).toBe(1);
   });
 

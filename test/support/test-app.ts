@@ -17,12 +17,15 @@ export interface TestApp {
   cleanup(): Promise<void>;
 }
 
+/** The session secret of every createTestApp app (it also keys login_failures' usernames). */
+export const TEST_SESSION_SECRET = "test-secret-".padEnd(40, "x");
+
 /** The real app on a real, freshly migrated database (SQLite, or PostgreSQL with DATABASE_URL). */
 export async function createTestApp(options: { now?: string; env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
   const { db, env, cleanup } = await createTestDb();
   const config = loadConfig({ ...env, LOG_LEVEL: "silent", ...options.env });
   const clock = options.clock ?? createClock(options.now ?? "2026-03-01T09:00:00Z");
-  const app = createApp({ config, db, clock, logger: pino({ level: "silent" }), sessionSecret: "test-secret-".padEnd(40, "x") });
+  const app = createApp({ config, db, clock, logger: pino({ level: "silent" }), sessionSecret: TEST_SESSION_SECRET });
   return { app, db, clock, config, env, cleanup };
 }
 
