@@ -26,6 +26,7 @@ export function registerPackageCommands(program: Command, withContext: WithConte
         const bar = process.stderr.isTTY ? createProgressBar(process.stderr) : undefined;
         const result = await importPackage({ db, clock, storage }, zip, {
           limits: config.packageLimits,
+          diskFreeFloorBytes: config.diskFreeFloorBytes,
           ...(options.code ? { code: options.code } : {}),
           ...(bar ? { onProgress: bar.update } : {}),
         }).finally(() => bar?.done());

@@ -27,7 +27,8 @@ export function recordRoutes({ db, clock, config }: AppDeps): Router {
   const admin = requireRole("admin");
   const storage = createEvidenceStorage(config.dataDir);
   // Evidence arrives on disk (beside where it is kept, so keeping it is a rename); a records file is small JSON.
-  const guards = uploadGuards({ db, clock, config });
+  const evidenceGuards = uploadGuards({ db, clock, config }, EVIDENCE_MAX_BYTES);
+  const recordsGuards = uploadGuards({ db, clock, config }, IMPORT_MAX_BYTES);
   const evidenceUpload = uploadOne({ dest: storage.uploads, limits: { fileSize: EVIDENCE_MAX_BYTES, files: 1, fields: 10, fieldSize: 16 * 1024 } }, EVIDENCE_MAX_BYTES, () => fs.mkdirSync(storage.uploads, { recursive: true }));
   const recordsUpload = uploadOne({ storage: multer.memoryStorage(), limits: { fileSize: IMPORT_MAX_BYTES, files: 1, fields: 5 } }, IMPORT_MAX_BYTES);
   const actor = (res: Response) => res.locals.user as { personId: number; accountId: number };
@@ -86,7 +87,7 @@ export function recordRoutes({ db, clock, config }: AppDeps): Router {
   }
 
   // Awaiting Approval: a learner records a competence held from elsewhere, with an optional file.
-  router.post("/compliance/records", requireLogin, ...guards, evidenceRoom((_req, res) => actor(res).personId), evidenceUpload, async (req, res) => {
+  router.post("/compliance/records", requireLogin, ...evidenceGuards, evidenceRoom((_req, res) => actor(res).personId), evidenceUpload, async (req, res) => {
     try {
       await discardingUpload(req, () => recordFromForm(req, res, actor(res).personId));
     } catch (error) {
@@ -113,7 +114,7 @@ export function recordRoutes({ db, clock, config }: AppDeps): Router {
   });
 
   // L&D record a competence for a learner from Verify a learner; it too awaits approval.
-  router.post("/admin/people/:personId/records", admin, ...guards, evidenceRoom((req) => Number(req.params.personId)), evidenceUpload, async (req, res) => {
+  router.post("/admin/people/:personId/records", admin, ...evidenceGuards, evidenceRoom((req) => Number(req.params.personId)), evidenceUpload, async (req, res) => {
     const personId = await discardingUpload(req, async () => {
       const id = await personOf(req);
       await recordFromForm(req, res, id);
@@ -129,7 +130,7 @@ export function recordRoutes({ db, clock, config }: AppDeps): Router {
     res.send(`${JSON.stringify(file, null, 2)}\n`);
   });
 
-  router.post("/admin/people/:personId/records/import", admin, ...guards, recordsUpload, async (req, res) => {
+  router.post("/admin/people/:personId/records/import", admin, ...recordsGuards, recordsUpload, async (req, res) => {
     const personId = await personOf(req);
     if (!req.file) throw new AppError("transfer.no_file", "Choose the competence records file (.json) to import", 400);
     const result = await importRecords(db, clock, { personId, text: recordsFileText(req.file.buffer), actorAccountId: actor(res).accountId, ip: req.ip ?? null });

@@ -5,6 +5,7 @@ import path from "node:path";
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
+import { claimDiskSpace, diskLow, type Shortfall } from "../disk-space.ts";
 import { recordAudit } from "../audit/store.ts";
 import { refreshCourseSearch } from "../catalog/course-search-index.ts";
 import { scanZip, type ZipLimits } from "./zip-scan.ts";
@@ -37,6 +38,11 @@ export interface ImportOptions {
   code?: string;
   importedBy?: number | null;
   limits?: Partial<PackageLimits>;
+  /**
+   * DISK_FREE_FLOOR_MB in bytes: a package whose files would leave the storage's disk with less
+   * free is refused before one is unpacked. Unset: 0, a package that cannot fit at all.
+   */
+  diskFreeFloorBytes?: number;
   /** Told as import goes: for a progress bar. Extraction reports bytes; the other stages once. */
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -72,8 +78,14 @@ export async function importPackage(deps: ImportDeps, zipPath: string, options: 
   const { db, clock, storage } = deps;
   options.onProgress?.({ stage: "checking", done: 0, total: 1 });
   const scan = await scanZip(zipPath, options.limits);
-  const workDir = await onDisk(() => storage.tempDir());
+  // What the zip declares is what extraction lets it write (extract.ts holds it to that), so the
+  // room it needs is known before the first byte: claimed here, with every upload and import in
+  // flight counted, and given back once the files are published (or thrown away).
+  const needed = { bytes: scan.declaredBytes, files: scan.entries.length };
+  const claim = await onDisk(() => claimDiskSpace(storage.root, needed, options.diskFreeFloorBytes ?? 0, (shortfall) => packageTooLargeForDisk(scan.declaredBytes, shortfall)));
+  let workDir: string | null = null;
   try {
+    workDir = await onDisk(() => storage.tempDir());
     const { extracted, manifest, manifestJson, warnings } = await unpackAndCheck(scan, workDir, manifestLimitsOf(options.limits), (done, total) => options.onProgress?.({ stage: "extracting", done, total }));
     options.onProgress?.({ stage: "saving", done: 0, total: 1 });
     await onDisk(() => storage.makeDurable(extracted.dir));
@@ -130,8 +142,16 @@ export async function importPackage(deps: ImportDeps, zipPath: string, options: 
       throw error;
     }
   } finally {
-    await fsp.rm(workDir, { recursive: true, force: true });
+    if (workDir !== null) await fsp.rm(workDir, { recursive: true, force: true });
+    claim.release();
   }
+}
+
+/** The free-space refusal (storage.disk_low, as an upload's), saying what the package needs. */
+function packageTooLargeForDisk(declaredBytes: number, { floor }: Shortfall): AppError {
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toLocaleString("en-GB", { maximumFractionDigits: 1 })} MB`;
+  const kept = floor > 0 ? `would leave the server's disk with less than the ${mb(floor)} it keeps free (DISK_FREE_FLOOR_MB)` : "would not fit on the server's disk";
+  return diskLow(`The server is short of disk space: this package unpacks to ${mb(declaredBytes)}, which ${kept}, so nothing was saved. Try again later, and tell the service desk if it lasts.`);
 }
 
 /**

@@ -56,7 +56,7 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
     });
   });
 
-  router.post("/author/courses/upload", author, ...uploadGuards({ db, clock, config }), authorUploadsLeft, (req, res, next) => {
+  router.post("/author/courses/upload", author, ...uploadGuards({ db, clock, config }, maxUploadBytes), authorUploadsLeft, (req, res, next) => {
     fs.mkdirSync(uploadDir, { recursive: true });
     upload.single("package")(req, res, (error: unknown) => (error ? next(uploadError(error, maxUploadBytes)) : next(formRefusal(req))));
   }, async (req, res) => {
@@ -66,7 +66,7 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
     let course: { id: number; code: string; version: number; contents: string } | undefined;
     const code = typeof req.body.code === "string" && req.body.code.trim() ? req.body.code.trim() : undefined;
     try {
-      const imported = await importPackage({ db, clock, storage }, file.path, { importedBy: res.locals.user.accountId, limits: config.packageLimits, ...(code ? { code } : {}) });
+      const imported = await importPackage({ db, clock, storage }, file.path, { importedBy: res.locals.user.accountId, limits: config.packageLimits, diskFreeFloorBytes: config.diskFreeFloorBytes, ...(code ? { code } : {}) });
       const courseId = (await courses.courseIdByCode(imported.course))!;
       course = { id: courseId, code: imported.course, version: imported.version, contents: courseContents(imported.launchables, imported.fileCount) };
       report = {

@@ -79,7 +79,7 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   router.post(
     "/admin/people/upload",
     admin,
-    ...uploadGuards(deps),
+    ...uploadGuards(deps, MAX_CSV_BYTES),
     upload,
     async (req, res) => {
       if (!req.file) throw new AppError("people.no_file", "Choose a CSV file to upload", 400);

@@ -1,20 +1,26 @@
-import fs from "node:fs";
 import type { RequestHandler } from "express";
-import { AppError } from "../errors.ts";
+import { claimDiskSpace, diskLow } from "../disk-space.ts";
 
 /**
  * Refuses an upload, before a byte of it is read, when the disk under DATA_DIR would be left with
  * less than the floor (DISK_FREE_FLOOR_MB): a full disk stops every learner's commits, not only
- * the upload. The request's declared length counts as already written; a chunked upload declares
- * none, and its file limits bound it.
+ * the upload. The request claims its declared length (disk-space.ts), counted against what other
+ * uploads and imports in flight have claimed; a chunked upload declares none, so it claims the
+ * most its route takes (`maxBytes`). The claim is given back once the body has arrived, when it is
+ * on the disk for statfs to count (multer's last write may trail by a buffer), or when the
+ * request ends without it.
  */
-export function refuseWhenDiskLow(dataDir: string, floorBytes: number): RequestHandler {
-  return async (req, _res, next) => {
-    await fs.promises.mkdir(dataDir, { recursive: true });
-    const stats = await fs.promises.statfs(dataDir);
-    const free = stats.bavail * stats.bsize;
-    const coming = Number(req.headers["content-length"] ?? 0) || 0;
-    if (free - coming >= floorBytes) return next();
-    next(new AppError("storage.disk_low", "The server is short of disk space, so uploads are paused and nothing was saved. Try again later, and tell the service desk if it lasts.", 507));
+export function refuseWhenDiskLow(dataDir: string, floorBytes: number, maxBytes: number): RequestHandler {
+  return async (req, res, next) => {
+    const length = req.headers["content-length"];
+    const coming = length !== undefined && /^\d+$/.test(length) ? Number(length) : maxBytes;
+    try {
+      const claim = await claimDiskSpace(dataDir, { bytes: coming, files: 1 }, floorBytes, () => diskLow());
+      req.once("end", claim.release);
+      res.once("close", claim.release);
+      next();
+    } catch (error) {
+      next(error);
+    }
   };
 }

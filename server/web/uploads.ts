@@ -10,10 +10,11 @@ import type { AppDeps } from "./app.ts";
 
 /**
  * What every upload passes before its body is read, after its route's role check: the account's
- * upload limit (counted in the database, like the log-in limits) and the disk's free space.
+ * upload limit (counted in the database, like the log-in limits) and the disk's free space, where
+ * an upload that declares no length counts as the most its route takes (`maxBytes`).
  */
-export function uploadGuards({ db, clock, config }: Pick<AppDeps, "db" | "clock" | "config">): RequestHandler[] {
-  return [throttle(db, clock, uploadThrottle(config.quotas.uploadsPerQuarterHour)), refuseWhenDiskLow(config.dataDir, config.diskFreeFloorBytes)];
+export function uploadGuards({ db, clock, config }: Pick<AppDeps, "db" | "clock" | "config">, maxBytes: number): RequestHandler[] {
+  return [throttle(db, clock, uploadThrottle(config.quotas.uploadsPerQuarterHour)), refuseWhenDiskLow(config.dataDir, config.diskFreeFloorBytes, maxBytes)];
 }
 
 /**

@@ -3,7 +3,10 @@
 // to leave as much room as each case needs. The database's own disk is filled for the commit: on
 // SQLite it is DATA_DIR's; on PostgreSQL a cluster of this file's own (support/private-postgres.ts)
 // lives on a second tmpfs. Each failure gets a clear error (507), nothing half-written stays, no
-// acknowledged commit is lost, and once there is room again the same request goes through.
+// acknowledged commit is lost, and once there is room again the same request goes through. An
+// import or upload that cannot fit is now refused before a byte of it is written (its unpacked
+// size or the most it may send claimed first: disk-space.ts), so on this disk only the commit
+// meets ENOSPC itself; an import's cleanup after one is tested in test/packages/import-hardening.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -136,7 +139,7 @@ describe.skipIf(!canMount())("a full disk (a tmpfs of 40 MB; needs root allowed 
     }
   });
 
-  it("refuses an import that fills the disk with 507, leaving no row and no file, then imports it once there is room", async () => {
+  it("refuses an import that would fill the disk with 507 before unpacking it, leaving no row and no file, then imports it once there is room", async () => {
     const author = await buildLearner(db, clock, { role: "author" });
     const agent = await logInAgent(app, author.username, author.password);
     const token = csrfFrom((await agent.get("/author/courses/upload").expect(200)).text);
@@ -146,14 +149,15 @@ describe.skipIf(!canMount())("a full disk (a tmpfs of 40 MB; needs root allowed 
     leaveRoom(9 * MB);
     const refused = await upload();
     expect(refused.status).toBe(507);
-    expect(JSON.stringify(refused.body)).toMatch(/out of disk space/);
+    expect(refused.body.report.errors[0]).toMatchObject({ code: "storage.disk_low" });
+    expect(refused.body.report.errors[0].message).toMatch(/short of disk space: this package unpacks to 6 MB, which would not fit on the server's disk, so nothing was saved/);
     expect(Number((await db("course_versions").count({ n: "*" }).first())?.n)).toBe(0);
     expect(filesUnder(path.join(mount, "packages")).filter((name) => !name.endsWith(".lms-package-storage"))).toEqual([]);
     emptyDisk();
     await upload().expect(201);
   });
 
-  it("refuses evidence that fills the disk with 507, keeping neither record nor file, then keeps it once there is room", async () => {
+  it("refuses evidence that would fill the disk with 507, keeping neither record nor file, then keeps it once there is room", async () => {
     const learner = await buildLearner(db, clock);
     const agent = await logInAgent(app, learner.username, learner.password);
     const [competency] = await db("competencies").insert({ name: "NHS|CSTF|Fire Safety - 2 Years|" }).returning("id");
@@ -165,10 +169,10 @@ describe.skipIf(!canMount())("a full disk (a tmpfs of 40 MB; needs root allowed 
     const declared = await send();
     expect(declared.status).toBe(507);
     expect(declared.body.error).toMatchObject({ code: "storage.disk_low" });
-    // Sent chunked, with no length to judge by, it fills the disk while it is written.
+    // Sent chunked, with no length to judge by, it counts as the most evidence may be (5 MB).
     const chunked = await sendChunked(agent, csrf, String(competency.id ?? competency), pdf);
     expect(chunked.status).toBe(507);
-    expect(JSON.parse(chunked.body).error).toMatchObject({ code: "storage.full" });
+    expect(JSON.parse(chunked.body).error).toMatchObject({ code: "storage.disk_low" });
     expect(await db("competence_records").where({ person_id: learner.personId })).toEqual([]);
     expect(filesUnder(path.join(mount, "evidence"))).toEqual([]);
     emptyDisk();
