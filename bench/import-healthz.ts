@@ -20,6 +20,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ZipArchive } from "archiver";
 import { DEFAULT_MANIFEST_LIMITS } from "../server/packages/manifest/manifest-limits.ts";
+import { MAX_TITLE_CHARACTERS } from "../server/packages/manifest/titles.ts";
 import { defaultZipLimits } from "../server/packages/zip-scan.ts";
 import { logIn } from "./http.ts";
 
@@ -33,7 +34,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 /**
  * A SCORM 2004 manifest at every limit: items nested 20 deep, a resource each listing 20 files, 4
- * rules each; and as many files in the zip as PACKAGE_MAX_ENTRIES allows, spread over the resources.
+ * rules each, every item's title as long as a title is kept (200 characters); and as many files in
+ * the zip as PACKAGE_MAX_ENTRIES allows, spread over the resources. Only padding (whitespace,
+ * comments, longer names) makes a larger manifest the server takes, up to PACKAGE_MAX_MANIFEST_BYTES.
  */
 function largestManifest(): { xml: string; files: string[] } {
   const { maxItems, maxDepth, maxFilesListed, maxSequencingRules } = DEFAULT_MANIFEST_LIMITS;
@@ -44,8 +47,8 @@ function largestManifest(): { xml: string; files: string[] } {
   const filesInZipEach = Math.min(filesEach, Math.floor((defaultZipLimits.maxEntries - 1) / leaves));
   const rule = `<imsss:preConditionRule><imsss:ruleConditions><imsss:ruleCondition condition="satisfied"/></imsss:ruleConditions><imsss:ruleAction action="skip"/></imsss:preConditionRule>`;
   const sequencing = `<imsss:sequencing><imsss:sequencingRules>${rule.repeat(rulesEach)}</imsss:sequencingRules></imsss:sequencing>`;
-  let tree = Array.from({ length: leaves }, (_, n) => `<item identifier="I${n}" identifierref="R${n}"><title>Part ${n + 1}</title>${sequencing}</item>`).join("");
-  for (let level = groups; level >= 1; level--) tree = `<item identifier="G${level}"><title>Module ${level}</title>${tree}</item>`;
+  let tree = Array.from({ length: leaves }, (_, n) => `<item identifier="I${n}" identifierref="R${n}"><title>${longestTitle(`Part ${n + 1}`)}</title>${sequencing}</item>`).join("");
+  for (let level = groups; level >= 1; level--) tree = `<item identifier="G${level}"><title>${longestTitle(`Module ${level}`)}</title>${tree}</item>`;
   const files: string[] = [];
   const resources = Array.from({ length: leaves }, (_, n) => {
     files.push(`p${n}/index.html`);
@@ -61,8 +64,12 @@ function largestManifest(): { xml: string; files: string[] } {
   return { xml, files };
 }
 
+/** A title of exactly as many characters as the server keeps of one. */
+const longestTitle = (start: string) => `${`${start}: ${"Fire safety for clinical staff, ".repeat(10)}`.slice(0, MAX_TITLE_CHARACTERS - 1)}.`;
+
 async function buildZip(target: string): Promise<{ manifestBytes: number; entries: number }> {
   const { xml, files } = largestManifest();
+  if (Buffer.byteLength(xml) > DEFAULT_MANIFEST_LIMITS.maxManifestBytes) throw new Error(`the largest manifest (${Buffer.byteLength(xml)} bytes) is past PACKAGE_MAX_MANIFEST_BYTES's default: the server would refuse it`);
   const archive = new ZipArchive({ zlib: { level: 6 } });
   const out = fs.createWriteStream(target);
   archive.pipe(out);

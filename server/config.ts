@@ -115,6 +115,7 @@ const envSchema = z.object({
   PACKAGE_MAX_DEPTH: optional(z.coerce.number().int().min(1).max(1_000)),
   PACKAGE_MAX_SEQUENCING_RULES: optional(z.coerce.number().int().min(0).max(10_000_000)),
   PACKAGE_MAX_ATTRIBUTES: optional(z.coerce.number().int().min(100).max(100_000_000)),
+  PACKAGE_MAX_MANIFEST_BYTES: optional(z.coerce.number().int().min(1024).max(1024 ** 3)),
   EVIDENCE_QUOTA_FILES: optional(z.coerce.number().int().min(1).max(10_000)),
   EVIDENCE_QUOTA_MB: optional(z.coerce.number().int().min(1).max(1_000_000)),
   AWAITING_APPROVAL_MAX: optional(z.coerce.number().int().min(1).max(10_000)),
@@ -179,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxDepth: values.PACKAGE_MAX_DEPTH ?? DEFAULT_MANIFEST_LIMITS.maxDepth,
       maxSequencingRules: values.PACKAGE_MAX_SEQUENCING_RULES ?? DEFAULT_MANIFEST_LIMITS.maxSequencingRules,
       maxAttributes: values.PACKAGE_MAX_ATTRIBUTES ?? DEFAULT_MANIFEST_LIMITS.maxAttributes,
+      maxManifestBytes: values.PACKAGE_MAX_MANIFEST_BYTES ?? DEFAULT_MANIFEST_LIMITS.maxManifestBytes,
     }),
     quotas: Object.freeze({
       evidenceFiles: values.EVIDENCE_QUOTA_FILES ?? 25,

@@ -1,10 +1,9 @@
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { AppError } from "../errors.ts";
 import { findManifest } from "./find-manifest.ts";
 import { extractToTemp, type ExtractedPackage } from "./extract.ts";
 import { startManifestReader, type ManifestSummary } from "./manifest/read-manifest.ts";
-import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from "./manifest/manifest-limits.ts";
+import { DEFAULT_MANIFEST_LIMITS, manifestSizeFindings, type ManifestLimits } from "./manifest/manifest-limits.ts";
 import { capFindings, fileSystemFailure, isFileSystemError, throwIfAny } from "./package-error.ts";
 import type { Finding } from "./validation-report.ts";
 import type { ZipScan } from "./zip-scan.ts";
@@ -19,7 +18,6 @@ export interface CheckedPackage {
 }
 
 const MANIFEST = "imsmanifest.xml";
-const MAX_MANIFEST_BYTES = 20 * 1024 * 1024;
 
 /**
  * Extracts a scanned zip into `workDir` and checks it as import does. A zip that cannot be read
@@ -29,11 +27,13 @@ const MAX_MANIFEST_BYTES = 20 * 1024 * 1024;
 export async function unpackAndCheck(scan: ZipScan, workDir: string, limits: ManifestLimits = DEFAULT_MANIFEST_LIMITS, onBytes?: (done: number, total: number) => void): Promise<CheckedPackage> {
   // Before unpacking: a package that is not SCORM (AICC, xAPI, cmi5) is named from its file names alone.
   const found = findManifest(scan.entries.flatMap((entry) => (entry.isDirectory ? [] : [entry.path])));
+  // The manifest's size is its declared one (extraction holds every entry to its declaration).
+  throwIfAny(manifestSizeFindings(scan.entries.find((entry) => entry.path === found.path)?.size ?? 0, limits), found.warnings);
   // The manifest's reader loads while the zip is extracted.
   const reader = startManifestReader();
   try {
     const extracted = await extractToTemp(scan, workDir, onBytes);
-    const bytes = await readManifestFile(path.join(extracted.dir, found.path));
+    const bytes = await readManifestFile(path.join(extracted.dir, found.path), limits);
     const checked = await reader.check(bytes, limits, extracted.files, scan.skipped);
     const warnings = [...found.warnings, ...checked.warnings];
     throwIfAny(capFindings(checked.errors), warnings);
@@ -43,11 +43,10 @@ export async function unpackAndCheck(scan: ZipScan, workDir: string, limits: Man
   }
 }
 
-async function readManifestFile(file: string): Promise<Buffer> {
+async function readManifestFile(file: string, limits: ManifestLimits): Promise<Buffer> {
   try {
-    if ((await fsp.stat(file)).size > MAX_MANIFEST_BYTES) {
-      throw new AppError("package.manifest_too_large", `imsmanifest.xml is larger than ${MAX_MANIFEST_BYTES} bytes`);
-    }
+    // Checked before unpacking too; read, it is never more than the limit, whatever happened between.
+    throwIfAny(manifestSizeFindings((await fsp.stat(file)).size, limits));
     return await fsp.readFile(file);
   } catch (error) {
     if (isFileSystemError(error)) throw fileSystemFailure(error, MANIFEST);

@@ -19,9 +19,15 @@ export interface ManifestLimits {
   maxSequencingRules: number;
   /** Attributes on every element: half a million on one element took 270 MB to read. */
   maxAttributes: number;
+  /**
+   * imsmanifest.xml's bytes, judged on what the zip declares, before anything is unpacked. The
+   * largest manifest at every other limit, with titles of the most a title keeps (titles.ts), is
+   * 8.3 MB (bench:import-healthz); 19.8 MB of 3,900-character titles made a player page of 41 MB.
+   */
+  maxManifestBytes: number;
 }
 
-export const DEFAULT_MANIFEST_LIMITS: ManifestLimits = { maxItems: 5_000, maxResources: 5_000, maxFilesListed: 100_000, maxDepth: 20, maxSequencingRules: 20_000, maxAttributes: 200_000 };
+export const DEFAULT_MANIFEST_LIMITS: ManifestLimits = { maxItems: 5_000, maxResources: 5_000, maxFilesListed: 100_000, maxDepth: 20, maxSequencingRules: 20_000, maxAttributes: 200_000, maxManifestBytes: 10 * 1024 * 1024 };
 
 export interface ManifestCounts {
   items: number;
@@ -81,4 +87,10 @@ export function manifestLimitFindings(counts: ManifestCounts, limits: ManifestLi
     if (counts[key] <= limits[limit]) return [];
     return [{ code: "package.manifest_too_large", file: "imsmanifest.xml", message: `The manifest has ${counts[key].toLocaleString("en-GB")} ${words}; the most this LMS takes is ${limits[limit].toLocaleString("en-GB")} (${setting})` }];
   });
+}
+
+/** The finding for a manifest larger than PACKAGE_MAX_MANIFEST_BYTES, or none. */
+export function manifestSizeFindings(bytes: number, limits: ManifestLimits): Finding[] {
+  if (bytes <= limits.maxManifestBytes) return [];
+  return [{ code: "package.manifest_too_large", file: "imsmanifest.xml", message: `The manifest is ${bytes.toLocaleString("en-GB")} bytes; the most this LMS takes is ${limits.maxManifestBytes.toLocaleString("en-GB")} (PACKAGE_MAX_MANIFEST_BYTES)` }];
 }

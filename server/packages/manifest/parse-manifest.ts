@@ -2,6 +2,7 @@ import { AppError } from "../../errors.ts";
 import { throwIfAny } from "../package-error.ts";
 import type { Finding } from "../validation-report.ts";
 import { checkManifest } from "./manifest-checks.ts";
+import { shortenLongTitles } from "./titles.ts";
 import { appendParameters, applyBase } from "./hrefs.ts";
 import { builtOrganizationIdentifier, itemsFromResources, metadataTitle, nothingToLaunch } from "./course-structure.ts";
 import { defaultSequencing, readActivitySequencing, readSequencingCollection, type ActivitySequencing } from "./sequencing.ts";
@@ -159,6 +160,8 @@ export function readManifest(xmlText: string): ManifestReading {
     items,
     sequencing: chosen ? readSequencing(chosen) : collection ? defaultSequencing() : null,
   };
+  // Before launchables copy the items' titles, and the course takes the organization's.
+  warnings.push(...shortenLongTitles(organization));
   const launchables = collectLaunchables(items, resources, errors);
   if (launchables.length === 0 && !built && !errors.some((error) => error.code === "package.missing_resource")) {
     // With items whose resources are missing, that is the problem to report, not its consequence.
