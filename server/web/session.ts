@@ -2,6 +2,7 @@ import session from "express-session";
 import { ConnectSessionKnexStore } from "connect-session-knex";
 import { csrfSync } from "csrf-sync";
 import type { Request, RequestHandler } from "express";
+import { parse as parseCookies } from "cookie";
 import type { Config } from "../config.ts";
 import type { AppDeps } from "./app.ts";
 import { isPostgres, type Db } from "../db/connect.ts";
@@ -158,7 +159,50 @@ function isUploadForm(req: Request): boolean {
   return req.method === "POST" && Boolean(req.is("multipart/form-data")) && req.headers["x-csrf-token"] === undefined && UPLOAD_FORMS.some((route) => route.test(req.path));
 }
 
+/**
+ * Where a visitor's anti-forgery token is kept. Logged in: in the session. Not logged in (Log in,
+ * Forgotten, the emailed links, Verify): in a cookie of its own, the form echoing it (double
+ * submit). Kept in the session, it made every cookie-less request for the log in page a row of the
+ * sessions table: an outside review made 300 rows with 300 requests, and a script could have
+ * filled the database without an account. Under https the cookie is `__Host-` prefixed, so no
+ * other host of the trust's domain (a content origin on a sibling host included) can set it.
+ */
+const VISITOR_TOKEN_COOKIE = "lms.csrf";
+const visitorTokens = new WeakMap<Request, string>();
+
+function isLoggedIn(req: Request): boolean {
+  return req.session?.accountId !== undefined;
+}
+
+function visitorCookie(req: Request): { name: string; secure: boolean } {
+  const secure = String(req.app.locals.publicUrl ?? "").startsWith("https:");
+  return { name: secure ? `__Host-${VISITOR_TOKEN_COOKIE}` : VISITOR_TOKEN_COOKIE, secure };
+}
+
+function tokenInState(req: Request): string | undefined {
+  if (isLoggedIn(req)) return req.session.csrfToken ?? undefined;
+  // One set earlier in this request (the cookie is not in the request yet), else the cookie's.
+  return visitorTokens.get(req) ?? parseCookies(req.headers.cookie ?? "")[visitorCookie(req).name];
+}
+
+function storeToken(req: Request, token?: string | null): void {
+  if (isLoggedIn(req)) {
+    req.session.csrfToken = token;
+    return;
+  }
+  const { name, secure } = visitorCookie(req);
+  if (token == null) {
+    visitorTokens.delete(req);
+    req.res?.clearCookie(name, { path: "/" });
+    return;
+  }
+  visitorTokens.set(req, token);
+  req.res?.cookie(name, token, { httpOnly: true, sameSite: "lax", secure, path: "/" });
+}
+
 const csrf = csrfSync({
+  getTokenFromState: tokenInState,
+  storeTokenInState: storeToken,
   // Forms post the token as a field; scripts send it as a header.
   getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers["x-csrf-token"] as string | undefined),
   skipCsrfProtection: isUploadForm,

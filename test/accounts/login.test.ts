@@ -80,17 +80,29 @@ describe("logging in and out", () => {
     expect(response.text).not.toContain("Logged In As");
   });
 
-  it("gives a new session id at login, so a planted session cookie is worthless", async () => {
+  it("gives a new session id at login, so a planted session cookie is worthless; and keeps no session for a visitor", async () => {
+    const sessions = async () => Number((await t.db("sessions").count({ count: "*" }).first())?.count);
+    const before = await sessions();
     const agent = request.agent(t.app);
     const page = await agent.get("/login");
-    const before = cookieValue(page.headers["set-cookie"]);
-    const response = await agent.post("/login").type("form").send({ _csrf: csrfFrom(page.text), username: learner.username, password: learner.password });
+    // The log in page's anti-forgery token is in a cookie of its own: no session row for a visitor.
+    expect(cookieValue(page.headers["set-cookie"])).toBeUndefined();
+    for (let n = 0; n < 20; n++) await request(t.app).get("/login").expect(200);
+    await request(t.app).get("/forgotten").expect(200);
+    expect(await sessions()).toBe(before);
+    // The token is this visitor's: another's page's token, or none, is refused.
+    const stranger = request.agent(t.app);
+    await stranger.get("/login");
+    await stranger.post("/login").type("form").send({ _csrf: csrfFrom(page.text), username: learner.username, password: learner.password }).expect(403);
+    await request(t.app).post("/login").type("form").send({ _csrf: csrfFrom(page.text), username: learner.username, password: learner.password }).expect(403);
+    // A session cookie planted before the log in is not the one it gives.
+    const planted = "s%3Aplanted-by-someone.else";
+    const response = await agent.post("/login").set("Cookie", `lms.sid=${planted}`).type("form").send({ _csrf: csrfFrom(page.text), username: learner.username, password: learner.password }).expect(302);
     const after = cookieValue(response.headers["set-cookie"]);
-    expect(before).toBeDefined();
     expect(after).toBeDefined();
-    expect(after).not.toBe(before);
-    // The planted (pre-login) cookie does not carry the login.
-    await request(t.app).get("/").set("Cookie", `lms.sid=${before}`).expect(302);
+    expect(after).not.toBe(planted);
+    await request(t.app).get("/").set("Cookie", `lms.sid=${planted}`).expect(302);
+    expect(await sessions()).toBe(before + 1);
   });
 
   it("keeps sessions in the database and ends them at Logout", async () => {

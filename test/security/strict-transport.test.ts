@@ -36,6 +36,16 @@ describe("HSTS on both origins", () => {
     }
   });
 
+  it("keeps a visitor's anti-forgery token under https in a __Host- cookie, which no other host of the domain (a content origin on a sibling host) can set", async () => {
+    const { lms } = origins({ PUBLIC_URL: "https://lms.example.nhs.uk", CONTENT_URL: "https://content.example.nhs.uk" });
+    const cookies = ([] as string[]).concat((await request(lms).get("/login").expect(200)).headers["set-cookie"] ?? []);
+    const token = cookies.find((cookie) => cookie.startsWith("__Host-lms.csrf="));
+    expect(token, cookies.join("\n")).toBeDefined();
+    expect(token).toMatch(/; Path=\/(;|$)/);
+    expect(token).toMatch(/; Secure/);
+    expect(token).not.toMatch(/Domain=/i);
+  });
+
   it("sends none over plain http, where browsers would ignore it", async () => {
     const { lms, content } = origins({ PUBLIC_URL: "http://localhost:3000", CONTENT_URL: "http://127.0.0.1:3001" });
     expect((await request(lms).get("/login")).headers["strict-transport-security"]).toBeUndefined();
