@@ -3,6 +3,7 @@ import { Router } from "express";
 import type { AppDeps } from "../web/app.ts";
 import { requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
+import { compressPage } from "../web/compress.ts";
 import { notFound } from "../errors.ts";
 import { contentTokenExpiry, signContentToken } from "../content/content-token.ts";
 import { createPlayerStore, type PlayerAttempt } from "./player-store.ts";
@@ -26,6 +27,8 @@ export function playerRoutes({ db, config, sessionSecret }: AppDeps): Router {
     const contentToken = signContentToken(sessionSecret, { courseVersionId: attempt.courseVersionId, attemptId: attempt.id, expiresAt: contentTokenExpiry() });
     const page = playerConfig(attempt, await store.scoProgress(attempt.id), { csrfToken: generateCsrfToken(req), contentUrl: config.contentUrl, contentToken, exitUrl: exitUrlOf(attempt) });
     res.set("Cache-Control", "no-store");
+    // Its secrets (the anti-forgery and content tokens) sit beside nothing the request chose.
+    compressPage(res);
     res.render("player/player", { config: page, configJson: playerConfigJson(page, attempt.manifest), contents: page.scos.filter((sco) => sco.visible) });
   });
 

@@ -34,6 +34,7 @@ import { playerRoutes } from "../runtime/player-routes.ts";
 import { playerAssetRoutes } from "./player-assets.ts";
 import { runtimeRoutes } from "../runtime/routes.ts";
 import { healthRoutes } from "./health-routes.ts";
+import { compressWhereSafe } from "./compress.ts";
 
 export interface AppDeps {
   config: Config;
@@ -95,6 +96,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use(healthRoutes(deps));
+  app.use(compressWhereSafe());
   app.get("/favicon.ico", (_req, res) => res.redirect(301, "/assets/favicon.svg"));
   app.get("/assets/nhsuk/nhsuk-frontend.min.css", nhsukStylesheet(nhsukAssets));
   app.use("/assets/nhsuk", express.static(nhsukAssets, { maxAge: "7d", immutable: true }));

@@ -131,6 +131,18 @@ describe("GET /player/attempts/:attemptId", () => {
     }
   });
 
+  it("gzips the player window and the static files, and no page that shows what its request asked for beside a token", async () => {
+    const attemptId = await buildAttempt({ db: t.db, personId: learner.personId, courseVersionId: multi });
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    const gzipped = async (url: string) => (await agent.get(url).set("Accept-Encoding", "gzip").expect(200)).headers["content-encoding"];
+    expect(await gzipped(`/player/attempts/${attemptId}`)).toBe("gzip");
+    expect(await gzipped("/assets/player.js")).toBe("gzip");
+    expect(await gzipped("/assets/nhsuk/nhsuk-frontend.min.css")).toBe("gzip");
+    // A search page shows its words beside the anti-forgery token in its forms (BREACH).
+    expect(await gzipped("/learning/search?q=fire+safety")).toBeUndefined();
+    expect(await gzipped("/")).toBeUndefined();
+  });
+
   it("is not found for anyone but the attempt's learner, and asks strangers to log in", async () => {
     const attemptId = await buildAttempt({ db: t.db, personId: learner.personId, courseVersionId: multi });
     const other = await buildLearner(t.db, t.clock, { name: "Jones, Sam" });
