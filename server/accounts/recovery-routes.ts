@@ -67,13 +67,16 @@ export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   });
 
   // The links from the emails. Opening one changes nothing (mail scanners open links); the form does.
+  // Their forms are not limited per address like the Forgotten page's: the token is what they
+  // need, and no one guesses it, while a hospital address that used up its Forgotten requests
+  // must not keep its staff from the links that let their browsers in.
   router.get("/account/reset", anyone, async (req, res) => {
     const token = String(req.query.token ?? "");
     const link = await linkOrProblem(res, () => accountForLink(db, clock, token, "reset"));
     if (link) res.render("account/reset", { csrfToken: generateCsrfToken(req), token, username: link.username, error: undefined });
   });
 
-  router.post("/account/reset", anyone, limited, async (req, res) => {
+  router.post("/account/reset", anyone, async (req, res) => {
     const token = field(req, "token");
     try {
       const reset = await resetPassword(db, clock, { token, password: String(req.body.password ?? ""), confirm: String(req.body.confirm ?? ""), ip: req.ip ?? null, secret: sessionSecret });
@@ -94,7 +97,7 @@ export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
     if (link) res.render("account/unlock", { csrfToken: generateCsrfToken(req), token, username: link.username });
   });
 
-  router.post("/account/unlock", anyone, limited, async (req, res) => {
+  router.post("/account/unlock", anyone, async (req, res) => {
     const unlocked = await linkOrProblem(res, () => unlockWithLink(db, clock, { token: field(req, "token"), ip: req.ip ?? null, secret: sessionSecret }));
     if (!unlocked) return;
     // Guessing from many places may lock the account again at once; the browser that followed

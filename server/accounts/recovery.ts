@@ -130,7 +130,7 @@ async function sendLink(
   request: { ip: string | null; byAccountId?: number },
   email: { purpose: "reset" | "unlock"; subject: string; auditKind: string; text: (link: string, until: string) => string[] },
 ): Promise<boolean> {
-  if (request.byAccountId === undefined && (await tooMany(deps, holder, request.ip))) return false;
+  if (request.byAccountId === undefined && (await tooMany(deps, holder, email.purpose, request.ip))) return false;
   await deps.db.transaction(async (trx) => {
     const link = await linkFor(trx, deps, holder, email.purpose);
     const until = guideDateTime(new Date(deps.clock.now().getTime() + TOKEN_LIFETIME_MS).toISOString());
@@ -140,14 +140,19 @@ async function sendLink(
   return true;
 }
 
-/** Links one account may be sent in an hour from the Forgotten page: enough for a slow mailbox, too few to flood it. */
+/**
+ * Links of one kind one account may be sent in an hour from the Forgotten page: enough for a slow
+ * mailbox, too few to flood it. Counted per kind: Reset Password asks only for the username, so
+ * anyone could use up a shared count, and the owner's unlock link (which needs the email address
+ * as well) would then never be sent while guessing locked the account.
+ */
 export const LINKS_PER_ACCOUNT_PER_HOUR = 3;
 
-async function tooMany(deps: RecoveryDeps, holder: Holder, ip: string | null): Promise<boolean> {
+async function tooMany(deps: RecoveryDeps, holder: Holder, purpose: "reset" | "unlock", ip: string | null): Promise<boolean> {
   const since = new Date(deps.clock.now().getTime() - 60 * 60_000).toISOString();
-  const row = await deps.db("account_tokens").where("account_id", holder.accountId).andWhere("created_at", ">", since).count({ n: "*" }).first();
+  const row = await deps.db("account_tokens").where({ account_id: holder.accountId, purpose }).andWhere("created_at", ">", since).count({ n: "*" }).first();
   if (Number(row?.n ?? 0) < LINKS_PER_ACCOUNT_PER_HOUR) return false;
-  await recordAudit(deps.db, { kind: "account.recovery_limited", at: deps.clock.now().toISOString(), personId: holder.personId, ip, detail: { accountId: holder.accountId } });
+  await recordAudit(deps.db, { kind: "account.recovery_limited", at: deps.clock.now().toISOString(), personId: holder.personId, ip, detail: { accountId: holder.accountId, purpose } });
   return true;
 }
 

@@ -14,6 +14,8 @@ export interface ThrottleRule {
   per?: "address" | "account";
   /** What the refusal says there were too many of ("attempts" unless said). */
   words?: string;
+  /** What else the refusal offers ("ask Learning and Development" unless said). */
+  orElse?: string;
 }
 
 /**
@@ -21,7 +23,14 @@ export interface ThrottleRule {
  * usernames from one place is stopped (each username also waits on its own: login-failures.ts).
  * Only failures count: a ward or a whole hospital behind one address logs in all morning.
  */
-export const loginFailuresPerAddress = (limit: number): ThrottleRule => ({ action: "login", limit, windowMinutes: 15 });
+export const loginFailuresPerAddress = (limit: number): ThrottleRule => ({
+  action: "login",
+  limit,
+  windowMinutes: 15,
+  words: "wrong passwords",
+  // The unlock link makes the browser that follows it known to the account, and a known browser logs in while its address waits.
+  orElse: "unlock your account by email with Forgotten | Request Username/Password | Unlock Account, which lets this browser in",
+});
 /** The Forgotten page's requests each send an email: fewer. */
 export const RECOVERY_THROTTLE: ThrottleRule = { action: "recovery", limit: 10, windowMinutes: 15 };
 /** Every upload (evidence, packages, CSV, records files) by one account (UPLOADS_PER_QUARTER_HOUR): far above a person's pace, far below a script's. */
@@ -110,5 +119,5 @@ async function countHit(db: Db, bucket: string, window: Window): Promise<number>
 function refusal(res: Response, rule: ThrottleRule, window: Window): AppError {
   const retryAfter = Math.ceil((Number(new Date(window.start)) + window.ms - window.now) / 1000);
   res.set("Retry-After", String(retryAfter));
-  return new AppError(`${rule.action}.throttled`, `Too many ${rule.words ?? "attempts"} from your ${rule.per === "account" ? "account" : "network"}. Wait ${Math.ceil(retryAfter / 60)} minute(s) and try again, or ask Learning and Development.`, 429);
+  return new AppError(`${rule.action}.throttled`, `Too many ${rule.words ?? "attempts"} from your ${rule.per === "account" ? "account" : "network"}. Wait ${Math.ceil(retryAfter / 60)} minute(s) and try again, or ${rule.orElse ?? "ask Learning and Development"}.`, 429);
 }

@@ -26,10 +26,30 @@ export async function backup(db: Db, config: Config, clock: Clock, out: string):
   if (fs.existsSync(out) && fs.readdirSync(out).length > 0) throw new AppError("backup.not_empty", `${path.resolve(out)} is not empty: back up into a new folder`);
   fs.mkdirSync(out, { recursive: true });
   const database = isPostgres(db) ? "postgresql" : "sqlite";
-  if (database === "sqlite") await db.raw("VACUUM INTO ?", [path.join(path.resolve(out), SQLITE_FILE)]);
+  if (database === "sqlite") {
+    const copy = path.join(path.resolve(out), SQLITE_FILE);
+    await db.raw("VACUUM INTO ?", [copy]);
+    await forgetGuessesIn(copy);
+  }
   const files = copyFiles(config.dataDir, out);
   fs.writeFileSync(path.join(out, "BACKUP.json"), `${JSON.stringify({ format: FORMAT, version: 1, createdAt: clock.now().toISOString(), database }, null, 2)}\n`);
   return { database, files };
+}
+
+/**
+ * The copy keeps no count of wrong log ins (login_failures). They matter for a day, and what was
+ * typed as a username may be a password in the wrong box: kept as an HMAC keyed with the session
+ * secret, which the backup also holds, so with both a dictionary would find it. Deleted with
+ * secure_delete, so that the freed pages are zeroed rather than left readable in the file.
+ */
+async function forgetGuessesIn(file: string): Promise<void> {
+  const copy = connectDb({ sqliteFile: file });
+  try {
+    await copy.raw("PRAGMA secure_delete = ON");
+    await copy("login_failures").delete();
+  } finally {
+    await copy.destroy();
+  }
 }
 
 /**

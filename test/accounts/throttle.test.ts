@@ -35,7 +35,7 @@ describe("throttling by IP address", () => {
     }
     const refused = await post(t.app, "/login", { username: "297NOBODYNEW", password: "not a password" });
     expect(refused.status).toBe(429);
-    expect(refused.text).toContain("Too many attempts from your network. Wait 15 minute(s) and try again");
+    expect(refused.text).toContain("Too many wrong passwords from your network. Wait 15 minute(s) and try again, or unlock your account by email");
     expect(Number(refused.headers["retry-after"])).toBe(15 * 60);
     expect((await post(second, "/login", { username: "297NOBODYNEW", password: "x" })).status).toBe(429);
     clock.set("2026-03-01T09:15:00.000Z");

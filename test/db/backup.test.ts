@@ -128,4 +128,21 @@ describe("lms backup and lms restore", () => {
       expect(fs.readFileSync(path.join(target, "evidence", "fedcba9876543210fedcba9876543210"), "utf8")).toBe("%PDF-1.4 evidence");
     }
   });
+
+  it("keeps no count of wrong log ins in the copy: a username typed there may be a password, and the copy holds the key of its hash", async () => {
+    if (isPostgres(t.db)) return; // pg_dump makes that copy: README's --exclude-table-data=login_failures
+    const hash = "ab".repeat(32);
+    await t.db("login_failures").insert({ username_hash: hash, source: "192.0.2.9", failures: 1, last_failed_at: clock.now().toISOString(), wait_until: null });
+    const out = path.join(scratch, "backup-guesses");
+    const made = await lms(t.env, "backup", out);
+    expect(made.code, made.stderr).toBe(0);
+    const copy = connectDb({ sqliteFile: path.join(out, "lms.sqlite") });
+    try {
+      expect(await copy("login_failures").select()).toEqual([]);
+    } finally {
+      await copy.destroy();
+    }
+    for (const name of fs.readdirSync(out).filter((file) => file.startsWith("lms.sqlite"))) expect(fs.readFileSync(path.join(out, name)).includes(hash), name).toBe(false);
+    await t.db("login_failures").where({ username_hash: hash }).delete();
+  });
 });

@@ -92,6 +92,38 @@ describe("lockout that no attacker can turn against the owner", () => {
     expect((await logInFrom(browser, "192.0.2.30", owner.username, owner.password)).status).toBe(302);
   });
 
+  it("still sends the owner's unlock link when someone who knows only the username has used up the hour's reset links", async () => {
+    clock.set("2026-03-02T12:30:00.000Z");
+    const owner = await buildLearner(t.db, t.clock, { email: "owner.resets@example.org" });
+    await guessFrom(tenAddresses(4), owner.username);
+    const settle = async () => {
+      await Promise.all([...((t.app.locals.recoveryJobs as Set<Promise<void>> | undefined) ?? [])]);
+      await (t.app.locals.mail as MailDelivery).deliverDue();
+    };
+    for (let n = 0; n < 5; n++) {
+      const attacker = request.agent(t.app);
+      const page = (await attacker.get("/forgotten").set("X-Forwarded-For", `198.18.5.${n + 1}`).expect(200)).text;
+      await attacker.post("/forgotten/password").set("X-Forwarded-For", `198.18.5.${n + 1}`).type("form").send({ _csrf: csrfFrom(page), username: owner.username }).expect(200);
+      await settle();
+    }
+    const owners = request.agent(t.app);
+    const page = (await owners.get("/forgotten").set("X-Forwarded-For", "192.0.2.35").expect(200)).text;
+    await owners.post("/forgotten/unlock").set("X-Forwarded-For", "192.0.2.35").type("form").send({ _csrf: csrfFrom(page), username: owner.username, email: "owner.resets@example.org" }).expect(200);
+    await settle();
+    const subjects = (await t.db("mail_outbox").where({ to_address: "owner.resets@example.org" }).orderBy("id").select("subject")).map((row) => String(row.subject));
+    expect(subjects.filter((subject) => subject.endsWith("Unlock your account"))).toHaveLength(1);
+    expect(subjects.length).toBeLessThanOrEqual(4);
+  });
+
+  it("offers the unlock link when an address has made too many wrong log ins across usernames", async () => {
+    clock.set("2026-03-02T15:00:00.000Z");
+    const stuffer = "203.0.113.99";
+    for (let n = 0; n < t.config.loginFailuresPerAddress; n++) await logInFrom(request.agent(t.app), stuffer, `297STUFFED${n}`, "password from a leak");
+    const refused = await logInFrom(request.agent(t.app), stuffer, "297ANYONE01", "anything");
+    expect(refused.status).toBe(429);
+    expect(refused.text).toContain("Unlock Account");
+  });
+
   it("slows a known browser's own wrong passwords like any other source's", async () => {
     clock.set("2026-03-02T13:00:00.000Z");
     const owner = await buildLearner(t.db, t.clock);
