@@ -4,9 +4,10 @@ import { AppError } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
 import { endSessionsOf } from "../web/session.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
-import { passwordProblem } from "./password-rules.ts";
+import { passwordProblem, type PasswordContext } from "./password-rules.ts";
 import { loginFailures } from "./login-failures.ts";
 import { organisationNames } from "../people/organisation-names.ts";
+import { accountHolderName } from "../people/person-names.ts";
 import { checkToken, TOKEN_PROBLEMS, useToken, type TokenPurpose } from "./tokens.ts";
 import { createAccountStore } from "./store.ts";
 import { DEFAULT_LOCKOUT, type LockoutPolicy } from "./service.ts";
@@ -32,7 +33,7 @@ export interface LinkedAccount {
  */
 export async function resetPassword(db: Db, clock: Clock, request: { token: string; password: string; confirm: string; ip: string | null; secret: string }): Promise<LinkedAccount> {
   const link = await accountForLink(db, clock, request.token, "reset");
-  checkNewPassword(request.password, request.confirm, link.username, await organisationNames(db));
+  checkNewPassword(request.password, request.confirm, await passwordContext(db, link.accountId, link.username));
   const passwordHash = await hashPassword(request.password);
   const now = clock.now();
   await db.transaction(async (trx) => {
@@ -81,7 +82,7 @@ export async function changePassword(db: Db, clock: Clock, request: { accountId:
     });
     throw new AppError("accounts.current_password", "Your current password is not correct", 400);
   }
-  checkNewPassword(request.password, request.confirm, account.username, await organisationNames(db));
+  checkNewPassword(request.password, request.confirm, await passwordContext(db, account.id, account.username));
   const passwordHash = await hashPassword(request.password);
   const now = clock.now().toISOString();
   await db.transaction(async (trx) => {
@@ -91,8 +92,14 @@ export async function changePassword(db: Db, clock: Clock, request: { accountId:
   });
 }
 
-function checkNewPassword(password: string, confirm: string, username: string, organisations: string[]): void {
-  const problem = passwordProblem(password, { username, organisationNames: organisations });
+/** What a new password is checked against besides itself: the username, the trusts' names and the holder's names. */
+async function passwordContext(db: Db, accountId: number, username: string): Promise<PasswordContext> {
+  const personName = await accountHolderName(db, accountId);
+  return { username, organisationNames: await organisationNames(db), ...(personName ? { personName } : {}) };
+}
+
+function checkNewPassword(password: string, confirm: string, context: PasswordContext): void {
+  const problem = passwordProblem(password, context);
   if (problem) throw new AppError("accounts.weak_password", problem, 400);
   if (password !== confirm) throw new AppError("accounts.password_mismatch", "The two passwords are not the same", 400);
 }

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { breachedPasswords } from "./breached-passwords.ts";
+import { keyboardPatterns, LEAST_LEFT, tooLittleLeft } from "./keyboard-patterns.ts";
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -9,14 +10,17 @@ export interface PasswordContext {
   username?: string;
   /** The trust's name (or names): its words are the first an attacker who knows the trust tries. */
   organisationNames?: string[];
+  /** The account holder's names, from the people table: the first words an attacker who knows them tries (EmmaConroy1988). */
+  personName?: { firstName: string; lastName: string };
 }
 
 const TRY_ANOTHER = "Choose another, such as three random words";
 // Each says what is wrong and what to do, and none repeats the password: an error may be logged.
 export const PASSWORD_PROBLEMS = {
   common: `That password is too common, even with symbols for letters (P@55w0rd), digits or a year added, or written twice: attackers try those first. ${TRY_ANOTHER}`,
-  keyboard: `That password is mostly a keyboard pattern or a sequence, like qwerty, 1qaz2wsx, 12qwaszx, 147258 or aaaa: attackers try those first. ${TRY_ANOTHER}`,
+  keyboard: `That password is mostly a keyboard pattern or a sequence, like qwerty, 1qaz2wsx, 12qwaszx, 147258, 1357 or aaaa: attackers try those first. ${TRY_ANOTHER}`,
   username: `That password contains your username, or the letters of it: attackers try that first. Choose another without it, such as three random words`,
+  name: `That password is mostly your own name, or holds your first and last names together: attackers who know who you are try those first. Choose another without them, such as three random words`,
   service: `That password contains NHS or ESR, perhaps with symbols for letters: attackers try those first here. Choose another without them, such as three random words`,
   trust: `That password contains your trust's name or a word of it: attackers who know where you work try those first. Choose another without it, such as three random words`,
   context: `That password is mostly words an attacker would guess here, like trust, hospital, learning or password. ${TRY_ANOTHER}`,
@@ -24,27 +28,113 @@ export const PASSWORD_PROBLEMS = {
 
 /**
  * Length, and not guessable (NIST SP 800-63B 3.1.1.2, NCSC): no rules about kinds of character,
- * but not a breached or common password, nor one dressed up (look-alike symbols undone, digits and
- * symbols taken off its ends, the same text twice), not one or two characters repeated, nothing
- * of the username, NHS, ESR or the trust's name anywhere in it (ASVS V6.1.2's context words, after
- * look-alikes are undone), and not little more than keyboard walks or this place's words.
+ * but not a breached or common password, nor one dressed up (look-alike symbols and letters of other
+ * alphabets undone, digits and symbols taken off its ends, the same text twice, letters spelt out
+ * one by one), not one or two characters repeated, nothing of the username, NHS, ESR or the
+ * trust's name anywhere in it, not the holder's name (ASVS V6.2.11's context words, after
+ * look-alikes are undone), and not little more than keyboard walks, sequences or this place's words.
  */
 export function passwordProblem(password: string, context: PasswordContext = {}): string | undefined {
   if (password.length < PASSWORD_MIN_LENGTH) return `Password must be at least ${PASSWORD_MIN_LENGTH} characters`;
   if (password.length > PASSWORD_MAX_LENGTH) return `Password must be at most ${PASSWORD_MAX_LENGTH} characters`;
   const lower = password.toLowerCase();
-  if (new Set(lower).size <= 2 || [...lookupForms(lower)].some(isCommon)) return PASSWORD_PROBLEMS.common;
-  // The plain spellings are as long as the password, so a word found in one is found in place.
-  const spellings = [lower, ...plainSpellings(lower)];
+  const folded = foldLetters(password);
+  const spelled = spelledOut(folded);
+  const lookedUp = new Set([lower, folded, spelled]);
+  if (new Set(folded).size <= 2 || [...lookedUp].some((text) => [...lookupForms(text)].some(isCommon))) return PASSWORD_PROBLEMS.common;
+  // Each family of spellings is as long as its base, so a word found in one is found in place.
+  const families = [...new Set([folded, spelled])].map((base) => [base, ...plainSpellings(base)]);
+  const spellings = families.flat();
   const words = contextWords(context);
-  const contains = (wanted: string[]) => wanted.some((word) => spellings.some((spelling) => spelling.includes(word)));
+  const contains = (wanted: string[], among = spellings) => wanted.some((word) => among.some((spelling) => spelling.includes(word)));
   if (contains(words.username)) return PASSWORD_PROBLEMS.username;
+  const name = personWords(context.personName);
+  const { text: joinedBase, wordStarts } = joined(withoutAccents(folded));
+  const joinedSpellings = [joinedBase, ...plainSpellings(joinedBase)];
+  // Both names spaced (Emma Conroy lantern) from the start of a word: "forward market" holds Ward Mark run together.
+  const spacedName = joinedSpellings.flatMap((spelling) => occurrences(spelling, name.whole)).some(([start]) => wordStarts.has(start));
+  if (contains(name.whole) || spacedName || mostlyName(joinedBase, joinedSpellings, name.parts)) return PASSWORD_PROBLEMS.name;
   if (contains(SERVICE_WORDS)) return PASSWORD_PROBLEMS.service;
   if (contains(words.trust)) return PASSWORD_PROBLEMS.trust;
-  const patterns = keyboardPatterns(lower);
-  if (tooLittleLeft(lower, patterns)) return PASSWORD_PROBLEMS.keyboard;
-  if (tooLittleLeft(lower, [...patterns, ...spellings.flatMap((spelling) => occurrences(spelling, words.guessable))])) return PASSWORD_PROBLEMS.context;
+  const patterns = keyboardPatterns(folded);
+  if (tooLittleLeft(folded, patterns)) return PASSWORD_PROBLEMS.keyboard;
+  const guessable = [...words.guessable, ...name.parts];
+  // Only where a guessable word is found: a spelt-out family is shorter than the password, and is
+  // not to be refused for the separators it has lost.
+  const mostlyGuessable = (family: string[]) => {
+    const found = family.flatMap((spelling) => occurrences(spelling, guessable));
+    return found.length > 0 && tooLittleLeft(family[0]!, [...keyboardPatterns(family[0]!), ...found]);
+  };
+  if (families.some(mostlyGuessable)) return PASSWORD_PROBLEMS.context;
   return undefined;
+}
+
+// --- Other alphabets and spellings ---
+
+/**
+ * Letters of other alphabets drawn like Latin ones (Unicode's confusables), as they are once
+ * lower-cased: pаssword with a Cyrillic а is password to a reader and to an attacker's list.
+ * Cyrillic а е о р с у х і ј ѕ ԁ, Armenian ո, and Greek ο α ε ι κ ν ρ τ υ χ.
+ */
+const OTHER_ALPHABETS: Record<string, string> = {
+  "\u0430": "a", "\u0435": "e", "\u043e": "o", "\u0440": "p", "\u0441": "c", "\u0443": "y", "\u0445": "x", "\u0456": "i", "\u0458": "j", "\u0455": "s", "\u0501": "d", "\u0578": "n",
+  "\u03bf": "o", "\u03b1": "a", "\u03b5": "e", "\u03b9": "i", "\u03ba": "k", "\u03bd": "v", "\u03c1": "p", "\u03c4": "t", "\u03c5": "u", "\u03c7": "x",
+};
+const OTHER_ALPHABET_LETTERS = new RegExp(`[${Object.keys(OTHER_ALPHABETS).join("")}]`, "gu");
+
+/** The password as the checks read it: NFKC (full-width Ｐ to P), lower case, other alphabets' look-alikes as Latin letters. */
+function foldLetters(password: string): string {
+  return password.normalize("NFKC").toLowerCase().replace(OTHER_ALPHABET_LETTERS, (letter) => OTHER_ALPHABETS[letter]!);
+}
+
+/** What separates words: anything but a letter, a digit, or a symbol that stands for a letter (@ $ !). */
+const SEPARATOR = /[^\p{L}\p{N}@$!]+/gu;
+/** The same, kept by split: the odd parts are separators. */
+const SEPARATOR_KEPT = /([^\p{L}\p{N}@$!]+)/u;
+
+/**
+ * The text with a word spelt out a character at a time made whole again: three or more single
+ * characters with the same separator between them, and that separator on either side of the run
+ * (n.h.s.password1: nhspassword1; p a s s w o r d 2024: password2024). Other separators stay:
+ * between longer words they would join a passphrase's words, and about 1 in 100 passphrases of
+ * three random words hold "esr" across a join (canvases retching); between single characters
+ * of different separators they are the random part of a random password (r:!\5_:>;C&4 would
+ * otherwise be r!5c4, found on the list undressed).
+ */
+function spelledOut(text: string): string {
+  const words = text.split(SEPARATOR);
+  const between = text.match(SEPARATOR) ?? [];
+  const keep = between.map(() => true);
+  for (let start = 0; start < words.length; ) {
+    let end = start;
+    while (words[end]!.length === 1 && words[end + 1]?.length === 1 && between[end] === between[start]) end++;
+    if (end - start + 1 >= SPELT_MIN) {
+      for (let at = Math.max(0, start - 1); at <= Math.min(end, between.length - 1); at++) if (between[at] === between[start]) keep[at] = false;
+    }
+    start = end + 1;
+  }
+  return words.map((word, at) => (at > 0 && keep[at - 1] ? between[at - 1]! : "") + word).join("");
+}
+/** Fewer single characters in a row than this are an initial or two (j smith), not a word spelt out. */
+const SPELT_MIN = 3;
+
+/** Accents off (Zoë: zoe), as the holder's names are read. */
+function withoutAccents(text: string): string {
+  return text.normalize("NFKD").replace(/\p{M}/gu, "");
+}
+
+/**
+ * The text with every separator taken out, and where each of its words starts in what is left:
+ * the holder's name is theirs however it is spaced (Emma Conroy 1988).
+ */
+function joined(text: string): { text: string; wordStarts: Set<number> } {
+  const wordStarts = new Set<number>([0]);
+  let kept = "";
+  text.split(SEPARATOR_KEPT).forEach((part, at) => {
+    if (at % 2) wordStarts.add(kept.length);
+    else kept += part;
+  });
+  return { text: kept, wordStarts };
 }
 
 // --- Dressed-up common passwords ---
@@ -68,10 +158,17 @@ const PADDING_STEPS = 8;
  * What a password is looked up as: itself, and with padding taken off its ends in every way
  * (P@55w0rd2024: p@55w0rd202, ..., p@55w0rd; a look-alike may stand at an end, as in $ummer, so
  * each is tried kept and taken off), each also with look-alikes undone, and each as the text it
- * repeats (trustno1trustno1: trustno1).
+ * repeats (trustno1trustno1: trustno1). The repeat is also undone first, and its padding taken off
+ * after: Summer2024!Summer2024! repeats summer2024!, which is summer dressed up.
  */
 function lookupForms(lower: string): Set<string> {
   const forms = new Set<string>();
+  const unit = repeatedUnit(lower);
+  for (const text of unit ? [lower, unit] : [lower]) addDressedDown(text, forms);
+  return forms;
+}
+
+function addDressedDown(lower: string, forms: Set<string>): void {
   const lead = /^[^\p{L}]*/u.exec(lower)![0].length;
   const trail = lead === lower.length ? 0 : /[^\p{L}]*$/u.exec(lower)![0].length;
   const cuts = (run: number) => [...new Set([...Array.from({ length: Math.min(run, PADDING_STEPS) + 1 }, (_, n) => n), run])];
@@ -83,11 +180,14 @@ function lookupForms(lower: string): Set<string> {
       for (const spelling of [core, ...plainSpellings(core)]) {
         forms.add(spelling);
         const unit = repeatedUnit(spelling);
-        if (unit && unit.length >= CORE_MIN) forms.add(unit);
+        if (unit && unit.length >= CORE_MIN && !forms.has(unit)) {
+          forms.add(unit);
+          // Its own padding off too: !!Summer2024Summer2024 is summer2024 twice, which is summer dressed up.
+          addDressedDown(unit, forms);
+        }
       }
     }
   }
-  return forms;
 }
 
 /**
@@ -149,91 +249,49 @@ function contextWords({ username, organisationNames = [] }: PasswordContext): { 
   return { username: [...new Set(usernameForms)], trust: [...new Set(trust)], guessable: [...new Set([...PLACE_WORDS, ...nameWords])] };
 }
 
+/**
+ * The holder's names as they are looked for. Both together (either way round) are refused anywhere
+ * when run together (emmaconroy), and from the start of a word when spaced (Emma Conroy lantern):
+ * spaced, they meet by chance across ordinary words (forWARD MARKet). Each name of four letters or
+ * more, or each word of it, is refused only as most of the password, not anywhere as the trust's
+ * longer words are: names sit inside ordinary words (Emma in dilemma, Hall in shallow, Mark in
+ * market, Rose in prose), and a passphrase that holds one is still mostly other words. What an
+ * attacker who knows the holder tries is the name dressed up (Conroy2024!, EmmaEmma1988): little
+ * but the name and padding.
+ */
+function personWords(person: PasswordContext["personName"]): { whole: string[]; parts: string[] } {
+  if (!person) return { whole: [], parts: [] };
+  const words = (name: string) => withoutAccents(foldLetters(name)).split(/[^\p{L}]+/u).filter(Boolean);
+  const first = words(person.firstName);
+  const last = words(person.lastName);
+  const whole = first.length && last.length ? [first.join("") + last.join(""), last.join("") + first.join("")].filter((both) => both.length >= NAMES_MIN) : [];
+  const parts = [first.join(""), last.join(""), ...first, ...last].filter((part) => part.length >= NAME_PART_MIN);
+  return { whole: [...new Set(whole)], parts: [...new Set(parts)] };
+}
+/** Both names together, shorter than this (Li, Al: alli), sit inside ordinary words (tallies). */
+const NAMES_MIN = 6;
+/** A name shorter than this (Al, Jo, Li) is a syllable of many words, not a guess at a person. */
+const NAME_PART_MIN = 4;
+
+/**
+ * Whether the password is its holder's names and little else: once they are taken out (from the
+ * joined spelling, so that Emma 1988 emma! counts), fewer than four letters are left, or fewer than
+ * LEAST_LEFT characters of any kind. Digits and symbols left are the padding people add to a name.
+ */
+function mostlyName(joinedBase: string, spellings: string[], parts: string[]): boolean {
+  if (!parts.length) return false;
+  const found = spellings.flatMap((spelling) => occurrences(spelling, parts));
+  if (!found.length) return false;
+  const covered = new Array<boolean>(joinedBase.length).fill(false);
+  for (const [start, end] of found) covered.fill(true, start, end);
+  const left = [...joinedBase].filter((_, at) => !covered[at]);
+  return left.filter((character) => /\p{L}/u.test(character)).length < CORE_MIN || left.length < LEAST_LEFT;
+}
+
 function occurrences(lower: string, words: string[]): Array<[number, number]> {
   const found: Array<[number, number]> = [];
   for (const word of words) {
     for (let at = lower.indexOf(word); at !== -1; at = lower.indexOf(word, at + 1)) found.push([at, at + word.length]);
   }
   return found;
-}
-
-// --- Keyboard walks ---
-
-/**
- * Fewer characters (spaces aside) than this outside the guessable parts, and the password is those
- * parts. Six: a 12-character password must then be more than half walks to be refused
- * (12qwaszx34er, qwertyuiop!!), and a longer one nearly all walks, so that a walk may be one part
- * of a passphrase ("asdf lemon tree"). Every walk counts, not only the longest one or two: qaz wsx
- * edc rfv is four short ones. Measured with the words of a British English dictionary, refused as
- * keyboard patterns: 1 in 20,000 random three-word passphrases (seesaws awash needs), 1 in 1,000
- * of two words and two digits (dressesfirst64), 1 in 300 single words of 12 letters or more
- * (hairdressers), and 1 in 1,000 random strings of 12 printable characters.
- */
-const LEAST_LEFT = 6;
-/**
- * A run of keys this long, each next to the one before, is a walk. Three is enough (qaz, 147): a
- * walk refuses only a password that it nearly covers, and the three-key runs inside ordinary words
- * (the "ert" of "alert") leave a passphrase most of its letters.
- */
-const WALK_MIN = 3;
-
-/**
- * A UK keyboard's rows with each key's shifted characters (the US ones too: !@#$), and where each
- * row starts under the one above, in key widths: keys touch along a row, and across rows when they
- * are less than a key apart, so q touches 1, 2, w, a and s.
- */
-const MAIN_ROWS: Array<[offset: number, faces: string[]]> = [
-  [0, ["`1234567890-=", "¬!\"£$%^&*()_+", "~!@#$%^&*()_+"]],
-  [1.5, ["qwertyuiop[]\\", "qwertyuiop{}|"]],
-  [1.75, ["asdfghjkl;'#", "asdfghjkl:@~", "asdfghjkl:\""]],
-  [1.25, ["\\zxcvbnm,./", "|zxcvbnm<>?"]],
-];
-/** The number pad, a grid whose keys touch their eight neighbours (0 is two keys wide). */
-const NUMBER_PAD = [" /*-", "789+", "456+", "123", "00."];
-
-// A walk keeps to one board: o9- touches on neither alone.
-const MAIN_ADJACENT = adjacentPairs(MAIN_ROWS.map(([offset, faces]) => faces.map((face) => [...face].map((character, at) => [character, offset + at] as const))), (across, down) => (down === 0 && across === 1) || (down === 1 && across < 1));
-const PAD_ADJACENT = adjacentPairs([NUMBER_PAD.map((line) => [...line].map((character, at) => [character, at] as const).filter(([character]) => character !== " "))], (across, down) => across <= 1 && down <= 1);
-
-/** Every ordered pair of different characters on touching keys ("qw", "wq", ...): rows of faces of (character, across). */
-function adjacentPairs(rows: Array<Array<Array<readonly [string, number]>>>, touching: (across: number, down: number) => boolean): Set<string> {
-  const keys = rows.flatMap((faces, row) => faces.flat().map(([character, x]) => ({ character, row, x })));
-  const pairs = new Set<string>();
-  for (const a of keys) {
-    for (const b of keys) if (a.character !== b.character && touching(Math.abs(a.x - b.x), Math.abs(a.row - b.row))) pairs.add(a.character + b.character);
-  }
-  return pairs;
-}
-
-/** Where the password walks the keyboard, runs along the alphabet (abcd, zyx) or repeats a character (aaa): [start, end) of each. */
-function keyboardPatterns(lower: string): Array<[number, number]> {
-  const found = [...runs(lower, (a, b) => MAIN_ADJACENT.has(a + b)), ...runs(lower, (a, b) => PAD_ADJACENT.has(a + b)), ...alphabetRuns(lower)];
-  for (const repeat of lower.matchAll(/(.)\1{2,}/gu)) found.push([repeat.index, repeat.index + repeat[0].length]);
-  return found;
-}
-
-/** The longest runs of WALK_MIN characters or more whose every neighbouring pair passes. */
-function runs(text: string, next: (a: string, b: string) => boolean): Array<[number, number]> {
-  const found: Array<[number, number]> = [];
-  let start = 0;
-  for (let at = 1; at <= text.length; at++) {
-    if (at < text.length && next(text[at - 1]!, text[at]!)) continue;
-    if (at - start >= WALK_MIN) found.push([start, at]);
-    start = at;
-  }
-  return found;
-}
-
-function alphabetRuns(lower: string): Array<[number, number]> {
-  const step = (a: string, b: string, by: number) => /[a-z]/.test(a) && /[a-z]/.test(b) && b.charCodeAt(0) - a.charCodeAt(0) === by;
-  return [...runs(lower, (a, b) => step(a, b, 1)), ...runs(lower, (a, b) => step(a, b, -1))];
-}
-
-/** Whether fewer than LEAST_LEFT characters other than spaces stand outside the guessable parts. */
-function tooLittleLeft(lower: string, guessable: Array<[number, number]>): boolean {
-  const covered = new Array<boolean>(lower.length).fill(false);
-  for (const [start, end] of guessable) covered.fill(true, start, end);
-  let left = 0;
-  for (let at = 0; at < lower.length; at++) if (!covered[at] && !/\s/u.test(lower[at]!)) left++;
-  return left < LEAST_LEFT;
 }

@@ -138,7 +138,8 @@ export function validateNewUser(input: NewUser, today: string, organisations: st
     problems.push(`username "${input.username}" must be 3 to 50 letters, digits, dots, dashes or underscores`);
   }
   if (input.password !== undefined) {
-    const problem = passwordProblem(input.password, { username: input.username, organisationNames: organisations });
+    const personName = parsePersonName(input.name);
+    const problem = passwordProblem(input.password, { username: input.username, organisationNames: organisations, ...(personName ? { personName } : {}) });
     if (problem) problems.push(problem);
   }
   if (input.role !== undefined && !ROLES.includes(input.role)) problems.push(`role "${input.role}" must be one of ${ROLES.join(", ")}`);

@@ -110,6 +110,92 @@ describe("passwordProblem", () => {
     else expect(found).toBe(PASSWORD_PROBLEMS[kind]);
   });
 
+  // The second outside review: five ways still in, each refused, beside ordinary passphrases that stay allowed.
+  const PASSPHRASES = ["correct horse battery staple", "Tidal marsh lantern7", "sea-otter-violin-42", "core-skills-demo"];
+  const EMMA = { ...LEEDS, username: "297ECONROY01", personName: { firstName: "Emma", lastName: "Conroy" } };
+
+  it.each([
+    ["Summer2024!Summer2024!", "common"], // written twice, each padded: the repeat first, then its padding (accepted before)
+    ["!!Summer2024Summer2024", "common"], // the padding first, then the repeat, then its padding
+    ["2024!Summer2024!Summer", "common"],
+    ["Monkey123$Monkey123$", "common"],
+    ["P@ssw0rd1!P@ssw0rd1!", "common"],
+    ...PASSPHRASES.map((password) => [password, undefined] as const),
+  ] as const)("%s written twice: %s", (password, kind) => {
+    expect(problemOf(password)).toBe(kind && PASSWORD_PROBLEMS[kind]);
+  });
+
+  it.each([
+    ["EmmaConroy1988", EMMA, "name"], // the holder's names and a year (accepted before)
+    ["conroyemma!!!!", EMMA, "name"], // the other way round
+    ["Emma Conroy lantern", EMMA, "name"], // both names, spaced, anywhere
+    ["emma.c0nr0y!!", EMMA, "name"],
+    ["Oyelaran2024!!", { personName: { firstName: "Chidinma", lastName: "Oyelaran" } }, "name"], // the last name and padding
+    ["oyelaran-88-!!!", { personName: { firstName: "Chidinma", lastName: "Oyelaran" } }, "name"],
+    ["Mark Ward 19880", { personName: { firstName: "Mark", lastName: "Ward" } }, "name"],
+    ["Zoe Hall 1988!!", { personName: { firstName: "Zoë", lastName: "Hall" } }, "name"], // accents as typed or not
+    ["Zoë Hall 1988!!", { personName: { firstName: "Zoe", lastName: "Hall" } }, "name"],
+    ["EmmaConroy1988", LEEDS, undefined], // without the holder's names, nothing to find
+    ["Emma dilemma lantern", EMMA, undefined], // a name inside an ordinary word, in a passphrase
+    ["Emma loves lanterns", EMMA, undefined], // a name as one part among others
+    ["Oyelaran garden gate", { personName: { firstName: "Chidinma", lastName: "Oyelaran" } }, undefined],
+    ["forward market lantern", { personName: { firstName: "Mark", lastName: "Ward" } }, undefined], // forWARD MARKet: not from a word's start
+    ["shallow bandanna lake", { personName: { firstName: "Anna", lastName: "Hall" } }, undefined],
+    ...PASSPHRASES.map((password) => [password, EMMA, undefined] as const),
+  ] as const)("%s, with the holder's names: %s", (password, context, kind) => {
+    expect(problemOf(password, { ...context })).toBe(kind && PASSWORD_PROBLEMS[kind]);
+  });
+
+  it.each([
+    ["p\u0430ssword1234", "common"], // a Cyrillic а (accepted before)
+    ["P\u0430ssw\u043erd2024", "common"], // Cyrillic а and о
+    ["\u03a1assword1234", "common"], // a Greek capital Rho
+    ["\u0501ragon123456", "common"], // a Cyrillic ԁ
+    ["\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44\uff11\uff12\uff13\uff14", "common"], // full-width, by NFKC
+    ["W\u0435lcome2Nh\u0455!", "service"], // Cyrillic е and ѕ
+    ["\uff4e\uff48\uff53 garden lantern", "service"],
+    ["L\u0435\u0435ds garden lantern", "trust"],
+    ["EmmaConr\u03bfy1988", "name"], // a Greek ο
+    ["пароль не скажу никому", undefined], // a Russian passphrase is a passphrase
+    ["καλημέρα θάλασσα φως", undefined],
+    ...PASSPHRASES.map((password) => [password, undefined] as const),
+  ] as const)("%s, with letters of other alphabets: %s", (password, kind) => {
+    expect(problemOf(password, EMMA)).toBe(kind && PASSWORD_PROBLEMS[kind]);
+  });
+
+  it.each([
+    ["n.h.s.password1", "common"], // nhspassword1 is on the list (accepted before)
+    ["n.h.s garden lantern", "service"],
+    ["e s r garden lantern", "service"],
+    ["p.a.s.s.w.o.r.d.2024", "common"],
+    ["P a s s w o r d 2024!", "common"],
+    ["t-r-u-s-t-n-o-1-!", "common"],
+    ["L-e-e-d-s garden lantern", "trust"],
+    ["j.s.m.i.t.h garden lamp", "username"],
+    ["a lantern by the sea", undefined], // one letter alone is a word, not a spelling
+    ["x marks the spot 42", undefined],
+    ["r:!\\5_:>;C&4", undefined], // random: single characters, but different separators
+    ...PASSPHRASES.map((password) => [password, undefined] as const),
+  ] as const)("%s, spelt out: %s", (password, kind) => {
+    expect(problemOf(password, { ...LEEDS, username: "297JSMITH01" })).toBe(kind && PASSWORD_PROBLEMS[kind]);
+  });
+
+  it.each([
+    ["135791357913", true], // 13579 twice and 13 (accepted before)
+    ["2468 1357 9753", true], // accepted before
+    ["975397539753", true],
+    ["0369 0369 0369", true],
+    ["048048048048", true],
+    ["97531 97531 9", true],
+    ["lantern 1357 harbour", false], // a sequence as one part of a passphrase
+    ["mango thicket 1987", false],
+    ...PASSPHRASES.map((password) => [password, false] as const),
+  ] as const)("%s: a digit sequence with a constant step %s", (password, refused) => {
+    const found = problemOf(password);
+    if (refused) expect([PASSWORD_PROBLEMS.keyboard, PASSWORD_PROBLEMS.common]).toContain(found);
+    else expect(found).toBeUndefined();
+  });
+
   it("refuses a word of five letters or more of the trust's name anywhere, and a shorter one only as most of the password", () => {
     const demo = { organisationNames: ["Demo NHS Foundation Trust"] };
     expect(problemOf("core-skills-demo", demo)).toBeUndefined(); // "demo" sits in democracy too
@@ -120,7 +206,8 @@ describe("passwordProblem", () => {
   });
 
   it("says what to change, and never repeats the password", () => {
-    const refusals = ["12qwaszx34er", "P@55w0rd2024", "Welcome2Nhs!", "Welcome2Leeds!", "trustno1trustno1", "ihateyouall1", "qwertyuiopas", "jsmith01 and a lantern", "TeachingHospitals1"].map((password) => [password, problemOf(password, { ...LEEDS, username: "297JSMITH01" })!] as const);
+    const context = { ...LEEDS, username: "297JSMITH01", personName: { firstName: "Jane", lastName: "Smith" } };
+    const refusals = ["12qwaszx34er", "P@55w0rd2024", "Welcome2Nhs!", "Welcome2Leeds!", "trustno1trustno1", "ihateyouall1", "qwertyuiopas", "jsmith01 and a lantern", "JaneSmith1988", "TeachingHospitals1"].map((password) => [password, problemOf(password, context)!] as const);
     expect(new Set(refusals.map(([, problem]) => problem))).toEqual(new Set(Object.values(PASSWORD_PROBLEMS)));
     for (const [password, problem] of refusals) {
       expect(problem).toMatch(/Choose another/);
