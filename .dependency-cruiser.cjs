@@ -1,0 +1,45 @@
+// The walls of the house (issue 19): which folder may import which. Areas are the folders of
+// server/; web/ and db/ are kits below them. test/architecture/walls.test.ts runs these rules in
+// `npm test`, with the cycles between areas, against test/architecture/known-violations.json: what
+// stands today is listed there and burnt down one by one; anything new fails. `npm run walls`
+// prints every violation.
+const AREA = "^server/([^/]+)/";
+
+module.exports = {
+  forbidden: [
+    {
+      name: "kits-import-no-area",
+      comment: "web/ and db/ are kits the areas use: they must not reach up into an area.",
+      severity: "error",
+      from: { path: "^server/(web|db)/" },
+      to: { path: "^server/", pathNot: ["^server/(web|db)/", "^server/(config|clock|errors|yield|secrets|worker-threads)\\.ts$"] },
+    },
+    {
+      name: "migrations-are-history",
+      comment: "A migration that imports live code changes history when that code changes.",
+      severity: "error",
+      from: { path: "^migrations/" },
+      to: { path: "^server/" },
+    },
+    {
+      name: "player-imports-only-types",
+      comment: "The player runs in the browser; it may use the server's types only (STYLE.md).",
+      severity: "error",
+      from: { path: "^player/" },
+      to: { path: "^server/", dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "no-other-areas-store",
+      comment: "An area's store is its own: others go through its services.",
+      severity: "error",
+      from: { path: AREA },
+      to: { path: "^server/([^/]+)/store\\.ts$", pathNot: "^server/$1/" },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    exclude: { path: "^(node_modules|test|bench|\\.scratch)/" },
+  },
+};

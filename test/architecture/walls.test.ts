@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { readWalls, type Walls } from "./walls.ts";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const KNOWN_FILE = path.join(import.meta.dirname, "known-violations.json");
+
+/**
+ * Issue 19: the import walls between areas, held by a tool. What breaks them today is listed in
+ * known-violations.json and is to be burnt down; a new break fails here, and so does a listed
+ * one that has been mended and not struck off (so that it cannot come back unseen).
+ */
+describe("the walls between areas", () => {
+  it("has no break of a wall but those listed as known, and every listed one still stands", async () => {
+    const known = JSON.parse(fs.readFileSync(KNOWN_FILE, "utf8")) as Walls;
+    const now = await readWalls(root, ["server", "player", "migrations"]);
+    const added = (current: string[], listed: string[]) => current.filter((line) => !listed.includes(line));
+    expect(added(now.violations, known.violations), "new breaks of .dependency-cruiser.cjs's rules").toEqual([]);
+    expect(added(now.areaCycleEdges, known.areaCycleEdges), "new imports on a cycle between areas").toEqual([]);
+    expect(added(known.violations, now.violations), `mended: strike them off ${KNOWN_FILE}`).toEqual([]);
+    expect(added(known.areaCycleEdges, now.areaCycleEdges), `mended: strike them off ${KNOWN_FILE}`).toEqual([]);
+  });
+
+  describe("on a deliberately broken copy, each rule", () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "lms-walls-"));
+    let walls: Walls;
+    const write = (file: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(scratch, file)), { recursive: true });
+      fs.writeFileSync(path.join(scratch, file), text);
+    };
+    beforeAll(async () => {
+      write("tsconfig.json", fs.readFileSync(path.join(root, "tsconfig.json"), "utf8"));
+      write("server/learning/rules.ts", "export const credited = (done: boolean) => done;\n");
+      write("server/people/store.ts", "export const people = () => [];\n");
+      write("server/people/service.ts", 'import { people } from "./store.ts";\nexport const everyone = () => people();\n');
+      write("server/people/names.ts", "export const plain = (name: string) => name.toLowerCase();\n");
+      write("server/runtime/time.ts", "export type Timespan = string;\nexport const timespan = (ms: number): Timespan => `${ms}`;\n");
+      // The breaks, one for each rule.
+      write("server/web/kit.ts", 'import { credited } from "../learning/rules.ts";\nexport const kit = credited(true);\n');
+      write("migrations/20260101_01_backfill.ts", 'import { plain } from "../server/people/names.ts";\nexport const up = () => plain("A");\n');
+      write("player/uses-runtime.ts", 'import { timespan } from "../server/runtime/time.ts";\nexport const shown = timespan(1);\n');
+      write("player/uses-types.ts", 'import type { Timespan } from "../server/runtime/time.ts";\nexport const none: Timespan | null = null;\n');
+      write("server/learning/reads-people.ts", 'import { people } from "../people/store.ts";\nexport const count = () => people().length;\n');
+      write("server/alpha/a.ts", 'import { b } from "../beta/b.ts";\nexport const a = () => b();\n');
+      write("server/beta/b.ts", 'import { c } from "../alpha/c.ts";\nexport const b = () => c;\n');
+      write("server/alpha/c.ts", "export const c = 1;\n");
+      walls = await readWalls(scratch, ["server", "player", "migrations"]);
+    });
+    afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+    it.each([
+      ["kits-import-no-area", "server/web/kit.ts -> server/learning/rules.ts"],
+      ["migrations-are-history", "migrations/20260101_01_backfill.ts -> server/people/names.ts"],
+      ["player-imports-only-types", "player/uses-runtime.ts -> server/runtime/time.ts"],
+      ["no-other-areas-store", "server/learning/reads-people.ts -> server/people/store.ts"],
+    ])("%s is reported", (rule, edge) => {
+      expect(walls.violations).toContain(`${rule}: ${edge}`);
+    });
+
+    it("reports nothing that keeps within the walls: a type from the player, an area's own store", () => {
+      expect(walls.violations.filter((line) => line.includes("uses-types") || line.includes("people/service.ts"))).toEqual([]);
+    });
+
+    it("finds a cycle between two areas, though no module imports itself back", () => {
+      expect(walls.areaCycleEdges).toEqual(expect.arrayContaining(["server/alpha -> server/beta", "server/beta -> server/alpha"]));
+      expect(walls.areaCycleEdges.filter((edge) => edge.includes("people") || edge.includes("learning"))).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,92 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+
+/**
+ * The import walls of a source tree, read by dependency-cruiser (its rules in
+ * .dependency-cruiser.cjs) and, for cycles between areas, by the area graph below: dependency-
+ * cruiser sees cycles between modules or nested folders, while the wall that matters is between
+ * the areas (server/<area>/, player/, migrations/).
+ */
+export interface Walls {
+  /** Each rule broken: "rule: from -> to". */
+  violations: string[];
+  /** Each import between two areas that lie on one cycle: "area -> area". */
+  areaCycleEdges: string[];
+}
+
+const run = promisify(execFile);
+const depcruise = path.resolve(import.meta.dirname, "../../node_modules/.bin/depcruise");
+const CONFIG = path.resolve(import.meta.dirname, "../../.dependency-cruiser.cjs");
+
+/** Reads `roots` (folders under `cwd`) with the project's rules. */
+export async function readWalls(cwd: string, roots: string[]): Promise<Walls> {
+  const { stdout } = await run(depcruise, [...roots, "--config", CONFIG, "--output-type", "json"], { cwd, maxBuffer: 64 * 1024 * 1024 });
+  const result = JSON.parse(stdout) as {
+    modules: Array<{ source: string; dependencies: Array<{ resolved: string; dependencyTypes: string[] }> }>;
+    summary: { violations: Array<{ from: string; to: string; rule: { name: string } }> };
+  };
+  const violations = result.summary.violations.map((violation) => `${violation.rule.name}: ${violation.from} -> ${violation.to}`);
+  const edges = new Set<string>();
+  for (const module of result.modules) {
+    const from = areaOf(module.source);
+    for (const dependency of module.dependencies) {
+      const to = areaOf(dependency.resolved);
+      if (from && to && from !== to && !dependency.dependencyTypes.includes("type-only")) edges.add(`${from} -> ${to}`);
+    }
+  }
+  return { violations: [...new Set(violations)].sort(), areaCycleEdges: edgesOnCycles(edges).sort() };
+}
+
+/** Files directly in server/ that start and assemble the LMS; the others there (config, clock, errors) are the base every area stands on. */
+const COMPOSITION = /^server\/(main|runtime-context)\.ts$/;
+
+/** server/<area>/..., player/..., migrations/...; files directly in server/ are the composition root or the base. */
+export function areaOf(file: string): string | null {
+  const inServer = /^server\/([^/]+)\//.exec(file);
+  if (inServer) return `server/${inServer[1]}`;
+  if (COMPOSITION.test(file)) return "server (composition)";
+  if (/^server\/[^/]+$/.test(file)) return "server (base)";
+  const top = /^(player|migrations)\//.exec(file);
+  return top ? top[1]! : null;
+}
+
+/** The edges whose two ends are in one strongly connected component (Tarjan's algorithm). */
+function edgesOnCycles(edges: Set<string>): string[] {
+  const next = new Map<string, string[]>();
+  for (const edge of edges) {
+    const [from, to] = edge.split(" -> ") as [string, string];
+    next.set(from, [...(next.get(from) ?? []), to]);
+    if (!next.has(to)) next.set(to, []);
+  }
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const component = new Map<string, number>();
+  const stack: string[] = [];
+  let counter = 0;
+  let components = 0;
+  const visit = (node: string) => {
+    index.set(node, counter);
+    low.set(node, counter++);
+    stack.push(node);
+    for (const to of next.get(node)!) {
+      if (!index.has(to)) {
+        visit(to);
+        low.set(node, Math.min(low.get(node)!, low.get(to)!));
+      } else if (!component.has(to)) low.set(node, Math.min(low.get(node)!, index.get(to)!));
+    }
+    if (low.get(node) === index.get(node)) {
+      let member: string;
+      do {
+        member = stack.pop()!;
+        component.set(member, components);
+      } while (member !== node);
+      components++;
+    }
+  };
+  for (const node of next.keys()) if (!index.has(node)) visit(node);
+  return [...edges].filter((edge) => {
+    const [from, to] = edge.split(" -> ") as [string, string];
+    return component.get(from) === component.get(to);
+  });
+}
