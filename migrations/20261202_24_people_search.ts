@@ -1,9 +1,11 @@
 import type { Knex } from "knex";
-import { searchKey } from "../server/people/names.ts";
 
 // A person's name and employee number folded for search (lower case, accents and letters like Ø
 // spelt plainly), written by the people store: SQLite's lower() folds ASCII only, so "Ørsted"
 // would never match "ørsted" in SQL alone.
+// The folding below is this migration's own copy of server/people/names.ts's searchKey as it stood
+// on 2026-12-02: history must not change when the live code does (the store writes search_text
+// for every person saved since). Row by row: neither database folds Unicode like this in SQL.
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable("people", (table) => {
     table.string("search_text", 400);
@@ -18,4 +20,14 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable("people", (table) => {
     table.dropColumn("search_text");
   });
+}
+
+const PLAIN: Record<string, string> = { ø: "o", Ø: "O", æ: "ae", Æ: "AE", œ: "oe", Œ: "OE", ß: "ss", đ: "d", Đ: "D", ł: "l", Ł: "L", þ: "th", Þ: "TH", ð: "d", Ð: "D", ı: "i" };
+
+function searchKey(text: string): string {
+  const plain = text
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[øØæÆœŒßđĐłŁþÞðÐı]/g, (letter) => PLAIN[letter]!);
+  return plain.toLowerCase().replace(/[^\p{L}\p{N}@.]+/gu, " ").trim();
 }

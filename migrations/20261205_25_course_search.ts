@@ -1,5 +1,4 @@
 import type { Knex } from "knex";
-import { refreshCourseSearch } from "../server/catalog/course-search-index.ts";
 
 // Search Course: one row per course code (a course, or a component's code not imported yet) with
 // its code, title, certification and competency names as plain words (the course itself is
@@ -30,7 +29,7 @@ export async function up(knex: Knex): Promise<void> {
       INSERT INTO course_search_fts (course_search_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
       INSERT INTO course_search_fts (rowid, search_text) VALUES (new.id, new.search_text); END`);
   }
-  await refreshCourseSearch(knex);
+  await fillCourseSearch(knex);
 }
 
 export async function down(knex: Knex): Promise<void> {
@@ -39,6 +38,46 @@ export async function down(knex: Knex): Promise<void> {
     await knex.raw("DROP TABLE course_search_fts");
   }
   await knex.schema.dropTable("course_search");
+}
+
+// Filling the new table once: this migration's own copy of what server/catalog/course-search-index.ts
+// wrote on 2026-12-05 (refreshCourseSearch for every code), so that history does not change when
+// the live code does. Two reads and inserts of 200 rows at a time, not a statement per course.
+async function fillCourseSearch(knex: Knex): Promise<void> {
+  const courses = await knex("courses").select("code", "title");
+  const components = await knex("certification_components")
+    .join("certifications", "certifications.id", "certification_components.certification_id")
+    .join("competencies", "competencies.id", "certifications.competency_id")
+    .select("certification_components.course_code", "certifications.name as certification", "competencies.name as competency")
+    .orderBy("certifications.name");
+  const byCode = new Map<string, { title: string; certifications: Set<string>; competencies: Set<string> }>();
+  const entry = (code: string) => {
+    let found = byCode.get(code);
+    if (!found) byCode.set(code, (found = { title: "", certifications: new Set(), competencies: new Set() }));
+    return found;
+  };
+  for (const course of courses) entry(String(course.code)).title = String(course.title);
+  for (const component of components) {
+    const found = entry(String(component.course_code));
+    found.certifications.add(String(component.certification));
+    found.competencies.add(String(component.competency));
+  }
+  const rows = [...byCode].map(([code, found]) => ({
+    code,
+    organisation: /^(\d{3}) /.exec(code)?.[1] ?? null,
+    search_text: ` ${[code, found.title, ...found.certifications, ...found.competencies].map((field) => words(field).join(" ")).filter(Boolean).join(" | ")} `,
+  }));
+  for (let start = 0; start < rows.length; start += 200) await knex("course_search").insert(rows.slice(start, start + 200));
+}
+
+const PLAIN: Record<string, string> = { ø: "o", Ø: "O", æ: "ae", Æ: "AE", œ: "oe", Œ: "OE", ß: "ss", đ: "d", Đ: "D", ł: "l", Ł: "L", þ: "th", Þ: "TH", ð: "d", Ð: "D", ı: "i" };
+
+function words(text: string): string[] {
+  const plain = text
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[øØæÆœŒßđĐłŁþÞðÐı]/g, (letter) => PLAIN[letter]!);
+  return plain.toLowerCase().match(/[a-z0-9]+/g) ?? [];
 }
 
 // As server/db/connect.ts's isPostgres, which this file cannot import: connect.ts imports the migrations.

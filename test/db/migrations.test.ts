@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isPostgres, migrateLatest, migrateRollbackAll, type Db } from "../../server/db/connect.ts";
 import { createTestDb } from "../support/test-db.ts";
+import { searchKey } from "../../server/people/names.ts";
+import { refreshCourseSearch } from "../../server/catalog/course-search-index.ts";
 
 const MODEL_TABLES = [
   "organisations", "people", "accounts", "account_tokens", "sessions", "positions", "assignments",
@@ -51,5 +53,42 @@ describe("the migration list", () => {
     const { migrations } = await import("../../migrations/index.ts");
     const files = fs.readdirSync(new URL("../../migrations", import.meta.url)).filter((file) => /^\d.*\.ts$/.test(file)).sort();
     expect(migrations.map(([name]) => name)).toEqual(files);
+  });
+});
+
+/**
+ * Migrations 24 and 25 fill their new columns with their own frozen copies of the folding and the
+ * search document (issue 19: migrations import nothing from server/, so that changing live code
+ * cannot change history). Run over rows from before them, they write what the live code writes
+ * today; should the live code change on purpose, this test says the migrations' copies were not
+ * meant to follow.
+ */
+describe("migrations 24 and 25, frozen", () => {
+  let db: Db;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => ({ db, cleanup } = await createTestDb()));
+  afterAll(() => cleanup());
+
+  it("fill people's search_text and course_search as the live code does", async () => {
+    await migrateRollbackAll(db);
+    while (!(await db("knex_migrations").where({ name: "20261202_23_evidence_files.ts" }).first())) await db.migrate.up();
+    const [organisation] = await db("organisations").insert({ vpd: "297", name: "Demo NHS Trust" }).returning("id");
+    await db("people").insert({ organisation_id: organisation.id, employee_number: "E-Ø17", last_name: "Ørsted", first_name: "Åsa-Łucja", email: "a@example.org", date_of_birth: "1990-01-01", created_at: "2026-01-01T00:00:00.000Z" });
+    const [competency] = await db("competencies").insert({ name: "NHS|CSTF|Fire Safety - 3 Years|" }).returning("id");
+    const [certification] = await db("certifications").insert({ name: "297 Core Skills - Fire Safety - 3 Years", competency_id: competency.id, competence_level: "1 - Assessed", valid_days: 1095, complete_within_days: 1095, renewable: true, description: "" }).returning("id");
+    await db("courses").insert({ code: "297 Fire Safety - Part 1", title: "Fire Safety: e-Learning 1.2 (Ünïcode)", kind: "elearning", created_at: "2026-01-01T00:00:00.000Z" });
+    await db("certification_components").insert([
+      { certification_id: certification.id, position: 1, course_code: "297 Fire Safety - Part 1", requires: "completion" },
+      { certification_id: certification.id, position: 2, course_code: "000 Fire Safety - eAssessment", requires: "pass" },
+    ]);
+
+    await migrateLatest(db);
+    const person = await db("people").first("search_text");
+    expect(person.search_text).toBe(searchKey("Ørsted Åsa-Łucja E-Ø17"));
+    const filled = await db("course_search").orderBy("code").select("code", "organisation", "search_text");
+    expect(filled).toHaveLength(2);
+    await db("course_search").delete();
+    await refreshCourseSearch(db);
+    expect(await db("course_search").orderBy("code").select("code", "organisation", "search_text")).toEqual(filled);
   });
 });
