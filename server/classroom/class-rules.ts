@@ -12,13 +12,13 @@ export type ClassroomState = "Requested" | "Waiting List" | "Enrolled" | "Attend
 export const LIVE_STATES: readonly ClassroomState[] = ["Requested", "Waiting List", "Enrolled", "Attended", "Did Not Attend"];
 /** States that use one of the class's places. */
 export const PLACE_STATES: readonly ClassroomState[] = ["Enrolled", "Attended", "Did Not Attend"];
-/** States a learner (or L&D) may still cancel, before the class starts. */
 /** A booking the learner may learn under now: Component Status Enrolled, and Play. */
 export const HOLDS_PLACE_STATES: readonly ClassroomState[] = ["Enrolled", "Attended"];
 /** A booking that waits for L&D or for a place: the learner neither plays nor books again. */
 export const AWAITING_PLACE_STATES: readonly ClassroomState[] = ["Requested", "Waiting List"];
 /** A booking still standing, with a place or waiting for one: one per course at a time. */
 export const BOOKED_STATES: readonly ClassroomState[] = [...HOLDS_PLACE_STATES, ...AWAITING_PLACE_STATES];
+/** States a learner (or L&D) may still cancel, before the class starts. */
 export const CANCELLABLE_STATES: readonly ClassroomState[] = ["Requested", "Waiting List", "Enrolled"];
 
 export interface ClassForm {

@@ -53,7 +53,6 @@ export function componentCourseCodes(components: ComponentFacts[]): string[] {
   return [...new Set(components.flatMap((component) => (component.satisfiedByCourseCode ? [component.courseCode, component.satisfiedByCourseCode] : [component.courseCode])))];
 }
 
-/** Rule 6: a subscription not completed by its complete-by date has expired, whatever is stored. */
 /**
  * Whether Play warns first: learning played now would count toward no subscription (rule 1), and
  * subscribing first would let it count. After completing a certification that can be renewed,
@@ -65,6 +64,7 @@ export function warnBeforePlay(status: SubscriptionStatus | null, renewable: boo
   return true;
 }
 
+/** Rule 6: a subscription not completed by its complete-by date has expired, whatever is stored. */
 export function effectiveStatus(subscription: Pick<SubscriptionFacts, "status" | "completeBy">, today: string): SubscriptionStatus {
   return subscription.status === "Subscribed" && today > subscription.completeBy ? "Expired" : subscription.status;
 }

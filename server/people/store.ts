@@ -125,8 +125,7 @@ export function createPeopleStore(db: Db) {
       return row ? { id: Number(row.id), personId: Number(row.person_id), positionId: Number(row.position_id) } : undefined;
     },
 
-    /** Adds the assignment, or moves an existing number to this person and position. */
-    /** Without a start date, an assignment keeps the one it has. */
+    /** Adds the assignment, or moves an existing number to this person and position; without a start date, an assignment keeps the one it has. */
     async upsertAssignment(assignment: { number: string; personId: number; positionId: number; isPrimary: boolean; startDate?: string | undefined }) {
       const values = {
         person_id: assignment.personId,
