@@ -12,7 +12,7 @@ module.exports = {
       comment: "web/ and db/ are kits the areas use: they must not reach up into an area.",
       severity: "error",
       from: { path: "^server/(web|db)/" },
-      to: { path: "^server/", pathNot: ["^server/(web|db)/", "^server/(config|clock|errors|yield|secrets|worker-threads)\\.ts$"] },
+      to: { path: "^server/", pathNot: ["^server/(web|db)/", "^server/(config|clock|errors|yield|secrets|worker-threads|deps|disk-space|package-limits)\\.ts$"] },
     },
     {
       name: "migrations-are-history",

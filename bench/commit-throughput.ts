@@ -20,7 +20,7 @@ import pino from "pino";
 import { loadConfig } from "../server/config.ts";
 import { createClock } from "../server/clock.ts";
 import { connectDb, migrateLatest } from "../server/db/connect.ts";
-import { createApp } from "../server/web/app.ts";
+import { createApp } from "../server/app.ts";
 import { hashPassword } from "../server/accounts/passwords.ts";
 import { createPeopleStore } from "../server/people/store.ts";
 import { createAccountStore } from "../server/accounts/store.ts";

@@ -14,7 +14,7 @@ import pino from "pino";
 import { loadConfig } from "../server/config.ts";
 import { addDays, createClock } from "../server/clock.ts";
 import { connectDb, migrateLatest } from "../server/db/connect.ts";
-import { createApp } from "../server/web/app.ts";
+import { createApp } from "../server/app.ts";
 import { hashPassword } from "../server/accounts/passwords.ts";
 import { createAccountStore } from "../server/accounts/store.ts";
 import { listen, logIn } from "./http.ts";

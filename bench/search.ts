@@ -17,7 +17,7 @@ import pino from "pino";
 import { createTestDb } from "../test/support/test-db.ts";
 import { loadConfig } from "../server/config.ts";
 import { createClock } from "../server/clock.ts";
-import { createApp } from "../server/web/app.ts";
+import { createApp } from "../server/app.ts";
 import { hashPassword } from "../server/accounts/passwords.ts";
 import { createAccountStore } from "../server/accounts/store.ts";
 import { listen, logIn } from "./http.ts";

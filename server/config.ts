@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_TIME_ZONE, isTimeZone } from "./clock.ts";
-import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from "./packages/manifest/manifest-limits.ts";
+import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from "./package-limits.ts";
 
 /**
  * Configuration comes from the environment once, at boot. Every problem is listed together so

@@ -5,7 +5,7 @@ import { AppError } from "./errors.ts";
 import { openContext } from "./runtime-context.ts";
 import { resolveSessionSecret } from "./secrets.ts";
 import { createLogger } from "./web/logging.ts";
-import { createApp } from "./web/app.ts";
+import { createApp } from "./app.ts";
 import type { MailDelivery } from "./mail/delivery.ts";
 import { createContentApp } from "./content/content-app.ts";
 import { createLocalStorage } from "./packages/storage.ts";

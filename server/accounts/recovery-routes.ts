@@ -1,11 +1,12 @@
 import { isCalendarDate } from "../clock.ts";
 import { Router, type Request, type Response } from "express";
-import type { AppDeps } from "../web/app.ts";
+import type { AppDeps } from "../deps.ts";
 import { anyone, requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { AppError } from "../errors.ts";
 import type { MailDelivery } from "../mail/delivery.ts";
-import { RECOVERY_THROTTLE, throttle } from "./throttle.ts";
+import { throttle } from "../web/throttle.ts";
+import { RECOVERY_THROTTLE } from "./limits.ts";
 import { requestReset, requestUnlock, requestUsername, type RecoveryDeps } from "./recovery.ts";
 import { accountForLink, changePassword, resetPassword, unlockWithLink } from "./password-changes.ts";
 import { rememberDevice } from "./known-devices.ts";

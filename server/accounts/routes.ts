@@ -1,12 +1,13 @@
 import { Router, type Request } from "express";
-import type { AppDeps } from "../web/app.ts";
+import type { AppDeps } from "../deps.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { anyone, requireLogin } from "../web/auth.ts";
 import { AppError } from "../errors.ts";
 import { logIn } from "./service.ts";
 import { createAccountStore } from "./store.ts";
 import { recordAudit } from "../audit/store.ts";
-import { failureLimit, loginFailuresPerAddress } from "./throttle.ts";
+import { failureLimit } from "../web/throttle.ts";
+import { loginFailuresPerAddress } from "./limits.ts";
 import { knownAccounts, rememberDevice } from "./known-devices.ts";
 
 /** Log in and out. */

@@ -5,7 +5,7 @@ import { recordAudit } from "../audit/store.ts";
 import { createAccountStore, type Account } from "./store.ts";
 import { decoyPasswordHash, verifyPassword } from "./passwords.ts";
 import { forgetOldFailures, loginFailures } from "./login-failures.ts";
-import { sourceOf } from "./throttle.ts";
+import { sourceOf } from "../web/throttle.ts";
 
 // One message for an unknown username, a wrong password and a locked account: the page must not
 // tell an attacker which usernames exist, nor that a guess was right but the account locked. It

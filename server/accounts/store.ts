@@ -1,5 +1,5 @@
 import type { Db } from "../db/connect.ts";
-import type { Role } from "./roles.ts";
+import type { Role } from "../web/roles.ts";
 
 export interface Account {
   id: number;

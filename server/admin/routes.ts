@@ -1,6 +1,6 @@
 import { isAsOfDate } from "../clock.ts";
 import { Router, type Request, type Response } from "express";
-import type { AppDeps } from "../web/app.ts";
+import type { AppDeps } from "../deps.ts";
 import { isRowId } from "../db/connect.ts";
 import { requireRole } from "../web/auth.ts";
 import { endSessionsOf, generateCsrfToken } from "../web/session.ts";
@@ -17,7 +17,7 @@ import { createCertificateStore } from "../certificates/store.ts";
 import { groupedCode } from "../certificates/codes.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
-import { ROLE_LABELS, ROLES, type Role } from "../accounts/roles.ts";
+import { ROLE_LABELS, ROLES, type Role } from "../web/roles.ts";
 import { requestReset, requestUnlock } from "../accounts/recovery.ts";
 import { listOutbox, outboxMessage, withoutLinkSecrets } from "../mail/outbox.ts";
 import type { MailDelivery } from "../mail/delivery.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ROLES } from "../accounts/roles.ts";
+import { ROLES } from "../web/roles.ts";
 import { isCalendarDate } from "../clock.ts";
 import { EMAIL_MAX_LENGTH, EMAIL_PATTERN, NAME_TOO_LONG, namePartsFit } from "../people/names.ts";
 

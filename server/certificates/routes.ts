@@ -1,12 +1,12 @@
 import { Router, type Request, type Response } from "express";
-import type { AppDeps } from "../web/app.ts";
+import type { AppDeps } from "../deps.ts";
 import { isRowId } from "../db/connect.ts";
 import { anyone, requireLogin, requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { guideDate } from "../web/format.ts";
 import { notFound } from "../errors.ts";
 import { plainLetters } from "../people/names.ts";
-import { throttle, type ThrottleRule } from "../accounts/throttle.ts";
+import { throttle, type ThrottleRule } from "../web/throttle.ts";
 import { groupedCode } from "./codes.ts";
 import { certificatePdf } from "./pdf.ts";
 import { certificateFor, verifyCertificate, type Certificate } from "./service.ts";

@@ -1,7 +1,7 @@
 import { isRowId } from "../db/connect.ts";
 import { Router, type Request, type Response } from "express";
 import { spreadsheetCsv } from "../web/csv.ts";
-import type { AppDeps } from "../web/app.ts";
+import type { AppDeps } from "../deps.ts";
 import { requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { competencyLabel, sourceLabel, guideDate, percentage } from "../web/format.ts";

@@ -32,7 +32,7 @@ export function createContentApp({ config, db, storage, contentSecret, logger }:
   app.set("trust proxy", config.trustProxy);
   app.use(requestLogger(logger));
   // Under https, browsers must never fetch content over plain http again: a token sent in clear
-  // is a learner's attempt for hours. The LMS origin says the same through helmet (web/app.ts).
+  // is a learner's attempt for hours. The LMS origin says the same through helmet (server/app.ts).
   if (config.contentUrl.startsWith("https:")) app.use(helmet.strictTransportSecurity());
   app.use((_req, res, next) => {
     res.set({

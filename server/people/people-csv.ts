@@ -1,6 +1,6 @@
 import { parse } from "csv-parse/sync";
 import { isCalendarDate } from "../clock.ts";
-import { ROLE_LABELS, ROLES, type Role } from "../accounts/roles.ts";
+import { ROLE_LABELS, ROLES, type Role } from "../web/roles.ts";
 import { personSchema, type Catalog } from "../catalog/catalog-schema.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { guideDate } from "../web/format.ts";
 import { Router, type Request, type Response } from "express";
 import multer from "multer";
-import type { AppDeps } from "../web/app.ts";
+import type { AppDeps } from "../deps.ts";
 import { isRowId } from "../db/connect.ts";
 import type { MailDelivery } from "../mail/delivery.ts";
 import { requireRole } from "../web/auth.ts";
@@ -10,7 +10,7 @@ import { spreadsheetCsv } from "../web/csv.ts";
 import { uploadGuards, uploadOne } from "../web/uploads.ts";
 import { AppError, notFound } from "../errors.ts";
 import { isCalendarDate } from "../clock.ts";
-import { ROLE_LABELS, ROLES, type Role } from "../accounts/roles.ts";
+import { ROLE_LABELS, ROLES, type Role } from "../web/roles.ts";
 import { createPeopleStore } from "./store.ts";
 import { EMAIL_PATTERN } from "./names.ts";
 import { PEOPLE_CSV_COLUMNS, PEOPLE_CSV_MAX_ROWS } from "./people-csv.ts";

@@ -6,7 +6,7 @@ import { hashPassword, NO_PASSWORD_YET } from "../accounts/passwords.ts";
 import { passwordProblem } from "../accounts/password-rules.ts";
 import { organisationNames } from "./organisation-names.ts";
 import { createAccountStore, usernameKey } from "../accounts/store.ts";
-import { ROLES, type Role } from "../accounts/roles.ts";
+import { ROLES, type Role } from "../web/roles.ts";
 import { recordAudit } from "../audit/store.ts";
 import { createPeopleStore } from "./store.ts";
 import { EMAIL_MAX_LENGTH, EMAIL_PATTERN, NAME_TOO_LONG, namePartsFit, parsePersonName, proposeUsername } from "./names.ts";

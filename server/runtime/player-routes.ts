@@ -1,6 +1,6 @@
 import { isRowId } from "../db/connect.ts";
 import { Router } from "express";
-import type { AppDeps } from "../web/app.ts";
+import type { AppDeps } from "../deps.ts";
 import { requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { compressPage } from "../web/compress.ts";

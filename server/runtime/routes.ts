@@ -2,7 +2,7 @@ import { isRowId } from "../db/connect.ts";
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
-import type { AppDeps } from "../web/app.ts";
+import type { AppDeps } from "../deps.ts";
 import { AppError, DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, isOutOfSpace } from "../errors.ts";
 import type { CommitResponse } from "./contract.ts";
 import { SCORM12_ERRORS, ScormRefusal } from "./scorm-errors.ts";

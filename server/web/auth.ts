@@ -1,6 +1,6 @@
 import type { RequestHandler } from "express";
 import type { SessionData } from "express-session";
-import { roleAllows, type Role } from "../accounts/roles.ts";
+import { roleAllows, type Role } from "./roles.ts";
 import { AppError } from "../errors.ts";
 
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;

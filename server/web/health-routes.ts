@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Router } from "express";
-import type { AppDeps } from "./app.ts";
+import type { AppDeps } from "../deps.ts";
 import { watchEventLoop } from "./event-loop.ts";
 
 /** Longer than this and the check answers 503: a hung network file system must not hang the balancer's probe. */

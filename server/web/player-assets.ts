@@ -1,5 +1,5 @@
 import { Router, type Response } from "express";
-import { playerBundles, type BundleName } from "../../player/build.ts";
+import { playerBundles, type BundleName } from "./player-build.ts";
 
 /**
  * The LMS origin's bundles: /assets/player.js (the player window) and /assets/play.js (Play

@@ -4,10 +4,10 @@ import { csrfSync } from "csrf-sync";
 import type { Request, RequestHandler } from "express";
 import { parse as parseCookies } from "cookie";
 import type { Config } from "../config.ts";
-import type { AppDeps } from "./app.ts";
+import type { AppDeps } from "../deps.ts";
 import { isPostgres, type Db } from "../db/connect.ts";
 import { createSqliteSessionLookup, type SessionLookup } from "./session-lookup.ts";
-import type { Role } from "../accounts/roles.ts";
+import type { Role } from "./roles.ts";
 
 declare module "express-session" {
   interface SessionData {

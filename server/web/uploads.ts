@@ -5,8 +5,8 @@ import { AppError, isOutOfSpace, OUT_OF_SPACE } from "../errors.ts";
 import { refuseNulInUpload } from "./nul-characters.ts";
 import { CSRF_REFUSAL, uploadFormTokenValid } from "./session.ts";
 import { refuseWhenDiskLow } from "./free-space.ts";
-import { throttle, uploadThrottle } from "../accounts/throttle.ts";
-import type { AppDeps } from "./app.ts";
+import { throttle, uploadThrottle } from "./throttle.ts";
+import type { AppDeps } from "../deps.ts";
 
 /**
  * What every upload passes before its body is read, after its route's role check: the account's

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pino from "pino";
 import request from "supertest";
 import type { Express } from "express";
-import { createApp } from "../../server/web/app.ts";
+import { createApp } from "../../server/app.ts";
 import { createTestApp, csrfFrom, settableClock, type TestApp } from "../support/test-app.ts";
-import { RECOVERY_THROTTLE } from "../../server/accounts/throttle.ts";
+import { RECOVERY_THROTTLE } from "../../server/accounts/limits.ts";
 import { buildLearner } from "../support/factories.ts";
 
 const FAILURES_PER_ADDRESS = 12;

@@ -12,7 +12,7 @@ import { chromium, type Browser, type BrowserContext, type Frame, type Page } fr
 import { loadConfig, type Config } from "../../server/config.ts";
 import { createClock, type Clock } from "../../server/clock.ts";
 import type { Db } from "../../server/db/connect.ts";
-import { createApp } from "../../server/web/app.ts";
+import { createApp } from "../../server/app.ts";
 import { createContentApp } from "../../server/content/content-app.ts";
 import { importPackage } from "../../server/packages/import-package.ts";
 import { createLocalStorage } from "../../server/packages/storage.ts";

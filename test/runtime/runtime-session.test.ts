@@ -3,7 +3,7 @@ import fs from "node:fs";
 import { Writable } from "node:stream";
 import pino from "pino";
 import request from "supertest";
-import { createApp } from "../../server/web/app.ts";
+import { createApp } from "../../server/app.ts";
 import { SESSION_TOUCH_EVERY_MS } from "../../server/web/session.ts";
 import { SESSION_ABSOLUTE_MS } from "../../server/web/auth.ts";
 import { createTestApp, csrfFrom, type TestApp } from "../support/test-app.ts";

@@ -18,7 +18,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../server/config.ts";
 import { createClock } from "../../server/clock.ts";
-import { createApp } from "../../server/web/app.ts";
+import { createApp } from "../../server/app.ts";
 import { connectDb, migrateLatest, type Db } from "../../server/db/connect.ts";
 import { csrfFrom, logInAgent } from "../support/test-app.ts";
 import { createTestDb, type TestDb } from "../support/test-db.ts";

@@ -7,7 +7,7 @@
 import ejs from "ejs";
 import type { Response } from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { roleAllows, type Role } from "../../server/accounts/roles.ts";
+import { roleAllows, type Role } from "../../server/web/roles.ts";
 import { ACCESS, mountedRoutes } from "../support/route-table.ts";
 import { buildHostileWorld, FIELDS, hostile, type Tag, type World } from "./support/hostile-world.ts";
 

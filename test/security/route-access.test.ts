@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../support/test-app.ts";
-import { roleAllows } from "../../server/accounts/roles.ts";
+import { roleAllows } from "../../server/web/roles.ts";
 import { ACCESS, concrete, mountedRoutes } from "../support/route-table.ts";
 import { agentsByRole } from "../support/role-agents.ts";
 

@@ -10,7 +10,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../server/config.ts";
 import { createClock } from "../../server/clock.ts";
-import { createApp } from "../../server/web/app.ts";
+import { createApp } from "../../server/app.ts";
 import { createContentApp } from "../../server/content/content-app.ts";
 import { createLocalStorage } from "../../server/packages/storage.ts";
 import type { MailDelivery } from "../../server/mail/delivery.ts";

@@ -1,6 +1,6 @@
 import request from "supertest";
 import type { Express } from "express";
-import type { Role } from "../../server/accounts/roles.ts";
+import type { Role } from "../../server/web/roles.ts";
 import type { Db } from "../../server/db/connect.ts";
 import type { Clock } from "../../server/clock.ts";
 import { csrfFrom, logInAgent } from "./test-app.ts";

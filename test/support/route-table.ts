@@ -2,7 +2,7 @@
 // (test/security/route-access.test.ts), the anti-forgery probe (test/security/csrf-every-route.test.ts)
 // and the probe of other learners' ids (test/security/other-learners-ids.test.ts).
 import type { Express } from "express";
-import type { Role } from "../../server/accounts/roles.ts";
+import type { Role } from "../../server/web/roles.ts";
 
 export type Needed = "anyone" | Role;
 

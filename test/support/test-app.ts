@@ -3,7 +3,7 @@ import type { Express } from "express";
 import pino from "pino";
 import { loadConfig, type Config } from "../../server/config.ts";
 import { createClock, type Clock } from "../../server/clock.ts";
-import { createApp } from "../../server/web/app.ts";
+import { createApp } from "../../server/app.ts";
 import type { Db } from "../../server/db/connect.ts";
 import { createTestDb } from "./test-db.ts";
 

@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
 import pino from "pino";
-import { createApp } from "../../server/web/app.ts";
+import { createApp } from "../../server/app.ts";
 import { loadConfig } from "../../server/config.ts";
 import { createClock } from "../../server/clock.ts";
 import { createTestDb, type TestDb } from "../support/test-db.ts";

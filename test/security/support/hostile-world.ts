@@ -5,7 +5,7 @@
 import request from "supertest";
 import type { Response } from "supertest";
 import { checkCatalog, importCatalog } from "../../../server/catalog/import-catalog.ts";
-import type { Role } from "../../../server/accounts/roles.ts";
+import type { Role } from "../../../server/web/roles.ts";
 import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from "../../support/test-app.ts";
 import { buildLearner } from "../../support/factories.ts";
 import { buildZip } from "../../support/build-zip.ts";

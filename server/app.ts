@@ -2,57 +2,47 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import express from "express";
 import helmet from "helmet";
-import type { Logger } from "pino";
-import type { Config } from "../config.ts";
-import type { Clock } from "../clock.ts";
-import type { Db } from "../db/connect.ts";
-import { createSessionStore, sessionMiddleware, csrfMiddleware } from "./session.ts";
-import { requestLogger } from "./logging.ts";
-import { loadUser } from "./auth.ts";
-import { nhsukStylesheet } from "./nhsuk-stylesheet.ts";
-import { errorHandler, notFoundHandler } from "./error-handler.ts";
-import { refuseNul } from "./nul-characters.ts";
-import { helpRoutes, linkContacts } from "./help.ts";
-import { accountRoutes } from "../accounts/routes.ts";
-import { recoveryRoutes } from "../accounts/recovery-routes.ts";
-import { adminRoutes } from "../admin/routes.ts";
-import { catalogRoutes } from "../catalog/routes.ts";
-import { peopleRoutes } from "../people/routes.ts";
-import { createMailDelivery } from "../mail/delivery.ts";
-import { portalRoutes } from "./portal-routes.ts";
-import { packageRoutes } from "../packages/routes.ts";
-import { learningRoutes } from "../learning/routes.ts";
-import { certificationRoutes } from "../learning/certification-routes.ts";
-import { classAdminRoutes } from "../classroom/admin-routes.ts";
-import { classLearnerRoutes } from "../classroom/learner-routes.ts";
-import { certificateRoutes } from "../certificates/routes.ts";
-import { courseSearchRoutes } from "../learning/course-search-routes.ts";
-import { learningBar } from "./learning-bar.ts";
-import { complianceRoutes } from "../compliance/routes.ts";
-import { recordRoutes } from "../compliance/record-routes.ts";
-import { playerRoutes } from "../runtime/player-routes.ts";
-import { playerAssetRoutes } from "./player-assets.ts";
-import { runtimeRoutes } from "../runtime/routes.ts";
-import { healthRoutes } from "./health-routes.ts";
-import { compressWhereSafe } from "./compress.ts";
+import type { AppDeps } from "./deps.ts";
+import { createSessionStore, sessionMiddleware, csrfMiddleware } from "./web/session.ts";
+import { requestLogger } from "./web/logging.ts";
+import { loadUser } from "./web/auth.ts";
+import { nhsukStylesheet } from "./web/nhsuk-stylesheet.ts";
+import { errorHandler, notFoundHandler } from "./web/error-handler.ts";
+import { refuseNul } from "./web/nul-characters.ts";
+import { helpRoutes, linkContacts } from "./web/help.ts";
+import { accountRoutes } from "./accounts/routes.ts";
+import { recoveryRoutes } from "./accounts/recovery-routes.ts";
+import { adminRoutes } from "./admin/routes.ts";
+import { catalogRoutes } from "./catalog/routes.ts";
+import { peopleRoutes } from "./people/routes.ts";
+import { createMailDelivery } from "./mail/delivery.ts";
+import { portalRoutes } from "./portal/routes.ts";
+import { packageRoutes } from "./packages/routes.ts";
+import { learningRoutes } from "./learning/routes.ts";
+import { certificationRoutes } from "./learning/certification-routes.ts";
+import { classAdminRoutes } from "./classroom/admin-routes.ts";
+import { classLearnerRoutes } from "./classroom/learner-routes.ts";
+import { certificateRoutes } from "./certificates/routes.ts";
+import { courseSearchRoutes } from "./learning/course-search-routes.ts";
+import { learningBar } from "./web/learning-bar.ts";
+import { complianceRoutes } from "./compliance/routes.ts";
+import { recordRoutes } from "./compliance/record-routes.ts";
+import { playerRoutes } from "./runtime/player-routes.ts";
+import { playerAssetRoutes } from "./web/player-assets.ts";
+import { runtimeRoutes } from "./runtime/routes.ts";
+import { healthRoutes } from "./web/health-routes.ts";
+import { compressWhereSafe } from "./web/compress.ts";
 
-export interface AppDeps {
-  config: Config;
-  db: Db;
-  clock: Clock;
-  logger: Logger;
-  sessionSecret: string;
-}
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const nhsukAssets = path.resolve(here, "../../node_modules/nhsuk-frontend/dist/nhsuk");
+const nhsukAssets = path.resolve(here, "../node_modules/nhsuk-frontend/dist/nhsuk");
 
 /** Builds the LMS app without listening, so that supertest drives the very same app. */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.set("trust proxy", deps.config.trustProxy);
   app.set("view engine", "ejs");
-  app.set("views", path.join(here, "views"));
+  app.set("views", path.join(here, "web/views"));
   app.disable("x-powered-by");
   app.locals.publicUrl = deps.config.publicUrl;
   // The page frame's Help link and Need Help? footer come from configuration, on every page.
@@ -101,7 +91,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.get("/assets/nhsuk/nhsuk-frontend.min.css", nhsukStylesheet(nhsukAssets));
   app.use("/assets/nhsuk", express.static(nhsukAssets, { maxAge: "7d", immutable: true }));
   app.use(playerAssetRoutes());
-  app.use("/assets", express.static(path.join(here, "assets"), { maxAge: "1h" }));
+  app.use("/assets", express.static(path.join(here, "web/assets"), { maxAge: "1h" }));
   app.use(express.urlencoded({ extended: false, limit: "100kb" }));
   app.use(express.json({ limit: "1mb" }));
   app.use(refuseNul);

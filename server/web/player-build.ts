@@ -5,17 +5,18 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+// The browser code is player/, at the top of the repository; this build is the server's.
+const player = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../player");
 
 /**
  * Browser entry points: the player window (LMS origin), the launcher of each SCORM edition
  * (content origin: a course loads only its own edition's API), Play buttons (LMS origin).
  */
 const ENTRY_POINTS = {
-  player: path.join(here, "player-window.ts"),
-  "launcher-12": path.join(here, "launcher-12.ts"),
-  "launcher-2004": path.join(here, "launcher-2004.ts"),
-  play: path.join(here, "play.ts"),
+  player: path.join(player, "player-window.ts"),
+  "launcher-12": path.join(player, "launcher-12.ts"),
+  "launcher-2004": path.join(player, "launcher-2004.ts"),
+  play: path.join(player, "play.ts"),
 } as const;
 
 export type BundleName = keyof typeof ENTRY_POINTS;
