@@ -12,7 +12,14 @@ module.exports = {
       comment: "web/ and db/ are kits the areas use: they must not reach up into an area.",
       severity: "error",
       from: { path: "^server/(web|db)/" },
-      to: { path: "^server/", pathNot: ["^server/(web|db)/", "^server/(config|clock|errors|yield|secrets|worker-threads|deps|disk-space|package-limits)\\.ts$"] },
+      to: { path: "^server/", pathNot: ["^server/(web|db)/", "^server/(config|clock|errors|yield|secrets|worker-threads|deps|disk-space|package-limits|format)\\.ts$"] },
+    },
+    {
+      name: "rules-import-no-web-or-db",
+      comment: "A pure rule (crediting, statuses, time, the class form) is tested on a fixed clock alone: no HTTP, no database.",
+      severity: "error",
+      from: { path: "^server/[^/]+/(crediting|[a-z-]+-rules|status|reasons|time|prerequisites|cmi-[a-z-]+|scorm-errors|contract)\\.ts$" },
+      to: { path: "^server/(web|db)/" },
     },
     {
       name: "migrations-are-history",

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { addDays, createClock, DEFAULT_TIME_ZONE, localDate, localTime, setTrustTimeZone } from "../server/clock.ts";
-import { guideDate, guideDateTime } from "../server/web/format.ts";
+import { guideDate, guideDateTime } from "../server/format.ts";
 import { componentOutcome } from "../server/learning/crediting.ts";
 import { loadConfig } from "../server/config.ts";
 

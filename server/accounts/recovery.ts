@@ -2,7 +2,7 @@ import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { recordAudit } from "../audit/store.ts";
 import { queueMail } from "../mail/outbox.ts";
-import { guideDateTime } from "../web/format.ts";
+import { guideDateTime } from "../format.ts";
 import { issueToken, TOKEN_LIFETIME_MS } from "./tokens.ts";
 
 /**

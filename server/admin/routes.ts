@@ -4,7 +4,7 @@ import type { AppDeps } from "../deps.ts";
 import { isRowId } from "../db/connect.ts";
 import { requireRole } from "../web/auth.ts";
 import { endSessionsOf, generateCsrfToken } from "../web/session.ts";
-import { competencyLabel, guideDate, guideDateTime, sourceLabel } from "../web/format.ts";
+import { competencyLabel, guideDate, guideDateTime, sourceLabel } from "../format.ts";
 import { spreadsheetCsv } from "../web/csv.ts";
 import { competencySummary, organisationSummary } from "../compliance/organisation-summary.ts";
 import { expiringCompetencies } from "../compliance/expiring.ts";

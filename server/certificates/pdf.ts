@@ -1,5 +1,5 @@
 import PDFDocument from "pdfkit";
-import { guideDate } from "../web/format.ts";
+import { guideDate } from "../format.ts";
 import { groupedCode } from "./codes.ts";
 import { pdfText } from "./pdf-text.ts";
 import type { Certificate } from "./service.ts";

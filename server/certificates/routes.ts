@@ -3,7 +3,7 @@ import type { AppDeps } from "../deps.ts";
 import { isRowId } from "../db/connect.ts";
 import { anyone, requireLogin, requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
-import { guideDate } from "../web/format.ts";
+import { guideDate } from "../format.ts";
 import { notFound } from "../errors.ts";
 import { plainLetters } from "../people/names.ts";
 import { throttle, type ThrottleRule } from "../web/throttle.ts";

@@ -1,6 +1,6 @@
 import type { Db } from "../db/connect.ts";
 import { localDate } from "../clock.ts";
-import { competencyLabel } from "../web/format.ts";
+import { competencyLabel } from "../format.ts";
 
 /** What a certificate is for: a completed certification (its subscription) or a completed course (its attempt). */
 export type CertificateSubject = { kind: "certification"; subscriptionId: number } | { kind: "course"; attemptId: number };

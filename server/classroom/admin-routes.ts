@@ -3,7 +3,7 @@ import type { AppDeps } from "../deps.ts";
 import { isRowId } from "../db/connect.ts";
 import { requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
-import { guideDate, guideDateTime } from "../web/format.ts";
+import { guideDate, guideDateTime } from "../format.ts";
 import { localTime } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { formOf, placesLeftLabel, type ClassForm } from "./class-rules.ts";

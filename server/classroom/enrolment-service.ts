@@ -3,7 +3,7 @@ import type { Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
 import { queueMail } from "../mail/outbox.ts";
-import { guideDateTime } from "../web/format.ts";
+import { guideDateTime } from "../format.ts";
 import { localTime } from "../clock.ts";
 import { effectiveStatus } from "../learning/crediting.ts";
 import { CANCELLABLE_STATES, PLACE_STATES, placeFor, type ClassroomState } from "./class-rules.ts";

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from "express";
 import type { AppDeps } from "../deps.ts";
 import { requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
-import { guideDate } from "../web/format.ts";
+import { guideDate } from "../format.ts";
 import { localTime } from "../clock.ts";
 import { isRowId } from "../db/connect.ts";
 import { createClassStore } from "./class-store.ts";

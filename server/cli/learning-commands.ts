@@ -10,7 +10,7 @@ import { createComplianceStore } from "../compliance/store.ts";
 import { complianceReason } from "../compliance/reasons.ts";
 import { certificationView } from "../learning/certification-view.ts";
 import { expireOverdueSubscriptions } from "../learning/credit-service.ts";
-import { competencyLabel, guideDate, percentage } from "../web/format.ts";
+import { competencyLabel, guideDate, percentage } from "../format.ts";
 
 type WithContext = <T>(work: (context: Context) => Promise<T>) => Promise<T>;
 

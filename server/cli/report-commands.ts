@@ -4,7 +4,7 @@ import type { CliIo } from "./cli.ts";
 import { AppError } from "../errors.ts";
 import { competencySummary, organisationSummary } from "../compliance/organisation-summary.ts";
 import { expiringCompetencies } from "../compliance/expiring.ts";
-import { competencyLabel, guideDate } from "../web/format.ts";
+import { competencyLabel, guideDate } from "../format.ts";
 import { asDate } from "./learning-commands.ts";
 import pino from "pino";
 import { sendReminders } from "../compliance/reminders.ts";

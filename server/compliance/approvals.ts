@@ -4,7 +4,7 @@ import { addDays, isCalendarDate } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
 import { queueMail } from "../mail/outbox.ts";
-import { competencyLabel, guideDate } from "../web/format.ts";
+import { competencyLabel, guideDate } from "../format.ts";
 import { attachEvidenceFile, checkEvidenceFile, evidenceQuotaProblem, evidenceUse, type CheckedEvidence, type EvidenceStorage, type EvidenceUpload } from "./evidence-files.ts";
 import type { Config } from "../config.ts";
 

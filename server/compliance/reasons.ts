@@ -1,4 +1,4 @@
-import { guideDate } from "../web/format.ts";
+import { guideDate } from "../format.ts";
 import type { ComplianceRow } from "./assignment-compliance.ts";
 
 /**

@@ -7,7 +7,7 @@ import { isRowId } from "../db/connect.ts";
 import { requireLogin, requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { uploadGuards, uploadOne } from "../web/uploads.ts";
-import { competencyLabel, guideDate } from "../web/format.ts";
+import { competencyLabel, guideDate } from "../format.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordHeldElsewhere } from "./approvals.ts";
 import { compliancePage } from "./routes.ts";

@@ -5,8 +5,8 @@ import { isCalendarDate } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/store.ts";
 import { jsonPath } from "../catalog/catalog-schema.ts";
-import { guideDateTime } from "../web/format.ts";
-import { containsNul } from "../web/nul-characters.ts";
+import { guideDateTime } from "../format.ts";
+import { containsNul } from "../format.ts";
 
 /**
  * Record transfer between organisations: a person's approved competence records leave one LMS as

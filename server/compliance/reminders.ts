@@ -4,7 +4,7 @@ import { newStarterDueBy } from "./assignment-compliance.ts";
 import { recordAudit } from "../audit/store.ts";
 import { AppError } from "../errors.ts";
 import { queueMail } from "../mail/outbox.ts";
-import { competencyLabel, guideDate } from "../web/format.ts";
+import { competencyLabel, guideDate } from "../format.ts";
 import { heldOnSql, organisationSummaryBindings } from "./organisation-summary.ts";
 import { rawRows } from "../db/connect.ts";
 

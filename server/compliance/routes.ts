@@ -4,7 +4,7 @@ import { spreadsheetCsv } from "../web/csv.ts";
 import type { AppDeps } from "../deps.ts";
 import { requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
-import { competencyLabel, sourceLabel, guideDate, percentage } from "../web/format.ts";
+import { competencyLabel, sourceLabel, guideDate, percentage } from "../format.ts";
 import { notFound } from "../errors.ts";
 import { createPeopleStore } from "../people/store.ts";
 import { displayName } from "../people/names.ts";

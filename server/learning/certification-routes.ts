@@ -3,7 +3,7 @@ import { Router, type Request, type Response } from "express";
 import type { AppDeps } from "../deps.ts";
 import { requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
-import { guideDate } from "../web/format.ts";
+import { guideDate } from "../format.ts";
 import { AppError, notFound } from "../errors.ts";
 import { certificationView } from "./certification-view.ts";
 import { enrol, subscribe, unsubscribe } from "./subscriptions.ts";

@@ -1,6 +1,6 @@
 import type { Db } from "../db/connect.ts";
 import type { PerformanceStatus } from "../runtime/status.ts";
-import { guideDate } from "../web/format.ts";
+import { guideDate } from "../format.ts";
 import { localDate } from "../clock.ts";
 import { componentCourseCodes, componentOutcome, countsToward, effectiveStatus, warnBeforePlay, type AttemptFacts, type SubscriptionStatus } from "./crediting.ts";
 import { createCertificationStore, type Certification, type CourseOffer, type EnrolmentRow } from "./certification-store.ts";

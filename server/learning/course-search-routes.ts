@@ -5,7 +5,7 @@ import { AppError } from "../errors.ts";
 import type { AppDeps } from "../deps.ts";
 import { requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
-import { competencyLabel } from "../web/format.ts";
+import { competencyLabel } from "../format.ts";
 import { searchWords } from "../catalog/course-search-index.ts";
 import { courseSearch } from "./course-search.ts";
 import { advancedSearchChoices, COURSE_KINDS, COURSE_TYPES, type CourseSearchFilters, type CourseType } from "./course-search-store.ts";

@@ -1,6 +1,6 @@
 import { addDays, localDate } from "../clock.ts";
 import type { PerformanceStatus } from "../runtime/status.ts";
-import { guideDate } from "../web/format.ts";
+import { guideDate } from "../format.ts";
 
 /**
  * DESIGN.md rules 1-4 and 6: which learning counts toward a subscription, when a component is

@@ -6,7 +6,7 @@ import { notFound } from "../errors.ts";
 import { playCourse } from "./attempts.ts";
 import { attemptResult } from "./attempt-result.ts";
 import { generateCsrfToken } from "../web/session.ts";
-import { guideDate, guideDateTime } from "../web/format.ts";
+import { guideDate, guideDateTime } from "../format.ts";
 import { currentLearning, CURRENT_LEARNING_PAGE_SIZE, type CurrentLearningFilter } from "./current-learning.ts";
 import type { ComponentStatus } from "./certification-view.ts";
 

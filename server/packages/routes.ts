@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { guideDateTime } from "../web/format.ts";
+import { guideDateTime } from "../format.ts";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Router, type Request, type RequestHandler } from "express";

@@ -1,4 +1,4 @@
-import { guideDate } from "../web/format.ts";
+import { guideDate } from "../format.ts";
 import { Router, type Request, type Response } from "express";
 import multer from "multer";
 import type { AppDeps } from "../deps.ts";

@@ -8,7 +8,7 @@ import { personCompliance } from "../compliance/service.ts";
 import { compliancePercentage } from "../compliance/status.ts";
 import { MY_ELEARNING_LIMIT, myELearning } from "../learning/my-elearning.ts";
 import { notFound } from "../errors.ts";
-import { competencyLabel, guideDate, percentage } from "../web/format.ts";
+import { competencyLabel, guideDate, percentage } from "../format.ts";
 
 /** Courses the My e-Learning portlet shows at once; its arrows move through the rest (at most 20). */
 const COURSES_PER_PAGE = 5;

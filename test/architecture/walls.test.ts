@@ -39,6 +39,8 @@ describe("the walls between areas", () => {
       write("server/runtime/time.ts", "export type Timespan = string;\nexport const timespan = (ms: number): Timespan => `${ms}`;\n");
       // The breaks, one for each rule.
       write("server/web/kit.ts", 'import { credited } from "../learning/rules.ts";\nexport const kit = credited(true);\n');
+      write("server/web/format.ts", "export const shown = (text: string) => text;\n");
+      write("server/classroom/class-rules.ts", 'import { shown } from "../web/format.ts";\nexport const label = shown("Enrolled");\n');
       write("migrations/20260101_01_backfill.ts", 'import { plain } from "../server/people/names.ts";\nexport const up = () => plain("A");\n');
       write("player/uses-runtime.ts", 'import { timespan } from "../server/runtime/time.ts";\nexport const shown = timespan(1);\n');
       write("player/uses-types.ts", 'import type { Timespan } from "../server/runtime/time.ts";\nexport const none: Timespan | null = null;\n');
@@ -52,6 +54,7 @@ describe("the walls between areas", () => {
 
     it.each([
       ["kits-import-no-area", "server/web/kit.ts -> server/learning/rules.ts"],
+      ["rules-import-no-web-or-db", "server/classroom/class-rules.ts -> server/web/format.ts"],
       ["migrations-are-history", "migrations/20260101_01_backfill.ts -> server/people/names.ts"],
       ["player-imports-only-types", "player/uses-runtime.ts -> server/runtime/time.ts"],
       ["no-other-areas-store", "server/learning/reads-people.ts -> server/people/store.ts"],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { addDays } from "../../server/clock.ts";
-import { guideDate } from "../../server/web/format.ts";
+import { guideDate } from "../../server/format.ts";
 import { enrol, subscribe } from "../../server/learning/subscriptions.ts";
 import { buildLearner, buildCertification } from "../support/factories.ts";
 import { logIn, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Browser, Frame, Page } from "playwright-core";
 import { addDays } from "../../server/clock.ts";
-import { guideDate } from "../../server/web/format.ts";
+import { guideDate } from "../../server/format.ts";
 import { buildLearner } from "../support/factories.ts";
 import { logIn, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
 import { accessibilityProblems } from "./accessibility.ts";

@@ -1,4 +1,4 @@
-import { localDate, localTime } from "../clock.ts";
+import { localDate, localTime } from "./clock.ts";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -27,4 +27,27 @@ export function percentage(value: number): string {
 /** A competence record's source in words: "manual" and "transfer" are the database's. */
 export function sourceLabel(source: string): string {
   return ({ certification: "Learning certification", manual: "Recorded from elsewhere", transfer: "Transferred from another organisation" } as Record<string, string>)[source] ?? source;
+}
+
+/**
+ * PostgreSQL text cannot hold the NUL character (U+0000): any query carrying one fails whole
+ * ("invalid byte sequence for encoding UTF8: 0x00"), so a NUL typed into any form was a 500 there,
+ * and SQLite kept it. Nobody types one on purpose, so a request carrying one is refused at the
+ * door, with words, before any rule or store sees it (found by test/reliability/fuzz-forms.test.ts).
+ */
+export function containsNul(value: unknown): boolean {
+  // A walk with a stack of its own: a JSON body may nest deeper than the call stack.
+  const pending: unknown[] = [value];
+  while (pending.length) {
+    const item = pending.pop();
+    if (typeof item === "string") {
+      if (item.includes("\u0000")) return true;
+    } else if (item !== null && typeof item === "object") {
+      for (const [key, inner] of Object.entries(item)) {
+        if (key.includes("\u0000")) return true;
+        pending.push(inner);
+      }
+    }
+  }
+  return false;
 }
