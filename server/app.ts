@@ -30,6 +30,7 @@ import { recordRoutes } from "./compliance/record-routes.ts";
 import { playerRoutes } from "./runtime/player-routes.ts";
 import { playerAssetRoutes } from "./web/player-assets.ts";
 import { runtimeRoutes } from "./runtime/routes.ts";
+import { creditEarnedAttempts } from "./learning/credit-service.ts";
 import { healthRoutes } from "./web/health-routes.ts";
 import { compressWhereSafe } from "./web/compress.ts";
 
@@ -55,7 +56,9 @@ export function createApp(deps: AppDeps): express.Express {
   const sessions = createSessionStore(deps.db);
   // The runtime first, on a lean stack of its own (see its routes): a player commits every few
   // seconds and need not pass the page middleware below.
-  app.use("/runtime", runtimeRoutes(deps, sessions));
+  // A commit that completes learning is credited in its own transaction: the runtime is handed
+  // learning's crediting step here, rather than importing the area above it.
+  app.use("/runtime", runtimeRoutes(deps, sessions, creditEarnedAttempts));
 
   app.use(requestLogger(deps.logger));
   app.use(

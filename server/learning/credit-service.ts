@@ -5,14 +5,12 @@ import { award, componentCourseCodes, componentOutcome, effectiveStatus } from "
 import { createCreditStore, type SubscriptionToCredit } from "./credit-store.ts";
 
 /** An attempt that has just become Completed or Passed, in the transaction of the commit that made it so. */
-export interface EarnedAttempt {
-  id: number;
-  personId: number;
-}
+export type { EarnedAttempt } from "../runtime/runtime-batch.ts";
+import type { EarnedAttempt } from "../runtime/runtime-batch.ts";
 
 /**
- * Crediting, in the same transaction as the commit that earns it (runtime-batch.ts calls this
- * before COMMIT): for each subscription of the learner that the attempt's course belongs to, every
+ * Crediting, in the same transaction as the commit that earns it (the runtime writer calls this
+ * before COMMIT, handed it by app.ts): for each subscription of the learner that the attempt's course belongs to, every
  * component now done or satisfied is credited once; when all are, the subscription completes and
  * the competency is awarded (renewals extend). Nothing credited is ever taken back here: later
  * commits only ever add. Every change is audited with the attempt and the rule that caused it.

@@ -7,7 +7,7 @@ import { AppError, DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, isOutOfS
 import type { CommitResponse } from "./contract.ts";
 import { SCORM12_ERRORS, ScormRefusal } from "./scorm-errors.ts";
 import { loggableUrl } from "../web/logging.ts";
-import { createRuntimeWriter } from "./runtime-writer.ts";
+import { createRuntimeWriter, type CreditEarned } from "./runtime-writer.ts";
 import type { SessionStore } from "../web/session.ts";
 import { csrfTokenMatches, readSession } from "../web/session-reader.ts";
 
@@ -22,9 +22,9 @@ import { csrfTokenMatches, readSession } from "../web/session-reader.ts";
  * Successful requests are not logged one by one: each commit is in the attempt's commit log, and
  * status changes are audited. Refusals are logged at info, failures at error.
  */
-export function runtimeRoutes({ config, db, clock, logger, sessionSecret }: AppDeps, sessions: SessionStore): Router {
+export function runtimeRoutes({ config, db, clock, logger, sessionSecret }: AppDeps, sessions: SessionStore, credit: CreditEarned): Router {
   const router = Router();
-  const writer = createRuntimeWriter(db, clock);
+  const writer = createRuntimeWriter(db, clock, credit);
   router.use(inOrder(jsonHeaders(config), fromThisOriginOnly, readSession({ config, sessionSecret, store: sessions }), loggedIn));
 
   router.get("/attempts/:attemptId/scos/:scoId/state", playerOnly, async (req, res) => {

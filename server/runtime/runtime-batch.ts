@@ -3,7 +3,6 @@ import { recordAudit, type AuditEvent } from "../audit/store.ts";
 import type { CourseVersionCache, RuntimeCourseVersion } from "./course-versions.ts";
 import type { Learner } from "./session-state.ts";
 import { isCompleted } from "./status.ts";
-import { creditEarnedAttempts } from "../learning/credit-service.ts";
 import { createRuntimeStore, type ArchivedScoAttempt, type CommitLogEntry, type RuntimeAttempt, type RuntimeSco, type ScoSummary } from "./store.ts";
 
 /** The commit log keeps the newest entries of each attempt, and no more. */
@@ -43,7 +42,13 @@ export interface RuntimeBatch {
 
 const key = (attemptId: number, scoId: string) => `${attemptId}\u0000${scoId}`;
 
-export async function loadRuntimeBatch(trx: Db, versions: CourseVersionCache, targets: RuntimeTarget[], now: string): Promise<RuntimeBatch & { save(): Promise<void> }> {
+/** An attempt that became Completed or Passed in a batch, for the crediting step to credit. */
+export interface EarnedAttempt {
+  id: number;
+  personId: number;
+}
+
+export async function loadRuntimeBatch(trx: Db, versions: CourseVersionCache, targets: RuntimeTarget[], now: string): Promise<RuntimeBatch & { save(): Promise<EarnedAttempt[]> }> {
   const store = createRuntimeStore(trx);
   // The locks first (PostgreSQL then reads what was committed before them). One query at a time:
   // sent together on SQLite's one connection they were measured slower, not faster.
@@ -91,9 +96,10 @@ export async function loadRuntimeBatch(trx: Db, versions: CourseVersionCache, ta
       await store.saveAttemptSummaries([...changedAttempts.values()]);
       await store.appendCommitLog(logEntries, COMMIT_LOG_KEEP);
       for (const event of auditEvents) await recordAudit(trx, event);
-      // Learning that became Completed or Passed in this batch earns its credit in this transaction.
-      const earned = [...changedAttempts.values()].filter((attempt) => !attempt.preview && isCompleted(attempt.performanceStatus) && attempt.performanceStatus !== statusAtStart.get(attempt.id));
-      if (earned.length > 0) await creditEarnedAttempts(trx, earned, now);
+      // Learning that became Completed or Passed in this batch: the writer has it credited, in this transaction.
+      return [...changedAttempts.values()]
+        .filter((attempt) => !attempt.preview && isCompleted(attempt.performanceStatus) && attempt.performanceStatus !== statusAtStart.get(attempt.id))
+        .map((attempt) => ({ id: attempt.id, personId: attempt.personId }));
     },
   };
 }

@@ -6,7 +6,7 @@ import { loadState } from "./state-service.ts";
 import { saveSequencingState } from "./sequencing-state-service.ts";
 import { courseVersionCacheOf } from "./course-versions.ts";
 import { yieldToEventLoop } from "../yield.ts";
-import { loadRuntimeBatch, type RuntimeBatch, type RuntimeTarget } from "./runtime-batch.ts";
+import { loadRuntimeBatch, type EarnedAttempt, type RuntimeBatch, type RuntimeTarget } from "./runtime-batch.ts";
 import { createRuntimeStore } from "./store.ts";
 
 /** Requests applied in one transaction at most; more wait for the next. */
@@ -47,7 +47,16 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * one fsync for the batch still, and when the database itself is away, one failed BEGIN answers
  * every request at once instead of each waiting out its own connection timeout.
  */
-export function createRuntimeWriter(db: Db, clock: Clock) {
+/**
+ * What turns learning that a batch completed into credit (learning's creditEarnedAttempts), handed
+ * in by the composition root (app.ts) rather than imported: the runtime stores what the SCO said,
+ * and the learning area decides what it is worth. The writer calls it in the batch's own
+ * transaction, right after the batch is saved: a commit and the competence it earns are stored
+ * together or not at all.
+ */
+export type CreditEarned = (trx: Db, earned: EarnedAttempt[], now: string) => Promise<void>;
+
+export function createRuntimeWriter(db: Db, clock: Clock, credit: CreditEarned) {
   const versions = courseVersionCacheOf(db);
   const queue: Array<Job<unknown>> = [];
   let writing: Promise<void> | null = null;
@@ -89,12 +98,18 @@ export function createRuntimeWriter(db: Db, clock: Clock) {
     });
   }
 
+  /** The hop where a commit becomes a competence record: the batch written back, then what it completed credited, in one transaction. */
+  async function saveAndCredit(trx: Db, batch: Awaited<ReturnType<typeof loadRuntimeBatch>>): Promise<void> {
+    const earned = await batch.save();
+    if (earned.length > 0) await credit(trx, earned, batch.now);
+  }
+
   /** The fast path: one read, every request applied in memory, one write back. */
   async function applyTogether(trx: Db, jobs: Array<Job<unknown>>): Promise<Outcome[]> {
     const batch = await loadRuntimeBatch(trx, versions, jobs.map((job) => job.target), clock.now().toISOString());
     // Refused (or failed in memory): that request put nothing; the others go on.
     const outcomes = jobs.map((job) => settle(() => job.apply(batch)));
-    await batch.save();
+    await saveAndCredit(trx, batch);
     return outcomes;
   }
 
@@ -119,7 +134,7 @@ export function createRuntimeWriter(db: Db, clock: Clock) {
           try {
             const batch = await loadRuntimeBatch(savepoint, versions, [job.target], now);
             outcome = settle(() => job.apply(batch));
-            if (outcome.ok) await batch.save();
+            if (outcome.ok) await saveAndCredit(savepoint, batch);
           } catch (error) {
             thrown = error;
             throw error;

@@ -1,3 +1,4 @@
+import { creditEarnedAttempts } from "../../server/learning/credit-service.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import { COMMIT_LOG_KEEP } from "../../server/runtime/runtime-batch.ts";
@@ -49,7 +50,7 @@ describe("commits that arrive together (group commit)", () => {
    * answer or its error.
    */
   const inOneBatch = (requests: Array<(writer: ReturnType<typeof createRuntimeWriter>) => Promise<unknown>>) => {
-    const writer = createRuntimeWriter(t.db, t.clock);
+    const writer = createRuntimeWriter(t.db, t.clock, creditEarnedAttempts);
     return Promise.allSettled(requests.map((request) => request(writer)));
   };
   const commitOf = (learner: number, attemptId: number, request: unknown, scoId = "I1") => (writer: ReturnType<typeof createRuntimeWriter>) =>
