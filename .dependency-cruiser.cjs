@@ -1,5 +1,5 @@
 // The walls of the house (issue 19): which folder may import which. Areas are the folders of
-// server/; web/ and db/ are kits below them. test/architecture/walls.test.ts runs these rules in
+// server/; web/ and db/ are kits below them, and the SCORM kernel (server/scorm/) below everything. test/architecture/walls.test.ts runs these rules in
 // `npm test`, with the cycles between areas, against test/architecture/known-violations.json: what
 // stands today is listed there and burnt down one by one; anything new fails. `npm run walls`
 // prints every violation.
@@ -29,11 +29,25 @@ module.exports = {
       to: { path: "^server/" },
     },
     {
-      name: "player-imports-only-types",
-      comment: "The player runs in the browser; it may use the server's types only (STYLE.md).",
+      name: "player-imports-only-the-kernel",
+      comment: "The player runs in the browser: of the server it may use the SCORM kernel (server/scorm/), and types.",
       severity: "error",
       from: { path: "^player/" },
-      to: { path: "^server/", dependencyTypesNot: ["type-only"] },
+      to: { path: "^server/", pathNot: "^server/scorm/", dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "kernel-imports-no-area",
+      comment: "The SCORM kernel is at the bottom: manifests, CMI, statuses, time, the player's contract; pure.",
+      severity: "error",
+      from: { path: "^server/scorm/" },
+      to: { path: "^server/", pathNot: ["^server/scorm/", "^server/(errors|package-limits)\\.ts$"] },
+    },
+    {
+      name: "kernel-does-no-io",
+      comment: "No files, network, processes, threads or database in the kernel: what it knows is tested on values alone.",
+      severity: "error",
+      from: { path: "^server/scorm/" },
+      to: { path: "^(node:)?(fs|fs/promises|net|http|https|child_process|worker_threads)$|^(knex|pg|sqlite3|express)$", dependencyTypesNot: ["type-only"] },
     },
     {
       name: "no-other-areas-store",

@@ -19,8 +19,8 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ZipArchive } from "archiver";
-import { DEFAULT_MANIFEST_LIMITS } from "../server/packages/manifest/manifest-limits.ts";
-import { MAX_TITLE_CHARACTERS } from "../server/packages/manifest/titles.ts";
+import { DEFAULT_MANIFEST_LIMITS } from "../server/scorm/manifest/manifest-limits.ts";
+import { MAX_TITLE_CHARACTERS } from "../server/scorm/manifest/titles.ts";
 import { defaultZipLimits } from "../server/packages/zip-scan.ts";
 import { logIn } from "./http.ts";
 

@@ -13,7 +13,7 @@
 // scorm-again hands commits over through `httpService` (CommitTransport below) and answers the
 // API at once. With a cross-frame API the content never sees a commit's result anyway:
 // CrossFrameAPI answers "true" before the call reaches the player window.
-import type { CommitRequest, CommitResponse, SequencingStateRequest } from "../server/runtime/contract.ts";
+import type { CommitRequest, CommitResponse, SequencingStateRequest } from "../server/scorm/contract.ts";
 import type { ApiSettings, CommitMetadata, HttpService, ScormResult } from "./scorm-again.ts";
 
 /** A SCO's commit, or (SCORM 2004) the sequencer's state: both in one order, answered the same way. */

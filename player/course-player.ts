@@ -1,7 +1,7 @@
 // What the SCORM 1.2 and 2004 players share: fetching a SCO's state, configuring scorm-again to
 // commit to that SCO's endpoint, launching the SCO through the launcher, ending a SCO the content
 // did not end, and leaving (Home): the final commit, then close the window and refresh the opener.
-import type { CommitRequest } from "../server/runtime/contract.ts";
+import type { CommitRequest } from "../server/scorm/contract.ts";
 import type { PlayerConfig } from "../server/runtime/player-config.ts";
 import { CommitTransport, readCommitResponse, type CommitQueue } from "./commit-queue.ts";
 import { dataModelSnapshot, type ContentFrame } from "./content-frame.ts";
@@ -11,7 +11,7 @@ import { RELAYED_METHODS, type ApiCall, type NavValidity } from "./protocol.ts";
 import { fetchState, PlayerError } from "./sco-state.ts";
 import type { ApiSettings, CommitMetadata, Scorm12Api, Scorm2004Api } from "./scorm-again.ts";
 // Pure time arithmetic shared with the server (no Node APIs): one definition of SCORM's two formats.
-import { formatTimespan } from "../server/runtime/time.ts";
+import { formatTimespan } from "../server/scorm/time.ts";
 
 export type NavigationRequest = { type: "previous" } | { type: "continue" } | { type: "choice"; scoId: string };
 

@@ -20,7 +20,7 @@
 //   setting the error code to 0.
 // Each successful call that changes the data model is then relayed, in order, to the player
 // window, whose own API (the same calls from the same start: the same state) commits to the LMS.
-import { validateCmi } from "../server/runtime/cmi-validate.ts";
+import { validateCmi } from "../server/scorm/cmi-validate.ts";
 import { API_NAMES, type ApiCall, type NavValidity } from "./protocol.ts";
 import { FINISHED_12, recordRefusal2004, type Refusal } from "./sco-api-rules.ts";
 
@@ -101,7 +101,7 @@ export function createScoApi({ version, api, newApi, relay, navValidity }: ScoAp
     return result;
   };
 
-  /** The LMS's own validation of one value (server/runtime/cmi-validate.ts): a problem, or null. */
+  /** The LMS's own validation of one value (server/scorm/cmi-validate.ts): a problem, or null. */
   const lmsRefusal = (element: string, value: string) => {
     const stored = INTERACTION_ELEMENT.test(element) ? flatStrings(api.getFlattenedCMI()) : {};
     return validateCmi(version, { [element]: value }, stored).errors[0] ?? null;

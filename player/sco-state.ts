@@ -1,5 +1,5 @@
 // A SCO's saved state for a new session (GET .../state), as the player window reads it.
-import type { StateResponse } from "../server/runtime/contract.ts";
+import type { StateResponse } from "../server/scorm/contract.ts";
 import type { PlayerConfig } from "../server/runtime/player-config.ts";
 
 /** A failure with words for the learner. */

@@ -2,7 +2,7 @@
 // imports that NodeNext resolution cannot follow, so its classes arrive as `any`: these are the
 // parts of its run-time surface the player uses, written down once (checked by the browser tests).
 import { Scorm12API, Scorm2004API } from "scorm-again";
-import type { SequencingSettings } from "../server/packages/manifest/runtime-settings.ts";
+import type { SequencingSettings } from "../server/scorm/manifest/runtime-settings.ts";
 
 export interface ScormResult {
   result: string | boolean;

@@ -6,7 +6,7 @@
 import { CoursePlayer, type NavigationRequest, type PlayerContext } from "./course-player.ts";
 import { createScorm12Api, type Scorm12Api } from "./scorm-again.ts";
 // Pure, shared with the server (no Node APIs).
-import { isLessonStatus, prerequisitesMet, type LessonStatus } from "../server/runtime/prerequisites.ts";
+import { isLessonStatus, prerequisitesMet, type LessonStatus } from "../server/scorm/prerequisites.ts";
 
 // SCORM 1.2 RTE 3.4.4: lesson_status passed and failed also mean the learner is done with the SCO.
 const FINISHED = new Set(["completed", "passed", "failed"]);

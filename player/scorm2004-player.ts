@@ -10,8 +10,8 @@ import type { ApiCall, NavValidity } from "./protocol.ts";
 import { choiceContext, correctSequencer, withoutConstrainedChoice } from "./sequencer-corrections.ts";
 import { contentRequest, refusalMessage } from "./sequencer-refusals.ts";
 import { startSteps, type StartStep } from "./session-start.ts";
-import type { FlatCmi } from "../server/runtime/cmi-json.ts";
-import { statuses2004 } from "../server/runtime/status.ts";
+import type { FlatCmi } from "../server/scorm/cmi-json.ts";
+import { statuses2004 } from "../server/scorm/status.ts";
 import { createScorm2004Api, type Scorm2004Api, type SequencingListeners } from "./scorm-again.ts";
 
 export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {

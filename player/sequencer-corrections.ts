@@ -22,7 +22,7 @@
 //    or not (measure-rollup-correction.ts).
 import { correctMeasureRollup } from "./measure-rollup-correction.ts";
 import { sequencingRefusal, type ChoiceContext, type ConstrainedChoice, type SequencedActivity } from "./choice-sequencing.ts";
-import type { ActivitySettings, SequencingSettings } from "../server/packages/manifest/runtime-settings.ts";
+import type { ActivitySettings, SequencingSettings } from "../server/scorm/manifest/runtime-settings.ts";
 import type { Scorm2004Api } from "./scorm-again.ts";
 
 /** Correction 1: the settings without constrainChoice and preventActivation, for scorm-again. */

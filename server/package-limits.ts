@@ -3,7 +3,7 @@
  * loop and 800 MB to read, and made a course page of 44 MB; real courses have tens of items, and
  * the largest seen have a few hundred. Each limit is configurable (config.ts, PACKAGE_MAX_*), and
  * a manifest past one is refused, naming it, before it is parsed
- * (packages/manifest/manifest-limits.ts counts it).
+ * (scorm/manifest/manifest-limits.ts counts it).
  */
 export interface ManifestLimits {
   /** `<item>` elements, in every organization. */
@@ -20,8 +20,9 @@ export interface ManifestLimits {
   maxAttributes: number;
   /**
    * imsmanifest.xml's bytes, judged on what the zip declares, before anything is unpacked. The
-   * largest manifest at every other limit, with titles of the most a title keeps (packages/manifest/titles.ts), is
-   * 8.3 MB (bench:import-healthz); 19.8 MB of 3,900-character titles made a player page of 41 MB.
+   * largest manifest at every other limit, with titles of the most a title keeps
+   * (scorm/manifest/titles.ts), is 8.3 MB (bench:import-healthz); 19.8 MB of 3,900-character
+   * titles made a player page of 41 MB.
    */
   maxManifestBytes: number;
 }

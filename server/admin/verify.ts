@@ -5,9 +5,9 @@ import { createComplianceStore } from "../compliance/store.ts";
 import { complianceReason } from "../compliance/reasons.ts";
 import { certificationView } from "../learning/certification-view.ts";
 import { attemptResult } from "../learning/attempt-result.ts";
-import { flattenCmi } from "../runtime/cmi-json.ts";
-import type { ScormVersion } from "../runtime/contract.ts";
-import { completionAndSuccess } from "../runtime/status.ts";
+import { flattenCmi } from "../scorm/cmi-json.ts";
+import type { ScormVersion } from "../scorm/contract.ts";
+import { completionAndSuccess } from "../scorm/status.ts";
 import { searchKey } from "../people/names.ts";
 
 /**

@@ -7,7 +7,7 @@ import type { Context } from "../runtime-context.ts";
 import { importCatalog, parseCatalog, type CatalogImportSummary } from "../catalog/import-catalog.ts";
 import { createAccountStore } from "../accounts/store.ts";
 import { importPackage } from "../packages/import-package.ts";
-import { parseManifest } from "../packages/manifest/parse-manifest.ts";
+import { parseManifest } from "../scorm/manifest/parse-manifest.ts";
 import { createLocalStorage } from "../packages/storage.ts";
 import { zipFolder } from "../packages/zip-folder.ts";
 import { DEMO_CATALOG_FILE } from "./demo-logins.ts";

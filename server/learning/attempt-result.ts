@@ -1,5 +1,5 @@
 import type { Db } from "../db/connect.ts";
-import type { Manifest } from "../packages/manifest/parse-manifest.ts";
+import type { Manifest } from "../scorm/manifest/parse-manifest.ts";
 import { passMarkOf } from "./certification-store.ts";
 
 export interface AttemptResult {

@@ -1,6 +1,6 @@
 import type { Db } from "../db/connect.ts";
-import type { Manifest } from "../packages/manifest/parse-manifest.ts";
-import { scoRuntimeSettings } from "../packages/manifest/runtime-settings.ts";
+import type { Manifest } from "../scorm/manifest/parse-manifest.ts";
+import { scoRuntimeSettings } from "../scorm/manifest/runtime-settings.ts";
 import type { AttemptFacts, SubscriptionStatus } from "./crediting.ts";
 import { createCreditStore } from "./credit-store.ts";
 import { BOOKED_STATES, HOLDS_PLACE_STATES } from "../classroom/class-rules.ts";

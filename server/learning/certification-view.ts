@@ -1,5 +1,5 @@
 import type { Db } from "../db/connect.ts";
-import type { PerformanceStatus } from "../runtime/status.ts";
+import type { PerformanceStatus } from "../scorm/status.ts";
 import { guideDate } from "../format.ts";
 import { localDate } from "../clock.ts";
 import { componentCourseCodes, componentOutcome, countsToward, effectiveStatus, warnBeforePlay, type AttemptFacts, type SubscriptionStatus } from "./crediting.ts";

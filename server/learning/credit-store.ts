@@ -1,5 +1,5 @@
 import type { Db } from "../db/connect.ts";
-import type { PerformanceStatus } from "../runtime/status.ts";
+import type { PerformanceStatus } from "../scorm/status.ts";
 import type { AttemptFacts, ComponentFacts, SubscriptionFacts } from "./crediting.ts";
 
 export interface SubscriptionToCredit extends SubscriptionFacts {

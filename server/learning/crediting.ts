@@ -1,5 +1,5 @@
 import { addDays, localDate } from "../clock.ts";
-import type { PerformanceStatus } from "../runtime/status.ts";
+import type { PerformanceStatus } from "../scorm/status.ts";
 import { guideDate } from "../format.ts";
 
 /**

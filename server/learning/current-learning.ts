@@ -1,5 +1,5 @@
 import type { Db } from "../db/connect.ts";
-import type { PerformanceStatus } from "../runtime/status.ts";
+import type { PerformanceStatus } from "../scorm/status.ts";
 import { localDate } from "../clock.ts";
 import { certificationView, type ComponentStatus } from "./certification-view.ts";
 import { effectiveStatus, type SubscriptionStatus } from "./crediting.ts";

@@ -1,5 +1,5 @@
 import type { Db } from "../db/connect.ts";
-import type { PerformanceStatus } from "../runtime/status.ts";
+import type { PerformanceStatus } from "../scorm/status.ts";
 import { effectiveStatus, warnBeforePlay } from "./crediting.ts";
 
 /** The portlet's Status words: the guide's, with In Progress for an attempt under way. */

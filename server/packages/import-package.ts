@@ -12,8 +12,8 @@ import { scanZip, type ZipLimits } from "./zip-scan.ts";
 import { fileSystemFailure, findingsOf, isFileSystemError, PackageError } from "./package-error.ts";
 import type { PackageStorage } from "./storage.ts";
 import { unpackAndCheck } from "./unpack-and-check.ts";
-import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from "./manifest/manifest-limits.ts";
-import type { Launchable } from "./manifest/parse-manifest.ts";
+import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from "../scorm/manifest/manifest-limits.ts";
+import type { Launchable } from "../scorm/manifest/parse-manifest.ts";
 import type { Finding, ValidationReport } from "./validation-report.ts";
 
 export { PackageError, findingsOf } from "./package-error.ts";

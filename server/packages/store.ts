@@ -1,5 +1,5 @@
 import { isRowId, type Db } from "../db/connect.ts";
-import type { Manifest } from "./manifest/parse-manifest.ts";
+import type { Manifest } from "../scorm/manifest/parse-manifest.ts";
 
 export interface CourseSummary {
   id: number;

@@ -1,14 +1,10 @@
-import { isWebUrl, packageFileOf } from "./manifest/hrefs.ts";
-import type { Manifest, ManifestItem } from "./manifest/parse-manifest.ts";
-import { parsePrerequisites, prerequisiteIds } from "../runtime/prerequisites.ts";
+import { isWebUrl, packageFileOf } from "../scorm/manifest/hrefs.ts";
+import type { Manifest, ManifestItem } from "../scorm/manifest/parse-manifest.ts";
+import { parsePrerequisites, prerequisiteIds } from "../scorm/prerequisites.ts";
 
 /** One thing the report says, naming the file and the manifest element it is about. */
-export interface Finding {
-  code: string;
-  message: string;
-  file?: string;
-  element?: string;
-}
+export type { Finding } from "../scorm/findings.ts";
+import type { Finding } from "../scorm/findings.ts";
 
 export interface ValidationReport {
   ok: boolean;

@@ -1,7 +1,7 @@
-import type { Manifest } from "../packages/manifest/parse-manifest.ts";
-import { scoRuntimeSettings, type ScoRuntimeSettings } from "../packages/manifest/runtime-settings.ts";
-import type { ScormVersion } from "./contract.ts";
-import { SCORM12_ERRORS, ScormRefusal } from "./scorm-errors.ts";
+import type { Manifest } from "../scorm/manifest/parse-manifest.ts";
+import { scoRuntimeSettings, type ScoRuntimeSettings } from "../scorm/manifest/runtime-settings.ts";
+import type { ScormVersion } from "../scorm/contract.ts";
+import { SCORM12_ERRORS, ScormRefusal } from "../scorm/scorm-errors.ts";
 import type { RuntimeBatch } from "./runtime-batch.ts";
 import type { RuntimeAttempt, RuntimeSco } from "./store.ts";
 

@@ -1,10 +1,10 @@
-import type { Manifest } from "../packages/manifest/parse-manifest.ts";
-import { scoRuntimeSettings } from "../packages/manifest/runtime-settings.ts";
-import type { ScormVersion } from "./contract.ts";
+import type { Manifest } from "../scorm/manifest/parse-manifest.ts";
+import { scoRuntimeSettings } from "../scorm/manifest/runtime-settings.ts";
+import type { ScormVersion } from "../scorm/contract.ts";
 import type { RuntimeBatch } from "./runtime-batch.ts";
-import { isAssessed, isCompleted, isFinished, mergeStatus, rollUpStatus, type PerformanceStatus } from "./status.ts";
+import { isAssessed, isCompleted, isFinished, mergeStatus, rollUpStatus, type PerformanceStatus } from "../scorm/status.ts";
 import type { RuntimeAttempt, ScoSummary } from "./store.ts";
-import { boundedMs } from "./time.ts";
+import { boundedMs } from "../scorm/time.ts";
 
 /**
  * The attempt's summary columns from every SCO of its course version (see rollUpStatus), with

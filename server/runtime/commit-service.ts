@@ -1,12 +1,12 @@
 import crypto from "node:crypto";
-import type { CommitResponse, ScormVersion } from "./contract.ts";
-import { flattenCmi, nestedDeeperThan, type FlatCmi } from "./cmi-json.ts";
-import { validateCmi, type CmiProblem } from "./cmi-validate.ts";
-import { SCORM12_ERRORS, SCORM2004_ERRORS, ScormRefusal, commitFailureCode } from "./scorm-errors.ts";
-import { completionAndSuccess, isCompleted, judgedPerformanceStatus, mergeCompletionAndSuccess, mergeStatus, scoScoreScaled, type PerformanceStatus } from "./status.ts";
+import type { CommitResponse, ScormVersion } from "../scorm/contract.ts";
+import { flattenCmi, nestedDeeperThan, type FlatCmi } from "../scorm/cmi-json.ts";
+import { validateCmi, type CmiProblem } from "../scorm/cmi-validate.ts";
+import { SCORM12_ERRORS, SCORM2004_ERRORS, ScormRefusal, commitFailureCode } from "../scorm/scorm-errors.ts";
+import { completionAndSuccess, isCompleted, judgedPerformanceStatus, mergeCompletionAndSuccess, mergeStatus, scoScoreScaled, type PerformanceStatus } from "../scorm/status.ts";
 import { auditStatusChange, summariseAttempt } from "./attempt-summary.ts";
 import { endedSuspended, judgedAtSessionEnd, type SessionEnding } from "./session-end.ts";
-import { recordSessionTime, parseTimespan } from "./time.ts";
+import { recordSessionTime, parseTimespan } from "../scorm/time.ts";
 import { openAttemptSco, type AttemptScoContext } from "./attempt-context.ts";
 import type { RuntimeBatch } from "./runtime-batch.ts";
 import type { RuntimeSco } from "./store.ts";

@@ -1,6 +1,6 @@
 import type { Db } from "../db/connect.ts";
-import type { Manifest } from "../packages/manifest/parse-manifest.ts";
-import type { ScormVersion } from "./contract.ts";
+import type { Manifest } from "../scorm/manifest/parse-manifest.ts";
+import type { ScormVersion } from "../scorm/contract.ts";
 
 export interface RuntimeCourseVersion {
   scormVersion: ScormVersion;

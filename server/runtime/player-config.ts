@@ -1,6 +1,6 @@
-import type { ScormVersion } from "./contract.ts";
-import type { SequencingSettings } from "../packages/manifest/runtime-settings.ts";
-import type { LessonStatus } from "./prerequisites.ts";
+import type { ScormVersion } from "../scorm/contract.ts";
+import type { SequencingSettings } from "../scorm/manifest/runtime-settings.ts";
+import type { LessonStatus } from "../scorm/prerequisites.ts";
 
 /**
  * What the player window page hands its script, as JSON in a <script type="application/json">
@@ -18,7 +18,7 @@ export interface PlayerConfig {
   contentOrigin: string;
   /** The launcher for a SCO is `${launcherBase}${encodeURIComponent(scoId)}` (a signed token is inside). */
   launcherBase: string;
-  /** `${runtimeBase}${encodeURIComponent(scoId)}/state` and `.../commit` (server/runtime/contract.ts). */
+  /** `${runtimeBase}${encodeURIComponent(scoId)}/state` and `.../commit` (server/scorm/contract.ts). */
   runtimeBase: string;
   /** Launchable items in organization order: the table of contents, and SCORM 1.2's navigation order. */
   scos: PlayerSco[];

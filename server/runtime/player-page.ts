@@ -1,9 +1,9 @@
-import type { Manifest, ManifestItem } from "../packages/manifest/parse-manifest.ts";
-import { buildSequencingSettings } from "../packages/manifest/runtime-settings.ts";
+import type { Manifest, ManifestItem } from "../scorm/manifest/parse-manifest.ts";
+import { buildSequencingSettings } from "../scorm/manifest/runtime-settings.ts";
 import type { PlayerConfig, PlayerSco } from "./player-config.ts";
 import type { PlayerAttempt, ScoProgress } from "./player-store.ts";
-import { lessonStatusOf } from "./prerequisites.ts";
-import { isPartWay } from "./status.ts";
+import { lessonStatusOf } from "../scorm/prerequisites.ts";
+import { isPartWay } from "../scorm/status.ts";
 
 // SCORM 1.2 has one status: passed and failed also mean the learner finished the SCO.
 const FINISHED = new Set(["completed", "passed", "failed"]);

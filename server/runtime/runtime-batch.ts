@@ -2,7 +2,7 @@ import type { Db } from "../db/connect.ts";
 import { recordAudit, type AuditEvent } from "../audit/store.ts";
 import type { CourseVersionCache, RuntimeCourseVersion } from "./course-versions.ts";
 import type { Learner } from "./session-state.ts";
-import { isCompleted } from "./status.ts";
+import { isCompleted } from "../scorm/status.ts";
 import { createRuntimeStore, type ArchivedScoAttempt, type CommitLogEntry, type RuntimeAttempt, type RuntimeSco, type ScoSummary } from "./store.ts";
 
 /** The commit log keeps the newest entries of each attempt, and no more. */

@@ -1,6 +1,6 @@
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
-import type { CommitResponse, StateResponse } from "./contract.ts";
+import type { CommitResponse, StateResponse } from "../scorm/contract.ts";
 import { applyCommit, type CommitInput } from "./commit-service.ts";
 import { loadState } from "./state-service.ts";
 import { saveSequencingState } from "./sequencing-state-service.ts";

@@ -7,7 +7,7 @@
  * it is for every SCO's completion_status: the server checks the shape and never lets it downgrade
  * anything. Pure.
  */
-import { performanceOf2004, type PerformanceStatus } from "./status.ts";
+import { performanceOf2004, type PerformanceStatus } from "../scorm/status.ts";
 
 const COMPLETION = new Set(["completed", "incomplete", "not attempted", "unknown"]);
 const SUCCESS = new Set(["passed", "failed", "unknown"]);

@@ -1,7 +1,7 @@
-import type { CommitResponse } from "./contract.ts";
+import type { CommitResponse } from "../scorm/contract.ts";
 import type { RuntimeBatch } from "./runtime-batch.ts";
 import { ownAttempt } from "./attempt-context.ts";
-import { SCORM12_ERRORS, SCORM2004_ERRORS, ScormRefusal } from "./scorm-errors.ts";
+import { SCORM12_ERRORS, SCORM2004_ERRORS, ScormRefusal } from "../scorm/scorm-errors.ts";
 import { auditStatusChange, withStatus } from "./attempt-summary.ts";
 import { courseStatus, sequencerRollUp } from "./sequencer-roll-up.ts";
 

@@ -1,7 +1,7 @@
-import type { EndAttemptRules } from "../packages/manifest/runtime-settings.ts";
-import type { ScormVersion } from "./contract.ts";
-import type { FlatCmi } from "./cmi-json.ts";
-import { statuses2004 } from "./status.ts";
+import type { EndAttemptRules } from "../scorm/manifest/runtime-settings.ts";
+import type { ScormVersion } from "../scorm/contract.ts";
+import type { FlatCmi } from "../scorm/cmi-json.ts";
+import { statuses2004 } from "../scorm/status.ts";
 
 /**
  * How a SCO's session ended, and what the LMS then supplies when the content was silent (DESIGN.md,

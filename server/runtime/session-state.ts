@@ -1,8 +1,8 @@
-import type { ScoRuntimeSettings } from "../packages/manifest/runtime-settings.ts";
-import type { ScormVersion } from "./contract.ts";
-import type { FlatCmi } from "./cmi-json.ts";
-import { isReadOnly } from "./cmi-validate.ts";
-import { formatTimespan } from "./time.ts";
+import type { ScoRuntimeSettings } from "../scorm/manifest/runtime-settings.ts";
+import type { ScormVersion } from "../scorm/contract.ts";
+import type { FlatCmi } from "../scorm/cmi-json.ts";
+import { isReadOnly } from "../scorm/cmi-validate.ts";
+import { formatTimespan } from "../scorm/time.ts";
 
 /**
  * What a SCO sees when a new session starts: its saved CMI, the LMS's own values (who the

@@ -1,13 +1,13 @@
-import type { StateResponse } from "./contract.ts";
-import { nestCmi } from "./cmi-json.ts";
+import type { StateResponse } from "../scorm/contract.ts";
+import { nestCmi } from "../scorm/cmi-json.ts";
 import { openAttemptSco, type AttemptScoContext } from "./attempt-context.ts";
 import { auditStatusChange, summariseAttempt } from "./attempt-summary.ts";
 import type { RuntimeBatch } from "./runtime-batch.ts";
 import type { RuntimeSco } from "./store.ts";
 import { assetDelivered } from "./session-end.ts";
 import { entryFor, serverOwnedCmi, sessionCmi } from "./session-state.ts";
-import { completionAndSuccess, isCompleted, judgedPerformanceStatus, mergeCompletionAndSuccess, mergeStatus } from "./status.ts";
-import { MAX_TIMESPAN_MS, startSession } from "./time.ts";
+import { completionAndSuccess, isCompleted, judgedPerformanceStatus, mergeCompletionAndSuccess, mergeStatus } from "../scorm/status.ts";
+import { MAX_TIMESPAN_MS, startSession } from "../scorm/time.ts";
 
 /**
  * The saved CMI of one SCO for a new session (GET .../state). Starting the session closes the

@@ -1,8 +1,8 @@
 import { isPostgres, type Db } from "../db/connect.ts";
-import { flattenCmi, nestCmi, type FlatCmi } from "./cmi-json.ts";
-import type { PerformanceStatus } from "./status.ts";
+import { flattenCmi, nestCmi, type FlatCmi } from "../scorm/cmi-json.ts";
+import type { PerformanceStatus } from "../scorm/status.ts";
 import type { Learner } from "./session-state.ts";
-import { boundedMs } from "./time.ts";
+import { boundedMs } from "../scorm/time.ts";
 
 /** An attempt as the runtime holds it while a batch of its commits is applied. */
 export interface RuntimeAttempt {

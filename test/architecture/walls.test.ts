@@ -37,6 +37,10 @@ describe("the walls between areas", () => {
       write("server/people/service.ts", 'import { people } from "./store.ts";\nexport const everyone = () => people();\n');
       write("server/people/names.ts", "export const plain = (name: string) => name.toLowerCase();\n");
       write("server/runtime/time.ts", "export type Timespan = string;\nexport const timespan = (ms: number): Timespan => `${ms}`;\n");
+      write("server/scorm/time.ts", "export const seconds = (ms: number) => ms / 1000;\n");
+      write("player/uses-kernel.ts", 'import { seconds } from "../server/scorm/time.ts";\nexport const shown = seconds(1000);\n');
+      write("server/scorm/reads-runtime.ts", 'import { timespan } from "../runtime/time.ts";\nexport const t = timespan(1);\n');
+      write("server/scorm/reads-files.ts", 'import fs from "node:fs";\nexport const here = fs.existsSync(".");\n');
       // The breaks, one for each rule.
       write("server/web/kit.ts", 'import { credited } from "../learning/rules.ts";\nexport const kit = credited(true);\n');
       write("server/web/format.ts", "export const shown = (text: string) => text;\n");
@@ -56,14 +60,16 @@ describe("the walls between areas", () => {
       ["kits-import-no-area", "server/web/kit.ts -> server/learning/rules.ts"],
       ["rules-import-no-web-or-db", "server/classroom/class-rules.ts -> server/web/format.ts"],
       ["migrations-are-history", "migrations/20260101_01_backfill.ts -> server/people/names.ts"],
-      ["player-imports-only-types", "player/uses-runtime.ts -> server/runtime/time.ts"],
+      ["player-imports-only-the-kernel", "player/uses-runtime.ts -> server/runtime/time.ts"],
+      ["kernel-imports-no-area", "server/scorm/reads-runtime.ts -> server/runtime/time.ts"],
+      ["kernel-does-no-io", "server/scorm/reads-files.ts -> fs"],
       ["no-other-areas-store", "server/learning/reads-people.ts -> server/people/store.ts"],
     ])("%s is reported", (rule, edge) => {
       expect(walls.violations).toContain(`${rule}: ${edge}`);
     });
 
-    it("reports nothing that keeps within the walls: a type from the player, an area's own store", () => {
-      expect(walls.violations.filter((line) => line.includes("uses-types") || line.includes("people/service.ts"))).toEqual([]);
+    it("reports nothing that keeps within the walls: a type or the kernel from the player, an area's own store", () => {
+      expect(walls.violations.filter((line) => line.includes("uses-types") || line.includes("uses-kernel") || line.includes("people/service.ts"))).toEqual([]);
     });
 
     it("finds a cycle between two areas, though no module imports itself back", () => {

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Browser, Frame } from "playwright-core";
 import { buildAttempt, importCourseVersion } from "../support/attempts.ts";
 import { leavePlayer, logIn, loggedInLearner, openPlayer, scoFrame, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
-import { parseTimespan } from "../../server/runtime/time.ts";
+import { parseTimespan } from "../../server/scorm/time.ts";
 import { attemptRow, commitLog, scoCmi } from "./stored-state.ts";
 
 // Real windows, frames and two servers on a busy two-core machine: generous time per test.

@@ -13,7 +13,7 @@ import {
   type SubscriptionFacts,
   type SubscriptionStatus,
 } from "../../server/learning/crediting.ts";
-import type { PerformanceStatus } from "../../server/runtime/status.ts";
+import type { PerformanceStatus } from "../../server/scorm/status.ts";
 
 // A fixed clock: subscribed on 1 March 2026 at 09:00, to complete by 28 Feb 2029.
 const subscription: SubscriptionFacts = { status: "Subscribed", subscribedAt: "2026-03-01T09:00:00.000Z", completeBy: "2029-02-28", endedAt: null };

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { demoCourseFolders, PACKAGES_DIR } from "../../server/demo/seed.ts";
 import { zipFolder } from "../../server/packages/zip-folder.ts";
-import { parseManifest } from "../../server/packages/manifest/parse-manifest.ts";
+import { parseManifest } from "../../server/scorm/manifest/parse-manifest.ts";
 import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
 import { buildZip } from "../support/build-zip.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { appendParameters, applyBase, parseManifest, readManifest } from "../../server/packages/manifest/parse-manifest.ts";
+import { appendParameters, applyBase, parseManifest, readManifest } from "../../server/scorm/manifest/parse-manifest.ts";
 import { PackageError } from "../../server/packages/package-error.ts";
 
 // SCORM 1.2 as content tools write it: IMS CP 1.1.2 root namespace, adlcp_rootv1p2 extensions.

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { Scorm12API, Scorm2004API } from "scorm-again";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { parseManifest } from "../../server/packages/manifest/parse-manifest.ts";
-import * as ours from "../../server/packages/manifest/runtime-settings.ts";
-import { buildSequencingSettings, scoRuntimeSettings, UNNAMED_PRIMARY_OBJECTIVE, type SequencingSettings } from "../../server/packages/manifest/runtime-settings.ts";
+import { parseManifest } from "../../server/scorm/manifest/parse-manifest.ts";
+import * as ours from "../../server/scorm/manifest/runtime-settings.ts";
+import { buildSequencingSettings, scoRuntimeSettings, UNNAMED_PRIMARY_OBJECTIVE, type SequencingSettings } from "../../server/scorm/manifest/runtime-settings.ts";
 // scorm-again's .d.ts files use extensionless relative imports, which NodeNext cannot follow from
 // its package entry (its types arrive as `any` there). Imported by path, the structure resolves;
 // its enum-typed fields still come out as `any`, so the tokens are checked against the .d.ts text.

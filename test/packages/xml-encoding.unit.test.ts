@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeXml } from "../../server/packages/manifest/xml-encoding.ts";
+import { decodeXml } from "../../server/scorm/manifest/xml-encoding.ts";
 import { capFindings, fileSystemFailure, PackageError, quoteName } from "../../server/packages/package-error.ts";
 
 const doc = (declaration: string) => `${declaration}<manifest><title>Sécurité – café</title></manifest>`;

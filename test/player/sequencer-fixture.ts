@@ -3,8 +3,8 @@
 // corrections (player/sequencer-corrections.ts) or without them: a navigation request answers
 // with the activity it delivered, or the exception it was refused with.
 import { Scorm2004API } from "scorm-again";
-import { parseManifest } from "../../server/packages/manifest/parse-manifest.ts";
-import { buildSequencingSettings } from "../../server/packages/manifest/runtime-settings.ts";
+import { parseManifest } from "../../server/scorm/manifest/parse-manifest.ts";
+import { buildSequencingSettings } from "../../server/scorm/manifest/runtime-settings.ts";
 import { constrainedChoices, findActivity, type ChoiceContext, type ConstrainedChoice, type SequencedActivity } from "../../player/choice-sequencing.ts";
 import type { Flow } from "../../player/navigation-validity.ts";
 import type { Scorm2004Api } from "../../player/scorm-again.ts";

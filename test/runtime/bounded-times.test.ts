@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import { isPostgres } from "../../server/db/connect.ts";
-import { MAX_TIMESPAN_MS, MAX_TOTAL_MS } from "../../server/runtime/time.ts";
+import { MAX_TIMESPAN_MS, MAX_TOTAL_MS } from "../../server/scorm/time.ts";
 import { up as repairTimes } from "../../migrations/20261206_29_bounded_times.ts";
 import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Scorm12API, Scorm2004API } from "scorm-again";
-import { validateCmi } from "../../server/runtime/cmi-validate.ts";
-import { flattenCmi } from "../../server/runtime/cmi-json.ts";
+import { validateCmi } from "../../server/scorm/cmi-validate.ts";
+import { flattenCmi } from "../../server/scorm/cmi-json.ts";
 
 const one = (version: "1.2" | "2004", element: string, value: string, stored: Record<string, string> = {}) => validateCmi(version, { [element]: value }, stored);
 const x = (n: number) => "x".repeat(n);

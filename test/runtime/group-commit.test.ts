@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import { COMMIT_LOG_KEEP } from "../../server/runtime/runtime-batch.ts";
 import { createRuntimeWriter } from "../../server/runtime/runtime-writer.ts";
-import { ScormRefusal } from "../../server/runtime/scorm-errors.ts";
+import { ScormRefusal } from "../../server/scorm/scorm-errors.ts";
 import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
 import { buildAttempt, importCourseVersion } from "../support/attempts.ts";

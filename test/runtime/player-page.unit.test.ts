@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseManifest } from "../../server/packages/manifest/parse-manifest.ts";
+import { parseManifest } from "../../server/scorm/manifest/parse-manifest.ts";
 import { playerConfig, scriptJson } from "../../server/runtime/player-page.ts";
 import type { PlayerAttempt, ScoProgress } from "../../server/runtime/player-store.ts";
 import { scoUrl } from "../../server/content/launcher-page.ts";

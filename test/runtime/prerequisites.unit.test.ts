@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluatePrerequisites, lessonStatusOf, parsePrerequisites, prerequisitesMet, PrerequisiteSyntaxError, type LessonStatus } from "../../server/runtime/prerequisites.ts";
+import { evaluatePrerequisites, lessonStatusOf, parsePrerequisites, prerequisitesMet, PrerequisiteSyntaxError, type LessonStatus } from "../../server/scorm/prerequisites.ts";
 
 const statuses: Record<string, LessonStatus> = { INTRO: "completed", QUIZ: "failed", PART1: "passed", PART2: "incomplete", PART3: "not attempted", "ITEM-4.b": "browsed" };
 const statusOf = (id: string) => statuses[id] ?? "not attempted";

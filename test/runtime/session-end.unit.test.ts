@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { assetDelivered, endedSuspended, judgedAtSessionEnd, type SessionEnding } from "../../server/runtime/session-end.ts";
-import { judgedPerformanceStatus } from "../../server/runtime/status.ts";
-import type { EndAttemptRules } from "../../server/packages/manifest/runtime-settings.ts";
-import type { FlatCmi } from "../../server/runtime/cmi-json.ts";
+import { judgedPerformanceStatus } from "../../server/scorm/status.ts";
+import type { EndAttemptRules } from "../../server/scorm/manifest/runtime-settings.ts";
+import type { FlatCmi } from "../../server/scorm/cmi-json.ts";
 
 const DEFAULTS: EndAttemptRules = { tracked: true, completionSetByContent: false, objectiveSetByContent: false, completedByMeasure: false, satisfiedByMeasure: false };
 const ending = (version: "1.2" | "2004", exit = "", navRequest: string | null = null): SessionEnding => ({ version, exit, navRequest });

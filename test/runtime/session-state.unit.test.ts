@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { entryFor, serverOwnedCmi, sessionCmi } from "../../server/runtime/session-state.ts";
 import { endedSuspended } from "../../server/runtime/session-end.ts";
-import type { ScoRuntimeSettings } from "../../server/packages/manifest/runtime-settings.ts";
-import { flattenCmi, nestCmi } from "../../server/runtime/cmi-json.ts";
+import type { ScoRuntimeSettings } from "../../server/scorm/manifest/runtime-settings.ts";
+import { flattenCmi, nestCmi } from "../../server/scorm/cmi-json.ts";
 
 const learner = { username: "297JSMITH01", lastName: "Smith", firstName: "Jane" };
 const settings = (overrides: Partial<ScoRuntimeSettings>): ScoRuntimeSettings => ({

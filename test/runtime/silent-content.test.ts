@@ -1,7 +1,7 @@
 // Content that reports little, through the real runtime endpoints: what the LMS supplies when a
 // session ends (session-end.ts), assets, and the course's roll-up from the sequencer's state.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CommitRequest } from "../../server/runtime/contract.ts";
+import type { CommitRequest } from "../../server/scorm/contract.ts";
 import { logInAgent, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
 import { buildAttempt } from "../support/attempts.ts";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Scorm12API, Scorm2004API } from "scorm-again";
-import type { CommitRequest, StateResponse } from "../../server/runtime/contract.ts";
+import type { CommitRequest, StateResponse } from "../../server/scorm/contract.ts";
 import type { TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
 import { buildAttempt } from "../support/attempts.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isAssessed, mergeCompletionAndSuccess, mergeStatus, rollUpStatus, scoPerformanceStatus, scoScoreScaled, type PerformanceStatus } from "../../server/runtime/status.ts";
+import { isAssessed, mergeCompletionAndSuccess, mergeStatus, rollUpStatus, scoPerformanceStatus, scoScoreScaled, type PerformanceStatus } from "../../server/scorm/status.ts";
 
 describe("scoPerformanceStatus, SCORM 1.2", () => {
   const cases: Array<[why: string, cmi: Record<string, string>, expected: PerformanceStatus]> = [

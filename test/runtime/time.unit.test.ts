@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   MAX_TIMESPAN_MS, MAX_TOTAL_MS, boundedMs, formatCmiTimespan, formatIsoDuration, parseCmiTimespan, parseIsoDuration, recordSessionTime, startSession,
-} from "../../server/runtime/time.ts";
+} from "../../server/scorm/time.ts";
 
 const S = 1000;
 const M = 60 * S;

@@ -3,7 +3,7 @@
 // _count, report only progress_measure, call only Initialize and Terminate, ship assets only,
 // chain SCOs with prerequisites, navigate with adl.nav.request, and finish in an unload handler.
 import { expect } from "vitest";
-import { parseTimespan } from "../../../server/runtime/time.ts";
+import { parseTimespan } from "../../../server/scorm/time.ts";
 import { scoPage, type PackageSpec } from "../support/build-package.ts";
 import type { ConformanceCase } from "../support/runner.ts";
 import { onUnload, popup, repeat, terminateWith, v12, v2004 } from "../support/script.ts";

@@ -4,7 +4,7 @@
 import { expect } from "vitest";
 import type { PackageSpec } from "../support/build-package.ts";
 import type { ConformanceCase } from "../support/runner.ts";
-import { parseTimespan } from "../../../server/runtime/time.ts";
+import { parseTimespan } from "../../../server/scorm/time.ts";
 import { listing, repeat, v12, wait } from "../support/script.ts";
 
 const ONE_SCO: PackageSpec = { version: "1.2", items: [{ id: "S1" }] };

@@ -3,7 +3,7 @@
 // GetValue (completion against completion_threshold, success against scaled_passing_score), and
 // persistence across sessions, after ADL's test suite cases DMI (implementation) and DMB (behaviour).
 import { expect } from "vitest";
-import { parseTimespan } from "../../../server/runtime/time.ts";
+import { parseTimespan } from "../../../server/scorm/time.ts";
 import type { PackageSpec } from "../support/build-package.ts";
 import type { ConformanceCase } from "../support/runner.ts";
 import { listing, repeat, terminateWith, v2004, wait } from "../support/script.ts";

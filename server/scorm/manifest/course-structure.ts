@@ -1,4 +1,4 @@
-import type { Finding } from "../validation-report.ts";
+import type { Finding } from "../findings.ts";
 import type { ManifestItem, ManifestResource, ScormVersion } from "./parse-manifest.ts";
 import { defaultSequencing } from "./sequencing.ts";
 import { childNamed, childText, type XmlNode } from "./xml-tree.ts";

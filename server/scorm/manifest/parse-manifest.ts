@@ -1,6 +1,6 @@
 import { AppError } from "../../errors.ts";
-import { throwIfAny } from "../package-error.ts";
-import type { Finding } from "../validation-report.ts";
+import { throwIfAny } from "../findings.ts";
+import type { Finding } from "../findings.ts";
 import { checkManifest } from "./manifest-checks.ts";
 import { shortenLongTitles } from "./titles.ts";
 import { appendParameters, applyBase } from "./hrefs.ts";

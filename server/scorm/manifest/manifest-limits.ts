@@ -1,4 +1,4 @@
-import type { Finding } from "../validation-report.ts";
+import type { Finding } from "../findings.ts";
 
 // The limits themselves are configuration (config.ts reads them), so they are defined below every
 // area, in server/package-limits.ts.

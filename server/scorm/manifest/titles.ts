@@ -1,4 +1,4 @@
-import type { Finding } from "../validation-report.ts";
+import type { Finding } from "../findings.ts";
 import type { ManifestItem } from "./parse-manifest.ts";
 
 /**

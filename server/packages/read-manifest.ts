@@ -1,10 +1,10 @@
-import { AppError } from "../../errors.ts";
-import { typeScriptWorker } from "../../worker-threads.ts";
-import { capFindings, PackageError, throwIfAny } from "../package-error.ts";
-import type { Finding } from "../validation-report.ts";
-import { countManifest, manifestLimitFindings, type ManifestLimits } from "./manifest-limits.ts";
-import { readManifest, type Manifest } from "./parse-manifest.ts";
-import { checkPackageFiles } from "../validation-report.ts";
+import { AppError } from "../errors.ts";
+import { typeScriptWorker } from "../worker-threads.ts";
+import { capFindings, PackageError, throwIfAny } from "./package-error.ts";
+import type { Finding } from "./validation-report.ts";
+import { countManifest, manifestLimitFindings, type ManifestLimits } from "../scorm/manifest/manifest-limits.ts";
+import { readManifest, type Manifest } from "../scorm/manifest/parse-manifest.ts";
+import { checkPackageFiles } from "./validation-report.ts";
 
 const WORKER_HEAP_MB = 256;
 

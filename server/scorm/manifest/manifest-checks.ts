@@ -1,4 +1,4 @@
-import type { Finding } from "../validation-report.ts";
+import type { Finding } from "../findings.ts";
 import { isWebUrl } from "./hrefs.ts";
 import type { Manifest, ManifestItem } from "./parse-manifest.ts";
 
