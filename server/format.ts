@@ -51,3 +51,19 @@ export function containsNul(value: unknown): boolean {
   }
   return false;
 }
+
+/** Letters no decomposition takes apart, spelt as an English keyboard would. */
+const PLAIN: Record<string, string> = { ø: "o", Ø: "O", æ: "ae", Æ: "AE", œ: "oe", Œ: "OE", ß: "ss", đ: "d", Đ: "D", ł: "l", Ł: "L", þ: "th", Þ: "TH", ð: "d", Ð: "D", ı: "i" };
+
+/** "Ørsted, Åsa" -> "Orsted, Asa": accents off, and the letters above spelt plainly. */
+export function plainLetters(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[øØæÆœŒßđĐłŁþÞðÐı]/g, (letter) => PLAIN[letter]!);
+}
+
+/** A text as search compares it: plain letters, lower case, punctuation as spaces. */
+export function searchKey(text: string): string {
+  return plainLetters(text).toLowerCase().replace(/[^\p{L}\p{N}@.]+/gu, " ").trim();
+}

@@ -8,7 +8,7 @@ import { attemptResult } from "../learning/attempt-result.ts";
 import { flattenCmi } from "../scorm/cmi-json.ts";
 import type { ScormVersion } from "../scorm/contract.ts";
 import { completionAndSuccess } from "../scorm/status.ts";
-import { searchKey } from "../people/names.ts";
+import { searchKey } from "../format.ts";
 
 /**
  * People whose name, username or employee number matches, for L&D to find the one asking for

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { plainLetters } from "../people/names.ts";
+import { plainLetters } from "../format.ts";
 
 /**
  * The words of a text as Search Course compares them: accents off, lower case, runs of a-z and

@@ -1,4 +1,4 @@
-import { plainLetters } from "../people/names.ts";
+import { plainLetters } from "../format.ts";
 
 /**
  * Text for the PDF's built-in Helvetica, which can show only WinAnsi (Windows-1252): Latin-1

@@ -5,7 +5,7 @@ import { anyone, requireLogin, requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { guideDate } from "../format.ts";
 import { notFound } from "../errors.ts";
-import { plainLetters } from "../people/names.ts";
+import { plainLetters } from "../format.ts";
 import { throttle, type ThrottleRule } from "../web/throttle.ts";
 import { groupedCode } from "./codes.ts";
 import { certificatePdf } from "./pdf.ts";

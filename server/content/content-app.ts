@@ -6,7 +6,7 @@ import type { PackageStorage } from "../packages/storage.ts";
 import { verifyContentToken } from "./content-token.ts";
 import { LAUNCHER_CSS, launcherPage, launcherPolicy, scoUrl } from "./launcher-page.ts";
 import { sendBundle } from "../web/player-assets.ts";
-import { courseVersionCacheOf } from "../runtime/course-versions.ts";
+import { courseVersionCacheOf } from "../packages/course-versions.ts";
 import { loggableUrl, requestLogger } from "../web/logging.ts";
 import type { Logger } from "pino";
 

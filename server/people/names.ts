@@ -1,3 +1,5 @@
+import { plainLetters } from "../format.ts";
+
 /** An email address as far as it can be told without sending to it: something@somewhere.tld. */
 export const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -40,18 +42,5 @@ export function proposeUsername(vpd: string, name: { lastName: string; firstName
   throw new Error(`No free username left for ${stem}`);
 }
 
-/** Letters no decomposition takes apart, spelt as an English keyboard would. */
-const PLAIN: Record<string, string> = { ø: "o", Ø: "O", æ: "ae", Æ: "AE", œ: "oe", Œ: "OE", ß: "ss", đ: "d", Đ: "D", ł: "l", Ł: "L", þ: "th", Þ: "TH", ð: "d", Ð: "D", ı: "i" };
-
-/** "Ørsted, Åsa" -> "Orsted, Asa": accents off, and the letters above spelt plainly. */
-export function plainLetters(text: string): string {
-  return text
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
-    .replace(/[øØæÆœŒßđĐłŁþÞðÐı]/g, (letter) => PLAIN[letter]!);
-}
-
-/** A text as search compares it: plain letters, lower case, punctuation as spaces. */
-export function searchKey(text: string): string {
-  return plainLetters(text).toLowerCase().replace(/[^\p{L}\p{N}@.]+/gu, " ").trim();
-}
+// Folding a text to plain letters is every area's (search, certificates): it lives in format.ts.
+export { plainLetters, searchKey } from "../format.ts";

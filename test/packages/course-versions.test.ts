@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
-import { createCourseVersionCache } from "../../server/runtime/course-versions.ts";
+import { createCourseVersionCache } from "../../server/packages/course-versions.ts";
 import { createTestApp, type TestApp } from "../support/test-app.ts";
 import { importCourseVersion } from "../support/attempts.ts";
 import { VALID_PACKAGES } from "../support/valid-packages.ts";
