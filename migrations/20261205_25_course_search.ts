@@ -3,7 +3,7 @@ import type { Knex } from "knex";
 // Search Course: one row per course code (a course, or a component's code not imported yet) with
 // its code, title, certification and competency names as plain words (the course itself is
 // joined by code when searching, so its title and classes are read as they are then)
-// (server/catalog/course-search-index.ts), and the database's own full-text index over them:
+// (server/catalog/course-search-index.ts then, server/learning/ now), and the database's own full-text index over them:
 // FTS5 on SQLite (an external-content table kept in step by triggers on this one), a generated
 // 'simple' tsvector column with a GIN index on PostgreSQL ('simple': no stemming or stop words, so "297" and "level 1"
 // are words like any other).

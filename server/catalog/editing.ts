@@ -6,7 +6,7 @@ import { recordAudit, type Actor } from "../audit/store.ts";
 import { settleSubscriptions } from "../learning/credit-service.ts";
 import { componentSchema, days, jsonPath, text } from "./catalog-schema.ts";
 import { createCatalogStore } from "./store.ts";
-import { courseCodesOfCertification, courseCodesOfCompetency, refreshCourseSearch } from "./course-search-index.ts";
+import { courseCodesOfCertification, courseCodesOfCompetency, refreshCourseSearch } from "../learning/course-search-index.ts";
 
 /**
  * The catalog edited one row at a time in the browser (authors and L&D), keyed by id so that a

@@ -6,7 +6,7 @@ import type { AppDeps } from "../deps.ts";
 import { requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { competencyLabel } from "../format.ts";
-import { searchWords } from "../catalog/course-search-index.ts";
+import { searchWords } from "./course-search-index.ts";
 import { courseSearch } from "./course-search.ts";
 import { advancedSearchChoices, COURSE_KINDS, COURSE_TYPES, type CourseSearchFilters, type CourseType } from "./course-search-store.ts";
 

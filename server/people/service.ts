@@ -4,7 +4,7 @@ import { isCalendarDate, type Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import { hashPassword, NO_PASSWORD_YET } from "../accounts/passwords.ts";
 import { passwordProblem } from "../accounts/password-rules.ts";
-import { organisationNames } from "./organisation-names.ts";
+import { organisationNames } from "../accounts/password-context.ts";
 import { createAccountStore, usernameKey } from "../accounts/store.ts";
 import { ROLES, type Role } from "../web/roles.ts";
 import { recordAudit } from "../audit/store.ts";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isPostgres, migrateLatest, migrateRollbackAll, type Db } from "../../server/db/connect.ts";
 import { createTestDb } from "../support/test-db.ts";
 import { searchKey } from "../../server/people/names.ts";
-import { refreshCourseSearch } from "../../server/catalog/course-search-index.ts";
+import { refreshCourseSearch } from "../../server/learning/course-search-index.ts";
 
 const MODEL_TABLES = [
   "organisations", "people", "accounts", "account_tokens", "sessions", "positions", "assignments",
