@@ -13,6 +13,8 @@ export interface Walls {
   violations: string[];
   /** Each import between two areas that lie on one cycle: "area -> area". */
   areaCycleEdges: string[];
+  /** Every area that imports another (types aside): "area -> area". */
+  areaEdges: string[];
 }
 
 const run = promisify(execFile);
@@ -35,7 +37,7 @@ export async function readWalls(cwd: string, roots: string[]): Promise<Walls> {
       if (from && to && from !== to && !dependency.dependencyTypes.includes("type-only")) edges.add(`${from} -> ${to}`);
     }
   }
-  return { violations: [...new Set(violations)].sort(), areaCycleEdges: edgesOnCycles(edges).sort() };
+  return { violations: [...new Set(violations)].sort(), areaCycleEdges: edgesOnCycles(edges).sort(), areaEdges: [...edges].sort() };
 }
 
 /** Files directly in server/ that start and assemble the LMS; the others there (config, clock, errors) are the base every area stands on. */
