@@ -1,7 +1,7 @@
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
-import { recordAudit } from "../audit/store.ts";
+import { recordAudit } from "../audit/index.ts";
 import { endSessionsOf } from "../web/session.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 import { passwordProblem, type PasswordContext } from "./password-rules.ts";

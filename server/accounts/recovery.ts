@@ -1,6 +1,6 @@
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
-import { recordAudit } from "../audit/store.ts";
+import { recordAudit } from "../audit/index.ts";
 import { queueMail } from "../mail/outbox.ts";
 import { guideDateTime } from "../format.ts";
 import { issueToken, TOKEN_LIFETIME_MS } from "./tokens.ts";

@@ -5,7 +5,7 @@ import { anyone, requireLogin } from "../web/auth.ts";
 import { AppError } from "../errors.ts";
 import { logIn } from "./service.ts";
 import { createAccountStore } from "./store.ts";
-import { recordAudit } from "../audit/store.ts";
+import { recordAudit } from "../audit/index.ts";
 import { failureLimit } from "../web/throttle.ts";
 import { loginFailuresPerAddress } from "./limits.ts";
 import { knownAccounts, rememberDevice } from "./known-devices.ts";

@@ -1,7 +1,7 @@
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
-import { recordAudit } from "../audit/store.ts";
+import { recordAudit } from "../audit/index.ts";
 import { createAccountStore, type Account } from "./store.ts";
 import { decoyPasswordHash, verifyPassword } from "./passwords.ts";
 import { forgetOldFailures, loginFailures } from "./login-failures.ts";

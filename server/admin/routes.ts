@@ -16,7 +16,7 @@ import { evidenceFilesOf } from "../compliance/evidence-files.ts";
 import { createCertificateStore } from "../certificates/store.ts";
 import { groupedCode } from "../certificates/codes.ts";
 import { AppError, notFound } from "../errors.ts";
-import { recordAudit } from "../audit/store.ts";
+import { recordAudit } from "../audit/index.ts";
 import { ROLE_LABELS, ROLES, type Role } from "../web/roles.ts";
 import { requestReset, requestUnlock } from "../accounts/recovery.ts";
 import { listOutbox, outboxMessage, withoutLinkSecrets } from "../mail/outbox.ts";

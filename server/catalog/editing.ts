@@ -2,7 +2,7 @@ import { z } from "zod";
 import { isRowId, type Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
-import { recordAudit, type Actor } from "../audit/store.ts";
+import { recordAudit, type Actor } from "../audit/index.ts";
 import { settleSubscriptions } from "../learning/credit-service.ts";
 import { componentSchema, days, jsonPath, text } from "./catalog-schema.ts";
 import { createCatalogStore } from "./store.ts";

@@ -5,7 +5,7 @@ import { createPeopleStore } from "../people/store.ts";
 import { addUser, assignPositions } from "../people/service.ts";
 import { parsePersonName } from "../people/names.ts";
 import { createAccountStore } from "../accounts/store.ts";
-import { recordAudit } from "../audit/store.ts";
+import { recordAudit } from "../audit/index.ts";
 import { catalogSchema, jsonPath, type Catalog } from "./catalog-schema.ts";
 import { crossCheck, matchExistingPerson, personChanges } from "./catalog-checks.ts";
 import { settleSubscriptions } from "../learning/credit-service.ts";

@@ -5,7 +5,7 @@ import { requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { AppError, notFound } from "../errors.ts";
 import { deleteCatalogRow, saveCertification, saveCompetency, savePosition } from "./editing.ts";
-import type { Actor } from "../audit/store.ts";
+import type { Actor } from "../audit/index.ts";
 import { catalogOverview, certificationForm, competencyForm, positionForm } from "./catalog-pages.ts";
 
 type Kind = "competency" | "certification" | "position";

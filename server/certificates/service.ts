@@ -1,7 +1,7 @@
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
-import { recordAudit } from "../audit/store.ts";
+import { recordAudit } from "../audit/index.ts";
 import { newCertificateCode, normaliseCode } from "./codes.ts";
 import { createCertificateStore, type CertificateFacts, type CertificateSubject } from "./store.ts";
 

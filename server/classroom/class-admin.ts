@@ -1,7 +1,7 @@
 import { isRowId, type Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
-import { recordAudit } from "../audit/store.ts";
+import { recordAudit } from "../audit/index.ts";
 import { creditEarnedAttempts } from "../learning/credit-service.ts";
 import { createAttemptStore } from "../learning/attempt-store.ts";
 import { CANCELLABLE_STATES, checkClassForm, type ClassFacts, type ClassForm } from "./class-rules.ts";

@@ -1,6 +1,6 @@
 import type { Db } from "../db/connect.ts";
 import { addDays } from "../clock.ts";
-import { recordAudit } from "../audit/store.ts";
+import { recordAudit } from "../audit/index.ts";
 import { localInstant } from "./class-rules.ts";
 
 /** The demo course that also runs as a practical session in a classroom. */

@@ -1,7 +1,7 @@
 import { isRowId, type Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
-import { recordAudit } from "../audit/store.ts";
+import { recordAudit } from "../audit/index.ts";
 import { queueMail } from "../mail/outbox.ts";
 import { guideDateTime } from "../format.ts";
 import { localTime } from "../clock.ts";

@@ -3,7 +3,7 @@ import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { isCalendarDate } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
-import { recordAudit } from "../audit/store.ts";
+import { recordAudit } from "../audit/index.ts";
 import { jsonPath } from "../catalog/catalog-schema.ts";
 import { guideDateTime } from "../format.ts";
 import { containsNul } from "../format.ts";

@@ -1,7 +1,7 @@
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { newStarterDueBy } from "./assignment-compliance.ts";
-import { recordAudit } from "../audit/store.ts";
+import { recordAudit } from "../audit/index.ts";
 import { AppError } from "../errors.ts";
 import { queueMail } from "../mail/outbox.ts";
 import { competencyLabel, guideDate } from "../format.ts";

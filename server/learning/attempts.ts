@@ -1,7 +1,7 @@
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
-import { recordAudit } from "../audit/store.ts";
+import { recordAudit } from "../audit/index.ts";
 import { createAttemptStore } from "./attempt-store.ts";
 
 /** Statuses of an attempt still under way: Play resumes it rather than starting afresh. */

@@ -1,6 +1,6 @@
 import type { Db } from "../db/connect.ts";
 import { localDate } from "../clock.ts";
-import { recordAudit } from "../audit/store.ts";
+import { recordAudit } from "../audit/index.ts";
 import { award, componentCourseCodes, componentOutcome, effectiveStatus } from "./crediting.ts";
 import { createCreditStore, type SubscriptionToCredit } from "./credit-store.ts";
 

@@ -1,7 +1,7 @@
 import { isRowId, type Db } from "../db/connect.ts";
 import { addDays, type Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
-import { recordAudit } from "../audit/store.ts";
+import { recordAudit } from "../audit/index.ts";
 import { effectiveStatus, type SubscriptionStatus } from "./crediting.ts";
 import { settleSubscriptions } from "./credit-service.ts";
 

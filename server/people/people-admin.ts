@@ -1,7 +1,7 @@
 import type { Db } from "../db/connect.ts";
 import { isCalendarDate, type Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
-import { recordAudit, type Actor } from "../audit/store.ts";
+import { recordAudit, type Actor } from "../audit/index.ts";
 import { inviteToChoosePassword, type RecoveryDeps } from "../accounts/recovery.ts";
 import { crossCheck, matchExistingPerson, personChanges } from "../catalog/catalog-checks.ts";
 import { importCatalog } from "../catalog/import-catalog.ts";

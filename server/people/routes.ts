@@ -15,7 +15,7 @@ import { createPeopleStore } from "./store.ts";
 import { EMAIL_PATTERN } from "./names.ts";
 import { PEOPLE_CSV_COLUMNS, PEOPLE_CSV_MAX_ROWS } from "./people-csv.ts";
 import { addPerson, removeAssignment, setAssignment, updateDetails, uploadPeople } from "./people-admin.ts";
-import type { Actor } from "../audit/store.ts";
+import type { Actor } from "../audit/index.ts";
 
 const MAX_CSV_BYTES = 2 * 1024 * 1024;
 

@@ -7,7 +7,7 @@ import { passwordProblem } from "../accounts/password-rules.ts";
 import { organisationNames } from "../accounts/password-context.ts";
 import { createAccountStore, usernameKey } from "../accounts/store.ts";
 import { ROLES, type Role } from "../web/roles.ts";
-import { recordAudit } from "../audit/store.ts";
+import { recordAudit } from "../audit/index.ts";
 import { createPeopleStore } from "./store.ts";
 import { EMAIL_MAX_LENGTH, EMAIL_PATTERN, NAME_TOO_LONG, namePartsFit, parsePersonName, proposeUsername } from "./names.ts";
 

@@ -1,5 +1,5 @@
 import type { Db } from "../db/connect.ts";
-import { recordAudit, type AuditEvent } from "../audit/store.ts";
+import { recordAudit, type AuditEvent } from "../audit/index.ts";
 import type { CourseVersionCache, RuntimeCourseVersion } from "../packages/course-versions.ts";
 import type { Learner } from "./session-state.ts";
 import { isCompleted } from "../scorm/status.ts";
