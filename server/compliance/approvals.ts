@@ -1,3 +1,4 @@
+import { addCompetenceRecord, decideCompetenceRecord } from "../records/competence-records.ts";
 import { isRowId, type Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { addDays, isCalendarDate } from "../clock.ts";
@@ -53,10 +54,7 @@ export async function recordHeldElsewhere(
       }
       const roomProblem = file && evidenceQuotaProblem(await evidenceUse(trx, input.personId), { files: 1, bytes: file.size }, input.quotas);
       if (roomProblem) throw new AppError("evidence.quota", roomProblem, 413);
-      const [row] = await trx("competence_records")
-        .insert({ person_id: input.personId, competency_id: competency.id, level: certification?.competence_level ?? "1 - Assessed", achieved_on: input.achievedOn, expires_on: expiresOn, source: "manual", status: "awaiting_approval", evidence: input.evidence.trim(), created_at: at })
-        .returning("id");
-      const recordId = Number(row.id);
+      const recordId = await addCompetenceRecord(trx, { personId: input.personId, competencyId: competency.id, level: certification?.competence_level ?? "1 - Assessed", achievedOn: input.achievedOn, expiresOn, source: "manual", status: "awaiting_approval", evidence: input.evidence.trim(), at });
       const evidenceFile = file && { name: file.originalName.slice(0, 255), bytes: file.size, type: file.kind.contentType };
       await recordAudit(trx, { kind: "competence.recorded", at, actorAccountId: input.actorAccountId, personId: input.personId, ip: input.ip, detail: { recordId, competency: competency.name, achievedOn: input.achievedOn, expiresOn, evidenceFile } });
       if (file && input.file) kept = await attachEvidenceFile(trx, input.file.storage, { recordId, file, uploadedBy: input.actorAccountId, at });
@@ -85,9 +83,7 @@ export async function decideRecord(db: Db, clock: Clock, input: { recordId: numb
     // Four eyes: nobody approves or rejects a competence of their own.
     const actor = await trx("accounts").where({ id: input.actorAccountId }).first("person_id");
     if (actor && Number(actor.person_id) === Number(record.person_id)) throw new AppError("approvals.own_record", "You cannot decide on your own competence record: another administrator must", 403);
-    const changed = await trx("competence_records")
-      .where({ id: input.recordId, status: "awaiting_approval" })
-      .update({ status: input.approve ? "approved" : "rejected", decided_by: input.actorAccountId, decided_at: at, decision_reason: reason || null });
+    const changed = await decideCompetenceRecord(trx, { recordId: input.recordId, approve: input.approve, decidedBy: input.actorAccountId, at, reason: reason || null });
     if (!changed) throw new AppError("approvals.decided", "That record has been decided already", 409);
     await recordAudit(trx, { kind: input.approve ? "competence.approved" : "competence.rejected", at, actorAccountId: input.actorAccountId, personId: Number(record.person_id), ip: input.ip, detail: { recordId: input.recordId, reason: reason || undefined } });
     // The learner hears the outcome, with the reason when it is a rejection (also on their Awaiting Approval tab).

@@ -1,3 +1,4 @@
+import { addCompetenceRecord } from "../records/competence-records.ts";
 import { z } from "zod";
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
@@ -169,10 +170,7 @@ export async function importRecords(db: Db, clock: Clock, input: { personId: num
         continue;
       }
       held.add(key);
-      const [row] = await trx("competence_records")
-        .insert({ person_id: input.personId, competency_id: competencyId, level: record.level, achieved_on: record.achievedOn, expires_on: record.expiresOn, source: "transfer", status: "awaiting_approval", evidence: `${evidence} (${record.source} there)`.slice(0, 2000), created_at: at })
-        .returning("id");
-      recordIds.push(Number(row.id));
+      recordIds.push(await addCompetenceRecord(trx, { personId: input.personId, competencyId, level: record.level, achievedOn: record.achievedOn, expiresOn: record.expiresOn, source: "transfer", status: "awaiting_approval", evidence: `${evidence} (${record.source} there)`.slice(0, 2000), at }));
       result.imported.push(record);
     }
     await recordAudit(trx, {

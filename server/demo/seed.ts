@@ -1,3 +1,4 @@
+import { addCompetenceRecord } from "../records/competence-records.ts";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -77,16 +78,16 @@ async function addDemoRecords(db: Db, today: string): Promise<number> {
     for (const record of records) {
       const competency = await trx("competencies").where({ name: record.competency }).first("id");
       const certification = await trx("certifications").where({ competency_id: competency.id }).first("id", "competence_level");
-      await trx("competence_records").insert({
-        person_id: account.personId,
-        competency_id: competency.id,
+      await addCompetenceRecord(trx, {
+        personId: account.personId,
+        competencyId: competency.id,
         level: certification?.competence_level ?? "1 - Assessed",
-        achieved_on: record.achievedOn,
-        expires_on: record.expiresOn,
+        achievedOn: record.achievedOn,
+        expiresOn: record.expiresOn,
         source: "certification",
         status: "approved",
-        certification_id: certification?.id ?? null,
-        created_at: `${today}T00:00:00.000Z`,
+        certificationId: certification?.id ?? null,
+        at: `${today}T00:00:00.000Z`,
       });
     }
   });

@@ -1,3 +1,4 @@
+import { addCompetenceRecord } from "../records/competence-records.ts";
 import type { Db } from "../db/connect.ts";
 import type { PerformanceStatus } from "../scorm/status.ts";
 import type { AttemptFacts, ComponentFacts, SubscriptionFacts } from "./crediting.ts";
@@ -127,20 +128,7 @@ export function createCreditStore(db: Db) {
     },
 
     async insertRecord(record: { personId: number; competencyId: number; level: string; achievedOn: string; expiresOn: string; certificationId: number; at: string }): Promise<number> {
-      const [row] = await db("competence_records")
-        .insert({
-          person_id: record.personId,
-          competency_id: record.competencyId,
-          level: record.level,
-          achieved_on: record.achievedOn,
-          expires_on: record.expiresOn,
-          source: "certification",
-          status: "approved",
-          certification_id: record.certificationId,
-          created_at: record.at,
-        })
-        .returning("id");
-      return Number(row.id);
+      return addCompetenceRecord(db, { ...record, source: "certification", status: "approved" });
     },
   };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { readWalls, type Walls } from "./walls.ts";
+import { readWalls, writersOf, type Walls } from "./walls.ts";
 import { DRAWING, drawAreas } from "../../scripts/draw-areas.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -24,6 +24,18 @@ describe("the walls between areas", () => {
     expect(added(known.areaCycleEdges, now.areaCycleEdges), `mended: strike them off ${KNOWN_FILE}`).toEqual([]);
     // The README's drawing is the code's: regenerate it with npm run walls:drawing.
     expect(fs.readFileSync(DRAWING, "utf8"), "docs/areas.svg is not the code's: npm run walls:drawing").toBe(drawAreas(now.areaEdges, now.areaCycleEdges));
+  });
+
+  it("has one writer of competence_records, the table compliance is computed from: server/records/", () => {
+    const sources = fs.readdirSync(path.join(root, "server"), { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".ts"));
+    const files = Object.fromEntries(sources.map((file) => [`server/${file}`, fs.readFileSync(path.join(root, "server", file), "utf8")]));
+    expect(writersOf("competence_records", files)).toEqual(["server/records/competence-records.ts"]);
+    // And the check sees a writer when there is one, however its query is chained.
+    expect(writersOf("competence_records", {
+      "a.ts": 'await trx("competence_records").where({ id }).update({ status: "approved" });',
+      "b.ts": "const [row] = await db('competence_records')\n  .insert(row)\n  .returning('id');",
+      "c.ts": 'const held = await db("competence_records").where({ person_id }).select("id"); await db("other").update({});',
+    })).toEqual(["a.ts", "b.ts"]);
   });
 
   describe("on a deliberately broken copy, each rule", () => {

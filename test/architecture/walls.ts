@@ -92,3 +92,16 @@ function edgesOnCycles(edges: Set<string>): string[] {
     return component.get(from) === component.get(to);
   });
 }
+
+/**
+ * The files, of those given (path -> text), that write `table` through knex: an insert, update or
+ * delete on a query that starts from it, read up to the end of its statement. A wall in words
+ * rather than imports, for the table compliance is computed from.
+ */
+export function writersOf(table: string, files: Record<string, string>): string[] {
+  const start = new RegExp(`\\(\\s*["'\`]${table}["'\`]\\s*\\)`, "g");
+  return Object.entries(files)
+    .filter(([, text]) => [...text.matchAll(start)].some((match) => /\.(insert|update|delete|del|increment|decrement)\(/.test(text.slice(match.index, text.indexOf(";", match.index) + 1 || undefined))))
+    .map(([file]) => file)
+    .sort();
+}
