@@ -124,3 +124,8 @@ function interactionsOf(sco: string, activityAttempt: number, flat: Record<strin
       return { sco, activityAttempt, id: at("id"), description: at("description"), type: at("type"), response: at("learner_response") || at("student_response"), correct: at("correct_responses.0.pattern"), result: at("result") };
     });
 }
+
+/** The competencies to choose from when recording one for a person. */
+export async function competencyChoices(db: Db): Promise<Array<{ id: number; name: string }>> {
+  return (await db("competencies").orderBy("name").select("id", "name")).map((row) => ({ id: Number(row.id), name: String(row.name) }));
+}

@@ -1,3 +1,3 @@
 // The audit area's public surface: every area records what it changed, in the same transaction,
 // and Administration reads the trail. Other areas import this file, never the store behind it.
-export { listAudit, recordAudit, type Actor, type AuditEvent } from "./store.ts";
+export { auditKinds, auditPage, listAudit, recordAudit, type Actor, type AuditEvent } from "./store.ts";

@@ -42,3 +42,20 @@ export async function listAudit(db: Db, filter: { kind?: string; personId?: numb
     detail: JSON.parse(String(row.detail)) as Record<string, unknown>,
   }));
 }
+
+/** The audit trail page: newest first, a page at a time, with who acted and whom it concerned. */
+export async function auditPage(db: Db, filter: { kind?: string; limit: number; offset: number }) {
+  const query = db("audit_events")
+    .leftJoin("accounts", "accounts.id", "audit_events.actor_account_id")
+    .leftJoin("people", "people.id", "audit_events.person_id")
+    .orderBy("audit_events.id", "desc")
+    .limit(filter.limit)
+    .offset(filter.offset);
+  if (filter.kind) query.where("audit_events.kind", filter.kind);
+  return query.select("audit_events.id", "audit_events.kind", "audit_events.at", "audit_events.ip", "audit_events.detail", "accounts.username as actor", "people.employee_number", "people.first_name", "people.last_name");
+}
+
+/** Every kind of event the trail holds, for the page's filter. */
+export async function auditKinds(db: Db): Promise<string[]> {
+  return (await db("audit_events").distinct("kind").orderBy("kind")).map((row) => String(row.kind));
+}

@@ -1,0 +1,73 @@
+import { Router, type Request } from "express";
+import type { AppDeps } from "../deps.ts";
+import { isRowId } from "../db/connect.ts";
+import { requireRole } from "../web/auth.ts";
+import { endSessionsOf } from "../web/session.ts";
+import { AppError, notFound } from "../errors.ts";
+import { recordAudit } from "../audit/index.ts";
+import { ROLE_LABELS, ROLES, type Role } from "../web/roles.ts";
+import { requestReset, requestUnlock } from "../accounts/recovery.ts";
+import type { MailDelivery } from "../mail/delivery.ts";
+import { createAdminAccountStore } from "./account-store.ts";
+import { PAGE_SIZE, renderPage } from "./pages.ts";
+
+/** Accounts: their role, and starting a reset or an unlock (the person chooses their own password, never the administrator). */
+export function accountAdminRoutes({ db, clock, config, mail }: AppDeps & { mail: MailDelivery }): Router {
+  const router = Router();
+  const admin = requireRole("admin");
+  const accounts = createAdminAccountStore(db);
+  const accountOf = async (req: Request) => {
+    const id = Number(req.params.accountId);
+    const account = isRowId(id) ? await accounts.byId(id) : undefined;
+    if (!account) throw notFound("That account");
+    return account;
+  };
+
+  router.get("/admin/accounts", admin, async (req, res) => {
+    const search = String(req.query.q ?? "").trim().slice(0, 100);
+    renderPage(req, res, "admin/accounts", { accounts: await accounts.list(search, PAGE_SIZE), search, roleLabels: ROLE_LABELS, now: clock.now().toISOString() });
+  });
+
+  router.get("/admin/accounts/:accountId", admin, async (req, res) => {
+    renderPage(req, res, "admin/account", { account: await accountOf(req), roles: ROLES, roleLabels: ROLE_LABELS, notice: noticeFor(req.query.done), now: clock.now().toISOString() });
+  });
+
+  router.post("/admin/accounts/:accountId/role", admin, async (req, res) => {
+    const account = await accountOf(req);
+    const role = String(req.body.role ?? "") as Role;
+    if (!ROLES.includes(role)) throw new AppError("admin.role", `Choose one of the roles: ${ROLES.join(", ")}`, 400);
+    const actor = res.locals.user as { accountId: number };
+    if (account.id === actor.accountId && role !== "admin") throw new AppError("admin.own_role", "You cannot take away your own administrator role: ask another administrator", 400);
+    if (role !== account.role) {
+      const at = clock.now().toISOString();
+      await db.transaction(async (trx) => {
+        await createAdminAccountStore(trx).setRole(account.id, role, at);
+        // A session carries the role it logged in with: the person's sessions end, and the next log-in carries the new one.
+        const ended = await endSessionsOf(trx, account.id);
+        await recordAudit(trx, { kind: "account.role_changed", at, actorAccountId: actor.accountId, personId: account.person_id, ip: req.ip ?? null, detail: { accountId: account.id, from: account.role, to: role, sessionsEnded: ended } });
+      });
+    }
+    res.redirect(303, `/admin/accounts/${account.id}?done=role`);
+  });
+
+  for (const [action, start] of [["reset", requestReset], ["unlock", requestUnlock]] as const) {
+    router.post(`/admin/accounts/:accountId/${action}`, admin, async (req, res) => {
+      const account = await accountOf(req);
+      await start({ db, clock, publicUrl: config.publicUrl }, { username: account.username, ip: req.ip ?? null, byAccountId: (res.locals.user as { accountId: number }).accountId });
+      mail.kick();
+      res.redirect(303, `/admin/accounts/${account.id}?done=${action}`);
+    });
+  }
+
+  return router;
+}
+
+function noticeFor(done: unknown): string | undefined {
+  return (
+    {
+      role: "The role has been saved.",
+      reset: "A password reset link has been emailed to the person's address. They choose their own password.",
+      unlock: "An unlock link has been emailed to the person's address.",
+    } as Record<string, string>
+  )[String(done)];
+}

@@ -1,0 +1,42 @@
+import { Router } from "express";
+import type { AppDeps } from "../deps.ts";
+import { isRowId } from "../db/connect.ts";
+import { requireRole } from "../web/auth.ts";
+import { competencyLabel, guideDate, sourceLabel } from "../format.ts";
+import { notFound } from "../errors.ts";
+import { createComplianceStore } from "../compliance/store.ts";
+import { evidenceFilesOf } from "../compliance/evidence-files.ts";
+import { createCertificateStore } from "../certificates/store.ts";
+import { groupedCode } from "../certificates/codes.ts";
+import { attemptDetail, competencyChoices, findPeople, learnerOverview } from "./verify.ts";
+import { formatDuration, renderPage } from "./pages.ts";
+
+/** Verify a learner: find them, see everything about their learning and why anything is not credited. */
+export function verifyRoutes({ db, clock }: AppDeps): Router {
+  const router = Router();
+  const admin = requireRole("admin");
+
+  router.get("/admin/people", admin, async (req, res) => {
+    const search = String(req.query.q ?? "");
+    renderPage(req, res, "admin/people", { search, people: await findPeople(db, search) });
+  });
+
+  router.get("/admin/people/:personId", admin, async (req, res) => {
+    const id = Number(req.params.personId);
+    const overview = isRowId(id) ? await learnerOverview(db, id, clock.today()) : undefined;
+    if (!overview) throw notFound("That person");
+    // Their competence records (with evidence files), and the forms to record one and to move records between organisations (compliance/record-routes.ts).
+    const [records, evidenceFiles, competencies, certificates] = await Promise.all([createComplianceStore(db).recordsOf(id), evidenceFilesOf(db, id), competencyChoices(db), createCertificateStore(db).completedLearningOf(id)]);
+    const notice = req.query.done === "recorded" ? "The competence has been recorded. It is awaiting approval." : undefined;
+    renderPage(req, res, "admin/person", { ...overview, records, evidenceFiles, competencies, certificates, notice, guideDate, competencyLabel, sourceLabel, formatDuration, groupedCode });
+  });
+
+  router.get("/admin/attempts/:attemptId", admin, async (req, res) => {
+    const id = Number(req.params.attemptId);
+    const detail = isRowId(id) ? await attemptDetail(db, id) : undefined;
+    if (!detail) throw notFound("That attempt");
+    renderPage(req, res, "admin/attempt", { ...detail, formatDuration });
+  });
+
+  return router;
+}
