@@ -22,7 +22,7 @@ import { hashPassword } from "../server/accounts/passwords.ts";
 import { createAccountStore } from "../server/accounts/store.ts";
 import { listen, logIn } from "./http.ts";
 import { isPostgres } from "../server/db/connect.ts";
-import { refreshCourseSearch } from "../server/catalog/course-search-index.ts";
+import { refreshCourseSearch } from "../server/learning/course-search-index.ts";
 import { searchCourses, type CourseSearchFilters } from "../server/learning/course-search-store.ts";
 import { courseSearch } from "../server/learning/course-search.ts";
 import { timed } from "./timing.ts";

@@ -56,7 +56,7 @@ export function addDays(date: string, days: number): string {
  * calendar date: learning finished at 00:30 on a summer night in London was finished that day,
  * not the day before as UTC would have it, and so are its completion, expiry and complete-by
  * checks. Moments are stored as UTC instants; only their dates and times as people read them
- * depend on this. Set once at start (runtime-context.ts), like the locale.
+ * depend on this. Set once at start (boot-context.ts), like the locale.
  */
 export const DEFAULT_TIME_ZONE = "Europe/London";
 let zoned = formatsFor(DEFAULT_TIME_ZONE);

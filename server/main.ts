@@ -2,7 +2,7 @@ import http from "node:http";
 import path from "node:path";
 import { ConfigError } from "./config.ts";
 import { AppError } from "./errors.ts";
-import { openContext } from "./runtime-context.ts";
+import { openContext } from "./boot-context.ts";
 import { resolveSessionSecret } from "./secrets.ts";
 import { createLogger } from "./web/logging.ts";
 import { createApp } from "./app.ts";

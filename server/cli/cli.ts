@@ -1,7 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError, loadConfig } from "../config.ts";
 import { AppError } from "../errors.ts";
-import { openContext, type Context } from "../runtime-context.ts";
+import { openContext, type Context } from "../boot-context.ts";
 import { registerSetupCommands } from "./setup-commands.ts";
 import { registerPackageCommands } from "./package-commands.ts";
 import { registerLearningCommands } from "./learning-commands.ts";

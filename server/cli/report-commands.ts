@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { Context } from "../runtime-context.ts";
+import type { Context } from "../boot-context.ts";
 import type { CliIo } from "./cli.ts";
 import { AppError } from "../errors.ts";
 import { competencySummary, organisationSummary } from "../compliance/organisation-summary.ts";

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "../db/connect.ts";
-import type { Context } from "../runtime-context.ts";
+import type { Context } from "../boot-context.ts";
 import { importCatalog, parseCatalog, type CatalogImportSummary } from "../catalog/import-catalog.ts";
 import { createAccountStore } from "../accounts/store.ts";
 import { importPackage } from "../packages/import-package.ts";

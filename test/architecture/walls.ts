@@ -41,7 +41,7 @@ export async function readWalls(cwd: string, roots: string[]): Promise<Walls> {
 }
 
 /** Files directly in server/ that start and assemble the LMS; the others there (config, clock, errors) are the base every area stands on. */
-const COMPOSITION = /^server\/(main|runtime-context|app)\.ts$/;
+const COMPOSITION = /^server\/(main|boot-context|app)\.ts$/;
 
 /** server/<area>/..., player/..., migrations/...; files directly in server/ are the composition root or the base. */
 export function areaOf(file: string): string | null {

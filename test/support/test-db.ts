@@ -9,7 +9,7 @@ export interface TestDb {
   db: Db;
   /**
    * The environment a child process (server, CLI) needs to use the same database: DATA_DIR (a
-   * fresh temp folder; on SQLite the database is DATA_DIR/lms.sqlite, as server/runtime-context.ts
+   * fresh temp folder; on SQLite the database is DATA_DIR/lms.sqlite, as server/boot-context.ts
    * opens it) and, on PostgreSQL, DATABASE_URL naming the test's own database.
    */
   env: Record<string, string>;
