@@ -23,7 +23,7 @@ export function classAdminRoutes({ db, clock }: AppDeps): Router {
   const render = (req: Request, res: Response, view: string, locals: Record<string, unknown>) =>
     res.render(view, { user: res.locals.user, csrfToken: generateCsrfToken(req), guideDate, guideDateTime, localTime, placesLeftLabel, problems: [], notice: undefined, ...locals });
   const actorOf = (req: Request, res: Response): Actor => ({ accountId: (res.locals.user as { accountId: number }).accountId, ip: req.ip ?? null });
-  const courses = () => db("courses").orderBy("code").select("id", "code");
+  const courses = () => createClassStore(db).courseChoices();
   const classOf = async (req: Request) => {
     const id = Number(req.params.classId);
     const found = isRowId(id) ? await createClassStore(db).classById(id) : undefined;

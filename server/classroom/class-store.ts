@@ -72,6 +72,11 @@ export function createClassStore(db: Db) {
   );
 
   return {
+    /** Every course, by code: what a class may be of. */
+    async courseChoices() {
+      return db("courses").orderBy("code").select("id", "code");
+    },
+
     async classById(id: number): Promise<ClassroomClass | undefined> {
       const row = await classes().where("classes.id", id).first();
       return row ? toClass(row) : undefined;

@@ -11,6 +11,7 @@ import { competencyLabel, guideDate } from "../format.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordHeldElsewhere } from "./approvals.ts";
 import { compliancePage } from "./routes.ts";
+import { createComplianceStore } from "./store.ts";
 import { createEvidenceStorage, evidenceFileById, evidenceQuotaProblem, evidenceUse, EVIDENCE_MAX_BYTES, type EvidenceFile } from "./evidence-files.ts";
 import { exportRecords, importRecords, recordsFileName, recordsFileText } from "./record-transfer.ts";
 
@@ -134,13 +135,13 @@ export function recordRoutes({ db, clock, config }: AppDeps): Router {
     const personId = await personOf(req);
     if (!req.file) throw new AppError("transfer.no_file", "Choose the competence records file (.json) to import", 400);
     const result = await importRecords(db, clock, { personId, text: recordsFileText(req.file.buffer), actorAccountId: actor(res).accountId, ip: req.ip ?? null });
-    const person = await db("people").where({ id: personId }).first("id", "first_name", "last_name");
+    const person = await createComplianceStore(db).person(personId);
     res.render("admin/records-imported", { user: res.locals.user, csrfToken: generateCsrfToken(req), person, result, guideDate, competencyLabel });
   });
 
   async function personOf(req: Request): Promise<number> {
     const id = Number(req.params.personId);
-    const person = isRowId(id) ? await db("people").where({ id }).first("id") : undefined;
+    const person = isRowId(id) ? await createComplianceStore(db).person(id) : undefined;
     if (!person) throw notFound("That person");
     return Number(person.id);
   }

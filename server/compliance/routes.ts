@@ -40,7 +40,7 @@ export function compliancePage({ db, clock }: Pick<AppDeps, "db" | "clock">) {
       .filter((row) => !requiredOnly || (row.required && row.essential))
       .map((row) => ({ ...row, reason: complianceReason(row, progress.get(row.competencyId), today) }));
     const held = tab === "awaiting" ? records.filter((record) => record.status === "awaiting_approval" || record.status === "rejected") : records.filter((record) => record.status === "approved");
-    const competencies = tab === "awaiting" ? await db("competencies").orderBy("name").select("id", "name") : [];
+    const competencies = tab === "awaiting" ? await store.competencies() : [];
     const evidenceFiles = tab === "awaiting" ? await evidenceFilesOf(db, personId) : new Map();
     return { person, today, tab, assignments, chosen, requiredOnly, rows, held, competencies, evidenceFiles };
   }
@@ -107,7 +107,7 @@ export function complianceRoutes({ db, clock }: AppDeps): Router {
 
   router.get("/compliance/competencies/:competencyId/learning", requireLogin, async (req, res) => {
     const competencyId = Number(req.params.competencyId);
-    const competency = isRowId(competencyId) ? await db("competencies").where({ id: competencyId }).first("id", "name") : undefined;
+    const competency = isRowId(competencyId) ? await createComplianceStore(db).competency(competencyId) : undefined;
     if (!competency) throw notFound("That competency");
     const store = createCertificationStore(db);
     const personId = personOf(res);

@@ -3,6 +3,22 @@ import type { CompetenceRecordRow, Requirement } from "./assignment-compliance.t
 
 export function createComplianceStore(db: Db) {
   return {
+    /** Every competency, by name: what a record may be added for. */
+    async competencies(): Promise<Array<{ id: number; name: string }>> {
+      return (await db("competencies").orderBy("name").select("id", "name")).map((row) => ({ id: Number(row.id), name: String(row.name) }));
+    },
+
+    async competency(id: number): Promise<{ id: number; name: string } | undefined> {
+      const row = await db("competencies").where({ id }).first("id", "name");
+      return row ? { id: Number(row.id), name: String(row.name) } : undefined;
+    },
+
+    /** Whose records a page shows: the person's name, or undefined when there is no such person. */
+    async person(id: number): Promise<{ id: number; first_name: string; last_name: string } | undefined> {
+      const row = await db("people").where({ id }).first("id", "first_name", "last_name");
+      return row ? { id: Number(row.id), first_name: String(row.first_name), last_name: String(row.last_name) } : undefined;
+    },
+
     async requirementsOfPosition(positionId: number): Promise<Requirement[]> {
       const rows = await db("competence_requirements")
         .join("competencies", "competencies.id", "competence_requirements.competency_id")

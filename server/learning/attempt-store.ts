@@ -27,6 +27,10 @@ export function createAttemptStore(db: Db) {
     db("attempts").join("course_versions", "course_versions.id", "attempts.course_version_id").select("attempts.*", "course_versions.course_id");
 
   return {
+    async courseExists(courseId: number): Promise<boolean> {
+      return (await db("courses").where({ id: courseId }).first("id")) !== undefined;
+    },
+
     /** The person's latest attempt at a course, on any version; previews are never resumed as learning. */
     async latestAttempt(personId: number, courseId: number, preview: boolean): Promise<AttemptSummary | undefined> {
       const row = await withCourse()

@@ -9,6 +9,7 @@ import { generateCsrfToken } from "../web/session.ts";
 import { guideDate, guideDateTime } from "../format.ts";
 import { currentLearning, CURRENT_LEARNING_PAGE_SIZE, type CurrentLearningFilter } from "./current-learning.ts";
 import type { ComponentStatus } from "./certification-view.ts";
+import { createAttemptStore } from "./attempt-store.ts";
 
 const COMPONENT_STATUSES: ComponentStatus[] = ["Enrolled", "In Progress", "Completed"];
 
@@ -30,7 +31,7 @@ export function learningRoutes({ db, clock }: AppDeps): Router {
 
   router.post("/learning/courses/:courseId/play", requireLogin, async (req, res) => {
     const courseId = Number(req.params.courseId);
-    if (!isRowId(courseId) || !(await db("courses").where({ id: courseId }).first("id"))) throw notFound("That course");
+    if (!isRowId(courseId) || !(await createAttemptStore(db).courseExists(courseId))) throw notFound("That course");
     const user = res.locals.user as { personId: number; accountId: number };
     const { attemptId } = await playCourse(db, clock, { personId: user.personId, courseId, accountId: user.accountId, ...(req.ip ? { ip: req.ip } : {}) });
     res.redirect(303, `/player/attempts/${attemptId}`);

@@ -32,9 +32,9 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
   /** AUTHOR_UPLOADS_PER_DAY: each import keeps a whole course on disk, so one author's are counted over 24 hours. */
   const authorUploadsLeft: RequestHandler = async (_req, res, next) => {
     const since = new Date(clock.now().getTime() - 24 * 60 * 60_000).toISOString();
-    const row = await db("course_versions").where({ imported_by: res.locals.user.accountId }).andWhere("imported_at", ">", since).count({ count: "*" }).first();
+    const imported = await courses.importsBy(res.locals.user.accountId, since);
     const limit = config.quotas.authorUploadsPerDay;
-    next(Number(row?.count ?? 0) >= limit ? new AppError("package.upload_quota", `You have imported ${limit} packages in the last 24 hours, the most allowed (AUTHOR_UPLOADS_PER_DAY). Nothing was saved; try again tomorrow, or ask the service desk`, 429) : undefined);
+    next(imported >= limit ? new AppError("package.upload_quota", `You have imported ${limit} packages in the last 24 hours, the most allowed (AUTHOR_UPLOADS_PER_DAY). Nothing was saved; try again tomorrow, or ask the service desk`, 429) : undefined);
   };
 
   router.get("/author/courses", author, async (req, res) => {

@@ -26,6 +26,12 @@ export interface CourseVersionView {
 /** Courses and their imported versions, for the authors' pages. */
 export function createCourseStore(db: Db) {
   return {
+    /** How many packages this account has imported since then (AUTHOR_UPLOADS_PER_DAY). */
+    async importsBy(accountId: number, since: string): Promise<number> {
+      const row = await db("course_versions").where({ imported_by: accountId }).andWhere("imported_at", ">", since).count({ count: "*" }).first();
+      return Number(row?.count ?? 0);
+    },
+
     async listCourses(): Promise<CourseSummary[]> {
       const latest = db("course_versions").select("course_id").max("version as version").groupBy("course_id").as("latest");
       const rows = await db("courses")

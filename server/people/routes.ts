@@ -33,7 +33,7 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   const render = (req: Request, res: Response, view: string, locals: Record<string, unknown>) =>
     res.render(view, { user: res.locals.user, csrfToken: generateCsrfToken(req), problems: [], notice: undefined, ...locals });
   const actorOf = (req: Request, res: Response): Actor => ({ accountId: (res.locals.user as { accountId: number }).accountId, ip: req.ip ?? null });
-  const positions = async () => (await db("positions").orderBy("name").select("name")).map((row) => String(row.name));
+  const positions = () => createPeopleStore(db).allPositionNames();
   const formPage = async (req: Request, res: Response, values: Record<string, string>, problems: string[] = []) =>
     render(req, res, "people/new", { values, problems, positions: await positions(), roles: ROLES, roleLabels: ROLE_LABELS });
 

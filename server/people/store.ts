@@ -42,6 +42,11 @@ function toPerson(row: Record<string, unknown>): Person {
 
 export function createPeopleStore(db: Db) {
   return {
+    /** Every position's name, of every organisation, for the forms that assign one. */
+    async allPositionNames(): Promise<string[]> {
+      return (await db("positions").orderBy("name").select("name")).map((row) => String(row.name));
+    },
+
     async ensureOrganisation(vpd: string, name: string): Promise<number> {
       const existing = await db("organisations").where({ vpd }).first("id");
       if (existing) return Number(existing.id);

@@ -7,6 +7,8 @@ import { DRAWING, drawAreas } from "../../scripts/draw-areas.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const KNOWN_FILE = path.join(import.meta.dirname, "known-violations.json");
+/** A knex query begun from a table name: db("people"), trx('courses'). */
+const RAW_QUERY = /\b(db|trx)\(\s*["'`][a-z_]+["'`]\s*\)/;
 
 /**
  * Issue 19: the import walls between areas, held by a tool. What breaks them today is listed in
@@ -36,6 +38,14 @@ describe("the walls between areas", () => {
       "b.ts": "const [row] = await db('competence_records')\n  .insert(row)\n  .returning('id');",
       "c.ts": 'const held = await db("competence_records").where({ person_id }).select("id"); await db("other").update({});',
     })).toEqual(["a.ts", "b.ts"]);
+  });
+
+  it("keeps routes HTTP only: no route file queries a table itself", () => {
+    const routeFiles = fs.readdirSync(path.join(root, "server"), { recursive: true, encoding: "utf8" }).filter((file) => /(^|\/)([a-z-]+-)?routes\.ts$/.test(file));
+    expect(routeFiles.length).toBeGreaterThan(20);
+    const querying = routeFiles.filter((file) => RAW_QUERY.test(fs.readFileSync(path.join(root, "server", file), "utf8")));
+    expect(querying, "move the query into the area's store or a named read model").toEqual([]);
+    expect(["const rows = await db(\"people\").select();", "await trx('courses').where({ id })"].every((text) => RAW_QUERY.test(text))).toBe(true);
   });
 
   describe("on a deliberately broken copy, each rule", () => {
