@@ -5,21 +5,9 @@ import { isCalendarDate, localDate, localTime } from "../clock.ts";
  * outcomes out, with "now" passed in.
  */
 
-/** A classroom enrolment's state, in words L&D and learners read ("Enrolled" as for e-learning). */
-export type ClassroomState = "Requested" | "Waiting List" | "Enrolled" | "Attended" | "Did Not Attend" | "Cancelled" | "Rejected";
-
-/** States that hold or wait for a place; the others have ended (Attended and Did Not Attend keep theirs). */
-export const LIVE_STATES: readonly ClassroomState[] = ["Requested", "Waiting List", "Enrolled", "Attended", "Did Not Attend"];
-/** States that use one of the class's places. */
-export const PLACE_STATES: readonly ClassroomState[] = ["Enrolled", "Attended", "Did Not Attend"];
-/** A booking the learner may learn under now: Component Status Enrolled, and Play. */
-export const HOLDS_PLACE_STATES: readonly ClassroomState[] = ["Enrolled", "Attended"];
-/** A booking that waits for L&D or for a place: the learner neither plays nor books again. */
-export const AWAITING_PLACE_STATES: readonly ClassroomState[] = ["Requested", "Waiting List"];
-/** A booking still standing, with a place or waiting for one: one per course at a time. */
-export const BOOKED_STATES: readonly ClassroomState[] = [...HOLDS_PLACE_STATES, ...AWAITING_PLACE_STATES];
-/** States a learner (or L&D) may still cancel, before the class starts. */
-export const CANCELLABLE_STATES: readonly ClassroomState[] = ["Requested", "Waiting List", "Enrolled"];
+// A booking's states are also the learning pages' Component Status, so they are defined with
+// learning (booking-states.ts) and used here.
+export { AWAITING_PLACE_STATES, BOOKED_STATES, CANCELLABLE_STATES, HOLDS_PLACE_STATES, LIVE_STATES, PLACE_STATES, type ClassroomState } from "../learning/booking-states.ts";
 
 export interface ClassForm {
   title: string;

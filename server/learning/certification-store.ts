@@ -3,7 +3,7 @@ import type { Manifest } from "../scorm/manifest/parse-manifest.ts";
 import { scoRuntimeSettings } from "../scorm/manifest/runtime-settings.ts";
 import type { AttemptFacts, SubscriptionStatus } from "./crediting.ts";
 import { createCreditStore } from "./credit-store.ts";
-import { BOOKED_STATES, HOLDS_PLACE_STATES } from "../classroom/class-rules.ts";
+import { BOOKED_STATES, HOLDS_PLACE_STATES } from "./booking-states.ts";
 
 export interface Certification {
   id: number;

@@ -1,7 +1,7 @@
 import { isPostgres, type Db } from "../db/connect.ts";
 import { searchWords } from "./course-search-index.ts";
 import type { SubscriptionStatus } from "./crediting.ts";
-import { AWAITING_PLACE_STATES, BOOKED_STATES, HOLDS_PLACE_STATES } from "../classroom/class-rules.ts";
+import { AWAITING_PLACE_STATES, BOOKED_STATES, HOLDS_PLACE_STATES } from "./booking-states.ts";
 
 export type CourseType = "elearning" | "eassessment" | "classroom";
 

@@ -4,7 +4,7 @@ import { localDate } from "../clock.ts";
 import { certificationView, type ComponentStatus } from "./certification-view.ts";
 import { effectiveStatus, type SubscriptionStatus } from "./crediting.ts";
 import { mandatoryCourseCodes } from "./my-elearning.ts";
-import { HOLDS_PLACE_STATES } from "../classroom/class-rules.ts";
+import { HOLDS_PLACE_STATES } from "./booking-states.ts";
 
 
 export const CURRENT_LEARNING_PAGE_SIZE = 25;
