@@ -15,6 +15,7 @@ import { recoveryRoutes } from "./accounts/recovery-routes.ts";
 import { adminRoutes } from "./admin/routes.ts";
 import { catalogRoutes } from "./catalog/routes.ts";
 import { peopleRoutes } from "./people/routes.ts";
+import { setupRoutes } from "./setup/routes.ts";
 import { createMailDelivery } from "./mail/delivery.ts";
 import { portalRoutes } from "./portal/routes.ts";
 import { packageRoutes } from "./packages/routes.ts";
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(accountRoutes(deps));
   app.use(recoveryRoutes({ ...deps, mail }));
   app.use(peopleRoutes({ ...deps, mail }));
+  app.use(setupRoutes({ ...deps, mail }));
   app.use(adminRoutes({ ...deps, mail }));
   app.use(catalogRoutes(deps));
   app.use(portalRoutes(deps));

@@ -6,7 +6,7 @@ import { AppError } from "../errors.ts";
 import { migrateLatest } from "../db/connect.ts";
 import { seedDemo } from "../demo/seed.ts";
 import { addUser } from "../people/service.ts";
-import { checkCatalog, importCatalog } from "../catalog/import-catalog.ts";
+import { checkCatalog, importCatalog } from "../setup/import-catalog.ts";
 import { ROLES, type Role } from "../web/roles.ts";
 
 type WithContext = <T>(work: (context: Context) => Promise<T>) => Promise<T>;

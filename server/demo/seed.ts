@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "../db/connect.ts";
 import type { Context } from "../boot-context.ts";
-import { importCatalog, parseCatalog, type CatalogImportSummary } from "../catalog/import-catalog.ts";
+import { importCatalog, parseCatalog, type CatalogImportSummary } from "../setup/import-catalog.ts";
 import { createAccountStore } from "../accounts/store.ts";
 import { importPackage } from "../packages/import-package.ts";
 import { parseManifest } from "../scorm/manifest/parse-manifest.ts";

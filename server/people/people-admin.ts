@@ -3,16 +3,13 @@ import { isCalendarDate, type Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit, type Actor } from "../audit/index.ts";
 import { inviteToChoosePassword, type RecoveryDeps } from "../accounts/recovery.ts";
-import { crossCheck, matchExistingPerson, personChanges } from "../catalog/catalog-checks.ts";
-import { importCatalog } from "../catalog/import-catalog.ts";
 import { addUser, assignPositions, validateNewUser, type NewUser } from "./service.ts";
 import { createPeopleStore } from "./store.ts";
-import { readPeopleCsv, rowProblem } from "./people-csv.ts";
 
 /**
- * L&D adding and changing people and their assignments: one at a time from a form, or many from
- * a CSV upload that is checked whole first and then written in one transaction. New people get
- * no password: each is emailed a link to choose their own.
+ * L&D adding and changing people and their assignments one at a time, from a form (many at a
+ * time from a CSV upload: setup/upload-people.ts). New people get no password: each is emailed a
+ * link to choose their own.
  */
 
 export async function addPerson(deps: RecoveryDeps, actor: Actor, input: NewUser): Promise<{ personId: number; username: string }> {
@@ -57,70 +54,4 @@ export async function removeAssignment(db: Db, clock: Clock, actor: Actor, perso
     if (left.length && !left.some((row) => row.is_primary)) await trx("assignments").where({ id: left[0]!.id }).update({ is_primary: true });
     await recordAudit(trx, { kind: "assignment.removed", at: clock.now().toISOString(), actorAccountId: actor.accountId, personId, ip: actor.ip, detail: { number } });
   });
-}
-
-export interface UploadOutcome {
-  problems: string[];
-  checkedOnly: boolean;
-  people: number;
-  assignments: number;
-  added: string[];
-  /** People already here whom the file changes, each with what changes ("Email: old -> new"). */
-  changed: Array<{ row: number; username: string; changes: string[] }>;
-  unchanged: number;
-  invited: number;
-}
-
-/** A people CSV, all or nothing: every bad row is reported and nothing is written; otherwise all of it is. */
-export async function uploadPeople(deps: RecoveryDeps, actor: Actor, file: Buffer, options: { checkOnly: boolean }): Promise<UploadOutcome> {
-  const text = utf8(file);
-  // A NUL byte is no part of CSV text, and PostgreSQL cannot store one (it was a 500 there).
-  const read = text === undefined ? { people: [], rowsOf: [], problems: [NOT_UTF8] } : text.includes("\u0000") ? { people: [], rowsOf: [], problems: [HAS_NUL] } : readPeopleCsv(text, deps.clock.today());
-  const outcome: UploadOutcome = { problems: read.problems, checkedOnly: options.checkOnly, people: read.people.length, assignments: read.people.reduce((n, person) => n + person.assignments.length, 0), added: [], changed: [], unchanged: 0, invited: 0 };
-  if (!read.problems.length && !read.people.length) outcome.problems = ["The file has no rows below its header"];
-  const catalog = { competencies: [], certifications: [], positions: [], people: read.people };
-  // The rows that read well are checked against the database too, so one upload lists every problem.
-  outcome.problems.push(...(await crossCheck(deps.db, catalog)).map((problem) => rowProblem(problem, read.rowsOf)));
-  for (const [index, person] of read.people.entries()) {
-    const existing = await matchExistingPerson(deps.db, person);
-    if (!existing) continue;
-    const changes = await personChanges(deps.db, existing, person);
-    const username = (await deps.db("accounts").where({ id: existing.accountId }).first("username")).username as string;
-    const row = read.rowsOf[index]!.person;
-    // A date of birth is how the person proves who they are (Forgot Username, record transfer): a
-    // spreadsheet row that disagrees is more likely someone else than a correction.
-    if (changes.some((change) => change.startsWith("Date of Birth:"))) outcome.problems.push(`Row ${row}, Date of Birth: ${person.dob} is not the date of birth of ${username}, whom this row matches; correct it on their page if it is wrong`);
-    else if (changes.length) outcome.changed.push({ row, username, changes });
-    else outcome.unchanged += 1;
-  }
-  outcome.problems.sort(byRow);
-  if (outcome.problems.length || options.checkOnly) return outcome;
-  try {
-    const summary = await importCatalog(deps.db, deps.clock, catalog, { invite: true });
-    outcome.added = summary.people.added;
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    outcome.problems = [error.message, ...error.details.map((problem) => rowProblem(problem, read.rowsOf))];
-    return outcome;
-  }
-  for (const username of outcome.added) if (await inviteToChoosePassword(deps, { username, ip: actor.ip, byAccountId: actor.accountId })) outcome.invited += 1;
-  return outcome;
-}
-
-/** Problems in the file's order: "Row 9" after "Row 10" would hide one. */
-function byRow(a: string, b: string): number {
-  const row = (problem: string) => Number(/^Row (\d+)/.exec(problem)?.[1] ?? 0);
-  return row(a) - row(b);
-}
-
-const HAS_NUL = "The file contains NUL bytes, so it is not CSV text: save it from the spreadsheet as CSV UTF-8 and upload that";
-const NOT_UTF8 = 'The file is not UTF-8 text, so names with accents would be garbled: in Excel, save it as "CSV UTF-8 (Comma delimited)"';
-
-/** The bytes as UTF-8, or undefined when they are not (Excel's plain "CSV" is Windows-1252). */
-function utf8(bytes: Buffer): string | undefined {
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return undefined;
-  }
 }

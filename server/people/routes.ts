@@ -1,35 +1,28 @@
 import { guideDate } from "../format.ts";
 import { Router, type Request, type Response } from "express";
-import multer from "multer";
 import type { AppDeps } from "../deps.ts";
 import { isRowId } from "../db/connect.ts";
 import type { MailDelivery } from "../mail/delivery.ts";
 import { requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
-import { spreadsheetCsv } from "../web/csv.ts";
-import { uploadGuards, uploadOne } from "../web/uploads.ts";
 import { AppError, notFound } from "../errors.ts";
 import { isCalendarDate } from "../clock.ts";
 import { ROLE_LABELS, ROLES, type Role } from "../web/roles.ts";
 import { createPeopleStore } from "./store.ts";
 import { EMAIL_PATTERN } from "./names.ts";
-import { PEOPLE_CSV_COLUMNS, PEOPLE_CSV_MAX_ROWS } from "./people-csv.ts";
-import { addPerson, removeAssignment, setAssignment, updateDetails, uploadPeople } from "./people-admin.ts";
+import { addPerson, removeAssignment, setAssignment, updateDetails } from "./people-admin.ts";
 import type { Actor } from "../audit/index.ts";
 
-const MAX_CSV_BYTES = 2 * 1024 * 1024;
-
 /**
- * People and assignments for L&D: add a person, change their details and assignments, or upload
- * many as CSV. Mounted before the administration routes, so that /admin/people/new is this page
- * and not a person with the id "new".
+ * People and assignments for L&D: add a person, change their details and assignments (many at a
+ * time: the people CSV upload, setup/routes.ts). Mounted before the administration routes, so
+ * that /admin/people/new is this page and not a person with the id "new".
  */
 export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   const { db, clock, config, mail } = deps;
   const recovery = { db, clock, publicUrl: config.publicUrl };
   const router = Router();
   const admin = requireRole("admin");
-  const upload = uploadOne({ storage: multer.memoryStorage(), limits: { fileSize: MAX_CSV_BYTES, files: 1, fields: 5 } }, MAX_CSV_BYTES);
   const render = (req: Request, res: Response, view: string, locals: Record<string, unknown>) =>
     res.render(view, { user: res.locals.user, csrfToken: generateCsrfToken(req), problems: [], notice: undefined, ...locals });
   const actorOf = (req: Request, res: Response): Actor => ({ accountId: (res.locals.user as { accountId: number }).accountId, ip: req.ip ?? null });
@@ -66,29 +59,6 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
       await formPage(req, res, values, error.details.length ? error.details : [error.message]);
     }
   });
-
-  router.get("/admin/people/upload", admin, async (req, res) => {
-    render(req, res, "people/upload", { columns: PEOPLE_CSV_COLUMNS, maxRows: PEOPLE_CSV_MAX_ROWS, outcome: undefined });
-  });
-
-  router.get("/admin/people/upload/template.csv", admin, (_req, res) => {
-    res.set({ "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="people-template.csv"' });
-    res.send(spreadsheetCsv([[...PEOPLE_CSV_COLUMNS], ["", "Conroy", "Emma", "emma.conroy@example.org", "1988-04-12", "", "Learner", "24552166", "E-Learning & Design Co-Ordinator", ""]]));
-  });
-
-  router.post(
-    "/admin/people/upload",
-    admin,
-    ...uploadGuards(deps, MAX_CSV_BYTES),
-    upload,
-    async (req, res) => {
-      if (!req.file) throw new AppError("people.no_file", "Choose a CSV file to upload", 400);
-      const outcome = await uploadPeople(recovery, actorOf(req, res), req.file.buffer, { checkOnly: req.body?.mode === "check" });
-      if (outcome.invited) mail.kick();
-      res.status(outcome.problems.length ? 400 : 200);
-      render(req, res, "people/upload", { columns: PEOPLE_CSV_COLUMNS, maxRows: PEOPLE_CSV_MAX_ROWS, outcome, fileName: req.file.originalname });
-    },
-  );
 
   router.get("/admin/people/:personId/edit", admin, async (req, res) => {
     render(req, res, "people/edit", { ...(await personPage(req)), notice: NOTICES[String(req.query.done)] });

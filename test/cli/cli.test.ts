@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isPostgres, type Db } from "../../server/db/connect.ts";
 import { createTestDb, type TestDb } from "../support/test-db.ts";
 import { lms } from "../support/run-cli.ts";
-import { exampleCatalog } from "../catalog/import-catalog.test.ts";
+import { exampleCatalog } from "../setup/import-catalog.test.ts";
 
 const COMMANDS = ["migrate", "seed-demo", "add-user", "import-catalog", "import-package", "export-package", "validate-package", "compliance", "certification", "expire-subscriptions", "export-records", "import-records", "backup", "restore"];
 

@@ -6,7 +6,7 @@ import { buildLearner } from "../support/factories.ts";
 import { importCourseVersion } from "../support/attempts.ts";
 import { VALID_PACKAGES } from "../support/valid-packages.ts";
 import { random } from "../support/random.ts";
-import { importCatalog, parseCatalog } from "../../server/catalog/import-catalog.ts";
+import { importCatalog, parseCatalog } from "../../server/setup/import-catalog.ts";
 import { deleteCatalogRow, saveCompetency } from "../../server/catalog/editing.ts";
 import { certificationView } from "../../server/learning/certification-view.ts";
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit } from "../../server/audit/store.ts";
 import { playCourse } from "../../server/learning/attempts.ts";
 import { enrol, subscribe, unsubscribe } from "../../server/learning/subscriptions.ts";
-import { importCatalog, parseCatalog } from "../../server/catalog/import-catalog.ts";
+import { importCatalog, parseCatalog } from "../../server/setup/import-catalog.ts";
 import { expireOverdueSubscriptions } from "../../server/learning/credit-service.ts";
 import { lms } from "../support/run-cli.ts";
 import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from "../support/test-app.ts";

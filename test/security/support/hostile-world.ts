@@ -4,7 +4,7 @@
 // catalog import (`lms import-catalog`), the only way it is set. So the rows are what real use stores.
 import request from "supertest";
 import type { Response } from "supertest";
-import { checkCatalog, importCatalog } from "../../../server/catalog/import-catalog.ts";
+import { checkCatalog, importCatalog } from "../../../server/setup/import-catalog.ts";
 import type { Role } from "../../../server/web/roles.ts";
 import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from "../../support/test-app.ts";
 import { buildLearner } from "../../support/factories.ts";

@@ -6,10 +6,10 @@ import { addUser, assignPositions } from "../people/service.ts";
 import { parsePersonName } from "../people/names.ts";
 import { createAccountStore } from "../accounts/store.ts";
 import { recordAudit } from "../audit/index.ts";
-import { catalogSchema, jsonPath, type Catalog } from "./catalog-schema.ts";
+import { catalogSchema, jsonPath, type Catalog } from "../catalog/catalog-schema.ts";
 import { crossCheck, matchExistingPerson, personChanges } from "./catalog-checks.ts";
 import { settleSubscriptions } from "../learning/credit-service.ts";
-import { createCatalogStore } from "./store.ts";
+import { createCatalogStore } from "../catalog/store.ts";
 
 export interface CatalogImportSummary {
   competencies: number;

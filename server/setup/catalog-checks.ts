@@ -2,7 +2,7 @@ import type { Db } from "../db/connect.ts";
 import { createAccountStore } from "../accounts/store.ts";
 import { createPeopleStore } from "../people/store.ts";
 import { parsePersonName } from "../people/names.ts";
-import { createCatalogStore } from "./store.ts";
+import { createCatalogStore } from "../catalog/store.ts";
 
 /**
  * The checks that need the whole file or the database: duplicates and names that resolve to

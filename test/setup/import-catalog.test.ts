@@ -4,7 +4,7 @@ import { createClock } from "../../server/clock.ts";
 import type { Db } from "../../server/db/connect.ts";
 import { refuseInserts, stopRefusing } from "../support/refusal-trigger.ts";
 import { AppError } from "../../server/errors.ts";
-import { checkCatalog, importCatalog, parseCatalog } from "../../server/catalog/import-catalog.ts";
+import { checkCatalog, importCatalog, parseCatalog } from "../../server/setup/import-catalog.ts";
 import { logIn } from "../../server/accounts/service.ts";
 import { createTestDb } from "../support/test-db.ts";
 

@@ -1,0 +1,55 @@
+import { Router, type Request, type Response } from "express";
+import multer from "multer";
+import type { AppDeps } from "../deps.ts";
+import type { Actor } from "../audit/index.ts";
+import type { MailDelivery } from "../mail/delivery.ts";
+import { AppError } from "../errors.ts";
+import { requireRole } from "../web/auth.ts";
+import { generateCsrfToken } from "../web/session.ts";
+import { spreadsheetCsv } from "../web/csv.ts";
+import { uploadGuards, uploadOne } from "../web/uploads.ts";
+import { PEOPLE_CSV_COLUMNS, PEOPLE_CSV_MAX_ROWS } from "./people-csv.ts";
+import { uploadPeople } from "./upload-people.ts";
+
+const MAX_CSV_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Upload people (L&D): the people CSV, its template, and the outcome of checking or importing it.
+ * Mounted before the administration routes, so that /admin/people/upload is this page and not a
+ * person with the id "upload".
+ */
+export function setupRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
+  const { db, clock, config, mail } = deps;
+  const recovery = { db, clock, publicUrl: config.publicUrl };
+  const router = Router();
+  const admin = requireRole("admin");
+  const upload = uploadOne({ storage: multer.memoryStorage(), limits: { fileSize: MAX_CSV_BYTES, files: 1, fields: 5 } }, MAX_CSV_BYTES);
+  const render = (req: Request, res: Response, view: string, locals: Record<string, unknown>) =>
+    res.render(view, { user: res.locals.user, csrfToken: generateCsrfToken(req), problems: [], notice: undefined, ...locals });
+  const actorOf = (req: Request, res: Response): Actor => ({ accountId: (res.locals.user as { accountId: number }).accountId, ip: req.ip ?? null });
+
+  router.get("/admin/people/upload", admin, async (req, res) => {
+    render(req, res, "people/upload", { columns: PEOPLE_CSV_COLUMNS, maxRows: PEOPLE_CSV_MAX_ROWS, outcome: undefined });
+  });
+
+  router.get("/admin/people/upload/template.csv", admin, (_req, res) => {
+    res.set({ "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="people-template.csv"' });
+    res.send(spreadsheetCsv([[...PEOPLE_CSV_COLUMNS], ["", "Conroy", "Emma", "emma.conroy@example.org", "1988-04-12", "", "Learner", "24552166", "E-Learning & Design Co-Ordinator", ""]]));
+  });
+
+  router.post(
+    "/admin/people/upload",
+    admin,
+    ...uploadGuards(deps, MAX_CSV_BYTES),
+    upload,
+    async (req, res) => {
+      if (!req.file) throw new AppError("people.no_file", "Choose a CSV file to upload", 400);
+      const outcome = await uploadPeople(recovery, actorOf(req, res), req.file.buffer, { checkOnly: req.body?.mode === "check" });
+      if (outcome.invited) mail.kick();
+      res.status(outcome.problems.length ? 400 : 200);
+      render(req, res, "people/upload", { columns: PEOPLE_CSV_COLUMNS, maxRows: PEOPLE_CSV_MAX_ROWS, outcome, fileName: req.file.originalname });
+    },
+  );
+
+  return router;
+}
