@@ -2,8 +2,8 @@ import { Router } from "express";
 import type { AppDeps } from "../deps.ts";
 import { requireRole } from "../web/auth.ts";
 import { competencyLabel, guideDate } from "../format.ts";
-import { awaitingApproval, decideRecord } from "../compliance/approvals.ts";
 import { renderPage } from "./pages.ts";
+import { awaitingApproval, decideRecord } from "../compliance/index.ts";
 
 /** Awaiting Approval: competences recorded from elsewhere, approved or rejected with a reason. */
 export function approvalRoutes({ db, clock }: AppDeps): Router {

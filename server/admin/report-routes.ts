@@ -5,10 +5,9 @@ import { requireRole } from "../web/auth.ts";
 import { competencyLabel, guideDate } from "../format.ts";
 import { spreadsheetCsv } from "../web/csv.ts";
 import { AppError, notFound } from "../errors.ts";
-import { competencySummary, organisationSummary } from "../compliance/organisation-summary.ts";
-import { expiringCompetencies } from "../compliance/expiring.ts";
 import { courseStatuses, type CourseStatus } from "../learning/course-status.ts";
 import { renderPage } from "./pages.ts";
+import { competencySummary, expiringCompetencies, organisationSummary } from "../compliance/index.ts";
 
 const COURSE_STATUSES: CourseStatus[] = ["Planned", "Enrolled", "In Progress", "Completed", "Passed", "Failed"];
 

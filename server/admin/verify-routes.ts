@@ -4,12 +4,10 @@ import { isRowId } from "../db/connect.ts";
 import { requireRole } from "../web/auth.ts";
 import { competencyLabel, guideDate, sourceLabel } from "../format.ts";
 import { notFound } from "../errors.ts";
-import { createComplianceStore } from "../compliance/store.ts";
-import { evidenceFilesOf } from "../compliance/evidence-files.ts";
-import { createCertificateStore } from "../certificates/store.ts";
-import { groupedCode } from "../certificates/codes.ts";
+import { completedLearningOf, groupedCode } from "../certificates/index.ts";
 import { attemptDetail, competencyChoices, findPeople, learnerOverview } from "./verify.ts";
 import { formatDuration, renderPage } from "./pages.ts";
+import { evidenceFilesOf, recordsOf } from "../compliance/index.ts";
 
 /** Verify a learner: find them, see everything about their learning and why anything is not credited. */
 export function verifyRoutes({ db, clock }: AppDeps): Router {
@@ -26,7 +24,7 @@ export function verifyRoutes({ db, clock }: AppDeps): Router {
     const overview = isRowId(id) ? await learnerOverview(db, id, clock.today()) : undefined;
     if (!overview) throw notFound("That person");
     // Their competence records (with evidence files), and the forms to record one and to move records between organisations (compliance/record-routes.ts).
-    const [records, evidenceFiles, competencies, certificates] = await Promise.all([createComplianceStore(db).recordsOf(id), evidenceFilesOf(db, id), competencyChoices(db), createCertificateStore(db).completedLearningOf(id)]);
+    const [records, evidenceFiles, competencies, certificates] = await Promise.all([recordsOf(db, id), evidenceFilesOf(db, id), competencyChoices(db), completedLearningOf(db, id)]);
     const notice = req.query.done === "recorded" ? "The competence has been recorded. It is awaiting approval." : undefined;
     renderPage(req, res, "admin/person", { ...overview, records, evidenceFiles, competencies, certificates, notice, guideDate, competencyLabel, sourceLabel, formatDuration, groupedCode });
   });

@@ -1,14 +1,12 @@
 import type { Knex } from "knex";
 import type { Db } from "../db/connect.ts";
-import { personCompliance } from "../compliance/service.ts";
-import { createComplianceStore } from "../compliance/store.ts";
-import { complianceReason } from "../compliance/reasons.ts";
 import { certificationView } from "../learning/certification-view.ts";
 import { attemptResult } from "../learning/attempt-result.ts";
 import { flattenCmi } from "../scorm/cmi-json.ts";
 import type { ScormVersion } from "../scorm/contract.ts";
 import { completionAndSuccess } from "../scorm/status.ts";
 import { searchKey } from "../format.ts";
+import { complianceReason, openProgress, personCompliance } from "../compliance/index.ts";
 
 /**
  * People whose name, username or employee number matches, for L&D to find the one asking for
@@ -40,7 +38,7 @@ export function matchingPeople<T extends Knex.QueryBuilder>(query: T, search: st
 export async function learnerOverview(db: Db, personId: number, today: string) {
   const person = await db("people").leftJoin("accounts", "accounts.person_id", "people.id").where("people.id", personId).first("people.id", "people.first_name", "people.last_name", "people.employee_number", "people.email", "accounts.username");
   if (!person) return undefined;
-  const progress = await createComplianceStore(db).openProgress(personId);
+  const progress = await openProgress(db, personId);
   const assignments = (await personCompliance(db, personId, today)).map((view) => ({ ...view, rows: view.rows.map((row) => ({ ...row, reason: complianceReason(row, progress.get(row.competencyId), today) })) }));
   const certificationIds = (await db("subscriptions").where({ person_id: personId }).distinct("certification_id")).map((row) => Number(row.certification_id));
   const certifications = (await Promise.all(certificationIds.map((id) => certificationView(db, personId, id, today)))).filter((view) => view !== undefined);

@@ -5,12 +5,10 @@ import type { CliIo } from "./cli.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { createAccountStore } from "../accounts/store.ts";
-import { personCompliance } from "../compliance/service.ts";
-import { createComplianceStore } from "../compliance/store.ts";
-import { complianceReason } from "../compliance/reasons.ts";
 import { certificationView } from "../learning/certification-view.ts";
 import { expireOverdueSubscriptions } from "../learning/credit-service.ts";
 import { competencyLabel, guideDate, percentage } from "../format.ts";
+import { complianceReason, openProgress, personCompliance } from "../compliance/index.ts";
 
 type WithContext = <T>(work: (context: Context) => Promise<T>) => Promise<T>;
 
@@ -26,7 +24,7 @@ export function registerLearningCommands(program: Command, withContext: WithCont
       withContext(async ({ db, clock }) => {
         const personId = await personOf(db, options.username);
         const asOf = options.asOf ?? clock.today();
-        const progress = await createComplianceStore(db).openProgress(personId);
+        const progress = await openProgress(db, personId);
         const assignments = (await personCompliance(db, personId, asOf)).map((view) => ({
           number: view.assignment.number,
           position: view.assignment.positionName,

@@ -4,8 +4,8 @@ import type { Command } from "commander";
 import type { Context } from "../boot-context.ts";
 import type { CliIo } from "./cli.ts";
 import { AppError } from "../errors.ts";
-import { exportRecords, importRecords, recordsFileText } from "../compliance/record-transfer.ts";
 import { personOf } from "./learning-commands.ts";
+import { exportRecords, importRecords, recordsFileText } from "../compliance/index.ts";
 
 type WithContext = <T>(work: (context: Context) => Promise<T>) => Promise<T>;
 

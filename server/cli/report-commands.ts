@@ -2,17 +2,15 @@ import type { Command } from "commander";
 import type { Context } from "../boot-context.ts";
 import type { CliIo } from "./cli.ts";
 import { AppError } from "../errors.ts";
-import { competencySummary, organisationSummary } from "../compliance/organisation-summary.ts";
-import { expiringCompetencies } from "../compliance/expiring.ts";
 import { competencyLabel, guideDate } from "../format.ts";
 import { asDate } from "./learning-commands.ts";
 import pino from "pino";
-import { sendReminders } from "../compliance/reminders.ts";
 import { createMailDelivery } from "../mail/delivery.ts";
 import { courseStatuses, type CourseStatus } from "../learning/course-status.ts";
 
 const STATUSES: CourseStatus[] = ["Planned", "Enrolled", "In Progress", "Completed", "Passed", "Failed"];
 import { spreadsheetCsv } from "../web/csv.ts";
+import { competencySummary, expiringCompetencies, organisationSummary, sendReminders } from "../compliance/index.ts";
 
 type WithContext = <T>(work: (context: Context) => Promise<T>) => Promise<T>;
 

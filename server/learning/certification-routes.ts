@@ -8,7 +8,7 @@ import { notFound } from "../errors.ts";
 import { certificationView } from "./certification-view.ts";
 import { subscribe, unsubscribe } from "./subscriptions.ts";
 import { localTime } from "../clock.ts";
-import { createCertificateStore } from "../certificates/store.ts";
+import { latestCompletedSubscription } from "../certificates/index.ts";
 
 /**
  * The guide's learner screens for one learning certification: the certification page
@@ -36,7 +36,7 @@ export function certificationRoutes({ db, clock }: AppDeps): Router {
   router.get(base, requireLogin, async (req, res) => {
     const view = await load(req, res);
     // Download certificate: for the latest completion, also while a renewal is under way.
-    const certificateSubscriptionId = await createCertificateStore(db).latestCompleted(actor(req, res).personId, view.certification.id);
+    const certificateSubscriptionId = await latestCompletedSubscription(db, actor(req, res).personId, view.certification.id);
     const notice = req.query.done === "cancelled" ? "Your class booking is cancelled. Choose or Enrol in class to book another." : undefined;
     render(req, res, "learning/certification", { view, certificateSubscriptionId, notice });
   });

@@ -4,11 +4,10 @@ import { requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { createPeopleStore } from "../people/store.ts";
 import { displayName } from "../people/names.ts";
-import { personCompliance } from "../compliance/service.ts";
-import { compliancePercentage } from "../compliance/status.ts";
 import { MY_ELEARNING_LIMIT, myELearning } from "../learning/my-elearning.ts";
 import { notFound } from "../errors.ts";
 import { competencyLabel, guideDate, percentage } from "../format.ts";
+import { compliancePercentage, personCompliance } from "../compliance/index.ts";
 
 /** Courses the My e-Learning portlet shows at once; its arrows move through the rest (at most 20). */
 const COURSES_PER_PAGE = 5;
