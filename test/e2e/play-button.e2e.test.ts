@@ -106,7 +106,8 @@ describe("Preview", () => {
   it("opens a preview attempt of that version for the author, marked as crediting nothing", async () => {
     const { page, learner } = await authorOnCoursePage();
     const [player] = await Promise.all([page.waitForEvent("popup"), page.getByRole("button", { name: "Preview version 1" }).click()]);
-    await player.getByText("Preview: nothing is credited").waitFor();
+    // A window opened while the machine is busy may take its time: a deadline, not a measurement.
+    await player.getByText("Preview: nothing is credited").waitFor({ timeout: 60_000 });
     const sco = await scoFrame(player, servers, "index.html");
     await sco.getByRole("button", { name: "Session Overview", exact: true }).click();
     const attemptId = Number(/\/player\/attempts\/(\d+)$/.exec(player.url())![1]);
