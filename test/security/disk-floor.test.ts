@@ -6,7 +6,6 @@
 // a byte of it is written, then taken once there is room.
 import crypto from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { claimDiskSpace, diskLow } from "../../server/disk-space.ts";
@@ -17,6 +16,7 @@ import { buildLearner } from "../support/factories.ts";
 import { buildZip } from "../support/build-zip.ts";
 import { packageRowCounts } from "../support/package-state.ts";
 import { canMountTmpfs, mountTmpfs, type Tmpfs } from "../support/tmpfs.ts";
+import { rawPost } from "../support/raw-post.ts";
 import { VALID_PACKAGES } from "../support/valid-packages.ts";
 
 const MB = 1024 * 1024;
@@ -98,22 +98,10 @@ describe.skipIf(!canMountTmpfs())(`the free-space floor on package imports (a tm
     const before = await versions();
     expect(disk.free()).toBeGreaterThan(64 * MB); // room for this package many times over, not for 1 GiB
     // What the upload form sends, chunked: with PACKAGE_MAX_BYTES at 1 GiB it might be 1 GiB.
-    const cookie = (agent as unknown as { jar: { getCookies(access: unknown): Array<{ name: string; value: string }> } }).jar
-      .getCookies({ domain: "127.0.0.1", path: "/", secure: false, script: false })
-      .map((each) => `${each.name}=${each.value}`)
-      .join("; ");
-    const server = t.app.listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = http.request({ host: "127.0.0.1", port: (server.address() as { port: number }).port, method: "POST", path: "/author/courses/upload", headers: { Cookie: cookie, Accept: "application/json", "X-CSRF-Token": token, "Content-Type": "multipart/form-data; boundary=b", "Transfer-Encoding": "chunked" } }, (res) => {
-        let body = "";
-        res.on("data", (chunk) => (body += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      });
-      req.on("error", reject);
+    const answer = await rawPost(t.app, agent, "/author/courses/upload", { "X-CSRF-Token": token, "Content-Type": "multipart/form-data; boundary=b", "Transfer-Encoding": "chunked" }, (req) => {
       req.write(`--b\r\nContent-Disposition: form-data; name="package"; filename="package.zip"\r\nContent-Type: application/zip\r\n\r\n`);
       req.end(Buffer.concat([fs.readFileSync(zip), Buffer.from("\r\n--b--\r\n")]));
-    }).finally(() => server.close());
+    });
     expect(answer.status).toBe(507);
     expect(JSON.parse(answer.body).error).toMatchObject({ code: "storage.disk_low" });
     expect(await versions()).toBe(before);

@@ -9,7 +9,6 @@
 // meets ENOSPC itself; an import's cleanup after one is tested in test/packages/import-hardening.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import crypto from "node:crypto";
@@ -26,6 +25,8 @@ import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres 
 import { buildLearner } from "../support/factories.ts";
 import { buildAttempt, importCourseVersion } from "../support/attempts.ts";
 import { buildZip } from "../support/build-zip.ts";
+import { rawPost } from "../support/raw-post.ts";
+import { canMountTmpfs } from "../support/tmpfs.ts";
 import { VALID_PACKAGES } from "../support/valid-packages.ts";
 
 const MB = 1024 * 1024;
@@ -40,17 +41,7 @@ const onPostgres = Boolean(process.env.DATABASE_URL);
  * PostgreSQL, a cluster of the test's own cannot be started), the file says why it skipped.
  */
 function canMount(): boolean {
-  if (process.getuid?.() !== 0 || (onPostgres && privatePostgresUnavailable() !== null)) return false;
-  const probe = fs.mkdtempSync(path.join(os.tmpdir(), "lms-mount-probe-"));
-  try {
-    execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", probe], { stdio: "ignore" });
-    execFileSync("umount", [probe], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    fs.rmSync(probe, { recursive: true, force: true });
-  }
+  return !(onPostgres && privatePostgresUnavailable() !== null) && canMountTmpfs();
 }
 
 describe.skipIf(!canMount())("a full disk (a tmpfs of 40 MB; needs root allowed to mount)", () => {
@@ -83,29 +74,13 @@ describe.skipIf(!canMount())("a full disk (a tmpfs of 40 MB; needs root allowed 
 
   /** The evidence form as a browser would send it, but chunked: no Content-Length. */
   async function sendChunked(agent: ReturnType<typeof request.agent>, csrf: string, competencyId: string, file: Buffer): Promise<{ status: number; body: string }> {
-    const cookie = (agent as unknown as { jar: { getCookies(access: unknown): Array<{ name: string; value: string }> } }).jar
-      .getCookies({ domain: "127.0.0.1", path: "/", secure: false, script: false })
-      .map((each) => `${each.name}=${each.value}`)
-      .join("; ");
-    const server = app.listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    try {
-      return await new Promise((resolve, reject) => {
-        const req = http.request({ host: "127.0.0.1", port: (server.address() as { port: number }).port, method: "POST", path: "/compliance/records", headers: { Cookie: cookie, Accept: "application/json", "Content-Type": "multipart/form-data; boundary=b", "Transfer-Encoding": "chunked" } }, (res) => {
-          let body = "";
-          res.on("data", (chunk) => (body += chunk));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-        });
-        req.on("error", reject);
-        const field = (name: string, value: string) => `--b\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-        req.write(field("_csrf", csrf) + field("competencyId", competencyId) + field("achievedOn", "2026-01-15") + field("evidence", "Fire safety elsewhere"));
-        req.write(`--b\r\nContent-Disposition: form-data; name="file"; filename="certificate.pdf"\r\nContent-Type: application/pdf\r\n\r\n`);
-        for (let at = 0; at < file.length; at += 64 * 1024) req.write(file.subarray(at, at + 64 * 1024));
-        req.end("\r\n--b--\r\n");
-      });
-    } finally {
-      server.close();
-    }
+    return rawPost(app, agent, "/compliance/records", { "Content-Type": "multipart/form-data; boundary=b", "Transfer-Encoding": "chunked" }, (req) => {
+      const field = (name: string, value: string) => `--b\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+      req.write(field("_csrf", csrf) + field("competencyId", competencyId) + field("achievedOn", "2026-01-15") + field("evidence", "Fire safety elsewhere"));
+      req.write(`--b\r\nContent-Disposition: form-data; name="file"; filename="certificate.pdf"\r\nContent-Type: application/pdf\r\n\r\n`);
+      for (let at = 0; at < file.length; at += 64 * 1024) req.write(file.subarray(at, at + 64 * 1024));
+      req.end("\r\n--b--\r\n");
+    });
   }
   const filesUnder = (folder: string) => (fs.existsSync(folder) ? (fs.readdirSync(folder, { recursive: true }) as string[]).filter((name) => fs.statSync(path.join(folder, name)).isFile()) : []);
 

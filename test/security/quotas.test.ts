@@ -4,10 +4,10 @@
 // and nothing written (no record, no stored file, not even multer's landing folder where the
 // refusal comes before the body is read).
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rawPost } from "../support/raw-post.ts";
 import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
 import { buildZip } from "../support/build-zip.ts";
@@ -60,22 +60,9 @@ describe("quotas on what one person can store", () => {
     const before = await stored();
     // A browser declares a form's length up front. This one declares 50 MB and sends only its
     // first fields: an LMS that read the body before deciding would wait for the rest for ever.
-    const cookie = (agent as unknown as { jar: { getCookies(access: unknown): Array<{ name: string; value: string }> } }).jar
-      .getCookies({ domain: "127.0.0.1", path: "/", secure: false, script: false })
-      .map((each) => `${each.name}=${each.value}`)
-      .join("; ");
-    const server = t.app.listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = http.request({ host: "127.0.0.1", port: (server.address() as { port: number }).port, method: "POST", path: "/compliance/records", headers: { Cookie: cookie, Accept: "application/json", "Content-Type": "multipart/form-data; boundary=b", "Content-Length": String(50 * 1024 * 1024) } }, (res) => {
-        let body = "";
-        res.on("data", (chunk) => (body += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      });
-      req.on("error", reject);
+    const answer = await rawPost(t.app, agent, "/compliance/records", { "Content-Type": "multipart/form-data; boundary=b", "Content-Length": String(50 * 1024 * 1024) }, (req) => {
       req.write(`--b\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n--b\r\nContent-Disposition: form-data; name="file"; filename="c.pdf"\r\n\r\n%PDF-1.4\n`);
     });
-    server.close();
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body).error.code).toBe("evidence.quota");
     expect(fs.readdirSync(uploadsFolder)).toEqual([]);
