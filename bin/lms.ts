@@ -1,5 +1,5 @@
 #!/usr/bin/env -S npx tsx
-import { runCli } from "../server/cli/cli.ts";
+import { runCli } from "../server/cli/index.ts";
 
 // `lms report ... | head` closes the pipe early: that is the reader being done, not an error.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {

@@ -2,7 +2,7 @@
 // commit to that SCO's endpoint, launching the SCO through the launcher, ending a SCO the content
 // did not end, and leaving (Home): the final commit, then close the window and refresh the opener.
 import type { CommitRequest } from "../server/scorm/contract.ts";
-import type { PlayerConfig } from "../server/runtime/player-config.ts";
+import type { PlayerConfig } from "../server/runtime/index.ts";
 import { CommitTransport, readCommitResponse, type CommitQueue } from "./commit-queue.ts";
 import { dataModelSnapshot, type ContentFrame } from "./content-frame.ts";
 import { DATA_MODEL_SETTINGS } from "./data-model-settings.ts";

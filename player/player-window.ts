@@ -4,7 +4,7 @@
 //   player window (LMS origin)            -- this script: Scorm12API / Scorm2004API, commits with CSRF
 //     +- iframe: launcher (content origin) -- player/launcher.ts: CrossFrameAPI as window.API(_1484_11)
 //          +- iframe: the SCO               -- finds the API in its parent, same origin
-import type { PlayerConfig } from "../server/runtime/player-config.ts";
+import type { PlayerConfig } from "../server/runtime/index.ts";
 import { CommitQueue, readCommitResponse } from "./commit-queue.ts";
 import { ContentFrame } from "./content-frame.ts";
 import type { CoursePlayer, NavigationRequest } from "./course-player.ts";

@@ -1,6 +1,6 @@
 // A SCO's saved state for a new session (GET .../state), as the player window reads it.
 import type { StateResponse } from "../server/scorm/contract.ts";
-import type { PlayerConfig } from "../server/runtime/player-config.ts";
+import type { PlayerConfig } from "../server/runtime/index.ts";
 
 /** A failure with words for the learner. */
 export class PlayerError extends Error {}

@@ -6,13 +6,11 @@ import { openContext } from "./boot-context.ts";
 import { resolveSessionSecret } from "./secrets.ts";
 import { createLogger } from "./web/logging.ts";
 import { createApp } from "./app.ts";
-import type { MailDelivery } from "./mail/delivery.ts";
-import { createContentApp } from "./content/content-app.ts";
-import { createLocalStorage } from "./packages/storage.ts";
-import { isDatabaseEmpty, seedDemo } from "./demo/seed.ts";
-import { usableDemoLogins } from "./demo/demo-logins.ts";
-import { preloadBreachedPasswords } from "./accounts/breached-passwords.ts";
-import { PASSWORD_MIN_LENGTH } from "./accounts/password-rules.ts";
+import type { MailDelivery } from "./mail/index.ts";
+import { createContentApp } from "./content/index.ts";
+import { createLocalStorage } from "./packages/index.ts";
+import { isDatabaseEmpty, seedDemo, usableDemoLogins } from "./demo/index.ts";
+import { preloadBreachedPasswords, PASSWORD_MIN_LENGTH } from "./accounts/index.ts";
 
 // The only reader of process.env: config -> db -> migrate -> (demo trust) -> app -> listen.
 async function main(): Promise<void> {

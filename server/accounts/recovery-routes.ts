@@ -4,7 +4,7 @@ import type { AppDeps } from "../deps.ts";
 import { anyone, requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { AppError } from "../errors.ts";
-import type { MailDelivery } from "../mail/delivery.ts";
+import type { MailDelivery } from "../mail/index.ts";
 import { throttle } from "../web/throttle.ts";
 import { RECOVERY_THROTTLE } from "./limits.ts";
 import { requestReset, requestUnlock, requestUsername, type RecoveryDeps } from "./recovery.ts";

@@ -1,7 +1,7 @@
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { recordAudit } from "../audit/index.ts";
-import { queueMail } from "../mail/outbox.ts";
+import { queueMail } from "../mail/index.ts";
 import { guideDateTime } from "../format.ts";
 import { issueToken, TOKEN_LIFETIME_MS } from "./tokens.ts";
 

@@ -6,8 +6,8 @@ import { endSessionsOf } from "../web/session.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/index.ts";
 import { ROLE_LABELS, ROLES, type Role } from "../web/roles.ts";
-import { requestReset, requestUnlock } from "../accounts/recovery.ts";
-import type { MailDelivery } from "../mail/delivery.ts";
+import { requestReset, requestUnlock } from "../accounts/index.ts";
+import type { MailDelivery } from "../mail/index.ts";
 import { createAdminAccountStore } from "./account-store.ts";
 import { PAGE_SIZE, renderPage } from "./pages.ts";
 

@@ -3,7 +3,7 @@ import type { AppDeps } from "../deps.ts";
 import { isRowId } from "../db/connect.ts";
 import { requireRole } from "../web/auth.ts";
 import { notFound } from "../errors.ts";
-import { listOutbox, outboxMessage, withoutLinkSecrets } from "../mail/outbox.ts";
+import { listOutbox, outboxMessage, withoutLinkSecrets } from "../mail/index.ts";
 import { PAGE_SIZE, pageOf, renderPage } from "./pages.ts";
 
 /** The outbox, so that the LMS works without a mail server. */

@@ -5,7 +5,7 @@ import { requireRole } from "../web/auth.ts";
 import { competencyLabel, guideDate } from "../format.ts";
 import { spreadsheetCsv } from "../web/csv.ts";
 import { AppError, notFound } from "../errors.ts";
-import { courseStatuses, type CourseStatus } from "../learning/course-status.ts";
+import { courseStatuses, type CourseStatus } from "../learning/index.ts";
 import { renderPage } from "./pages.ts";
 import { competencySummary, expiringCompetencies, organisationSummary } from "../compliance/index.ts";
 

@@ -1,6 +1,6 @@
 import { Router } from "express";
 import type { AppDeps } from "../deps.ts";
-import type { MailDelivery } from "../mail/delivery.ts";
+import type { MailDelivery } from "../mail/index.ts";
 import { accountAdminRoutes } from "./account-routes.ts";
 import { outboxRoutes } from "./outbox-routes.ts";
 import { auditRoutes } from "./audit-routes.ts";

@@ -1,7 +1,6 @@
 import type { Knex } from "knex";
 import type { Db } from "../db/connect.ts";
-import { certificationView } from "../learning/certification-view.ts";
-import { attemptResult } from "../learning/attempt-result.ts";
+import { certificationView, attemptResult } from "../learning/index.ts";
 import { flattenCmi } from "../scorm/cmi-json.ts";
 import type { ScormVersion } from "../scorm/contract.ts";
 import { completionAndSuccess } from "../scorm/status.ts";

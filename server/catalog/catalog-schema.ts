@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ROLES } from "../web/roles.ts";
 import { isCalendarDate } from "../clock.ts";
-import { EMAIL_MAX_LENGTH, EMAIL_PATTERN, NAME_TOO_LONG, namePartsFit } from "../people/names.ts";
+import { EMAIL_MAX_LENGTH, EMAIL_PATTERN, NAME_TOO_LONG, namePartsFit } from "../people/index.ts";
 
 export const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 export const days = z.number({ error: "must be a whole number of days" }).int("must be a whole number of days").min(1, "must be at least 1 day").max(36500, "must be at most 36500 days");

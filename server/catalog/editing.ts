@@ -3,10 +3,9 @@ import { isRowId, type Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit, type Actor } from "../audit/index.ts";
-import { settleSubscriptions } from "../learning/credit-service.ts";
+import { settleSubscriptions, courseCodesOfCertification, courseCodesOfCompetency, refreshCourseSearch } from "../learning/index.ts";
 import { componentSchema, days, jsonPath, text } from "./catalog-schema.ts";
 import { createCatalogStore } from "./store.ts";
-import { courseCodesOfCertification, courseCodesOfCompetency, refreshCourseSearch } from "../learning/course-search-index.ts";
 
 /**
  * The catalog edited one row at a time in the browser (authors and L&D), keyed by id so that a

@@ -1,5 +1,5 @@
 import type { Db } from "../db/connect.ts";
-import { refreshCourseSearch } from "../learning/course-search-index.ts";
+import { refreshCourseSearch } from "../learning/index.ts";
 
 /** Catalog rows keyed by their names, as the catalog file and the guide name them. */
 export function createCatalogStore(db: Db) {
@@ -98,3 +98,4 @@ export function createCatalogStore(db: Db) {
     },
   };
 }
+export type CatalogStore = ReturnType<typeof createCatalogStore>;

@@ -5,6 +5,7 @@ import { createCertificateStore } from "./store.ts";
 // of a person's certificates. Other areas import this file, never the store behind it.
 
 export { groupedCode } from "./codes.ts";
+export { certificateRoutes } from "./routes.ts";
 
 /** The subscription whose completion Download certificate is for: the latest completed, also while a renewal is under way. */
 export function latestCompletedSubscription(db: Db, personId: number, certificationId: number): Promise<number | null> {

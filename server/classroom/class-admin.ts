@@ -2,8 +2,7 @@ import { isRowId, type Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/index.ts";
-import { creditEarnedAttempts } from "../learning/credit-service.ts";
-import { createAttemptStore } from "../learning/attempt-store.ts";
+import { attendanceAttempt, creditEarnedAttempts } from "../learning/index.ts";
 import { CANCELLABLE_STATES, checkClassForm, type ClassFacts, type ClassForm } from "./class-rules.ts";
 import { createClassStore } from "./class-store.ts";
 import { classLine, fillPlaces, tellLearner, type Actor } from "./enrolment-service.ts";
@@ -97,24 +96,8 @@ export async function markAttendance(db: Db, clock: Clock, actor: Actor, enrolme
       await recordAudit(trx, { kind: "enrolment.did_not_attend", at: now, actorAccountId: actor.accountId, personId: enrolment.personId, ip: actor.ip, detail });
       return;
     }
-    const courseVersionId = await createAttemptStore(trx).newestVersionId(classroom.courseId);
-    if (courseVersionId === undefined) throw new AppError("learning.course_not_available", "This course has no package, so attendance cannot be recorded against it.", 409);
     const completedAt = classroom.endsAt < now ? classroom.endsAt : now;
-    const [row] = await trx("attempts")
-      .insert({
-        person_id: enrolment.personId,
-        course_version_id: courseVersionId,
-        enrolment_id: enrolment.id,
-        kind: "classroom",
-        performance_status: "Completed",
-        preview: false,
-        started_at: classroom.startsAt,
-        completed_at: completedAt,
-        finished_at: completedAt,
-        last_commit_at: now,
-      })
-      .returning("id");
-    const attemptId = Number(row.id);
+    const attemptId = await attendanceAttempt(trx, { personId: enrolment.personId, courseId: classroom.courseId, enrolmentId: enrolment.id, startedAt: classroom.startsAt, completedAt, now });
     await store.move(enrolment.id, enrolment.state, { status: "Attended", decided_by: actor.accountId, decided_at: now, completed_at: completedAt });
     await recordAudit(trx, { kind: "enrolment.attended", at: now, actorAccountId: actor.accountId, personId: enrolment.personId, ip: actor.ip, detail: { ...detail, attemptId } });
     // Credited as of the class's end, as a SCORM completion is as of its commit: the Component

@@ -7,7 +7,7 @@ import { isCalendarDate, localDate, localTime } from "../clock.ts";
 
 // A booking's states are also the learning pages' Component Status, so they are defined with
 // learning (booking-states.ts) and used here.
-export { AWAITING_PLACE_STATES, BOOKED_STATES, CANCELLABLE_STATES, HOLDS_PLACE_STATES, LIVE_STATES, PLACE_STATES, type ClassroomState } from "../learning/booking-states.ts";
+export { AWAITING_PLACE_STATES, BOOKED_STATES, CANCELLABLE_STATES, HOLDS_PLACE_STATES, LIVE_STATES, PLACE_STATES, type ClassroomState } from "../learning/index.ts";
 
 export interface ClassForm {
   title: string;

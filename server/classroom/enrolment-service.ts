@@ -2,13 +2,12 @@ import { isRowId, type Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/index.ts";
-import { queueMail } from "../mail/outbox.ts";
+import { queueMail } from "../mail/index.ts";
 import { guideDateTime } from "../format.ts";
 import { localTime } from "../clock.ts";
-import { effectiveStatus } from "../learning/crediting.ts";
+import { effectiveStatus, creditsOf } from "../learning/index.ts";
 import { CANCELLABLE_STATES, PLACE_STATES, placeFor, type ClassroomState } from "./class-rules.ts";
 import { createClassStore, type ClassroomClass, type ClassEnrolment } from "./class-store.ts";
-import { createCertificationStore } from "../learning/certification-store.ts";
 
 export interface Actor {
   personId?: number;
@@ -157,7 +156,7 @@ export async function fillPlaces(trx: Db, classId: number, now: string, cause: s
     const next = await store.firstWaiting(classId);
     if (!next) return promoted;
     // Done another way meanwhile (its e-learning, say): the place goes to someone who still needs it.
-    if (next.subscriptionId !== null && (await createCertificationStore(trx).credits(next.subscriptionId)).has(classroom.courseCode)) {
+    if (next.subscriptionId !== null && (await creditsOf(trx, next.subscriptionId)).has(classroom.courseCode)) {
       const reason = "no longer needed: the component was completed another way";
       if (await store.move(next.id, "Waiting List", { status: "Cancelled", decided_at: now, ended_at: now, reason })) {
         await recordAudit(trx, { kind: "enrolment.cancelled", at: now, personId: next.personId, detail: { enrolmentId: next.id, classId, course: classroom.courseCode, reason } });

@@ -4,9 +4,8 @@ import type { Context } from "../boot-context.ts";
 import type { CliIo } from "./cli.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
-import { createAccountStore } from "../accounts/store.ts";
-import { certificationView } from "../learning/certification-view.ts";
-import { expireOverdueSubscriptions } from "../learning/credit-service.ts";
+import { accountDirectory } from "../accounts/index.ts";
+import { certificationView, expireOverdueSubscriptions } from "../learning/index.ts";
 import { competencyLabel, guideDate, percentage } from "../format.ts";
 import { complianceReason, openProgress, personCompliance } from "../compliance/index.ts";
 
@@ -84,7 +83,7 @@ export function registerLearningCommands(program: Command, withContext: WithCont
 }
 
 export async function personOf(db: Db, username: string): Promise<number> {
-  const account = await createAccountStore(db).findByUsername(username);
+  const account = await accountDirectory(db).findByUsername(username);
   if (!account) throw new AppError("cli.unknown_username", `No one has the username "${username}"`);
   return account.personId;
 }

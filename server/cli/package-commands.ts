@@ -3,11 +3,8 @@ import type { Command } from "commander";
 import type { Context } from "../boot-context.ts";
 import type { Config } from "../config.ts";
 import type { CliIo } from "./cli.ts";
-import { importPackage, validatePackage } from "../packages/import-package.ts";
-import { exportPackage } from "../packages/export-package.ts";
+import { importPackage, validatePackage, exportPackage, createLocalStorage, type ValidationReport } from "../packages/index.ts";
 import { createProgressBar } from "./progress-bar.ts";
-import { createLocalStorage } from "../packages/storage.ts";
-import type { ValidationReport } from "../packages/validation-report.ts";
 import { AppError } from "../errors.ts";
 
 type WithContext = <T>(work: (context: Context) => Promise<T>) => Promise<T>;

@@ -1,4 +1,4 @@
-import type { ImportProgress } from "../packages/import-package.ts";
+import type { ImportProgress } from "../packages/index.ts";
 
 const WIDTH = 30;
 const STAGES: Record<ImportProgress["stage"], string> = { checking: "Checking", extracting: "Extracting", saving: "Saving" };

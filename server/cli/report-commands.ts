@@ -5,8 +5,8 @@ import { AppError } from "../errors.ts";
 import { competencyLabel, guideDate } from "../format.ts";
 import { asDate } from "./learning-commands.ts";
 import pino from "pino";
-import { createMailDelivery } from "../mail/delivery.ts";
-import { courseStatuses, type CourseStatus } from "../learning/course-status.ts";
+import { createMailDelivery } from "../mail/index.ts";
+import { courseStatuses, type CourseStatus } from "../learning/index.ts";
 
 const STATUSES: CourseStatus[] = ["Planned", "Enrolled", "In Progress", "Completed", "Passed", "Failed"];
 import { spreadsheetCsv } from "../web/csv.ts";

@@ -4,9 +4,9 @@ import type { Context } from "../boot-context.ts";
 import type { CliIo } from "./cli.ts";
 import { AppError } from "../errors.ts";
 import { migrateLatest } from "../db/connect.ts";
-import { seedDemo } from "../demo/seed.ts";
-import { addUser } from "../people/service.ts";
-import { checkCatalog, importCatalog } from "../setup/import-catalog.ts";
+import { seedDemo } from "../demo/index.ts";
+import { addUser } from "../people/index.ts";
+import { checkCatalog, importCatalog } from "../setup/index.ts";
 import { ROLES, type Role } from "../web/roles.ts";
 
 type WithContext = <T>(work: (context: Context) => Promise<T>) => Promise<T>;

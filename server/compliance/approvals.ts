@@ -1,10 +1,10 @@
-import { addCompetenceRecord, decideCompetenceRecord } from "../records/competence-records.ts";
+import { addCompetenceRecord, decideCompetenceRecord } from "../records/index.ts";
 import { isRowId, type Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { addDays, isCalendarDate } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/index.ts";
-import { queueMail } from "../mail/outbox.ts";
+import { queueMail } from "../mail/index.ts";
 import { competencyLabel, guideDate } from "../format.ts";
 import { attachEvidenceFile, checkEvidenceFile, evidenceQuotaProblem, evidenceUse, type CheckedEvidence, type EvidenceStorage, type EvidenceUpload } from "./evidence-files.ts";
 import type { Config } from "../config.ts";

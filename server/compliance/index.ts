@@ -14,6 +14,8 @@ export { evidenceFilesOf } from "./evidence-files.ts";
 export { expiringCompetencies } from "./expiring.ts";
 export { exportRecords, importRecords, recordsFileText } from "./record-transfer.ts";
 export { personCompliance } from "./service.ts";
+export { recordRoutes } from "./record-routes.ts";
+export { complianceRoutes } from "./routes.ts";
 export { sendReminders } from "./reminders.ts";
 
 /** A person's competence records, newest first, as their compliance page lists them. */

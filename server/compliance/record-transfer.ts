@@ -1,11 +1,11 @@
-import { addCompetenceRecord } from "../records/competence-records.ts";
+import { addCompetenceRecord } from "../records/index.ts";
 import { z } from "zod";
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { isCalendarDate } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/index.ts";
-import { jsonPath } from "../catalog/catalog-schema.ts";
+import { jsonPath } from "../catalog/index.ts";
 import { guideDateTime } from "../format.ts";
 import { containsNul } from "../format.ts";
 

@@ -3,7 +3,7 @@ import type { Clock } from "../clock.ts";
 import { newStarterDueBy } from "./assignment-compliance.ts";
 import { recordAudit } from "../audit/index.ts";
 import { AppError } from "../errors.ts";
-import { queueMail } from "../mail/outbox.ts";
+import { queueMail } from "../mail/index.ts";
 import { competencyLabel, guideDate } from "../format.ts";
 import { heldOnSql, organisationSummaryBindings } from "./organisation-summary.ts";
 import { rawRows } from "../db/connect.ts";

@@ -6,10 +6,8 @@ import { requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { competencyLabel, sourceLabel, guideDate, percentage } from "../format.ts";
 import { notFound } from "../errors.ts";
-import { createPeopleStore } from "../people/store.ts";
-import { displayName } from "../people/names.ts";
-import { effectiveStatus } from "../learning/crediting.ts";
-import { createCertificationStore } from "../learning/certification-store.ts";
+import { peopleDirectory, displayName } from "../people/index.ts";
+import { learningTowards } from "../learning/index.ts";
 import { personCompliance } from "./service.ts";
 import { createComplianceStore } from "./store.ts";
 import { complianceReason } from "./reasons.ts";
@@ -28,7 +26,7 @@ export function compliancePage({ db, clock }: Pick<AppDeps, "db" | "clock">) {
 
   async function pageData(req: Request, res: Response, shownTab?: Tab) {
     const personId = personOf(res);
-    const person = await createPeopleStore(db).personById(personId);
+    const person = await peopleDirectory(db).personById(personId);
     if (!person) throw notFound("Your person record");
     const today = clock.today();
     const tab: Tab = shownTab ?? (req.query.tab === "all" || req.query.tab === "awaiting" ? req.query.tab : "compliance");
@@ -109,20 +107,7 @@ export function complianceRoutes({ db, clock }: AppDeps): Router {
     const competencyId = Number(req.params.competencyId);
     const competency = isRowId(competencyId) ? await createComplianceStore(db).competency(competencyId) : undefined;
     if (!competency) throw notFound("That competency");
-    const store = createCertificationStore(db);
-    const personId = personOf(res);
-    const today = clock.today();
-    const certifications = await Promise.all(
-      (await store.certificationsGiving(competencyId)).map(async (certification) => {
-        const subscription = await store.latestSubscription(personId, certification.id);
-        const components = await store.credit.componentsOf(certification.id);
-        // Credits of courses still components: one dropped from the catalog keeps its credit, uncounted.
-        const credits = subscription ? await store.credits(subscription.id) : new Map();
-        const credited = components.filter((component) => credits.has(component.courseCode)).length;
-        const status = subscription ? effectiveStatus(subscription, today) : null;
-        return { certification, status, progress: subscription ? `${credited} of ${components.length} components completed` : "" };
-      }),
-    );
+    const certifications = await learningTowards(db, personOf(res), competencyId, clock.today());
     res.render("compliance/find-learning", { user: res.locals.user, csrfToken: generateCsrfToken(req), competency, certifications, format: { competencyLabel } });
   });
 

@@ -1,5 +1,5 @@
 import type { Db } from "../db/connect.ts";
-import { createPeopleStore, type AssignmentView } from "../people/store.ts";
+import { peopleDirectory, type AssignmentView } from "../people/index.ts";
 import { assignmentCompliance, type ComplianceRow } from "./assignment-compliance.ts";
 import { createComplianceStore } from "./store.ts";
 
@@ -12,7 +12,7 @@ export interface AssignmentComplianceView {
 /** Every assignment of a person with its compliance as of the date, primary first. */
 export async function personCompliance(db: Db, personId: number, asOf: string): Promise<AssignmentComplianceView[]> {
   const store = createComplianceStore(db);
-  const [assignments, records] = await Promise.all([createPeopleStore(db).assignmentsOf(personId), store.approvedRecordsOf(personId, asOf)]);
+  const [assignments, records] = await Promise.all([peopleDirectory(db).assignmentsOf(personId), store.approvedRecordsOf(personId, asOf)]);
   const views: AssignmentComplianceView[] = [];
   for (const assignment of assignments) {
     const requirements = await store.requirementsOfPosition(assignment.positionId);

@@ -2,11 +2,10 @@ import express from "express";
 import helmet from "helmet";
 import type { Db } from "../db/connect.ts";
 import type { Config } from "../config.ts";
-import type { PackageStorage } from "../packages/storage.ts";
+import { type PackageStorage, courseVersionCacheOf } from "../packages/index.ts";
 import { verifyContentToken } from "./content-token.ts";
 import { LAUNCHER_CSS, launcherPage, launcherPolicy, scoUrl } from "./launcher-page.ts";
 import { sendBundle } from "../web/player-assets.ts";
-import { courseVersionCacheOf } from "../packages/course-versions.ts";
 import { loggableUrl, requestLogger } from "../web/logging.ts";
 import type { Logger } from "pino";
 

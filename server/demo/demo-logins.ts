@@ -1,8 +1,7 @@
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Db } from "../db/connect.ts";
-import { createAccountStore } from "../accounts/store.ts";
-import { verifyPassword } from "../accounts/passwords.ts";
+import { accountDirectory, verifyPassword } from "../accounts/index.ts";
 
 export const DEMO_CATALOG_FILE = fileURLToPath(new URL("./demo-trust.catalog.json", import.meta.url));
 
@@ -26,7 +25,7 @@ export const DEMO_LOGINS = (JSON.parse(fs.readFileSync(DEMO_CATALOG_FILE, "utf8"
  * its own people, or changed the demo passwords, never sees stale or misleading credentials.
  */
 export async function usableDemoLogins(db: Db): Promise<typeof DEMO_LOGINS> {
-  const accounts = createAccountStore(db);
+  const accounts = accountDirectory(db);
   const usable: typeof DEMO_LOGINS = [];
   for (const login of DEMO_LOGINS) {
     const account = await accounts.findByUsername(login.username);

@@ -1,19 +1,17 @@
-import { addCompetenceRecord } from "../records/competence-records.ts";
+import { addCompetenceRecord } from "../records/index.ts";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "../db/connect.ts";
 import type { Context } from "../boot-context.ts";
-import { importCatalog, parseCatalog, type CatalogImportSummary } from "../setup/import-catalog.ts";
-import { createAccountStore } from "../accounts/store.ts";
-import { importPackage } from "../packages/import-package.ts";
+import { importCatalog, parseCatalog, type CatalogImportSummary } from "../setup/index.ts";
+import { accountDirectory } from "../accounts/index.ts";
+import { importPackage, createLocalStorage, zipFolder } from "../packages/index.ts";
 import { parseManifest } from "../scorm/manifest/parse-manifest.ts";
-import { createLocalStorage } from "../packages/storage.ts";
-import { zipFolder } from "../packages/zip-folder.ts";
 import { DEMO_CATALOG_FILE } from "./demo-logins.ts";
 import { DEMO_LEARNER, demoRecords } from "./demo-records.ts";
-import { addDemoClasses } from "../classroom/demo-classes.ts";
+import { addDemoClasses } from "../classroom/index.ts";
 
 export const PACKAGES_DIR = fileURLToPath(new URL("../../packages", import.meta.url));
 const SHARED_DIR = path.join(PACKAGES_DIR, "_shared");
@@ -69,7 +67,7 @@ function courseCodeOf(folder: string): string {
 }
 
 async function addDemoRecords(db: Db, today: string): Promise<number> {
-  const account = await createAccountStore(db).findByUsername(DEMO_LEARNER);
+  const account = await accountDirectory(db).findByUsername(DEMO_LEARNER);
   if (!account) return 0;
   const existing = await db("competence_records").where({ person_id: account.personId }).first("id");
   if (existing) return 0;

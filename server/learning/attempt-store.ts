@@ -45,6 +45,25 @@ export function createAttemptStore(db: Db) {
       return row ? Number(row.id) : undefined;
     },
 
+    /** Attendance at a class, as an attempt of the course: completed at the class's end, whoever marks it and whenever. */
+    async insertClassroomAttempt(attempt: { personId: number; courseVersionId: number; enrolmentId: number; startedAt: string; completedAt: string; now: string }): Promise<number> {
+      const [row] = await db("attempts")
+        .insert({
+          person_id: attempt.personId,
+          course_version_id: attempt.courseVersionId,
+          enrolment_id: attempt.enrolmentId,
+          kind: "classroom",
+          performance_status: "Completed",
+          preview: false,
+          started_at: attempt.startedAt,
+          completed_at: attempt.completedAt,
+          finished_at: attempt.completedAt,
+          last_commit_at: attempt.now,
+        })
+        .returning("id");
+      return Number(row.id);
+    },
+
     async insertAttempt(attempt: { personId: number; courseVersionId: number; preview: boolean; startedAt: string; enrolmentId?: number | null }): Promise<number> {
       const [row] = await db("attempts")
         .insert({

@@ -1,4 +1,4 @@
-import { addCompetenceRecord } from "../records/competence-records.ts";
+import { addCompetenceRecord } from "../records/index.ts";
 import type { Db } from "../db/connect.ts";
 import type { PerformanceStatus } from "../scorm/status.ts";
 import type { AttemptFacts, ComponentFacts, SubscriptionFacts } from "./crediting.ts";

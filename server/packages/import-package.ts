@@ -7,7 +7,7 @@ import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import { claimDiskSpace, diskLow, type Shortfall } from "../disk-space.ts";
 import { recordAudit } from "../audit/index.ts";
-import { refreshCourseSearch } from "../learning/course-search-index.ts";
+import { refreshCourseSearch } from "../learning/index.ts";
 import { scanZip, type ZipLimits } from "./zip-scan.ts";
 import { fileSystemFailure, findingsOf, isFileSystemError, PackageError } from "./package-error.ts";
 import type { PackageStorage } from "./storage.ts";

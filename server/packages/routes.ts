@@ -14,7 +14,7 @@ import { findingsOf, importPackage, PackageError } from "./import-package.ts";
 import { exportPackageStream } from "./export-package.ts";
 import { createCourseStore } from "./store.ts";
 import { courseContents, type ValidationReport } from "./validation-report.ts";
-import { previewVersion } from "../learning/attempts.ts";
+import { previewVersion } from "../learning/index.ts";
 
 const ITEMS_PER_PAGE = 100;
 

@@ -2,7 +2,7 @@ import type { Db } from "../db/connect.ts";
 import { isCalendarDate, type Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit, type Actor } from "../audit/index.ts";
-import { inviteToChoosePassword, type RecoveryDeps } from "../accounts/recovery.ts";
+import { inviteToChoosePassword, type RecoveryDeps } from "../accounts/index.ts";
 import { addUser, assignPositions, validateNewUser, type NewUser } from "./service.ts";
 import { createPeopleStore } from "./store.ts";
 

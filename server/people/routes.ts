@@ -2,7 +2,7 @@ import { guideDate } from "../format.ts";
 import { Router, type Request, type Response } from "express";
 import type { AppDeps } from "../deps.ts";
 import { isRowId } from "../db/connect.ts";
-import type { MailDelivery } from "../mail/delivery.ts";
+import type { MailDelivery } from "../mail/index.ts";
 import { requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { AppError, notFound } from "../errors.ts";

@@ -2,10 +2,7 @@ import crypto from "node:crypto";
 import type { Db } from "../db/connect.ts";
 import { isCalendarDate, type Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
-import { hashPassword, NO_PASSWORD_YET } from "../accounts/passwords.ts";
-import { passwordProblem } from "../accounts/password-rules.ts";
-import { organisationNames } from "../accounts/password-context.ts";
-import { createAccountStore, usernameKey } from "../accounts/store.ts";
+import { hashPassword, NO_PASSWORD_YET, passwordProblem, organisationNames, accountOpening, usernameKey } from "../accounts/index.ts";
 import { ROLES, type Role } from "../web/roles.ts";
 import { recordAudit } from "../audit/index.ts";
 import { createPeopleStore } from "./store.ts";
@@ -47,7 +44,7 @@ export async function addUser(db: Db, clock: Clock, input: NewUser): Promise<Add
 
   return db.transaction(async (trx) => {
     const people = createPeopleStore(trx);
-    const accounts = createAccountStore(trx);
+    const accounts = accountOpening(trx);
     const organisation = await resolveOrganisation(people, input.vpd);
     let username = input.username?.trim();
     if (username) {

@@ -2,9 +2,8 @@ import { Router } from "express";
 import type { AppDeps } from "../deps.ts";
 import { requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
-import { createPeopleStore } from "../people/store.ts";
-import { displayName } from "../people/names.ts";
-import { MY_ELEARNING_LIMIT, myELearning } from "../learning/my-elearning.ts";
+import { peopleDirectory, displayName } from "../people/index.ts";
+import { MY_ELEARNING_LIMIT, myELearning } from "../learning/index.ts";
 import { notFound } from "../errors.ts";
 import { competencyLabel, guideDate, percentage } from "../format.ts";
 import { compliancePercentage, personCompliance } from "../compliance/index.ts";
@@ -19,7 +18,7 @@ const portletPercentage = (value: number) => `${Number.isInteger(value) ? value 
 export function portalRoutes({ db, clock }: AppDeps): Router {
   const router = Router();
   router.get("/", requireLogin, async (req, res) => {
-    const person = await createPeopleStore(db).personById(req.session.personId!);
+    const person = await peopleDirectory(db).personById(req.session.personId!);
     if (!person) throw notFound("Your person record");
     const mandatoryOnly = req.query.mandatory === "yes";
     const today = clock.today();

@@ -5,7 +5,7 @@ import { requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { compressPage } from "../web/compress.ts";
 import { notFound } from "../errors.ts";
-import { contentTokenExpiry, signContentToken } from "../content/content-token.ts";
+import { contentTokenExpiry, signContentToken } from "../content/index.ts";
 import { createPlayerStore, type PlayerAttempt } from "./player-store.ts";
 import { playerConfig, playerConfigJson } from "./player-page.ts";
 

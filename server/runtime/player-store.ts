@@ -1,6 +1,6 @@
 import type { Db } from "../db/connect.ts";
 import type { Manifest } from "../scorm/manifest/parse-manifest.ts";
-import { courseVersionCacheOf } from "../packages/course-versions.ts";
+import { courseVersionCacheOf } from "../packages/index.ts";
 
 export interface PlayerAttempt {
   id: number;

@@ -1,6 +1,6 @@
 import type { Db } from "../db/connect.ts";
 import { recordAudit, type AuditEvent } from "../audit/index.ts";
-import type { CourseVersionCache, RuntimeCourseVersion } from "../packages/course-versions.ts";
+import type { CourseVersionCache, RuntimeCourseVersion } from "../packages/index.ts";
 import type { Learner } from "./session-state.ts";
 import { isCompleted } from "../scorm/status.ts";
 import { createRuntimeStore, type ArchivedScoAttempt, type CommitLogEntry, type RuntimeAttempt, type RuntimeSco, type ScoSummary } from "./store.ts";

@@ -4,7 +4,7 @@ import type { CommitResponse, StateResponse } from "../scorm/contract.ts";
 import { applyCommit, type CommitInput } from "./commit-service.ts";
 import { loadState } from "./state-service.ts";
 import { saveSequencingState } from "./sequencing-state-service.ts";
-import { courseVersionCacheOf } from "../packages/course-versions.ts";
+import { courseVersionCacheOf } from "../packages/index.ts";
 import { yieldToEventLoop } from "../yield.ts";
 import { loadRuntimeBatch, type EarnedAttempt, type RuntimeBatch, type RuntimeTarget } from "./runtime-batch.ts";
 import { createRuntimeStore } from "./store.ts";

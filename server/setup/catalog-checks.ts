@@ -1,8 +1,7 @@
 import type { Db } from "../db/connect.ts";
-import { createAccountStore } from "../accounts/store.ts";
-import { createPeopleStore } from "../people/store.ts";
-import { parsePersonName } from "../people/names.ts";
-import { createCatalogStore } from "../catalog/store.ts";
+import { accountDirectory } from "../accounts/index.ts";
+import { peopleDirectory, parsePersonName } from "../people/index.ts";
+import { catalogWriting } from "../catalog/index.ts";
 
 /**
  * The checks that need the whole file or the database: duplicates and names that resolve to
@@ -17,7 +16,7 @@ export async function crossCheck(db: Db, raw: unknown): Promise<string[]> {
   const positions = list(file.positions);
   const people = list(file.people);
 
-  const knownCompetencies = new Set([...(await createCatalogStore(db).competencyIdsByName()).keys(), ...names(competencies, "name")]);
+  const knownCompetencies = new Set([...(await catalogWriting(db).competencyIdsByName()).keys(), ...names(competencies, "name")]);
   const organisation = record(file.organisation);
   const vpd = text(organisation.vpd) ?? (await soleOrganisationVpd(db));
   const knownPositions = new Set([...(vpd ? await positionNames(db, vpd) : []), ...names(positions, "name")]);
@@ -60,9 +59,9 @@ export async function crossCheck(db: Db, raw: unknown): Promise<string[]> {
     const existing = await matchExistingPerson(db, person);
     const username = text(person.username);
     const employeeNumber = text(person.employeeNumber);
-    if (username && employeeNumber && !(await createAccountStore(db).findByUsername(username))) {
-      const holder = await createPeopleStore(db).personByEmployeeNumber(employeeNumber);
-      const holderAccount = holder && (await createAccountStore(db).findByPersonId(holder.id));
+    if (username && employeeNumber && !(await accountDirectory(db).findByUsername(username))) {
+      const holder = await peopleDirectory(db).personByEmployeeNumber(employeeNumber);
+      const holderAccount = holder && (await accountDirectory(db).findByPersonId(holder.id));
       if (holderAccount) problems.push(`people[${index}].employeeNumber: employee number ${employeeNumber} belongs to ${holderAccount.username}, not a new ${username.toUpperCase()}`);
     }
     for (const [assignmentIndex, assignmentValue] of list(person.assignments).entries()) {
@@ -75,7 +74,7 @@ export async function crossCheck(db: Db, raw: unknown): Promise<string[]> {
       const earlier = assignmentHolders.get(number);
       if (earlier) problems.push(`${at}.number: "${number}" is listed twice (also at ${earlier})`);
       else assignmentHolders.set(number, at);
-      const holder = await createPeopleStore(db).assignmentByNumber(number);
+      const holder = await peopleDirectory(db).assignmentByNumber(number);
       if (holder && holder.personId !== existing?.personId) {
         problems.push(`${at}.number: assignment ${number} already belongs to someone else`);
       }
@@ -90,8 +89,8 @@ export async function crossCheck(db: Db, raw: unknown): Promise<string[]> {
  * second one.
  */
 export async function matchExistingPerson(db: Db, person: Record<string, unknown>): Promise<{ personId: number; accountId: number } | undefined> {
-  const accounts = createAccountStore(db);
-  const people = createPeopleStore(db);
+  const accounts = accountDirectory(db);
+  const people = peopleDirectory(db);
   const username = text(person.username);
   if (username) {
     const account = await accounts.findByUsername(username);
@@ -142,8 +141,8 @@ export async function personChanges(
   existing: { personId: number; accountId: number },
   person: { name: string; email: string; dob: string; role?: string | undefined; assignments: Array<{ number: string; position: string }> },
 ): Promise<string[]> {
-  const held = await createPeopleStore(db).personById(existing.personId);
-  const account = await createAccountStore(db).findById(existing.accountId);
+  const held = await peopleDirectory(db).personById(existing.personId);
+  const account = await accountDirectory(db).findById(existing.accountId);
   if (!held || !account) return [];
   const changes: string[] = [];
   const name = parsePersonName(person.name);
@@ -152,7 +151,7 @@ export async function personChanges(
   if (person.email.trim() !== held.email) changes.push(`Email: ${held.email} -> ${person.email.trim()}`);
   if (person.dob !== held.dateOfBirth) changes.push(`Date of Birth: ${held.dateOfBirth} -> ${person.dob}`);
   if (person.role && person.role !== account.role) changes.push(`Role: ${account.role} -> ${person.role}`);
-  const assignments = await createPeopleStore(db).assignmentsOf(existing.personId);
+  const assignments = await peopleDirectory(db).assignmentsOf(existing.personId);
   for (const assignment of person.assignments) {
     const current = assignments.find((heldAssignment) => heldAssignment.number === assignment.number);
     if (!current) changes.push(`Assignment ${assignment.number}: new, ${assignment.position}`);

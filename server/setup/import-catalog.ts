@@ -1,15 +1,12 @@
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
-import { createPeopleStore } from "../people/store.ts";
-import { addUser, assignPositions } from "../people/service.ts";
-import { parsePersonName } from "../people/names.ts";
-import { createAccountStore } from "../accounts/store.ts";
+import { peopleUpdating, addUser, assignPositionsTo, parsePersonName } from "../people/index.ts";
+import { accountOpening } from "../accounts/index.ts";
 import { recordAudit } from "../audit/index.ts";
-import { catalogSchema, jsonPath, type Catalog } from "../catalog/catalog-schema.ts";
+import { catalogSchema, jsonPath, type Catalog, catalogWriting } from "../catalog/index.ts";
 import { crossCheck, matchExistingPerson, personChanges } from "./catalog-checks.ts";
-import { settleSubscriptions } from "../learning/credit-service.ts";
-import { createCatalogStore } from "../catalog/store.ts";
+import { settleSubscriptions } from "../learning/index.ts";
 
 export interface CatalogImportSummary {
   competencies: number;
@@ -68,9 +65,9 @@ export async function importCatalog(db: Db, clock: Clock, catalog: Catalog, opti
   const now = clock.now().toISOString();
 
   return db.transaction(async (trx) => {
-    const store = createCatalogStore(trx);
-    const people = createPeopleStore(trx);
-    const accounts = createAccountStore(trx);
+    const store = catalogWriting(trx);
+    const people = peopleUpdating(trx);
+    const accounts = accountOpening(trx);
     const organisationRef = catalog.organisation ?? (await existingOrganisation(trx)) ?? DEFAULT_ORGANISATION;
     const organisationId = await people.ensureOrganisation(organisationRef.vpd, organisationRef.name);
 
@@ -111,7 +108,7 @@ export async function importCatalog(db: Db, clock: Clock, catalog: Catalog, opti
         // Passwords in the file only set the first one: a re-import never undoes a change of password.
         await people.updatePerson(existing.personId, { ...parsePersonName(person.name)!, email: person.email, dateOfBirth: person.dob });
         if (person.role) await accounts.update(existing.accountId, { role: person.role, now });
-        await assignPositions(people, organisationId, existing.personId, person.assignments);
+        await assignPositionsTo(trx, organisationId, existing.personId, person.assignments);
         if (changes.length) {
           summary.people.changed += 1;
           await recordAudit(trx, { kind: "person.updated", at: now, personId: existing.personId, detail: { by: "import", changes } });

@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { isCalendarDate } from "../clock.ts";
 import { ROLE_LABELS, ROLES, type Role } from "../web/roles.ts";
-import { personSchema, type Catalog } from "../catalog/catalog-schema.ts";
+import { personSchema, type Catalog } from "../catalog/index.ts";
 
 /**
  * People and assignments from a spreadsheet saved as CSV: one row per assignment, so a person with

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from "express";
 import multer from "multer";
 import type { AppDeps } from "../deps.ts";
 import type { Actor } from "../audit/index.ts";
-import type { MailDelivery } from "../mail/delivery.ts";
+import type { MailDelivery } from "../mail/index.ts";
 import { AppError } from "../errors.ts";
 import { requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";

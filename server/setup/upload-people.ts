@@ -1,6 +1,6 @@
 import type { Actor } from "../audit/index.ts";
 import { AppError } from "../errors.ts";
-import { inviteToChoosePassword, type RecoveryDeps } from "../accounts/recovery.ts";
+import { inviteToChoosePassword, type RecoveryDeps } from "../accounts/index.ts";
 import { crossCheck, matchExistingPerson, personChanges } from "./catalog-checks.ts";
 import { importCatalog } from "./import-catalog.ts";
 import { readPeopleCsv, rowProblem } from "./people-csv.ts";

@@ -1,0 +1,11 @@
+// The packages area's public surface: importing, validating and exporting SCORM packages, their
+// storage, the author's pages, and the parsed course versions the player and runtime read. Other
+// areas import this file, never the modules behind it.
+
+export { type CourseVersionCache, courseVersionCacheOf, type RuntimeCourseVersion } from "./course-versions.ts";
+export { exportPackage } from "./export-package.ts";
+export { importPackage, type ImportProgress, validatePackage } from "./import-package.ts";
+export { packageRoutes } from "./routes.ts";
+export { createLocalStorage, type PackageStorage } from "./storage.ts";
+export { type ValidationReport } from "./validation-report.ts";
+export { zipFolder } from "./zip-folder.ts";
