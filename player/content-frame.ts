@@ -23,7 +23,7 @@ export class ContentFrame {
   private unloading: Promise<void> | null = null;
 
   constructor(
-    private readonly frame: HTMLIFrameElement,
+    private frame: HTMLIFrameElement,
     private readonly contentOrigin: string,
     private readonly launcherUrl: (scoId: string) => string,
   ) {
@@ -33,7 +33,7 @@ export class ContentFrame {
   /** Loads the SCO's launcher; it asks for the data model once, before the SCO itself loads. */
   load(scoId: string, link: ScoSessionLink): void {
     this.current = { scoId, link };
-    this.frame.src = this.launcherUrl(scoId);
+    this.replaceFrame(this.launcherUrl(scoId));
   }
 
   /** SCORM 2004: the sequencer's answer changed; the launcher answers adl.nav.request_valid.* from it. */
@@ -68,7 +68,21 @@ export class ContentFrame {
       this.unloaded = null;
     }
     this.current = null;
-    this.frame.src = "about:blank";
+    this.replaceFrame(null);
+  }
+
+  /**
+   * Each SCO gets a frame of its own, and an unloaded one leaves an empty frame. Pointing one frame
+   * at SCO after SCO would add an entry to the player window's history for each (so the browser's
+   * Back, or a phone's swipe, would take the learner to a SCO already left, outside the sequencer),
+   * and would swap the frame between the content origin's process and this one twice per SCO.
+   */
+  private replaceFrame(src: string | null): void {
+    const fresh = this.frame.cloneNode(false) as HTMLIFrameElement;
+    fresh.removeAttribute("src");
+    if (src !== null) fresh.src = src;
+    this.frame.replaceWith(fresh);
+    this.frame = fresh;
   }
 
   private onMessage(event: MessageEvent): void {

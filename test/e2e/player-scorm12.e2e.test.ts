@@ -304,6 +304,9 @@ describe("the player window with a SCORM 1.2 course of several SCOs", () => {
     await scoFrame(player, servers, "one/index.html");
     await player.getByRole("button", { name: "Three" }).click();
     sco = await scoFrame(player, servers, "three/index.html");
+    // Four SCOs launched, and not one entry in the window's history: Back (or a phone's swipe)
+    // cannot take the learner to a SCO already left, behind the player's back.
+    expect(await player.evaluate(() => history.length)).toBe(1);
     // The last SCO, completed and finished: the course window closes.
     await leavePlayer(page, player, () => sco.getByRole("button", { name: "Complete Three" }).click());
 
