@@ -50,6 +50,16 @@ export interface SeenRequest {
   origin: string | undefined;
 }
 
+/** A request the content origin received: how long its answer took, or that none was sent. */
+export interface ContentRequest {
+  url: string;
+  at: number;
+  ms?: number;
+  status?: number;
+  /** The connection closed before the answer was sent. */
+  dropped?: boolean;
+}
+
 export interface LmsServers {
   lmsUrl: string;
   contentUrl: string;
@@ -60,6 +70,8 @@ export interface LmsServers {
   versions: Map<string, number>;
   /** Every request the LMS origin received, with the cookie it carried. */
   seen: SeenRequest[];
+  /** The content origin's latest requests (the last 200), for failure messages. */
+  contentSeen: ContentRequest[];
   close(): Promise<void>;
 }
 
@@ -104,7 +116,17 @@ export async function startLmsServers(courseFolders: string[] | "demo trust"): P
     seen.push({ url: req.url ?? "", method: req.method ?? "", cookie: req.headers.cookie, origin: req.headers.origin as string | undefined });
     app(req, res);
   });
-  contentServer.on("request", content);
+  const contentSeen: ContentRequest[] = [];
+  contentServer.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const seenNow: ContentRequest = { url: (req.url ?? "").replace(/\/launch\/[^/]+/, "/launch/<token>").slice(0, 120), at: Date.now() };
+    contentSeen.push(seenNow);
+    if (contentSeen.length > 200) contentSeen.shift();
+    res.on("finish", () => Object.assign(seenNow, { ms: Date.now() - seenNow.at, status: res.statusCode }));
+    res.on("close", () => {
+      if (!res.writableFinished) Object.assign(seenNow, { ms: Date.now() - seenNow.at, dropped: true });
+    });
+    content(req, res);
+  });
 
   const close = (server: http.Server) =>
     new Promise<void>((resolve) => {
@@ -119,6 +141,7 @@ export async function startLmsServers(courseFolders: string[] | "demo trust"): P
     config,
     versions,
     seen,
+    contentSeen,
     async close() {
       await Promise.all([close(lmsServer), close(contentServer)]);
       await cleanup();
@@ -159,8 +182,25 @@ export async function openPlayer(page: Page, servers: LmsServers, attemptId: num
   });
   popup.on("console", (message) => playerConsole(popup).push(`${message.type()}: ${message.text()}`.slice(0, 300)));
   popup.on("pageerror", (error) => playerConsole(popup).push(`pageerror: ${error.message}`.slice(0, 300)));
+  // The content frame's navigations as Chromium saw them: a launcher that never shows can be told
+  // from one the server never answered.
+  const network = (what: string) => (request: { url(): string; frame(): Frame; failure?(): { errorText: string } | null }) => {
+    if (!request.url().startsWith(servers.contentUrl) || !/\/launch\//.test(request.url())) return;
+    const failure = what === "failed" && request.failure ? ` ${request.failure()?.errorText ?? ""}` : "";
+    playerNetwork(popup).push(`${new Date().toISOString().slice(11, 23)} ${what}${failure} ${request.url().replace(servers.contentUrl, "").replace(/\/launch\/[^/]+/, "/launch/<token>")}`);
+  };
+  popup.on("request", network("request"));
+  popup.on("requestfinished", network("finished"));
+  popup.on("requestfailed", network("failed"));
   await popup.waitForLoadState();
   return popup;
+}
+
+/** The launcher requests each player window made, and how they ended, for failure messages. */
+const networks = new WeakMap<Page, string[]>();
+export function playerNetwork(player: Page): string[] {
+  if (!networks.has(player)) networks.set(player, []);
+  return networks.get(player)!;
 }
 
 /** What each player window wrote on its console, for failure messages. */

@@ -3,7 +3,7 @@
 // database holds for the attempt.
 import type { BrowserContext, Page } from "playwright-core";
 import type { ImportedPackage } from "../../../server/packages/import-package.ts";
-import { openPlayer, type LmsServers } from "../../e2e/lms-servers.ts";
+import { openPlayer, playerNetwork, type LmsServers } from "../../e2e/lms-servers.ts";
 import { attemptRow, commitLog, scoCmi, scoRows, sequencingState } from "../../e2e/stored-state.ts";
 import { buildAttempt } from "../../support/attempts.ts";
 import type { PackageSpec } from "./build-package.ts";
@@ -202,7 +202,9 @@ export class LearnerSession {
     const text = (selector: string) => player.locator(selector).textContent({ timeout: 1_000 }).catch(() => null);
     // The frame's src as the player set it: Playwright's own view of a cross-origin frame can lag.
     const frameSrc = await player.locator("[data-player-frame]").getAttribute("src", { timeout: 1_000 }).catch(() => null);
-    return { frames: player.frames().map((frame) => frame.url()), frameSrc, status: await text("[data-player-status]"), alert: await text("[data-player-alert]") };
+    const now = Date.now();
+    const content = this.servers.contentSeen.slice(-6).map((seen) => `${Math.round((now - seen.at) / 1000)}s ago ${seen.url} ${seen.dropped ? "dropped" : seen.status ?? "unanswered"}${seen.ms === undefined ? "" : ` in ${seen.ms} ms`}`);
+    return { frames: player.frames().map((frame) => frame.url()), frameSrc, status: await text("[data-player-status]"), alert: await text("[data-player-alert]"), launches: playerNetwork(player).slice(-6), content };
   }
 
   protected requirePlayer(): Page {
