@@ -18,7 +18,7 @@ import { createApp } from "../server/app.ts";
 import { hashPassword } from "../server/accounts/passwords.ts";
 import { createAccountStore } from "../server/accounts/store.ts";
 import { listen, logIn } from "./http.ts";
-import { ORGANISATION_SUMMARY_SQL, organisationSummary, organisationSummaryBindings } from "../server/compliance/organisation-summary.ts";
+import { ORGANISATION_SUMMARY_SQL, organisationSummary, organisationSummaryBindings } from "../server/compliance/organisation-summary-reads.ts";
 import { timed, type Timing } from "./timing.ts";
 
 const STAFF = Number(process.env.STAFF ?? 50_000);

@@ -6,7 +6,7 @@ import { createAccountStore, type AccountStore } from "./store.ts";
 // accounts table is written only from here and from the area's own services.
 
 export { preloadBreachedPasswords } from "./breached-passwords.ts";
-export { organisationNames } from "./password-context.ts";
+export { organisationNames } from "./password-context-reads.ts";
 export { PASSWORD_MIN_LENGTH, passwordProblem } from "./password-rules.ts";
 export { hashPassword, NO_PASSWORD_YET, verifyPassword } from "./passwords.ts";
 export { recoveryRoutes } from "./recovery-routes.ts";
@@ -14,8 +14,8 @@ export { inviteToChoosePassword, type RecoveryDeps, requestReset, requestUnlock 
 export { accountRoutes } from "./routes.ts";
 export { usernameKey } from "./store.ts";
 
-/** What other areas may read of accounts: who holds a username, an account id, a person's account. */
-export type AccountDirectory = Pick<AccountStore, "findByUsername" | "findById" | "findByPersonId" | "usernamesStartingWith">;
+/** What other areas may read of accounts: who holds a username, an account id, a person's account, an account's username. */
+export type AccountDirectory = Pick<AccountStore, "findByUsername" | "findById" | "findByPersonId" | "usernamesStartingWith" | "usernameOf">;
 
 export function accountDirectory(db: Db): AccountDirectory {
   return createAccountStore(db);

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import type { Db } from "../db/connect.ts";
 import type { LockoutPolicy } from "./service.ts";
+import { createLoginFailureStore } from "./login-failures-store.ts";
 
 /**
  * Failed log ins, counted per username and source (OWASP ASVS 5.0 V6.3.1: guessing is slowed
@@ -33,7 +34,7 @@ export const DISTRIBUTED = { failuresPerThreshold: 10, sources: 3, withinHours: 
 
 const DAY_MS = 24 * 60 * 60_000;
 
-/** The login_failures table, its usernames hashed with `secret` (the session secret). */
+/** Failed log ins and the waits they set (kept by login-failures-store.ts), usernames hashed with `secret` (the session secret). */
 export function loginFailures(secret: string) {
   const usernameHash = (username: string) => crypto.createHmac("sha256", secret).update(`login-failure:${username.trim().toLowerCase()}`).digest("hex");
 
@@ -42,38 +43,38 @@ export function loginFailures(secret: string) {
 
     /** When this source may next try this username, if it must wait; undefined when it may now. */
     async waitingUntil(db: Db, username: string, source: string, now: Date): Promise<string | undefined> {
-      const row = await db("login_failures").where({ username_hash: usernameHash(username), source }).first("wait_until");
-      const until = row?.wait_until as string | null | undefined;
+      const until = await createLoginFailureStore(db).waitUntil(usernameHash(username), source);
       return until && until > now.toISOString() ? until : undefined;
     },
 
     /** Counts a wrong password from this source, and sets how long it must wait. In the caller's transaction. */
     async record(trx: Db, username: string, source: string, now: Date, policy: LockoutPolicy): Promise<FailureCount> {
-      const key = { username_hash: usernameHash(username), source };
-      const row = await trx("login_failures").where(key).first("failures", "last_failed_at");
+      const store = createLoginFailureStore(trx);
+      const hash = usernameHash(username);
+      const row = await store.countOf(hash, source);
       // A day without a failure starts the count again.
-      const failures = row && Date.parse(String(row.last_failed_at)) > now.getTime() - DAY_MS ? Number(row.failures) + 1 : 1;
+      const failures = row && Date.parse(row.lastFailedAt) > now.getTime() - DAY_MS ? row.failures + 1 : 1;
       const waitMinutes = failures < policy.threshold ? 0 : Math.min(2 ** (failures - policy.threshold), policy.minutes);
       const waitUntil = waitMinutes ? new Date(now.getTime() + waitMinutes * 60_000).toISOString() : null;
-      await trx("login_failures").insert({ ...key, failures, last_failed_at: now.toISOString(), wait_until: waitUntil }).onConflict(["username_hash", "source"]).merge(["failures", "last_failed_at", "wait_until"]);
+      await store.save({ usernameHash: hash, source, failures, lastFailedAt: now.toISOString(), waitUntil });
       return { failures, waitUntil };
     },
 
     /** Whether the failures on this username over the last day come from enough sources to be spread guessing. */
     async isDistributedGuessing(trx: Db, username: string, now: Date, policy: LockoutPolicy): Promise<boolean> {
       const since = new Date(now.getTime() - DISTRIBUTED.withinHours * 60 * 60_000).toISOString();
-      const row = await trx("login_failures").where({ username_hash: usernameHash(username) }).andWhere("last_failed_at", ">", since).first(trx.raw("count(*) as sources"), trx.raw("coalesce(sum(failures), 0) as failures"));
-      return Number(row?.sources ?? 0) >= DISTRIBUTED.sources && Number(row?.failures ?? 0) >= policy.threshold * DISTRIBUTED.failuresPerThreshold;
+      const spread = await createLoginFailureStore(trx).spreadSince(usernameHash(username), since);
+      return spread.sources >= DISTRIBUTED.sources && spread.failures >= policy.threshold * DISTRIBUTED.failuresPerThreshold;
     },
 
     /** A right password from this source: its count starts again. */
     async clearSource(db: Db, username: string, source: string): Promise<void> {
-      await db("login_failures").where({ username_hash: usernameHash(username), source }).delete();
+      await createLoginFailureStore(db).clearSource(usernameHash(username), source);
     },
 
     /** The unlock link or a reset: every source's count and delay on this username ends. */
     async clearUsername(db: Db, username: string): Promise<void> {
-      await db("login_failures").where({ username_hash: usernameHash(username) }).delete();
+      await createLoginFailureStore(db).clearUsername(usernameHash(username));
     },
   };
 }
@@ -82,5 +83,5 @@ export type LoginFailures = ReturnType<typeof loginFailures>;
 
 /** Counts older than a day count for nothing: they are removed now and then. */
 export async function forgetOldFailures(db: Db, now: Date): Promise<void> {
-  await db("login_failures").where("last_failed_at", "<", new Date(now.getTime() - DAY_MS).toISOString()).delete();
+  await createLoginFailureStore(db).forgetBefore(new Date(now.getTime() - DAY_MS).toISOString());
 }

@@ -2,12 +2,13 @@ import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import { recordAudit } from "../audit/index.ts";
-import { endSessionsOf } from "../web/session.ts";
+import { endSessionsOf } from "../web/session-store.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 import { passwordProblem, type PasswordContext } from "./password-rules.ts";
 import { loginFailures } from "./login-failures.ts";
-import { accountHolderName, organisationNames } from "./password-context.ts";
+import { accountHolderName, organisationNames } from "./password-context-reads.ts";
 import { checkToken, TOKEN_PROBLEMS, useToken, type TokenPurpose } from "./tokens.ts";
+import { createTokenStore } from "./token-store.ts";
 import { createAccountStore } from "./store.ts";
 import { DEFAULT_LOCKOUT, type LockoutPolicy } from "./service.ts";
 
@@ -37,12 +38,13 @@ export async function resetPassword(db: Db, clock: Clock, request: { token: stri
   const now = clock.now();
   await db.transaction(async (trx) => {
     if (!(await useToken(trx, link.tokenId, now))) throw new AppError("accounts.link_used", TOKEN_PROBLEMS.used, 400);
-    await trx("accounts").where({ id: link.accountId }).update({ password_hash: passwordHash, failed_logins: 0, locked_until: null, updated_at: now.toISOString() });
+    const accounts = createAccountStore(trx);
+    await accounts.resetPassword(link.accountId, passwordHash, now.toISOString());
     // Any other link still out for this account is spent too: the one just used was the answer.
-    await trx("account_tokens").where({ account_id: link.accountId }).whereNull("used_at").update({ used_at: now.toISOString() });
+    await createTokenStore(trx).useAllOf(link.accountId, now.toISOString());
     await loginFailures(request.secret).clearUsername(trx, link.username);
     const ended = await endSessionsOf(trx, link.accountId);
-    await recordAudit(trx, { kind: "account.reset", at: now.toISOString(), actorAccountId: link.accountId, personId: await personOf(trx, link.accountId), ip: request.ip, detail: { sessionsEnded: ended } });
+    await recordAudit(trx, { kind: "account.reset", at: now.toISOString(), actorAccountId: link.accountId, personId: await accounts.personIdOf(link.accountId), ip: request.ip, detail: { sessionsEnded: ended } });
   });
   return { accountId: link.accountId, username: link.username };
 }
@@ -53,9 +55,10 @@ export async function unlockWithLink(db: Db, clock: Clock, request: { token: str
   const now = clock.now();
   await db.transaction(async (trx) => {
     if (!(await useToken(trx, link.tokenId, now))) throw new AppError("accounts.link_used", TOKEN_PROBLEMS.used, 400);
-    await trx("accounts").where({ id: link.accountId }).update({ failed_logins: 0, locked_until: null, updated_at: now.toISOString() });
+    const accounts = createAccountStore(trx);
+    await accounts.unlock(link.accountId, now.toISOString());
     await loginFailures(request.secret).clearUsername(trx, link.username);
-    await recordAudit(trx, { kind: "account.unlocked", at: now.toISOString(), actorAccountId: link.accountId, personId: await personOf(trx, link.accountId), ip: request.ip, detail: { by: "unlock link" } });
+    await recordAudit(trx, { kind: "account.unlocked", at: now.toISOString(), actorAccountId: link.accountId, personId: await accounts.personIdOf(link.accountId), ip: request.ip, detail: { by: "unlock link" } });
   });
   return { accountId: link.accountId, username: link.username };
 }
@@ -75,7 +78,7 @@ export async function changePassword(db: Db, clock: Clock, request: { accountId:
       const failures = await createAccountStore(trx).recordFailure(account.id);
       if (failures < lockout.threshold) return;
       const until = new Date(now.getTime() + lockout.minutes * 60_000).toISOString();
-      await trx("accounts").where({ id: account.id }).update({ locked_until: until, failed_logins: 0 });
+      await createAccountStore(trx).lock(account.id, until);
       const ended = await endSessionsOf(trx, account.id);
       await recordAudit(trx, { kind: "account.locked", at: now.toISOString(), personId: account.personId, ip: request.ip, detail: { failures, until, sessionsEnded: ended, by: "change password" } });
     });
@@ -85,7 +88,7 @@ export async function changePassword(db: Db, clock: Clock, request: { accountId:
   const passwordHash = await hashPassword(request.password);
   const now = clock.now().toISOString();
   await db.transaction(async (trx) => {
-    await trx("accounts").where({ id: account.id }).update({ password_hash: passwordHash, updated_at: now });
+    await createAccountStore(trx).update(account.id, { passwordHash, now });
     const ended = await endSessionsOf(trx, account.id, request.sessionId);
     await recordAudit(trx, { kind: "account.password_changed", at: now, actorAccountId: account.id, personId: account.personId, ip: request.ip, detail: { otherSessionsEnded: ended } });
   });
@@ -101,9 +104,4 @@ function checkNewPassword(password: string, confirm: string, context: PasswordCo
   const problem = passwordProblem(password, context);
   if (problem) throw new AppError("accounts.weak_password", problem, 400);
   if (password !== confirm) throw new AppError("accounts.password_mismatch", "The two passwords are not the same", 400);
-}
-
-async function personOf(db: Db, accountId: number): Promise<number | null> {
-  const row = await db("accounts").where({ id: accountId }).first("person_id");
-  return row ? Number(row.person_id) : null;
 }

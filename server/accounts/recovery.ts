@@ -4,6 +4,8 @@ import { recordAudit } from "../audit/index.ts";
 import { queueMail } from "../mail/index.ts";
 import { guideDateTime } from "../format.ts";
 import { issueToken, TOKEN_LIFETIME_MS } from "./tokens.ts";
+import { createTokenStore } from "./token-store.ts";
+import { holderByUsername, holdersByEmailAndBirth, type Holder } from "./holder-reads.ts";
 
 /**
  * The guide's "Forgotten | Request Username/Password | Unlock Account": each request sends an
@@ -17,31 +19,9 @@ export interface RecoveryDeps {
   publicUrl: string;
 }
 
-interface Holder {
-  accountId: number;
-  personId: number;
-  username: string;
-  email: string;
-  vpd: string;
-}
-
-const holders = (db: Db) =>
-  db("accounts")
-    .join("people", "people.id", "accounts.person_id")
-    .join("organisations", "organisations.id", "people.organisation_id")
-    .select("accounts.id as account_id", "people.id as person_id", "accounts.username", "people.email", "organisations.vpd");
-
-async function holderByUsername(db: Db, username: string): Promise<Holder | undefined> {
-  const row = await holders(db).where("accounts.username_key", username.trim().toUpperCase()).first();
-  return row ? toHolder(row) : undefined;
-}
-
-const toHolder = (row: Record<string, unknown>): Holder => ({ accountId: Number(row.account_id), personId: Number(row.person_id), username: String(row.username), email: String(row.email), vpd: String(row.vpd) });
-
 /** Forgot Username: email and date of birth (YYYY-MM-DD) -> "<VPD> User Name Lookup", with a link to reset the password. */
 export async function requestUsername(deps: RecoveryDeps, request: { email: string; dateOfBirth: string; ip: string | null }): Promise<void> {
-  const rows = await holders(deps.db).whereRaw("lower(people.email) = ?", [request.email.trim().toLowerCase()]).andWhere("people.date_of_birth", request.dateOfBirth);
-  for (const holder of rows.map(toHolder)) {
+  for (const holder of await holdersByEmailAndBirth(deps.db, request.email, request.dateOfBirth)) {
     await sendLink(deps, holder, request, {
       purpose: "reset",
       subject: "User Name Lookup",
@@ -101,11 +81,8 @@ export async function inviteToChoosePassword(deps: RecoveryDeps, request: { user
 
 /** Unlock Account: username and email, both matching -> an unlock link. An administrator gives the username alone. */
 export async function requestUnlock(deps: RecoveryDeps, request: { username: string; email?: string; ip: string | null; byAccountId?: number }): Promise<boolean> {
-  const query = holders(deps.db).where("accounts.username_key", request.username.trim().toUpperCase());
-  if (request.byAccountId === undefined) query.whereRaw("lower(people.email) = ?", [String(request.email ?? "").trim().toLowerCase()]);
-  const row = await query.first();
-  if (!row) return false;
-  const holder = toHolder(row);
+  const holder = await holderByUsername(deps.db, request.username, request.byAccountId === undefined ? String(request.email ?? "") : undefined);
+  if (!holder) return false;
   return sendLink(deps, holder, request, {
     purpose: "unlock",
     subject: "Unlock your account",
@@ -150,8 +127,7 @@ export const LINKS_PER_ACCOUNT_PER_HOUR = 3;
 
 async function tooMany(deps: RecoveryDeps, holder: Holder, purpose: "reset" | "unlock", ip: string | null): Promise<boolean> {
   const since = new Date(deps.clock.now().getTime() - 60 * 60_000).toISOString();
-  const row = await deps.db("account_tokens").where({ account_id: holder.accountId, purpose }).andWhere("created_at", ">", since).count({ n: "*" }).first();
-  if (Number(row?.n ?? 0) < LINKS_PER_ACCOUNT_PER_HOUR) return false;
+  if ((await createTokenStore(deps.db).countSince(holder.accountId, purpose, since)) < LINKS_PER_ACCOUNT_PER_HOUR) return false;
   await recordAudit(deps.db, { kind: "account.recovery_limited", at: deps.clock.now().toISOString(), personId: holder.personId, ip, detail: { accountId: holder.accountId, purpose } });
   return true;
 }

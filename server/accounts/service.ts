@@ -69,7 +69,7 @@ export async function logIn(db: Db, clock: Clock, attempt: LoginAttempt, options
       if (counted.waitUntil) await recordAudit(trx, { kind: "login.source_delayed", at, personId: account?.personId ?? null, ip: attempt.ip ?? null, detail: { ...audited, failures: counted.failures, until: counted.waitUntil } });
       if (!account || !(await failures.isDistributedGuessing(trx, attempt.username, now, lockout))) return;
       const until = new Date(now.getTime() + lockout.minutes * 60_000).toISOString();
-      await trx("accounts").where({ id: account.id }).update({ locked_until: until, failed_logins: 0 });
+      await createAccountStore(trx).lock(account.id, until);
       await recordAudit(trx, { kind: "account.locked", at, personId: account.personId, ip: attempt.ip ?? null, detail: { by: "guessing from many sources", until } });
     });
     throw new AppError("accounts.login_refused", LOGIN_REFUSED, 401);

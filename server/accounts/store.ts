@@ -79,6 +79,30 @@ export function createAccountStore(db: Db) {
       await db("accounts").where("id", id).update({ failed_logins: 0, locked_until: null, last_login_at: now });
     },
 
+    /** Locks the account until then; its count of failures starts again. */
+    async lock(id: number, until: string) {
+      await db("accounts").where({ id }).update({ locked_until: until, failed_logins: 0 });
+    },
+
+    /** A new password through a reset link, which unlocks the account too. */
+    async resetPassword(id: number, passwordHash: string, now: string) {
+      await db("accounts").where({ id }).update({ password_hash: passwordHash, failed_logins: 0, locked_until: null, updated_at: now });
+    },
+
+    async unlock(id: number, now: string) {
+      await db("accounts").where({ id }).update({ failed_logins: 0, locked_until: null, updated_at: now });
+    },
+
+    async personIdOf(id: number): Promise<number | null> {
+      const row = await db("accounts").where({ id }).first("person_id");
+      return row ? Number(row.person_id) : null;
+    },
+
+    /** The username of an account that exists. */
+    async usernameOf(id: number): Promise<string> {
+      return (await db("accounts").where({ id }).first("username")).username as string;
+    },
+
     /** Counts one more consecutive failure; the count after it. */
     async recordFailure(id: number): Promise<number> {
       await db("accounts").where("id", id).increment("failed_logins", 1);

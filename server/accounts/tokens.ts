@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import type { Db } from "../db/connect.ts";
+import { createTokenStore } from "./token-store.ts";
 
 /** The guide's "If you do not use this link within 4 hours you will need to repeat the whole process". */
 export const TOKEN_LIFETIME_MS = 4 * 60 * 60 * 1000;
@@ -12,12 +13,12 @@ export type TokenPurpose = "reset" | "unlock";
  */
 export async function issueToken(db: Db, accountId: number, purpose: TokenPurpose, now: Date): Promise<string> {
   const token = crypto.randomBytes(32).toString("base64url");
-  await db("account_tokens").insert({
-    account_id: accountId,
+  await createTokenStore(db).insert({
+    accountId,
     purpose,
-    token_hash: hashToken(token),
-    expires_at: new Date(now.getTime() + TOKEN_LIFETIME_MS).toISOString(),
-    created_at: now.toISOString(),
+    tokenHash: hashToken(token),
+    expiresAt: new Date(now.getTime() + TOKEN_LIFETIME_MS).toISOString(),
+    now: now.toISOString(),
   });
   return token;
 }
@@ -27,16 +28,16 @@ export type TokenCheck = { ok: true; tokenId: number; accountId: number } | { ok
 /** Whether the token opens its account now; it is not used up here (see useToken). */
 export async function checkToken(db: Db, token: string, purpose: TokenPurpose, now: Date): Promise<TokenCheck> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { ok: false, problem: "unknown" };
-  const row = await db("account_tokens").where({ token_hash: hashToken(token), purpose }).first();
-  if (!row) return { ok: false, problem: "unknown" };
-  if (row.used_at) return { ok: false, problem: "used" };
-  if (String(row.expires_at) <= now.toISOString()) return { ok: false, problem: "expired" };
-  return { ok: true, tokenId: Number(row.id), accountId: Number(row.account_id) };
+  const found = await createTokenStore(db).findByHash(hashToken(token), purpose);
+  if (!found) return { ok: false, problem: "unknown" };
+  if (found.usedAt) return { ok: false, problem: "used" };
+  if (found.expiresAt <= now.toISOString()) return { ok: false, problem: "expired" };
+  return { ok: true, tokenId: found.id, accountId: found.accountId };
 }
 
 /** Uses the token up; false when another request used it first. */
 export async function useToken(db: Db, tokenId: number, now: Date): Promise<boolean> {
-  return (await db("account_tokens").where({ id: tokenId }).whereNull("used_at").update({ used_at: now.toISOString() })) > 0;
+  return createTokenStore(db).use(tokenId, now.toISOString());
 }
 
 export const TOKEN_PROBLEMS: Record<"unknown" | "used" | "expired", string> = {

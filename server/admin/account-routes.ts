@@ -2,7 +2,7 @@ import { Router, type Request } from "express";
 import type { AppDeps } from "../deps.ts";
 import { isRowId } from "../db/connect.ts";
 import { requireRole } from "../web/auth.ts";
-import { endSessionsOf } from "../web/session.ts";
+import { endSessionsOf } from "../web/session-store.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/index.ts";
 import { ROLE_LABELS, ROLES, type Role } from "../web/roles.ts";

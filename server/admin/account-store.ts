@@ -1,6 +1,6 @@
 import type { Db } from "../db/connect.ts";
 import type { Role } from "../web/roles.ts";
-import { matchingPeople } from "./verify.ts";
+import { matchingPeople } from "./verify-reads.ts";
 
 /** The accounts Administration lists and changes, each with its person's name and number. */
 export function createAdminAccountStore(db: Db) {

@@ -5,7 +5,8 @@ import { requireRole } from "../web/auth.ts";
 import { competencyLabel, guideDate, sourceLabel } from "../format.ts";
 import { notFound } from "../errors.ts";
 import { completedLearningOf, groupedCode } from "../certificates/index.ts";
-import { attemptDetail, competencyChoices, findPeople, learnerOverview } from "./verify.ts";
+import { attemptDetail, learnerOverview } from "./verify.ts";
+import { competencyChoices, findPeople } from "./verify-reads.ts";
 import { formatDuration, renderPage } from "./pages.ts";
 import { evidenceFilesOf, recordsOf } from "../compliance/index.ts";
 

@@ -1,33 +1,10 @@
-import type { Knex } from "knex";
 import type { Db } from "../db/connect.ts";
 import { certificationView, attemptResult } from "../learning/index.ts";
 import { flattenCmi } from "../scorm/cmi-json.ts";
 import type { ScormVersion } from "../scorm/contract.ts";
 import { completionAndSuccess } from "../scorm/status.ts";
-import { searchKey } from "../format.ts";
 import { complianceReason, openProgress, personCompliance } from "../compliance/index.ts";
-
-/**
- * People whose name, username or employee number matches, for L&D to find the one asking for
- * help: every word must match somewhere, in any order ("Conroy, Emma", "emma conroy", "2000" for
- * part of an employee number), accents and case aside ("orsted" finds Ørsted).
- */
-export async function findPeople(db: Db, search: string) {
-  if (!searchKey(search).trim()) return [];
-  return matchingPeople(db("people").leftJoin("accounts", "accounts.person_id", "people.id"), search)
-    .orderBy(["people.last_name", "people.first_name"])
-    .limit(50)
-    .select("people.id", "people.first_name", "people.last_name", "people.employee_number", "accounts.username");
-}
-
-/** Narrows a query joining people and accounts to those every word of the search matches. */
-export function matchingPeople<T extends Knex.QueryBuilder>(query: T, search: string): T {
-  for (const word of searchKey(search.slice(0, 100)).split(" ").filter(Boolean).slice(0, 6)) {
-    const like = `%${word}%`; // searchKey leaves no % or _ to escape
-    query.where((any) => any.whereRaw("people.search_text like ?", [like]).orWhereRaw("lower(accounts.username) like ?", [like]));
-  }
-  return query;
-}
+import { attemptOwner, attemptScos, attemptsOf, earlierTriesOf, personToVerify, subscribedCertificationIds } from "./verify-reads.ts";
 
 /**
  * Everything L&D needs to answer "my completion isn't showing": assignments and compliance with
@@ -35,19 +12,13 @@ export function matchingPeople<T extends Knex.QueryBuilder>(query: T, search: st
  * and every attempt with its times and result.
  */
 export async function learnerOverview(db: Db, personId: number, today: string) {
-  const person = await db("people").leftJoin("accounts", "accounts.person_id", "people.id").where("people.id", personId).first("people.id", "people.first_name", "people.last_name", "people.employee_number", "people.email", "accounts.username");
+  const person = await personToVerify(db, personId);
   if (!person) return undefined;
   const progress = await openProgress(db, personId);
   const assignments = (await personCompliance(db, personId, today)).map((view) => ({ ...view, rows: view.rows.map((row) => ({ ...row, reason: complianceReason(row, progress.get(row.competencyId), today) })) }));
-  const certificationIds = (await db("subscriptions").where({ person_id: personId }).distinct("certification_id")).map((row) => Number(row.certification_id));
+  const certificationIds = await subscribedCertificationIds(db, personId);
   const certifications = (await Promise.all(certificationIds.map((id) => certificationView(db, personId, id, today)))).filter((view) => view !== undefined);
-  const attempts = await db("attempts")
-    .join("course_versions", "course_versions.id", "attempts.course_version_id")
-    .join("courses", "courses.id", "course_versions.course_id")
-    .where("attempts.person_id", personId)
-    .orderBy("attempts.id", "desc")
-    .select("attempts.id", "courses.code", "attempts.started_at", "attempts.finished_at", "attempts.performance_status", "attempts.score_scaled", "attempts.preview")
-    .select(db.raw("(select coalesce(sum(total_time_ms), 0) from attempt_scos where attempt_scos.attempt_id = attempts.id) as time_spent_ms"));
+  const attempts = await attemptsOf(db, personId);
   return { person, assignments, certifications, attempts };
 }
 
@@ -86,12 +57,12 @@ function recordedStatus(recorded: unknown, dataModel: string): RecordedStatus {
  * and result, the earlier tries at a SCORM 2004 SCO (archived when a new one began) before the latest.
  */
 export async function attemptDetail(db: Db, attemptId: number) {
-  const attempt = await db("attempts").join("course_versions", "course_versions.id", "attempts.course_version_id").where("attempts.id", attemptId).first("attempts.person_id", "course_versions.scorm_version");
+  const attempt = await attemptOwner(db, attemptId);
   if (!attempt) return undefined;
   const version: ScormVersion = attempt.scorm_version === "1.2" ? "1.2" : "2004";
   const result = await attemptResult(db, Number(attempt.person_id), attemptId);
-  const scos = await db("attempt_scos").where({ attempt_id: attemptId }).orderBy("id");
-  const earlierTries = await db("attempt_sco_archive").where({ attempt_id: attemptId }).orderBy("id");
+  const scos = await attemptScos(db, attemptId);
+  const earlierTries = await earlierTriesOf(db, attemptId);
   const interactions: Interaction[] = earlierTries.flatMap((row) => interactionsOf(String(row.sco_identifier), Number(row.activity_attempt), flattenCmi(JSON.parse(String(row.cmi))).values));
   const summaries = scos.map((sco) => {
     const flat = flattenCmi(JSON.parse(String(sco.cmi))).values;
@@ -120,9 +91,4 @@ function interactionsOf(sco: string, activityAttempt: number, flat: Record<strin
       const at = (name: string) => flat[`cmi.interactions.${n}.${name}`] ?? "";
       return { sco, activityAttempt, id: at("id"), description: at("description"), type: at("type"), response: at("learner_response") || at("student_response"), correct: at("correct_responses.0.pattern"), result: at("result") };
     });
-}
-
-/** The competencies to choose from when recording one for a person. */
-export async function competencyChoices(db: Db): Promise<Array<{ id: number; name: string }>> {
-  return (await db("competencies").orderBy("name").select("id", "name")).map((row) => ({ id: Number(row.id), name: String(row.name) }));
 }

@@ -5,7 +5,7 @@ import { AppError, notFound } from "../errors.ts";
 import { recordAudit, type Actor } from "../audit/index.ts";
 import { settleSubscriptions, courseCodesOfCertification, courseCodesOfCompetency, refreshCourseSearch } from "../learning/index.ts";
 import { componentSchema, days, jsonPath, text } from "./catalog-schema.ts";
-import { createCatalogStore } from "./store.ts";
+import { createCatalogStore, type CatalogStore, type CatalogTable } from "./store.ts";
 
 /**
  * The catalog edited one row at a time in the browser (authors and L&D), keyed by id so that a
@@ -57,7 +57,7 @@ const LABELS: Record<string, string> = {
 export async function saveCompetency(db: Db, clock: Clock, actor: Actor, id: number | undefined, input: CompetencyInput): Promise<number> {
   const value = { ...input, name: input.name.trim() };
   const problems = fieldProblems(competencySchema, value);
-  if (await nameTaken(db, "competencies", value.name, id)) problems.push(`Name: a competency named "${value.name}" already exists`);
+  if (await createCatalogStore(db).nameTaken("competencies", value.name, id)) problems.push(`Name: a competency named "${value.name}" already exists`);
   refuse(problems);
   return save(db, clock, actor, "competencies", id, { name: value.name, description: value.description }, "catalog.competency_saved", async (trx, savedId) => {
     await refreshCourseSearch(trx, await courseCodesOfCompetency(trx, savedId));
@@ -66,13 +66,14 @@ export async function saveCompetency(db: Db, clock: Clock, actor: Actor, id: num
 
 export async function saveCertification(db: Db, clock: Clock, actor: Actor, id: number | undefined, input: CertificationInput): Promise<number> {
   const value = { ...input, name: input.name.trim() };
+  const store = createCatalogStore(db);
   const problems = fieldProblems(certificationSchema, value);
-  if (await nameTaken(db, "certifications", value.name, id)) problems.push(`Name: a certification named "${value.name}" already exists`);
-  if (value.competencyId && (!isRowId(value.competencyId) || !(await db("competencies").where({ id: value.competencyId }).first("id")))) problems.push("Competency: choose the competency it gives");
+  if (await store.nameTaken("certifications", value.name, id)) problems.push(`Name: a certification named "${value.name}" already exists`);
+  if (value.competencyId && (!isRowId(value.competencyId) || !(await store.competencyExists(value.competencyId)))) problems.push("Competency: choose the competency it gives");
   const courses = value.components.map((component) => component.course);
-  const known = new Set((await db("courses").whereIn("code", courses).select("code")).map((row) => String(row.code)));
+  const known = new Set(await store.importedCourseCodes(courses));
   // A component may name a course not imported yet (a catalog file can set one up first); keep those, add no new ones.
-  if (id !== undefined) for (const row of await db("certification_components").where({ certification_id: id }).select("course_code")) known.add(String(row.course_code));
+  if (id !== undefined) for (const code of await store.componentCourseCodes(id)) known.add(code);
   value.components.forEach((component, index) => {
     const at = `Component ${index + 1}`;
     if (!known.has(component.course)) problems.push(`${at}: no imported course has the code "${component.course}"`);
@@ -93,17 +94,18 @@ export async function saveCertification(db: Db, clock: Clock, actor: Actor, id: 
 
 export async function savePosition(db: Db, clock: Clock, actor: Actor, id: number | undefined, input: PositionInput): Promise<number> {
   const value = { ...input, name: input.name.trim() };
+  const store = createCatalogStore(db);
   // "Requirement 2 due within (days)" names the competency, as the form's rows do.
   // Only ids that can be rows are looked up ("abc" from a tampered form is NaN): any other is "no longer exists" below.
-  const named = new Map((await db("competencies").whereIn("id", value.requirements.map((r) => r.competencyId).filter(isRowId)).select("id", "name")).map((row) => [Number(row.id), String(row.name)]));
+  const named = await store.competencyNames(value.requirements.map((r) => r.competencyId).filter(isRowId));
   const problems = fieldProblems(positionSchema, value).map((problem) => problem.replace(/^Requirement (\d+)/, (whole, n: string) => named.get(value.requirements[Number(n) - 1]?.competencyId ?? 0) ?? whole));
-  const existing = id === undefined ? undefined : await db("positions").where({ id }).first("organisation_id");
-  if (id !== undefined && !existing) throw notFound("That position");
-  const organisationId = existing ? Number(existing.organisation_id) : await soleOrganisationId(db);
-  const clash = await db("positions").where({ organisation_id: organisationId, name: value.name }).first("id");
-  if (clash && Number(clash.id) !== id) problems.push(`Name: a position named "${value.name}" already exists`);
+  const existing = id === undefined ? undefined : await store.organisationOfPosition(id);
+  if (id !== undefined && existing === undefined) throw notFound("That position");
+  const organisationId = existing ?? (await soleOrganisationId(store));
+  const clash = await store.positionIdNamed(organisationId, value.name);
+  if (clash !== undefined && clash !== id) problems.push(`Name: a position named "${value.name}" already exists`);
   const wanted = value.requirements.map((requirement) => requirement.competencyId);
-  const known = new Set((await db("competencies").whereIn("id", wanted.filter(isRowId)).select("id")).map((row) => Number(row.id)));
+  const known = await store.existingCompetencyIds(wanted.filter(isRowId));
   if (wanted.some((competencyId) => !known.has(competencyId))) problems.push("Requirements: a chosen competency no longer exists; reload the page");
   if (new Set(wanted).size !== wanted.length) problems.push("Requirements: a competency is listed twice");
   refuse(problems);
@@ -114,23 +116,24 @@ export async function savePosition(db: Db, clock: Clock, actor: Actor, id: numbe
 
 /** Deletes what nothing refers to; otherwise says what still does, so nobody's history is cut loose. */
 export async function deleteCatalogRow(db: Db, clock: Clock, actor: Actor, kind: "competency" | "certification" | "position", id: number): Promise<string> {
-  const table = { competency: "competencies", certification: "certifications", position: "positions" }[kind];
+  const table = ({ competency: "competencies", certification: "certifications", position: "positions" } as const)[kind];
   const uses: Record<typeof kind, Array<[string, string, string]>> = {
     competency: [["certifications", "competency_id", "certifications give it"], ["competence_requirements", "competency_id", "positions require it"], ["competence_records", "competency_id", "competence records hold it"]],
     certification: [["subscriptions", "certification_id", "subscriptions use it"], ["competence_records", "certification_id", "competence records came from it"]],
     position: [["assignments", "position_id", "assignments hold it"]],
   };
   return db.transaction(async (trx) => {
-    const row = await trx(table).where({ id }).first("id", "name");
+    const store = createCatalogStore(trx);
+    const row = await store.entry(table, id);
     if (!row) throw notFound(`That ${kind}`);
     const inUse: string[] = [];
     for (const [usedBy, column, words] of uses[kind]) {
-      const count = Number((await trx(usedBy).where(column, id).count({ n: "*" }).first())?.n ?? 0);
+      const count = await store.referencesTo(usedBy, column, id);
       if (count) inUse.push(`${count} ${words}`);
     }
     if (inUse.length) throw new AppError("catalog.in_use", `"${row.name}" cannot be deleted while ${inUse.join(", ")}`, 409);
     const codes = kind === "certification" ? await courseCodesOfCertification(trx, id) : [];
-    await trx(table).where({ id }).delete();
+    await store.deleteEntry(table, id);
     await refreshCourseSearch(trx, codes);
     await recordAudit(trx, { kind: `catalog.${kind}_deleted`, at: clock.now().toISOString(), actorAccountId: actor.accountId, ip: actor.ip, detail: { id, name: row.name } });
     return String(row.name);
@@ -141,7 +144,7 @@ async function save(
   db: Db,
   clock: Clock,
   actor: Actor,
-  table: string,
+  table: CatalogTable,
   id: number | undefined,
   row: Record<string, unknown>,
   auditKind: string,
@@ -149,11 +152,11 @@ async function save(
 ): Promise<number> {
   const now = clock.now().toISOString();
   return db.transaction(async (trx) => {
+    const store = createCatalogStore(trx);
     let savedId = id;
     if (savedId === undefined) {
-      const [inserted] = await trx(table).insert(row).returning("id");
-      savedId = Number(inserted.id);
-    } else if (!(await trx(table).where({ id: savedId }).update(row))) {
+      savedId = await store.insertEntry(table, row);
+    } else if (!(await store.updateEntry(table, savedId, row))) {
       throw notFound("That catalog entry");
     }
     await andThen(trx, savedId, now);
@@ -181,14 +184,8 @@ function refuse(problems: string[]): void {
   if (problems.length) throw new AppError("catalog.invalid", `There ${problems.length === 1 ? "is a problem" : `are ${problems.length} problems`} with what was entered`, 400, problems);
 }
 
-/** Names differing only in case are the same name to a reader: one of them is taken. */
-async function nameTaken(db: Db, table: string, name: string, id: number | undefined): Promise<boolean> {
-  const row = await db(table).whereRaw("lower(name) = lower(?)", [name]).andWhereNot("id", id ?? 0).first("id");
-  return Boolean(row);
-}
-
-async function soleOrganisationId(db: Db): Promise<number> {
-  const rows = await db("organisations").orderBy("id").limit(2).select("id");
-  if (rows.length !== 1) throw new AppError("catalog.organisation", rows.length ? "Several organisations exist: add positions with lms import-catalog, naming the organisation" : "No organisation exists yet: run lms seed-demo or lms import-catalog first", 400);
-  return Number(rows[0].id);
+async function soleOrganisationId(store: CatalogStore): Promise<number> {
+  const ids = await store.firstOrganisationIds();
+  if (ids.length !== 1) throw new AppError("catalog.organisation", ids.length ? "Several organisations exist: add positions with lms import-catalog, naming the organisation" : "No organisation exists yet: run lms seed-demo or lms import-catalog first", 400);
+  return ids[0]!;
 }

@@ -6,7 +6,7 @@ import { generateCsrfToken } from "../web/session.ts";
 import { AppError, notFound } from "../errors.ts";
 import { deleteCatalogRow, saveCertification, saveCompetency, savePosition } from "./editing.ts";
 import type { Actor } from "../audit/index.ts";
-import { catalogOverview, certificationForm, competencyForm, positionForm } from "./catalog-pages.ts";
+import { catalogOverview, certificationForm, competencyForm, positionForm } from "./catalog-page-reads.ts";
 
 type Kind = "competency" | "certification" | "position";
 

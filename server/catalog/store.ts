@@ -96,6 +96,81 @@ export function createCatalogStore(db: Db) {
         }
       }
     },
+
+    // The catalog edited one row at a time in the browser (editing.ts): its checks against the
+    // database, and its writes by id.
+
+    /** Names differing only in case are the same name to a reader: one of them is taken. */
+    async nameTaken(table: CatalogTable, name: string, id: number | undefined): Promise<boolean> {
+      const row = await db(table).whereRaw("lower(name) = lower(?)", [name]).andWhereNot("id", id ?? 0).first("id");
+      return Boolean(row);
+    },
+
+    async competencyExists(id: number): Promise<boolean> {
+      return Boolean(await db("competencies").where({ id }).first("id"));
+    },
+
+    /** Of these course codes, those an imported course has. */
+    async importedCourseCodes(codes: string[]): Promise<string[]> {
+      return (await db("courses").whereIn("code", codes).select("code")).map((row) => String(row.code));
+    },
+
+    /** The course codes the certification's components name now, imported or not. */
+    async componentCourseCodes(certificationId: number): Promise<string[]> {
+      return (await db("certification_components").where({ certification_id: certificationId }).select("course_code")).map((row) => String(row.course_code));
+    },
+
+    /** The names of those of these competencies that exist, by id. */
+    async competencyNames(ids: number[]): Promise<Map<number, string>> {
+      return new Map((await db("competencies").whereIn("id", ids).select("id", "name")).map((row) => [Number(row.id), String(row.name)]));
+    },
+
+    /** Those of these competencies that exist. */
+    async existingCompetencyIds(ids: number[]): Promise<Set<number>> {
+      return new Set((await db("competencies").whereIn("id", ids).select("id")).map((row) => Number(row.id)));
+    },
+
+    async organisationOfPosition(positionId: number): Promise<number | undefined> {
+      const row = await db("positions").where({ id: positionId }).first("organisation_id");
+      return row ? Number(row.organisation_id) : undefined;
+    },
+
+    async positionIdNamed(organisationId: number, name: string): Promise<number | undefined> {
+      const row = await db("positions").where({ organisation_id: organisationId, name }).first("id");
+      return row ? Number(row.id) : undefined;
+    },
+
+    /** The first two organisations' ids, enough to tell none, one and several apart. */
+    async firstOrganisationIds(): Promise<number[]> {
+      return (await db("organisations").orderBy("id").limit(2).select("id")).map((row) => Number(row.id));
+    },
+
+    async entry(table: CatalogTable, id: number): Promise<{ id: number; name: string } | undefined> {
+      const row = await db(table).where({ id }).first("id", "name");
+      return row ? { id: Number(row.id), name: String(row.name) } : undefined;
+    },
+
+    /** How many rows of another table refer to a catalog entry through `column`. */
+    async referencesTo(table: string, column: string, id: number): Promise<number> {
+      return Number((await db(table).where(column, id).count({ n: "*" }).first())?.n ?? 0);
+    },
+
+    async insertEntry(table: CatalogTable, row: Record<string, unknown>): Promise<number> {
+      const [inserted] = await db(table).insert(row).returning("id");
+      return Number(inserted.id);
+    },
+
+    /** How many rows changed: 0 when the entry is gone. */
+    async updateEntry(table: CatalogTable, id: number, row: Record<string, unknown>): Promise<number> {
+      return db(table).where({ id }).update(row);
+    },
+
+    async deleteEntry(table: CatalogTable, id: number): Promise<void> {
+      await db(table).where({ id }).delete();
+    },
   };
 }
 export type CatalogStore = ReturnType<typeof createCatalogStore>;
+
+/** The tables the catalog editor saves a row of. */
+export type CatalogTable = "competencies" | "certifications" | "positions";

@@ -15,13 +15,13 @@ const columns = (facts: ClassFacts) => ({ title: facts.title, starts_at: facts.s
 /** L&D add a classroom class to a course (a course may have its e-learning class and any number of these). */
 export async function createClass(db: Db, clock: Clock, actor: Actor, courseId: number, form: ClassForm): Promise<number> {
   return db.transaction(async (trx) => {
-    const course = isRowId(courseId) ? await trx("courses").where({ id: courseId }).first("id", "code") : undefined;
+    const store = createClassStore(trx);
+    const course = isRowId(courseId) ? await store.course(courseId) : undefined;
     if (!course) throw invalid(["Choose the course the class is for"]);
     const now = clock.now().toISOString();
     const checked = checkClassForm(form, now);
     if (!("facts" in checked)) throw invalid(checked.problems);
-    const [row] = await trx("classes").insert({ course_id: courseId, kind: "classroom", status: "open", created_at: now, ...columns(checked.facts) }).returning("id");
-    const classId = Number(row.id);
+    const classId = await store.insertClass({ course_id: courseId, kind: "classroom", status: "open", created_at: now, ...columns(checked.facts) });
     await recordAudit(trx, { kind: "class.created", at: now, actorAccountId: actor.accountId, ip: actor.ip, detail: { classId, course: course.code, ...checked.facts } });
     return classId;
   });
@@ -41,7 +41,7 @@ export async function updateClass(db: Db, clock: Clock, actor: Actor, classId: n
     const checked = checkClassForm(form, now, before.startsAt);
     if (!("facts" in checked)) throw invalid(checked.problems);
     if (checked.facts.capacity < before.placesTaken) throw invalid([`${before.placesTaken} people hold places: capacity cannot be less than that`]);
-    await trx("classes").where({ id: classId }).update(columns(checked.facts));
+    await store.updateClass(classId, columns(checked.facts));
     await recordAudit(trx, { kind: "class.updated", at: now, actorAccountId: actor.accountId, ip: actor.ip, detail: { classId, course: before.courseCode, ...checked.facts, capacityWas: before.capacity } });
     if (checked.facts.capacity > before.capacity) await fillPlaces(trx, classId, now, `capacity raised from ${before.capacity} to ${checked.facts.capacity}`);
   });
@@ -58,7 +58,7 @@ export async function cancelClass(db: Db, clock: Clock, actor: Actor, classId: n
     if (reason.length > 500) throw new AppError("classroom.reason_too_long", "The reason must be 500 characters or fewer.", 400);
     if (classroom.status === "cancelled") throw new AppError("classroom.class_cancelled", "This class has been cancelled already.", 409);
     if (classroom.startsAt <= now) throw new AppError("classroom.class_started", "The class has started: mark attendance instead of cancelling it.", 409);
-    await trx("classes").where({ id: classId }).update({ status: "cancelled", cancelled_at: now, cancel_reason: reason });
+    await store.updateClass(classId, { status: "cancelled", cancelled_at: now, cancel_reason: reason });
     const booked = (await store.people(classId)).filter((enrolment) => CANCELLABLE_STATES.includes(enrolment.state));
     for (const enrolment of booked) {
       await store.move(enrolment.id, enrolment.state, { status: "Cancelled", ended_at: now, reason, decided_by: actor.accountId, decided_at: now });

@@ -77,6 +77,30 @@ export function createClassStore(db: Db) {
       return db("courses").orderBy("code").select("id", "code");
     },
 
+    async course(id: number): Promise<{ id: number; code: string } | undefined> {
+      const row = await db("courses").where({ id }).first("id", "code");
+      return row ? { id: Number(row.id), code: String(row.code) } : undefined;
+    },
+
+    async courseIdByCode(code: string): Promise<number | undefined> {
+      const row = await db("courses").where({ code }).first("id");
+      return row ? Number(row.id) : undefined;
+    },
+
+    async hasClassroomClasses(courseId: number): Promise<boolean> {
+      return Boolean(await db("classes").where({ course_id: courseId, kind: "classroom" }).first("id"));
+    },
+
+    async insertClass(row: Record<string, unknown>): Promise<number> {
+      const [inserted] = await db("classes").insert(row).returning("id");
+      return Number(inserted.id);
+    },
+
+    /** Changes a class's own columns; its places change only through its enrolments. */
+    async updateClass(classId: number, changes: Record<string, unknown>): Promise<void> {
+      await db("classes").where({ id: classId }).update(changes);
+    },
+
     async classById(id: number): Promise<ClassroomClass | undefined> {
       const row = await classes().where("classes.id", id).first();
       return row ? toClass(row) : undefined;
@@ -129,6 +153,23 @@ export function createClassStore(db: Db) {
     async firstWaiting(classId: number): Promise<ClassEnrolment | undefined> {
       const row = await db("enrolments").where({ class_id: classId, status: "Waiting List" }).orderBy([{ column: "waiting_since" }, { column: "id" }]).first();
       return row ? toEnrolment(row) : undefined;
+    },
+
+    /** The person's newest subscription to the certification still marked Subscribed (it may have lapsed since). */
+    async subscribedTo(personId: number, certificationId: number): Promise<{ id: number; completeBy: string } | undefined> {
+      const row = await db("subscriptions").where({ person_id: personId, certification_id: certificationId, status: "Subscribed" }).orderBy("id", "desc").first("id", "complete_by");
+      return row ? { id: Number(row.id), completeBy: String(row.complete_by) } : undefined;
+    },
+
+    /** The course a component of the certification names, if the component is the certification's. */
+    async componentCourseCode(componentId: number, certificationId: number): Promise<string | undefined> {
+      const row = await db("certification_components").where({ id: componentId, certification_id: certificationId }).first("course_code");
+      return row ? String(row.course_code) : undefined;
+    },
+
+    async insertEnrolment(row: Record<string, unknown>): Promise<number> {
+      const [inserted] = await db("enrolments").insert(row).returning("id");
+      return Number(inserted.id);
     },
 
     /** Moves an enrolment on from the state it was read in; false when something moved it first. */

@@ -32,25 +32,23 @@ export async function applyForClass(db: Db, clock: Clock, actor: Actor & { perso
     // The lock first, before any read: on SQLite a transaction that read before it writes can be
     // refused its write when another process wrote meanwhile.
     if (!isRowId(classId) || !(await store.lock(classId))) throw notFound("That class");
-    const subscription = await trx("subscriptions").where({ person_id: actor.personId, certification_id: certificationId, status: "Subscribed" }).orderBy("id", "desc").first("id", "complete_by");
-    if (!subscription || effectiveStatus({ status: "Subscribed", completeBy: String(subscription.complete_by) }, clock.today()) !== "Subscribed") {
+    const subscription = await store.subscribedTo(actor.personId, certificationId);
+    if (!subscription || effectiveStatus({ status: "Subscribed", completeBy: subscription.completeBy }, clock.today()) !== "Subscribed") {
       throw new AppError("learning.not_subscribed", "Subscribe to the certification before enrolling in its components.", 409);
     }
-    const component = isRowId(componentId) ? await trx("certification_components").where({ id: componentId, certification_id: certificationId }).first("course_code") : undefined;
-    if (!component) throw notFound("That component");
+    const componentCourse = isRowId(componentId) ? await store.componentCourseCode(componentId, certificationId) : undefined;
+    if (componentCourse === undefined) throw notFound("That component");
     const classroom = (await store.classById(classId))!;
-    if (classroom.courseCode !== component.course_code) throw notFound("That class");
+    if (classroom.courseCode !== componentCourse) throw notFound("That class");
     if (classroom.status === "cancelled") throw new AppError("classroom.class_cancelled", "That class has been cancelled: choose another.", 409);
     if (classroom.startsAt <= now) throw new AppError("classroom.class_started", "That class has already started: choose a later one.", 409);
-    const live = await store.liveEnrolmentsFor(actor.personId, classroom.courseId, Number(subscription.id));
+    const live = await store.liveEnrolmentsFor(actor.personId, classroom.courseId, subscription.id);
     const same = live.find((enrolment) => enrolment.classId === classId);
     if (same) return same.state;
     if (live.length > 0) throw new AppError("classroom.already_booked", "You already have a place or a request for another class of this course: cancel it first to choose this one.", 409);
 
     const state = placeFor(classroom, classroom.placesTaken, false);
-    const [row] = await trx("enrolments")
-      .insert({ person_id: actor.personId, class_id: classId, subscription_id: Number(subscription.id), status: state, enrolled_at: now, waiting_since: state === "Waiting List" ? now : null })
-      .returning("id");
+    const enrolmentId = await store.insertEnrolment({ person_id: actor.personId, class_id: classId, subscription_id: subscription.id, status: state, enrolled_at: now, waiting_since: state === "Waiting List" ? now : null });
     const kind = { Requested: "enrolment.requested", Enrolled: "enrolment.enrolled", "Waiting List": "enrolment.waiting_listed" }[state];
     await recordAudit(trx, {
       kind,
@@ -58,7 +56,7 @@ export async function applyForClass(db: Db, clock: Clock, actor: Actor & { perso
       actorAccountId: actor.accountId,
       personId: actor.personId,
       ip: actor.ip,
-      detail: { enrolmentId: Number(row.id), subscriptionId: Number(subscription.id), course: classroom.courseCode, classId, state },
+      detail: { enrolmentId, subscriptionId: subscription.id, course: classroom.courseCode, classId, state },
     });
     return state;
   });

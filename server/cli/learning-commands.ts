@@ -5,7 +5,7 @@ import type { CliIo } from "./cli.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { accountDirectory } from "../accounts/index.ts";
-import { certificationView, expireOverdueSubscriptions } from "../learning/index.ts";
+import { certificationIdNamed, certificationView, expireOverdueSubscriptions } from "../learning/index.ts";
 import { competencyLabel, guideDate, percentage } from "../format.ts";
 import { complianceReason, openProgress, personCompliance } from "../compliance/index.ts";
 
@@ -65,9 +65,9 @@ export function registerLearningCommands(program: Command, withContext: WithCont
     .action((options: { username: string; name: string; json?: boolean }) =>
       withContext(async ({ db, clock }) => {
         const personId = await personOf(db, options.username);
-        const certification = await db("certifications").where({ name: options.name }).first("id");
-        if (!certification) throw new AppError("cli.unknown_certification", `No certification is named "${options.name}"`);
-        const view = (await certificationView(db, personId, Number(certification.id), clock.today()))!;
+        const certificationId = await certificationIdNamed(db, options.name);
+        if (certificationId === undefined) throw new AppError("cli.unknown_certification", `No certification is named "${options.name}"`);
+        const view = (await certificationView(db, personId, certificationId, clock.today()))!;
         const result = {
           certification: view.certification.name,
           subscription: view.subscription && { status: view.subscription.status, subscribedAt: view.subscription.subscribedAt, completeBy: view.subscription.completeBy, completedAt: view.subscription.completedAt },

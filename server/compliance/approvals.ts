@@ -6,8 +6,11 @@ import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/index.ts";
 import { queueMail } from "../mail/index.ts";
 import { competencyLabel, guideDate } from "../format.ts";
-import { attachEvidenceFile, checkEvidenceFile, evidenceQuotaProblem, evidenceUse, type CheckedEvidence, type EvidenceStorage, type EvidenceUpload } from "./evidence-files.ts";
+import { attachEvidenceFile, checkEvidenceFile, evidenceQuotaProblem, type CheckedEvidence, type EvidenceStorage, type EvidenceUpload } from "./evidence-files.ts";
+import { evidenceUse } from "./evidence-store.ts";
 import type { Config } from "../config.ts";
+import { createComplianceStore } from "./store.ts";
+import { createApprovalStore } from "./approval-store.ts";
 
 /**
  * A competence held from elsewhere (another trust, a course outside the LMS), recorded by the
@@ -21,7 +24,7 @@ export async function recordHeldElsewhere(
 ): Promise<number> {
   const today = clock.today();
   const problems: string[] = [];
-  const competency = isRowId(input.competencyId) ? await db("competencies").where({ id: input.competencyId }).first("id", "name") : undefined;
+  const competency = isRowId(input.competencyId) ? await createComplianceStore(db).competency(input.competencyId) : undefined;
   if (!competency) problems.push("Choose the competency you hold");
   if (!isCalendarDate(input.achievedOn)) problems.push("Enter the date you achieved it as YYYY-MM-DD");
   else if (input.achievedOn > today) problems.push("The date achieved cannot be in the future");
@@ -35,26 +38,27 @@ export async function recordHeldElsewhere(
     if ("problem" in checked) problems.push(checked.problem);
     else file = checked.checked;
   }
-  if (problems.length) throw new AppError("approvals.invalid", "The record cannot be saved", 400, problems);
+  // No competency always came with its problem above: the second test only tells TypeScript so.
+  if (problems.length || !competency) throw new AppError("approvals.invalid", "The record cannot be saved", 400, problems);
   // Without an expiry given, the validity of the certification that gives the competency here.
-  const certification = await db("certifications").where({ competency_id: competency.id }).orderBy("valid_days", "desc").first("valid_days", "competence_level");
-  const expiresOn = input.expiresOn || (certification ? addDays(input.achievedOn, Number(certification.valid_days)) : null);
+  const certification = await createApprovalStore(db).certificationGiving(competency.id);
+  const expiresOn = input.expiresOn || (certification ? addDays(input.achievedOn, certification.validDays) : null);
   const at = clock.now().toISOString();
   // The record and its file are kept together or not at all: a file kept by a transaction that
   // then fails to commit is removed again.
   let kept: string | undefined;
   try {
     return await db.transaction(async (trx) => {
+      const store = createApprovalStore(trx);
       // One person's saves one at a time (PostgreSQL; SQLite writes one at a time anyway), so that
       // two at once cannot both fit in the room one of them leaves.
-      await trx("people").where({ id: input.personId }).forUpdate().first("id");
-      const awaiting = await trx("competence_records").where({ person_id: input.personId, status: "awaiting_approval" }).count({ count: "*" }).first();
-      if (Number(awaiting?.count ?? 0) >= input.quotas.awaitingApproval) {
+      await store.lockPerson(input.personId);
+      if ((await store.awaitingCount(input.personId)) >= input.quotas.awaitingApproval) {
         throw new AppError("approvals.too_many_awaiting", `${input.quotas.awaitingApproval} records are awaiting approval for this person, the most kept at once. Nothing was saved; wait for Learning and Development to decide on them`, 409);
       }
       const roomProblem = file && evidenceQuotaProblem(await evidenceUse(trx, input.personId), { files: 1, bytes: file.size }, input.quotas);
       if (roomProblem) throw new AppError("evidence.quota", roomProblem, 413);
-      const recordId = await addCompetenceRecord(trx, { personId: input.personId, competencyId: competency.id, level: certification?.competence_level ?? "1 - Assessed", achievedOn: input.achievedOn, expiresOn, source: "manual", status: "awaiting_approval", evidence: input.evidence.trim(), at });
+      const recordId = await addCompetenceRecord(trx, { personId: input.personId, competencyId: competency.id, level: certification?.competenceLevel ?? "1 - Assessed", achievedOn: input.achievedOn, expiresOn, source: "manual", status: "awaiting_approval", evidence: input.evidence.trim(), at });
       const evidenceFile = file && { name: file.originalName.slice(0, 255), bytes: file.size, type: file.kind.contentType };
       await recordAudit(trx, { kind: "competence.recorded", at, actorAccountId: input.actorAccountId, personId: input.personId, ip: input.ip, detail: { recordId, competency: competency.name, achievedOn: input.achievedOn, expiresOn, evidenceFile } });
       if (file && input.file) kept = await attachEvidenceFile(trx, input.file.storage, { recordId, file, uploadedBy: input.actorAccountId, at });
@@ -73,25 +77,21 @@ export async function decideRecord(db: Db, clock: Clock, input: { recordId: numb
   if (!input.approve && !reason) throw new AppError("approvals.reason", "Give the reason for rejecting it: the learner sees it", 400);
   const at = clock.now().toISOString();
   await db.transaction(async (trx) => {
-    const record = await trx("competence_records")
-      .join("competencies", "competencies.id", "competence_records.competency_id")
-      .join("people", "people.id", "competence_records.person_id")
-      .join("organisations", "organisations.id", "people.organisation_id")
-      .where("competence_records.id", input.recordId)
-      .first("competence_records.id", "competence_records.person_id", "competence_records.achieved_on", "competencies.name as competency", "people.email", "organisations.vpd");
+    const store = createApprovalStore(trx);
+    const record = await store.recordToDecide(input.recordId);
     if (!record) throw notFound("That record");
     // Four eyes: nobody approves or rejects a competence of their own.
-    const actor = await trx("accounts").where({ id: input.actorAccountId }).first("person_id");
-    if (actor && Number(actor.person_id) === Number(record.person_id)) throw new AppError("approvals.own_record", "You cannot decide on your own competence record: another administrator must", 403);
+    const actorPersonId = await store.personOfAccount(input.actorAccountId);
+    if (actorPersonId !== undefined && actorPersonId === record.personId) throw new AppError("approvals.own_record", "You cannot decide on your own competence record: another administrator must", 403);
     const changed = await decideCompetenceRecord(trx, { recordId: input.recordId, approve: input.approve, decidedBy: input.actorAccountId, at, reason: reason || null });
     if (!changed) throw new AppError("approvals.decided", "That record has been decided already", 409);
-    await recordAudit(trx, { kind: input.approve ? "competence.approved" : "competence.rejected", at, actorAccountId: input.actorAccountId, personId: Number(record.person_id), ip: input.ip, detail: { recordId: input.recordId, reason: reason || undefined } });
+    await recordAudit(trx, { kind: input.approve ? "competence.approved" : "competence.rejected", at, actorAccountId: input.actorAccountId, personId: record.personId, ip: input.ip, detail: { recordId: input.recordId, reason: reason || undefined } });
     // The learner hears the outcome, with the reason when it is a rejection (also on their Awaiting Approval tab).
-    const what = `${competencyLabel(String(record.competency))}, achieved ${guideDate(String(record.achieved_on))}`;
+    const what = `${competencyLabel(record.competency)}, achieved ${guideDate(record.achievedOn)}`;
     await queueMail(
       trx,
       {
-        to: String(record.email),
+        to: record.email,
         subject: `${record.vpd} Competence ${input.approve ? "approved" : "not approved"}`,
         text: (input.approve
           ? [`Learning and Development have approved your competence record: ${what}.`, "", "It now counts towards your compliance."]
@@ -101,14 +101,4 @@ export async function decideRecord(db: Db, clock: Clock, input: { recordId: numb
       at,
     );
   });
-}
-
-export async function awaitingApproval(db: Db) {
-  return db("competence_records")
-    .join("people", "people.id", "competence_records.person_id")
-    .join("competencies", "competencies.id", "competence_records.competency_id")
-    .leftJoin("evidence_files", "evidence_files.competence_record_id", "competence_records.id")
-    .where("competence_records.status", "awaiting_approval")
-    .orderBy("competence_records.id")
-    .select("competence_records.id", "competence_records.achieved_on", "competence_records.expires_on", "competence_records.evidence", "competence_records.source", "competence_records.created_at", "competencies.name as competency", "people.id as person_id", "people.first_name", "people.last_name", "people.employee_number", "evidence_files.id as evidence_file_id", "evidence_files.original_name as evidence_file_name");
 }

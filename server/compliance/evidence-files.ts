@@ -1,8 +1,9 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { isRowId, type Db } from "../db/connect.ts";
+import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
+import { insertEvidenceFile } from "./evidence-store.ts";
 
 /** The largest evidence file accepted: a scanned certificate or a photo of one. */
 export const EVIDENCE_MAX_BYTES = 5 * 1024 * 1024;
@@ -105,7 +106,7 @@ export async function attachEvidenceFile(trx: Db, storage: EvidenceStorage, inpu
   const sha256 = crypto.createHash("sha256").update(fs.readFileSync(input.file.tempPath)).digest("hex");
   const storedName = storage.keep(input.file);
   try {
-    await trx("evidence_files").insert({
+    await insertEvidenceFile(trx, {
       competence_record_id: input.recordId,
       stored_name: storedName,
       original_name: safeFilename(input.file.originalName, input.file.kind),
@@ -120,52 +121,6 @@ export async function attachEvidenceFile(trx: Db, storage: EvidenceStorage, inpu
     throw error;
   }
   return storedName;
-}
-
-export interface EvidenceFile {
-  id: number;
-  recordId: number;
-  personId: number;
-  storedName: string;
-  originalName: string;
-  contentType: string;
-  sizeBytes: number;
-}
-
-/** One evidence file with whose record it backs. */
-export async function evidenceFileById(db: Db, id: number): Promise<EvidenceFile | undefined> {
-  if (!isRowId(id)) return undefined;
-  const row = await db("evidence_files")
-    .join("competence_records", "competence_records.id", "evidence_files.competence_record_id")
-    .where("evidence_files.id", id)
-    .first("evidence_files.*", "competence_records.person_id");
-  return row && {
-    id: Number(row.id),
-    recordId: Number(row.competence_record_id),
-    personId: Number(row.person_id),
-    storedName: String(row.stored_name),
-    originalName: String(row.original_name),
-    contentType: String(row.content_type),
-    sizeBytes: Number(row.size_bytes),
-  };
-}
-
-/** A person's evidence files by the id of the record each backs. */
-export async function evidenceFilesOf(db: Db, personId: number): Promise<Map<number, { id: number; name: string; sizeBytes: number }>> {
-  const rows = await db("evidence_files")
-    .join("competence_records", "competence_records.id", "evidence_files.competence_record_id")
-    .where("competence_records.person_id", personId)
-    .select("evidence_files.id", "evidence_files.competence_record_id", "evidence_files.original_name", "evidence_files.size_bytes");
-  return new Map(rows.map((row) => [Number(row.competence_record_id), { id: Number(row.id), name: String(row.original_name), sizeBytes: Number(row.size_bytes) }]));
-}
-
-/** What one person keeps in evidence files now. */
-export async function evidenceUse(db: Db, personId: number): Promise<{ files: number; bytes: number }> {
-  const row = await db("evidence_files")
-    .join("competence_records", "competence_records.id", "evidence_files.competence_record_id")
-    .where("competence_records.person_id", personId)
-    .first(db.raw("count(*) as files"), db.raw("coalesce(sum(evidence_files.size_bytes), 0) as bytes"));
-  return { files: Number(row?.files ?? 0), bytes: Number(row?.bytes ?? 0) };
 }
 
 /** Why adding this much to what a person keeps would pass their quota (EVIDENCE_QUOTA_FILES, _MB), or undefined. */

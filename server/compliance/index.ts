@@ -1,22 +1,28 @@
 import type { Db } from "../db/connect.ts";
 import { createComplianceStore } from "./store.ts";
+import { createApprovalStore } from "./approval-store.ts";
 
 // The compliance area's public surface: a person's compliance and its reasons, the trust's
 // summaries and expiring competences, Awaiting Approval, evidence files, record transfer and
 // reminders, as Administration, the portal and the lms command use them. Other areas import this
 // file, never the modules behind it.
 
-export { awaitingApproval, decideRecord } from "./approvals.ts";
-export { competencySummary, organisationSummary } from "./organisation-summary.ts";
+export { decideRecord } from "./approvals.ts";
+export { competencySummary, organisationSummary } from "./organisation-summary-reads.ts";
 export { compliancePercentage } from "./status.ts";
 export { complianceReason } from "./reasons.ts";
-export { evidenceFilesOf } from "./evidence-files.ts";
-export { expiringCompetencies } from "./expiring.ts";
+export { evidenceFilesOf } from "./evidence-store.ts";
+export { expiringCompetencies } from "./expiring-reads.ts";
 export { exportRecords, importRecords, recordsFileText } from "./record-transfer.ts";
 export { personCompliance } from "./service.ts";
 export { recordRoutes } from "./record-routes.ts";
 export { complianceRoutes } from "./routes.ts";
 export { sendReminders } from "./reminders.ts";
+
+/** L&D's Awaiting Approval queue: every record awaiting a decision, with its person and evidence file. */
+export function awaitingApproval(db: Db) {
+  return createApprovalStore(db).awaitingApproval();
+}
 
 /** A person's competence records, newest first, as their compliance page lists them. */
 export function recordsOf(db: Db, personId: number) {

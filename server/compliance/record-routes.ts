@@ -12,7 +12,8 @@ import { AppError, notFound } from "../errors.ts";
 import { recordHeldElsewhere } from "./approvals.ts";
 import { compliancePage } from "./routes.ts";
 import { createComplianceStore } from "./store.ts";
-import { createEvidenceStorage, evidenceFileById, evidenceQuotaProblem, evidenceUse, EVIDENCE_MAX_BYTES, type EvidenceFile } from "./evidence-files.ts";
+import { createEvidenceStorage, evidenceQuotaProblem, EVIDENCE_MAX_BYTES } from "./evidence-files.ts";
+import { evidenceFileById, evidenceUse, type EvidenceFile } from "./evidence-store.ts";
 import { exportRecords, importRecords, recordsFileName, recordsFileText } from "./record-transfer.ts";
 
 const IMPORT_MAX_BYTES = 1024 * 1024;

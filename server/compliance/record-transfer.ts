@@ -8,6 +8,7 @@ import { recordAudit } from "../audit/index.ts";
 import { jsonPath } from "../catalog/index.ts";
 import { guideDateTime } from "../format.ts";
 import { containsNul } from "../format.ts";
+import { approvedRecordsToExport, competencyIdsNamed, heldRecordKeys, personToExport, personToImportOnto } from "./record-transfer-reads.ts";
 
 /**
  * Record transfer between organisations: a person's approved competence records leave one LMS as
@@ -57,21 +58,17 @@ type TransferredRecord = RecordsFile["records"][number];
 
 /** The person's approved records as a transfer file. */
 export async function exportRecords(db: Db, clock: Clock, input: { personId: number; actorAccountId: number | null; ip: string | null }): Promise<RecordsFile> {
-  const person = await db("people").join("organisations", "organisations.id", "people.organisation_id").where("people.id", input.personId).first("people.*", "organisations.vpd", "organisations.name as organisation_name");
+  const person = await personToExport(db, input.personId);
   if (!person) throw notFound("That person");
-  const rows = await db("competence_records")
-    .join("competencies", "competencies.id", "competence_records.competency_id")
-    .where({ "competence_records.person_id": input.personId, "competence_records.status": "approved" })
-    .orderBy([{ column: "competencies.name" }, { column: "competence_records.achieved_on" }, { column: "competence_records.id" }])
-    .select("competencies.name", "competence_records.level", "competence_records.achieved_on", "competence_records.expires_on", "competence_records.source");
+  const rows = await approvedRecordsToExport(db, input.personId);
   const at = clock.now().toISOString();
   const file: RecordsFile = {
     format: RECORDS_FORMAT,
     version: RECORDS_FORMAT_VERSION,
     exportedAt: at,
-    organisation: { vpd: String(person.vpd), name: String(person.organisation_name) },
-    person: { lastName: String(person.last_name), firstName: String(person.first_name), employeeNumber: String(person.employee_number), dateOfBirth: String(person.date_of_birth) },
-    records: rows.map((row) => ({ competency: String(row.name), level: String(row.level), achievedOn: String(row.achieved_on), expiresOn: row.expires_on ?? null, source: String(row.source) as TransferredRecord["source"] })),
+    organisation: { vpd: person.vpd, name: person.organisationName },
+    person: { lastName: person.lastName, firstName: person.firstName, employeeNumber: person.employeeNumber, dateOfBirth: person.dateOfBirth },
+    records: rows.map((row) => ({ ...row, source: row.source as TransferredRecord["source"] })),
   };
   // Personal data leaving the LMS: who took it, and how much.
   await recordAudit(db, { kind: "competence.exported", at, actorAccountId: input.actorAccountId, personId: input.personId, ip: input.ip, detail: { records: file.records.length } });
@@ -141,25 +138,23 @@ export async function importRecords(db: Db, clock: Clock, input: { personId: num
   // The checks against this LMS read the records loosely, so one attempt lists every problem.
   const records = (Array.isArray((json as { records?: unknown }).records) ? (json as { records: unknown[] }).records : []).map((record) => (record && typeof record === "object" ? (record as Record<string, unknown>) : {}));
   const names = [...new Set(records.map((record) => record.competency).filter((name): name is string => typeof name === "string"))];
-  const competencies = new Map((await db("competencies").whereIn("name", names).select("id", "name")).map((row) => [String(row.name), Number(row.id)]));
+  const competencies = await competencyIdsNamed(db, names);
   const today = clock.today();
   records.forEach((record, index) => {
     if (typeof record.competency === "string" && record.competency.trim() && !competencies.has(record.competency)) problems.push(`records[${index}].competency: no competency here is named "${record.competency}"; add it to the catalog first`);
     if (typeof record.achievedOn === "string" && isCalendarDate(record.achievedOn) && record.achievedOn > today) problems.push(`records[${index}].achievedOn: ${record.achievedOn} is in the future`);
   });
   if (problems.length || !file) throw new AppError("transfer.invalid", "The competence records file has problems; nothing was imported", 400, problems);
-  const person = await db("people").where({ id: input.personId }).first("id", "date_of_birth", "last_name", "first_name");
+  const person = await personToImportOnto(db, input.personId);
   if (!person) throw notFound("That person");
-  if (file.person.dateOfBirth !== String(person.date_of_birth)) {
-    throw new AppError("transfer.other_person", `The file is for ${file.person.lastName}, ${file.person.firstName}, whose date of birth is not ${person.last_name}, ${person.first_name}'s: it is someone else's record, so nothing was imported`, 400);
+  if (file.person.dateOfBirth !== person.dateOfBirth) {
+    throw new AppError("transfer.other_person", `The file is for ${file.person.lastName}, ${file.person.firstName}, whose date of birth is not ${person.lastName}, ${person.firstName}'s: it is someone else's record, so nothing was imported`, 400);
   }
 
   const at = clock.now().toISOString();
   const evidence = `Transferred from ${file.organisation.name} (VPD ${file.organisation.vpd}), employee number ${file.person.employeeNumber}, in a file exported ${Number.isNaN(Date.parse(file.exportedAt)) ? file.exportedAt : guideDateTime(file.exportedAt)}`;
   return db.transaction(async (trx) => {
-    const held = new Set(
-      (await trx("competence_records").where({ person_id: input.personId }).select("competency_id", "achieved_on")).map((row) => `${Number(row.competency_id)}|${String(row.achieved_on)}`),
-    );
+    const held = await heldRecordKeys(trx, input.personId);
     const result: ImportResult = { imported: [], skipped: [] };
     const recordIds: number[] = [];
     for (const record of file.records) {

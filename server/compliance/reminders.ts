@@ -5,8 +5,7 @@ import { recordAudit } from "../audit/index.ts";
 import { AppError } from "../errors.ts";
 import { queueMail } from "../mail/index.ts";
 import { competencyLabel, guideDate } from "../format.ts";
-import { heldOnSql, organisationSummaryBindings } from "./organisation-summary.ts";
-import { rawRows } from "../db/connect.ts";
+import { createReminderStore, type ReminderStore } from "./reminder-store.ts";
 
 /**
  * `lms send-reminders`: emails each learner whose essential competency turned Amber or Red (or, for
@@ -15,14 +14,14 @@ import { rawRows } from "../db/connect.ts";
  * Green and later Amber again is told again. Statuses come from one set-based statement.
  */
 export async function sendReminders(db: Db, clock: Clock, options: { asOf: string; publicUrl: string }): Promise<{ emails: number; changes: number }> {
+  const store = createReminderStore(db);
   // Going back in time would undo what people were told and tell them again.
-  const last = await db("audit_events").where({ kind: "reminders.run" }).orderBy("id", "desc").first("detail");
-  const lastAsOf = last ? String(JSON.parse(String(last.detail)).asOf) : undefined;
+  const lastAsOf = await store.lastRunAsOf();
   if (lastAsOf && options.asOf < lastAsOf) {
     throw new AppError("reminders.backwards", `Reminders have been sent as of ${lastAsOf} already: a run as of the earlier ${options.asOf} would tell people again what they have been told. Run it as of ${lastAsOf} or later`);
   }
-  const rows = await withNewStarterDues(db, rawRows(await db.raw(STATUS_SQL, organisationSummaryBindings(options.asOf))), options.asOf);
-  const known = new Map((await db("reminder_state").select("person_id", "competency_id", "status")).map((row) => [`${row.person_id}:${row.competency_id}`, String(row.status)]));
+  const rows = await withNewStarterDues(store, await store.statuses(options.asOf), options.asOf);
+  const known = await store.toldStatuses();
   const byPerson = new Map<number, Array<Record<string, unknown>>>();
   for (const row of rows) {
     if (known.get(`${row.person_id}:${row.competency_id}`) === row.status) continue;
@@ -35,7 +34,7 @@ export async function sendReminders(db: Db, clock: Clock, options: { asOf: strin
     const tell = changed.filter((row) => row.status !== "Green");
     await db.transaction(async (trx) => {
       for (const row of changed) {
-        await trx("reminder_state").insert({ person_id: personId, competency_id: row.competency_id, status: row.status, changed_at: at }).onConflict(["person_id", "competency_id"]).merge(["status", "changed_at"]);
+        await createReminderStore(trx).rememberTold(personId, row.competency_id as number, row.status as string, at);
       }
       changes += changed.length;
       if (tell.length === 0) return;
@@ -78,16 +77,10 @@ function standing(row: Record<string, unknown>): string {
  * once, and told again as Red once the date has passed. Someone with several assignments needing
  * it is judged by the soonest; one assignment with no start date (no grace) makes it plainly Red.
  */
-async function withNewStarterDues(db: Db, rows: Array<Record<string, unknown>>, asOf: string): Promise<Array<Record<string, unknown>>> {
+async function withNewStarterDues(store: ReminderStore, rows: Array<Record<string, unknown>>, asOf: string): Promise<Array<Record<string, unknown>>> {
   const neverHeld = rows.filter((row) => row.held_until === null || row.held_until === undefined);
   if (neverHeld.length === 0) return rows;
-  const requiring = await db("requirement_holdings")
-    .join("assignments", "assignments.id", "requirement_holdings.assignment_id")
-    .join("competence_requirements", (join) => join.on("competence_requirements.position_id", "requirement_holdings.position_id").andOn("competence_requirements.competency_id", "requirement_holdings.competency_id"))
-    .where("requirement_holdings.essential", true)
-    .whereNull("requirement_holdings.held_until")
-    .whereIn("assignments.person_id", [...new Set(neverHeld.map((row) => Number(row.person_id)))])
-    .select("assignments.person_id", "requirement_holdings.competency_id", "assignments.start_date", "competence_requirements.due_within_days");
+  const requiring = await store.neverHeldRequirementsOf([...new Set(neverHeld.map((row) => Number(row.person_id)))]);
   const dues = new Map<string, { dueBy: string; startedOn: string } | null>();
   for (const row of requiring) {
     const key = `${row.person_id}:${row.competency_id}`;
@@ -102,24 +95,3 @@ async function withNewStarterDues(db: Db, rows: Array<Record<string, unknown>>, 
     return { ...row, status: due.dueBy >= asOf ? "Due" : "Red", due_by: due.dueBy, started_on: due.startedOn };
   });
 }
-
-// Each person's status per essential competency, as of the date: the best held across their
-// assignments (the same record serves every assignment), judged as rule 5 judges it.
-const STATUS_SQL = `
-with held_on as (
-  select holdings.assignment_id, holdings.competency_id, ${heldOnSql("holdings")} as held_until
-  from requirement_holdings holdings
-  where holdings.essential = :essential
-), per_person as (
-  select assignments.person_id, held_on.competency_id, max(held_on.held_until) as held_until
-  from held_on join assignments on assignments.id = held_on.assignment_id
-  group by assignments.person_id, held_on.competency_id
-)
-select per_person.person_id, per_person.competency_id, per_person.held_until, competencies.name as competency,
-  people.email, people.first_name, organisations.vpd,
-  case when per_person.held_until > :amberUntil then 'Green' when per_person.held_until > :asOf then 'Amber' else 'Red' end as status
-from per_person
-join people on people.id = per_person.person_id
-join organisations on organisations.id = people.organisation_id
-join competencies on competencies.id = per_person.competency_id
-order by per_person.person_id, competencies.name`;

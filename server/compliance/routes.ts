@@ -11,7 +11,7 @@ import { learningTowards } from "../learning/index.ts";
 import { personCompliance } from "./service.ts";
 import { createComplianceStore } from "./store.ts";
 import { complianceReason } from "./reasons.ts";
-import { evidenceFilesOf } from "./evidence-files.ts";
+import { evidenceFilesOf } from "./evidence-store.ts";
 
 const personOf = (res: Response) => (res.locals.user as { personId: number }).personId;
 

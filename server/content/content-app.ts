@@ -2,7 +2,7 @@ import express from "express";
 import helmet from "helmet";
 import type { Db } from "../db/connect.ts";
 import type { Config } from "../config.ts";
-import { type PackageStorage, courseVersionCacheOf } from "../packages/index.ts";
+import { type PackageStorage, courseVersionCacheOf, storageKeyOf } from "../packages/index.ts";
 import { verifyContentToken } from "./content-token.ts";
 import { LAUNCHER_CSS, launcherPage, launcherPolicy, scoUrl } from "./launcher-page.ts";
 import { sendBundle } from "../web/player-assets.ts";
@@ -83,13 +83,13 @@ export function createContentApp({ config, db, storage, contentSecret, logger }:
       res.status(403).type("text/plain").send("This content link has expired or is not valid. Close the window and press Play again.");
       return;
     }
-    const version = await db("course_versions").where({ id: grant.courseVersionId }).first("storage_key");
-    if (!version) return next();
+    const storageKey = await storageKeyOf(db, grant.courseVersionId);
+    if (storageKey === undefined) return next();
     // Express has decoded the path once already: decoded again, a file named "100% done.html"
     // could not be reached, and "a%20b.html" would be looked for as "a b.html".
     let file: string;
     try {
-      file = storage.pathOf(String(version.storage_key), params[1]);
+      file = storage.pathOf(storageKey, params[1]);
     } catch {
       return next();
     }

@@ -62,7 +62,7 @@ export function sqliteFileOf(db: Db): string | undefined {
 
 /**
  * Runs `close` when db is destroyed, before its own pool closes: for connections opened beside
- * knex's (see server/web/session-lookup.ts), so that no caller has a second thing to close.
+ * knex's (see server/web/sqlite-session-reads.ts), so that no caller has a second thing to close.
  * db.destroy() hands over to its client's destroy; the knex object's own is read-only.
  */
 export function closeWith(db: Db, close: () => Promise<void>): void {
@@ -94,6 +94,11 @@ const migrationConfig: Knex.MigratorConfig = {
 /** The rows of a db.raw() result: sqlite3 gives them as an array, pg inside `rows`. */
 export function rawRows(result: unknown): Array<Record<string, unknown>> {
   return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>;
+}
+
+/** Resolves when the database answers a trivial query: what /healthz asks before anything else. */
+export async function databaseAnswers(db: Db): Promise<void> {
+  await db.raw("select 1");
 }
 
 export function isPostgres(db: Db): boolean {

@@ -12,6 +12,7 @@ import { parseManifest } from "../scorm/manifest/parse-manifest.ts";
 import { DEMO_CATALOG_FILE } from "./demo-logins.ts";
 import { DEMO_LEARNER, demoRecords } from "./demo-records.ts";
 import { addDemoClasses } from "../classroom/index.ts";
+import { competencyAndCertification, courseExists, hasCompetenceRecords } from "./seed-reads.ts";
 
 export const PACKAGES_DIR = fileURLToPath(new URL("../../packages", import.meta.url));
 const SHARED_DIR = path.join(PACKAGES_DIR, "_shared");
@@ -20,11 +21,6 @@ export interface DemoSeedSummary {
   catalog: CatalogImportSummary;
   coursesImported: string[];
   recordsAdded: number;
-}
-
-export async function isDatabaseEmpty(db: Db): Promise<boolean> {
-  const row = await db("organisations").count({ count: "*" }).first();
-  return Number(row?.count ?? 0) === 0;
 }
 
 /**
@@ -38,7 +34,7 @@ export async function seedDemo({ db, clock, config }: Context): Promise<DemoSeed
   const coursesImported: string[] = [];
   for (const folder of demoCourseFolders()) {
     const code = courseCodeOf(folder);
-    if (await db("courses").where({ code }).first("id")) continue;
+    if (await courseExists(db, code)) continue;
     const zipFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lms-demo-")), "package.zip");
     try {
       await zipFolder(folder, zipFile, [{ from: SHARED_DIR, to: "shared" }]);
@@ -69,17 +65,15 @@ function courseCodeOf(folder: string): string {
 async function addDemoRecords(db: Db, today: string): Promise<number> {
   const account = await accountDirectory(db).findByUsername(DEMO_LEARNER);
   if (!account) return 0;
-  const existing = await db("competence_records").where({ person_id: account.personId }).first("id");
-  if (existing) return 0;
+  if (await hasCompetenceRecords(db, account.personId)) return 0;
   const records = demoRecords(today);
   await db.transaction(async (trx) => {
     for (const record of records) {
-      const competency = await trx("competencies").where({ name: record.competency }).first("id");
-      const certification = await trx("certifications").where({ competency_id: competency.id }).first("id", "competence_level");
+      const { competencyId, certification } = await competencyAndCertification(trx, record.competency);
       await addCompetenceRecord(trx, {
         personId: account.personId,
-        competencyId: competency.id,
-        level: certification?.competence_level ?? "1 - Assessed",
+        competencyId,
+        level: certification?.competenceLevel ?? "1 - Assessed",
         achievedOn: record.achievedOn,
         expiresOn: record.expiresOn,
         source: "certification",

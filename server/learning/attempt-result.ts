@@ -1,6 +1,7 @@
 import type { Db } from "../db/connect.ts";
 import type { Manifest } from "../scorm/manifest/parse-manifest.ts";
 import { passMarkOf } from "./certification-store.ts";
+import { createAttemptStore } from "./attempt-store.ts";
 
 export interface AttemptResult {
   id: number;
@@ -16,11 +17,7 @@ export interface AttemptResult {
 
 /** One of the learner's own attempts, with its score beside the pass mark it was judged against. */
 export async function attemptResult(db: Db, personId: number, attemptId: number): Promise<AttemptResult | undefined> {
-  const row = await db("attempts")
-    .join("course_versions", "course_versions.id", "attempts.course_version_id")
-    .join("courses", "courses.id", "course_versions.course_id")
-    .where({ "attempts.id": attemptId, "attempts.person_id": personId })
-    .first("attempts.*", "courses.code", "course_versions.manifest");
+  const row = await createAttemptStore(db).attemptWithManifest(personId, attemptId);
   if (!row) return undefined;
   const percent = (scaled: number | null) => (scaled === null ? null : Math.round(scaled * 1000) / 10);
   return {

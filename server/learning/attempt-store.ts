@@ -10,6 +10,18 @@ export interface AttemptSummary {
   startedAt: string;
 }
 
+/** An attempts row as stored, with its course's code and its version's manifest JSON. */
+export interface AttemptWithManifestRow {
+  id: number;
+  code: string;
+  started_at: string;
+  finished_at: string | null;
+  performance_status: string;
+  score_scaled: number | string | null;
+  manifest: string;
+  preview: boolean | number;
+}
+
 function toAttempt(row: Record<string, unknown>): AttemptSummary {
   return {
     id: Number(row.id),
@@ -86,6 +98,15 @@ export function createAttemptStore(db: Db) {
         .max({ latest: "subscriptions.subscribed_at" })
         .first();
       return row?.latest ?? null;
+    },
+
+    /** One of the person's attempts, with its course's code and its version's manifest. */
+    async attemptWithManifest(personId: number, attemptId: number): Promise<AttemptWithManifestRow | undefined> {
+      return db("attempts")
+        .join("course_versions", "course_versions.id", "attempts.course_version_id")
+        .join("courses", "courses.id", "course_versions.course_id")
+        .where({ "attempts.id": attemptId, "attempts.person_id": personId })
+        .first("attempts.*", "courses.code", "course_versions.manifest");
     },
 
     async attemptsOf(personId: number, courseId: number): Promise<AttemptSummary[]> {

@@ -62,6 +62,12 @@ export function createCertificationStore(db: Db) {
       return row ? toCertification(row) : undefined;
     },
 
+    /** The certification with this name, as the lms command names it. */
+    async certificationIdNamed(name: string): Promise<number | undefined> {
+      const row = await db("certifications").where({ name }).first("id");
+      return row ? Number(row.id) : undefined;
+    },
+
     async certificationsGiving(competencyId: number): Promise<Certification[]> {
       const rows = await db("certifications").join("competencies", "competencies.id", "certifications.competency_id").where("certifications.competency_id", competencyId).orderBy("certifications.name").select("certifications.*", "competencies.name as competency_name");
       return rows.map(toCertification);

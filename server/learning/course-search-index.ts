@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import { plainLetters } from "../format.ts";
+import { createCourseSearchIndexStore } from "./course-search-index-store.ts";
 
 /**
  * The words of a text as Search Course compares them: accents off, lower case, runs of a-z and
@@ -37,18 +38,8 @@ export function organisationOf(code: string): string | null {
 export async function refreshCourseSearch(db: Knex, codes?: string[]): Promise<void> {
   const wanted = codes === undefined ? undefined : [...new Set(codes)];
   if (wanted?.length === 0) return;
-  const only = <Q extends Knex.QueryBuilder>(query: Q, column: string): Q => (wanted ? (query.whereIn(column, wanted) as Q) : query);
-  const [courses, components] = await Promise.all([
-    only(db("courses").select("code", "title"), "code"),
-    only(
-      db("certification_components")
-        .join("certifications", "certifications.id", "certification_components.certification_id")
-        .join("competencies", "competencies.id", "certifications.competency_id")
-        .select("certification_components.course_code", "certifications.name as certification", "competencies.name as competency")
-        .orderBy("certifications.name"),
-      "certification_components.course_code",
-    ),
-  ]);
+  const store = createCourseSearchIndexStore(db);
+  const [courses, components] = await store.sources(wanted);
   const byCode = new Map<string, { title: string | null; certifications: Set<string>; competencies: Set<string> }>();
   const entry = (code: string) => {
     let found = byCode.get(code);
@@ -66,24 +57,6 @@ export async function refreshCourseSearch(db: Knex, codes?: string[]): Promise<v
     organisation: organisationOf(code),
     search_text: searchDocument([code, found.title ?? "", ...found.certifications, ...found.competencies]),
   }));
-  for (let start = 0; start < rows.length; start += 200) {
-    await db("course_search").insert(rows.slice(start, start + 200)).onConflict("code").merge(["organisation", "search_text"]);
-  }
-  const gone = db("course_search").whereNotIn("code", [...byCode.keys()]);
-  await (wanted ? gone.whereIn("code", wanted) : gone).delete();
-}
-
-/** The course codes of a competency's certifications: its rename changes their search text. */
-export async function courseCodesOfCompetency(db: Knex, competencyId: number): Promise<string[]> {
-  const rows = await db("certification_components")
-    .join("certifications", "certifications.id", "certification_components.certification_id")
-    .where("certifications.competency_id", competencyId)
-    .distinct("certification_components.course_code");
-  return rows.map((row) => String(row.course_code));
-}
-
-/** The course codes of a certification's components. */
-export async function courseCodesOfCertification(db: Knex, certificationId: number): Promise<string[]> {
-  const rows = await db("certification_components").where({ certification_id: certificationId }).select("course_code");
-  return rows.map((row) => String(row.course_code));
+  await store.save(rows);
+  await store.removeAllBut([...byCode.keys()], wanted);
 }

@@ -101,7 +101,7 @@ async function creditSubscription(trx: Db, subscription: SubscriptionToCredit, c
 export async function expireOverdueSubscriptions(db: Db, now: string): Promise<number> {
   return db.transaction(async (trx) => {
     const today = localDate(now);
-    const overdue = await trx("subscriptions").where("status", "Subscribed").andWhere("complete_by", "<", today).select("id", "person_id", "complete_by");
+    const overdue = await createCreditStore(trx).overdueSubscriptions(today);
     let expired = 0;
     for (const row of overdue) {
       if (!(await createCreditStore(trx).endSubscription(Number(row.id), "Expired", now))) continue;

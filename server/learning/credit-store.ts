@@ -118,6 +118,11 @@ export function createCreditStore(db: Db) {
       return (await db("subscriptions").where({ id: subscriptionId, status: "Subscribed" }).update(changes)) > 0;
     },
 
+    /** Subscriptions still open whose complete-by date is before today, for the daily expiry. */
+    async overdueSubscriptions(today: string): Promise<Array<{ id: number; person_id: number; complete_by: string }>> {
+      return db("subscriptions").where("status", "Subscribed").andWhere("complete_by", "<", today).select("id", "person_id", "complete_by");
+    },
+
     /**
      * The latest expiry among the person's approved records of the competency that expire (a
      * record that never expires stands by itself: the compliance page counts the best record).

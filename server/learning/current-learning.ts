@@ -3,8 +3,8 @@ import type { PerformanceStatus } from "../scorm/status.ts";
 import { localDate } from "../clock.ts";
 import { certificationView, type ComponentStatus } from "./certification-view.ts";
 import { effectiveStatus, type SubscriptionStatus } from "./crediting.ts";
-import { mandatoryCourseCodes } from "./my-elearning.ts";
-import { HOLDS_PLACE_STATES } from "./booking-states.ts";
+import { mandatoryCourseCodes } from "./my-elearning-reads.ts";
+import { creditsOfSubscriptions, currentEnrolments } from "./current-learning-reads.ts";
 
 
 export const CURRENT_LEARNING_PAGE_SIZE = 25;
@@ -56,37 +56,14 @@ export interface CurrentLearning {
  * Completed when they were credited to it, and otherwise stayed Enrolled.
  */
 export async function currentLearning(db: Db, personId: number, today: string, filter: CurrentLearningFilter): Promise<CurrentLearning> {
-  const enrolments = await db("enrolments")
-    .join("classes", "classes.id", "enrolments.class_id")
-    .join("courses", "courses.id", "classes.course_id")
-    .join("subscriptions", "subscriptions.id", "enrolments.subscription_id")
-    .join("certifications", "certifications.id", "subscriptions.certification_id")
-    .where("enrolments.person_id", personId)
-    // Learning under way holds a place; requests and waiting-list places are Requested Learning's.
-    .whereIn("enrolments.status", HOLDS_PLACE_STATES)
-    .orderBy([{ column: "enrolments.enrolled_at", order: "desc" }, { column: "enrolments.id", order: "desc" }])
-    .select(
-      "enrolments.id",
-      "enrolments.enrolled_at",
-      "enrolments.subscription_id",
-      "classes.title as class_title",
-      "classes.kind as class_kind",
-      "classes.starts_at",
-      "classes.venue",
-      "courses.id as course_id",
-      "courses.code",
-      "certifications.id as certification_id",
-      "certifications.name as certification_name",
-      "subscriptions.status as subscription_status",
-      "subscriptions.complete_by",
-    );
+  const enrolments = await currentEnrolments(db, personId);
   if (enrolments.length === 0) return { rows: [], total: 0, page: 0, pages: 0 };
 
   const certificationIds = [...new Set(enrolments.map((row) => Number(row.certification_id)))];
   const [views, mandatory, olderCredits] = await Promise.all([
     Promise.all(certificationIds.map((id) => certificationView(db, personId, id, today))),
     mandatoryCourseCodes(db, personId),
-    db("component_credits").whereIn("subscription_id", [...new Set(enrolments.map((row) => Number(row.subscription_id)))]).select("subscription_id", "course_code", "credited_at"),
+    creditsOfSubscriptions(db, [...new Set(enrolments.map((row) => Number(row.subscription_id)))]),
   ]);
   const viewOf = new Map(views.flatMap((view) => (view ? [[view.certification.id, view] as const] : [])));
   const creditOf = new Map(olderCredits.map((row) => [`${row.subscription_id}:${row.course_code}`, String(row.credited_at)]));

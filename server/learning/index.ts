@@ -12,7 +12,8 @@ export { previewVersion } from "./attempts.ts";
 export { AWAITING_PLACE_STATES, BOOKED_STATES, CANCELLABLE_STATES, type ClassroomState, HOLDS_PLACE_STATES, LIVE_STATES, PLACE_STATES } from "./booking-states.ts";
 export { certificationRoutes } from "./certification-routes.ts";
 export { certificationView } from "./certification-view.ts";
-export { courseCodesOfCertification, courseCodesOfCompetency, refreshCourseSearch } from "./course-search-index.ts";
+export { courseCodesOfCertification, courseCodesOfCompetency } from "./course-search-index-store.ts";
+export { refreshCourseSearch } from "./course-search-index.ts";
 export { courseSearchRoutes } from "./course-search-routes.ts";
 export { type CourseStatus, courseStatuses } from "./course-status.ts";
 export { creditEarnedAttempts, expireOverdueSubscriptions, settleSubscriptions } from "./credit-service.ts";
@@ -25,4 +26,9 @@ export { enrol } from "./subscriptions.ts";
 /** The components a subscription has credited, by course code, with how and when. */
 export function creditsOf(db: Db, subscriptionId: number) {
   return createCertificationStore(db).credits(subscriptionId);
+}
+
+/** The id of the certification with this name, if there is one: the lms command names certifications. */
+export function certificationIdNamed(db: Db, name: string) {
+  return createCertificationStore(db).certificationIdNamed(name);
 }

@@ -4,6 +4,7 @@ import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/index.ts";
 import { effectiveStatus, type SubscriptionStatus } from "./crediting.ts";
 import { settleSubscriptions } from "./credit-service.ts";
+import { createSubscriptionStore } from "./subscription-store.ts";
 
 interface Actor {
   personId: number;
@@ -18,20 +19,18 @@ interface Actor {
  */
 export async function subscribe(db: Db, clock: Clock, actor: Actor, certificationId: number): Promise<number> {
   return db.transaction(async (trx) => {
-    const certification = await trx("certifications").where({ id: certificationId }).first("id", "name", "complete_within_days", "renewable");
+    const store = createSubscriptionStore(trx);
+    const certification = await store.certification(certificationId);
     if (!certification) throw notFound("That certification");
     const today = clock.today();
-    const held = await trx("subscriptions").where({ person_id: actor.personId, certification_id: certificationId }).orderBy("id", "desc").select("status", "complete_by");
+    const held = await store.held(actor.personId, certificationId);
     const statuses = held.map((row) => effectiveStatus({ status: row.status as SubscriptionStatus, completeBy: String(row.complete_by) }, today));
     if (statuses.includes("Subscribed")) throw new AppError("learning.already_subscribed", "You are already subscribed to this certification.", 409);
     if (statuses.includes("Completed") && !certification.renewable) {
       throw new AppError("learning.not_renewable", "You have completed this certification, and it cannot be renewed.", 409);
     }
     const at = clock.now().toISOString();
-    const [row] = await trx("subscriptions")
-      .insert({ person_id: actor.personId, certification_id: certificationId, status: "Subscribed", subscribed_at: at, complete_by: addDays(today, Number(certification.complete_within_days)) })
-      .returning("id");
-    const subscriptionId = Number(row.id);
+    const subscriptionId = await store.insertSubscription({ personId: actor.personId, certificationId, at, completeBy: addDays(today, Number(certification.complete_within_days)) });
     await recordAudit(trx, { kind: "subscription.subscribed", at, actorAccountId: actor.accountId ?? null, personId: actor.personId, ip: actor.ip ?? null, detail: { subscriptionId, certification: certification.name } });
     await carryOverCredits(trx, actor.personId, certificationId, subscriptionId, at);
     return subscriptionId;
@@ -45,11 +44,12 @@ export async function subscribe(db: Db, clock: Clock, actor: Actor, certificatio
  * means doing the learning again.
  */
 async function carryOverCredits(trx: Db, personId: number, certificationId: number, subscriptionId: number, at: string): Promise<void> {
-  const previous = await trx("subscriptions").where({ person_id: personId, certification_id: certificationId }).whereNot("id", subscriptionId).orderBy("id", "desc").first("id", "status");
+  const store = createSubscriptionStore(trx);
+  const previous = await store.previous(personId, certificationId, subscriptionId);
   if (previous?.status !== "Unsubscribed") return;
-  const credits = await trx("component_credits").where({ subscription_id: previous.id });
+  const credits = await store.credits(previous.id);
   if (credits.length === 0) return;
-  await trx("component_credits").insert(credits.map((credit) => ({ subscription_id: subscriptionId, course_code: credit.course_code, attempt_id: credit.attempt_id, how: credit.how, credited_at: credit.credited_at })));
+  await store.copyCredits(subscriptionId, credits);
   await recordAudit(trx, { kind: "subscription.credits_carried_over", at, personId, detail: { subscriptionId, fromSubscriptionId: Number(previous.id), components: credits.length, rule: "rule 6: unsubscribing undoes nothing completed" } });
   await settleSubscriptions(trx, { ids: [subscriptionId] }, at, `credits carried over from subscription ${previous.id}`);
 }
@@ -57,10 +57,11 @@ async function carryOverCredits(trx: Db, personId: number, certificationId: numb
 /** Unsubscribe stops crediting from now on; what was credited already stays (rule 6). */
 export async function unsubscribe(db: Db, clock: Clock, actor: Actor, certificationId: number): Promise<void> {
   await db.transaction(async (trx) => {
-    const open = await trx("subscriptions").where({ person_id: actor.personId, certification_id: certificationId, status: "Subscribed" }).first("id");
+    const store = createSubscriptionStore(trx);
+    const open = await store.openSubscription(actor.personId, certificationId);
     if (!open) throw new AppError("learning.not_subscribed", "You are not subscribed to this certification.", 409);
     const at = clock.now().toISOString();
-    await trx("subscriptions").where({ id: open.id }).update({ status: "Unsubscribed", ended_at: at });
+    await store.markUnsubscribed(open.id, at);
     await recordAudit(trx, { kind: "subscription.unsubscribed", at, actorAccountId: actor.accountId ?? null, personId: actor.personId, ip: actor.ip ?? null, detail: { subscriptionId: Number(open.id) } });
   });
 }
@@ -72,18 +73,19 @@ export async function unsubscribe(db: Db, clock: Clock, actor: Actor, certificat
  */
 export async function enrol(db: Db, clock: Clock, actor: Actor, certificationId: number, componentId: number): Promise<void> {
   await db.transaction(async (trx) => {
-    const subscription = await trx("subscriptions").where({ person_id: actor.personId, certification_id: certificationId, status: "Subscribed" }).orderBy("id", "desc").first("id", "complete_by");
+    const store = createSubscriptionStore(trx);
+    const subscription = await store.latestOpenSubscription(actor.personId, certificationId);
     if (!subscription || effectiveStatus({ status: "Subscribed", completeBy: String(subscription.complete_by) }, clock.today()) !== "Subscribed") {
       throw new AppError("learning.not_subscribed", "Subscribe to the certification before enrolling in its components.", 409);
     }
-    const component = isRowId(componentId) ? await trx("certification_components").where({ id: componentId, certification_id: certificationId }).first("course_code") : undefined;
+    const component = isRowId(componentId) ? await store.component(componentId, certificationId) : undefined;
     if (!component) throw notFound("That component");
-    const offer = await trx("classes").join("courses", "courses.id", "classes.course_id").where({ "courses.code": component.course_code, "classes.kind": "elearning" }).first("classes.id");
+    const offer = await store.elearningClass(component.course_code);
     if (!offer) throw new AppError("learning.no_class", "This course has no class to enrol in yet. Learning and Development have been told.", 409);
-    const existing = await trx("enrolments").where({ person_id: actor.personId, class_id: offer.id, subscription_id: subscription.id }).first("id");
+    const existing = await store.enrolment(actor.personId, offer.id, subscription.id);
     if (existing) return;
     const at = clock.now().toISOString();
-    const [row] = await trx("enrolments").insert({ person_id: actor.personId, class_id: offer.id, subscription_id: subscription.id, status: "Enrolled", enrolled_at: at }).returning("id");
-    await recordAudit(trx, { kind: "enrolment.enrolled", at, actorAccountId: actor.accountId ?? null, personId: actor.personId, ip: actor.ip ?? null, detail: { enrolmentId: Number(row.id), subscriptionId: Number(subscription.id), course: component.course_code } });
+    const enrolmentId = await store.insertEnrolment({ personId: actor.personId, classId: offer.id, subscriptionId: subscription.id, at });
+    await recordAudit(trx, { kind: "enrolment.enrolled", at, actorAccountId: actor.accountId ?? null, personId: actor.personId, ip: actor.ip ?? null, detail: { enrolmentId, subscriptionId: Number(subscription.id), course: component.course_code } });
   });
 }

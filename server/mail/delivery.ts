@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
-import { withoutLinkSecrets } from "./outbox.ts";
+import { claimForSending, dueMail, markFailed, markKept, markSent, withoutLinkSecrets, type DueMail } from "./outbox-store.ts";
 
 /** How long a process holds a message it is sending before another may try it (it may have died). */
 const LEASE_MS = 5 * 60_000;
@@ -38,45 +38,40 @@ export function createMailDelivery(deps: { db: Db; clock: Clock; config: Config;
   let queue: Promise<number> = Promise.resolve(0);
   let timer: NodeJS.Timeout | undefined;
 
-  async function deliverOne(row: Record<string, unknown>, now: Date): Promise<boolean> {
-    const id = Number(row.id);
+  async function deliverOne(mail: DueMail, now: Date): Promise<boolean> {
+    const id = mail.id;
     // Claim it: only the process that moves its next attempt on sends it.
     const leased = new Date(now.getTime() + LEASE_MS).toISOString();
-    const claimed = await db("mail_outbox").where({ id, status: "queued", next_attempt_at: row.next_attempt_at ?? null }).update({ next_attempt_at: leased });
-    if (claimed === 0) return false;
-    const message = { from: config.mailFrom, to: String(row.to_address), subject: String(row.subject), text: String(row.text_body), date: new Date(String(row.created_at)) };
+    if (!(await claimForSending(db, mail, leased))) return false;
+    const message = { from: config.mailFrom, to: mail.to, subject: mail.subject, text: mail.text, date: new Date(mail.createdAt) };
     try {
       if (smtp) {
         await smtp.sendMail(message);
-        await db("mail_outbox").where({ id }).update({ status: "sent", sent_at: clock.now().toISOString(), send_attempts: Number(row.send_attempts) + 1, last_error: null, text_body: withoutLinkSecrets(message.text) });
+        await markSent(db, id, { at: clock.now().toISOString(), sendAttempts: mail.sendAttempts + 1, text: withoutLinkSecrets(message.text) });
       } else {
         const built = await builder.sendMail(message);
         fs.mkdirSync(outboxDir, { recursive: true });
         const file = `${String(id).padStart(8, "0")}.eml`;
         fs.writeFileSync(path.join(outboxDir, file), built.message as Buffer);
-        await db("mail_outbox").where({ id }).update({ status: "kept", sent_at: clock.now().toISOString(), eml_file: file, last_error: null });
+        await markKept(db, id, { at: clock.now().toISOString(), emlFile: file });
       }
       return true;
     } catch (error) {
-      const attempts = Number(row.send_attempts) + 1;
+      const attempts = mail.sendAttempts + 1;
       const wait = RETRY_AFTER_MS[Math.min(attempts, RETRY_AFTER_MS.length) - 1]!;
       // The error names the server's complaint; the message's own text (a reset link) is never logged.
       const reason = (error as Error).message.slice(0, 500);
       logger.warn({ mailId: id, attempts, reason }, "mail not sent; will retry");
-      await db("mail_outbox").where({ id }).update({ send_attempts: attempts, last_error: reason, next_attempt_at: new Date(clock.now().getTime() + wait).toISOString() });
+      await markFailed(db, id, { sendAttempts: attempts, reason, nextAttemptAt: new Date(clock.now().getTime() + wait).toISOString() });
       return false;
     }
   }
 
   async function sweep(): Promise<number> {
     const now = clock.now();
-    const due = await db("mail_outbox")
-      .where({ status: "queued" })
-      .andWhere((when) => when.whereNull("next_attempt_at").orWhere("next_attempt_at", "<=", now.toISOString()))
-      .orderBy("id")
-      .limit(100);
+    const due = await dueMail(db, now.toISOString());
     let delivered = 0;
-    for (const row of due) if (await deliverOne(row, now)) delivered++;
+    for (const mail of due) if (await deliverOne(mail, now)) delivered++;
     return delivered;
   }
 

@@ -2,4 +2,4 @@
 // Administration lists, and delivery. Other areas import this file, never the modules behind it.
 
 export { createMailDelivery, type MailDelivery } from "./delivery.ts";
-export { listOutbox, outboxMessage, queueMail, withoutLinkSecrets } from "./outbox.ts";
+export { listOutbox, outboxMessage, queueMail, withoutLinkSecrets } from "./outbox-store.ts";

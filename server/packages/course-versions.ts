@@ -1,6 +1,7 @@
 import type { Db } from "../db/connect.ts";
 import type { Manifest } from "../scorm/manifest/parse-manifest.ts";
 import type { ScormVersion } from "../scorm/contract.ts";
+import { createCourseStore } from "./store.ts";
 
 export interface RuntimeCourseVersion {
   scormVersion: ScormVersion;
@@ -48,7 +49,7 @@ export function createCourseVersionCache(limits: Partial<CourseVersionCacheLimit
       for (const id of wanted) if (remembered.has(id)) found.set(id, remembered.get(id)!);
       const missing = [...wanted].filter((id) => !found.has(id));
       if (missing.length > 0) {
-        const rows = await db("course_versions").whereIn("id", missing).select("id", "manifest");
+        const rows = await createCourseStore(db).manifestsOf(missing);
         for (const row of rows) {
           const json = String(row.manifest);
           const manifest = JSON.parse(json) as Manifest;

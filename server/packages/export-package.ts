@@ -8,6 +8,7 @@ import { ZipArchive } from "archiver";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import type { PackageStorage } from "./storage.ts";
+import { createCourseStore } from "./store.ts";
 import { quote } from "./zip-scan.ts";
 
 export interface ExportDeps {
@@ -128,14 +129,10 @@ interface StoredVersion {
 }
 
 async function findVersion(db: Db, code: string, wanted: number | undefined): Promise<StoredVersion> {
-  const course = await db("courses").where({ code }).first("id", "code");
+  const courses = createCourseStore(db);
+  const course = await courses.courseByCode(code);
   if (!course) throw new AppError("package.unknown_course", `There is no course with the code ${quote(code)}`, 404);
-  const rows: Array<{ version: number | string; storage_key: string; file_count: number | string; imported_at: string }> = await db(
-    "course_versions",
-  )
-    .where({ course_id: course.id })
-    .orderBy("version", "asc")
-    .select("version", "storage_key", "file_count", "imported_at");
+  const rows = await courses.versionsToExport(course.id);
   const versions = rows.map((row) => ({
     course: String(course.code),
     version: Number(row.version),

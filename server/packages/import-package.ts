@@ -11,6 +11,7 @@ import { refreshCourseSearch } from "../learning/index.ts";
 import { scanZip, type ZipLimits } from "./zip-scan.ts";
 import { fileSystemFailure, findingsOf, isFileSystemError, PackageError } from "./package-error.ts";
 import type { PackageStorage } from "./storage.ts";
+import { createCourseStore } from "./store.ts";
 import { unpackAndCheck } from "./unpack-and-check.ts";
 import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from "../scorm/manifest/manifest-limits.ts";
 import type { Launchable } from "../scorm/manifest/parse-manifest.ts";
@@ -95,34 +96,25 @@ export async function importPackage(deps: ImportDeps, zipPath: string, options: 
     let published: string | null = null;
     try {
       return await db.transaction(async (trx) => {
-        // ON CONFLICT ... DO UPDATE also locks the course row on PostgreSQL, so two imports of one
-        // course take version numbers one after the other.
-        const [courseRow] = await trx("courses")
-          .insert({ code, title, kind: "elearning", created_at: now })
-          .onConflict("code")
-          .merge(["title"])
-          .returning("id");
-        const courseId = Number(courseRow.id);
-        const previous = await trx("course_versions").where({ course_id: courseId }).max("version as version").first();
-        const version = Number(previous?.version ?? 0) + 1;
+        const courses = createCourseStore(trx);
+        // The course row is locked first (upsertCourse), so two imports of one course take
+        // version numbers one after the other.
+        const courseId = await courses.upsertCourse({ code, title, at: now });
+        const version = (await courses.lastVersion(courseId)) + 1;
         const storageKey = `course-${courseId}-v${version}-${crypto.randomBytes(6).toString("hex")}`;
-        const [versionRow] = await trx("course_versions")
-          .insert({
-            course_id: courseId,
-            version,
-            scorm_version: manifest.scormVersion,
-            title,
-            storage_key: storageKey,
-            manifest: manifestJson,
-            file_count: extracted.fileCount,
-            total_bytes: extracted.totalBytes,
-            imported_at: now,
-            imported_by: options.importedBy ?? null,
-          })
-          .returning("id");
-        const courseVersionId = Number(versionRow.id);
-        const existingClass = await trx("classes").where({ course_id: courseId, kind: "elearning" }).first("id");
-        if (!existingClass) await trx("classes").insert({ course_id: courseId, kind: "elearning", title: code, status: "open" });
+        const courseVersionId = await courses.insertVersion({
+          courseId,
+          version,
+          scormVersion: manifest.scormVersion,
+          title,
+          storageKey,
+          manifestJson,
+          fileCount: extracted.fileCount,
+          totalBytes: extracted.totalBytes,
+          at: now,
+          importedBy: options.importedBy ?? null,
+        });
+        await courses.ensureElearningClass(courseId, code);
         await refreshCourseSearch(trx, [code]);
         await recordAudit(trx, {
           kind: "package.imported",

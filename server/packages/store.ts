@@ -23,7 +23,10 @@ export interface CourseVersionView {
   manifest: Manifest;
 }
 
-/** Courses and their imported versions, for the authors' pages. */
+/**
+ * Courses and their imported versions: what the authors' pages list, what an import writes (on
+ * its transaction), what an export, the version cache and the content origin look up.
+ */
 export function createCourseStore(db: Db) {
   return {
     /** How many packages this account has imported since then (AUTHOR_UPLOADS_PER_DAY). */
@@ -69,6 +72,81 @@ export function createCourseStore(db: Db) {
     async versionById(id: number): Promise<CourseVersionView | undefined> {
       const row = await versionRows().where("course_versions.id", id).first();
       return row ? toVersionView(row) : undefined;
+    },
+
+    /** A course's versions as an export chooses among them, oldest first. */
+    async versionsToExport(courseId: number): Promise<Array<{ version: number | string; storage_key: string; file_count: number | string; imported_at: string }>> {
+      return db("course_versions").where({ course_id: courseId }).orderBy("version", "asc").select("version", "storage_key", "file_count", "imported_at");
+    },
+
+    async courseByCode(code: string): Promise<{ id: number; code: string } | undefined> {
+      return db("courses").where({ code }).first("id", "code");
+    },
+
+    /** The stored manifest JSON of these versions (the version cache parses them). */
+    async manifestsOf(ids: number[]): Promise<Array<{ id: number; manifest: string }>> {
+      return db("course_versions").whereIn("id", ids).select("id", "manifest");
+    },
+
+    /** Where a version's files are kept (storage.ts), or undefined when there is no such version. */
+    async storageKeyOf(id: number): Promise<string | undefined> {
+      const version = await db("course_versions").where({ id }).first("storage_key");
+      return version ? String(version.storage_key) : undefined;
+    },
+
+    /**
+     * The course an import adds a version to, made when it is new (its title follows the
+     * newest import); its id. ON CONFLICT ... DO UPDATE also locks the course row on PostgreSQL,
+     * so two imports of one course take version numbers one after the other.
+     */
+    async upsertCourse(course: { code: string; title: string; at: string }): Promise<number> {
+      const [courseRow] = await db("courses")
+        .insert({ code: course.code, title: course.title, kind: "elearning", created_at: course.at })
+        .onConflict("code")
+        .merge(["title"])
+        .returning("id");
+      return Number(courseRow.id);
+    },
+
+    /** The course's highest version number, 0 before its first import. */
+    async lastVersion(courseId: number): Promise<number> {
+      const previous = await db("course_versions").where({ course_id: courseId }).max("version as version").first();
+      return Number(previous?.version ?? 0);
+    },
+
+    async insertVersion(version: {
+      courseId: number;
+      version: number;
+      scormVersion: string;
+      title: string;
+      storageKey: string;
+      manifestJson: string;
+      fileCount: number;
+      totalBytes: number;
+      at: string;
+      importedBy: number | null;
+    }): Promise<number> {
+      const [versionRow] = await db("course_versions")
+        .insert({
+          course_id: version.courseId,
+          version: version.version,
+          scorm_version: version.scormVersion,
+          title: version.title,
+          storage_key: version.storageKey,
+          manifest: version.manifestJson,
+          file_count: version.fileCount,
+          total_bytes: version.totalBytes,
+          imported_at: version.at,
+          imported_by: version.importedBy,
+        })
+        .returning("id");
+      return Number(versionRow.id);
+    },
+
+    /** The e-learning class learners enrol in, made with the course's first import. */
+    async ensureElearningClass(courseId: number, code: string): Promise<void> {
+      const existingClass = await db("classes").where({ course_id: courseId, kind: "elearning" }).first("id");
+      if (!existingClass) await db("classes").insert({ course_id: courseId, kind: "elearning", title: code, status: "open" });
     },
   };
 

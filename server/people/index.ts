@@ -10,8 +10,11 @@ export { peopleRoutes } from "./routes.ts";
 export { addUser } from "./service.ts";
 export type { AssignmentView } from "./store.ts";
 
-/** What other areas may read of people: a person, by id, employee number or identity, and their assignments. */
-export type PeopleDirectory = Pick<PeopleStore, "personById" | "personByEmployeeNumber" | "personIdByIdentity" | "assignmentByNumber" | "assignmentsOf">;
+/**
+ * What other areas may read of people: a person, by id, employee number or identity, and their
+ * assignments; the sole organisation, and an organisation's positions (for the catalog import's checks).
+ */
+export type PeopleDirectory = Pick<PeopleStore, "personById" | "personByEmployeeNumber" | "personIdByIdentity" | "assignmentByNumber" | "assignmentsOf" | "soleOrganisation" | "positionNamesOfVpd">;
 
 export function peopleDirectory(db: Db): PeopleDirectory {
   return createPeopleStore(db);

@@ -47,11 +47,12 @@ export async function setAssignment(db: Db, clock: Clock, actor: Actor, personId
 /** Ends an assignment: its requirements stop counting; the person's competence records stay. */
 export async function removeAssignment(db: Db, clock: Clock, actor: Actor, personId: number, number: string): Promise<void> {
   await db.transaction(async (trx) => {
-    const removed = await trx("assignments").where({ person_id: personId, number }).delete();
+    const people = createPeopleStore(trx);
+    const removed = await people.deleteAssignment(personId, number);
     if (!removed) throw notFound("That assignment");
-    const left = await trx("assignments").where({ person_id: personId }).orderBy("number").select("id", "is_primary");
+    const left = await people.assignmentPrimacy(personId);
     // Someone with assignments always has a primary one.
-    if (left.length && !left.some((row) => row.is_primary)) await trx("assignments").where({ id: left[0]!.id }).update({ is_primary: true });
+    if (left.length && !left.some((assignment) => assignment.isPrimary)) await people.makePrimary(left[0]!.id);
     await recordAudit(trx, { kind: "assignment.removed", at: clock.now().toISOString(), actorAccountId: actor.accountId, personId, ip: actor.ip, detail: { number } });
   });
 }

@@ -64,6 +64,12 @@ export function createPeopleStore(db: Db) {
       return rows.map((row) => ({ id: Number(row.id), vpd: String(row.vpd) }));
     },
 
+    /** The organisation, when there is exactly one (a catalog file may then leave it out). */
+    async soleOrganisation(): Promise<{ vpd: string; name: string } | undefined> {
+      const rows = await db("organisations").orderBy("id").limit(2);
+      return rows.length === 1 ? { vpd: String(rows[0].vpd), name: String(rows[0].name) } : undefined;
+    },
+
     async personById(id: number): Promise<Person | undefined> {
       const row = await db("people").where({ id }).first();
       return row ? toPerson(row) : undefined;
@@ -125,6 +131,12 @@ export function createPeopleStore(db: Db) {
       return rows.map((row) => String(row.name));
     },
 
+    /** The positions of the organisation with this VPD code. */
+    async positionNamesOfVpd(vpd: string): Promise<string[]> {
+      const rows = await db("positions").join("organisations", "organisations.id", "positions.organisation_id").where("organisations.vpd", vpd).select("positions.name");
+      return rows.map((row) => String(row.name));
+    },
+
     async assignmentByNumber(number: string) {
       const row = await db("assignments").where({ number }).first();
       return row ? { id: Number(row.id), personId: Number(row.person_id), positionId: Number(row.position_id) } : undefined;
@@ -140,6 +152,21 @@ export function createPeopleStore(db: Db) {
       };
       const updated = await db("assignments").where({ number: assignment.number }).update(values);
       if (updated === 0) await db("assignments").insert({ number: assignment.number, ...values });
+    },
+
+    /** Removes the person's assignment with this number; how many went (0 when they hold none such). */
+    async deleteAssignment(personId: number, number: string): Promise<number> {
+      return db("assignments").where({ person_id: personId, number }).delete();
+    },
+
+    /** The person's assignments in number order, each with whether it is the primary one. */
+    async assignmentPrimacy(personId: number): Promise<Array<{ id: number; isPrimary: boolean }>> {
+      const rows = await db("assignments").where({ person_id: personId }).orderBy("number").select("id", "is_primary");
+      return rows.map((row) => ({ id: Number(row.id), isPrimary: Boolean(row.is_primary) }));
+    },
+
+    async makePrimary(assignmentId: number) {
+      await db("assignments").where({ id: assignmentId }).update({ is_primary: true });
     },
 
     async assignmentsOf(personId: number): Promise<AssignmentView[]> {

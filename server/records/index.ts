@@ -2,4 +2,4 @@
 // is computed from. Crediting, approvals, record transfer and the demo seed all add or decide
 // records through it.
 
-export { addCompetenceRecord, decideCompetenceRecord } from "./competence-records.ts";
+export { addCompetenceRecord, decideCompetenceRecord } from "./store.ts";

@@ -8,7 +8,7 @@ import type { CommitResponse } from "../scorm/contract.ts";
 import { SCORM12_ERRORS, ScormRefusal } from "../scorm/scorm-errors.ts";
 import { loggableUrl } from "../web/logging.ts";
 import { createRuntimeWriter, type CreditEarned } from "./runtime-writer.ts";
-import type { SessionStore } from "../web/session.ts";
+import type { SessionStore } from "../web/session-store.ts";
 import { csrfTokenMatches, readSession } from "../web/session-reader.ts";
 
 /**

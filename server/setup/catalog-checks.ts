@@ -18,8 +18,8 @@ export async function crossCheck(db: Db, raw: unknown): Promise<string[]> {
 
   const knownCompetencies = new Set([...(await catalogWriting(db).competencyIdsByName()).keys(), ...names(competencies, "name")]);
   const organisation = record(file.organisation);
-  const vpd = text(organisation.vpd) ?? (await soleOrganisationVpd(db));
-  const knownPositions = new Set([...(vpd ? await positionNames(db, vpd) : []), ...names(positions, "name")]);
+  const vpd = text(organisation.vpd) ?? (await peopleDirectory(db).soleOrganisation())?.vpd;
+  const knownPositions = new Set([...(vpd ? await peopleDirectory(db).positionNamesOfVpd(vpd) : []), ...names(positions, "name")]);
 
   duplicates(competencies.map((c) => text(record(c).name)), "competencies", "name", problems);
   duplicates(certifications.map((c) => text(record(c).name)), "certifications", "name", problems);
@@ -115,16 +115,6 @@ function duplicates(values: Array<string | undefined>, where: string, field: str
     if (first === undefined) seen.set(value, index);
     else problems.push(`${where}[${index}].${field}: "${value}" is listed twice (also at ${where}[${first}])`);
   });
-}
-
-async function soleOrganisationVpd(db: Db): Promise<string | undefined> {
-  const rows = await db("organisations").orderBy("id").limit(2);
-  return rows.length === 1 ? String(rows[0].vpd) : undefined;
-}
-
-async function positionNames(db: Db, vpd: string): Promise<string[]> {
-  const rows = await db("positions").join("organisations", "organisations.id", "positions.organisation_id").where("organisations.vpd", vpd).select("positions.name");
-  return rows.map((row) => String(row.name));
 }
 
 const record = (value: unknown): Record<string, unknown> => (value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {});

@@ -68,7 +68,7 @@ export async function importCatalog(db: Db, clock: Clock, catalog: Catalog, opti
     const store = catalogWriting(trx);
     const people = peopleUpdating(trx);
     const accounts = accountOpening(trx);
-    const organisationRef = catalog.organisation ?? (await existingOrganisation(trx)) ?? DEFAULT_ORGANISATION;
+    const organisationRef = catalog.organisation ?? (await people.soleOrganisation()) ?? DEFAULT_ORGANISATION;
     const organisationId = await people.ensureOrganisation(organisationRef.vpd, organisationRef.name);
 
     for (const competency of catalog.competencies) await store.upsertCompetency(competency.name, competency.description);
@@ -127,11 +127,6 @@ export async function importCatalog(db: Db, clock: Clock, catalog: Catalog, opti
     });
     return summary;
   });
-}
-
-async function existingOrganisation(db: Db): Promise<{ vpd: string; name: string } | undefined> {
-  const rows = await db("organisations").orderBy("id").limit(2);
-  return rows.length === 1 ? { vpd: String(rows[0].vpd), name: String(rows[0].name) } : undefined;
 }
 
 function invalid(problems: string[]): AppError {

@@ -1,6 +1,6 @@
 import type { Actor } from "../audit/index.ts";
 import { AppError } from "../errors.ts";
-import { inviteToChoosePassword, type RecoveryDeps } from "../accounts/index.ts";
+import { accountDirectory, inviteToChoosePassword, type RecoveryDeps } from "../accounts/index.ts";
 import { crossCheck, matchExistingPerson, personChanges } from "./catalog-checks.ts";
 import { importCatalog } from "./import-catalog.ts";
 import { readPeopleCsv, rowProblem } from "./people-csv.ts";
@@ -36,7 +36,7 @@ export async function uploadPeople(deps: RecoveryDeps, actor: Actor, file: Buffe
     const existing = await matchExistingPerson(deps.db, person);
     if (!existing) continue;
     const changes = await personChanges(deps.db, existing, person);
-    const username = (await deps.db("accounts").where({ id: existing.accountId }).first("username")).username as string;
+    const username = await accountDirectory(deps.db).usernameOf(existing.accountId);
     const row = read.rowsOf[index]!.person;
     // A date of birth is how the person proves who they are (Forgot Username, record transfer): a
     // spreadsheet row that disagrees is more likely someone else than a correction.

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Router } from "express";
+import { databaseAnswers } from "../db/connect.ts";
 import type { AppDeps } from "../deps.ts";
 import { watchEventLoop } from "./event-loop.ts";
 
@@ -25,7 +26,7 @@ export function healthRoutes({ db, config }: AppDeps): Router {
   const eventLoop = watchEventLoop();
   router.get("/healthz", async (_req, res) => {
     try {
-      await db.raw("select 1");
+      await databaseAnswers(db);
     } catch {
       res.status(503).json({ status: "unavailable", reason: "database not answering" });
       return;

@@ -4,7 +4,8 @@ import { unsign } from "cookie-signature";
 import type { RequestHandler, Response } from "express";
 import type { SessionData } from "express-session";
 import type { Config } from "../config.ts";
-import { SESSION_COOKIE, SESSION_IDLE_MS, sessionCookieOptions, type SessionStore } from "./session.ts";
+import { SESSION_COOKIE, SESSION_IDLE_MS, sessionCookieOptions } from "./session.ts";
+import type { SessionStore } from "./session-store.ts";
 import { pastAbsoluteLimit, signedInUser, type SignedInUser } from "./auth.ts";
 
 /** Verified cookies remembered (see readSession); beyond this the memory starts again. */

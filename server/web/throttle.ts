@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response } from "express";
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
+import { countHit, hitsIn } from "./throttle-store.ts";
 
 export interface ThrottleRule {
   /** What is counted, e.g. "login". */
@@ -46,8 +47,7 @@ export function failureLimit(db: Db, clock: Clock, rule: ThrottleRule) {
   return {
     async refusal(req: Request, res: Response): Promise<AppError | undefined> {
       const window = windowOf(clock, rule);
-      const row = await db("request_throttle").where({ bucket: bucketOf(req), window_start: window.start }).first("hits");
-      return Number(row?.hits ?? 0) >= rule.limit ? refusal(res, rule, window) : undefined;
+      return (await hitsIn(db, bucketOf(req), window)) >= rule.limit ? refusal(res, rule, window) : undefined;
     },
     async count(req: Request): Promise<void> {
       await countHit(db, bucketOf(req), windowOf(clock, rule));
@@ -73,7 +73,7 @@ export function sourceOf(ip: string | undefined): string {
   return `${groups.slice(0, 4).map((group) => Number.parseInt(group, 16).toString(16)).join(":")}::/64`;
 }
 
-interface Window {
+export interface Window {
   start: string;
   now: number;
   ms: number;
@@ -83,21 +83,6 @@ function windowOf(clock: Clock, rule: ThrottleRule): Window {
   const ms = rule.windowMinutes * 60_000;
   const now = clock.now().getTime();
   return { start: new Date(now - (now % ms)).toISOString(), now, ms };
-}
-
-async function countHit(db: Db, bucket: string, window: Window): Promise<number> {
-  const [row] = await db("request_throttle")
-    .insert({ bucket, window_start: window.start, hits: 1 })
-    .onConflict(["bucket", "window_start"])
-    .merge({ hits: db.raw("request_throttle.hits + 1") })
-    .returning("hits");
-  // Earlier windows count for nothing now: this bucket's go at its first hit in a new window,
-  // everyone's older than a day then too. Later hits in the window write only the count.
-  if (Number(row.hits) === 1) {
-    await db("request_throttle").where("bucket", bucket).andWhere("window_start", "<", window.start).delete();
-    await db("request_throttle").where("window_start", "<", new Date(window.now - 24 * 60 * 60_000).toISOString()).delete();
-  }
-  return Number(row.hits);
 }
 
 /** 429, through the error handler: a page for people, JSON for the upload page's script. */

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { SESSION_TOUCH_EVERY_MS } from "../../server/web/session.ts";
+import { SESSION_TOUCH_EVERY_MS } from "../../server/web/session-store.ts";
 import { createTestApp, logInAgent, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
 

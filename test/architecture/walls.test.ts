@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { readWalls, writersOf, type Walls } from "./walls.ts";
+import { queriesAwayFromHome, readModelsThatWrite, readWalls, tablesOf, writersOf, type Walls } from "./walls.ts";
 import { DRAWING, drawAreas } from "../../scripts/draw-areas.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -28,10 +28,10 @@ describe("the walls between areas", () => {
     expect(fs.readFileSync(DRAWING, "utf8"), "docs/areas.svg is not the code's: npm run walls:drawing").toBe(drawAreas(now.areaEdges, now.areaCycleEdges));
   });
 
-  it("has one writer of competence_records, the table compliance is computed from: server/records/", () => {
+  it("has one writer of competence_records, the table compliance is computed from: server/records/store.ts", () => {
     const sources = fs.readdirSync(path.join(root, "server"), { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".ts"));
     const files = Object.fromEntries(sources.map((file) => [`server/${file}`, fs.readFileSync(path.join(root, "server", file), "utf8")]));
-    expect(writersOf("competence_records", files)).toEqual(["server/records/competence-records.ts"]);
+    expect(writersOf("competence_records", files)).toEqual(["server/records/store.ts"]);
     // And the check sees a writer when there is one, however its query is chained.
     expect(writersOf("competence_records", {
       "a.ts": 'await trx("competence_records").where({ id }).update({ status: "approved" });',
@@ -46,6 +46,29 @@ describe("the walls between areas", () => {
     const querying = routeFiles.filter((file) => RAW_QUERY.test(fs.readFileSync(path.join(root, "server", file), "utf8")));
     expect(querying, "move the query into the area's store or a named read model").toEqual([]);
     expect(["const rows = await db(\"people\").select();", "await trx('courses').where({ id })"].every((text) => RAW_QUERY.test(text))).toBe(true);
+  });
+
+  it("gives every query a home: a store (store.ts, *-store.ts), a read model (*-reads.ts) or the database kit", () => {
+    const migrations = fs.readdirSync(path.join(root, "migrations")).map((file) => fs.readFileSync(path.join(root, "migrations", file), "utf8"));
+    const tables = tablesOf(migrations);
+    expect(tables).toEqual(expect.arrayContaining(["accounts", "competence_records", "subscriptions", "sessions"]));
+    const sources = fs.readdirSync(path.join(root, "server"), { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".ts"));
+    const files = Object.fromEntries(sources.map((file) => [`server/${file}`, fs.readFileSync(path.join(root, "server", file), "utf8")]));
+    expect(queriesAwayFromHome(tables, files), "move the query into the area's store or a named read model").toEqual([]);
+    expect(readModelsThatWrite(files), "a read model changes nothing: move the write into a store").toEqual([]);
+    // And the checks see what they are for, however the query is written.
+    expect(queriesAwayFromHome(["people", "sessions"], {
+      "server/a/service.ts": 'const row = await trx("people").where({ id }).first();',
+      "server/a/rules.ts": 'await db.raw("select 1");',
+      "server/a/lookup.ts": 'connection.prepare("SELECT sess FROM sessions WHERE sid = ?");',
+      "server/a/aliased.ts": "q('people as p').select('p.id')",
+      "server/a/store.ts": 'await db("people").insert(row);',
+      "server/a/people-store.ts": 'await db("people").insert(row);',
+      "server/a/roster-reads.ts": 'await db("people").select("id");',
+      "server/db/backup.ts": 'await db.raw("VACUUM INTO ?", [file]);',
+      "server/a/words.ts": 'const label = "Select the people you want from the list";',
+    })).toEqual(["server/a/aliased.ts", "server/a/lookup.ts", "server/a/rules.ts", "server/a/service.ts"]);
+    expect(readModelsThatWrite({ "server/a/roster-reads.ts": 'await db("people").where({ id }).update({ name });', "server/a/store.ts": 'await db("people").del();' })).toEqual(["server/a/roster-reads.ts"]);
   });
 
   describe("on a deliberately broken copy, each rule", () => {

@@ -105,3 +105,37 @@ export function writersOf(table: string, files: Record<string, string>): string[
     .map(([file]) => file)
     .sort();
 }
+
+/** Where a module may query the database: a store (store.ts, *-store.ts), a read model (*-reads.ts), or the database kit itself. */
+const QUERY_HOME = /(^|\/)(store|[a-z-]+-store|[a-z-]+-reads)\.ts$|^server\/db\//;
+
+/** The tables the migrations create, read from their createTable calls. */
+export function tablesOf(migrations: string[]): string[] {
+  return [...new Set(migrations.flatMap((text) => [...text.matchAll(/createTable(?:IfNotExists)?\(\s*["'`]([a-z_]+)["'`]/g)].map((match) => match[1]!)))].sort();
+}
+
+/**
+ * The files, of those given (path -> text), that query the database outside a store or a read
+ * model: a knex query begun from a table's name, a raw fragment, or SQL written out in a string.
+ */
+export function queriesAwayFromHome(tables: string[], files: Record<string, string>): string[] {
+  const query = new RegExp(
+    [
+      `\\b[A-Za-z_]\\w*\\(\\s*["'\`](?:${tables.join("|")})(?:\\s+as\\s+[a-z_]+)?["'\`]\\s*\\)`,
+      "\\.(?:raw|whereRaw|joinRaw|fromRaw|orderByRaw|havingRaw|selectRaw)\\(",
+      "[\"'`]\\s*(?:SELECT\\s.+?\\sFROM|INSERT INTO|DELETE FROM|UPDATE\\s+\\w+\\s+SET)\\b",
+    ].join("|"),
+  );
+  return Object.entries(files)
+    .filter(([file, text]) => !QUERY_HOME.test(file) && query.test(text))
+    .map(([file]) => file)
+    .sort();
+}
+
+/** The read models (*-reads.ts), of the files given, that write: a read model answers a page or a report and changes nothing. */
+export function readModelsThatWrite(files: Record<string, string>): string[] {
+  return Object.entries(files)
+    .filter(([file, text]) => /-reads\.ts$/.test(file) && /\.(insert|update|delete|del|merge|increment|decrement|truncate)\(/.test(text))
+    .map(([file]) => file)
+    .sort();
+}

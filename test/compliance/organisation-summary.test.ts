@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../support/test-db.ts";
 import { createClock } from "../../server/clock.ts";
-import { competencySummary, organisationSummary } from "../../server/compliance/organisation-summary.ts";
-import { expiringCompetencies } from "../../server/compliance/expiring.ts";
+import { competencySummary, organisationSummary } from "../../server/compliance/organisation-summary-reads.ts";
+import { expiringCompetencies } from "../../server/compliance/expiring-reads.ts";
 import { personCompliance } from "../../server/compliance/service.ts";
 import { buildLearner } from "../support/factories.ts";
 

@@ -5,7 +5,7 @@ import pino from "pino";
 import { createTestDb, type TestDb } from "../support/test-db.ts";
 import { loadConfig } from "../../server/config.ts";
 import { createMailDelivery } from "../../server/mail/delivery.ts";
-import { queueMail } from "../../server/mail/outbox.ts";
+import { queueMail } from "../../server/mail/outbox-store.ts";
 import { settableClock } from "../support/test-app.ts";
 
 /** With SMTP_URL, mail goes to a real SMTP server (smtp-server, in the test); a failed send waits and is tried again, never lost. */

@@ -4,7 +4,7 @@ import { Writable } from "node:stream";
 import pino from "pino";
 import request from "supertest";
 import { createApp } from "../../server/app.ts";
-import { SESSION_TOUCH_EVERY_MS } from "../../server/web/session.ts";
+import { SESSION_TOUCH_EVERY_MS } from "../../server/web/session-store.ts";
 import { SESSION_ABSOLUTE_MS } from "../../server/web/auth.ts";
 import { createTestApp, csrfFrom, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";

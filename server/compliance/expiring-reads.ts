@@ -1,5 +1,5 @@
 import type { Db } from "../db/connect.ts";
-import { heldOnSql, organisationSummaryBindings } from "./organisation-summary.ts";
+import { heldOnSql, organisationSummaryBindings } from "./organisation-summary-reads.ts";
 import { rawRows } from "../db/connect.ts";
 
 export interface ExpiringCompetency {
