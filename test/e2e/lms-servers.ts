@@ -60,6 +60,9 @@ export interface ContentRequest {
   dropped?: boolean;
 }
 
+/** A test's own endpoint on the content origin, POST /__test/<name>: JSON in, JSON out. */
+export type TestHook = (body: unknown) => unknown;
+
 export interface LmsServers {
   lmsUrl: string;
   contentUrl: string;
@@ -72,6 +75,11 @@ export interface LmsServers {
   seen: SeenRequest[];
   /** The content origin's latest requests (the last 200), for failure messages. */
   contentSeen: ContentRequest[];
+  /**
+   * Endpoints a test adds to the content origin (POST /__test/<name>), beside the content app's
+   * own routes: how the conformance suite's test SCO reports to the test (see test-sco.js).
+   */
+  testHooks: Map<string, TestHook>;
   close(): Promise<void>;
 }
 
@@ -117,7 +125,9 @@ export async function startLmsServers(courseFolders: string[] | "demo trust"): P
     app(req, res);
   });
   const contentSeen: ContentRequest[] = [];
+  const testHooks = new Map<string, TestHook>();
   contentServer.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (req.method === "POST" && req.url?.startsWith("/__test/")) return answerTestHook(testHooks, req, res);
     const seenNow: ContentRequest = { url: (req.url ?? "").replace(/\/launch\/[^/]+/, "/launch/<token>").slice(0, 120), at: Date.now() };
     contentSeen.push(seenNow);
     if (contentSeen.length > 200) contentSeen.shift();
@@ -142,11 +152,28 @@ export async function startLmsServers(courseFolders: string[] | "demo trust"): P
     versions,
     seen,
     contentSeen,
+    testHooks,
     async close() {
       await Promise.all([close(lmsServer), close(contentServer)]);
       await cleanup();
     },
   };
+}
+
+async function answerTestHook(hooks: Map<string, TestHook>, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const hook = hooks.get((req.url ?? "").slice("/__test/".length));
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  if (!hook) {
+    res.writeHead(404).end();
+    return;
+  }
+  try {
+    const answer = (await hook(JSON.parse(Buffer.concat(chunks).toString("utf8")))) ?? {};
+    res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" }).end(JSON.stringify(answer));
+  } catch (error) {
+    res.writeHead(500, { "Content-Type": "text/plain" }).end(String(error));
+  }
 }
 
 /** A new learner, logged in on a fresh browser context at the portal. */

@@ -1,8 +1,12 @@
 // The test's side of the test SCO (test-sco.js): the scripts queued for each SCO's launches, what
-// every launch reported back, and waiting for a launch to be done. Two Playwright bindings carry
-// it, exposed once on a browser context: they reach every frame of every page in it, the
-// cross-origin content frames and the windows content opens included.
-import type { BrowserContext } from "playwright-core";
+// every launch reported back, and waiting for a launch to be done. The SCO reaches it over HTTP on
+// its own origin (POST /__test/conformance/*, a test hook of the content server), from the content
+// frames and the windows content opens alike. Not through Playwright bindings, as it once did:
+// Chromium runs a cross-origin frame in a process of its own, and under load Playwright now and
+// then never attached to one, so its SCO, served and running, could not report (seen in 2 of 8
+// runs of three sequencing suites beside another suite: the launcher and the SCO's page served in
+// 1 and 55 ms, Playwright listing the frame as about:blank).
+import type { LmsServers } from "../../e2e/lms-servers.ts";
 import type { PackageSpec } from "./build-package.ts";
 import { leaves } from "./build-package.ts";
 import { forBrowser, mismatches, stepAt, v12, v2004, type CallReport, type Script } from "./script.ts";
@@ -151,13 +155,45 @@ export class Launches {
   }
 }
 
+/** A report as the test SCO sends it: from which attempt and window, and its place in that window's order. */
+interface SentReport {
+  attempt: number;
+  window: string;
+  seq: number;
+  entry: Report;
+}
+
+/** The launches of each attempt being played on these servers, which the test SCO's requests reach. */
+const sessions = new WeakMap<LmsServers, Map<number, Launches>>();
+
 /**
- * Exposes the test SCO's two bindings on a browser context, answered by the learner's launches
- * (null until the session that owns them exists: nothing is launched before then).
+ * Answers the test SCO on the content origin (test-sco.js): its script request and its reports,
+ * each routed to the launches of the attempt its URL's content token names. A window's reports
+ * are handed over in the order it sent them, whichever request arrives first.
  */
-export async function exposeConformanceBindings(context: BrowserContext, current: () => Launches | null): Promise<void> {
-  await context.exposeBinding("conformanceScript", (_source, request: { sco: string; url: string }) => current()?.scriptFor(request) ?? { launch: 0, steps: [] });
-  await context.exposeBinding("conformanceReport", (_source, entry: Report) => current()?.receive(entry));
+export function conformanceSessions(servers: LmsServers): Map<number, Launches> {
+  let launchesOf = sessions.get(servers);
+  if (launchesOf) return launchesOf;
+  launchesOf = new Map();
+  sessions.set(servers, launchesOf);
+  const known = launchesOf;
+  const windows = new Map<string, { next: number; held: Map<number, SentReport> }>();
+  servers.testHooks.set("conformance/script", (body) => {
+    const { attempt, request } = body as { attempt: number; request: { sco: string; url: string } };
+    return known.get(Number(attempt))?.scriptFor(request) ?? { launch: 0, steps: [] };
+  });
+  servers.testHooks.set("conformance/report", (body) => {
+    const sent = body as SentReport;
+    const order = windows.get(sent.window) ?? { next: 1, held: new Map() };
+    windows.set(sent.window, order);
+    order.held.set(sent.seq, sent);
+    for (let due = order.held.get(order.next); due; due = order.held.get(order.next)) {
+      order.held.delete(order.next++);
+      known.get(Number(due.attempt))?.receive(due.entry);
+    }
+    return {};
+  });
+  return launchesOf;
 }
 
 export async function waitUntil(ready: () => boolean | Promise<boolean>, explain: () => Promise<string>): Promise<void> {

@@ -7,7 +7,7 @@ import { openPlayer, playerNetwork, type LmsServers } from "../../e2e/lms-server
 import { attemptRow, commitLog, scoCmi, scoRows, sequencingState } from "../../e2e/stored-state.ts";
 import { buildAttempt } from "../../support/attempts.ts";
 import type { PackageSpec } from "./build-package.ts";
-import { Launches, WAIT_MS, waitUntil, type Launch, type Until } from "./launches.ts";
+import { conformanceSessions, Launches, WAIT_MS, waitUntil, type Launch, type Until } from "./launches.ts";
 import type { Script } from "./script.ts";
 
 export interface ControlState {
@@ -47,6 +47,7 @@ export class LearnerSession {
     readonly opener: Page,
   ) {
     this.launches = new Launches(spec);
+    conformanceSessions(servers).set(attemptId, this.launches);
   }
 
   /** A new attempt for the learner on the course, and an LMS page in their browser to play it from. */

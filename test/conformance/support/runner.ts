@@ -45,7 +45,6 @@ import { createLocalStorage } from "../../../server/packages/storage.ts";
 import { logIn, withLmsAndBrowser, type LmsServers } from "../../e2e/lms-servers.ts";
 import { buildLearner } from "../../support/factories.ts";
 import { buildPackage, type PackageSpec } from "./build-package.ts";
-import { exposeConformanceBindings, type Launches } from "./launches.ts";
 import { LearnerSession, type SessionStart } from "./learner-session.ts";
 
 export type { Launch } from "./launches.ts";
@@ -124,14 +123,12 @@ async function newLearner(servers: LmsServers, browser: Browser): Promise<Learne
 }
 
 /**
- * A browser context of the learner's own, with the test SCO's bindings answered by the session's
- * launches. Each case gets a fresh one (closing a page that the player window is reloading, as
- * Home reloads its opener, can wedge Playwright; closing the whole context never does).
+ * A browser context of the learner's own. Each case gets a fresh one (closing a page that the
+ * player window is reloading, as Home reloads its opener, can wedge Playwright; closing the whole
+ * context never does).
  */
-async function learnerContext(browser: Browser, learner: Learner, launches: () => Launches | null): Promise<BrowserContext> {
-  const context = await browser.newContext({ storageState: learner.storageState });
-  await exposeConformanceBindings(context, launches);
-  return context;
+function learnerContext(browser: Browser, learner: Learner): Promise<BrowserContext> {
+  return browser.newContext({ storageState: learner.storageState });
 }
 
 /** What a case's run() gets: the learner's session on the case's course, and the LMS. */
@@ -141,11 +138,10 @@ export class Harness extends LearnerSession implements Importer {
   private caseId = "";
 
   static async begin(servers: LmsServers, browser: Browser, learner: Learner, conformanceCase: PlayCase): Promise<Harness> {
-    let harness: Harness | null = null;
-    const context = await learnerContext(browser, learner, () => harness?.launches ?? null);
+    const context = await learnerContext(browser, learner);
     const start: SessionStart = { servers, context, course: await importCase(servers, conformanceCase.package, conformanceCase.id), spec: conformanceCase.package, personId: learner.personId };
     const { attemptId, opener } = await LearnerSession.prepare(start);
-    harness = new Harness(servers, start.course, start.spec, start.personId, attemptId, context, opener);
+    const harness = new Harness(servers, start.course, start.spec, start.personId, attemptId, context, opener);
     harness.browser = browser;
     harness.caseId = conformanceCase.id;
     return harness;
@@ -157,10 +153,9 @@ export class Harness extends LearnerSession implements Importer {
 
   /** A second learner, in a browser of their own, with an attempt on the same course version. */
   async otherLearner(): Promise<LearnerSession> {
-    let session: LearnerSession | null = null;
     const learner = await newLearner(this.servers, this.browser);
-    const context = await learnerContext(this.browser, learner, () => session?.launches ?? null);
-    session = await LearnerSession.start({ servers: this.servers, context, course: this.course, spec: this.spec, personId: learner.personId });
+    const context = await learnerContext(this.browser, learner);
+    const session = await LearnerSession.start({ servers: this.servers, context, course: this.course, spec: this.spec, personId: learner.personId });
     this.others.push(session);
     return session;
   }

@@ -1,10 +1,11 @@
 // The conformance suite's scripted test SCO (test/conformance/support/runner.ts). Every fixture
 // package carries this file; each SCO page loads it with <body data-sco="ITEM" data-api="API"> (or
 // "API_1484_11"). It finds the API as real content does (the window's parents, then its opener's),
-// asks the test for this launch's script through the Playwright binding `conformanceScript`, runs
-// the steps one after another, synchronously (only a `wait` step yields), and reports each answer
-// with GetLastError through `conformanceReport`, then a final { done } report. Plain ES2017: it
-// runs as delivered, in the SCO's frame on the content origin, never bundled.
+// asks the test for this launch's script, runs the steps one after another, synchronously (only a
+// `wait` step yields), and reports each answer with GetLastError, then a final { done } report.
+// It reaches the test by POSTing to its own origin (/__test/conformance/*, the test's hook on the
+// content server; see launches.ts for why not Playwright bindings). Plain ES2017: it runs as
+// delivered, in the SCO's frame on the content origin, never bundled.
 (function () {
   "use strict";
   var body = document.body;
@@ -118,18 +119,38 @@
       .then(function () { if (doneAs === "popup") window.close(); });
   }
 
-  // The bindings reach a frame when Playwright attaches to it. Chromium runs a cross-origin frame in
-  // a process of its own, and under load that frame can start before the attach has installed them
-  // (CI saw a SCO load and never report): wait for them rather than run unobserved.
-  var BINDING_WAIT_MS = 10000;
-  function bound() {
-    return typeof window.conformanceScript === "function" && typeof window.conformanceReport === "function";
+  // The test knows the attempt by the content token in this page's path (/c/<version>.<attempt>.…/).
+  // Reports go synchronously, so that each has arrived before the SCO's next call and none is lost
+  // to the page going away; from pagehide on, where Chromium refuses synchronous requests, as
+  // keepalive requests, which outlive the page. Each carries its place in this window's order, and
+  // the test puts them back in it.
+  var attempt = Number((/\/c\/\d+\.(\d+)\./.exec(window.location.pathname) || [])[1]);
+  var windowId = String(Math.random()).slice(2) + "." + Date.now();
+  var sent = 0;
+  var leaving = false;
+  window.addEventListener("pagehide", function () { leaving = true; });
+  function post(hook, text) {
+    return fetch("/__test/conformance/" + hook, { method: "POST", keepalive: true, headers: { "Content-Type": "application/json" }, body: text });
   }
-  var waitedFrom = Date.now();
-  (function whenBound() {
-    if (bound()) return run();
-    if (Date.now() - waitedFrom < BINDING_WAIT_MS) window.setTimeout(whenBound, 50);
-  })();
+  window.conformanceScript = function (request) {
+    return post("script", JSON.stringify({ attempt: attempt, request: request })).then(function (response) { return response.json(); });
+  };
+  window.conformanceReport = function (entry) {
+    var text = JSON.stringify({ attempt: attempt, window: windowId, seq: ++sent, entry: entry });
+    if (!leaving) {
+      try {
+        var request = new XMLHttpRequest();
+        request.open("POST", "/__test/conformance/report", false);
+        request.setRequestHeader("Content-Type", "application/json");
+        request.send(text);
+        return;
+      } catch (error) {
+        // Refused (the page is going away after all): as a keepalive request, below.
+      }
+    }
+    post("report", text);
+  };
+  run();
 
   function run() {
     if (popupOf) {
