@@ -19,11 +19,18 @@ module.exports = {
       to: { path: "^server/", pathNot: ["^server/(web|db)/", "^server/(config|clock|errors|yield|secrets|worker-threads|deps|disk-space|package-limits|format)\\.ts$"] },
     },
     {
+      name: "base-imports-no-area",
+      comment: "The files directly in server/ beside the entry points (config, clock, errors, format, deps...) are what every area and kit stands on: they import no area, or a kit could reach one through them.",
+      severity: "error",
+      from: { path: "^server/[^/]+\\.ts$", pathNot: "^server/(main|app|boot-context)\\.ts$" },
+      to: { path: `^server/(?!(?:${KITS.join("|")})/)[^/]+/` },
+    },
+    {
       name: "rules-import-no-web-or-db",
-      comment: "A pure rule (crediting, statuses, time, the class form) is tested on a fixed clock alone: no HTTP, no database.",
+      comment: "A pure rule (crediting, statuses, time, the class form) is tested on a fixed clock alone: no HTTP, no database, not even through what it imports.",
       severity: "error",
       from: { path: "^server/[^/]+/(crediting|[a-z-]+-rules|status|reasons|time|prerequisites|cmi-[a-z-]+|scorm-errors|contract)\\.ts$" },
-      to: { path: "^server/(web|db)/" },
+      to: { path: "^server/(web|db)/", reachable: true },
     },
     {
       name: "migrations-are-history",

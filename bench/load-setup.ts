@@ -1,4 +1,4 @@
-import type { Context } from "../server/boot-context.ts";
+import type { Context } from "../server/deps.ts";
 import { seedDemo } from "../server/demo/seed.ts";
 import { hashPassword } from "../server/accounts/passwords.ts";
 import { createAccountStore } from "../server/accounts/store.ts";

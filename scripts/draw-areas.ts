@@ -1,12 +1,12 @@
 /**
- * The drawing of the house: which area imports which (types aside), read from the code by
+ * The drawing of the house: which area imports which (types included), read from the code by
  * dependency-cruiser (test/architecture/walls.ts), as docs/areas.svg.
  *
  *   npm run walls:drawing
  *
  * Areas are laid out in rows by how far down they stand: an area sits above everything it imports,
- * so arrows point down, to what an area stands on; the composition root is at the top and the
- * SCORM kernel and the base at the bottom. An arrow is drawn where no path through other areas
+ * so arrows point down, to what an area stands on; the lms command and the composition root are
+ * at the top and the base at the bottom. An arrow is drawn where no path through other areas
  * already implies it, so that the drawing can be read; an import on a cycle between areas is
  * always drawn, in red. test/architecture/walls.test.ts fails when the committed drawing is not the code's.
  */
@@ -84,7 +84,7 @@ export function drawAreas(edges: string[], upward: string[]): string {
 }
 
 export async function currentDrawing(): Promise<string> {
-  const walls = await readWalls(root, ["server", "player", "migrations"]);
+  const walls = await readWalls(root, ["server", "player", "migrations", "bin"]);
   return drawAreas(walls.areaEdges, walls.areaCycleEdges);
 }
 

@@ -51,8 +51,8 @@ export function createApp(deps: AppDeps): express.Express {
   const sessions = createSessionStore(deps.db);
   // The runtime first, on a lean stack of its own (see its routes): a player commits every few
   // seconds and need not pass the page middleware below.
-  // A commit that completes learning is credited in its own transaction: the runtime is handed
-  // learning's crediting step here, rather than importing the area above it.
+  // A commit that completes learning is credited in the same transaction as the batch that stored
+  // it: the runtime is handed learning's crediting step here, rather than importing the area above it.
   app.use("/runtime", runtimeRoutes(deps, sessions, creditEarnedAttempts));
 
   app.use(requestLogger(deps.logger));

@@ -1,15 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { loadConfig, type Config } from "./config.ts";
+import type { Context } from "./deps.ts";
 import { createClock, createRunningClock, setTrustTimeZone, type Clock } from "./clock.ts";
 import { connectDb, migrateLatest, type Db } from "./db/connect.ts";
 import { AppError } from "./errors.ts";
-
-export interface Context {
-  config: Config;
-  clock: Clock;
-  db: Db;
-}
 
 /** What the server and the CLI both need: validated config, the clock, a migrated database. */
 export async function openContext(env: Record<string, string | undefined>): Promise<Context> {

@@ -11,6 +11,7 @@ export { PASSWORD_MIN_LENGTH, passwordProblem } from "./password-rules.ts";
 export { hashPassword, NO_PASSWORD_YET, verifyPassword } from "./passwords.ts";
 export { recoveryRoutes } from "./recovery-routes.ts";
 export { inviteToChoosePassword, type RecoveryDeps, requestReset, requestUnlock } from "./recovery.ts";
+export { changeRole } from "./roles.ts";
 export { accountRoutes } from "./routes.ts";
 export { usernameKey } from "./store.ts";
 

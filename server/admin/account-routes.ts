@@ -2,20 +2,18 @@ import { Router, type Request } from "express";
 import type { AppDeps } from "../deps.ts";
 import { isRowId } from "../db/connect.ts";
 import { requireRole } from "../web/auth.ts";
-import { endSessionsOf } from "../web/session-store.ts";
-import { AppError, notFound } from "../errors.ts";
-import { recordAudit } from "../audit/index.ts";
+import { notFound } from "../errors.ts";
 import { ROLE_LABELS, ROLES, type Role } from "../web/roles.ts";
-import { requestReset, requestUnlock } from "../accounts/index.ts";
+import { changeRole, requestReset, requestUnlock } from "../accounts/index.ts";
 import type { MailDelivery } from "../mail/index.ts";
-import { createAdminAccountStore } from "./account-store.ts";
+import { adminAccountReads } from "./account-reads.ts";
 import { PAGE_SIZE, renderPage } from "./pages.ts";
 
 /** Accounts: their role, and starting a reset or an unlock (the person chooses their own password, never the administrator). */
 export function accountAdminRoutes({ db, clock, config, mail }: AppDeps & { mail: MailDelivery }): Router {
   const router = Router();
   const admin = requireRole("admin");
-  const accounts = createAdminAccountStore(db);
+  const accounts = adminAccountReads(db);
   const accountOf = async (req: Request) => {
     const id = Number(req.params.accountId);
     const account = isRowId(id) ? await accounts.byId(id) : undefined;
@@ -34,19 +32,8 @@ export function accountAdminRoutes({ db, clock, config, mail }: AppDeps & { mail
 
   router.post("/admin/accounts/:accountId/role", admin, async (req, res) => {
     const account = await accountOf(req);
-    const role = String(req.body.role ?? "") as Role;
-    if (!ROLES.includes(role)) throw new AppError("admin.role", `Choose one of the roles: ${ROLES.join(", ")}`, 400);
     const actor = res.locals.user as { accountId: number };
-    if (account.id === actor.accountId && role !== "admin") throw new AppError("admin.own_role", "You cannot take away your own administrator role: ask another administrator", 400);
-    if (role !== account.role) {
-      const at = clock.now().toISOString();
-      await db.transaction(async (trx) => {
-        await createAdminAccountStore(trx).setRole(account.id, role, at);
-        // A session carries the role it logged in with: the person's sessions end, and the next log-in carries the new one.
-        const ended = await endSessionsOf(trx, account.id);
-        await recordAudit(trx, { kind: "account.role_changed", at, actorAccountId: actor.accountId, personId: account.person_id, ip: req.ip ?? null, detail: { accountId: account.id, from: account.role, to: role, sessionsEnded: ended } });
-      });
-    }
+    await changeRole(db, clock, { account: { id: account.id, personId: account.person_id, role: account.role as Role }, role: String(req.body.role ?? ""), actorAccountId: actor.accountId, ip: req.ip ?? null });
     res.redirect(303, `/admin/accounts/${account.id}?done=role`);
   });
 

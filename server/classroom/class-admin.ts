@@ -2,8 +2,8 @@ import { isRowId, type Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/index.ts";
-import { attendanceAttempt, creditEarnedAttempts } from "../learning/index.ts";
-import { CANCELLABLE_STATES, checkClassForm, type ClassFacts, type ClassForm } from "./class-rules.ts";
+import { attendanceAttempt, CANCELLABLE_STATES, creditEarnedAttempts } from "../learning/index.ts";
+import { checkClassForm, type ClassFacts, type ClassForm } from "./class-rules.ts";
 import { createClassStore } from "./class-store.ts";
 import { classLine, fillPlaces, tellLearner, type Actor } from "./enrolment-service.ts";
 

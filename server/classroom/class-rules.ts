@@ -5,10 +5,6 @@ import { isCalendarDate, localDate, localTime } from "../clock.ts";
  * outcomes out, with "now" passed in.
  */
 
-// A booking's states are also the learning pages' Component Status, so they are defined with
-// learning (booking-states.ts) and used here.
-export { AWAITING_PLACE_STATES, BOOKED_STATES, CANCELLABLE_STATES, HOLDS_PLACE_STATES, LIVE_STATES, PLACE_STATES, type ClassroomState } from "../learning/index.ts";
-
 export interface ClassForm {
   title: string;
   date: string;

@@ -1,5 +1,7 @@
 import type { Db } from "../db/connect.ts";
-import { AWAITING_PLACE_STATES, BOOKED_STATES, PLACE_STATES, type ClassFacts, type ClassroomState } from "./class-rules.ts";
+// A booking's states are also the learning pages' Component Status, so they are defined with learning.
+import { AWAITING_PLACE_STATES, BOOKED_STATES, PLACE_STATES, type ClassroomState } from "../learning/index.ts";
+import type { ClassFacts } from "./class-rules.ts";
 
 /** A class as stored: what the form sets (ClassFacts), and its course, status and bookings. */
 export interface ClassroomClass extends ClassFacts {

@@ -5,8 +5,8 @@ import { recordAudit } from "../audit/index.ts";
 import { queueMail } from "../mail/index.ts";
 import { guideDateTime } from "../format.ts";
 import { localTime } from "../clock.ts";
-import { effectiveStatus, creditsOf } from "../learning/index.ts";
-import { CANCELLABLE_STATES, PLACE_STATES, placeFor, type ClassroomState } from "./class-rules.ts";
+import { CANCELLABLE_STATES, creditsOf, effectiveStatus, PLACE_STATES, type ClassroomState } from "../learning/index.ts";
+import { placeFor } from "./class-rules.ts";
 import { createClassStore, type ClassroomClass, type ClassEnrolment } from "./class-store.ts";
 
 export interface Actor {

@@ -1,7 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError, loadConfig } from "../config.ts";
 import { AppError } from "../errors.ts";
-import { openContext, type Context } from "../boot-context.ts";
+import { openContext } from "../boot-context.ts";
+import type { Context } from "../deps.ts";
 import { registerSetupCommands } from "./setup-commands.ts";
 import { registerPackageCommands } from "./package-commands.ts";
 import { registerLearningCommands } from "./learning-commands.ts";

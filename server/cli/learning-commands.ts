@@ -1,6 +1,6 @@
 import { isAsOfDate } from "../clock.ts";
 import type { Command } from "commander";
-import type { Context } from "../boot-context.ts";
+import type { Context } from "../deps.ts";
 import type { CliIo } from "./cli.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";

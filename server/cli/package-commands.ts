@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Command } from "commander";
-import type { Context } from "../boot-context.ts";
+import type { Context } from "../deps.ts";
 import type { Config } from "../config.ts";
 import type { CliIo } from "./cli.ts";
 import { importPackage, validatePackage, exportPackage, createLocalStorage, type ValidationReport } from "../packages/index.ts";

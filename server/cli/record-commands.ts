@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import type { Context } from "../boot-context.ts";
+import type { Context } from "../deps.ts";
 import type { CliIo } from "./cli.ts";
 import { AppError } from "../errors.ts";
 import { personOf } from "./learning-commands.ts";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { Context } from "../boot-context.ts";
+import type { Context } from "../deps.ts";
 import type { CliIo } from "./cli.ts";
 import { AppError } from "../errors.ts";
 import { competencyLabel, guideDate } from "../format.ts";

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import type { Command } from "commander";
-import type { Context } from "../boot-context.ts";
+import type { Context } from "../deps.ts";
 import type { CliIo } from "./cli.ts";
 import { AppError } from "../errors.ts";
 import { migrateLatest } from "../db/connect.ts";

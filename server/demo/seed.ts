@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Db } from "../db/connect.ts";
-import type { Context } from "../boot-context.ts";
+import type { Context } from "../deps.ts";
 import { importCatalog, parseCatalog, type CatalogImportSummary } from "../setup/index.ts";
 import { accountDirectory } from "../accounts/index.ts";
 import { importPackage, createLocalStorage, zipFolder } from "../packages/index.ts";

@@ -5,8 +5,7 @@ import { award, componentCourseCodes, componentOutcome, effectiveStatus } from "
 import { createCreditStore, type SubscriptionToCredit } from "./credit-store.ts";
 
 /** An attempt that has just become Completed or Passed, in the transaction of the commit that made it so. */
-export type { EarnedAttempt } from "../runtime/index.ts";
-import type { EarnedAttempt } from "../runtime/index.ts";
+import type { EarnedAttempt } from "../deps.ts";
 
 /**
  * Crediting, in the same transaction as the commit that earns it (the runtime writer calls this

@@ -1,11 +1,11 @@
 import type { Db } from "../db/connect.ts";
 
-/**
- * The one writer of competence_records, the table compliance is computed from (DESIGN.md rule 5):
- * crediting a completed certification, a record sent for approval, a transfer from another
- * organisation and the demo trust all add theirs here, and L&D's decisions change them here.
- * Called inside the caller's transaction, which also audits the change.
- */
+// The one writer of competence_records, the table compliance is computed from (DESIGN.md rule 5,
+// in server/compliance/): crediting a completed certification, a record sent for approval, a
+// transfer from another organisation and the demo trust all add theirs here, and L&D's decisions
+// change them here. Called inside the caller's transaction, which also audits the change.
+
+/** A competence record as it is added. */
 export interface NewCompetenceRecord {
   personId: number;
   competencyId: number;

@@ -1,4 +1,5 @@
 import type { Db } from "../db/connect.ts";
+import type { EarnedAttempt } from "../deps.ts";
 import { recordAudit, type AuditEvent } from "../audit/index.ts";
 import type { CourseVersionCache, RuntimeCourseVersion } from "../packages/index.ts";
 import type { Learner } from "./session-state.ts";
@@ -43,11 +44,6 @@ export interface RuntimeBatch {
 const key = (attemptId: number, scoId: string) => `${attemptId}\u0000${scoId}`;
 
 /** An attempt that became Completed or Passed in a batch, for the crediting step to credit. */
-export interface EarnedAttempt {
-  id: number;
-  personId: number;
-}
-
 export async function loadRuntimeBatch(trx: Db, versions: CourseVersionCache, targets: RuntimeTarget[], now: string): Promise<RuntimeBatch & { save(): Promise<EarnedAttempt[]> }> {
   const store = createRuntimeStore(trx);
   // The locks first (PostgreSQL then reads what was committed before them). One query at a time:

@@ -6,7 +6,8 @@ import { loadState } from "./state-service.ts";
 import { saveSequencingState } from "./sequencing-state-service.ts";
 import { courseVersionCacheOf } from "../packages/index.ts";
 import { yieldToEventLoop } from "../yield.ts";
-import { loadRuntimeBatch, type EarnedAttempt, type RuntimeBatch, type RuntimeTarget } from "./runtime-batch.ts";
+import { loadRuntimeBatch, type RuntimeBatch, type RuntimeTarget } from "./runtime-batch.ts";
+import type { EarnedAttempt } from "../deps.ts";
 import { createRuntimeStore } from "./store.ts";
 
 /** Requests applied in one transaction at most; more wait for the next. */
@@ -20,6 +21,15 @@ interface Job<T> {
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * What turns learning that a batch completed into credit (learning's creditEarnedAttempts), handed
+ * in by the composition root (app.ts) rather than imported: the runtime stores what the SCO said,
+ * and the learning area decides what it is worth. The writer calls it in the batch's own
+ * transaction, right after the batch is saved: a commit and the competence it earns are stored
+ * together or not at all.
+ */
+export type CreditEarned = (trx: Db, earned: EarnedAttempt[], now: string) => Promise<void>;
 
 /**
  * Group commit for the runtime. Every commit and state fetch of this process queues here; while
@@ -47,15 +57,6 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * one fsync for the batch still, and when the database itself is away, one failed BEGIN answers
  * every request at once instead of each waiting out its own connection timeout.
  */
-/**
- * What turns learning that a batch completed into credit (learning's creditEarnedAttempts), handed
- * in by the composition root (app.ts) rather than imported: the runtime stores what the SCO said,
- * and the learning area decides what it is worth. The writer calls it in the batch's own
- * transaction, right after the batch is saved: a commit and the competence it earns are stored
- * together or not at all.
- */
-export type CreditEarned = (trx: Db, earned: EarnedAttempt[], now: string) => Promise<void>;
-
 export function createRuntimeWriter(db: Db, clock: Clock, credit: CreditEarned) {
   const versions = courseVersionCacheOf(db);
   const queue: Array<Job<unknown>> = [];

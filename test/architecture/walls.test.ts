@@ -37,7 +37,10 @@ describe("the walls between areas", () => {
       "a.ts": 'await trx("competence_records").where({ id }).update({ status: "approved" });',
       "b.ts": "const [row] = await db('competence_records')\n  .insert(row)\n  .returning('id');",
       "c.ts": 'const held = await db("competence_records").where({ person_id }).select("id"); await db("other").update({});',
-    })).toEqual(["a.ts", "b.ts"]);
+      "d.ts": 'await trx.insert(rows).into("competence_records");',
+      "e.ts": 'await db.raw("UPDATE competence_records SET status = ? WHERE id = ?", ["approved", id]);',
+      "f.ts": "// Approving a record: we update competence_records through server/records/.\nawait approve(trx, id);",
+    })).toEqual(["a.ts", "b.ts", "d.ts", "e.ts"]);
   });
 
   it("keeps routes HTTP only: no route file queries a table itself", () => {
@@ -62,13 +65,19 @@ describe("the walls between areas", () => {
       "server/a/rules.ts": 'await db.raw("select 1");',
       "server/a/lookup.ts": 'connection.prepare("SELECT sess FROM sessions WHERE sid = ?");',
       "server/a/aliased.ts": "q('people as p').select('p.id')",
+      "server/a/typed.ts": 'const rows = await db<PersonRow>("people").select("id");',
       "server/a/store.ts": 'await db("people").insert(row);',
       "server/a/people-store.ts": 'await db("people").insert(row);',
       "server/a/roster-reads.ts": 'await db("people").select("id");',
       "server/db/backup.ts": 'await db.raw("VACUUM INTO ?", [file]);',
       "server/a/words.ts": 'const label = "Select the people you want from the list";',
-    })).toEqual(["server/a/aliased.ts", "server/a/lookup.ts", "server/a/rules.ts", "server/a/service.ts"]);
-    expect(readModelsThatWrite({ "server/a/roster-reads.ts": 'await db("people").where({ id }).update({ name });', "server/a/store.ts": 'await db("people").del();' })).toEqual(["server/a/roster-reads.ts"]);
+    })).toEqual(["server/a/aliased.ts", "server/a/lookup.ts", "server/a/rules.ts", "server/a/service.ts", "server/a/typed.ts"]);
+    expect(readModelsThatWrite({
+      "server/a/roster-reads.ts": 'await db("people").where({ id }).update({ name });',
+      "server/a/raw-reads.ts": 'await db.raw("UPDATE people SET name = ? WHERE id = ?", [name, id]);',
+      "server/a/list-reads.ts": 'await db("people").select("id"); // Select who to update in the next step.',
+      "server/a/store.ts": 'await db("people").del();',
+    })).toEqual(["server/a/raw-reads.ts", "server/a/roster-reads.ts"]);
   });
 
   describe("on a deliberately broken copy, each rule", () => {
@@ -105,6 +114,10 @@ describe("the walls between areas", () => {
       write("server/app.ts", 'import { everyone } from "./people/service.ts";\nexport const app = everyone();\n');
       write("bin/lms.ts", 'import { plain } from "../server/people/names.ts";\nexport const shown = plain("A");\n');
       write("server/main.ts", 'import { recordAudit } from "./audit/index.ts";\nimport { seconds } from "./scorm/time.ts";\nexport const started = [recordAudit(), seconds(1)];\n');
+      write("server/clock.ts", 'import { plain } from "./people/names.ts";\nexport const today = plain("MONDAY");\n');
+      write("server/people/age-rules.ts", 'import { helper } from "./helper.ts";\nexport const adult = helper(18);\n');
+      write("server/db/quote.ts", "export const quoted = (text: string) => `'${text}'`;\n");
+      write("server/people/helper.ts", 'import { quoted } from "../db/quote.ts";\nexport const helper = (age: number) => quoted(String(age));\n');
       write("server/alpha/a.ts", 'import { b } from "../beta/b.ts";\nexport const a = () => b();\n');
       write("server/beta/b.ts", 'import { c } from "../alpha/c.ts";\nexport const b = () => c;\n');
       write("server/alpha/c.ts", "export const c = 1;\n");
@@ -115,6 +128,8 @@ describe("the walls between areas", () => {
     it.each([
       ["kits-import-no-area", "server/web/kit.ts -> server/learning/rules.ts"],
       ["rules-import-no-web-or-db", "server/classroom/class-rules.ts -> server/web/format.ts"],
+      ["rules-import-no-web-or-db", "server/people/age-rules.ts -> server/db/quote.ts"],
+      ["base-imports-no-area", "server/clock.ts -> server/people/names.ts"],
       ["migrations-are-history", "migrations/20260101_01_backfill.ts -> server/people/names.ts"],
       ["player-imports-only-the-kernel", "player/uses-runtime.ts -> server/runtime/time.ts"],
       ["kernel-imports-no-area", "server/scorm/reads-runtime.ts -> server/runtime/time.ts"],

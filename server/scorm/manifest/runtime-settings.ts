@@ -7,7 +7,7 @@ import { defaultSequencing, type ActivitySequencing } from "./sequencing.ts";
 // ActivitySettings, SequencingControlsSettings, ...) and consumed by
 // Scorm2004API.configureSequencing -> ActivityTreeBuilder.createActivity. scorm-again declares
 // its tokens as TypeScript enums; these are the same strings as literal unions, so plain JSON
-// satisfies them. test/packages/runtime-settings.unit.test.ts checks the two stay in step.
+// satisfies them. test/scorm/runtime-settings.unit.test.ts checks the two stay in step.
 // Only what a manifest can say is mirrored: no run-time state (isActive, isSuspended, ...).
 
 export type RuleConditionType =

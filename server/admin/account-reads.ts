@@ -1,9 +1,8 @@
 import type { Db } from "../db/connect.ts";
-import type { Role } from "../web/roles.ts";
 import { matchingPeople } from "./verify-reads.ts";
 
-/** The accounts Administration lists and changes, each with its person's name and number. */
-export function createAdminAccountStore(db: Db) {
+/** The accounts Administration lists and opens, each with its person's name and number. */
+export function adminAccountReads(db: Db) {
   return {
     /** A page of accounts in username order, those matching `search` when there is one. */
     async list(search: string, limit: number) {
@@ -18,10 +17,6 @@ export function createAdminAccountStore(db: Db) {
         .where("accounts.id", id)
         .first("accounts.id", "accounts.person_id", "accounts.username", "accounts.role", "accounts.locked_until", "accounts.failed_logins", "accounts.last_login_at", "people.first_name", "people.last_name", "people.employee_number", "people.email");
       return account ? { ...account, id: Number(account.id), person_id: Number(account.person_id) } : undefined;
-    },
-
-    async setRole(id: number, role: Role, at: string): Promise<void> {
-      await db("accounts").where({ id }).update({ role, updated_at: at });
     },
   };
 }

@@ -1,0 +1,30 @@
+import type { Db } from "../db/connect.ts";
+import type { Clock } from "../clock.ts";
+import { AppError } from "../errors.ts";
+import { recordAudit } from "../audit/index.ts";
+import { ROLES, type Role } from "../web/roles.ts";
+import { endSessionsOf } from "../web/session-store.ts";
+import { createAccountStore } from "./store.ts";
+
+/**
+ * An administrator gives an account another role. Nobody takes away their own administrator role
+ * (there would be no one left to give it back). The person's sessions end with the change: a
+ * session carries the role it logged in with, and the next log in carries the new one.
+ */
+export async function changeRole(
+  db: Db,
+  clock: Clock,
+  change: { account: { id: number; personId: number; role: Role }; role: string; actorAccountId: number; ip: string | null },
+): Promise<void> {
+  const { account, actorAccountId } = change;
+  const role = change.role as Role;
+  if (!ROLES.includes(role)) throw new AppError("admin.role", `Choose one of the roles: ${ROLES.join(", ")}`, 400);
+  if (account.id === actorAccountId && role !== "admin") throw new AppError("admin.own_role", "You cannot take away your own administrator role: ask another administrator", 400);
+  if (role === account.role) return;
+  const at = clock.now().toISOString();
+  await db.transaction(async (trx) => {
+    await createAccountStore(trx).update(account.id, { role, now: at });
+    const ended = await endSessionsOf(trx, account.id);
+    await recordAudit(trx, { kind: "account.role_changed", at, actorAccountId, personId: account.personId, ip: change.ip, detail: { accountId: account.id, from: account.role, to: role, sessionsEnded: ended } });
+  });
+}
