@@ -73,7 +73,11 @@ describe("migrations 24 and 25, frozen", () => {
     await migrateRollbackAll(db);
     while (!(await db("knex_migrations").where({ name: "20261202_23_evidence_files.ts" }).first())) await db.migrate.up();
     const [organisation] = await db("organisations").insert({ vpd: "297", name: "Demo NHS Trust" }).returning("id");
-    await db("people").insert({ organisation_id: organisation.id, employee_number: "E-Ø17", last_name: "Ørsted", first_name: "Åsa-Łucja", email: "a@example.org", date_of_birth: "1990-01-01", created_at: "2026-01-01T00:00:00.000Z" });
+    // More people than one of the migration's sets (200), each named differently.
+    const names = Array.from({ length: 450 }, (_, index) => ({ last_name: index === 0 ? "Ørsted" : `Þórðardóttir-${index}`, first_name: index === 0 ? "Åsa-Łucja" : `Zoë ${index}`, employee_number: index === 0 ? "E-Ø17" : `E-${index}` }));
+    for (let start = 0; start < names.length; start += 100) {
+      await db("people").insert(names.slice(start, start + 100).map((name, index) => ({ organisation_id: organisation.id, ...name, email: `p${start + index}@example.org`, date_of_birth: "1990-01-01", created_at: "2026-01-01T00:00:00.000Z" })));
+    }
     const [competency] = await db("competencies").insert({ name: "NHS|CSTF|Fire Safety - 3 Years|" }).returning("id");
     const [certification] = await db("certifications").insert({ name: "297 Core Skills - Fire Safety - 3 Years", competency_id: competency.id, competence_level: "1 - Assessed", valid_days: 1095, complete_within_days: 1095, renewable: true, description: "" }).returning("id");
     await db("courses").insert({ code: "297 Fire Safety - Part 1", title: "Fire Safety: e-Learning 1.2 (Ünïcode)", kind: "elearning", created_at: "2026-01-01T00:00:00.000Z" });
@@ -83,8 +87,10 @@ describe("migrations 24 and 25, frozen", () => {
     ]);
 
     await migrateLatest(db);
-    const person = await db("people").first("search_text");
-    expect(person.search_text).toBe(searchKey("Ørsted Åsa-Łucja E-Ø17"));
+    const people = await db("people").select("last_name", "first_name", "employee_number", "search_text");
+    expect(people).toHaveLength(450);
+    for (const person of people) expect(person.search_text).toBe(searchKey(`${person.last_name} ${person.first_name} ${person.employee_number}`));
+    expect(people.find((person) => person.employee_number === "E-Ø17")?.search_text).toBe("orsted asa lucja e o17");
     const filled = await db("course_search").orderBy("code").select("code", "organisation", "search_text");
     expect(filled).toHaveLength(2);
     await db("course_search").delete();
