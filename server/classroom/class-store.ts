@@ -74,6 +74,12 @@ export function createClassStore(db: Db) {
   );
 
   return {
+    /** The e-learning class learners enrol in, made with the course's first import. */
+    async ensureElearningClass(courseId: number, code: string): Promise<void> {
+      const existingClass = await db("classes").where({ course_id: courseId, kind: "elearning" }).first("id");
+      if (!existingClass) await db("classes").insert({ course_id: courseId, kind: "elearning", title: code, status: "open" });
+    },
+
     /** Every course, by code: what a class may be of. */
     async courseChoices() {
       return db("courses").orderBy("code").select("id", "code");

@@ -8,6 +8,7 @@ import { AppError } from "../errors.ts";
 import { claimDiskSpace, diskLow, type Shortfall } from "../disk-space.ts";
 import { recordAudit } from "../audit/index.ts";
 import { refreshCourseSearch } from "../learning/index.ts";
+import { ensureElearningClass } from "../classroom/index.ts";
 import { scanZip, type ZipLimits } from "./zip-scan.ts";
 import { fileSystemFailure, findingsOf, isFileSystemError, PackageError } from "./package-error.ts";
 import type { PackageStorage } from "./storage.ts";
@@ -114,7 +115,7 @@ export async function importPackage(deps: ImportDeps, zipPath: string, options: 
           at: now,
           importedBy: options.importedBy ?? null,
         });
-        await courses.ensureElearningClass(courseId, code);
+        await ensureElearningClass(trx, courseId, code);
         await refreshCourseSearch(trx, [code]);
         await recordAudit(trx, {
           kind: "package.imported",

@@ -142,12 +142,6 @@ export function createCourseStore(db: Db) {
         .returning("id");
       return Number(versionRow.id);
     },
-
-    /** The e-learning class learners enrol in, made with the course's first import. */
-    async ensureElearningClass(courseId: number, code: string): Promise<void> {
-      const existingClass = await db("classes").where({ course_id: courseId, kind: "elearning" }).first("id");
-      if (!existingClass) await db("classes").insert({ course_id: courseId, kind: "elearning", title: code, status: "open" });
-    },
   };
 
   function versionRows() {
