@@ -11,7 +11,7 @@ export { PASSWORD_MIN_LENGTH, passwordProblem } from "./password-rules.ts";
 export { hashPassword, NO_PASSWORD_YET, verifyPassword } from "./passwords.ts";
 export { recoveryRoutes } from "./recovery-routes.ts";
 export { inviteToChoosePassword, type RecoveryDeps, requestReset, requestUnlock } from "./recovery.ts";
-export { changeRole } from "./roles.ts";
+export { changeRole, giveRole } from "./roles.ts";
 export { accountRoutes } from "./routes.ts";
 export { usernameKey } from "./store.ts";
 
@@ -23,10 +23,10 @@ export function accountDirectory(db: Db): AccountDirectory {
 }
 
 /**
- * Opening a person's account and changing its role, in the caller's transaction: Add a user and
- * the catalog import create a person and their account together, or neither.
+ * Opening a person's account, in the caller's transaction: Add a user and the catalog import
+ * create a person and their account together, or neither. A role changes through giveRole.
  */
-export type AccountOpening = AccountDirectory & Pick<AccountStore, "insert" | "update">;
+export type AccountOpening = AccountDirectory & Pick<AccountStore, "insert">;
 
 export function accountOpening(trx: Db): AccountOpening {
   return createAccountStore(trx);

@@ -2,7 +2,7 @@ import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import { peopleUpdating, addUser, assignPositionsTo, parsePersonName } from "../people/index.ts";
-import { accountOpening } from "../accounts/index.ts";
+import { accountOpening, giveRole } from "../accounts/index.ts";
 import { recordAudit } from "../audit/index.ts";
 import { catalogSchema, jsonPath, type Catalog, catalogWriting } from "../catalog/index.ts";
 import { crossCheck, matchExistingPerson, personChanges } from "./catalog-checks.ts";
@@ -107,13 +107,16 @@ export async function importCatalog(db: Db, clock: Clock, catalog: Catalog, opti
         const changes = await personChanges(trx, existing, person);
         // Passwords in the file only set the first one: a re-import never undoes a change of password.
         await people.updatePerson(existing.personId, { ...parsePersonName(person.name)!, email: person.email, dateOfBirth: person.dob });
-        if (person.role) await accounts.update(existing.accountId, { role: person.role, now });
+        const account = (await accounts.findById(existing.accountId))!;
+        if (person.role) {
+          await giveRole(trx, { account: { id: account.id, personId: existing.personId, role: account.role }, role: person.role, at: now, actorAccountId: null, ip: null, by: "import" });
+        }
         await assignPositionsTo(trx, organisationId, existing.personId, person.assignments);
         if (changes.length) {
           summary.people.changed += 1;
           await recordAudit(trx, { kind: "person.updated", at: now, personId: existing.personId, detail: { by: "import", changes } });
         }
-        summary.people.matched.push((await accounts.findById(existing.accountId))!.username);
+        summary.people.matched.push(account.username);
       } else {
         const added = await addUser(trx, clock, { ...person, vpd: organisationRef.vpd, ...(options.invite ? { invite: true } : {}) });
         summary.people.added.push(added.username);

@@ -103,6 +103,23 @@ describe("importCatalog", () => {
     await expect(logIn(db, clock, { username: "297JSMITH01", password: "a long enough password" }, { secret: "any secret" })).resolves.toBeDefined();
   });
 
+  it("changes a person's role as Administration does: their sessions end, and the audit says so", async () => {
+    const admin = exampleCatalog();
+    admin.people[0]!.role = "admin";
+    await importCatalog(db, clock, parseCatalog(JSON.stringify(admin)));
+    const account = await db("accounts").where({ username_key: "297JSMITH01" }).first("id", "person_id", "role");
+    expect(account.role).toBe("admin");
+    // Logged in as an administrator: the session carries the role it logged in with.
+    await db("sessions").insert({ sid: "jane-as-admin", sess: JSON.stringify({ cookie: {}, accountId: Number(account.id), role: "admin" }), expired: "2099-01-01T00:00:00.000Z" });
+
+    await importCatalog(db, clock, parseCatalog(JSON.stringify(exampleCatalog())));
+    expect((await db("accounts").where({ id: account.id }).first("role")).role).toBe("learner");
+    expect(await db("sessions").where({ sid: "jane-as-admin" }).first()).toBeUndefined();
+    const changed = await db("audit_events").where({ kind: "account.role_changed" }).orderBy("id", "desc").first("person_id", "detail");
+    expect(Number(changed.person_id)).toBe(Number(account.person_id));
+    expect(typeof changed.detail === "string" ? JSON.parse(changed.detail) : changed.detail).toMatchObject({ from: "admin", to: "learner", sessionsEnded: 1, by: "import" });
+  });
+
   it("lists every problem of a malformed file with its JSON path", () => {
     const broken = exampleCatalog() as Record<string, any>;
     broken.certifications[0].validDays = "a year";
