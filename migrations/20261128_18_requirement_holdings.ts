@@ -3,8 +3,9 @@ import type { Knex } from "knex";
 // Each assignment's standing on each requirement of its position: the best approved record the
 // person holds of the competency (its expiry, '9999-12-31' for one that never expires, null when
 // none is held) and when the latest of them was achieved. The organisation-wide summary
-// (server/compliance/organisation-summary.ts) scans this one table instead of joining half a
-// million requirements to their records, which SQLite cannot do inside its 500 ms goal.
+// (server/compliance/organisation-summary.ts then, organisation-summary-reads.ts now) scans this
+// one table instead of joining half a million requirements to their records, which SQLite cannot
+// do inside its 500 ms goal.
 //
 // The database keeps it true itself, by triggers on the three tables it is made from, so that no
 // writer of records, assignments or requirements (crediting, approval, catalog import, CSV

@@ -15,8 +15,8 @@ import type { Knex } from "knex";
 //   - an attempt's total is its SCOs' repaired totals added up, clamped the same way, as every
 //     commit computes it.
 // Only rows outside those bounds are touched; rows the runtime wrote since are within them.
-// The bounds are server/runtime/time.ts's MAX_TIMESPAN_MS and MAX_TOTAL_MS (a migration imports
-// nothing from server/).
+// The bounds are MAX_TIMESPAN_MS and MAX_TOTAL_MS of server/runtime/time.ts then,
+// server/scorm/time.ts now (a migration imports nothing from server/).
 const MAX_SESSION_MS = "35999999990";
 const MAX_TOTAL_MS = "9007199254740991";
 const BIGINT_MAX = "9223372036854775807";
