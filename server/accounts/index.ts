@@ -16,7 +16,7 @@ export { accountRoutes } from "./routes.ts";
 export { usernameKey } from "./store.ts";
 
 /** What other areas may read of accounts: who holds a username, an account id, a person's account, an account's username. */
-export type AccountDirectory = Pick<AccountStore, "findByUsername" | "findById" | "findByPersonId" | "usernamesStartingWith" | "usernameOf">;
+export type AccountDirectory = Pick<AccountStore, "findByUsername" | "findById" | "findByPersonId" | "usernamesStartingWith">;
 
 export function accountDirectory(db: Db): AccountDirectory {
   return createAccountStore(db);

@@ -99,10 +99,6 @@ export function createAccountStore(db: Db) {
     },
 
     /** The username of an account that exists. */
-    async usernameOf(id: number): Promise<string> {
-      return (await db("accounts").where({ id }).first("username")).username as string;
-    },
-
     /** Counts one more consecutive failure; the count after it. */
     async recordFailure(id: number): Promise<number> {
       await db("accounts").where("id", id).increment("failed_logins", 1);

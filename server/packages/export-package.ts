@@ -130,11 +130,11 @@ interface StoredVersion {
 
 async function findVersion(db: Db, code: string, wanted: number | undefined): Promise<StoredVersion> {
   const courses = createCourseStore(db);
-  const course = await courses.courseByCode(code);
-  if (!course) throw new AppError("package.unknown_course", `There is no course with the code ${quote(code)}`, 404);
-  const rows = await courses.versionsToExport(course.id);
+  const courseId = await courses.courseIdByCode(code);
+  if (courseId === undefined) throw new AppError("package.unknown_course", `There is no course with the code ${quote(code)}`, 404);
+  const rows = await courses.versionsToExport(courseId);
   const versions = rows.map((row) => ({
-    course: String(course.code),
+    course: code,
     version: Number(row.version),
     storageKey: row.storage_key,
     fileCount: Number(row.file_count),
@@ -144,7 +144,7 @@ async function findVersion(db: Db, code: string, wanted: number | undefined): Pr
   if (!chosen) {
     const existing = versions.length ? `its versions are ${versions.map((candidate) => candidate.version).join(", ")}` : "it has no imported versions";
     const asked = wanted === undefined ? "any version" : `version ${wanted}`;
-    throw new AppError("package.unknown_version", `Course ${quote(String(course.code))} has no ${asked}: ${existing}`, 404);
+    throw new AppError("package.unknown_version", `Course ${quote(code)} has no ${asked}: ${existing}`, 404);
   }
   return chosen;
 }

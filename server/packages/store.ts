@@ -79,10 +79,6 @@ export function createCourseStore(db: Db) {
       return db("course_versions").where({ course_id: courseId }).orderBy("version", "asc").select("version", "storage_key", "file_count", "imported_at");
     },
 
-    async courseByCode(code: string): Promise<{ id: number; code: string } | undefined> {
-      return db("courses").where({ code }).first("id", "code");
-    },
-
     /** The stored manifest JSON of these versions (the version cache parses them). */
     async manifestsOf(ids: number[]): Promise<Array<{ id: number; manifest: string }>> {
       return db("course_versions").whereIn("id", ids).select("id", "manifest");

@@ -36,7 +36,7 @@ export async function uploadPeople(deps: RecoveryDeps, actor: Actor, file: Buffe
     const existing = await matchExistingPerson(deps.db, person);
     if (!existing) continue;
     const changes = await personChanges(deps.db, existing, person);
-    const username = await accountDirectory(deps.db).usernameOf(existing.accountId);
+    const username = (await accountDirectory(deps.db).findById(existing.accountId))!.username;
     const row = read.rowsOf[index]!.person;
     // A date of birth is how the person proves who they are (Forgot Username, record transfer): a
     // spreadsheet row that disagrees is more likely someone else than a correction.

@@ -1,8 +1,14 @@
 import type { Db } from "../db/connect.ts";
-import type { Window } from "./throttle.ts";
 
 // The request_throttle table: one row per bucket (what is counted, from where) and window, shared
 // by every app process.
+
+/** A rule's current window: when it started (the row's key), the time now, and its length. */
+export interface Window {
+  start: string;
+  now: number;
+  ms: number;
+}
 
 /** Hits so far in the bucket's current window. */
 export async function hitsIn(db: Db, bucket: string, window: Window): Promise<number> {

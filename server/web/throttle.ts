@@ -3,7 +3,7 @@ import type { Request, RequestHandler, Response } from "express";
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
-import { countHit, hitsIn } from "./throttle-store.ts";
+import { countHit, hitsIn, type Window } from "./throttle-store.ts";
 
 export interface ThrottleRule {
   /** What is counted, e.g. "login". */
@@ -73,11 +73,6 @@ export function sourceOf(ip: string | undefined): string {
   return `${groups.slice(0, 4).map((group) => Number.parseInt(group, 16).toString(16)).join(":")}::/64`;
 }
 
-export interface Window {
-  start: string;
-  now: number;
-  ms: number;
-}
 
 function windowOf(clock: Clock, rule: ThrottleRule): Window {
   const ms = rule.windowMinutes * 60_000;
