@@ -28,6 +28,7 @@ import { playerRoutes, runtimeRoutes } from "./runtime/index.ts";
 import { playerAssetRoutes } from "./web/player-assets.ts";
 import { healthRoutes } from "./web/health-routes.ts";
 import { compressWhereSafe } from "./web/compress.ts";
+import { problemFor } from "./problems.ts";
 
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -44,6 +45,8 @@ export function createApp(deps: AppDeps): express.Express {
   // The page frame's Help link and Need Help? footer come from configuration, on every page.
   app.locals.helpUrl = deps.config.helpUrl;
   app.locals.needHelp = deps.config.needHelp.map(linkContacts);
+  // Every form's error pattern: the message beside a field (problems.ts).
+  app.locals.problemFor = problemFor;
   // Started (on a timer) by main.ts; requests that queue mail kick it at once.
   const mail = createMailDelivery(deps);
   app.locals.mail = mail;

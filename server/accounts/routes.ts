@@ -2,6 +2,7 @@ import { Router, type Request } from "express";
 import type { AppDeps } from "../deps.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { anyone, requireLogin } from "../web/auth.ts";
+import { ProblemList } from "../problems.ts";
 import { AppError } from "../errors.ts";
 import { logIn } from "./service.ts";
 import { createAccountStore } from "./store.ts";
@@ -29,7 +30,7 @@ export function accountRoutes({ db, clock, config, sessionSecret }: AppDeps): Ro
       csrfToken: generateCsrfToken(req),
       next: safeNext(req.query.next),
       username: "",
-      error: undefined,
+      problems: [],
       notice: req.query.loggedOut
         ? "You have logged out."
         : req.query.reset
@@ -44,9 +45,11 @@ export function accountRoutes({ db, clock, config, sessionSecret }: AppDeps): Ro
     const username = String(req.body.username ?? "");
     const password = String(req.body.password ?? "");
     const target = safeNext(req.body.next);
-    const missing = [!username.trim() && "Enter your username", !password && "Enter your password"].filter(Boolean) as string[];
-    if (missing.length) {
-      res.status(400).render("login", { csrfToken: generateCsrfToken(req), next: target, username, error: missing.join(". "), notice: undefined });
+    const missing = new ProblemList();
+    if (!username.trim()) missing.add("username", "Enter your username");
+    if (!password) missing.add("password", "Enter your password");
+    if (!missing.empty) {
+      res.status(400).render("login", { csrfToken: generateCsrfToken(req), next: target, username, problems: missing.problems, notice: undefined });
       return;
     }
     try {
@@ -73,7 +76,9 @@ export function accountRoutes({ db, clock, config, sessionSecret }: AppDeps): Ro
       });
     } catch (error) {
       if (!(error instanceof AppError)) return next(error);
-      res.status(error.status).render("login", { csrfToken: generateCsrfToken(req), next: target, username, error: error.message, notice: undefined });
+      // A wrong password is the password's problem; a lock or a wait is the account's (its username).
+      const field = error.status === 401 ? "password" : "username";
+      res.status(error.status).render("login", { csrfToken: generateCsrfToken(req), next: target, username, problems: [{ field, message: error.message }], notice: undefined });
     }
   });
 

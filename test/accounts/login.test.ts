@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectErrorPattern } from "../support/error-pattern.ts";
 import request from "supertest";
 import { loginFailures } from "../../server/accounts/login-failures.ts";
 import { createTestApp, csrfFrom, logInAgent, TEST_SESSION_SECRET, type TestApp } from "../support/test-app.ts";
@@ -63,7 +64,10 @@ describe("logging in and out", () => {
     const page = await agent.get("/login");
     const response = await agent.post("/login").type("form").send({ _csrf: csrfFrom(page.text), username: "", password: "" });
     expect(response.status).toBe(400);
-    expect(response.text).toContain("Enter your username. Enter your password");
+    expectErrorPattern(response.text, [
+      { field: "username", message: "Enter your username" },
+      { field: "password", message: "Enter your password" },
+    ]);
     expect(response.text).not.toContain(LOGIN_REFUSED);
   });
 
