@@ -55,6 +55,8 @@ export interface Config {
   };
   /** Uploads are refused, before a byte is written, when DATA_DIR's disk would have less than this free. */
   diskFreeFloorBytes: number;
+  /** Days a new person is left to settle in (and to choose their password) before their first training reminder (REMINDER_GRACE_DAYS). */
+  reminderGraceDays: number;
 }
 
 // An origin only: the LMS serves from the root of its host, and content from the root of its own.
@@ -124,6 +126,7 @@ const envSchema = z.object({
   DISK_FREE_FLOOR_MB: optional(z.coerce.number().int().min(0).max(100_000_000)),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "silent"])),
   TIME_ZONE: optional(z.string().refine(isTimeZone, "TIME_ZONE must be an IANA time zone, e.g. Europe/London")),
+  REMINDER_GRACE_DAYS: optional(z.coerce.number().int().min(0).max(365)),
 });
 
 export class ConfigError extends Error {
@@ -190,6 +193,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       uploadsPerQuarterHour: values.UPLOADS_PER_QUARTER_HOUR ?? 30,
     }),
     diskFreeFloorBytes: (values.DISK_FREE_FLOOR_MB ?? 512) * 1024 * 1024,
+    reminderGraceDays: values.REMINDER_GRACE_DAYS ?? 7,
   });
 }
 
