@@ -30,6 +30,7 @@ import * as m28 from "./20261206_28_sco_activity_attempts.ts";
 import * as m29 from "./20261206_29_bounded_times.ts";
 import * as m30 from "./20261207_30_login_failures.ts";
 import * as m31 from "./20261207_31_keyed_login_failures.ts";
+import * as m32 from "./20261207_32_forums.ts";
 
 /**
  * Every migration, in order, by its file name. Listed rather than discovered on disk so that the
@@ -67,4 +68,5 @@ export const migrations: Array<[name: string, migration: Knex.Migration]> = [
   ["20261206_29_bounded_times.ts", m29],
   ["20261207_30_login_failures.ts", m30],
   ["20261207_31_keyed_login_failures.ts", m31],
+  ["20261207_32_forums.ts", m32],
 ];
