@@ -106,3 +106,12 @@ export function isTimeZone(value: string): boolean {
     return false;
   }
 }
+
+/** Adds calendar months, keeping the day but clamping to the month's end (31 Jan + 1 = 28/29 Feb). */
+export function addCalendarMonths(date: string, months: number): string {
+  const [year, month, day] = date.split("-").map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(year, month - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(day, lastDay));
+  return target.toISOString().slice(0, 10);
+}

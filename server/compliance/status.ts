@@ -2,6 +2,11 @@
  * DESIGN.md rule 5: the compliance status of a requirement as of a date. Pure: rows in, statuses
  * out, with the date passed in (never read from a clock here).
  */
+import { addCalendarMonths } from "../clock.ts";
+
+// Month arithmetic lives in clock.ts since the renewal rule (learning/crediting.ts) counts the same months.
+export { addCalendarMonths };
+
 export type ComplianceStatus = "Green" | "Amber" | "Red" | "Blue";
 
 export interface HeldRecord {
@@ -31,13 +36,4 @@ export function compliancePercentage(rows: Array<{ essential: boolean; status: C
   if (essential.length === 0) return 100;
   const compliant = essential.filter((row) => row.status === "Green" || row.status === "Amber").length;
   return Math.round((compliant / essential.length) * 1000) / 10;
-}
-
-/** Adds calendar months, keeping the day but clamping to the month's end (31 Jan + 1 = 28/29 Feb). */
-export function addCalendarMonths(date: string, months: number): string {
-  const [year, month, day] = date.split("-").map(Number) as [number, number, number];
-  const target = new Date(Date.UTC(year, month - 1 + months, 1));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(day, lastDay));
-  return target.toISOString().slice(0, 10);
 }

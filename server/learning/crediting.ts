@@ -1,4 +1,4 @@
-import { addDays, localDate } from "../clock.ts";
+import { addCalendarMonths, addDays, localDate } from "../clock.ts";
 import type { PerformanceStatus } from "../scorm/status.ts";
 import { guideDate } from "../format.ts";
 
@@ -151,4 +151,41 @@ export function certificationOutcome(outcomes: ComponentOutcome[]): { complete: 
 export function award(completedOn: string, validDays: number, heldUntil: string | null): { achievedOn: string; expiresOn: string } {
   const expiresOn = addDays(completedOn, validDays);
   return { achievedOn: completedOn, expiresOn: heldUntil !== null && heldUntil > expiresOn ? heldUntil : expiresOn };
+}
+
+/**
+ * The renewal rule: a completed certification that can be renewed is offered for renewal from 3
+ * calendar months before the competency it gave expires (the guide's Amber, "due to expire in the
+ * next 3 months"), and from then on, expired or not. Earlier, a renewal would end its certificate's
+ * validity years early for a few days' gain (rule 4 dates the new expiry from the renewal's own
+ * completion), so the page says when renewal opens instead of offering it. A competency that never
+ * expires has nothing to renew. `expiresOn` is the latest expiry the learner holds for it.
+ */
+export const RENEWAL_OPENS_MONTHS_BEFORE_EXPIRY = 3;
+
+export type Renewal =
+  | { offered: false; why: "not renewable" | "never expires" }
+  | { offered: false; why: "not yet"; opensOn: string; expiresOn: string }
+  | { offered: true; expiresOn: string | null; expired: boolean };
+
+export function renewal(renewable: boolean, expiresOn: string | null | undefined, today: string): Renewal {
+  if (!renewable) return { offered: false, why: "not renewable" };
+  // No record held (removed by L&D, say): renewing is the only way back to one.
+  if (expiresOn === undefined) return { offered: true, expiresOn: null, expired: true };
+  if (expiresOn === null) return { offered: false, why: "never expires" };
+  const opensOn = addCalendarMonths(expiresOn, -RENEWAL_OPENS_MONTHS_BEFORE_EXPIRY);
+  if (today < opensOn) return { offered: false, why: "not yet", opensOn, expiresOn };
+  return { offered: true, expiresOn, expired: expiresOn <= today };
+}
+
+/** The renewal rule's outcome in the learner's words, for the certification page. */
+export function renewalWords(outcome: Renewal): string {
+  if (!outcome.offered) {
+    if (outcome.why === "not renewable") return "This certification is not renewable.";
+    if (outcome.why === "never expires") return "Your competency does not expire, so there is nothing to renew.";
+    return `Renewal opens on ${guideDate(outcome.opensOn)}, ${RENEWAL_OPENS_MONTHS_BEFORE_EXPIRY} months before your competency expires on ${guideDate(outcome.expiresOn)}. Learning played before you subscribe again will not count toward it.`;
+  }
+  if (outcome.expiresOn === null) return "Renewal is open: subscribe again to renew your competency.";
+  if (outcome.expired) return `Your competency expired on ${guideDate(outcome.expiresOn)}. Renewal is open: subscribe again to renew it.`;
+  return `Renewal is open: subscribe again and complete it before your competency expires on ${guideDate(outcome.expiresOn)}.`;
 }

@@ -7,6 +7,8 @@ import {
   componentOutcome,
   countsToward,
   effectiveStatus,
+  renewal,
+  renewalWords,
   type AttemptFacts,
   type ComponentFacts,
   type ComponentOutcome,
@@ -146,5 +148,37 @@ describe("warnBeforePlay", () => {
     ["Unsubscribed", false, true, "unsubscribed: nothing would count"],
   ] as Array<[SubscriptionStatus | null, boolean, boolean, string]>)("%s, renewable %s: warns %s (%s)", (status, renewable, warns) => {
     expect(warnBeforePlay(status, renewable)).toBe(warns);
+  });
+});
+
+describe("the renewal rule: renewal is offered from 3 calendar months before the competency expires", () => {
+  // Completed 04-Mar-2026 on a 3-year certification: the competency expires 03-Mar-2029.
+  const cases: Array<[why: string, renewable: boolean, expiresOn: string | null | undefined, today: string, expected: ReturnType<typeof renewal>, words: string]> = [
+    ["the day after completing: not yet, and says when it opens", true, "2029-03-03", "2026-03-05", { offered: false, why: "not yet", opensOn: "2028-12-03", expiresOn: "2029-03-03" },
+      "Renewal opens on 03-Dec-2028, 3 months before your competency expires on 03-Mar-2029. Learning played before you subscribe again will not count toward it."],
+    ["the day before it opens", true, "2029-03-03", "2028-12-02", { offered: false, why: "not yet", opensOn: "2028-12-03", expiresOn: "2029-03-03" }, expect.stringContaining("Renewal opens on 03-Dec-2028") as unknown as string],
+    ["the day it opens (the day the record turns Amber)", true, "2029-03-03", "2028-12-03", { offered: true, expiresOn: "2029-03-03", expired: false },
+      "Renewal is open: subscribe again and complete it before your competency expires on 03-Mar-2029."],
+    ["a month-end expiry opens on the shorter month's end", true, "2029-05-31", "2029-02-28", { offered: true, expiresOn: "2029-05-31", expired: false }, expect.stringContaining("Renewal is open") as unknown as string],
+    ["the day it expires: open, and says it expired", true, "2029-03-03", "2029-03-03", { offered: true, expiresOn: "2029-03-03", expired: true },
+      "Your competency expired on 03-Mar-2029. Renewal is open: subscribe again to renew it."],
+    ["a short validity (30 days): open from the start, as 3 months before expiry has passed", true, "2026-04-03", "2026-03-05", { offered: true, expiresOn: "2026-04-03", expired: false }, expect.stringContaining("Renewal is open") as unknown as string],
+    ["not renewable: never offered", false, "2029-03-03", "2029-06-01", { offered: false, why: "not renewable" }, "This certification is not renewable."],
+    ["a competency that never expires: nothing to renew", true, null, "2030-01-01", { offered: false, why: "never expires" }, "Your competency does not expire, so there is nothing to renew."],
+    ["no record held any more: renewing is the way back to one", true, undefined, "2026-03-05", { offered: true, expiresOn: null, expired: true }, "Renewal is open: subscribe again to renew your competency."],
+  ];
+  it.each(cases)("%s", (_why, renewable, expiresOn, today, expected, words) => {
+    const outcome = renewal(renewable, expiresOn, today);
+    expect(outcome).toEqual(expected);
+    expect(renewalWords(outcome)).toEqual(words);
+  });
+
+  it("opens only when a renewal would extend the expiry (rule 4 never shortens one)", () => {
+    for (const [expiresOn, validDays] of [["2029-03-03", 1095], ["2027-03-04", 365], ["2026-04-03", 30]] as const) {
+      const outcome = renewal(true, expiresOn, "2026-03-05");
+      const opensOn = outcome.offered ? "2026-03-05" : (outcome as { opensOn: string }).opensOn;
+      // Renewing on the day it opens, and completing that day, gives a later expiry than the one held.
+      expect(award(opensOn, validDays, expiresOn).expiresOn > expiresOn).toBe(true);
+    }
   });
 });
