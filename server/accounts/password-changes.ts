@@ -1,6 +1,7 @@
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
+import { ProblemList } from "../problems.ts";
 import { recordAudit } from "../audit/index.ts";
 import { endSessionsOf } from "../web/session-store.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
@@ -33,7 +34,9 @@ export interface LinkedAccount {
  */
 export async function resetPassword(db: Db, clock: Clock, request: { token: string; password: string; confirm: string; ip: string | null; secret: string }): Promise<LinkedAccount> {
   const link = await accountForLink(db, clock, request.token, "reset");
-  checkNewPassword(request.password, request.confirm, await passwordContext(db, link.accountId, link.username));
+  const problems = new ProblemList();
+  checkNewPassword(problems, request.password, request.confirm, await passwordContext(db, link.accountId, link.username));
+  problems.refuseIfAny("accounts.new_password");
   const passwordHash = await hashPassword(request.password);
   const now = clock.now();
   await db.transaction(async (trx) => {
@@ -71,7 +74,10 @@ export async function unlockWithLink(db: Db, clock: Clock, request: { token: str
 export async function changePassword(db: Db, clock: Clock, request: { accountId: number; sessionId: string; current: string; password: string; confirm: string; ip: string | null }, lockout: LockoutPolicy = DEFAULT_LOCKOUT): Promise<void> {
   const account = await createAccountStore(db).findById(request.accountId);
   if (!account) throw new AppError("accounts.current_password", "Your current password is not correct", 400);
-  if (!(await verifyPassword(account.passwordHash, request.current))) {
+  // Every problem at once: the current password's and the new one's (problems.ts).
+  const problems = new ProblemList();
+  if (!request.current) problems.add("current", "Enter your current password");
+  else if (!(await verifyPassword(account.passwordHash, request.current))) {
     const now = clock.now();
     await db.transaction(async (trx) => {
       await recordAudit(trx, { kind: "password_change.failed", at: now.toISOString(), actorAccountId: account.id, personId: account.personId, ip: request.ip });
@@ -82,9 +88,10 @@ export async function changePassword(db: Db, clock: Clock, request: { accountId:
       const ended = await endSessionsOf(trx, account.id);
       await recordAudit(trx, { kind: "account.locked", at: now.toISOString(), personId: account.personId, ip: request.ip, detail: { failures, until, sessionsEnded: ended, by: "change password" } });
     });
-    throw new AppError("accounts.current_password", "Your current password is not correct", 400);
+    problems.add("current", "Your current password is not correct");
   }
-  checkNewPassword(request.password, request.confirm, await passwordContext(db, account.id, account.username));
+  checkNewPassword(problems, request.password, request.confirm, await passwordContext(db, account.id, account.username));
+  problems.refuseIfAny("accounts.change_password");
   const passwordHash = await hashPassword(request.password);
   const now = clock.now().toISOString();
   await db.transaction(async (trx) => {
@@ -100,8 +107,11 @@ async function passwordContext(db: Db, accountId: number, username: string): Pro
   return { username, organisationNames: await organisationNames(db), ...(personName ? { personName } : {}) };
 }
 
-function checkNewPassword(password: string, confirm: string, context: PasswordContext): void {
-  const problem = passwordProblem(password, context);
-  if (problem) throw new AppError("accounts.weak_password", problem, 400);
-  if (password !== confirm) throw new AppError("accounts.password_mismatch", "The two passwords are not the same", 400);
+/** The new password's problems and its confirmation's, on the fields `password` and `confirm`. */
+function checkNewPassword(problems: ProblemList, password: string, confirm: string, context: PasswordContext): void {
+  const problem = password ? passwordProblem(password, context) : "Enter a new password";
+  if (problem) problems.add("password", problem);
+  if (!confirm) {
+    if (password) problems.add("confirm", "Enter the new password again");
+  } else if (password !== confirm) problems.add("confirm", "The two passwords are not the same");
 }

@@ -1,9 +1,9 @@
-import { isCalendarDate } from "../clock.ts";
 import { Router, type Request, type Response } from "express";
 import type { AppDeps } from "../deps.ts";
 import { anyone, requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { AppError } from "../errors.ts";
+import { dateProblem, FormRefusal, ProblemList, type Problem } from "../problems.ts";
 import type { MailDelivery } from "../mail/index.ts";
 import { throttle } from "../web/throttle.ts";
 import { RECOVERY_THROTTLE } from "./limits.ts";
@@ -21,8 +21,8 @@ export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   const router = Router();
   const recovery: RecoveryDeps = { db, clock, publicUrl: config.publicUrl };
   const limited = throttle(db, clock, RECOVERY_THROTTLE);
-  const forgotten = (req: Request, res: Response, status: number, error?: { problems: string[] }, values: Record<string, string> = {}) =>
-    res.status(status).render("account/forgotten", { csrfToken: generateCsrfToken(req), error, values });
+  const forgotten = (req: Request, res: Response, status: number, problems: Problem[] = [], values: Record<string, string> = {}) =>
+    res.status(status).render("account/forgotten", { csrfToken: generateCsrfToken(req), problems, values });
 
   /**
    * Answers at once, the same words whatever was asked, and only then looks for a match and
@@ -45,25 +45,27 @@ export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
 
   router.post("/forgotten/username", anyone, limited, (req, res) => {
     const values = { email: field(req, "email"), day: field(req, "day"), month: field(req, "month"), year: field(req, "year") };
+    const problems = new ProblemList();
+    if (!/^[^\s@]+@[^\s@]+$/.test(values.email)) problems.add("lookup-email", "Enter your email address, like first.last@domain.com");
     const dateOfBirth = dateFrom(values.day, values.month, values.year);
-    const problems = [
-      !/^[^\s@]+@[^\s@]+$/.test(values.email) && "Enter your email address, like first.last@domain.com",
-      !dateOfBirth && "Enter your date of birth as a real date: day, month and year, like 15 3 1984",
-    ].filter((problem): problem is string => Boolean(problem));
-    if (problems.length) return forgotten(req, res, 400, { problems }, values);
-    answerThen(res, () => requestUsername(recovery, { email: values.email, dateOfBirth: dateOfBirth!, ip: req.ip ?? null }));
+    if (typeof dateOfBirth !== "string") problems.add("dob-day", dateOfBirth.problem);
+    if (!problems.empty) return forgotten(req, res, 400, problems.problems, values);
+    answerThen(res, () => requestUsername(recovery, { email: values.email, dateOfBirth: dateOfBirth as string, ip: req.ip ?? null }));
   });
 
   router.post("/forgotten/password", anyone, limited, (req, res) => {
     const username = field(req, "username");
-    if (!username) return forgotten(req, res, 400, { problems: ["Enter your username to reset your password"] });
+    if (!username) return forgotten(req, res, 400, [{ field: "reset-username", message: "Enter your username to reset your password" }]);
     answerThen(res, () => requestReset(recovery, { username, ip: req.ip ?? null }));
   });
 
   router.post("/forgotten/unlock", anyone, limited, (req, res) => {
     const username = field(req, "username");
     const email = field(req, "email");
-    if (!username || !email) return forgotten(req, res, 400, { problems: ["Enter your username and your email address to unlock your account"] });
+    const problems = new ProblemList();
+    if (!username) problems.add("unlock-username", "Enter your username to unlock your account");
+    if (!email) problems.add("unlock-email", "Enter your email address to unlock your account");
+    if (!problems.empty) return forgotten(req, res, 400, problems.problems, { unlockUsername: username, unlockEmail: email });
     answerThen(res, () => requestUnlock(recovery, { username, email, ip: req.ip ?? null }));
   });
 
@@ -74,7 +76,7 @@ export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   router.get("/account/reset", anyone, async (req, res) => {
     const token = String(req.query.token ?? "");
     const link = await linkOrProblem(res, () => accountForLink(db, clock, token, "reset"));
-    if (link) res.render("account/reset", { csrfToken: generateCsrfToken(req), token, username: link.username, error: undefined });
+    if (link) res.render("account/reset", { csrfToken: generateCsrfToken(req), token, username: link.username, problems: [] });
   });
 
   router.post("/account/reset", anyone, async (req, res) => {
@@ -88,7 +90,7 @@ export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
       if (!(error instanceof AppError)) throw error;
       if (error.code.startsWith("accounts.link_")) return res.status(400).render("account/link-problem", { message: error.message });
       const link = await accountForLink(db, clock, token, "reset");
-      res.status(400).render("account/reset", { csrfToken: generateCsrfToken(req), token, username: link.username, error: error.message });
+      res.status(400).render("account/reset", { csrfToken: generateCsrfToken(req), token, username: link.username, problems: problemsOf(error, "password") });
     }
   });
 
@@ -108,7 +110,7 @@ export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   });
 
   router.get("/account/password", requireLogin, (req, res) => {
-    res.render("account/change-password", { user: res.locals.user, csrfToken: generateCsrfToken(req), error: undefined, notice: req.query.changed ? "Your password has been changed." : undefined });
+    res.render("account/change-password", { user: res.locals.user, csrfToken: generateCsrfToken(req), problems: [], notice: req.query.changed ? "Your password has been changed." : undefined });
   });
 
   // Wrong current passwords lock the account after LOCKOUT_THRESHOLD and end its sessions
@@ -126,7 +128,7 @@ export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
       res.redirect(303, "/account/password?changed=1");
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      res.status(400).render("account/change-password", { user: res.locals.user, csrfToken: generateCsrfToken(req), error: error.message, notice: undefined });
+      res.status(400).render("account/change-password", { user: res.locals.user, csrfToken: generateCsrfToken(req), problems: problemsOf(error, "current"), notice: undefined });
     }
   });
 
@@ -138,11 +140,20 @@ function field(req: Request, name: string): string {
   return typeof value === "string" ? value.trim().slice(0, 300) : "";
 }
 
-/** YYYY-MM-DD from the three boxes, or undefined when they do not make a real date. */
-function dateFrom(day: string, month: string, year: string): string | undefined {
-  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return undefined;
+/** YYYY-MM-DD from the three boxes, or the design system's words for what is wrong with them. */
+function dateFrom(day: string, month: string, year: string): string | { problem: string } {
+  if (!day && !month && !year) return { problem: "Enter your date of birth" };
+  const missing = [!day && "a day", !month && "a month", !year && "a year"].filter(Boolean);
+  if (missing.length) return { problem: `Date of birth must include ${missing.join(" and ")}` };
+  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return { problem: "Date of birth must be numbers: day, month and year, like 15 3 1984" };
   const text = `${year}-${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
-  return isCalendarDate(text) ? text : undefined;
+  const problem = dateProblem(text, "Date of birth");
+  return problem ? { problem } : text;
+}
+
+/** A refused form's problems, each on its field; any other refusal is put on `field`. */
+function problemsOf(error: AppError, field: string): Problem[] {
+  return error instanceof FormRefusal ? error.problems : [{ field, message: error.message }];
 }
 
 /** Runs `work`; a problem with the link is shown on its own page (400) and gives undefined. */

@@ -19,12 +19,12 @@ export interface RecoveryDeps {
   publicUrl: string;
 }
 
-/** Forgot Username: email and date of birth (YYYY-MM-DD) -> "<VPD> User Name Lookup", with a link to reset the password. */
+/** Forgot Username: email and date of birth (YYYY-MM-DD) -> "<VPD> ESR User Name Lookup" (the guide's subject line), with a link to reset the password. */
 export async function requestUsername(deps: RecoveryDeps, request: { email: string; dateOfBirth: string; ip: string | null }): Promise<void> {
   for (const holder of await holdersByEmailAndBirth(deps.db, request.email, request.dateOfBirth)) {
     await sendLink(deps, holder, request, {
       purpose: "reset",
-      subject: "User Name Lookup",
+      subject: "ESR User Name Lookup",
       auditKind: "account.username_sent",
       text: (link, until) => [
         `Your username is: ${holder.username}`,

@@ -8,6 +8,7 @@ import { buildLearner } from "../support/factories.ts";
 import { listAudit } from "../../server/audit/store.ts";
 import type { MailDelivery } from "../../server/mail/delivery.ts";
 import { refuseInserts, stopRefusing } from "../support/refusal-trigger.ts";
+import { expectErrorPattern } from "../support/error-pattern.ts";
 
 const NEW_PASSWORD = "purple kettle harbour";
 
@@ -59,10 +60,10 @@ describe("account recovery", () => {
     expect(answer.text).toContain("If the details you gave match an account, we have sent an email");
 
     const [mail] = await mailTo("Hana.Held@Example.org"); // the address held, as held
-    expect(mail).toMatchObject({ subject: "297 User Name Lookup", status: "kept" });
+    expect(mail).toMatchObject({ subject: "297 ESR User Name Lookup", status: "kept" });
     expect(mail.text_body).toContain(`Your username is: ${learner.username}`);
     expect(mail.text_body).toContain("or reset your password");
-    expect(fs.readFileSync(path.join(t.config.dataDir, "outbox", mail.eml_file), "utf8")).toMatch(/^Subject: 297 User Name Lookup$/m);
+    expect(fs.readFileSync(path.join(t.config.dataDir, "outbox", mail.eml_file), "utf8")).toMatch(/^Subject: 297 ESR User Name Lookup$/m);
 
     const link = linkIn(mail.text_body, "reset");
     const secret = new URL(link, "http://x").searchParams.get("token")!;
@@ -76,7 +77,12 @@ describe("account recovery", () => {
     const form = (await agent.get(link)).text;
     const token = new URL(link, "http://x").searchParams.get("token")!;
     const weak = await agent.post("/account/reset").type("form").send({ _csrf: csrfFrom(form), token, password: "password1234", confirm: "password1234" }).expect(400);
-    expect(weak.text).toContain("That password is too common");
+    expectErrorPattern(weak.text, [{ field: "password", message: "That password is too common" }]);
+    const both = await agent.post("/account/reset").type("form").send({ _csrf: csrfFrom(form), token, password: "short", confirm: "other" }).expect(400);
+    expectErrorPattern(both.text, [
+      { field: "password", message: "Password must be at least 12 characters" },
+      { field: "confirm", message: "The two passwords are not the same" },
+    ]);
     await agent.post("/account/reset").type("form").send({ _csrf: csrfFrom(form), token, password: NEW_PASSWORD, confirm: NEW_PASSWORD }).expect(303).expect("Location", "/login?reset=1");
 
     await before.get("/").expect(302); // logged out everywhere
@@ -117,7 +123,29 @@ describe("account recovery", () => {
   it("refuses a date that is not a date, naming the problem", async () => {
     const response = await askUsername("someone@example.org", "31", "2", "1990");
     expect(response.status).toBe(400);
-    expect(response.text).toContain("Enter your date of birth as a real date");
+    expectErrorPattern(response.text, [{ field: "dob-day", message: "Date of birth must be a real date (1990-02-31 does not exist)" }]);
+  });
+
+  it("shows every problem of each Forgotten form at once, each linked to its field, with what was typed", async () => {
+    const lookup = await askUsername("not an address", "30", "2", "2026");
+    expect(lookup.status).toBe(400);
+    expectErrorPattern(lookup.text, [
+      { field: "lookup-email", message: "Enter your email address, like first.last@domain.com" },
+      { field: "dob-day", message: "Date of birth must be a real date (2026-02-30 does not exist)" },
+    ]);
+    expect(lookup.text).toContain('value="not an address"');
+    expect(lookup.text).toMatch(/id="dob-day"[^>]*value="30"/);
+    const partDate = await askUsername("someone@example.org", "", "3", "");
+    expectErrorPattern(partDate.text, [{ field: "dob-day", message: "Date of birth must include a day and a year" }]);
+
+    const { agent, csrf } = await forgottenForm();
+    const unlock = await agent.post("/forgotten/unlock").type("form").send({ _csrf: csrf, username: "", email: "" }).expect(400);
+    expectErrorPattern(unlock.text, [
+      { field: "unlock-username", message: "Enter your username to unlock your account" },
+      { field: "unlock-email", message: "Enter your email address to unlock your account" },
+    ]);
+    const reset = await agent.post("/forgotten/password").type("form").send({ _csrf: csrf, username: " " }).expect(400);
+    expectErrorPattern(reset.text, [{ field: "reset-username", message: "Enter your username to reset your password" }]);
   });
 
   it("expires a link after 4 hours", async () => {
@@ -270,9 +298,20 @@ describe("account recovery", () => {
     const agent = await logInAgent(t.app, learner.username, learner.password);
     const form = (await agent.get("/account/password").expect(200)).text;
     const csrf = csrfFrom(form);
-    expect((await agent.post("/account/password").type("form").send({ _csrf: csrf, current: "not it at all", password: NEW_PASSWORD, confirm: NEW_PASSWORD }).expect(400)).text).toContain("Your current password is not correct");
-    expect((await agent.post("/account/password").type("form").send({ _csrf: csrf, current: learner.password, password: "short", confirm: "short" }).expect(400)).text).toContain("at least 12 characters");
-    expect((await agent.post("/account/password").type("form").send({ _csrf: csrf, current: learner.password, password: NEW_PASSWORD, confirm: "something else" }).expect(400)).text).toContain("The two passwords are not the same");
+    const change = (current: string, password: string, confirm: string) => agent.post("/account/password").type("form").send({ _csrf: csrf, current, password, confirm }).expect(400);
+    expectErrorPattern((await change("not it at all", NEW_PASSWORD, NEW_PASSWORD)).text, [{ field: "current", message: "Your current password is not correct" }]);
+    expectErrorPattern((await change(learner.password, "short", "short")).text, [{ field: "password", message: "Password must be at least 12 characters" }]);
+    expectErrorPattern((await change(learner.password, NEW_PASSWORD, "something else")).text, [{ field: "confirm", message: "The two passwords are not the same" }]);
+    // Every problem at once, each linked to its field.
+    expectErrorPattern((await change("", "", "")).text, [
+      { field: "current", message: "Enter your current password" },
+      { field: "password", message: "Enter a new password" },
+    ]);
+    expectErrorPattern((await change("still not it", "short", "shorter")).text, [
+      { field: "current", message: "Your current password is not correct" },
+      { field: "password", message: "Password must be at least 12 characters" },
+      { field: "confirm", message: "The two passwords are not the same" },
+    ]);
     await agent.post("/account/password").type("form").send({ _csrf: csrf, current: learner.password, password: NEW_PASSWORD, confirm: NEW_PASSWORD }).expect(303);
     await agent.get("/").expect(200); // this session stays
     await other.get("/").expect(302); // the other ends

@@ -39,9 +39,9 @@ describe("getting your username and password, in the browser", () => {
     await expectAccessible(office);
     await expect.poll(async () => {
       await office.reload();
-      return office.getByRole("link", { name: "297 User Name Lookup" }).count();
+      return office.getByRole("link", { name: "297 ESR User Name Lookup" }).count();
     }, { timeout: 10_000 }).toBe(1);
-    await office.getByRole("link", { name: "297 User Name Lookup" }).click();
+    await office.getByRole("link", { name: "297 ESR User Name Lookup" }).click();
     const body = (await office.locator("[data-field=body]").textContent()) ?? "";
     expect(body).toContain(`Your username is: ${learner.username}`);
     const link = /http:\/\/localhost:\d+\/account\/reset\?token=[A-Za-z0-9_-]+/.exec(body)![0];
