@@ -15,16 +15,17 @@ export interface AuditEvent {
   detail?: Record<string, unknown>;
 }
 
-/** Audit rows are written in the caller's transaction, so an event exists only if its change does. */
-export async function recordAudit(db: Db, event: AuditEvent): Promise<void> {
-  await db("audit_events").insert({
+/** Audit rows are written in the caller's transaction, so an event exists only if its change does. Answers the event's id. */
+export async function recordAudit(db: Db, event: AuditEvent): Promise<number> {
+  const [row] = await db("audit_events").insert({
     kind: event.kind,
     at: event.at,
     actor_account_id: event.actorAccountId ?? null,
     person_id: event.personId ?? null,
     ip: event.ip ?? null,
     detail: JSON.stringify(event.detail ?? {}),
-  });
+  }).returning("id");
+  return Number(row.id);
 }
 
 export async function listAudit(db: Db, filter: { kind?: string; personId?: number } = {}) {

@@ -25,16 +25,16 @@ const csv = (table: Array<Array<string | number>>) => spreadsheetCsv(table, { do
 export function registerReportCommands(program: Command, withContext: WithContext, io: CliIo): void {
   program
     .command("send-reminders")
-    .description("Email each learner whose essential competency turned Amber or Red since the last run, or (a new starter) came due, saying by when; once per change (run daily from cron; running it again sends nothing new).")
+    .description("Email each learner whose essential competency turned Amber or Red since the last run, or (a new starter) came due, saying by when; once per change (run daily from cron; running it again sends nothing new). People added in the last REMINDER_GRACE_DAYS are held back until then.")
     .option("--as-of <date>", "judge as of this date, YYYY-MM-DD (default: today)", asDate)
     .action((options: { asOf?: string }) =>
       withContext(async ({ db, clock, config }) => {
-        const result = await sendReminders(db, clock, { asOf: options.asOf ?? clock.today(), publicUrl: config.publicUrl });
+        const result = await sendReminders(db, clock, { asOf: options.asOf ?? clock.today(), publicUrl: config.publicUrl, graceDays: config.reminderGraceDays });
         // Sent now, not at the server's next sweep: cron's run is over when this returns.
         const delivery = createMailDelivery({ db, clock, config, logger: pino({ level: "silent" }) });
         await delivery.deliverDue();
         await delivery.stop();
-        io.out(`${result.emails} reminder(s) sent; ${result.changes} status change(s) noted`);
+        io.out(`${result.emails} reminder(s) sent; ${result.changes} status change(s) noted${result.heldBack ? `; ${result.heldBack} new person(s) held back for their first ${config.reminderGraceDays} day(s)` : ""}`);
       }),
     );
 

@@ -1,9 +1,11 @@
-import { rawRows, type Db } from "../db/connect.ts";
+import { isPostgres, rawRows, type Db } from "../db/connect.ts";
 import { heldOnSql, organisationSummaryBindings } from "./organisation-summary-reads.ts";
 
 /**
- * What `lms send-reminders` reads and remembers (reminders.ts): each person's status per
- * essential competency as of a date, and reminder_state, what each person was last told.
+ * What reminders read and remember (reminders.ts): each person's status per essential competency
+ * as of a date, and reminder_state, what each person was last told. Each run is an audit event
+ * (reminders.run) and each email one more (reminder.sent, naming its run and outbox message): the
+ * history L&D reads is the audit trail's, so nothing is kept twice.
  */
 export function createReminderStore(db: Db) {
   return {
@@ -21,6 +23,37 @@ export function createReminderStore(db: Db) {
     /** What each person was last told, per competency, as "personId:competencyId" -> status. */
     async toldStatuses(): Promise<Map<string, string>> {
       return new Map((await db("reminder_state").select("person_id", "competency_id", "status")).map((row) => [`${row.person_id}:${row.competency_id}`, String(row.status)]));
+    },
+
+    /** Takes the person's row lock (PostgreSQL; SQLite has one writer), then reads what they were told, competencyId -> status. */
+    async lockAndReadTold(personId: number): Promise<Map<number, string>> {
+      const person = db("people").where({ id: personId });
+      await (isPostgres(db) ? person.forUpdate() : person).first("id");
+      return new Map((await db("reminder_state").where({ person_id: personId }).select("competency_id", "status")).map((row) => [Number(row.competency_id), String(row.status)]));
+    },
+
+    /** The runs, newest first, with who started them (none: the lms command). */
+    async runs(limit: number, offset: number): Promise<ReminderRun[]> {
+      const rows = await db("audit_events").leftJoin("accounts", "accounts.id", "audit_events.actor_account_id")
+        .where("audit_events.kind", "reminders.run").orderBy("audit_events.id", "desc").limit(limit).offset(offset)
+        .select("audit_events.id", "audit_events.at", "audit_events.ip", "audit_events.detail", "accounts.username");
+      return rows.map(toRun);
+    },
+
+    async run(id: number): Promise<ReminderRun | undefined> {
+      const row = await db("audit_events").leftJoin("accounts", "accounts.id", "audit_events.actor_account_id")
+        .where({ "audit_events.kind": "reminders.run", "audit_events.id": id })
+        .first("audit_events.id", "audit_events.at", "audit_events.ip", "audit_events.detail", "accounts.username");
+      return row ? toRun(row) : undefined;
+    },
+
+    /** The emails a run sent, each with its person and outbox message; a run from before runs were named is matched by its moment. */
+    async runMessages(run: ReminderRun) {
+      const rows = await db("audit_events").join("people", "people.id", "audit_events.person_id")
+        .where({ "audit_events.kind": "reminder.sent", "audit_events.at": run.at }).orderBy(["people.last_name", "people.first_name", "audit_events.id"])
+        .select("audit_events.detail", "people.id as person_id", "people.last_name", "people.first_name", "people.email");
+      return rows.map((row) => ({ personId: Number(row.person_id), name: `${String(row.last_name)}, ${String(row.first_name)}`, email: String(row.email), detail: JSON.parse(String(row.detail)) as SentDetail }))
+        .filter((message) => run.detail.run === undefined || message.detail.run === run.detail.run);
     },
 
     async rememberTold(personId: number, competencyId: number, status: string, at: string): Promise<void> {
@@ -41,6 +74,26 @@ export function createReminderStore(db: Db) {
 }
 export type ReminderStore = ReturnType<typeof createReminderStore>;
 
+export interface ReminderRun {
+  id: number;
+  at: string;
+  ip: string | null;
+  /** The administrator who sent it from the page; none when the lms command did. */
+  by: string | null;
+  detail: { run?: string; asOf: string; emails: number; changes: number; heldBack?: number; graceDays?: number };
+}
+
+export interface SentDetail {
+  run?: string;
+  asOf: string;
+  messageId?: number;
+  competencies: Array<{ competencyId: number; competency?: string; status: string }>;
+}
+
+function toRun(row: Record<string, unknown>): ReminderRun {
+  return { id: Number(row.id), at: String(row.at), ip: (row.ip as string | null) ?? null, by: (row.username as string | null) ?? null, detail: JSON.parse(String(row.detail)) };
+}
+
 // Each person's status per essential competency, as of the date: the best held across their
 // assignments (the same record serves every assignment), judged as rule 5 judges it.
 const STATUS_SQL = `
@@ -54,7 +107,7 @@ with held_on as (
   group by assignments.person_id, held_on.competency_id
 )
 select per_person.person_id, per_person.competency_id, per_person.held_until, competencies.name as competency,
-  people.email, people.first_name, organisations.vpd,
+  people.email, people.first_name, people.last_name, people.created_at as person_created_at, organisations.vpd,
   case when per_person.held_until > :amberUntil then 'Green' when per_person.held_until > :asOf then 'Amber' else 'Red' end as status
 from per_person
 join people on people.id = per_person.person_id

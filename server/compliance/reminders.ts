@@ -1,66 +1,142 @@
+import { randomUUID } from "node:crypto";
 import type { Db } from "../db/connect.ts";
-import type { Clock } from "../clock.ts";
+import { addDays, localDate, type Clock } from "../clock.ts";
 import { newStarterDueBy } from "./assignment-compliance.ts";
-import { recordAudit } from "../audit/index.ts";
+import { recordAudit, type Actor } from "../audit/index.ts";
 import { AppError } from "../errors.ts";
 import { queueMail } from "../mail/index.ts";
 import { competencyLabel, guideDate } from "../format.ts";
 import { createReminderStore, type ReminderStore } from "./reminder-store.ts";
 
 /**
- * `lms send-reminders`: emails each learner whose essential competency turned Amber or Red (or, for
- * a new starter, came due) since the last run, listing each with what to do. reminder_state remembers what each person was last
- * told, per competency, so a change is emailed once and never twice, and a competency renewed to
- * Green and later Amber again is told again. Statuses come from one set-based statement.
+ * Training reminders, from `lms send-reminders` or L&D's Reminders page: each learner whose
+ * essential competency turned Amber or Red (or, for a new starter, came due) since they were last
+ * told is emailed once, listing each with what to do. reminder_state remembers what each person was
+ * last told, per competency, so a change is emailed once and never twice (however often, and from
+ * however many places, a run starts), and a competency renewed to Green and later Amber again is
+ * told again. Statuses come from one set-based statement.
+ *
+ * New people are left alone for their grace days (REMINDER_GRACE_DAYS): staff uploaded this minute
+ * were emailed a 9-item reminder beside their invitation. Nothing is remembered of them meanwhile,
+ * so their first reminder, after the grace, tells them everything still outstanding.
  */
-export async function sendReminders(db: Db, clock: Clock, options: { asOf: string; publicUrl: string }): Promise<{ emails: number; changes: number }> {
+
+/** One competency a reminder names, with the words the email gives it. */
+export interface ReminderItem {
+  competencyId: number;
+  competency: string;
+  status: "Amber" | "Red" | "Due";
+  /** "expires on 15-Apr-2026", "not held" ... */
+  standing: string;
+}
+
+export interface PlannedReminder {
+  personId: number;
+  name: string;
+  email: string;
+  items: ReminderItem[];
+}
+
+/** Who would be emailed, and who is held back by the grace for new people (and until when). */
+export interface ReminderPlan {
+  asOf: string;
+  graceDays: number;
+  reminders: PlannedReminder[];
+  heldBack: Array<PlannedReminder & { until: string }>;
+}
+
+export interface ReminderOptions {
+  asOf: string;
+  graceDays: number;
+}
+
+/** What a run as of the date would send, without sending it (the page's preview, and the run's own plan). */
+export async function planReminders(db: Db, options: ReminderOptions): Promise<ReminderPlan & { changed: Map<number, Array<Record<string, unknown>>> }> {
   const store = createReminderStore(db);
-  // Going back in time would undo what people were told and tell them again.
-  const lastAsOf = await store.lastRunAsOf();
-  if (lastAsOf && options.asOf < lastAsOf) {
-    throw new AppError("reminders.backwards", `Reminders have been sent as of ${lastAsOf} already: a run as of the earlier ${options.asOf} would tell people again what they have been told. Run it as of ${lastAsOf} or later`);
-  }
+  await refuseBackwards(store, options.asOf);
   const rows = await withNewStarterDues(store, await store.statuses(options.asOf), options.asOf);
   const known = await store.toldStatuses();
-  const byPerson = new Map<number, Array<Record<string, unknown>>>();
+  const changed = new Map<number, Array<Record<string, unknown>>>();
   for (const row of rows) {
     if (known.get(`${row.person_id}:${row.competency_id}`) === row.status) continue;
-    byPerson.set(Number(row.person_id), [...(byPerson.get(Number(row.person_id)) ?? []), row]);
+    changed.set(Number(row.person_id), [...(changed.get(Number(row.person_id)) ?? []), row]);
   }
+  const plan: ReminderPlan & { changed: typeof changed } = { asOf: options.asOf, graceDays: options.graceDays, reminders: [], heldBack: [], changed };
+  for (const [personId, rowsOf] of changed) {
+    const first = rowsOf[0]!;
+    const until = graceUntil(String(first.person_created_at), options.graceDays);
+    const tell = rowsOf.filter((row) => row.status !== "Green");
+    const reminder = { personId, name: `${String(first.last_name)}, ${String(first.first_name)}`, email: String(first.email), items: tell.map(itemOf) };
+    if (until > options.asOf) {
+      changed.delete(personId);
+      if (tell.length) plan.heldBack.push({ ...reminder, until });
+    } else if (tell.length) plan.reminders.push(reminder);
+  }
+  return plan;
+}
+
+/** The day a person's first reminder may go: their grace days after they were added. */
+export function graceUntil(createdAt: string, graceDays: number): string {
+  return addDays(localDate(createdAt), graceDays);
+}
+
+/**
+ * Sends what planReminders found, a person at a time: each in a transaction that takes the person's
+ * row lock and reads again what they were told, so a second run at once (a double click, the
+ * command and the page together) finds them told and sends nothing more.
+ */
+export async function sendReminders(
+  db: Db,
+  clock: Clock,
+  options: ReminderOptions & { publicUrl: string; actor?: Actor },
+): Promise<{ emails: number; changes: number; heldBack: number; runEventId: number }> {
+  const plan = await planReminders(db, options);
   const at = clock.now().toISOString();
+  const run = randomUUID();
+  const by = { actorAccountId: options.actor?.accountId ?? null, ip: options.actor?.ip ?? null };
   let emails = 0;
   let changes = 0;
-  for (const [personId, changed] of byPerson) {
-    const tell = changed.filter((row) => row.status !== "Green");
+  for (const [personId, planned] of plan.changed) {
     await db.transaction(async (trx) => {
-      for (const row of changed) {
-        await createReminderStore(trx).rememberTold(personId, row.competency_id as number, row.status as string, at);
-      }
+      const store = createReminderStore(trx);
+      const told = await store.lockAndReadTold(personId);
+      const changed = planned.filter((row) => told.get(Number(row.competency_id)) !== row.status);
+      for (const row of changed) await store.rememberTold(personId, Number(row.competency_id), String(row.status), at);
       changes += changed.length;
+      const tell = changed.filter((row) => row.status !== "Green");
       if (tell.length === 0) return;
       const first = tell[0]!;
-      await queueMail(trx, {
-        to: String(first.email),
-        subject: `${String(first.vpd)} Your mandatory training needs attention`,
-        text: [
-          `Dear ${String(first.first_name)},`,
-          "",
-          `As of ${guideDate(options.asOf)}, these competencies your role requires need you:`,
-          "",
-          ...tell.flatMap((row) => [
-            `- ${competencyLabel(String(row.competency))}: ${standing(row)}`,
-            `  Find Learning, then Subscribe before you play: ${options.publicUrl}/compliance/competencies/${row.competency_id}/learning`,
-          ]),
-          "",
-          `Your compliance: ${options.publicUrl}/compliance`,
-        ].join("\n"),
-      }, at);
-      await recordAudit(trx, { kind: "reminder.sent", at, personId, detail: { asOf: options.asOf, competencies: tell.map((row) => ({ competencyId: Number(row.competency_id), status: row.status })) } });
+      const messageId = await queueMail(trx, { to: String(first.email), subject: `${String(first.vpd)} Your mandatory training needs attention`, text: reminderText(String(first.first_name), tell.map(itemOf), options.asOf, options.publicUrl) }, at);
+      await recordAudit(trx, { kind: "reminder.sent", at, personId, ...by, detail: { run, asOf: options.asOf, messageId, competencies: tell.map((row) => ({ competencyId: Number(row.competency_id), competency: competencyLabel(String(row.competency)), status: row.status })) } });
       emails++;
     });
   }
-  await recordAudit(db, { kind: "reminders.run", at, detail: { asOf: options.asOf, emails, changes } });
-  return { emails, changes };
+  const runEventId = await recordAudit(db, { kind: "reminders.run", at, ...by, detail: { run, asOf: options.asOf, emails, changes, heldBack: plan.heldBack.length, graceDays: options.graceDays } });
+  return { emails, changes, heldBack: plan.heldBack.length, runEventId };
+}
+
+/** Going back in time would undo what people were told and tell them again. */
+async function refuseBackwards(store: ReminderStore, asOf: string): Promise<void> {
+  const lastAsOf = await store.lastRunAsOf();
+  if (lastAsOf && asOf < lastAsOf) {
+    throw new AppError("reminders.backwards", `Reminders have been sent as of ${guideDate(lastAsOf)} already: a run as of the earlier ${guideDate(asOf)} would tell people again what they have been told. Send them as of ${guideDate(lastAsOf)} or later`);
+  }
+}
+
+function reminderText(firstName: string, items: ReminderItem[], asOf: string, publicUrl: string): string {
+  return [
+    `Dear ${firstName},`,
+    "",
+    `As of ${guideDate(asOf)}, these competencies your role requires need you:`,
+    "",
+    ...items.flatMap((item) => [`- ${item.competency}: ${item.standing}`, `  Find Learning, then Subscribe before you play: ${publicUrl}/compliance/competencies/${item.competencyId}/learning`]),
+    "",
+    `Your compliance: ${publicUrl}/compliance`,
+  ].join("\n");
+}
+
+function itemOf(row: Record<string, unknown>): ReminderItem {
+  return { competencyId: Number(row.competency_id), competency: competencyLabel(String(row.competency)), status: row.status as ReminderItem["status"], standing: standing(row) };
 }
 
 /** What the email says of one competency. */

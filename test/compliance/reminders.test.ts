@@ -23,7 +23,7 @@ describe("reminders", () => {
 
   const record = (personId: number, competencyId: number, achievedOn: string, expiresOn: string) =>
     t.db("competence_records").insert({ person_id: personId, competency_id: competencyId, level: "1", achieved_on: achievedOn, expires_on: expiresOn, source: "manual", status: "approved", created_at: `${achievedOn}T00:00:00Z` });
-  const send = (asOf: string) => sendReminders(t.db, t.clock, { asOf, publicUrl: "http://localhost:3000" });
+  const send = (asOf: string) => sendReminders(t.db, t.clock, { asOf, publicUrl: "http://localhost:3000", graceDays: 0 });
   const mailTo = (email: string) => t.db("mail_outbox").where({ to_address: email }).orderBy("id");
 
   it("tells each change to Amber or Red once, with what to do, and tells again when a renewal lapses", async () => {
@@ -59,7 +59,7 @@ describe("reminders", () => {
     expect((await mailTo("reminded@example.org")).at(-1).text_body).toContain("- NHS|CSTF|Fire Safety: expires on 01-Sep-2026");
 
     // A run as of an earlier date would tell the same things again: refused, and nothing sent.
-    await expect(send("2026-04-15")).rejects.toThrow("Reminders have been sent as of 2026-06-15 already");
+    await expect(send("2026-04-15")).rejects.toThrow("Reminders have been sent as of 15-Jun-2026 already");
     expect(await mailTo("reminded@example.org")).toHaveLength(3);
   });
 
@@ -98,7 +98,7 @@ describe("reminders for a new starter", () => {
       { position_id: position.id, competency_id: ids["Equality"], essential: false },
     ]);
     await t.db("assignments").where({ person_id: starter.personId }).update({ start_date: "2026-03-01" });
-    const send = (asOf: string) => sendReminders(t.db, t.clock, { asOf, publicUrl: "http://localhost:3000" });
+    const send = (asOf: string) => sendReminders(t.db, t.clock, { asOf, publicUrl: "http://localhost:3000", graceDays: 0 });
     const mailTo = async (email: string) => (await t.db("mail_outbox").where({ to_address: email }).orderBy("id").select("text_body")).map((row) => String(row.text_body));
 
     await send("2026-03-02");
