@@ -3,7 +3,9 @@
  *
  *  - starts the SCORM session (window.ScormApi) for the edition named on <body>;
  *  - shows a notice, and carries on, when no LMS API can be found;
- *  - wires the Home control(s) ([data-action="home"]) to a proper exit;
+ *  - draws no title bar or Home of its own: the LMS's player window carries the one Home
+ *    (and the guide's "Click the Home icon to exit the course correctly >>>"), and leaving
+ *    through it unloads this page, which finishes the session below;
  *  - finishes the session on pagehide / beforeunload if nothing else did;
  *  - after finishing, replaces the page with "You can now close this window".
  *
@@ -68,8 +70,6 @@
   }
 
   /**
-   * options.homeNavRequest: the 2004 navigation request Home sends; by default
-   * "suspendAll" while incomplete and "exitAll" once complete.
    * options.onBeforeFinish: called just before the session ends, to save state.
    */
   function boot(options) {
@@ -98,8 +98,6 @@
       beforeFinish();
       var completed = session.isCompleted();
       session.finish({ navRequest: navRequest });
-      var homeButtons = doc.querySelectorAll('[data-action="home"]');
-      for (var i = 0; i < homeButtons.length; i += 1) homeButtons[i].disabled = true;
       showFinished(main, finishedMessage(connected, navRequest, completed));
     }
 
@@ -109,13 +107,8 @@
       global.setTimeout(function () { live.textContent = text; }, 50);
     }
 
-    var homeButtons = doc.querySelectorAll('[data-action="home"]');
-    for (var i = 0; i < homeButtons.length; i += 1) {
-      homeButtons[i].addEventListener('click', function () { leave(opts.homeNavRequest); });
-    }
-
-    // The LMS may unload this frame itself (its own exit, or another SCO chosen
-    // from its menu). Save and finish then, but leave navigation to the LMS.
+    // The LMS unloads this frame itself (its Home, or another SCO chosen from its
+    // menu). Save and finish then, but leave navigation to the LMS.
     function onUnload() {
       if (left || session.isFinished()) return;
       left = true;

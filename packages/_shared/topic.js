@@ -5,8 +5,8 @@
  * content and navigation buttons [data-nav="continue" | "previous"]. The topic
  * is completed (cmi.completion_status, cmi.progress_measure 1) when the learner
  * reaches the end and marks it as read. Navigation buttons end this SCO with
- * that adl.nav.request so the LMS's sequencer delivers the next one; Home
- * suspends the whole course ("suspendAll") so the learner can resume it later.
+ * that adl.nav.request so the LMS's sequencer delivers the next one. The LMS's
+ * own Home suspends the whole course so the learner can resume it later.
  */
 (function (global) {
   'use strict';
@@ -17,7 +17,7 @@
     var markButton = doc.querySelector('[data-mark-read]');
     var tick = doc.querySelector('[data-tick]');
     var status = doc.querySelector('[data-topic-status]');
-    var shell = global.CourseShell.boot({ homeNavRequest: 'suspendAll' });
+    var shell = global.CourseShell.boot();
     var session = shell.session;
 
     function showCompleted() {

@@ -53,7 +53,7 @@ describe("the learner's journey, as the guide describes it", () => {
     return frame;
   }
 
-  /** Views every section of a demo module, then leaves with its Home; the window closes and the opener reloads. */
+  /** Views every section of a demo module, then leaves with the player's Home; the window closes and the opener reloads. */
   async function completeModule(page: Page, course: string): Promise<void> {
     const player = await play(page, course);
     const content = await contentOf(player);
@@ -83,7 +83,8 @@ describe("the learner's journey, as the guide describes it", () => {
 
   async function leave(page: Page, player: Page, content: Frame): Promise<void> {
     const reloaded = page.waitForEvent("load");
-    await Promise.all([player.waitForEvent("close", { timeout: 20_000 }), content.getByRole("button", { name: "Home" }).first().click()]);
+    // The player window's one Home (the demo courses draw none of their own).
+    await Promise.all([player.waitForEvent("close", { timeout: 20_000 }), player.getByRole("button", { name: "Home" }).click()]);
     await reloaded;
   }
 

@@ -142,7 +142,7 @@ describe("the player window with a SCORM 1.2 course", () => {
     await viewSection(sco, "Session Overview");
     await viewSection(sco, "The Aims of Safeguarding");
 
-    await leavePlayer(page, player, () => sco.getByRole("button", { name: "Home" }).click());
+    await leavePlayer(page, player, () => player.getByRole("button", { name: "Home" }).click());
     // The opener was reloaded, to show the new status.
     expect(await page.evaluate(() => (window as unknown as { beforeHome?: boolean }).beforeHome ?? false)).toBe(false);
 

@@ -6,6 +6,7 @@ import type { Browser, Frame, Page } from "playwright-core";
 import { buildAttempt } from "../support/attempts.ts";
 import { leavePlayer, loggedInLearner, openPlayer, scoFrame, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
 import { attemptRow, commitLog, scoCmi, scoRows, sequencingState } from "./stored-state.ts";
+import { expectAccessible } from "./accessibility.ts";
 
 // Real windows, frames and two servers on a busy two-core machine: generous time per test.
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
@@ -69,10 +70,14 @@ describe("the player window with a SCORM 2004 module", () => {
     await sco.getByRole("heading", { level: 2, name: "Responding to Escalation", exact: true }).waitFor({ timeout: 10_000 });
     expect(await sco.evaluate(() => (window.parent as unknown as { API_1484_11: { GetValue(e: string): string } }).API_1484_11.GetValue("cmi.entry"))).toBe("resume");
     await viewSection(sco, "After an Incident");
-    // The content's own Home: exitAll once complete, which ends the sequencing session and the window.
-    await leavePlayer(page, player, () => sco.getByRole("button", { name: "Home" }).click());
+    // The course has no Home of its own: the player's, once complete, unloads the SCO (which exits
+    // normally, asking nothing), then exits the course, which ends the sequencing session and the window.
+    expect(await sco.getByRole("button", { name: "Home" }).count()).toBe(0);
+    await leavePlayer(page, player, () => player.getByRole("button", { name: "Home" }).click());
     expect(await scoCmi(servers.db, attemptId, MODULE_SCO)).toMatchObject({ completion_status: "completed", exit: "normal" });
-    expect((await commitLog(servers.db, attemptId)).at(-1)).toMatchObject({ isTerminateCommit: true, navRequest: "exitAll" });
+    const final = (await commitLog(servers.db, attemptId)).at(-1);
+    expect(final).toMatchObject({ isTerminateCommit: true });
+    expect(final?.navRequest).toBeUndefined();
     expect((await attemptRow(servers.db, attemptId)).performance_status).toBe("Completed");
   });
 
@@ -143,8 +148,8 @@ describe("a sequenced SCORM 2004 course", () => {
     await sco.getByRole("button", { name: "Mark as read" }).click();
     await sco.getByRole("button", { name: "Next topic: Raising the Alarm" }).click();
     sco = await topic(player, 1);
-    await leavePlayer(page, player, () => sco.getByRole("button", { name: "Home" }).click());
-    expect((await commitLog(servers.db, attemptId, TOPICS[1].id)).at(-1)).toMatchObject({ isTerminateCommit: true, navRequest: "suspendAll" });
+    await leavePlayer(page, player, () => player.getByRole("button", { name: "Home" }).click());
+    expect((await commitLog(servers.db, attemptId, TOPICS[1].id)).at(-1)).toMatchObject({ isTerminateCommit: true });
     // The sequencer's own state went with the commits: the suspended topic, the finished one.
     const suspended = await sequencingState(servers.db, attemptId);
     expect(suspended?.sequencing.suspendedActivity).toBe(TOPICS[1].id);
@@ -163,5 +168,48 @@ describe("a sequenced SCORM 2004 course", () => {
     const later = await sequencingState(servers.db, attemptId);
     expect(later?.sequencing.suspendedActivity).toBe(TOPICS[2].id);
     expect(later?.sequencing.activityStates[TOPICS[0].id]?.completionStatus).toBe("completed");
+  });
+});
+
+// Issue 20: the player window showed two title bars and two Homes, its own and the course's.
+describe("the player window's one title bar and one Home", () => {
+  it("carries the guide's 'Click the Home icon to exit the course correctly >>>' beside the only Home, and is usable at 375 x 800", async () => {
+    const { page, attemptId } = await newAttempt(FIRE);
+    const player = await openPlayer(page, servers, attemptId);
+    const sco = await topic(player, 0);
+
+    expect(await player.getByRole("button", { name: "Home" }).count()).toBe(1);
+    expect(await player.locator("header").count()).toBe(1);
+    expect(await sco.getByRole("button", { name: "Home" }).count()).toBe(0);
+    expect(await sco.locator("header, [data-action=home]").count()).toBe(0);
+    const hint = player.getByText("Click the Home icon to exit the course correctly");
+    expect((await hint.textContent())?.replace(/\s+/g, " ").trim()).toBe("Click the Home icon to exit the course correctly >>>");
+    // The arrows point at Home: the words end where Home begins, on the same line, top right.
+    const home = player.getByRole("button", { name: "Home" });
+    const [words, button] = [(await hint.boundingBox())!, (await home.boundingBox())!];
+    expect(words.x + words.width).toBeLessThanOrEqual(button.x);
+    expect(Math.abs(words.y + words.height / 2 - (button.y + button.height / 2))).toBeLessThan(button.height);
+    expect(button.x + button.width).toBeGreaterThan(1280 * 0.8);
+
+    await player.setViewportSize({ width: 375, height: 800 });
+    const overflow = await player.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    for (const box of [(await home.boundingBox())!, (await hint.boundingBox())!]) {
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(375);
+      expect(box.y + box.height).toBeLessThanOrEqual(800);
+    }
+    // The content frame takes the full width and runs to the bottom of the window, below the bar
+    // and the contents list, with most of the screen for the course.
+    const frame = (await player.locator("[data-player-frame]").boundingBox())!;
+    expect(frame.width).toBe(375);
+    expect(Math.round(frame.y + frame.height)).toBe(800);
+    expect(frame.height).toBeGreaterThan(400);
+    expect(await sco.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    await expectAccessible(player);
+
+    // Still the one Home that saves and leaves, on a phone too.
+    await leavePlayer(page, player, () => home.click());
+    expect((await commitLog(servers.db, attemptId, TOPICS[0].id)).at(-1)).toMatchObject({ isTerminateCommit: true });
   });
 });

@@ -130,10 +130,6 @@ async function tickedSections(content: Frame): Promise<string[]> {
     .allTextContents();
 }
 
-async function clickHome(content: Frame): Promise<void> {
-  await content.getByRole("button", { name: "Home" }).click();
-  await content.getByText("You can now close this window.").waitFor();
-}
 
 type Section = { id: string; title: string };
 
@@ -166,6 +162,10 @@ async function answerAndSubmit(content: Frame, questions: Question[], pick: (q: 
   await content.locator("[data-result]:not([hidden])").waitFor();
 }
 
+/**
+ * What the LMS's Home does to the content (the courses have no Home of their own): it unloads the
+ * frame, and the content saves and finishes on pagehide, exactly once, with no navigation request.
+ */
 async function unloadContent(sco: LaunchedSco, finishMethod: string): Promise<void> {
   await page.evaluate(() => {
     const frame = document.querySelector("iframe");
@@ -236,13 +236,13 @@ describe("every course page", () => {
       : [{ ...c, href: "index.html" }],
   );
 
-  it.each(pages)("$code ($href): shows the course code and a Home control at the top right with the exit hint", async ({ slug, code, href }) => {
+  // The player window draws the one title bar and the one Home (issue 20: two of each before).
+  it.each(pages)("$code ($href): draws no title bar and no Home of its own, only its heading", async ({ slug, href }) => {
     const { content } = await launch(slug, { href });
-    expect(await content.locator(".course-header__code").textContent()).toBe(code);
-    expect(await content.locator(".course-header").textContent()).toContain("Click the Home icon to exit the course correctly >>>");
-    const home = await content.getByRole("button", { name: "Home" }).boundingBox();
-    const width = await content.evaluate(() => document.documentElement.clientWidth);
-    expect(home && home.x > width / 2 && home.y < 120).toBe(true);
+    await content.getByRole("heading", { level: 1 }).waitFor();
+    expect(await content.getByRole("button", { name: "Home" }).count()).toBe(0);
+    expect(await content.locator("header, [role=banner], [data-action=home]").count()).toBe(0);
+    expect(await content.getByText("Click the Home icon to exit the course correctly").count()).toBe(0);
     expect(await content.getByRole("heading", { level: 1 }).count()).toBe(1);
   });
 });
@@ -256,7 +256,7 @@ describe.each(MODULES)("$code (SCORM $version module)", ({ slug, version }) => {
       ? { core: { entry: "resume", lesson_status: "incomplete", lesson_location: location }, suspend_data: suspendData }
       : { entry: "resume", completion_status: "incomplete", location, suspend_data: suspendData };
 
-  it("is completed once every section is viewed, with a green tick beside each, and exits through Home", async () => {
+  it("is completed once every section is viewed, with a green tick beside each, and finishes when the LMS's Home unloads it", async () => {
     const sco = await launch(slug);
     const { content } = sco;
     await content.getByRole("heading", { name: "Instructions" }).waitFor();
@@ -279,7 +279,7 @@ describe.each(MODULES)("$code (SCORM $version module)", ({ slug, version }) => {
     expect(await content.locator("[data-progress]").textContent()).toBe(`${titles.length} of ${titles.length} sections viewed`);
     await content.locator("[data-complete-message]").waitFor();
 
-    await clickHome(content);
+    await unloadContent(sco, cmi.finish);
     expect(await sco.cmi(cmi.status)).toBe("completed");
     if (version === "1.2") {
       expect(await sco.lastSet("cmi.core.exit")).toBe("");
@@ -288,10 +288,10 @@ describe.each(MODULES)("$code (SCORM $version module)", ({ slug, version }) => {
       expect(await sco.cmi("success_status")).toBe("unknown");
       expect(await sco.lastSet("cmi.exit")).toBe("normal");
       expect(await sco.lastSet("cmi.session_time")).toMatch(SCORM_2004_DURATION);
-      expect(await sco.lastSet("adl.nav.request")).toBe("exitAll");
+      // The LMS decides where the learner goes: its Home exits a completed course itself.
+      expect(await sco.lastSet("adl.nav.request")).toBeUndefined();
     }
     expect((await sco.calls()).map((c) => c.method).slice(-2)).toEqual([cmi.commit, cmi.finish]);
-    expect(await sco.callCount(cmi.finish)).toBe(1);
   });
 
   it("saves a learner who leaves part-way as incomplete with a bookmark, and restores their ticks on resume", async () => {
@@ -300,10 +300,9 @@ describe.each(MODULES)("$code (SCORM $version module)", ({ slug, version }) => {
     const [one, two, ...rest] = sections;
     await viewSection(first.content, one!.title);
     await viewSection(first.content, two!.title);
-    await clickHome(first.content);
+    await unloadContent(first, cmi.finish);
     expect(await first.cmi(cmi.status)).toBe("incomplete");
     expect(await first.cmi(cmi.exit)).toBe("suspend");
-    if (version === "2004") expect(await first.lastSet("adl.nav.request")).toBe("suspendAll");
     const location = await first.cmi(cmi.location);
     const suspendData = await first.cmi("suspend_data");
     expect(location).toBe(two!.id);
@@ -317,12 +316,12 @@ describe.each(MODULES)("$code (SCORM $version module)", ({ slug, version }) => {
     expect(await resumed.content.locator("[data-progress]").textContent()).toBe(`2 of ${sections.length} sections viewed`);
 
     for (const section of rest) await viewSection(resumed.content, section.title);
-    await clickHome(resumed.content);
+    await unloadContent(resumed, cmi.finish);
     expect(await resumed.cmi(cmi.status)).toBe("completed");
     expect(await resumed.cmi(cmi.exit)).toBe(cmi.exitWhenCompleted);
   });
 
-  it("finishes the session exactly once, with no navigation request, when its window unloads without Home", async () => {
+  it("finishes the session exactly once, with no navigation request, when its window unloads part-way", async () => {
     const sco = await launch(slug);
     const [first] = await sectionsOf(sco.content);
     await viewSection(sco.content, first!.title);
@@ -330,12 +329,6 @@ describe.each(MODULES)("$code (SCORM $version module)", ({ slug, version }) => {
     expect(await sco.cmi(cmi.exit)).toBe("suspend");
     expect(await sco.cmi(cmi.location)).toBe(first!.id);
     expect(await sco.lastSet("adl.nav.request")).toBeUndefined();
-  });
-
-  it("does not finish a second time when the window unloads after Home", async () => {
-    const sco = await launch(slug);
-    await clickHome(sco.content);
-    await unloadContent(sco, cmi.finish);
   });
 
   it("keeps working, with a notice, when no LMS API can be found", async () => {
@@ -346,8 +339,6 @@ describe.each(MODULES)("$code (SCORM $version module)", ({ slug, version }) => {
     for (const title of titles) await viewSection(content, title);
     await backToSections(content);
     expect(await tickedSections(content)).toEqual(titles);
-    await clickHome(content);
-    await content.getByText("Your progress was not saved").waitFor();
   });
 });
 
@@ -368,11 +359,12 @@ describe.each(ASSESSMENTS)("$code (SCORM 2004 eAssessment)", ({ slug }) => {
     expect(result).toContain("100%");
     expect(result).toMatch(/Pass mark\s+80%/);
 
-    await clickHome(sco.content);
+    await unloadContent(sco, "Terminate");
     expect(await sco.cmi("success_status")).toBe("passed");
     expect(await sco.cmi("completion_status")).toBe("completed");
     expect(await sco.cmi("score")).toMatchObject({ scaled: "1", raw: "100", min: "0", max: "100" });
-    expect(await sco.lastSet("adl.nav.request")).toBe("exitAll");
+    expect(await sco.cmi("exit")).toBe("normal");
+    expect(await sco.lastSet("adl.nav.request")).toBeUndefined();
 
     const interactions = Object.values((await sco.cmi("interactions")) as Record<string, Record<string, unknown>>);
     expect(interactions).toHaveLength(questions.length);
@@ -396,7 +388,7 @@ describe.each(ASSESSMENTS)("$code (SCORM 2004 eAssessment)", ({ slug }) => {
     await answerAndSubmit(sco.content, questions, (q, index) => (index === 0 ? rightAnswer(q) : wrongAnswer(q)));
     expect(await sco.content.locator("[data-result]").innerText()).toContain("You have not passed");
 
-    await clickHome(sco.content);
+    await unloadContent(sco, "Terminate");
     expect(await sco.cmi("success_status")).toBe("failed");
     expect(await sco.cmi("completion_status")).toBe("completed");
     expect(await sco.cmi("score.scaled")).toBe(String(Math.round((1 / questions.length) * 10000) / 10000));
@@ -414,7 +406,7 @@ describe.each(ASSESSMENTS)("$code (SCORM 2004 eAssessment)", ({ slug }) => {
     expect(await sco.content.locator("input:checked").count()).toBe(0);
     await answerAndSubmit(sco.content, questions, rightAnswer);
     expect(await sco.cmi("success_status")).toBe("passed");
-    await clickHome(sco.content);
+    await unloadContent(sco, "Terminate");
     expect(await sco.cmi("success_status")).toBe("passed");
     expect(Object.keys((await sco.cmi("interactions")) as object)).toHaveLength(questions.length * 2);
   });
@@ -462,12 +454,12 @@ describe("297 Fire Safety - Part 1 (SCORM 2004 multi-SCO)", () => {
     expect(await sco.cmi("exit")).toBe("suspend");
   });
 
-  it("suspends the whole course when Home is clicked part-way through a topic", async () => {
+  it("suspends its topic, leaving the course's navigation to the LMS, when unloaded part-way through a topic", async () => {
     const sco = await launch(slug, { href: "evacuation.html" });
-    await clickHome(sco.content);
+    await unloadContent(sco, "Terminate");
     expect(await sco.cmi("completion_status")).toBe("incomplete");
     expect(await sco.cmi("exit")).toBe("suspend");
-    expect(await sco.lastSet("adl.nav.request")).toBe("suspendAll");
+    expect(await sco.lastSet("adl.nav.request")).toBeUndefined();
     expect(await sco.lastSet("cmi.session_time")).toMatch(SCORM_2004_DURATION);
   });
 });
