@@ -8,6 +8,7 @@ import { createSessionStore } from "./web/session-store.ts";
 import { requestLogger } from "./web/logging.ts";
 import { loadUser } from "./web/auth.ts";
 import { nhsukStylesheet } from "./web/nhsuk-stylesheet.ts";
+import { frameBranding, logoOrigin, trustLogoRoutes } from "./web/branding.ts";
 import { errorHandler, notFoundHandler } from "./web/error-handler.ts";
 import { refuseNul } from "./web/nul-characters.ts";
 import { helpRoutes, linkContacts } from "./web/help.ts";
@@ -22,6 +23,7 @@ import { packageRoutes } from "./packages/index.ts";
 import { learningRoutes, certificationRoutes, courseSearchRoutes, creditEarnedAttempts } from "./learning/index.ts";
 import { classAdminRoutes, classLearnerRoutes } from "./classroom/index.ts";
 import { certificateRoutes } from "./certificates/index.ts";
+import { forumRoutes } from "./forums/index.ts";
 import { learningBar } from "./web/learning-bar.ts";
 import { complianceRoutes, recordRoutes } from "./compliance/index.ts";
 import { playerRoutes, runtimeRoutes } from "./runtime/index.ts";
@@ -45,6 +47,8 @@ export function createApp(deps: AppDeps): express.Express {
   // The page frame's Help link and Need Help? footer come from configuration, on every page.
   app.locals.helpUrl = deps.config.helpUrl;
   app.locals.needHelp = deps.config.needHelp.map(linkContacts);
+  // The trust's name, logo and footer line (TRUST_NAME, TRUST_LOGO, FOOTER_TEXT), on every page.
+  app.locals.branding = frameBranding(deps.config.branding);
   // Every form's error pattern: the message beside a field (problems.ts).
   app.locals.problemFor = problemFor;
   // Started (on a timer) by main.ts; requests that queue mail kick it at once.
@@ -66,7 +70,8 @@ export function createApp(deps: AppDeps): express.Express {
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
-          imgSrc: ["'self'", "data:"],
+          // A logo address in configuration (TRUST_LOGO) adds its origin, and only that.
+          imgSrc: ["'self'", "data:", ...logoOrigin(deps.config.branding)],
           // nhsuk-frontend's stylesheet names fonts on assets.nhs.uk; the LMS must work offline,
           // so only our own fonts load and the rest falls back to the system sans-serif.
           fontSrc: ["'self'"],
@@ -92,6 +97,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.get("/assets/nhsuk/nhsuk-frontend.min.css", nhsukStylesheet(nhsukAssets));
   app.use("/assets/nhsuk", express.static(nhsukAssets, { maxAge: "7d", immutable: true }));
   app.use(playerAssetRoutes());
+  app.use(trustLogoRoutes(deps.config.branding));
   app.use("/assets", express.static(path.join(here, "web/assets"), { maxAge: "1h" }));
   app.use(express.urlencoded({ extended: false, limit: "100kb" }));
   app.use(express.json({ limit: "1mb" }));
@@ -120,6 +126,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(classLearnerRoutes(deps));
   app.use(classAdminRoutes(deps));
   app.use(certificateRoutes(deps));
+  app.use(forumRoutes(deps));
   app.use(courseSearchRoutes(deps));
   app.use(complianceRoutes(deps));
   app.use(recordRoutes(deps));

@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_TIME_ZONE, isTimeZone } from "./clock.ts";
 import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from "./package-limits.ts";
@@ -11,6 +13,8 @@ export interface Config {
   helpUrl: string;
   /** The Need Help? footer, a paragraph each: who to contact, and how (NEED_HELP, lines split at "|"). */
   needHelp: string[];
+  /** The trust's own look in the page frame: its name, its logo and the footer's words (branding.ts serves a logo file). */
+  branding: Branding;
   /** Whether a start on a database with no organisation creates the demo trust (DEMO_TRUST). */
   demoTrust: boolean;
   port: number;
@@ -59,6 +63,17 @@ export interface Config {
   reminderGraceDays: number;
 }
 
+export interface Branding {
+  /** In the header and in every page's title (TRUST_NAME). */
+  trustName: string;
+  /** The trust's logo (TRUST_LOGO): a file the LMS serves itself, or an address img-src allows for that origin only. */
+  logo: { file: string } | { url: string } | undefined;
+  /** What the logo says, for those who cannot see it (TRUST_LOGO_ALT). */
+  logoAlt: string;
+  /** The footer's line under Need Help? (FOOTER_TEXT). */
+  footer: string;
+}
+
 // An origin only: the LMS serves from the root of its host, and content from the root of its own.
 const origin = (name: string) =>
   z.string().refine((value) => {
@@ -86,6 +101,21 @@ const optional = <T extends z.ZodType>(schema: T) =>
 /** Until a trust names its own contacts (NEED_HELP), the footer points to the people who always exist. */
 const DEFAULT_NEED_HELP = "Support with access to the LMS: ask your line manager or your Workforce team.|Support with completing your e-learning: contact Learning and Development.";
 
+const DEFAULT_TRUST_NAME = "NHS Electronic Staff Record learning";
+/** Words for the trust's staff, not for the people who run the LMS. */
+const DEFAULT_FOOTER = "Your mandatory training, your compliance and your certificates, in one place.";
+/** The image types a browser shows in an <img>, by the extension the logo file is served with. */
+export const LOGO_TYPES: Record<string, string> = { ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp" };
+const LOGO_MAX_BYTES = 1024 * 1024;
+// One line of plain words: a name or a sentence, never markup's line breaks or control characters.
+const oneLine = (name: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${name} must say something`)
+    .max(max, `${name} must be at most ${max} characters`)
+    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), `${name} must be one line of text`);
+
 const envSchema = z.object({
   PORT: optional(z.coerce.number().int().min(1).max(65535)),
   CONTENT_PORT: optional(z.coerce.number().int().min(1).max(65535)),
@@ -101,6 +131,10 @@ const envSchema = z.object({
   TRUST_PROXY: optional(z.string().regex(/^(loopback|linklocal|uniquelocal|\d+|[0-9a-fA-F.:\/]+)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:\/]+))*$/, "TRUST_PROXY must be loopback, a number of proxies, or proxy addresses (CIDR), comma-separated")),
   HELP_URL: optional(z.string().regex(/^(\/[^\s]*|https?:\/\/[^\s]+)$/, "HELP_URL must be a path on the LMS (/help) or an http(s) address")),
   NEED_HELP: optional(z.string().trim().min(1, "NEED_HELP must say something").max(2000, "NEED_HELP must be at most 2,000 characters")),
+  TRUST_NAME: optional(oneLine("TRUST_NAME", 100)),
+  TRUST_LOGO: optional(z.string().trim().superRefine(checkLogo)),
+  TRUST_LOGO_ALT: optional(oneLine("TRUST_LOGO_ALT", 200)),
+  FOOTER_TEXT: optional(oneLine("FOOTER_TEXT", 500)),
   DEMO_TRUST: optional(z.enum(["on", "off"], { message: "DEMO_TRUST must be on or off" })),
   LOCKOUT_THRESHOLD: optional(z.coerce.number().int().min(1).max(100)),
   LOCKOUT_MINUTES: optional(z.coerce.number().int().min(1).max(24 * 60)),
@@ -137,9 +171,9 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
-  }
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  if (env.TRUST_LOGO_ALT && !env.TRUST_LOGO) problems.push("TRUST_LOGO_ALT: describes a logo, but TRUST_LOGO is not set");
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
   const values = parsed.data;
   const port = values.PORT ?? 3000;
   const publicUrl = stripSlash(values.PUBLIC_URL ?? `http://localhost:${port}`);
@@ -170,6 +204,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     fixedNow: values.LMS_NOW,
     demoTrust: values.DEMO_TRUST !== "off",
     helpUrl: values.HELP_URL ?? "/help",
+    branding: Object.freeze({
+      trustName: values.TRUST_NAME ?? DEFAULT_TRUST_NAME,
+      logo: values.TRUST_LOGO === undefined ? undefined : isAddress(values.TRUST_LOGO) ? { url: values.TRUST_LOGO } : { file: path.resolve(values.TRUST_LOGO) },
+      logoAlt: values.TRUST_LOGO_ALT ?? `${values.TRUST_NAME ?? DEFAULT_TRUST_NAME} logo`,
+      footer: values.FOOTER_TEXT ?? DEFAULT_FOOTER,
+    }),
     needHelp: (values.NEED_HELP ?? DEFAULT_NEED_HELP).split("|").map((line) => line.trim()).filter(Boolean),
     timeZone: values.TIME_ZONE ?? DEFAULT_TIME_ZONE,
     logLevel: values.LOG_LEVEL ?? "info",
@@ -195,6 +235,36 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     diskFreeFloorBytes: (values.DISK_FREE_FLOOR_MB ?? 512) * 1024 * 1024,
     reminderGraceDays: values.REMINDER_GRACE_DAYS ?? 7,
   });
+}
+
+const isAddress = (value: string) => /^https?:\/\//i.test(value);
+
+/**
+ * TRUST_LOGO: an http(s) address, or an image file that exists now, so that a mistyped path stops
+ * the start rather than showing every page with a broken image.
+ */
+function checkLogo(value: string, context: z.RefinementCtx): void {
+  const problem = (message: string) => context.addIssue({ code: "custom", message });
+  if (isAddress(value)) {
+    try {
+      const address = new URL(value);
+      if (address.username || address.password) problem("TRUST_LOGO's address must not carry a user name or password");
+    } catch {
+      problem(`TRUST_LOGO is not a valid address: ${value}`);
+    }
+    return;
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return problem("TRUST_LOGO must be an image file on this server or an http(s) address");
+  const extension = path.extname(value).toLowerCase();
+  if (!LOGO_TYPES[extension]) return problem(`TRUST_LOGO must be an image file ending ${Object.keys(LOGO_TYPES).join(", ")} (or an http(s) address): ${value}`);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(value);
+  } catch {
+    return problem(`TRUST_LOGO must name an existing file; there is none at ${path.resolve(value)}`);
+  }
+  if (!stat.isFile()) return problem(`TRUST_LOGO must name a file; ${path.resolve(value)} is a folder`);
+  if (stat.size > LOGO_MAX_BYTES) problem(`TRUST_LOGO must be at most 1 MB; ${path.resolve(value)} is ${(stat.size / LOGO_MAX_BYTES).toFixed(1)} MB`);
 }
 
 function stripSlash(value: string): string {

@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { createRunningClock } from "../server/clock.ts";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../server/config.ts";
@@ -64,6 +67,62 @@ describe("loadConfig", () => {
 
   it("treats empty values as unset", () => {
     expect(loadConfig({ DATABASE_URL: "", SMTP_URL: "" }).databaseUrl).toBeUndefined();
+  });
+});
+
+describe("the trust's branding (TRUST_NAME, TRUST_LOGO, TRUST_LOGO_ALT, FOOTER_TEXT)", () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "lms-config-logo-"));
+  const logo = path.join(folder, "trust.PNG");
+  fs.writeFileSync(logo, Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+
+  it("defaults to the service's name, no logo, and a footer line for the trust's staff", () => {
+    expect(loadConfig({}).branding).toEqual({
+      trustName: "NHS Electronic Staff Record learning",
+      logo: undefined,
+      logoAlt: "NHS Electronic Staff Record learning logo",
+      footer: "Your mandatory training, your compliance and your certificates, in one place.",
+    });
+  });
+
+  it("takes the name, a logo file (resolved), its words and the footer, trimmed", () => {
+    const branding = loadConfig({ TRUST_NAME: " Gateshead Health NHS Foundation Trust ", TRUST_LOGO: path.relative(process.cwd(), logo), TRUST_LOGO_ALT: "Gateshead Health", FOOTER_TEXT: " Ring 0191 445 2690 for help. " }).branding;
+    expect(branding).toEqual({ trustName: "Gateshead Health NHS Foundation Trust", logo: { file: logo }, logoAlt: "Gateshead Health", footer: "Ring 0191 445 2690 for help." });
+    expect(loadConfig({ TRUST_NAME: "Gateshead", TRUST_LOGO: logo }).branding.logoAlt).toBe("Gateshead logo");
+  });
+
+  it("takes a logo address as it is", () => {
+    expect(loadConfig({ TRUST_LOGO: "https://cdn.example.org/logo.svg?v=2" }).branding.logo).toEqual({ url: "https://cdn.example.org/logo.svg?v=2" });
+  });
+
+  it.each([
+    [{ TRUST_LOGO: path.join(folder, "missing.png") }, /TRUST_LOGO must name an existing file; there is none at .*missing\.png/],
+    [{ TRUST_LOGO: folder + ".svg" }, /TRUST_LOGO must name an existing file/],
+    [{ TRUST_LOGO: path.join(folder, "logo.pdf") }, /TRUST_LOGO must be an image file ending \.svg, \.png/],
+    [{ TRUST_LOGO: "ftp://example.org/logo.png" }, /TRUST_LOGO must be an image file on this server or an http\(s\) address/],
+    [{ TRUST_LOGO: "https://user:secret@example.org/logo.png" }, /TRUST_LOGO's address must not carry a user name or password/],
+    [{ TRUST_LOGO_ALT: "Our trust" }, /TRUST_LOGO_ALT: describes a logo, but TRUST_LOGO is not set/],
+    [{ TRUST_NAME: "x".repeat(101) }, /TRUST_NAME must be at most 100 characters/],
+    [{ TRUST_NAME: "Two\nlines" }, /TRUST_NAME must be one line of text/],
+    [{ TRUST_NAME: "   " }, /TRUST_NAME must say something/],
+    [{ FOOTER_TEXT: "x".repeat(501) }, /FOOTER_TEXT must be at most 500 characters/],
+  ])("refuses %o, naming the setting", (env, problem) => {
+    expect(() => loadConfig(env)).toThrow(problem);
+  });
+
+  it("refuses a folder and a logo over 1 MB, and lists branding problems with the others", () => {
+    const folderLogo = path.join(folder, "folder.svg");
+    fs.mkdirSync(folderLogo, { recursive: true });
+    expect(() => loadConfig({ TRUST_LOGO: folderLogo })).toThrow(/TRUST_LOGO must name a file; .*folder\.svg is a folder/);
+    const big = path.join(folder, "big.jpg");
+    fs.writeFileSync(big, Buffer.alloc(1024 * 1024 + 1));
+    expect(() => loadConfig({ TRUST_LOGO: big })).toThrow(/TRUST_LOGO must be at most 1 MB; .*big\.jpg is 1\.0 MB/);
+    let error: unknown;
+    try {
+      loadConfig({ PORT: "seventy", TRUST_NAME: "", FOOTER_TEXT: "a\u0007b", TRUST_LOGO_ALT: "Our trust" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^PORT/), "FOOTER_TEXT: FOOTER_TEXT must be one line of text", "TRUST_LOGO_ALT: describes a logo, but TRUST_LOGO is not set"]);
   });
 });
 

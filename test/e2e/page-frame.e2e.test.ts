@@ -23,7 +23,7 @@ describe("the page frame, in the browser", () => {
 
     await logIn(page, servers, learner);
     await page.getByText(`Logged In As ${learner.username}`).waitFor();
-    await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Help", exact: true }).click();
+    await page.getByRole("navigation", { name: "Menu" }).getByRole("link", { name: "Help", exact: true }).click();
     await page.getByRole("heading", { name: "Doing a course" }).waitFor();
     await page.getByRole("button", { name: "Logout" }).waitFor();
     await expectAccessible(page);
