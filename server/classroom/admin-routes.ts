@@ -6,6 +6,7 @@ import { generateCsrfToken } from "../web/session.ts";
 import { guideDate, guideDateTime } from "../format.ts";
 import { localTime } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
+import { FormRefusal } from "../problems.ts";
 import { formOf, placesLeftLabel, type ClassForm } from "./class-rules.ts";
 import { createClassStore } from "./class-store.ts";
 import { cancelClass, createClass, markAttendance, updateClass } from "./class-admin.ts";
@@ -32,7 +33,7 @@ export function classAdminRoutes({ db, clock }: AppDeps): Router {
   };
   const classPage = async (req: Request, res: Response, locals: Record<string, unknown> = {}) => {
     const classroom = await classOf(req);
-    render(req, res, "classroom/class", { classroom, values: formOf(classroom), people: await createClassStore(db).people(classroom.id), now: clock.now().toISOString(), notice: NOTICES[String(req.query.done)], ...locals });
+    render(req, res, "classroom/class", { classroom, values: formOf(classroom), reasons: {}, people: await createClassStore(db).people(classroom.id), now: clock.now().toISOString(), notice: NOTICES[String(req.query.done)], ...locals });
   };
 
   router.get("/admin/classes", admin, async (req, res) => {
@@ -51,9 +52,9 @@ export function classAdminRoutes({ db, clock }: AppDeps): Router {
       const id = await createClass(db, clock, actorOf(req, res), courseId, values);
       res.redirect(303, `/admin/classes/${id}?done=created`);
     } catch (error) {
-      if (!(error instanceof AppError) || error.code !== "classroom.invalid") throw error;
+      if (!(error instanceof FormRefusal)) throw error;
       res.status(400);
-      render(req, res, "classroom/new-class", { courses: await courses(), courseId: isRowId(courseId) ? courseId : null, values, problems: error.details });
+      render(req, res, "classroom/new-class", { courses: await courses(), courseId: isRowId(courseId) ? courseId : null, values, problems: error.problems });
     }
   });
 
@@ -65,17 +66,33 @@ export function classAdminRoutes({ db, clock }: AppDeps): Router {
     try {
       await updateClass(db, clock, actorOf(req, res), classroom.id, values);
     } catch (error) {
-      if (!(error instanceof AppError) || error.code !== "classroom.invalid") throw error;
+      if (!(error instanceof FormRefusal)) throw error;
       res.status(400);
-      return classPage(req, res, { values, problems: error.details });
+      return classPage(req, res, { values, problems: error.problems });
     }
     res.redirect(303, `/admin/classes/${classroom.id}?done=saved`);
   });
 
-  router.post("/admin/classes/:classId/cancel", admin, async (req, res) => {
+  /**
+   * A reason missing or too long comes back as the class page with the problem on the reason's
+   * field (its id given); a class that can no longer be changed so is the error page's (409).
+   */
+  const withReason = async (req: Request, res: Response, reasonField: string, work: (reason: string) => Promise<unknown>, done: string) => {
     const classroom = await classOf(req);
-    await cancelClass(db, clock, actorOf(req, res), classroom.id, field(req.body ?? {}, "reason"));
-    res.redirect(303, `/admin/classes/${classroom.id}?done=cancelled`);
+    const reason = field(req.body ?? {}, "reason");
+    try {
+      if (reason.length > 500) throw new AppError("classroom.reason_too_long", "The reason must be 500 characters or fewer.", 400);
+      await work(reason);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status !== 400) throw error;
+      res.status(400);
+      return classPage(req, res, { problems: [{ field: reasonField, message: error.message }], reasons: { [reasonField]: reason } });
+    }
+    res.redirect(303, `/admin/classes/${classroom.id}?done=${done}`);
+  };
+
+  router.post("/admin/classes/:classId/cancel", admin, async (req, res) => {
+    await withReason(req, res, "cancel-reason", async (reason) => cancelClass(db, clock, actorOf(req, res), (await classOf(req)).id, reason), "cancelled");
   });
 
   // One person's enrolment in the class: decide a request, mark attendance, or cancel their booking.
@@ -92,10 +109,9 @@ export function classAdminRoutes({ db, clock }: AppDeps): Router {
       const enrolmentId = Number(req.params.enrolmentId);
       const enrolment = isRowId(enrolmentId) ? await createClassStore(db).enrolment(enrolmentId) : undefined;
       if (!enrolment || enrolment.classId !== classroom.id) throw notFound("That enrolment");
-      const reason = field(req.body ?? {}, "reason");
-      if (reason.length > 500) throw new AppError("classroom.reason_too_long", "The reason must be 500 characters or fewer.", 400);
-      await act(actorOf(req, res), enrolmentId, reason);
-      res.redirect(303, `/admin/classes/${classroom.id}?done=${action}`);
+      // The reason's field in the person's row: class.ejs names it so.
+      const reasonField = `${action === "cancel" ? "cancel" : "reject"}-${enrolmentId}`;
+      await withReason(req, res, reasonField, (reason) => act(actorOf(req, res), enrolmentId, reason), action);
     });
   }
 

@@ -1,14 +1,15 @@
 import { isRowId, type Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
+import { FormRefusal, type Problem } from "../problems.ts";
 import { recordAudit } from "../audit/index.ts";
 import { attendanceAttempt, CANCELLABLE_STATES, creditEarnedAttempts } from "../learning/index.ts";
 import { checkClassForm, type ClassFacts, type ClassForm } from "./class-rules.ts";
 import { createClassStore } from "./class-store.ts";
 import { classLine, fillPlaces, tellLearner, type Actor } from "./enrolment-service.ts";
 
-/** The class form's problems, for the form to show again with what was typed. */
-const invalid = (problems: string[]) => new AppError("classroom.invalid", problems[0] ?? "Check the class", 400, problems);
+/** The class form's problems, each on its field, for the form to show again with what was typed. */
+const invalid = (problems: Problem[]) => new FormRefusal("classroom.invalid", problems);
 
 const columns = (facts: ClassFacts) => ({ title: facts.title, starts_at: facts.startsAt, ends_at: facts.endsAt, venue: facts.venue, capacity: facts.capacity, requires_approval: facts.requiresApproval });
 
@@ -17,9 +18,10 @@ export async function createClass(db: Db, clock: Clock, actor: Actor, courseId: 
   return db.transaction(async (trx) => {
     const store = createClassStore(trx);
     const course = isRowId(courseId) ? await store.course(courseId) : undefined;
-    if (!course) throw invalid(["Choose the course the class is for"]);
     const now = clock.now().toISOString();
     const checked = checkClassForm(form, now);
+    // The course's problem and the form's, all at once.
+    if (!course) throw invalid([{ field: "courseId", message: "Choose the course the class is for" }, ...checked.problems]);
     if (!("facts" in checked)) throw invalid(checked.problems);
     const classId = await store.insertClass({ course_id: courseId, kind: "classroom", status: "open", created_at: now, ...columns(checked.facts) });
     await recordAudit(trx, { kind: "class.created", at: now, actorAccountId: actor.accountId, ip: actor.ip, detail: { classId, course: course.code, ...checked.facts } });
@@ -40,7 +42,7 @@ export async function updateClass(db: Db, clock: Clock, actor: Actor, classId: n
     const now = clock.now().toISOString();
     const checked = checkClassForm(form, now, before.startsAt);
     if (!("facts" in checked)) throw invalid(checked.problems);
-    if (checked.facts.capacity < before.placesTaken) throw invalid([`${before.placesTaken} people hold places: capacity cannot be less than that`]);
+    if (checked.facts.capacity < before.placesTaken) throw invalid([{ field: "capacity", message: `${before.placesTaken} people hold places: capacity cannot be less than that` }]);
     await store.updateClass(classId, columns(checked.facts));
     await recordAudit(trx, { kind: "class.updated", at: now, actorAccountId: actor.accountId, ip: actor.ip, detail: { classId, course: before.courseCode, ...checked.facts, capacityWas: before.capacity } });
     if (checked.facts.capacity > before.capacity) await fillPlaces(trx, classId, now, `capacity raised from ${before.capacity} to ${checked.facts.capacity}`);

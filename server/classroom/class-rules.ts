@@ -1,4 +1,5 @@
-import { isCalendarDate, localDate, localTime } from "../clock.ts";
+import { localDate, localTime } from "../clock.ts";
+import { dateProblem, ProblemList, type Problem } from "../problems.ts";
 
 /**
  * Classroom classes: what a class form means, and what applying for a class does. Pure: facts in,
@@ -25,28 +26,35 @@ export interface ClassFacts {
 }
 
 /**
- * A class form checked: every problem listed in words, or the class with its start and end as
- * instants (the form's date and times are the trust's wall clock). A new class, or one moved, must
- * start after now; an unchanged start may lie in the past (a capacity raised after the event, say).
+ * A class form checked: every problem at once, each on its field (the inputs' ids), or the class
+ * with its start and end as instants (the form's date and times are the trust's wall clock). A new
+ * class, or one moved, must start after now; an unchanged start may lie in the past (a capacity
+ * raised after the event, say).
  */
-export function checkClassForm(form: ClassForm, now: string, unchangedStart?: string): { problems: string[] } | { problems: []; facts: ClassFacts } {
-  const problems: string[] = [];
-  if (!form.title) problems.push("Enter the class title");
-  else if (form.title.length > 300) problems.push("The class title must be 300 characters or fewer");
-  if (!form.venue) problems.push("Enter the venue");
-  else if (form.venue.length > 300) problems.push("The venue must be 300 characters or fewer");
-  const dateOk = isCalendarDate(form.date) && form.date >= "2000-01-01" && form.date <= "2999-12-31";
-  if (!dateOk) problems.push("Enter the date as a real date, for example 2026-12-10");
+export function checkClassForm(form: ClassForm, now: string, unchangedStart?: string): { problems: Problem[] } | { problems: []; facts: ClassFacts } {
+  const problems = new ProblemList();
+  if (!form.title) problems.add("title", "Enter the class title");
+  else if (form.title.length > 300) problems.add("title", "The class title must be 300 characters or fewer");
+  const dateProblemText = !form.date ? "Enter the date of the class" : dateProblem(form.date, "The date");
+  if (dateProblemText) problems.add("date", dateProblemText);
+  else if (form.date < "2000-01-01" || form.date > "2999-12-31") problems.add("date", "The date must be between 2000-01-01 and 2999-12-31");
   const time = /^([01]\d|2[0-3]):[0-5]\d$/;
-  if (!time.test(form.startTime)) problems.push("Enter the start time as hours and minutes, for example 09:30");
-  if (!time.test(form.endTime)) problems.push("Enter the end time as hours and minutes, for example 16:00");
+  const startOk = time.test(form.startTime);
+  const endOk = time.test(form.endTime);
+  // In the page's order, so that the summary reads as the form does.
+  if (!problems.has("date") && startOk && localInstant(form.date, form.startTime) !== unchangedStart && localInstant(form.date, form.startTime) <= now) {
+    problems.add("date", "The class must start in the future");
+  }
+  if (!startOk) problems.add("startTime", "Enter the start time as hours and minutes, for example 09:30");
+  if (!endOk) problems.add("endTime", "Enter the end time as hours and minutes, for example 16:00");
+  else if (startOk && form.endTime <= form.startTime) problems.add("endTime", "The end time must be after the start time");
+  if (!form.venue) problems.add("venue", "Enter the venue");
+  else if (form.venue.length > 300) problems.add("venue", "The venue must be 300 characters or fewer");
   const capacity = /^\d{1,6}$/.test(form.capacity) ? Number(form.capacity) : Number.NaN;
-  if (!Number.isInteger(capacity) || capacity < 1) problems.push("Capacity must be a whole number of places, 1 or more");
-  if (problems.length === 0 && form.endTime <= form.startTime) problems.push("The end time must be after the start time");
-  if (problems.length > 0) return { problems };
+  if (!Number.isInteger(capacity) || capacity < 1) problems.add("capacity", "Capacity must be a whole number of places, 1 or more");
+  if (!problems.empty) return { problems: problems.problems };
   const startsAt = localInstant(form.date, form.startTime);
   const endsAt = localInstant(form.date, form.endTime);
-  if (startsAt !== unchangedStart && startsAt <= now) return { problems: ["The class must start in the future"] };
   return { problems: [], facts: { title: form.title, startsAt, endsAt, venue: form.venue, capacity, requiresApproval: form.requiresApproval } };
 }
 

@@ -14,13 +14,20 @@ describe("classroom class rules", () => {
   it("checks a class form, naming every problem", () => {
     expect(checkClassForm(FORM, NOW)).toEqual({ problems: [], facts: { title: "Practical Session", startsAt: "2026-03-10T09:30:00.000Z", endsAt: "2026-03-10T12:30:00.000Z", venue: "Room 2", capacity: 8, requiresApproval: false } });
     expect(checkClassForm({ ...FORM, title: "", venue: "", capacity: "0", date: "10/03/2026" }, NOW).problems).toEqual([
-      "Enter the class title",
-      "Enter the venue",
-      "Enter the date as a real date, for example 2026-12-10",
-      "Capacity must be a whole number of places, 1 or more",
+      { field: "title", message: "Enter the class title" },
+      { field: "date", message: "The date must be a date written like 2027-03-31" },
+      { field: "venue", message: "Enter the venue" },
+      { field: "capacity", message: "Capacity must be a whole number of places, 1 or more" },
     ]);
-    expect(checkClassForm({ ...FORM, endTime: "09:30" }, NOW).problems).toEqual(["The end time must be after the start time"]);
-    expect(checkClassForm({ ...FORM, date: "2026-03-01", startTime: "08:00" }, NOW).problems).toEqual(["The class must start in the future"]);
+    expect(checkClassForm({ ...FORM, endTime: "09:30" }, NOW).problems).toEqual([{ field: "endTime", message: "The end time must be after the start time" }]);
+    expect(checkClassForm({ ...FORM, date: "2026-03-01", startTime: "08:00" }, NOW).problems).toEqual([{ field: "date", message: "The class must start in the future" }]);
+    // Every problem at once: a past date, an end before the start and no places.
+    expect(checkClassForm({ ...FORM, date: "2026-02-27", startTime: "14:00", endTime: "13:00", capacity: "0" }, NOW).problems).toEqual([
+      { field: "date", message: "The class must start in the future" },
+      { field: "endTime", message: "The end time must be after the start time" },
+      { field: "capacity", message: "Capacity must be a whole number of places, 1 or more" },
+    ]);
+    expect(checkClassForm({ ...FORM, date: "2026-02-30" }, NOW).problems).toEqual([{ field: "date", message: "The date must be a real date (2026-02-30 does not exist)" }]);
     // A class already under way may still be changed (say, its capacity) as long as its start stays.
     expect(checkClassForm({ ...FORM, date: "2026-03-01", startTime: "08:00" }, NOW, "2026-03-01T08:00:00.000Z").problems).toEqual([]);
   });
