@@ -1,6 +1,7 @@
 import type { Db } from "../db/connect.ts";
 import { createComplianceStore } from "./store.ts";
 import { createApprovalStore } from "./approval-store.ts";
+import { createReminderStore } from "./reminder-store.ts";
 
 // The compliance area's public surface: a person's compliance and its reasons, the trust's
 // summaries and expiring competences, Awaiting Approval, evidence files, record transfer and
@@ -9,6 +10,8 @@ import { createApprovalStore } from "./approval-store.ts";
 
 export { decideRecord } from "./approvals.ts";
 export { competencySummary, organisationSummary } from "./organisation-summary-reads.ts";
+export { complianceTrend, trendDates, type TrendPoint } from "./compliance-trend-reads.ts";
+export { requirementPeople, type RequirementFilter, type RequirementPerson, type RequirementStatus } from "./requirement-people-reads.ts";
 export { compliancePercentage } from "./status.ts";
 export { complianceReason } from "./reasons.ts";
 export { evidenceFilesOf } from "./evidence-store.ts";
@@ -17,7 +20,14 @@ export { exportRecords, importRecords, recordsFileText } from "./record-transfer
 export { personCompliance } from "./service.ts";
 export { recordRoutes } from "./record-routes.ts";
 export { complianceRoutes } from "./routes.ts";
-export { sendReminders } from "./reminders.ts";
+export { graceUntil, planReminders, sendReminders, type PlannedReminder, type ReminderPlan } from "./reminders.ts";
+export type { ReminderRun } from "./reminder-store.ts";
+
+/** The history of reminder runs, newest first; a run; and the emails it sent. */
+export function reminderHistory(db: Db) {
+  const store = createReminderStore(db);
+  return { runs: store.runs, run: store.run, runMessages: store.runMessages };
+}
 
 /** L&D's Awaiting Approval queue: every record awaiting a decision, with its person and evidence file. */
 export function awaitingApproval(db: Db) {
