@@ -3,6 +3,7 @@ import { heldOnSql, organisationSummaryBindings } from "./organisation-summary-r
 import { rawRows } from "../db/connect.ts";
 
 export interface ExpiringCompetency {
+  personId: number;
   employeeNumber: string;
   name: string;
   assignment: string;
@@ -20,6 +21,7 @@ export interface ExpiringCompetency {
 export async function expiringCompetencies(db: Db, asOf: string): Promise<ExpiringCompetency[]> {
   const rows = rawRows(await db.raw(EXPIRING_SQL, organisationSummaryBindings(asOf)));
   return rows.map((row) => ({
+    personId: Number(row.person_id),
     employeeNumber: String(row.employee_number),
     name: `${String(row.last_name)}, ${String(row.first_name)}`,
     assignment: String(row.assignment),
@@ -35,7 +37,7 @@ with held_on as (
   from requirement_holdings holdings
   where holdings.essential = :essential and holdings.latest_achieved_on is not null
 )
-select people.employee_number, people.last_name, people.first_name, assignments.number as assignment, positions.name as position,
+select people.id as person_id, people.employee_number, people.last_name, people.first_name, assignments.number as assignment, positions.name as position,
   competencies.name as competency, held_on.held_until as expires_on
 from held_on
 join assignments on assignments.id = held_on.assignment_id

@@ -1,4 +1,7 @@
 import { stringify } from "csv-stringify/sync";
+import { stringify as stringifier } from "csv-stringify";
+import { Readable, type Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 
 /**
  * A table as CSV that opens correctly in a spreadsheet:
@@ -10,8 +13,24 @@ import { stringify } from "csv-stringify/sync";
  *   come from people, and a cell must never become a command.
  */
 export function spreadsheetCsv(table: Array<Array<string | number>>, options: { download: boolean } = { download: true }): string {
-  const safe = table.map((cells) => cells.map((cell) => (typeof cell === "string" && /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell)));
+  const safe = table.map(safeCells);
   const text = stringify(safe, { record_delimiter: options.download ? "windows" : "unix", quoted_match: /[\r\n]/ });
   // A terminal's output is piped to other tools: no byte-order mark there.
   return options.download ? `\uFEFF${text}` : text;
+}
+
+/**
+ * The same file as spreadsheetCsv's download, written to `out` a row at a time through
+ * csv-stringify's stream (respecting back-pressure), so that a list of any length is never held
+ * as one string.
+ */
+export async function streamSpreadsheetCsv(out: Writable, rows: Iterable<Array<string | number>>): Promise<void> {
+  const safe = (function* () {
+    for (const cells of rows) yield safeCells(cells);
+  })();
+  await pipeline(Readable.from(safe), stringifier({ bom: true, record_delimiter: "windows", quoted_match: /[\r\n]/ }), out);
+}
+
+function safeCells(cells: Array<string | number>): Array<string | number> {
+  return cells.map((cell) => (typeof cell === "string" && /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell));
 }
