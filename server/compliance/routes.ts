@@ -34,9 +34,17 @@ export function compliancePage({ db, clock }: Pick<AppDeps, "db" | "clock">) {
     const [assignments, records, progress] = await Promise.all([personCompliance(db, personId, today), store.recordsOf(personId), store.openProgress(personId)]);
     const chosen = assignments.find((view) => String(view.assignment.id) === req.query.assignment) ?? assignments[0];
     const requiredOnly = req.query.required === "1";
-    const rows = (chosen?.rows ?? [])
-      .filter((row) => !requiredOnly || (row.required && row.essential))
-      .map((row) => ({ ...row, reason: complianceReason(row, progress.get(row.competencyId), today) }));
+    const shown = (chosen?.rows ?? []).filter((row) => !requiredOnly || (row.required && row.essential));
+    // The Details column: each competency's record history (what gave each record) and the certifications that give it.
+    const giving = await store.certificationsGiving(shown.map((row) => row.competencyId));
+    const rows = shown.map((row) => ({
+      ...row,
+      // Min Req: the position's requirement; one naming no level is met at any level (the guide's "Level Any").
+      minReq: row.required ? (row.minLevel ?? "Any") : "",
+      reason: complianceReason(row, progress.get(row.competencyId), today),
+      history: records.filter((record) => record.competencyId === row.competencyId),
+      certifications: giving.get(row.competencyId) ?? [],
+    }));
     const held = tab === "awaiting" ? records.filter((record) => record.status === "awaiting_approval" || record.status === "rejected") : records.filter((record) => record.status === "approved");
     const competencies = tab === "awaiting" ? await store.competencies() : [];
     const evidenceFiles = tab === "awaiting" ? await evidenceFilesOf(db, personId) : new Map();
@@ -53,7 +61,9 @@ export function compliancePage({ db, clock }: Pick<AppDeps, "db" | "clock">) {
       const text = params.toString();
       return text ? `?${text}` : "";
     };
-    res.render("compliance/compliance", {
+    const print = req.query.print === "1";
+    // The Printable Page is the table alone: no header, search bar or footer, on screen or paper.
+    res.render(print ? "compliance/printable" : "compliance/compliance", {
       problems: [],
       values: {},
       user: res.locals.user,
@@ -61,7 +71,7 @@ export function compliancePage({ db, clock }: Pick<AppDeps, "db" | "clock">) {
       employeeName: displayName(data.person),
       employeeNumber: data.person.employeeNumber,
       tabs: TABS,
-      print: req.query.print === "1",
+      print,
       query,
       ...data,
       format: { competencyLabel, guideDate, percentage, sourceLabel },
@@ -90,7 +100,7 @@ export function complianceRoutes({ db, clock }: AppDeps): Router {
       data.tab === "compliance"
         ? [
             ["Competency Name", "Competence Level", "Min Req", "Essential", "Expiry Date", "Compliance Status", "Reason"],
-            ...data.rows.map((row) => [competencyLabel(row.competency), row.competenceLevel ?? "", row.minLevel ?? "", row.essential ? "Y" : "", guideDate(row.expiryDate), row.status, row.reason ?? ""]),
+            ...data.rows.map((row) => [competencyLabel(row.competency), row.competenceLevel ?? "", row.minReq, row.essential ? "Y" : "", guideDate(row.expiryDate), row.status, row.reason ?? ""]),
           ]
         : [
             ["Competency Name", "Competence Level", "Achieved", "Expiry Date", "Source", "Status"],

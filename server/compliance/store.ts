@@ -53,8 +53,9 @@ export function createComplianceStore(db: Db) {
       const rows = await db("competence_records")
         .join("competencies", "competencies.id", "competence_records.competency_id")
         .where("competence_records.person_id", personId)
-        .orderBy([{ column: "competencies.name" }, { column: "competence_records.achieved_on", order: "desc" }])
-        .select("competence_records.*", "competencies.name");
+        .leftJoin("certifications", "certifications.id", "competence_records.certification_id")
+        .orderBy([{ column: "competencies.name" }, { column: "competence_records.achieved_on", order: "desc" }, { column: "competence_records.id", order: "desc" }])
+        .select("competence_records.*", "competencies.name", "certifications.name as certification_name");
       return rows.map((row) => ({
         id: Number(row.id),
         competencyId: Number(row.competency_id),
@@ -65,7 +66,20 @@ export function createComplianceStore(db: Db) {
         source: String(row.source),
         status: String(row.status),
         decisionReason: row.decision_reason ?? null,
+        certification: row.certification_name ?? null,
       }));
+    },
+
+    /** The certifications that give each of these competencies, by competency id, by name. */
+    async certificationsGiving(competencyIds: number[]): Promise<Map<number, Array<{ id: number; name: string; validDays: number }>>> {
+      const rows = competencyIds.length ? await db("certifications").whereIn("competency_id", competencyIds).orderBy("name").select("id", "name", "competency_id", "valid_days") : [];
+      const giving = new Map<number, Array<{ id: number; name: string; validDays: number }>>();
+      for (const row of rows) {
+        const list = giving.get(Number(row.competency_id)) ?? [];
+        list.push({ id: Number(row.id), name: String(row.name), validDays: Number(row.valid_days) });
+        giving.set(Number(row.competency_id), list);
+      }
+      return giving;
     },
 
     /** Per competency, the person's open subscription progress: components credited of all. */
@@ -93,4 +107,6 @@ export interface HeldRecordRow {
   status: string;
   /** A rejection's reason, which the learner sees. */
   decisionReason: string | null;
+  /** The certification whose completion gave it, when one did. */
+  certification: string | null;
 }

@@ -3,6 +3,7 @@ import { personCompliance } from "../../server/compliance/service.ts";
 import { createTestApp, logInAgent, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
 import { lms } from "../support/run-cli.ts";
+import { expectErrorPattern } from "../support/error-pattern.ts";
 
 const NOW = "2026-03-01T09:00:00Z";
 
@@ -34,7 +35,7 @@ describe("the portal's My Compliance, for the demo learner", () => {
     expect(statuses.filter((status) => status === "Amber")).toHaveLength(1);
     expect(statuses.filter((status) => status === "Red")).toHaveLength(1);
     expect(statuses.filter((status) => status === "Blue")).toHaveLength(1);
-    expect(home.text).toMatch(/NHS\|CSTF\|NHS Conflict Resolution \(England\) - 3 Years<\/td>[\s\S]*?\d{2}-[A-Z][a-z]{2}-\d{4}[\s\S]*?>Red</);
+    expect(home.text).toMatch(/NHS\|CSTF\|NHS Conflict Resolution \(England\) - 3 Years<\/span><\/td>[\s\S]*?\d{2}-[A-Z][a-z]{2}-\d{4}[\s\S]*?>Red</);
   });
 
   it("switches to the second assignment with Go", async () => {
@@ -65,13 +66,51 @@ describe("the portal's My Compliance, for the demo learner", () => {
     expect(page).toMatch(/<a href="\/compliance\?assignment=\d+" aria-current="page" class="app-tabs__current">Compliance<\/a>/);
     expect(page).toContain(">All Competencies</a>");
     expect(page).toContain(">Awaiting Approval</a>");
-    for (const heading of ["Competency Name", "Competence Level", "Min Req", "Essential", "Expiry Date", "Compliance Status", "Find Learning"]) expect(page).toContain(`<th scope="col">${heading}</th>`);
+    const headings = [...page.matchAll(/<th class="nhsuk-table__header" role="columnheader" scope="col">([^<]+)<\/th>/g)].map((match) => match[1]);
+    expect(headings).toEqual(["Details", "Competency Name", "Competence Level", "Min Req", "Essential", "Expiry Date", "Compliance Status", "Find Learning"]);
     expect(page).toMatch(/>Red<\/span>\s*<span class="app-reason">expired on \d{2}-[A-Z][a-z]{2}-\d{4}<\/span>/);
     expect(page).toMatch(/>Amber<\/span>\s*<span class="app-reason">expires on \d{2}-[A-Z][a-z]{2}-\d{4} - renew now<\/span>/);
     const required = (await agent.get("/compliance?required=1").expect(200)).text;
     expect(statusesOn(required)).not.toContain("Blue");
     expect(statusesOn(required)).toHaveLength(10);
     expect(required).toContain('id="required" name="required" type="checkbox" value="1" checked');
+  });
+
+  it("shows the guide's Details (record history, what gave it, its certifications), Min Req from the position, Rows 1 to N, and dates on one line", async () => {
+    const rowOf = (html: string, competency: string) => new RegExp(`<tr class="nhsuk-table__row" data-competency="${competency.replace(/[|()]/g, "\\$&")}" role="row">([\\s\\S]*?)</tr>`).exec(html)?.[1] ?? "";
+    const position = await t.db("positions").where({ name: "E-Learning & Design Co-Ordinator" }).first("id");
+    const fire = await t.db("competencies").where({ name: "NHS|CSTF|Fire Safety - 1 Year|" }).first("id");
+    await t.db("competence_requirements").where({ position_id: position.id, competency_id: fire.id }).update({ min_level: "1 - Assessed" });
+    try {
+      const page = (await agent.get("/compliance").expect(200)).text;
+      expect(page).toContain('data-field="rows">Rows 1 to 11</p>');
+      expect((await agent.get("/compliance?required=1").expect(200)).text).toContain('data-field="rows">Rows 1 to 10</p>');
+      // Min Req: the position's own level where it names one, Any where it does not; nothing on a Blue row (not required).
+      const minReqs = [...page.matchAll(/data-field="min-req"><span[^>]*>Min Req <\/span><span>([^<]*)<\/span>/g)].map((match) => match[1]);
+      expect(minReqs).toHaveLength(11);
+      expect(rowOf(page, "NHS|CSTF|Fire Safety - 1 Year|")).toContain('data-field="min-req"><span class="nhsuk-table-responsive__heading" aria-hidden="true">Min Req </span><span>1 - Assessed</span>');
+      expect(minReqs.filter((value) => value === "Any")).toHaveLength(9);
+      expect(minReqs.filter((value) => value === "")).toHaveLength(1);
+      // Expiry dates never wrap: the cell keeps 17-Mar-2029 on one line.
+      expect(page.match(/class="nhsuk-table__cell app-nowrap" role="cell" data-field="expiry-date"/g)).toHaveLength(11);
+      const conflict = rowOf(page, "NHS|CSTF|NHS Conflict Resolution (England) - 3 Years|");
+      expect(conflict).toContain("<summary>Details<span class=\"nhsuk-u-visually-hidden\">: NHS|CSTF|NHS Conflict Resolution (England) - 3 Years</span></summary>");
+      expect(conflict).toMatch(/<ul class="nhsuk-list" data-field="history">\s*<li>[^<]*, achieved <span class="app-nowrap">\d{2}-[A-Z][a-z]{2}-\d{4}<\/span>, expires <span class="app-nowrap">\d{2}-[A-Z][a-z]{2}-\d{4}<\/span>\.\s*Given by: /);
+      expect(conflict).toMatch(/<a href="\/learning\/certifications\/\d+">297 Core Skills - NHS Conflict Resolution - 3 Years<\/a> \(valid for 1095 Day\(s\)\)/);
+    } finally {
+      await t.db("competence_requirements").where({ position_id: position.id, competency_id: fire.id }).update({ min_level: null });
+    }
+  });
+
+  it("names the certification that gave a record in its Details and on All Competencies", async () => {
+    const learner = await buildLearner(t.db, t.clock, { assignments: [{ number: "55500077", position: "E-Learning & Design Co-Ordinator" }] });
+    const certification = await t.db("certifications").where({ name: "297 Core Skills - NHS Conflict Resolution - 3 Years" }).first("id", "competency_id");
+    await t.db("competence_records").insert({ person_id: learner.personId, competency_id: certification.competency_id, level: "1 - Assessed", achieved_on: "2026-02-01", expires_on: "2029-01-31", source: "certification", certification_id: certification.id, status: "approved", created_at: NOW });
+    const own = await logInAgent(t.app, learner.username, learner.password);
+    const page = (await own.get("/compliance").expect(200)).text;
+    expect(page).toContain("1 - Assessed, achieved <span class=\"app-nowrap\">01-Feb-2026</span>, expires <span class=\"app-nowrap\">31-Jan-2029</span>.\n                Given by: Learning certification 297 Core Skills - NHS Conflict Resolution - 3 Years</li>");
+    expect(page).toContain("No record held.");
+    expect((await own.get("/compliance?tab=all").expect(200)).text).toContain("Learning certification: 297 Core Skills - NHS Conflict Resolution - 3 Years");
   });
 
   it("exports what is shown as CSV, and prints without the controls", async () => {
@@ -84,18 +123,23 @@ describe("the portal's My Compliance, for the demo learner", () => {
     expect(lines[0]).toBe("Competency Name,Competence Level,Min Req,Essential,Expiry Date,Compliance Status,Reason");
     expect(lines).toHaveLength(11);
     expect(lines.some((line) => line.startsWith("NHS|CSTF|NHS Conflict Resolution (England) - 3 Years,") && line.includes(",Red,expired on "))).toBe(true);
+    // The Printable Page is the table alone: no header, search bar, tabs, forms or footer (issue 20).
     const printable = (await agent.get("/compliance?print=1").expect(200)).text;
-    expect(printable).toContain('class="app-print"');
-    expect(printable).toContain('data-field="as-of">01-Mar-2026</dd>');
-    expect(printable).not.toContain("Find Learning</a>");
-    expect(printable).not.toContain('action="/compliance"');
+    expect(printable).toContain("as of 01-Mar-2026");
+    expect(printable).toContain("Compliance for 24552166 - E-Learning &amp; Design Co-Ordinator</caption>");
+    expect(printable).toContain("Rows 1 to 11");
+    for (const absent of ['class="nhsuk-header"', "app-learning-bar", "Search Course", 'class="nhsuk-footer"', "Need Help?", "<form", "app-tabs", "Find Learning</a>", "<details", "Logout"]) expect(printable).not.toContain(absent);
+    const printableAll = (await agent.get("/compliance?tab=all&print=1").expect(200)).text;
+    expect(printableAll).toContain("<caption class=\"nhsuk-table__caption\">All Competencies</caption>");
+    expect(printableAll).not.toContain('class="nhsuk-header"');
   });
 
   it("shows every record held on All Competencies, Blue ones included, and what awaits approval", async () => {
     const all = (await agent.get("/compliance?tab=all").expect(200)).text;
     expect(all).toContain("<caption class=\"nhsuk-table__caption\">All Competencies</caption>");
     expect(all).toContain("NHS|CSTF|Safeguarding Adults - Level 1 - 3 Years");
-    expect((all.match(/<tr class="nhsuk-table__row">/g) ?? []).length).toBe(11);
+    expect((all.match(/aria-hidden="true">Competency Name <\/span>/g) ?? []).length).toBe(11);
+    expect(all).toContain("Rows 1 to 11");
     const awaiting = (await agent.get("/compliance?tab=awaiting").expect(200)).text;
     expect(awaiting).toContain(">None.</td>");
   });
@@ -106,8 +150,8 @@ describe("the portal's My Compliance, for the demo learner", () => {
     expect(link).not.toBeNull();
     const found = (await agent.get(link![1]!).expect(200)).text;
     expect(found).toContain("NHS|CSTF|NHS Conflict Resolution (England) - 3 Years</dd>"); // without the trailing separator
-    for (const heading of ["Certification Name", "Valid Period", "Certification Status", "Progress", "Competence Level", "Details"]) expect(found).toContain(`<th scope="col">${heading}</th>`);
-    expect(found).toMatch(/297 Core Skills - NHS Conflict Resolution - 3 Years<\/td>\s*<td class="nhsuk-table__cell">1095 Day\(s\)<\/td>/);
+    for (const heading of ["Certification Name", "Valid Period", "Certification Status", "Progress", "Competence Level", "Details"]) expect(found).toContain(`role="columnheader" scope="col">${heading}</th>`);
+    expect(found).toMatch(/297 Core Skills - NHS Conflict Resolution - 3 Years<\/span><\/td>\s*<td class="nhsuk-table__cell app-nowrap" role="cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">Valid Period <\/span><span>1095 Day\(s\)<\/span><\/td>/);
     expect(found).toMatch(/href="\/learning\/certifications\/\d+" aria-label="Details: 297 Core Skills - NHS Conflict Resolution - 3 Years">Details<\/a>/);
     await agent.get("/compliance/competencies/999999/learning").expect(404);
   });
@@ -157,15 +201,16 @@ describe("the portal's My Compliance, for the demo learner", () => {
   it("shows L&D the trust's reports in the browser's terms, and exports them as CSV that agrees with the learner's page", async () => {
     const admin = await logInAgent(t.app, "297GOKAFOR01", "l-and-d-admin-demo");
     const page = (await admin.get("/admin/reports").expect(200)).text;
-    expect(page).toMatch(/<tr class="nhsuk-table__row" data-position="E-Learning &amp; Design Co-Ordinator">[\s\S]*?data-field="percentage">90.0%<\/span>/);
-    expect(page).toContain('<meter class="app-meter" min="0" max="100" low="80" optimum="100" value="90.0" aria-hidden="true"></meter>');
+    expect(page).toMatch(/<tr class="nhsuk-table__row" role="row" data-position="E-Learning &amp; Design Co-Ordinator">[\s\S]*?data-field="percentage"><span class="nhsuk-table__heading" aria-hidden="true">Compliance Percentage <\/span>90.0%<\/td>/);
+    // Its bar in the chart: 8 Green, 1 Amber, 1 Red of 10, each part in its colour.
+    expect(page).toMatch(/<g data-label="E-Learning &amp; Design Co-Ordinator">[\s\S]*?90.0%[\s\S]*?width="80.000%" height="18" fill="#007f3b" data-status="Green"[\s\S]*?width="10.000%" height="18" fill="url\(#by-position-chart-amber\)"[\s\S]*?width="10.000%" height="18" fill="url\(#by-position-chart-red\)"/);
     for (const heading of ["Compliance by position", "Compliance by competency", "Expiring in the next 3 months", "Course status"]) expect(page).toContain(heading);
     const csv = await admin.get(`/admin/reports/compliance-by-position.csv?asOf=${NOW.slice(0, 10)}`).expect(200);
     expect(csv.headers["content-disposition"]).toBe(`attachment; filename="compliance-by-position-${NOW.slice(0, 10)}.csv"`);
     expect(csv.text.split("\r\n")).toContain("E-Learning & Design Co-Ordinator,1,10,8,1,1,90.0");
     await admin.get("/admin/reports/everything.csv").expect(404);
-    expect((await admin.get("/admin/reports?asOf=2026-13-45").expect(400)).text).toContain("2026-13-45&#34; must be a date from 1900-01-01 to 2999-12-31");
-    expect((await admin.get("/admin/reports?asOf=9999-12-31").expect(400)).text).toContain("9999-12-31&#34; must be a date from 1900-01-01 to 2999-12-31");
+    expectErrorPattern((await admin.get("/admin/reports?asOf=2026-13-45").expect(400)).text, [{ field: "asOf", message: "The As of date must be a real date (2026-13-45 does not exist)" }]);
+    expectErrorPattern((await admin.get("/admin/reports?asOf=9999-12-31").expect(400)).text, [{ field: "asOf", message: "The As of date must be between 1900-01-01 and 2999-12-31" }]);
     await agent.get("/admin/reports").expect(403); // a learner reaches none of it
   });
 
