@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isRowId, type Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
+import { FormRefusal, type Problem } from "../problems.ts";
 import { recordAudit, type Actor } from "../audit/index.ts";
 import { settleSubscriptions, courseCodesOfCertification, courseCodesOfCompetency, refreshCourseSearch } from "../learning/index.ts";
 import { componentSchema, days, jsonPath, text } from "./catalog-schema.ts";
@@ -10,8 +11,9 @@ import { createCatalogStore, type CatalogStore, type CatalogTable } from "./stor
 /**
  * The catalog edited one row at a time in the browser (authors and L&D), keyed by id so that a
  * rename keeps every subscription, record and requirement attached. Each save checks the same
- * field rules as the catalog file (catalog-schema.ts), lists every problem at once, and writes in
- * one transaction with its audit event.
+ * field rules as the catalog file (catalog-schema.ts), lists every problem at once, each on the
+ * id of its input in the form (catalog/*.ejs: a component's course is course-2, a requirement's
+ * due days due-<competency id>), and writes in one transaction with its audit event.
  */
 
 const competencySchema = z.strictObject({ name: text(300), description: z.string().max(10000, "must be at most 10000 characters") });
@@ -56,8 +58,8 @@ const LABELS: Record<string, string> = {
 
 export async function saveCompetency(db: Db, clock: Clock, actor: Actor, id: number | undefined, input: CompetencyInput): Promise<number> {
   const value = { ...input, name: input.name.trim() };
-  const problems = fieldProblems(competencySchema, value);
-  if (await createCatalogStore(db).nameTaken("competencies", value.name, id)) problems.push(`Name: a competency named "${value.name}" already exists`);
+  const problems = fieldProblems(competencySchema, value, topLevelField);
+  if (await createCatalogStore(db).nameTaken("competencies", value.name, id)) problems.push({ field: "name", message: `Name: a competency named "${value.name}" already exists` });
   refuse(problems);
   return save(db, clock, actor, "competencies", id, { name: value.name, description: value.description }, "catalog.competency_saved", async (trx, savedId) => {
     await refreshCourseSearch(trx, await courseCodesOfCompetency(trx, savedId));
@@ -67,19 +69,20 @@ export async function saveCompetency(db: Db, clock: Clock, actor: Actor, id: num
 export async function saveCertification(db: Db, clock: Clock, actor: Actor, id: number | undefined, input: CertificationInput): Promise<number> {
   const value = { ...input, name: input.name.trim() };
   const store = createCatalogStore(db);
-  const problems = fieldProblems(certificationSchema, value);
-  if (await store.nameTaken("certifications", value.name, id)) problems.push(`Name: a certification named "${value.name}" already exists`);
-  if (value.competencyId && (!isRowId(value.competencyId) || !(await store.competencyExists(value.competencyId)))) problems.push("Competency: choose the competency it gives");
+  const problems = fieldProblems(certificationSchema, value, componentField);
+  if (await store.nameTaken("certifications", value.name, id)) problems.push({ field: "name", message: `Name: a certification named "${value.name}" already exists` });
+  if (value.competencyId && (!isRowId(value.competencyId) || !(await store.competencyExists(value.competencyId)))) problems.push({ field: "competencyId", message: "Competency: choose the competency it gives" });
   const courses = value.components.map((component) => component.course);
   const known = new Set(await store.importedCourseCodes(courses));
   // A component may name a course not imported yet (a catalog file can set one up first); keep those, add no new ones.
   if (id !== undefined) for (const code of await store.componentCourseCodes(id)) known.add(code);
   value.components.forEach((component, index) => {
     const at = `Component ${index + 1}`;
-    if (!known.has(component.course)) problems.push(`${at}: no imported course has the code "${component.course}"`);
-    if (courses.indexOf(component.course) !== index) problems.push(`${at}: "${component.course}" is listed twice`);
+    // The form shows the components again in this order, so row index + 1 is this component's.
+    if (!known.has(component.course)) problems.push({ field: `course-${index + 1}`, message: `${at}: no imported course has the code "${component.course}"` });
+    if (courses.indexOf(component.course) !== index) problems.push({ field: `course-${index + 1}`, message: `${at}: "${component.course}" is listed twice` });
     if (component.satisfiedBy !== undefined && (component.satisfiedBy === component.course || !courses.includes(component.satisfiedBy))) {
-      problems.push(`${at}: satisfied by "${component.satisfiedBy}" must be another component of this certification`);
+      problems.push({ field: `satisfiedBy-${index + 1}`, message: `${at}: satisfied by "${component.satisfiedBy}" must be another component of this certification` });
     }
   });
   refuse(problems);
@@ -98,16 +101,20 @@ export async function savePosition(db: Db, clock: Clock, actor: Actor, id: numbe
   // "Requirement 2 due within (days)" names the competency, as the form's rows do.
   // Only ids that can be rows are looked up ("abc" from a tampered form is NaN): any other is "no longer exists" below.
   const named = await store.competencyNames(value.requirements.map((r) => r.competencyId).filter(isRowId));
-  const problems = fieldProblems(positionSchema, value).map((problem) => problem.replace(/^Requirement (\d+)/, (whole, n: string) => named.get(value.requirements[Number(n) - 1]?.competencyId ?? 0) ?? whole));
+  const problems = fieldProblems(positionSchema, value, requirementField(value.requirements)).map((problem) => ({
+    ...problem,
+    message: problem.message.replace(/^Requirement (\d+)/, (whole, n: string) => named.get(value.requirements[Number(n) - 1]?.competencyId ?? 0) ?? whole),
+  }));
   const existing = id === undefined ? undefined : await store.organisationOfPosition(id);
   if (id !== undefined && existing === undefined) throw notFound("That position");
   const organisationId = existing ?? (await soleOrganisationId(store));
   const clash = await store.positionIdNamed(organisationId, value.name);
-  if (clash !== undefined && clash !== id) problems.push(`Name: a position named "${value.name}" already exists`);
+  if (clash !== undefined && clash !== id) problems.push({ field: "name", message: `Name: a position named "${value.name}" already exists` });
   const wanted = value.requirements.map((requirement) => requirement.competencyId);
   const known = await store.existingCompetencyIds(wanted.filter(isRowId));
-  if (wanted.some((competencyId) => !known.has(competencyId))) problems.push("Requirements: a chosen competency no longer exists; reload the page");
-  if (new Set(wanted).size !== wanted.length) problems.push("Requirements: a competency is listed twice");
+  // Only a form left open while a competency was deleted (or a tampered one) gets these: they link to the table.
+  if (wanted.some((competencyId) => !known.has(competencyId))) problems.push({ field: "requirements", message: "Requirements: a chosen competency no longer exists; reload the page" });
+  if (new Set(wanted).size !== wanted.length) problems.push({ field: "requirements", message: "Requirements: a competency is listed twice" });
   refuse(problems);
   return save(db, clock, actor, "positions", id, { name: value.name, organisation_id: organisationId }, "catalog.position_saved", async (trx, savedId) => {
     await createCatalogStore(trx).replaceRequirements(savedId, value.requirements);
@@ -165,10 +172,31 @@ async function save(
   });
 }
 
-/** The field rules' problems, in the form's words; the checks against the database add theirs after. */
-function fieldProblems<T>(schema: z.ZodType<T>, input: T): string[] {
+/** The field rules' problems, in the form's words, each on its input; the checks against the database add theirs after. */
+function fieldProblems<T>(schema: z.ZodType<T>, input: T, fieldOf: (path: ReadonlyArray<PropertyKey>) => string): Problem[] {
   const parsed = schema.safeParse(input);
-  return parsed.success ? [] : parsed.error.issues.map((issue) => `${label(issue.path)}: ${issue.message}`);
+  return parsed.success ? [] : parsed.error.issues.map((issue) => ({ field: fieldOf(issue.path), message: `${label(issue.path)}: ${issue.message}` }));
+}
+
+/** A top-level field's input has the field's own name as its id (name, validDays...). */
+const topLevelField = (path: ReadonlyArray<PropertyKey>): string => String(path[0]);
+
+/** ["components", 1, "course"] -> course-2; a certification with no component at all -> the first row's course. */
+function componentField(path: ReadonlyArray<PropertyKey>): string {
+  const [first, index, field] = path;
+  if (first !== "components") return topLevelField(path);
+  return `${typeof field === "string" ? field : "course"}-${typeof index === "number" ? index + 1 : 1}`;
+}
+
+/** ["requirements", 0, "dueWithinDays"] -> due-<that competency's id>, as position.ejs names its row's inputs. */
+function requirementField(requirements: PositionInput["requirements"]) {
+  return (path: ReadonlyArray<PropertyKey>): string => {
+    const [first, index, field] = path;
+    if (first !== "requirements") return topLevelField(path);
+    const competencyId = typeof index === "number" ? requirements[index]?.competencyId : undefined;
+    if (competencyId === undefined) return "requirements";
+    return `${field === "dueWithinDays" ? "due" : field === "minLevel" ? "minLevel" : "need"}-${competencyId}`;
+  };
 }
 
 /** ["components", 1, "course"] -> "Component 2 course", in the form's own words. */
@@ -180,8 +208,8 @@ function label(path: ReadonlyArray<PropertyKey>): string {
   return LABELS[String(first)] ?? jsonPath(path);
 }
 
-function refuse(problems: string[]): void {
-  if (problems.length) throw new AppError("catalog.invalid", `There ${problems.length === 1 ? "is a problem" : `are ${problems.length} problems`} with what was entered`, 400, problems);
+function refuse(problems: Problem[]): void {
+  if (problems.length) throw new FormRefusal("catalog.invalid", problems);
 }
 
 async function soleOrganisationId(store: CatalogStore): Promise<number> {

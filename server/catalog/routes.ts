@@ -3,7 +3,8 @@ import type { AppDeps } from "../deps.ts";
 import { isRowId } from "../db/connect.ts";
 import { requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
-import { AppError, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
+import { FormRefusal } from "../problems.ts";
 import { deleteCatalogRow, saveCertification, saveCompetency, savePosition } from "./editing.ts";
 import type { Actor } from "../audit/index.ts";
 import { catalogOverview, certificationForm, competencyForm, positionForm } from "./catalog-page-reads.ts";
@@ -46,10 +47,10 @@ export function catalogRoutes(deps: AppDeps): Router {
       try {
         await (form.save as (...args: unknown[]) => Promise<number>)(db, clock, actorOf(req, res), id, values);
       } catch (error) {
-        if (!(error instanceof AppError) || error.code !== "catalog.invalid") throw error;
+        if (!(error instanceof FormRefusal)) throw error;
         const page = await form.load(id);
         res.status(400);
-        return render(req, res, form.view, { ...page, values, problems: error.details });
+        return render(req, res, form.view, { ...page, values, problems: error.problems });
       }
       res.redirect(303, `/catalog?done=${kind}`);
     };

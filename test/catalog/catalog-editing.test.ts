@@ -3,6 +3,7 @@ import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from
 import { buildLearner } from "../support/factories.ts";
 import { listAudit } from "../../server/audit/store.ts";
 import { subscribe } from "../../server/learning/subscriptions.ts";
+import { expectErrorPattern } from "../support/error-pattern.ts";
 
 const MODULE = "297 Sharps Safety - Part 1";
 const ASSESSMENT = "297 Sharps Safety - eAssessment";
@@ -69,16 +70,26 @@ describe("catalog management", () => {
       .type("form")
       .send(certificationForm({ name: "297 Half Typed", competencyId: "", validDays: "three years", completeWithinDays: "", course: [MODULE, MODULE, ASSESSMENT], satisfiedBy: ["", "", ASSESSMENT], requires: ["completion", "completion", "pass"] }))
       .expect(400);
-    expect(response.text).toContain("There is a problem");
-    for (const problem of ["Valid for (days): must be a whole number of days", "Complete within (days): must be a whole number of days", "Competency: choose the competency it gives", `Component 2: &#34;${MODULE}&#34; is listed twice`, `Component 3: satisfied by &#34;${ASSESSMENT}&#34; must be another component`]) {
-      expect(response.text).toContain(problem);
-    }
+    // Every problem at once, each linked to its input: a component's problem to that component's row.
+    expectErrorPattern(response.text, [
+      { field: "competencyId", message: "Competency: choose the competency it gives" },
+      { field: "validDays", message: "Valid for (days): must be a whole number of days" },
+      { field: "completeWithinDays", message: "Complete within (days): must be a whole number of days" },
+      { field: "course-2", message: `Component 2: "${MODULE}" is listed twice` },
+      { field: "satisfiedBy-3", message: `Component 3: satisfied by "${ASSESSMENT}" must be another component` },
+    ]);
     expect(response.text).toContain('value="297 Half Typed"');
+    expect(response.text).toMatch(/<select[^>]*id="satisfiedBy-3"[\s\S]*?<option value="297 Sharps Safety - eAssessment" selected>/);
     expect(await t.db("certifications").count({ n: "*" }).first()).toEqual(before);
 
     const unknown = await author.post("/catalog/certifications").type("form").send(certificationForm({ competencyId: String(await idOf("competencies", "297|LOCAL|Sharps Safety|")), name: "297 Another", course: ["297 Never Imported", "", ""] })).expect(400);
-    expect(unknown.text).toContain("Component 1: no imported course has the code &#34;297 Never Imported&#34;");
-    await addCompetency("297|LOCAL|Sharps Safety|").expect(400).expect(/a competency named &#34;297\|LOCAL\|Sharps Safety\|&#34; already exists/);
+    expectErrorPattern(unknown.text, [{ field: "course-1", message: `Component 1: no imported course has the code "297 Never Imported"` }]);
+    expectErrorPattern((await addCompetency("297|LOCAL|Sharps Safety|").expect(400)).text, [{ field: "name", message: `Name: a competency named "297|LOCAL|Sharps Safety|" already exists` }]);
+    const empty = await author.post("/catalog/competencies").type("form").send({ _csrf: csrf, name: " ", description: "x".repeat(10001) }).expect(400);
+    expectErrorPattern(empty.text, [
+      { field: "name", message: "Name: must not be empty" },
+      { field: "description", message: "Description: must be at most 10000 characters" },
+    ]);
     await addCompetency("297|local|sharps safety|").expect(400).expect(/already exists/);
   });
 
@@ -112,8 +123,12 @@ describe("catalog management", () => {
     await author.post(`/catalog/positions/${positionId}`).type("form").send({ _csrf: csrf, name: "Healthcare Assistant", competencyId: [String(competencyId)], [`need-${competencyId}`]: "" }).expect(303);
     expect((await agent.get("/compliance").expect(200)).text).not.toContain("Sharps Safety");
 
-    const refused = await author.post(`/catalog/positions/${positionId}`).type("form").send({ _csrf: csrf, name: "Healthcare Assistant", competencyId: [String(competencyId)], [`need-${competencyId}`]: "essential", [`due-${competencyId}`]: "soon" }).expect(400);
-    expect(refused.text).toContain("297|LOCAL|Sharps Safety| due within (days): must be a whole number of days");
+    const refused = await author.post(`/catalog/positions/${positionId}`).type("form").send({ _csrf: csrf, name: "", competencyId: [String(competencyId)], [`need-${competencyId}`]: "essential", [`minLevel-${competencyId}`]: "x".repeat(101), [`due-${competencyId}`]: "soon" }).expect(400);
+    expectErrorPattern(refused.text, [
+      { field: "name", message: "Name: must not be empty" },
+      { field: `minLevel-${competencyId}`, message: "297|LOCAL|Sharps Safety| minimum level: must be at most 100 characters" },
+      { field: `due-${competencyId}`, message: "297|LOCAL|Sharps Safety| due within (days): must be a whole number of days" },
+    ]);
   });
 
   it("deletes only what nothing refers to, naming what still does", async () => {
