@@ -24,7 +24,6 @@ import { learningRoutes, certificationRoutes, courseSearchRoutes, creditEarnedAt
 import { classAdminRoutes, classLearnerRoutes } from "./classroom/index.ts";
 import { certificateRoutes } from "./certificates/index.ts";
 import { forumRoutes } from "./forums/index.ts";
-import { forumRoutes } from "./forums/index.ts";
 import { learningBar } from "./web/learning-bar.ts";
 import { complianceRoutes, recordRoutes } from "./compliance/index.ts";
 import { playerRoutes, runtimeRoutes } from "./runtime/index.ts";
@@ -127,7 +126,6 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(classLearnerRoutes(deps));
   app.use(classAdminRoutes(deps));
   app.use(certificateRoutes(deps));
-  app.use(forumRoutes(deps));
   app.use(forumRoutes(deps));
   app.use(courseSearchRoutes(deps));
   app.use(complianceRoutes(deps));
