@@ -6,10 +6,10 @@ import type { MailDelivery } from "../mail/index.ts";
 import { requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { AppError, notFound } from "../errors.ts";
-import { isCalendarDate } from "../clock.ts";
+import type { Problem } from "../problems.ts";
 import { ROLE_LABELS, ROLES, type Role } from "../web/roles.ts";
 import { createPeopleStore } from "./store.ts";
-import { EMAIL_PATTERN } from "./names.ts";
+import { assignmentProblems, dateOfBirth, detailsProblems, newPersonProblems } from "./person-form.ts";
 import { addPerson, removeAssignment, setAssignment, updateDetails } from "./people-admin.ts";
 import type { Actor } from "../audit/index.ts";
 
@@ -27,7 +27,7 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
     res.render(view, { user: res.locals.user, csrfToken: generateCsrfToken(req), problems: [], notice: undefined, ...locals });
   const actorOf = (req: Request, res: Response): Actor => ({ accountId: (res.locals.user as { accountId: number }).accountId, ip: req.ip ?? null });
   const positions = () => createPeopleStore(db).allPositionNames();
-  const formPage = async (req: Request, res: Response, values: Record<string, string>, problems: string[] = []) =>
+  const formPage = async (req: Request, res: Response, values: Record<string, string>, problems: Array<Problem | string> = []) =>
     render(req, res, "people/new", { values, problems, positions: await positions(), roles: ROLES, roleLabels: ROLE_LABELS });
 
   router.get("/admin/people/new", admin, async (req, res) => formPage(req, res, {}));
@@ -36,16 +36,16 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
     const values = textFields(req.body, ["lastName", "firstName", "email", "day", "month", "year", "employeeNumber", "username", "role", "number", "position", "startDate"]);
     // Nothing chosen is a learner; anything not a role (a tampered form) is refused by addPerson, not quietly made a learner.
     const role = (values.role || "learner") as Role;
-    const missing = formProblems(values);
-    if (missing.length) {
+    const problems = newPersonProblems(values, clock.today());
+    if (!problems.empty) {
       res.status(400);
-      return formPage(req, res, values, missing);
+      return formPage(req, res, values, problems.problems);
     }
     try {
       const added = await addPerson(recovery, actorOf(req, res), {
         name: `${values.lastName}, ${values.firstName}`,
         email: values.email!,
-        dob: dateFrom(values),
+        dob: dateOfBirth(values),
         role,
         ...(values.employeeNumber ? { employeeNumber: values.employeeNumber } : {}),
         ...(values.username ? { username: values.username } : {}),
@@ -56,7 +56,7 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
     } catch (error) {
       if (!(error instanceof AppError) || !error.code.startsWith("people.")) throw error;
       res.status(error.status);
-      await formPage(req, res, values, error.details.length ? error.details : [error.message]);
+      await formPage(req, res, values, refusalProblems(error));
     }
   });
 
@@ -67,17 +67,17 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   router.post("/admin/people/:personId/details", admin, async (req, res) => {
     const page = await personPage(req);
     const values = textFields(req.body, ["lastName", "firstName", "email", "day", "month", "year"]);
-    const missing = formProblems(values);
-    if (missing.length) {
+    const problems = detailsProblems(values, clock.today());
+    if (!problems.empty) {
       res.status(400);
-      return render(req, res, "people/edit", { ...page, values, problems: missing });
+      return render(req, res, "people/edit", { ...page, values, problems: problems.problems });
     }
     try {
-      await updateDetails(db, clock, actorOf(req, res), page.person.id, { lastName: values.lastName!, firstName: values.firstName!, email: values.email!, dob: dateFrom(values) });
+      await updateDetails(db, clock, actorOf(req, res), page.person.id, { lastName: values.lastName!, firstName: values.firstName!, email: values.email!, dob: dateOfBirth(values) });
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== "people.invalid_details") throw error;
       res.status(400);
-      return render(req, res, "people/edit", { ...page, values, problems: error.details });
+      return render(req, res, "people/edit", { ...page, values, problems: refusalProblems(error) });
     }
     res.redirect(303, `/admin/people/${page.person.id}/edit?done=details`);
   });
@@ -85,12 +85,17 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   router.post("/admin/people/:personId/assignments", admin, async (req, res) => {
     const page = await personPage(req);
     const values = textFields(req.body, ["number", "position", "startDate"]);
+    const problems = assignmentProblems(values);
+    if (!problems.empty) {
+      res.status(400);
+      return render(req, res, "people/edit", { ...page, assignmentValues: values, problems: problems.problems });
+    }
     try {
       await setAssignment(db, clock, actorOf(req, res), page.person.id, { number: values.number!, position: values.position!, ...(values.startDate ? { startDate: values.startDate } : {}) });
     } catch (error) {
       if (!(error instanceof AppError) || !error.code.startsWith("people.")) throw error;
       res.status(error.status);
-      return render(req, res, "people/edit", { ...page, assignmentValues: values, problems: [error.message] });
+      return render(req, res, "people/edit", { ...page, assignmentValues: values, problems: refusalProblems(error) });
     }
     res.redirect(303, `/admin/people/${page.person.id}/edit?done=assignment`);
   });
@@ -132,21 +137,22 @@ function textFields(body: unknown, names: string[]): Record<string, string> {
   return Object.fromEntries(names.map((name) => [name, typeof source[name] === "string" ? String(source[name]).trim().slice(0, 300) : ""]));
 }
 
-/** Day, Month and Year fields as YYYY-MM-DD; anything else is left for the date check to name. */
-function dateFrom(values: Record<string, string>): string {
-  const { day = "", month = "", year = "" } = values;
-  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return `${year}-${month}-${day}`;
-  return `${year}-${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
-}
+/**
+ * What the rules shared with the CLI and the CSV (service.ts) still refused once the form's own
+ * checks passed, on the field each is about; a rule the form has no field for is listed unlinked.
+ */
+const REFUSAL_FIELDS: Record<string, string> = {
+  "people.username_taken": "username",
+  "people.employee_number_taken": "employeeNumber",
+  "people.already_exists": "email",
+  "people.unknown_position": "position",
+  "people.assignment_taken": "number",
+  "people.assignment_number": "number",
+  "people.assignment_start": "startDate",
+};
 
-/** The form's own problems, in its own words, before the rules shared with the CLI and CSV apply. */
-function formProblems(values: Record<string, string>): string[] {
-  const problems: string[] = [];
-  if (!values.lastName) problems.push("Enter the last name");
-  if (!values.firstName) problems.push("Enter the first name");
-  if (values.lastName?.includes(",") || values.firstName?.includes(",")) problems.push("Names cannot contain a comma");
-  if (!EMAIL_PATTERN.test(values.email ?? "")) problems.push("Enter an email address, like name@example.org");
-  const dob = dateFrom(values);
-  if (!isCalendarDate(dob)) problems.push("Date of birth must be a real date, for example 12 4 1988");
-  return problems;
+function refusalProblems(error: AppError): Array<Problem | string> {
+  const field = REFUSAL_FIELDS[error.code];
+  if (field) return [{ field, message: error.message }];
+  return error.details.length ? error.details : [error.message];
 }
