@@ -18,3 +18,20 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
 export async function expectAccessible(page: Page): Promise<void> {
   expect(await accessibilityProblems(page), page.url()).toEqual([]);
 }
+
+/** The WCAG 2.2 A and AA rules, as axe-core tags them: the standard issue 20 holds every page to. */
+export const WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/**
+ * Every axe-core violation of WCAG 2.2 AA on the page as it stands, whatever its impact: each as
+ * its rule, impact, how many elements, and the first element, so a failure says where to look.
+ */
+export async function wcag22Problems(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  return page.evaluate(async (tags) => {
+    type Violation = { id: string; impact: string; help: string; nodes: Array<{ target: string[]; failureSummary?: string }> };
+    const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: Violation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+    return result.violations.map((violation) => `${violation.id} (${violation.impact}, ${violation.nodes.length}): ${violation.help}; first at ${violation.nodes[0]?.target.join(" ")}`);
+  }, WCAG_22_AA);
+}

@@ -1,0 +1,209 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Db } from "../../server/db/connect.ts";
+import { subscribe } from "../../server/learning/subscriptions.ts";
+import { queueMail } from "../../server/mail/index.ts";
+import { DEMO_LOGINS } from "../../server/demo/demo-logins.ts";
+import { withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
+import { wcag22Problems } from "./accessibility.ts";
+
+type Who = "anyone" | "learner" | "author" | "admin";
+/** A page: who opens it, its address, and its status when that is not 200. */
+type PageLine = [Who, string, number?];
+
+/**
+ * Every page of the learner's, the author's and L&D's journeys, one line each: who opens it, and
+ * its address, where ":name" is a row of the demo trust found in findIds below (and its status,
+ * when a page is rightly not a 200: a link without its token, a page that does not exist).
+ */
+const PAGES: PageLine[] = [
+  ["anyone", "/login"],
+  ["anyone", "/forgotten"],
+  ["anyone", "/help"],
+  ["anyone", "/verify"],
+  ["anyone", "/account/reset", 400],
+  ["anyone", "/no-such-page", 404],
+  ["learner", "/"],
+  ["learner", "/compliance"],
+  ["learner", "/compliance?tab=all"],
+  ["learner", "/compliance?tab=awaiting"],
+  ["learner", "/compliance?print=1"],
+  ["learner", "/compliance/competencies/:competency/learning"],
+  ["learner", "/learning/certifications/:certification"],
+  ["learner", "/learning/certifications/:certification/components/:component/play"],
+  ["learner", "/learning/certifications/:certification/unsubscribe"],
+  ["learner", "/learning/certifications/:otherCertification/subscribe"],
+  ["learner", "/learning/certifications/:classCertification/components/:classComponent/enrol"],
+  ["learner", "/learning/current"],
+  ["learner", "/learning/requested"],
+  ["learner", "/learning/search?q=fire"],
+  ["learner", "/learning/search/advanced"],
+  ["learner", "/learning/attempts/:attempt"],
+  ["learner", "/learning/forums"],
+  ["learner", "/account/password"],
+  ["author", "/author/courses"],
+  ["author", "/author/courses/upload"],
+  ["author", "/author/courses/:course"],
+  ["author", "/catalog"],
+  ["author", "/catalog/competencies/new"],
+  ["author", "/catalog/competencies/:competency"],
+  ["author", "/catalog/certifications/new"],
+  ["author", "/catalog/certifications/:certification"],
+  ["author", "/catalog/positions/new"],
+  ["author", "/catalog/positions/:position"],
+  ["admin", "/admin/accounts"],
+  ["admin", "/admin/accounts/:account"],
+  ["admin", "/admin/people"],
+  ["admin", "/admin/people?q=conroy"],
+  ["admin", "/admin/people/:person"],
+  ["admin", "/admin/people/:person/edit"],
+  ["admin", "/admin/people/new"],
+  ["admin", "/admin/people/upload"],
+  ["admin", "/admin/attempts/:attempt"],
+  ["admin", "/admin/approvals"],
+  ["admin", "/admin/reports"],
+  ["admin", "/admin/audit"],
+  ["admin", "/admin/outbox"],
+  ["admin", "/admin/outbox/:message"],
+  ["admin", "/admin/classes"],
+  ["admin", "/admin/classes/new"],
+  ["admin", "/admin/classes/:class"],
+];
+
+const VIEWPORTS = [
+  { width: 375, height: 800 },
+  { width: 1280, height: 800 },
+];
+
+const login = (role: string) => DEMO_LOGINS.find((person) => person.role === role)!;
+
+/** The demo trust's rows the pages above name. */
+async function findIds(db: Db): Promise<Record<string, number>> {
+  const id = (row: { id: unknown } | undefined, what: string) => {
+    if (!row) throw new Error(`the demo trust has no ${what}`);
+    return Number(row.id);
+  };
+  const learner = await db("accounts").where({ username: login("learner").username }).first("id", "person_id");
+  const certification = await db("certifications").where({ name: "297 Core Skills - Fire Safety - 1 Year" }).first("id", "competency_id");
+  const component = await db("certification_components").where({ certification_id: certification.id }).orderBy("position").first("id", "course_code");
+  const classRow = await db("classes").join("courses", "courses.id", "classes.course_id").where("classes.kind", "classroom").orderBy("classes.id").first("classes.id", "courses.code");
+  const classComponent = await db("certification_components").where({ course_code: classRow?.code ?? "" }).first("id", "certification_id");
+  return {
+    account: id(learner, "learner"),
+    person: Number(learner.person_id),
+    certification: id(certification, "Fire Safety certification"),
+    competency: Number(certification.competency_id),
+    component: id(component, "Fire Safety component"),
+    course: id(await db("courses").where({ code: component.course_code }).first("id"), `course ${component.course_code}`),
+    otherCertification: id(await db("certifications").whereNot({ id: certification.id }).orderBy("id").first("id"), "second certification"),
+    class: id(classRow, "class"),
+    classComponent: id(classComponent, "component taught in a class"),
+    classCertification: Number(classComponent?.certification_id),
+    position: id(await db("positions").orderBy("id").first("id"), "position"),
+  };
+}
+
+/** What makes the page scroll sideways, or reach past the viewport's edge: the outermost such elements. */
+function overflowOf(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const root = document.documentElement;
+    const width = root.clientWidth;
+    const problems: string[] = [];
+    if (root.scrollWidth > width) problems.push(`the page is ${root.scrollWidth}px wide in a ${width}px viewport`);
+    const describe = (element: Element) => {
+      const classes = [...element.classList].slice(0, 2).map((name) => `.${name}`).join("");
+      const text = (element.textContent ?? "").replace(/\s+/g, " ").trim().slice(0, 40);
+      return `${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ""}${classes} "${text}"`;
+    };
+    const wide = new Set<Element>();
+    for (const element of document.body.querySelectorAll("*")) {
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      const style = getComputedStyle(element);
+      if (style.visibility === "hidden" || style.position === "fixed") continue;
+      // The design system's visually hidden text is a 1px box, clipped: nothing anyone sees.
+      if (box.width <= 1 && box.height <= 1) continue;
+      if (box.right <= width + 0.5 && box.left >= -0.5) continue;
+      wide.add(element);
+      if (element.parentElement && wide.has(element.parentElement)) continue;
+      problems.push(`${describe(element)} spans ${Math.round(box.left)}px to ${Math.round(box.right)}px`);
+    }
+    return problems.slice(0, 6);
+  });
+}
+
+/**
+ * Issue 20's Deliver 1 in real Chromium: every page of the three journeys, on a phone (375 px) and
+ * on a desktop (1280 px), scrolls only downwards and passes axe-core's WCAG 2.2 A and AA rules with
+ * no violation of any impact. Every page's problems are gathered, so one run lists them all.
+ */
+describe("every page, on a phone and on a desktop", () => {
+  let servers: LmsServers;
+  let browser: Browser;
+  let ids: Record<string, number>;
+  withLmsAndBrowser("demo trust", (started) => ({ servers, browser } = started), 180_000);
+
+  beforeAll(async () => {
+    const { db, clock } = servers;
+    ids = await findIds(db);
+    // A subscription, an attempt and a message, so their pages have something to show.
+    await subscribe(db, clock, { personId: ids.person!, accountId: ids.account! }, ids.certification!);
+    ids.message = await queueMail(db, { to: "emma.conroy@example.org", subject: "297 ESR User Name Lookup", text: "Your username is 297ECONROY01." }, clock.now().toISOString());
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await logInAs(page, "learner");
+    const csrf = await page.locator("input[name=_csrf]").first().inputValue();
+    const played = await page.request.post(`${servers.lmsUrl}/learning/courses/${ids.course}/play`, { form: { _csrf: csrf }, maxRedirects: 0 });
+    const attempt = /\/player\/attempts\/(\d+)$/.exec(played.headers().location ?? "");
+    if (!attempt) throw new Error(`Play answered ${played.status()} ${played.headers().location ?? ""}`);
+    ids.attempt = Number(attempt[1]);
+    await context.close();
+  }, 120_000);
+
+  async function logInAs(page: Page, who: Exclude<Who, "anyone">): Promise<void> {
+    const { username, password } = login(who);
+    await page.goto(`${servers.lmsUrl}/login`);
+    await page.locator("#username").fill(username);
+    await page.locator("#password").fill(password);
+    await page.getByRole("button", { name: /^Log in/ }).click();
+    await page.waitForURL(`${servers.lmsUrl}/`);
+  }
+
+  const address = (path: string) =>
+    path.replace(/:([A-Za-z]+)/g, (_whole, name: string) => {
+      if (ids[name] === undefined) throw new Error(`no id for :${name}`);
+      return String(ids[name]);
+    });
+
+  it.each(VIEWPORTS)("at $width x $height, no page scrolls sideways or breaks WCAG 2.2 AA", async (viewport) => {
+    const pages = new Map<Who, Page>();
+    const contexts: BrowserContext[] = [];
+    for (const who of ["anyone", "learner", "author", "admin"] as const) {
+      const context = await browser.newContext({ viewport });
+      contexts.push(context);
+      const page = await context.newPage();
+      if (who !== "anyone") await logInAs(page, who);
+      pages.set(who, page);
+    }
+    const failures: string[] = [];
+    for (const [who, path, expected = 200] of PAGES) {
+      const page = pages.get(who)!;
+      let url: string;
+      try {
+        url = address(path);
+      } catch (error) {
+        failures.push(`${path} (${who}): ${(error as Error).message}`);
+        continue;
+      }
+      const response = await page.goto(`${servers.lmsUrl}${url}`);
+      const problems: string[] = [];
+      if (response?.status() !== expected) problems.push(`answered ${response?.status()}, not ${expected}`);
+      if (new URL(page.url()).pathname !== url.split("?")[0]) problems.push(`went to ${page.url()}`);
+      problems.push(...(await overflowOf(page)).map((problem) => `overflow: ${problem}`));
+      problems.push(...(await wcag22Problems(page)).map((problem) => `axe: ${problem}`));
+      if (problems.length) failures.push(`${path} (${who}):\n    ${problems.join("\n    ")}`);
+    }
+    for (const context of contexts) await context.close();
+    expect(failures, `${failures.length} of ${PAGES.length} pages at ${viewport.width}px:\n${failures.join("\n")}`).toEqual([]);
+  }, 600_000);
+});
