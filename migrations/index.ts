@@ -31,6 +31,7 @@ import * as m29 from "./20261206_29_bounded_times.ts";
 import * as m30 from "./20261207_30_login_failures.ts";
 import * as m31 from "./20261207_31_keyed_login_failures.ts";
 import * as m32 from "./20261207_32_forums.ts";
+import * as m33 from "./20261207_33_package_content_hash.ts";
 
 /**
  * Every migration, in order, by its file name. Listed rather than discovered on disk so that the
@@ -69,4 +70,5 @@ export const migrations: Array<[name: string, migration: Knex.Migration]> = [
   ["20261207_30_login_failures.ts", m30],
   ["20261207_31_keyed_login_failures.ts", m31],
   ["20261207_32_forums.ts", m32],
+  ["20261207_33_package_content_hash.ts", m33],
 ];

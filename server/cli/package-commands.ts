@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { Context } from "../deps.ts";
 import type { Config } from "../config.ts";
 import type { CliIo } from "./cli.ts";
-import { importPackage, validatePackage, exportPackage, createLocalStorage, type ValidationReport } from "../packages/index.ts";
+import { importPackage, validatePackage, exportPackage, createLocalStorage, SamePackage, type ValidationReport } from "../packages/index.ts";
 import { createProgressBar } from "./progress-bar.ts";
 import { AppError } from "../errors.ts";
 
@@ -15,7 +15,8 @@ export function registerPackageCommands(program: Command, withContext: WithConte
     .description("Import a SCORM 1.2 or 2004 package as a new course, or as a new version of an existing one.")
     .argument("<zip>", "the package file")
     .option("--code <code>", "the course code, e.g. \"297 Fire Safety - Part 1\" (default: the manifest's title)")
-    .action((zip: string, options: { code?: string }) =>
+    .option("--new-version-anyway", "import a package the course already has a version of, as a new version")
+    .action((zip: string, options: { code?: string; newVersionAnyway?: boolean }) =>
       withContext(async ({ db, clock, config }) => {
         const storage = createLocalStorage(path.join(config.dataDir, "packages"));
         await storage.sweepStale(); // what an interrupted import left behind
@@ -26,7 +27,13 @@ export function registerPackageCommands(program: Command, withContext: WithConte
           diskFreeFloorBytes: config.diskFreeFloorBytes,
           ...(options.code ? { code: options.code } : {}),
           ...(bar ? { onProgress: bar.update } : {}),
-        }).finally(() => bar?.done());
+          ifSamePackage: options.newVersionAnyway ? "import" : "ask",
+        })
+          .catch((error: unknown) => {
+            if (error instanceof SamePackage) throw new AppError(error.code, `${error.message}. Nothing was imported; to make a new version of it anyway, run again with --new-version-anyway`);
+            throw error;
+          })
+          .finally(() => bar?.done());
         io.out(JSON.stringify({ course: result.course, version: result.version, scormVersion: result.scormVersion, title: result.title, scos: result.scos }));
       }),
     );

@@ -14,6 +14,8 @@ import { fileSystemFailure, findingsOf, isFileSystemError, PackageError } from "
 import type { PackageStorage } from "./storage.ts";
 import { createCourseStore } from "./store.ts";
 import { unpackAndCheck } from "./unpack-and-check.ts";
+import { contentHash } from "./content-hash.ts";
+import { guideDateTime } from "../format.ts";
 import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from "../scorm/manifest/manifest-limits.ts";
 import type { Launchable } from "../scorm/manifest/parse-manifest.ts";
 import type { Finding, ValidationReport } from "./validation-report.ts";
@@ -45,6 +47,12 @@ export interface ImportOptions {
    * free is refused before one is unpacked. Unset: 0, a package that cannot fit at all.
    */
   diskFreeFloorBytes?: number;
+  /**
+   * When the course already has a version of exactly this content (content-hash.ts): "ask"
+   * refuses with SamePackage, naming that version, so a person can be asked; "import" makes the
+   * new version anyway. The upload page and the CLI ask first; by default, import.
+   */
+  ifSamePackage?: "ask" | "import";
   /** Told as import goes: for a progress bar. Extraction reports bytes; the other stages once. */
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -68,6 +76,22 @@ export interface ImportedPackage {
   courseVersionId: number;
   /** What the validation report warned about; none of it blocked the import. */
   warnings: Finding[];
+  /** content-hash.ts's hash of the package, stored with the version. */
+  contentHash: string;
+  /** The earlier version of exactly this content, when the import was told to make one anyway. */
+  sameAsVersion?: number;
+}
+
+/** The course already has a version of exactly this package: nothing was imported. */
+export class SamePackage extends AppError {
+  constructor(
+    readonly course: string,
+    readonly version: number,
+    readonly importedAt: string,
+  ) {
+    super("package.same_as_version", `This is the same package as version ${version}, imported on ${guideDateTime(importedAt)}`, 409);
+    this.name = "SamePackage";
+  }
 }
 
 /**
@@ -80,6 +104,7 @@ export async function importPackage(deps: ImportDeps, zipPath: string, options: 
   const { db, clock, storage } = deps;
   options.onProgress?.({ stage: "checking", done: 0, total: 1 });
   const scan = await scanZip(zipPath, options.limits);
+  const hash = contentHash(scan);
   // What the zip declares is what extraction lets it write (extract.ts holds it to that), so the
   // room it needs is known before the first byte: claimed here, with every upload and import in
   // flight counted, and given back once the files are published (or thrown away).
@@ -101,6 +126,9 @@ export async function importPackage(deps: ImportDeps, zipPath: string, options: 
         // The course row is locked first (upsertCourse), so two imports of one course take
         // version numbers one after the other.
         const courseId = await courses.upsertCourse({ code, title, at: now });
+        // Asked under the course row's lock, so two uploads of one package cannot both pass.
+        const same = await courses.versionWithContent(courseId, hash);
+        if (same && options.ifSamePackage === "ask") throw new SamePackage(code, same.version, same.importedAt);
         const version = (await courses.lastVersion(courseId)) + 1;
         const storageKey = `course-${courseId}-v${version}-${crypto.randomBytes(6).toString("hex")}`;
         const courseVersionId = await courses.insertVersion({
@@ -114,6 +142,7 @@ export async function importPackage(deps: ImportDeps, zipPath: string, options: 
           totalBytes: extracted.totalBytes,
           at: now,
           importedBy: options.importedBy ?? null,
+          contentHash: hash,
         });
         await ensureElearningClass(trx, courseId, code);
         await refreshCourseSearch(trx, [code]);
@@ -121,14 +150,14 @@ export async function importPackage(deps: ImportDeps, zipPath: string, options: 
           kind: "package.imported",
           at: now,
           actorAccountId: options.importedBy ?? null,
-          detail: { course: code, version, courseVersionId, scormVersion: manifest.scormVersion, storageKey, files: extracted.fileCount },
+          detail: { course: code, version, courseVersionId, scormVersion: manifest.scormVersion, storageKey, files: extracted.fileCount, ...(same ? { sameAsVersion: same.version } : {}) },
         });
         // Published inside the transaction, after every row is written: a failure before this
         // point leaves no folder; a failed publish or commit after it is undone by the catch
         // below (noted first, since removing a key that never arrived is harmless).
         published = storageKey;
         await storage.publish(extracted.dir, storageKey);
-        return { course: code, version, scormVersion: manifest.scormVersion, title, scos: manifest.launchables.length, launchables: manifest.launchables, fileCount: extracted.fileCount, totalBytes: extracted.totalBytes, courseVersionId, warnings };
+        return { course: code, version, scormVersion: manifest.scormVersion, title, scos: manifest.launchables.length, launchables: manifest.launchables, fileCount: extracted.fileCount, totalBytes: extracted.totalBytes, courseVersionId, warnings, contentHash: hash, ...(same ? { sameAsVersion: same.version } : {}) };
       });
     } catch (error) {
       if (published !== null) await storage.remove(published);

@@ -7,7 +7,7 @@ import { createCourseStore } from "./store.ts";
 
 export { type CourseVersionCache, courseVersionCacheOf, type RuntimeCourseVersion } from "./course-versions.ts";
 export { exportPackage } from "./export-package.ts";
-export { importPackage, type ImportProgress, validatePackage } from "./import-package.ts";
+export { importPackage, type ImportProgress, SamePackage, validatePackage } from "./import-package.ts";
 export { packageRoutes } from "./routes.ts";
 export { createLocalStorage, type PackageStorage } from "./storage.ts";
 export { type ValidationReport } from "./validation-report.ts";

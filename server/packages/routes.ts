@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { guideDateTime } from "../format.ts";
+import { guideDate, guideDateTime } from "../format.ts";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Router, type Request, type RequestHandler } from "express";
@@ -10,11 +10,13 @@ import { generateCsrfToken } from "../web/session.ts";
 import { formRefusal, uploadGuards } from "../web/uploads.ts";
 import { AppError, isOutOfSpace, notFound, OUT_OF_SPACE } from "../errors.ts";
 import { createLocalStorage } from "./storage.ts";
-import { findingsOf, importPackage, PackageError } from "./import-package.ts";
+import { findingsOf, importPackage, PackageError, SamePackage } from "./import-package.ts";
+import { ProblemList, type Problem } from "../problems.ts";
 import { exportPackageStream } from "./export-package.ts";
 import { createCourseStore } from "./store.ts";
 import { courseContents, type ValidationReport } from "./validation-report.ts";
 import { previewVersion } from "../learning/index.ts";
+import { latestPreviews } from "./preview-reads.ts";
 
 const ITEMS_PER_PAGE = 100;
 
@@ -38,7 +40,7 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
   };
 
   router.get("/author/courses", author, async (req, res) => {
-    res.render("author/courses", { user: res.locals.user, csrfToken: generateCsrfToken(req), courses: await courses.listCourses() });
+    res.render("author/courses", { user: res.locals.user, csrfToken: generateCsrfToken(req), courses: await courses.listCourses(), guideDate });
   });
 
   router.get("/author/courses/upload", author, async (req, res) => {
@@ -53,6 +55,8 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
       course: undefined,
       code,
       nextVersion: existing === undefined ? undefined : (versions[0]?.version ?? 0) + 1,
+      problems: [],
+      samePackage: undefined,
     });
   });
 
@@ -61,12 +65,24 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
     upload.single("package")(req, res, (error: unknown) => (error ? next(uploadError(error, maxUploadBytes)) : next(formRefusal(req))));
   }, async (req, res) => {
     const file = req.file;
-    if (!file) throw new AppError("package.no_file", "Choose a SCORM package (.zip) to upload", 400);
+    const code = typeof req.body.code === "string" && req.body.code.trim() ? req.body.code.trim() : undefined;
+    // The form's own fields first, every problem at once (the package's come in its report).
+    const problems = new ProblemList();
+    if (!file) problems.add("package", "Choose a SCORM package (.zip) to upload");
+    if (code !== undefined && code.length > 200) problems.add("code", "The course code must be 200 characters or fewer");
+    if (!problems.empty) {
+      if (file) fs.rmSync(file.path, { force: true });
+      if (wantsJson(req)) problems.refuseIfAny("package.form");
+      res.status(400).render("author/upload", { user: res.locals.user, csrfToken: generateCsrfToken(req), report: undefined, course: undefined, code: code ?? "", nextVersion: undefined, problems: problems.problems, samePackage: undefined });
+      return;
+    }
+    if (!file) return;
     let report: ValidationReport;
     let course: { id: number; code: string; version: number; contents: string } | undefined;
-    const code = typeof req.body.code === "string" && req.body.code.trim() ? req.body.code.trim() : undefined;
+    // Asked "This is the same package as version N ...", the author chose to import it anyway.
+    const anyway = req.body.newVersionAnyway === "yes";
     try {
-      const imported = await importPackage({ db, clock, storage }, file.path, { importedBy: res.locals.user.accountId, limits: config.packageLimits, diskFreeFloorBytes: config.diskFreeFloorBytes, ...(code ? { code } : {}) });
+      const imported = await importPackage({ db, clock, storage }, file.path, { importedBy: res.locals.user.accountId, limits: config.packageLimits, diskFreeFloorBytes: config.diskFreeFloorBytes, ifSamePackage: anyway ? "import" : "ask", ...(code ? { code } : {}) });
       const courseId = (await courses.courseIdByCode(imported.course))!;
       course = { id: courseId, code: imported.course, version: imported.version, contents: courseContents(imported.launchables, imported.fileCount) };
       report = {
@@ -80,6 +96,13 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
         warnings: imported.warnings,
       };
     } catch (error) {
+      if (error instanceof SamePackage) {
+        fs.rmSync(file.path, { force: true });
+        const samePackage = { course: error.course, version: error.version, importedAt: guideDateTime(error.importedAt), message: error.message, url: `/author/courses/${await courses.courseIdByCode(error.course)}` };
+        if (wantsJson(req)) res.status(409).json({ samePackage });
+        else res.status(409).render("author/upload", { user: res.locals.user, csrfToken: generateCsrfToken(req), report: undefined, course: undefined, code: code ?? "", nextVersion: undefined, problems: [], samePackage });
+        return;
+      }
       if (!(error instanceof AppError)) throw error;
       if (error.status >= 500) res.status(error.status);
       report = {
@@ -94,7 +117,9 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
     if (wantsJson(req)) {
       res.status(status).json({ report, course: course && { ...course, url: `/author/courses/${course.id}` } });
     } else {
-      res.status(status).render("author/upload", { user: res.locals.user, csrfToken: generateCsrfToken(req), report, course, code: code ?? "", nextVersion: undefined });
+      // A package refused is the file field's problem: the error pattern links each of its findings there.
+      const refused: Problem[] = report.ok ? [] : report.errors.map((finding) => ({ field: "package", message: finding.message }));
+      res.status(status).render("author/upload", { user: res.locals.user, csrfToken: generateCsrfToken(req), report, course, code: code ?? "", nextVersion: undefined, problems: refused, samePackage: undefined });
     }
   });
 
@@ -107,7 +132,17 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
     const pages = Math.max(1, Math.ceil(launchables.length / ITEMS_PER_PAGE));
     const page = Math.min(pages, Math.max(1, Number.parseInt(String(req.query.page ?? "1"), 10) || 1));
     const shown = { page, pages, total: launchables.length, from: (page - 1) * ITEMS_PER_PAGE + 1, items: launchables.slice((page - 1) * ITEMS_PER_PAGE, page * ITEMS_PER_PAGE) };
-    res.render("author/course", { user: res.locals.user, csrfToken: generateCsrfToken(req), course, versions, shown, guideDateTime });
+    // What the author's newest preview of each version reported, once its window has closed (the
+    // player refreshes this page then).
+    const user = res.locals.user as { personId: number };
+    const reported = await latestPreviews(db, user.personId, versions.map((version) => version.id));
+    const previews = versions.flatMap((version) => {
+      const preview = reported.get(version.id);
+      if (!preview) return [];
+      const titles = new Map(version.manifest.launchables.map((item) => [item.identifier, item.title]));
+      return [{ version: version.version, ...preview, scos: preview.scos.map((sco) => ({ ...sco, title: titles.get(sco.identifier) ?? sco.identifier })) }];
+    });
+    res.render("author/course", { user: res.locals.user, csrfToken: generateCsrfToken(req), course, versions, shown, guideDateTime, previews, duration });
   });
 
   // Preview: a fresh attempt of exactly this version, for the author, that credits nothing; the
@@ -133,6 +168,13 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
   });
 
   return router;
+}
+
+/** 192500 ms -> "3 min 13 s", as a preview's time is read. */
+function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  const parts = [[Math.floor(seconds / 3600), "h"], [Math.floor((seconds % 3600) / 60), "min"], [seconds % 60, "s"]] as const;
+  return parts.filter(([n], index) => n > 0 || index === 2).map(([n, unit]) => `${n} ${unit}`).join(" ");
 }
 
 function wantsJson(req: Request): boolean {

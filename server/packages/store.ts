@@ -104,6 +104,12 @@ export function createCourseStore(db: Db) {
       return Number(courseRow.id);
     },
 
+    /** The course's newest version of exactly this content (content-hash.ts), if any. */
+    async versionWithContent(courseId: number, contentHash: string): Promise<{ version: number; importedAt: string } | undefined> {
+      const row = await db("course_versions").where({ course_id: courseId, content_hash: contentHash }).orderBy("version", "desc").first("version", "imported_at");
+      return row ? { version: Number(row.version), importedAt: String(row.imported_at) } : undefined;
+    },
+
     /** The course's highest version number, 0 before its first import. */
     async lastVersion(courseId: number): Promise<number> {
       const previous = await db("course_versions").where({ course_id: courseId }).max("version as version").first();
@@ -121,6 +127,7 @@ export function createCourseStore(db: Db) {
       totalBytes: number;
       at: string;
       importedBy: number | null;
+      contentHash: string;
     }): Promise<number> {
       const [versionRow] = await db("course_versions")
         .insert({
@@ -134,6 +141,7 @@ export function createCourseStore(db: Db) {
           total_bytes: version.totalBytes,
           imported_at: version.at,
           imported_by: version.importedBy,
+          content_hash: version.contentHash,
         })
         .returning("id");
       return Number(versionRow.id);

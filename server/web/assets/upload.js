@@ -1,6 +1,9 @@
 // The package upload page, enhanced: send the zip with a progress bar, then show the validation
 // report without leaving the page. Without script the form posts normally and the server renders
 // the same report. Text goes in with textContent only: course titles are untrusted.
+// A refused package turns the bar red with the message beside it, and the report's error summary
+// (each problem linked to the file field) takes the focus. A package the course already has is
+// not imported: the author is asked, and "Yes" sends the same file again with newVersionAnyway.
 (function () {
   "use strict";
   var form = document.getElementById("upload-form");
@@ -9,7 +12,9 @@
   var bar = document.getElementById("upload-bar");
   var percent = document.getElementById("upload-percent");
   var label = document.getElementById("upload-label");
+  var failure = document.getElementById("upload-failure");
   var result = document.getElementById("upload-result");
+  var fileInput = document.getElementById("package");
   var button = form.querySelector("button[type=submit]");
 
   function element(tag, className, text) {
@@ -21,9 +26,32 @@
 
   function showProgress(value, text) {
     progress.hidden = false;
+    progress.classList.remove("app-progress--failed", "app-progress--done");
+    failure.hidden = true;
     bar.value = value;
     percent.textContent = value + "%";
     label.textContent = text;
+  }
+
+  /** The bar says it failed: red, "Not imported", and the first problem's message beside it. */
+  function showFailed(message, count) {
+    progress.hidden = false;
+    progress.classList.add("app-progress--failed");
+    label.textContent = "Not imported";
+    percent.textContent = "Failed";
+    failure.hidden = false;
+    failure.replaceChildren(element("span", "nhsuk-u-visually-hidden", "Error: "));
+    failure.appendChild(document.createTextNode(message + (count > 1 ? " (and " + (count - 1) + " more, listed above)" : "")));
+  }
+
+  function showDone(text) {
+    progress.classList.add("app-progress--done");
+    label.textContent = text;
+  }
+
+  function findingText(finding) {
+    var where = [finding.file, finding.element].filter(Boolean).join(" ");
+    return finding.message + (where ? " (" + where + ")" : "");
   }
 
   function renderReport(body) {
@@ -31,6 +59,7 @@
     var box = element("div", "app-report");
     box.id = "report";
     box.tabIndex = -1;
+    var focus = box;
     if (report.ok) {
       var card = element("div", "nhsuk-card nhsuk-card--feature app-report__ok");
       var content = element("div", "nhsuk-card__content");
@@ -48,40 +77,100 @@
       card.appendChild(content);
       box.appendChild(card);
     } else {
+      // The NHS error summary, as the server renders it: each problem links to the file field.
       var summary = element("div", "nhsuk-error-summary");
       summary.setAttribute("role", "alert");
-      summary.appendChild(element("h2", "nhsuk-error-summary__title", "The package was not imported"));
+      summary.setAttribute("aria-labelledby", "report-errors");
+      summary.tabIndex = -1;
+      var title = element("h2", "nhsuk-error-summary__title", "The package was not imported");
+      title.id = "report-errors";
+      summary.appendChild(title);
+      var body_ = element("div", "nhsuk-error-summary__body");
       var errors = element("ul", "nhsuk-list nhsuk-error-summary__list");
       report.errors.forEach(function (error) {
-        var where = [error.file, error.element].filter(Boolean).join(" ");
-        var item = element("li", "", error.message + (where ? " (" + where + ")" : "") + " ");
-        item.appendChild(element("span", "app-code", "(" + error.code + ")"));
+        var item = element("li");
+        var to = element("a", "", findingText(error));
+        to.href = "#package";
+        if (error.code) to.appendChild(element("span", "app-code", " (" + error.code + ")"));
+        item.appendChild(to);
         errors.appendChild(item);
       });
-      summary.appendChild(errors);
+      body_.appendChild(errors);
+      summary.appendChild(body_);
       box.appendChild(summary);
+      focus = summary;
     }
     if (report.warnings.length) {
       box.appendChild(element("h2", "", "Warnings"));
       var warnings = element("ul", "nhsuk-list nhsuk-list--bullet");
       report.warnings.forEach(function (warning) {
-        var where = [warning.file, warning.element].filter(Boolean).join(" ");
-        warnings.appendChild(element("li", "", warning.message + (where ? " (" + where + ")" : "")));
+        warnings.appendChild(element("li", "", findingText(warning)));
       });
       box.appendChild(warnings);
     } else if (report.ok) {
       box.appendChild(element("p", "", "No warnings."));
     }
     result.replaceChildren(box);
-    box.focus();
+    markFileField(report.ok ? undefined : findingText(report.errors[0] || { message: "The package was not imported" }));
+    focus.focus();
+  }
+
+  /** The message beside the file field, and its red border, as the error pattern asks. */
+  function markFileField(message) {
+    var group = form.querySelector("[data-field=package]");
+    var old = document.getElementById("package-error");
+    if (old) old.remove();
+    group.classList.toggle("nhsuk-form-group--error", Boolean(message));
+    fileInput.classList.toggle("nhsuk-file-upload--error", Boolean(message));
+    if (!message) {
+      fileInput.removeAttribute("aria-describedby");
+      return;
+    }
+    var note = element("span", "nhsuk-error-message");
+    note.id = "package-error";
+    note.appendChild(element("span", "nhsuk-u-visually-hidden", "Error:"));
+    note.appendChild(document.createTextNode(" " + message));
+    group.insertBefore(note, fileInput);
+    fileInput.setAttribute("aria-describedby", "package-error");
   }
 
   function renderFailure(message) {
-    renderReport({ report: { ok: false, errors: [{ code: "upload", message: message }], warnings: [] } });
+    renderReport({ report: { ok: false, errors: [{ message: message }], warnings: [] } });
+    showFailed(message, 1);
   }
 
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
+  /** "This is the same package as version N, imported on ...": nothing imported, the author asked. */
+  function renderSamePackage(same) {
+    var box = element("div", "nhsuk-warning-callout app-same-package");
+    box.id = "report";
+    box.tabIndex = -1;
+    box.setAttribute("data-same-package", "");
+    var heading = element("h2", "nhsuk-warning-callout__label");
+    var inner = element("span");
+    inner.setAttribute("role", "text");
+    inner.appendChild(element("span", "nhsuk-u-visually-hidden", "Important: "));
+    inner.appendChild(document.createTextNode("Already imported"));
+    heading.appendChild(inner);
+    box.appendChild(heading);
+    box.appendChild(element("p", "", same.message + ". Nothing was imported."));
+    box.appendChild(element("p", "", "Do you want to import it again as a new version anyway? Learners would see no difference."));
+    var group = element("div", "nhsuk-button-group");
+    var yes = element("button", "nhsuk-button nhsuk-button--secondary", "Yes, import it as a new version");
+    yes.type = "button";
+    yes.setAttribute("data-new-version-anyway", "");
+    yes.addEventListener("click", function () { send(true); });
+    var no = element("a", "nhsuk-link", "No, keep version " + same.version);
+    no.href = same.url;
+    group.appendChild(yes);
+    group.appendChild(no);
+    box.appendChild(group);
+    result.replaceChildren(box);
+    markFileField(undefined);
+    showDone("Not imported: already version " + same.version);
+    box.focus();
+  }
+
+  function send(anyway) {
     var request = new XMLHttpRequest();
     request.open("POST", form.action);
     request.setRequestHeader("Accept", "application/json");
@@ -101,9 +190,11 @@
         renderFailure("The server answered unexpectedly (status " + request.status + "). Try again.");
         return;
       }
-      if (body.report) renderReport(body);
-      else renderFailure(body.error ? body.error.message : "The upload failed (status " + request.status + ").");
-      label.textContent = body.report && body.report.ok ? "Done" : "Not imported";
+      if (body.samePackage) return renderSamePackage(body.samePackage);
+      if (!body.report) return renderFailure(body.error ? body.error.message : "The upload failed (status " + request.status + ").");
+      renderReport(body);
+      if (body.report.ok) showDone("Done");
+      else showFailed(findingText(body.report.errors[0]), body.report.errors.length);
     });
     request.addEventListener("error", function () {
       button.disabled = false;
@@ -112,6 +203,16 @@
     button.disabled = true;
     result.replaceChildren();
     showProgress(0, "Uploading");
-    request.send(new FormData(form));
+    var data = new FormData(form);
+    if (anyway) data.append("newVersionAnyway", "yes");
+    request.send(data);
+  }
+
+  form.addEventListener("submit", function (event) {
+    // No file chosen: the form posts as it would without script, and the server answers with
+    // the error pattern (the summary linked to the field, the message beside it).
+    if (!fileInput.files || !fileInput.files.length) return;
+    event.preventDefault();
+    send(false);
   });
 })();
