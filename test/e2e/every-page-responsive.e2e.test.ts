@@ -175,6 +175,37 @@ describe("every page, on a phone and on a desktop", () => {
       return String(ids[name]);
     });
 
+  // Observed 1: at 375 px the header ran off the screen and Logout read "Log…".
+  it.each([320, 375])("at %i px, the header shows Logged In As, Change password, Logout and every link, folding what does not fit into More, or wrapping without script", async (width) => {
+    const problems: string[] = [];
+    for (const javaScriptEnabled of [true, false]) {
+      const context = await browser.newContext({ viewport: { width, height: 800 }, javaScriptEnabled });
+      const page = await context.newPage();
+      await logInAs(page, "admin");
+      const header = page.getByRole("banner");
+      const menu = header.getByRole("navigation", { name: "Menu" });
+      const more = menu.getByRole("button", { name: "Browse More" });
+      const seen = async (what: string, locator: ReturnType<Page["locator"]>) => {
+        const box = (await locator.isVisible()) ? await locator.boundingBox() : null;
+        if (!box || box.x < 0 || box.x + box.width > width) problems.push(`${javaScriptEnabled ? "with" : "without"} script: ${what} is ${box ? `at ${Math.round(box.x)}px to ${Math.round(box.x + box.width)}px` : "not shown"}`);
+      };
+      await seen("Logged In As", header.getByText(`Logged In As ${login("admin").username}`));
+      await seen("Change password", header.getByRole("link", { name: "Change password" }));
+      await seen("Logout", header.getByRole("button", { name: "Logout" }));
+      if (javaScriptEnabled) {
+        await seen("More", more);
+        await more.click();
+        expect(await more.getAttribute("aria-expanded")).toBe("true");
+      } else {
+        expect(await more.isVisible()).toBe(false);
+      }
+      for (const name of ["Portal", "Help", "Courses", "Catalog", "Administration"]) await seen(name, menu.getByRole("link", { name, exact: true }));
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await context.close();
+    }
+    expect(problems).toEqual([]);
+  }, 120_000);
+
   it.each(VIEWPORTS)("at $width x $height, no page scrolls sideways or breaks WCAG 2.2 AA", async (viewport) => {
     const pages = new Map<Who, Page>();
     const contexts: BrowserContext[] = [];
