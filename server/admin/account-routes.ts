@@ -2,7 +2,7 @@ import { Router, type Request } from "express";
 import type { AppDeps } from "../deps.ts";
 import { isRowId } from "../db/connect.ts";
 import { requireRole } from "../web/auth.ts";
-import { notFound } from "../errors.ts";
+import { AppError, notFound } from "../errors.ts";
 import { ROLE_LABELS, ROLES, type Role } from "../web/roles.ts";
 import { changeRole, requestReset, requestUnlock } from "../accounts/index.ts";
 import type { MailDelivery } from "../mail/index.ts";
@@ -27,13 +27,20 @@ export function accountAdminRoutes({ db, clock, config, mail }: AppDeps & { mail
   });
 
   router.get("/admin/accounts/:accountId", admin, async (req, res) => {
-    renderPage(req, res, "admin/account", { account: await accountOf(req), roles: ROLES, roleLabels: ROLE_LABELS, notice: noticeFor(req.query.done), now: clock.now().toISOString() });
+    renderPage(req, res, "admin/account", { account: await accountOf(req), roles: ROLES, roleLabels: ROLE_LABELS, notice: noticeFor(req.query.done), now: clock.now().toISOString(), problems: [] });
   });
 
   router.post("/admin/accounts/:accountId/role", admin, async (req, res) => {
     const account = await accountOf(req);
     const actor = res.locals.user as { accountId: number };
-    await changeRole(db, clock, { account: { id: account.id, personId: account.person_id, role: account.role as Role }, role: String(req.body.role ?? ""), actorAccountId: actor.accountId, ip: req.ip ?? null });
+    try {
+      await changeRole(db, clock, { account: { id: account.id, personId: account.person_id, role: account.role as Role }, role: String(req.body.role ?? ""), actorAccountId: actor.accountId, ip: req.ip ?? null });
+    } catch (error) {
+      // A role that is not one, or an administrator's own: the account page again, the problem beside Role.
+      if (!(error instanceof AppError) || error.status !== 400) throw error;
+      res.status(400);
+      return renderPage(req, res, "admin/account", { account, roles: ROLES, roleLabels: ROLE_LABELS, notice: undefined, now: clock.now().toISOString(), problems: [{ field: "role", message: error.message }] });
+    }
     res.redirect(303, `/admin/accounts/${account.id}?done=role`);
   });
 

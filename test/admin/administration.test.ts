@@ -4,6 +4,7 @@ import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from
 import { buildLearner } from "../support/factories.ts";
 import { listAudit } from "../../server/audit/store.ts";
 import type { MailDelivery } from "../../server/mail/delivery.ts";
+import { expectErrorPattern } from "../support/error-pattern.ts";
 
 /** Administration through the real app: accounts, the outbox, the audit trail. */
 describe("administration", () => {
@@ -59,9 +60,9 @@ describe("administration", () => {
     await (await logInAgent(t.app, learner.username, learner.password)).get("/author/courses").expect(200);
     expect((await t.db("accounts").where({ id }).first("role")).role).toBe("author");
     expect(await listAudit(t.db, { personId: learner.personId, kind: "account.role_changed" })).toEqual([expect.objectContaining({ detail: expect.objectContaining({ from: "learner", to: "author" }) })]);
-    expect((await admin.post(`/admin/accounts/${id}/role`).type("form").send({ _csrf: adminCsrf, role: "superuser" }).expect(400)).text).toContain("Choose one of the roles");
+    expectErrorPattern((await admin.post(`/admin/accounts/${id}/role`).type("form").send({ _csrf: adminCsrf, role: "superuser" }).expect(400)).text, [{ field: "role", message: "Choose one of the roles" }]);
     const own = await accountIdOf((await t.db("accounts").join("people", "people.id", "accounts.person_id").where("people.last_name", "Okafor").first("accounts.username")).username);
-    expect((await admin.post(`/admin/accounts/${own}/role`).type("form").send({ _csrf: adminCsrf, role: "learner" }).expect(400)).text).toContain("You cannot take away your own administrator role");
+    expectErrorPattern((await admin.post(`/admin/accounts/${own}/role`).type("form").send({ _csrf: adminCsrf, role: "learner" }).expect(400)).text, [{ field: "role", message: "You cannot take away your own administrator role" }]);
   });
 
   it("shows the audit trail: log in, failure and a guessing source slowed, each with time, account and IP address", async () => {
