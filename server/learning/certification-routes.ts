@@ -3,7 +3,7 @@ import { Router, type Request, type Response } from "express";
 import type { AppDeps } from "../deps.ts";
 import { requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
-import { guideDate } from "../format.ts";
+import { competencyLabel, guideDate } from "../format.ts";
 import { notFound } from "../errors.ts";
 import { certificationView } from "./certification-view.ts";
 import { subscribe, unsubscribe } from "./subscriptions.ts";
@@ -30,7 +30,7 @@ export function certificationRoutes({ db, clock }: AppDeps): Router {
     return view;
   };
   const render = (req: Request, res: Response, template: string, locals: Record<string, unknown>) =>
-    res.render(template, { user: res.locals.user, csrfToken: generateCsrfToken(req), guideDate, localTime, now: clock.now().toISOString(), ...locals });
+    res.render(template, { user: res.locals.user, csrfToken: generateCsrfToken(req), guideDate, competencyLabel, localTime, now: clock.now().toISOString(), ...locals });
   const back = (view: { certification: { id: number } }) => `/learning/certifications/${view.certification.id}`;
 
   router.get(base, requireLogin, async (req, res) => {
@@ -41,12 +41,19 @@ export function certificationRoutes({ db, clock }: AppDeps): Router {
     render(req, res, "learning/certification", { view, certificateSubscriptionId, notice });
   });
 
+  // After completing, subscribing again is a renewal: only once the renewal rule offers it (the
+  // page says when that is), as one made earlier would date the new expiry from years too soon.
+  const renewalClosed = (view: Awaited<ReturnType<typeof load>>) => view.completion !== null && !view.completion.renewal.offered;
+
   router.get(`${base}/subscribe`, requireLogin, async (req, res) => {
-    render(req, res, "learning/subscribe", { view: await load(req, res) });
+    const view = await load(req, res);
+    if (renewalClosed(view)) return res.redirect(303, back(view));
+    render(req, res, "learning/subscribe", { view });
   });
 
   router.post(`${base}/subscribe`, requireLogin, async (req, res) => {
     const view = await load(req, res);
+    if (renewalClosed(view)) return res.redirect(303, back(view));
     // Finish pressed twice, or sent again from the browser's history: the learner is subscribed,
     // which is what they asked for, so show the certification rather than an error.
     await subscribe(db, clock, actor(req, res), view.certification.id).catch((error) => {

@@ -73,6 +73,17 @@ export function createCertificationStore(db: Db) {
       return rows.map(toCertification);
     },
 
+    /**
+     * The expiry of the competency the person holds, as the renewal rule reads it: the latest of
+     * their approved records; null when one never expires; undefined when they hold none.
+     */
+    async heldExpiry(personId: number, competencyId: number): Promise<string | null | undefined> {
+      const rows = await db("competence_records").where({ person_id: personId, competency_id: competencyId, status: "approved" }).select("expires_on");
+      if (rows.length === 0) return undefined;
+      if (rows.some((row) => row.expires_on === null)) return null;
+      return rows.map((row) => String(row.expires_on)).sort().at(-1)!;
+    },
+
     /** The person's latest subscription to the certification, if any. */
     async latestSubscription(personId: number, certificationId: number): Promise<SubscriptionRow | undefined> {
       const row = await db("subscriptions").where({ person_id: personId, certification_id: certificationId }).orderBy("id", "desc").first();

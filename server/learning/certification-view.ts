@@ -2,10 +2,11 @@ import type { Db } from "../db/connect.ts";
 import type { PerformanceStatus } from "../scorm/status.ts";
 import { guideDate } from "../format.ts";
 import { localDate } from "../clock.ts";
-import { componentCourseCodes, componentOutcome, countsToward, effectiveStatus, warnBeforePlay, type AttemptFacts, type SubscriptionStatus } from "./crediting.ts";
+import { componentCourseCodes, componentOutcome, effectiveStatus, renewal, renewalWords, warnBeforePlay, type AttemptFacts, type Renewal, type SubscriptionStatus } from "./crediting.ts";
 import { createCertificationStore, type Certification, type CourseOffer, type EnrolmentRow } from "./certification-store.ts";
 
-export type ComponentStatus = "Planned" | "Enrolled" | "In Progress" | "Completed";
+/** The guide's Component Status: Planned until the component is credited, then Completed. */
+export type ComponentStatus = "Planned" | "Completed";
 
 export interface ComponentRowView {
   componentId: number;
@@ -18,12 +19,17 @@ export interface ComponentRowView {
   /** Why it does not count (yet), or how it was satisfied; null when plainly done. */
   reason: string | null;
   latestAttemptId: number | null;
+  /**
+   * What the Play column offers: Play itself (learning counts), the warning first (it would not),
+   * a classroom class's words instead (the booked class is the route that counts), or nothing.
+   */
+  play: "play" | "warn" | "classroom" | null;
   /** What the learner does next for this component (Search Course shows it beside the course). */
   nextAction: NextAction;
 }
 
 /** The guide's steps in order: Subscribe, then Enrol (Choose or Enrol in class), then Play. */
-export type NextAction = "Subscribe" | "Enrol" | "Play" | "Awaiting a place" | "Completed" | "Not available yet";
+export type NextAction = "Subscribe" | "Enrol" | "Play" | "Attend your class" | "Awaiting a place" | "Completed" | "Not available yet";
 
 export interface CertificationView {
   certification: Certification;
@@ -33,12 +39,18 @@ export interface CertificationView {
   done: number;
   /** Play warns first (and offers to subscribe): learning played now would count toward nothing. */
   warnBeforePlay: boolean;
+  /**
+   * After completing: the competency's expiry (the latest held; null when it never expires,
+   * undefined when none is held) and the renewal rule's outcome, in words.
+   */
+  completion: { expiresOn: string | null | undefined; renewal: Renewal; words: string } | null;
 }
 
 /**
  * The certification page for one learner (the guide's "Learning Certification"): the latest
- * subscription, and each component's Component Status (Planned -> Enrolled -> In Progress ->
- * Completed, Completed only once credited), Performance Status and, when it does not count, why.
+ * subscription, and each component's Component Status (the guide's Planned until it is credited,
+ * then Completed; the enrolment's own state is in Enrolment Details), Performance Status and, when
+ * it does not count, why. A component booked on a classroom class says the class is what counts.
  */
 export async function certificationView(db: Db, personId: number, certificationId: number, today: string): Promise<CertificationView | undefined> {
   const store = createCertificationStore(db);
@@ -51,36 +63,55 @@ export async function certificationView(db: Db, personId: number, certificationI
   const enrolments = latest ? await store.enrolments(latest.id) : new Map();
   const subscription = latest ? { ...latest, status: effectiveStatus(latest, today) } : null;
 
+  const warn = warnBeforePlay(subscription?.status ?? null, certification.renewable);
   const rows = components.map((component): Omit<ComponentRowView, "nextAction"> => {
     const offer = offers.get(component.courseCode) ?? null;
     const own = attempts.filter((attempt) => attempt.courseCode === component.courseCode && !attempt.preview);
     const credit = credits.get(component.courseCode);
     const enrolment = offer ? (enrolments.get(offer.courseId) ?? null) : null;
     const latestAttempt = own.at(-1) ?? null;
+    // A classroom booking under way is the route that counts: its class, not the e-learning.
+    const booked = !credit && subscription?.status === "Subscribed" && enrolment?.classroom === true;
     return {
       componentId: component.id,
       course: component.courseCode,
       offer,
       completionDate: credit ? localDate(credit.creditedAt) : null,
-      // In Progress once an attempt that counts toward this subscription (rule 1) has started.
-      componentStatus: credit ? "Completed" : enrolment?.holdsPlace ? (latest && own.some((attempt) => countsToward(latest, attempt)) ? "In Progress" : "Enrolled") : "Planned",
+      componentStatus: credit ? "Completed" : "Planned",
       enrolment,
       performanceStatus: latestAttempt?.performanceStatus ?? "Not Attempted",
       reason: credit
         ? credit.how === "satisfied"
           ? `satisfied by passing ${component.satisfiedByCourseCode}`
           : null
-        : nextStepFor(whyNotCounted(subscription, component, latest, attempts, offer), subscription?.status === "Subscribed" && !enrolment?.holdsPlace),
+        : booked
+          ? classroomRoute(enrolment!)
+          : nextStepFor(whyNotCounted(subscription, component, latest, attempts, offer), subscription?.status === "Subscribed" && !enrolment?.holdsPlace),
       latestAttemptId: latestAttempt?.id ?? null,
+      play: !offer?.playable ? null : booked ? "classroom" : warn ? "warn" : enrolment?.holdsPlace || credit || subscription?.status === "Completed" ? "play" : null,
     };
   });
+  const completion = subscription?.status === "Completed" ? await completionOf(store, personId, certification) : null;
   return {
     certification,
     subscription,
-    components: rows.map((row) => ({ ...row, nextAction: nextAction(subscription?.status ?? null, { done: row.componentStatus === "Completed", enrolled: row.enrolment?.holdsPlace === true, awaitingPlace: row.enrolment !== null && !row.enrolment.holdsPlace, offer: row.offer }) })),
+    components: rows.map((row) => ({ ...row, nextAction: nextAction(subscription?.status ?? null, { done: row.componentStatus === "Completed", enrolled: row.enrolment?.holdsPlace === true, awaitingPlace: row.enrolment !== null && !row.enrolment.holdsPlace, classroom: row.enrolment?.classroom === true, offer: row.offer }) })),
     done: rows.filter((row) => row.componentStatus === "Completed").length,
-    warnBeforePlay: warnBeforePlay(subscription?.status ?? null, certification.renewable),
+    warnBeforePlay: warn,
+    completion,
   };
+
+  async function completionOf(certificationStore: typeof store, person: number, completed: Certification): Promise<NonNullable<CertificationView["completion"]>> {
+    const expiresOn = await certificationStore.heldExpiry(person, completed.competencyId);
+    const outcome = renewal(completed.renewable, expiresOn, today);
+    return { expiresOn, renewal: outcome, words: renewalWords(outcome) };
+  }
+}
+
+/** The words for a component booked on a classroom class: the class completes it, not the e-learning. */
+function classroomRoute(booking: EnrolmentRow): string {
+  if (booking.holdsPlace) return "booked on a classroom class: attending it completes this component";
+  return "booked on a classroom class: attending it completes this component, once you have a place";
 }
 
 function whyNotCounted(
@@ -110,6 +141,8 @@ export interface NextActionFacts {
   enrolled: boolean;
   /** A classroom request awaiting approval, or a waiting-list place: the learner waits, not enrols again. */
   awaitingPlace: boolean;
+  /** The place held (or awaited) is on a classroom class: attending it is the next step, not Play. */
+  classroom?: boolean;
   offer: CourseOffer | null;
 }
 
@@ -123,6 +156,6 @@ export function nextAction(status: SubscriptionStatus | null, facts: NextActionF
   if (facts.done || status === "Completed") return "Completed";
   if (status !== "Subscribed") return "Subscribe";
   if (!facts.offer?.playable || facts.offer.classId === null) return "Not available yet";
-  if (facts.enrolled) return "Play";
+  if (facts.enrolled) return facts.classroom ? "Attend your class" : "Play";
   return facts.awaitingPlace ? "Awaiting a place" : "Enrol";
 }

@@ -38,6 +38,8 @@ export interface CurrentLearningRow {
   /** Where Play goes: the component on its certification page, which warns or plays as it should. */
   componentId: number | null;
   playable: boolean;
+  /** The Play column, as on the certification page (a classroom booking says its class counts). */
+  play: "play" | "warn" | "classroom" | null;
 }
 
 export interface CurrentLearning {
@@ -53,7 +55,7 @@ export interface CurrentLearning {
  * status the certification page shows for it. Unlike the My e-Learning portlet it is not cut at
  * twenty: it is filtered and paged. Enrolments under the latest subscription take their statuses
  * from certificationView itself, so the two pages cannot disagree; an earlier subscription's are
- * Completed when they were credited to it, and otherwise stayed Enrolled.
+ * Completed when they were credited to it, and otherwise stayed Planned.
  */
 export async function currentLearning(db: Db, personId: number, today: string, filter: CurrentLearningFilter): Promise<CurrentLearning> {
   const enrolments = await currentEnrolments(db, personId);
@@ -83,13 +85,14 @@ export async function currentLearning(db: Db, personId: number, today: string, f
       certification: { id: Number(row.certification_id), name: String(row.certification_name) },
       subscriptionStatus: effectiveStatus({ status: row.subscription_status, completeBy: String(row.complete_by) }, today),
       latest,
-      componentStatus: latest && component ? component.componentStatus : creditedAt ? "Completed" : "Enrolled",
+      componentStatus: latest && component ? component.componentStatus : creditedAt ? "Completed" : "Planned",
       completionDate: latest && component ? component.completionDate : creditedAt ? localDate(creditedAt) : null,
       performanceStatus: component?.performanceStatus ?? "Not Attempted",
       latestAttemptId: component?.latestAttemptId ?? null,
       mandatory: mandatory.has(String(row.code)),
       componentId: component?.componentId ?? null,
       playable: Boolean(component?.offer?.playable),
+      play: latest && component ? component.play : null,
     };
   });
 

@@ -11,7 +11,7 @@ import { currentLearning, CURRENT_LEARNING_PAGE_SIZE, type CurrentLearningFilter
 import type { ComponentStatus } from "./certification-view.ts";
 import { createAttemptStore } from "./attempt-store.ts";
 
-const COMPONENT_STATUSES: ComponentStatus[] = ["Enrolled", "In Progress", "Completed"];
+const COMPONENT_STATUSES: ComponentStatus[] = ["Planned", "Completed"];
 
 /** The page's filter from its query; anything unknown is the default, as a filter form only offers these. */
 function currentLearningFilter(query: Record<string, unknown>): CurrentLearningFilter {

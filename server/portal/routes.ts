@@ -20,7 +20,8 @@ export function portalRoutes({ db, clock }: AppDeps): Router {
   router.get("/", requireLogin, async (req, res) => {
     const person = await peopleDirectory(db).personById(req.session.personId!);
     if (!person) throw notFound("Your person record");
-    const mandatoryOnly = req.query.mandatory === "yes";
+    // The guide's portlet: "Show mandatory learning only YES" until the learner chooses NO.
+    const mandatoryOnly = req.query.mandatory !== "no";
     const today = clock.today();
     const [assignments, shown] = await Promise.all([personCompliance(db, person.id, today), myELearning(db, person.id, today, { mandatoryOnly })]);
     const chosen = assignments.find((view) => String(view.assignment.id) === req.query.assignment) ?? assignments[0];

@@ -254,21 +254,32 @@ describe("crediting a certification from the commits that earn it", () => {
     expect(await subscriptionOf(learner.personId)).toMatchObject({ status: "Completed" });
 
     const warning = `href="/learning/certifications/${certificationId}/components/${ids[MODULE]}/play" aria-label="Play ${MODULE}"`;
+    // On the certification page, after completing, it is Play again: no longer the page's main action (issue 20).
+    const again = `href="/learning/certifications/${certificationId}/components/${ids[MODULE]}/play" aria-label="Play again ${MODULE}">Play again</a>`;
     const pageHtml = (await agent.get(`/learning/certifications/${certificationId}`).expect(200)).text;
-    expect(pageHtml).toContain(warning);
+    expect(pageHtml).toContain(again);
     expect(pageHtml).not.toContain(`action="/learning/courses/${courseIds[MODULE]}/play"`);
-    expect((await agent.get("/").expect(200)).text).toContain(warning);
+    expect((await agent.get("/?mandatory=no").expect(200)).text).toContain(warning);
     const warningPage = (await agent.get(`/learning/certifications/${certificationId}/components/${ids[MODULE]}/play`).expect(200)).text;
-    expect(warningPage).toContain("Playing now will not renew your certification");
+    // Renewal is not open yet (the renewal rule): the warning says so, and offers no Subscribe.
+    expect(warningPage).toContain("Playing again is for review only");
     expect(warningPage).toContain("You completed <strong>297 Core Skills - Credit Test - 3 Years</strong> on 01-Mar-2026");
-    expect(warningPage).toContain("Subscribe first");
+    expect(warningPage).toContain("Renewal opens on 28-Nov-2028, 3 months before your competency expires on 28-Feb-2029.");
+    expect(warningPage).not.toContain("Subscribe first");
+    clock.set("2028-11-28T09:00:00.000Z");
+    const renewalOpen = (await agent.get(`/learning/certifications/${certificationId}/components/${ids[MODULE]}/play`).expect(200)).text;
+    expect(renewalOpen).toContain("Playing now will not renew your certification");
+    expect(renewalOpen).toContain("Subscribe first");
+    clock.set("2026-03-02T09:00:00.000Z");
 
     await t.db("certifications").where({ id: certificationId }).update({ renewable: false });
     try {
       const notRenewable = (await agent.get(`/learning/certifications/${certificationId}`).expect(200)).text;
-      expect(notRenewable).not.toContain(warning);
+      expect(notRenewable).not.toContain(again);
       expect(notRenewable).toContain(`action="/learning/courses/${courseIds[MODULE]}/play"`);
-      expect((await agent.get("/").expect(200)).text).not.toContain(warning);
+      expect(notRenewable).toMatch(/<button class="nhsuk-button nhsuk-button--secondary app-button-small" type="submit" aria-label="Play again 297 Credit Test - Part 1">Play again<\/button>/);
+      expect(notRenewable).toContain("This certification is not renewable.");
+      expect((await agent.get("/?mandatory=no").expect(200)).text).not.toContain(warning);
     } finally {
       await t.db("certifications").where({ id: certificationId }).update({ renewable: true });
     }
@@ -283,16 +294,16 @@ describe("crediting a certification from the commits that earn it", () => {
     await subscribe(t.db, t.clock, learner, certificationId);
     const reasonOf = async () => {
       const html = (await agent.get(`/learning/certifications/${certificationId}`).expect(200)).text;
-      return /data-component="297 Credit Test - Part 1">[\s\S]*?data-field="reason">([^<]+)</.exec(html)?.[1];
+      return /data-component="297 Credit Test - Part 1"[^>]*>[\s\S]*?data-field="reason">([^<]+)</.exec(html)?.[1];
     };
     expect(await reasonOf()).toBe("played before subscribing - not counted; choose or enrol in class, then press Play to start again");
     const componentId = Number((await t.db("certification_components").where({ certification_id: certificationId, course_code: MODULE }).first("id")).id);
     await enrol(t.db, t.clock, learner, certificationId, componentId);
     expect(await reasonOf()).toBe("played before subscribing - not counted; press Play to start again");
-    const portal = (await agent.get("/").expect(200)).text;
+    const portal = (await agent.get("/?mandatory=no").expect(200)).text;
     expect(/data-course="297 Credit Test - Part 1">[\s\S]*?<\/li>/.exec(portal)?.[0]).toContain("not counted toward any certification - subscribe, then play again");
     await learner.play(MODULE, "2026-03-01T11:00:00.000Z", "completed"); // played again, now subscribed: it counts
-    expect(/data-course="297 Credit Test - Part 1">[\s\S]*?<\/li>/.exec((await agent.get("/").expect(200)).text)?.[0]).not.toContain("not counted");
+    expect(/data-course="297 Credit Test - Part 1">[\s\S]*?<\/li>/.exec((await agent.get("/?mandatory=no").expect(200)).text)?.[0]).not.toContain("not counted");
   });
 
   it("reports who is Planned, Enrolled, In Progress, Completed, Passed or Failed on each course, from one statement", async () => {

@@ -43,9 +43,10 @@ describe("Current Learning", () => {
 
   /** The rows on the page: course, then its cells' text. */
   const rowsOf = (html: string) =>
-    [...html.matchAll(/<tr class="nhsuk-table__row" data-enrolment="\d+" data-course="([^"]+)">([\s\S]*?)<\/tr>/g)].map((match) => ({
+    [...html.matchAll(/<tr class="nhsuk-table__row" data-enrolment="\d+" data-course="([^"]+)" role="row">([\s\S]*?)<\/tr>/g)].map((match) => ({
       course: match[1]!,
-      text: match[2]!.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim(),
+      // The responsive table's headings (shown on a phone beside each value) are not the row's text.
+      text: match[2]!.replace(/<span class="nhsuk-table-responsive__heading" aria-hidden="true">[^<]*<\/span>/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim(),
     }));
 
   it("lists every enrolment, most recent first, past the portlet's twenty, a page of 25 at a time", async () => {
@@ -66,7 +67,7 @@ describe("Current Learning", () => {
     expect(rowsOf((await agent.get("/learning/current?page=99").expect(200)).text).map((row) => row.course)).toEqual([codes[0]]);
 
     // The portlet stops at twenty and points here.
-    const portal = (await agent.get("/").expect(200)).text;
+    const portal = (await agent.get("/?mandatory=no").expect(200)).text;
     expect(portal).toContain('href="/learning/current"');
     expect(portal).toContain("Courses 1 to 5 of your 20 most recent");
   });
@@ -94,17 +95,20 @@ describe("Current Learning", () => {
     const all = rowsOf((await agent.get("/learning/current").expect(200)).text);
     // Only this learner's own enrolments.
     expect(all.map((row) => row.course)).toEqual(["297 Current Test - Topic 01", PLAYED, BUSY]);
-    expect(all[0]!.text).toBe("297 Current Test - Topic 01 297 Core Skills - Current Test - Topic 01 E-Learning class, enrolled 01-Mar-2026 Enrolled Not Attempted");
-    expect(all[1]!.text).toBe(`${PLAYED} Mandatory 297 Core Skills - Current Test - Played Completed E-Learning class, enrolled 01-Mar-2026 Completed 02-Mar-2026 Completed Play`);
-    expect(all[2]!.text).toContain("In Progress Incomplete Play");
+    expect(all[0]!.text).toBe("297 Current Test - Topic 01 297 Core Skills - Current Test - Topic 01 E-Learning class, enrolled 01-Mar-2026 Planned Not Attempted");
+    expect(all[1]!.text).toBe(`${PLAYED} Mandatory 297 Core Skills - Current Test - Played Completed E-Learning class, enrolled 01-Mar-2026 Completed 02-Mar-2026 Completed Play again`); // completed: Play again is no longer the main action
+    // The guide's Component Status: Planned until completed, however far the learning has gone.
+    expect(all[2]!.text).toContain("Planned Incomplete Play");
 
     const only = async (query: string) => rowsOf((await agent.get(`/learning/current?${query}`).expect(200)).text).map((row) => row.course);
     expect(await only("status=Completed")).toEqual([PLAYED]);
-    expect(await only("status=In+Progress")).toEqual([BUSY]);
-    expect(await only("status=Enrolled")).toEqual(["297 Current Test - Topic 01"]);
+    expect(await only("status=Planned")).toEqual(["297 Current Test - Topic 01", BUSY]);
+    expect((await agent.get("/learning/current").expect(200)).text).toMatch(/<option value="Planned" >Planned<\/option>\s*<option value="Completed" >Completed<\/option>/);
+    // The old words are no filter any more: the default, everything.
+    expect(await only("status=In+Progress")).toHaveLength(3);
     expect(await only("mandatory=yes")).toEqual([PLAYED]);
     expect(await only("status=Completed&mandatory=yes")).toEqual([PLAYED]);
-    expect((await agent.get("/learning/current?status=Enrolled&mandatory=yes").expect(200)).text).toContain("None of your enrolments match");
+    expect((await agent.get("/learning/current?status=Planned&mandatory=yes").expect(200)).text).toContain("None of your enrolments match");
     // A filter value no form offers is the default, not an error.
     expect(await only("status=Bogus&show=nonsense&page=-3")).toHaveLength(3);
 
