@@ -7,7 +7,7 @@ import { guideDate } from "../format.ts";
 import { notFound } from "../errors.ts";
 import { plainLetters } from "../format.ts";
 import { throttle, type ThrottleRule } from "../web/throttle.ts";
-import { groupedCode } from "./codes.ts";
+import { groupedCode, normaliseCode } from "./codes.ts";
 import { certificatePdf } from "./pdf.ts";
 import { certificateFor, verifyCertificate, type Certificate } from "./service.ts";
 import type { CertificateSubject } from "./store.ts";
@@ -59,12 +59,16 @@ export function certificateRoutes({ db, clock, config }: AppDeps): Router {
     const result = await verifyCertificate(db, typed, clock.today());
     // Whether a certificate is still valid changes with the date; and a code is nobody's to index.
     res.set({ "Cache-Control": "no-store", "X-Robots-Tag": "noindex" }).status(result.found ? 200 : 404);
-    res.render("certificates/verify", { user: res.locals.user, csrfToken: generateCsrfToken(req), result, typed, today: clock.today(), guideDate, groupedCode });
+    // A code that cannot be one (too short, letters a code never has) is also the field's problem: what to type instead.
+    const problems = normaliseCode(typed) ? [] : [{ field: "code", message: CODE_SHAPE_PROBLEM }];
+    res.render("certificates/verify", { user: res.locals.user, csrfToken: generateCsrfToken(req), result, typed, today: clock.today(), guideDate, groupedCode, problems });
   };
   const typedIn = (req: Request) => (typeof req.query.code === "string" ? req.query.code : "");
+  // The bare page is the form; Check pressed with the box empty (?code=) is told to enter one.
   const formUnlessCode = (req: Request, res: Response, next: () => void) => {
     if (typedIn(req).trim()) return next();
-    res.render("certificates/verify", { user: res.locals.user, csrfToken: generateCsrfToken(req), result: null, typed: "", today: clock.today(), guideDate, groupedCode });
+    const problems = req.query.code === undefined ? [] : [{ field: "code", message: "Enter the verification code, as printed on the certificate" }];
+    res.status(problems.length ? 400 : 200).render("certificates/verify", { user: res.locals.user, csrfToken: generateCsrfToken(req), result: null, typed: "", today: clock.today(), guideDate, groupedCode, problems });
   };
   router.get("/verify", anyone, formUnlessCode, counted, async (req, res) => {
     await answer(req, res, typedIn(req));
@@ -81,3 +85,5 @@ function fileName(certificate: Certificate): string {
   const slug = plainLetters(certificate.title).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 80);
   return `certificate-${slug || certificate.kind}.pdf`;
 }
+
+const CODE_SHAPE_PROBLEM = "A verification code has 16 letters and digits, in four groups of four, like ABCD-EFGH-JKLM-NPQR";

@@ -6,6 +6,7 @@ import { buildAttempt, importCourses } from "../support/attempts.ts";
 import { binaryBody, pdfPages } from "../support/pdf.ts";
 import { listAudit } from "../../server/audit/store.ts";
 import { VERIFY_THROTTLE } from "../../server/certificates/routes.ts";
+import { expectErrorPattern } from "../support/error-pattern.ts";
 
 const MODULE = "297 Certificate Test - Part 1";
 const ASSESSMENT = "297 Certificate Test - eAssessment";
@@ -237,7 +238,13 @@ describe("certificates", () => {
     const form = await request(t.app).get("/verify").expect(200);
     expect(form.text).toContain('<form method="get" action="/verify"');
     expect(form.text).toContain('<label class="nhsuk-label nhsuk-label--s" for="code">Verification code</label>');
-    expect((await request(t.app).get("/verify").query({ code: "   " }).expect(200)).text).not.toContain("Not a certificate issued here");
+    // Check pressed with nothing typed: the design system's error pattern, on the code's field.
+    const empty = await request(t.app).get("/verify").query({ code: "   " }).expect(400);
+    expect(empty.text).not.toContain("Not a certificate issued here");
+    expectErrorPattern(empty.text, [{ field: "code", message: "Enter the verification code, as printed on the certificate" }]);
+    // A code that cannot be one says what a code looks like, beside the field; one that could be, but is not, says only that.
+    expectErrorPattern((await request(t.app).get("/verify").query({ code: "short" }).expect(404)).text, [{ field: "code", message: "A verification code has 16 letters and digits, in four groups of four" }]);
+    expect((await request(t.app).get("/verify").query({ code: "ABCD-EFGH-JKLM-NPQR" }).expect(404)).text).not.toContain("nhsuk-error-summary");
 
     for (const typed of ["ABCD-EFGH-JKLM-NPQR", "abcd efgh jkmn pqrs", "0000-1111-OOOO-IIII", "short", "x".repeat(500), "<script>alert(1)</script>", "'; drop table certificates; --"]) {
       const answer = await request(t.app).get("/verify").query({ code: typed }).expect(404);
