@@ -64,6 +64,8 @@ const PAGES: Record<string, (w: World["ids"]) => string[]> = {
   "GET /admin/attempts/:attemptId/certificate": (ids) => [`/admin/attempts/${ids.attempt}/certificate`],
   "GET /verify": () => ["/verify", `/verify?code=${q("qverify")}`],
   "GET /verify/:code": (ids) => ids.certificateCodes.map((code) => `/verify/${code}`),
+  "GET /learning/forums/topics/:topicId": (ids) => [`/learning/forums/topics/${ids.topic}`, `/learning/forums/topics/${ids.topic}?done=reported`],
+  "GET /learning/forums/:kind/:id": (ids) => [`/learning/forums/certification/${ids.certification}`, `/learning/forums/course/${ids.course}`],
 };
 
 /** Fields stored with their markup that no page shows, and why; checked, so the list cannot go stale. */

@@ -44,7 +44,7 @@ interface Refused {
  * subscription, booking or attempt on the same object neither shows nor decides the answer.
  */
 interface Shared {
-  shared: "course" | "certification" | "component" | "competency";
+  shared: "course" | "certification" | "component" | "competency" | "discussion";
   answeredWith: number;
   cases: (b: Theirs) => Case[];
   /** What of B's this page would show, beyond Theirs.hidden, were it B's view. */
@@ -55,6 +55,17 @@ interface Shared {
 const certificationCases = (b: Theirs): Case[] => b.certifications.map((certificationId) => ({ params: { certificationId } }));
 const attemptCases = (b: Theirs): Case[] => b.attempts.map(({ id, scoId, cmi }) => ({ params: { attemptId: id, scoId }, json: { commitSequence: 2, cmi } }));
 const backToCertification = (response: Response) => expect(response.headers.location).toMatch(/^\/learning\/certifications\/\d+$/);
+
+const discussionCases = (b: Theirs): Case[] => [...b.certifications.map((id) => ({ params: { kind: "certification", id } })), ...b.courses.map((id) => ({ params: { kind: "course", id } }))];
+const topicCases = (b: Theirs): Case[] => b.topics.map((topicId) => ({ params: { topicId } }));
+/** Refused with the words that say whose discussions one may read, and nothing of A's kept. */
+const notYours = async (_response: Response, text: string, a: { personId: number }, t: TestApp) => {
+  expect(text).toContain("You can read the discussions of the certifications you have subscribed to");
+  const account = Number((await t.db("accounts").where({ person_id: a.personId }).first("id")).id);
+  expect(await t.db("forum_posts").where({ account_id: account }).first()).toBeUndefined();
+  expect(await t.db("forum_follows").where({ account_id: account }).first()).toBeUndefined();
+  expect(await t.db("forum_reports").where({ reported_by: account }).first()).toBeUndefined();
+};
 
 /** How to build B's object for each route a learner may use with an id: every such route needs one. */
 const FIXTURES: Record<string, Refused | Shared> = {
@@ -122,6 +133,15 @@ const FIXTURES: Record<string, Refused | Shared> = {
   "GET /learning/attempts/:attemptId/certificate": { theirs: "attempt", refusedWith: 404, says: "That course attempt was not found", cases: attemptCases },
   // A certificate's code is public by design (whoever B hands it to sees B's name); its row id is not a code.
   "GET /verify/:code": { theirs: "certificate", refusedWith: 404, says: "Not a certificate issued here", cases: (b) => b.certificates.map((code) => ({ params: { code } })) },
+  // Forums and Chats: a discussion is read by those doing its learning (and L&D, who moderate all):
+  // A, subscribed to nothing, is refused B's certification's and courses' discussions, B's topic and post.
+  "GET /learning/forums/:kind/:id": { shared: "discussion", answeredWith: 403, cases: discussionCases, then: notYours },
+  "POST /learning/forums/:kind/:id/topics": { shared: "discussion", answeredWith: 403, cases: (b) => discussionCases(b).map((c) => ({ ...c, form: { title: "A's question", body: "Hello" } })), then: notYours },
+  "GET /learning/forums/topics/:topicId": { shared: "discussion", answeredWith: 403, cases: topicCases, then: notYours },
+  "POST /learning/forums/topics/:topicId/replies": { shared: "discussion", answeredWith: 403, cases: (b) => topicCases(b).map((c) => ({ ...c, form: { body: "A's reply" } })), then: notYours },
+  "POST /learning/forums/topics/:topicId/follow": { shared: "discussion", answeredWith: 403, cases: topicCases, then: notYours },
+  "POST /learning/forums/topics/:topicId/unfollow": { shared: "discussion", answeredWith: 403, cases: topicCases, then: notYours },
+  "POST /learning/forums/posts/:postId/report": { shared: "discussion", answeredWith: 403, cases: (b) => b.posts.map((postId) => ({ params: { postId } })), then: notYours },
 };
 
 /** Every route a learner may use whose address holds an id. */

@@ -126,6 +126,20 @@ export const ACCESS: Record<string, Needed> = {
   "GET /admin/attempts/:attemptId/certificate": "admin",
   "GET /verify": "anyone",
   "GET /verify/:code": "anyone",
+  "GET /learning/forums": "learner",
+  "GET /learning/forums/reported": "admin",
+  "GET /learning/forums/topics/:topicId": "learner",
+  "POST /learning/forums/topics/:topicId/replies": "learner",
+  "POST /learning/forums/topics/:topicId/follow": "learner",
+  "POST /learning/forums/topics/:topicId/unfollow": "learner",
+  "POST /learning/forums/topics/:topicId/lock": "admin",
+  "POST /learning/forums/topics/:topicId/unlock": "admin",
+  "POST /learning/forums/posts/:postId/report": "learner",
+  "POST /learning/forums/posts/:postId/hide": "admin",
+  "POST /learning/forums/posts/:postId/restore": "admin",
+  "POST /learning/forums/posts/:postId/dismiss": "admin",
+  "GET /learning/forums/:kind/:id": "learner",
+  "POST /learning/forums/:kind/:id/topics": "learner",
 };
 
 /** Every route the app mounts, as "METHOD /path", found by walking its routers. */

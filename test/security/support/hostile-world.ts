@@ -67,6 +67,8 @@ export const FIELDS = {
   qcode: "course code of Upload a new version (?code=)",
   as: "reports' As of date (?asOf=, refused and named in the error)",
   qnext: "page to return to after logging in (/login?next=)",
+  ftitle: "forum topic title (Forums and Chats: Start a topic form)",
+  fbody: "forum post (Forums and Chats: Start a topic form, then replied to and reported)",
 } as const;
 export type Tag = keyof typeof FIELDS;
 
@@ -107,6 +109,7 @@ export interface World {
     evidenceFiles: number[];
     messages: number[];
     certificateCodes: string[];
+    topic: number;
   };
   /** Pages the setup was answered with (an upload's report, a form shown again): looked at like the GET pages. */
   answers: Array<{ what: string; response: Response }>;
@@ -232,6 +235,15 @@ export async function buildHostileWorld(): Promise<World> {
   expectStatus("records imported", imported, 200);
   answers.push({ what: "POST /admin/people/:personId/records/import (what was imported)", response: imported });
 
+  // Forums and Chats: the learner asks in the certification's discussion; L&D answers (the learner
+  // is emailed, with the title), and the question is reported (L&D's reported posts show it).
+  const started = await form(learner, `/learning/forums/certification/${certification}/topics`, { title: hostile("ftitle"), body: hostile("fbody") });
+  expectStatus("forum topic", started, 303);
+  const topic = Number(String(started.headers.location).split("/").at(-1));
+  expectStatus("forum reply", await form(admin, `/learning/forums/topics/${topic}/replies`, { body: "An answer" }), 303);
+  const asked = Number((await t.db("forum_posts").where({ topic_id: topic }).orderBy("id").first("id")).id);
+  expectStatus("forum report", await form(admin, `/learning/forums/posts/${asked}/report`, {}), 303);
+
   return {
     t,
     agents: { anonymous: request.agent(t.app), learner: learner.agent, author: author.agent, admin: admin.agent },
@@ -253,6 +265,7 @@ export async function buildHostileWorld(): Promise<World> {
       evidenceFiles: (await t.db("evidence_files").orderBy("id").select("id")).map((row) => Number(row.id)),
       messages: (await t.db("mail_outbox").orderBy("id").select("id")).map((row) => Number(row.id)),
       certificateCodes: (await t.db("certificates").orderBy("id").select("code")).map((row) => String(row.code)),
+      topic,
     },
     answers,
   };

@@ -33,6 +33,9 @@ export interface Theirs {
   certificates: number[];
   competencies: number[];
   courses: number[];
+  /** B's question in the discussion of B's certification (Forums and Chats), and its posts. */
+  topics: number[];
+  posts: number[];
   /** B's name and account, and what B wrote: no answer to A shows any of it. */
   hidden: string[];
   /** The courses B's objects are on: a refusal names none of them (a catalogue page for A may). */
@@ -84,6 +87,10 @@ export async function theirLearning(t: TestApp, clock: ReturnType<typeof settabl
   // A competence held from elsewhere, awaiting approval, with its evidence file.
   await agent.post("/compliance/records").field("_csrf", csrf).field("competencyId", String(infection.id)).field("achievedOn", "2026-01-15").field("evidence", "Infection control at Leeds, certificate 4411 for Quenby").attach("file", PDF, "quenby-infection-control.pdf").expect(303);
 
+  // A question in the discussion of Moving and Handling, which A (subscribed to nothing) may not read.
+  const asked = await agent.post(`/learning/forums/certification/${handling.certificationId}/topics`).type("form").send({ ...form, title: "A question from Quenby", body: "quenby-forum-words" }).expect(303);
+  const topicId = Number(String(asked.headers.location).split("/").at(-1));
+
   const mine = async (table: string) => (await t.db(table).where({ person_id: person.personId }).orderBy("id").pluck("id")).map(Number);
   const records = await mine("competence_records");
   const b: Theirs = {
@@ -103,7 +110,9 @@ export async function theirLearning(t: TestApp, clock: ReturnType<typeof settabl
     certificates: await mine("certificates"),
     competencies: [fire.competencyId, handling.competencyId],
     courses: [courseIds[FIRE]!, courseIds[SEQUENCED]!],
-    hidden: ["Quenby", "Bartholomew", person.username, person.email, "10029701", "quenby-infection-control.pdf", "Infection control at Leeds", "quenby-page-7", "quenby-handling-bookmark", "quenby-fire-bookmark"],
+    topics: [topicId],
+    posts: (await t.db("forum_posts").where({ topic_id: topicId }).pluck("id")).map(Number),
+    hidden: ["quenby-forum-words", "Quenby", "Bartholomew", person.username, person.email, "10029701", "quenby-infection-control.pdf", "Infection control at Leeds", "quenby-page-7", "quenby-handling-bookmark", "quenby-fire-bookmark"],
     coursesNamed: [FIRE, PRACTICAL, SEQUENCED, "297 Test 1.2 Single", "297 Test 2004 3rd Sequenced"],
   };
   // What each route's id names is there to be refused: so a refusal is never for want of it.
