@@ -51,9 +51,9 @@ describe("every demo and valid test package", () => {
     expect(JSON.parse(result.stdout)).toEqual({ course: expected.title, version: 1, ...expected });
   });
 
-  it.each(demo)("imports demo course %s through the upload page", async (_name, folder) => {
+  it.each(demo)("imports demo course %s through the upload page (told it is the same package as version 1, imported anyway)", async (_name, folder) => {
     const expected = demoExpectation(folder);
-    const response = await author.post("/author/courses/upload").set("Accept", "application/json").set("X-CSRF-Token", token).attach("package", await demoZip(folder));
+    const response = await author.post("/author/courses/upload").set("Accept", "application/json").set("X-CSRF-Token", token).field("newVersionAnyway", "yes").attach("package", await demoZip(folder));
     expect(response.status).toBe(201);
     expect(response.body.report).toMatchObject({ ok: true, scormVersion: expected.scormVersion, errors: [] });
     expect(response.body.course).toMatchObject({ code: expected.title, version: 2 });
@@ -95,7 +95,11 @@ describe("lms export-package", () => {
     const exported = await lms(t.env, "export-package", "297 Round Trip", out, "--version", "1");
     expect(exported.stderr).toBe("");
     expect(exported.stdout).toMatch(/^Exported 297 Round Trip version 1: 3 files, \d+ bytes, to /);
-    const again = await lms(t.env, "import-package", out, "--code", "297 Round Trip");
+    // Exported and zipped again, it is still the same package: recognised, and imported only when asked.
+    const refused = await lms(t.env, "import-package", out, "--code", "297 Round Trip");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: This is the same package as version 1, imported on \d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}\. Nothing was imported; to make a new version of it anyway, run again with --new-version-anyway/);
+    const again = await lms(t.env, "import-package", out, "--code", "297 Round Trip", "--new-version-anyway");
     expect(JSON.parse(again.stdout)).toMatchObject({ version: 2, ...fixture.expect });
     const versions = await t.db("course_versions").join("courses", "courses.id", "course_versions.course_id").where("courses.code", "297 Round Trip").orderBy("version");
     expect(versions[1].manifest).toBe(versions[0].manifest);
