@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { isRowId } from "../db/connect.ts";
-import { AppError } from "../errors.ts";
+import { ProblemList, type Problem } from "../problems.ts";
 import type { AppDeps } from "../deps.ts";
 import { requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
@@ -21,6 +21,17 @@ const optionalId = (label: string) =>
       context.addIssue({ code: "custom", message: `${label}: choose one from the list` });
       return z.NEVER;
     });
+
+/** Each query parameter's field on the Advanced Search form, which a problem with it links to. */
+const FIELDS: Record<string, string> = {
+  q: "advanced-words",
+  exact: "advanced-exact",
+  competency: "advanced-competency",
+  certification: "advanced-certification",
+  type: "advanced-type",
+  organisation: "advanced-organisation",
+  page: "advanced-words",
+};
 
 // Each field names its problem in the page's own words; a repeated parameter (?q=a&q=b) is refused too.
 const searchSchema = z.object({
@@ -42,11 +53,21 @@ const pageOf = (value: string | undefined) => Math.min(10_000, Math.max(1, Numbe
  */
 export function courseSearchRoutes({ db, clock }: AppDeps): Router {
   const router = Router();
-  const parse = (req: Request) => {
+  /**
+   * The search from the query, or its problems: each names the Advanced Search field it belongs to,
+   * so that a bad search comes back on that form with every problem at once (the error pattern).
+   */
+  const parse = (req: Request): { filters: CourseSearchFilters; page: number; problems: Problem[] } => {
     const parsed = searchSchema.safeParse(req.query);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => issue.message);
-      throw new AppError("search.invalid", problems[0]!, 400, problems);
+      const problems = new ProblemList();
+      for (const issue of parsed.error.issues) {
+        const field = FIELDS[String(issue.path[0])] ?? FIELDS.q!;
+        if (!problems.has(field)) problems.add(field, issue.message);
+      }
+      const text = (value: unknown) => (typeof value === "string" ? value : "");
+      // What was typed comes back in its box; a choice that cannot be one comes back as Any.
+      return { filters: { words: text(req.query.q).slice(0, 200), exact: false }, page: 1, problems: problems.problems };
     }
     const value = parsed.data;
     const filters: CourseSearchFilters = {
@@ -57,7 +78,7 @@ export function courseSearchRoutes({ db, clock }: AppDeps): Router {
       type: value.type || undefined,
       organisation: value.organisation || undefined,
     };
-    return { filters, page: pageOf(value.page) };
+    return { filters, page: pageOf(value.page), problems: [] };
   };
   const render = (req: Request, res: Response, template: string, filters: CourseSearchFilters, locals: Record<string, unknown>) => {
     // The box above the page keeps what was searched for.
@@ -65,8 +86,14 @@ export function courseSearchRoutes({ db, clock }: AppDeps): Router {
     res.render(template, { user: res.locals.user, csrfToken: generateCsrfToken(req), filters, courseTypes: COURSE_TYPES, courseKinds: COURSE_KINDS, competencyLabel, ...locals });
   };
 
+  const refuse = async (req: Request, res: Response, filters: CourseSearchFilters, problems: Problem[]) => {
+    res.status(400);
+    render(req, res, "learning/advanced-search", filters, { choices: await advancedSearchChoices(db), problems });
+  };
+
   router.get("/learning/search", requireLogin, async (req, res) => {
-    const { filters, page } = parse(req);
+    const { filters, page, problems } = parse(req);
+    if (problems.length) return refuse(req, res, filters, problems);
     const user = res.locals.user as { personId: number };
     const filtered = Boolean(filters.competencyId || filters.certificationId || filters.type || filters.organisation);
     // An empty box asks nothing; one of only punctuation and symbols has no words to match.
@@ -81,8 +108,9 @@ export function courseSearchRoutes({ db, clock }: AppDeps): Router {
   });
 
   router.get("/learning/search/advanced", requireLogin, async (req, res) => {
-    const { filters } = parse(req);
-    render(req, res, "learning/advanced-search", filters, { choices: await advancedSearchChoices(db) });
+    const { filters, problems } = parse(req);
+    if (problems.length) return refuse(req, res, filters, problems);
+    render(req, res, "learning/advanced-search", filters, { choices: await advancedSearchChoices(db), problems: [] });
   });
 
   return router;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
 import request from "supertest";
 import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from "../support/test-app.ts";
+import { expectErrorPattern } from "../support/error-pattern.ts";
 import { buildLearner } from "../support/factories.ts";
 import { importCourseVersion } from "../support/attempts.ts";
 import { VALID_PACKAGES } from "../support/valid-packages.ts";
@@ -70,7 +71,7 @@ describe("Search Course", () => {
   afterAll(() => t.cleanup());
 
   /** The course codes on a results page, in order. */
-  const codesOn = (html: string) => [...html.matchAll(/<tr class="nhsuk-table__row" data-course="([^"]+)">/g)].map((match) => match[1]!.replace(/&amp;/g, "&"));
+  const codesOn = (html: string) => [...html.matchAll(/<tr class="nhsuk-table__row" data-course="([^"]+)" role="row">/g)].map((match) => match[1]!.replace(/&amp;/g, "&"));
   const search = async (query: Record<string, string>) => {
     const response = await agent.get("/learning/search").query(query);
     expect(response.status, response.text.slice(0, 500)).toBe(200);
@@ -79,7 +80,7 @@ describe("Search Course", () => {
   const found = async (query: Record<string, string>) => codesOn(await search(query));
   /** A course's row with its certifications and next actions, as text. */
   const actionsOf = (html: string, course: string) => {
-    const row = new RegExp(`data-course="${course}">([\\s\\S]*?)</tr>`).exec(html)?.[1] ?? "";
+    const row = new RegExp(`data-course="${course}" role="row">([\\s\\S]*?)</tr>`).exec(html)?.[1] ?? "";
     return [...row.matchAll(/<li data-certification="([^"]+)">[\s\S]*?data-action="([^"]+)"/g)].map((match) => `${match[1]}: ${match[2]}`);
   };
 
@@ -157,10 +158,11 @@ describe("Search Course", () => {
     // "and" is a word too: Part 1 is also in Moving and Handling's certification.
     expect(await found({ q: "fire AND safety" })).toEqual(["297 Fire Safety - Part 1"]);
     expect(await found({ q: "fire OR zebra" })).toEqual([]);
+    // A search that cannot be one comes back on Advanced Search in the error pattern, the problem beside its field.
     const long = await agent.get("/learning/search").query({ q: "x".repeat(201) }).expect(400);
-    expect(long.text).toContain("Search Course: at most 200 characters");
+    expectErrorPattern(long.text, [{ field: "advanced-words", message: "Search Course: at most 200 characters" }]);
     const repeated = await agent.get("/learning/search?q=fire&q=safety").expect(400);
-    expect(repeated.text).toContain("Search Course: type the words to search for");
+    expectErrorPattern(repeated.text, [{ field: "advanced-words", message: "Search Course: type the words to search for" }]);
   });
 
   it("narrows by competency, certification, course type and organisation in Advanced Search", async () => {
@@ -183,7 +185,7 @@ describe("Search Course", () => {
     const html = await search({ type: "classroom" });
     expect(html).toContain("<li>Course Type: Classroom</li>");
     expect(html).toContain('<a href="/learning/search/advanced?q=&amp;type=classroom">Change this search in Advanced Search</a>');
-    expect(html).toMatch(/data-field="type">Classroom</);
+    expect(html).toMatch(/data-field="type"><span class="nhsuk-table-responsive__heading" aria-hidden="true">Course Type <\/span><span>Classroom</);
     for (const [query, message] of [
       [{ competency: "abc" }, "Competency: choose one from the list"],
       [{ certification: "99999999999" }, "Certification: choose one from the list"],
@@ -192,6 +194,15 @@ describe("Search Course", () => {
     ] as const) {
       expect((await agent.get("/learning/search").query(query).expect(400)).text).toContain(message);
     }
+    // Every problem at once, each linked to its field; what was typed stays in its box.
+    const all = (await agent.get("/learning/search/advanced").query({ q: "fire", competency: "abc", type: "webinar", organisation: "29", exact: "maybe" }).expect(400)).text;
+    expectErrorPattern(all, [
+      { field: "advanced-exact", message: "Exact Phrase: tick it or leave it" },
+      { field: "advanced-competency", message: "Competency: choose one from the list" },
+      { field: "advanced-type", message: "Course Type: choose one from the list" },
+      { field: "advanced-organisation", message: "Organisation: choose one from the list" },
+    ]);
+    expect(all).toMatch(/id="advanced-words" name="q" type="text" maxlength="200"[^>]*value="fire"/);
   });
 
   it("shows each certification with the learner's next step: Subscribe, Enrol, Play, Completed", async () => {
@@ -279,7 +290,7 @@ describe("Search Course", () => {
     try {
       expect(await found({ q: "moving", type: "elearning" })).toEqual(["297 Fire Safety - Part 1", "297 Moving and Handling - Part 1"]);
       expect(await found({ q: "moving", type: "classroom" })).toEqual(["297 Moving and Handling - Part 1"]);
-      expect(await search({ q: "moving" })).toMatch(/data-field="type">e-Learning and Classroom</);
+      expect(await search({ q: "moving" })).toMatch(/data-field="type"><span class="nhsuk-table-responsive__heading" aria-hidden="true">Course Type <\/span><span>e-Learning and Classroom</);
       // A course with only classroom classes stays Classroom alone.
       expect(await found({ q: "fire", type: "elearning" })).toEqual(["297 Fire Safety - Part 1"]);
     } finally {
