@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { leavePlayer, loggedInLearner, scoFrame, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
 import { attemptRow, commitLog } from "./stored-state.ts";
+import { expectAccessible } from "./accessibility.ts";
 
 // Real windows, frames and two servers on a busy two-core machine: generous time per test.
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
@@ -118,5 +119,33 @@ describe("Preview", () => {
     expect(attempt.person_id).toBe(learner.personId);
     expect(attempt.course_version_id).toBe(servers.versions.get(COURSE));
     expect((await commitLog(servers.db, attemptId)).at(-1)?.isTerminateCommit).toBe(true);
+  });
+
+  // Issue 20: a preview's result was shown nowhere. The player refreshes the course page on Home.
+  it("shows on the course page, once the preview window closes, what the course reported", async () => {
+    const { page } = await authorOnCoursePage();
+    const [player] = await Promise.all([page.waitForEvent("popup"), page.getByRole("button", { name: "Preview version 1" }).click()]);
+    const sco = await scoFrame(player, servers, "index.html");
+    for (const title of ["Session Overview", "The Aims of Safeguarding", "The Underpinning Principles", "Abuse and Neglect"]) {
+      if (!(await sco.locator("[data-menu]").isVisible())) await sco.getByRole("button", { name: "Back to sections" }).click();
+      await sco.getByRole("button", { name: title, exact: true }).click();
+      await sco.getByRole("heading", { level: 2, name: title, exact: true }).waitFor();
+    }
+    await leavePlayer(page, player, () => player.getByRole("button", { name: "Home" }).click());
+
+    const reported = page.locator("[data-preview-version='1'] tbody tr");
+    await reported.first().waitFor();
+    // As read on a computer: the responsive table's headings in each cell show only on a phone.
+    const cells = async (field: string) => (await reported.locator(`[data-field=${field}]`).innerText()).trim();
+    expect(await reported.count()).toBe(1);
+    expect(await cells("status")).toBe("Completed");
+    expect(await cells("success")).toBe("Not reported");
+    expect(await cells("score")).toBe("None");
+    expect(await cells("time")).toMatch(/^(\d+ min )?\d+ s$/);
+
+    // The page, previews and all, on a phone: nothing scrolls sideways.
+    await page.setViewportSize({ width: 375, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    await expectAccessible(page);
   });
 });
