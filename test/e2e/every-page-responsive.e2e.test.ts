@@ -121,9 +121,16 @@ function overflowOf(page: Page): Promise<string[]> {
       if (box.width === 0 || box.height === 0) continue;
       const style = getComputedStyle(element);
       if (style.visibility === "hidden" || style.position === "fixed") continue;
-      // The design system's visually hidden text is a 1px box, clipped: nothing anyone sees.
-      if (box.width <= 1 && box.height <= 1) continue;
       if (box.right <= width + 0.5 && box.left >= -0.5) continue;
+      // What a box with overflow hidden cuts off is seen by no one (the design system's visually
+      // hidden text, a responsive table's headings on a phone); what a scrolling box holds is.
+      let [left, right] = [box.left, box.right];
+      for (let outer = element.parentElement; outer && outer !== document.body; outer = outer.parentElement) {
+        if (!["hidden", "clip"].includes(getComputedStyle(outer).overflowX)) continue;
+        const edges = outer.getBoundingClientRect();
+        [left, right] = [Math.max(left, edges.left), Math.min(right, edges.right)];
+      }
+      if (right - left <= 1 || (right <= width + 0.5 && left >= -0.5)) continue;
       wide.add(element);
       if (element.parentElement && wide.has(element.parentElement)) continue;
       problems.push(`${describe(element)} spans ${Math.round(box.left)}px to ${Math.round(box.right)}px`);
