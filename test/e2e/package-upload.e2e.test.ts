@@ -44,4 +44,75 @@ describe("Upload a SCORM package, with script", () => {
     await expectAccessible(page);
     await context.close();
   });
+
+  // Issue 20: a refused package showed a full blue "100%" bar.
+  it("shows a refused package as refused: a red bar, 'Not imported', the message, and the error summary linked to the field", async () => {
+    const { page, context } = await loggedInLearner(browser, servers, { role: "author" });
+    await page.goto(`${servers.lmsUrl}/author/courses/upload`);
+    await page.getByLabel("Package (.zip)").setInputFiles(await buildZip({ "tincan.xml": "<tincan/>", "index.html": "x" }));
+    await page.getByRole("button", { name: "Upload and check" }).click();
+    const summary = page.locator("#upload-result .nhsuk-error-summary");
+    await summary.waitFor();
+    const message = 'This is an xAPI (Tin Can) package ("tincan.xml"), not SCORM';
+
+    const progress = page.locator("#upload-progress");
+    expect(await progress.getAttribute("class")).toContain("app-progress--failed");
+    expect(await page.locator("#upload-label").textContent()).toBe("Not imported");
+    expect(await page.locator("#upload-percent").textContent()).toBe("Failed");
+    expect(await progress.innerText()).not.toContain("100%");
+    // The bar and its words in the NHS error red.
+    expect(await page.locator("#upload-bar").evaluate((bar) => getComputedStyle(bar).accentColor)).toBe("rgb(213, 40, 27)");
+    expect(await page.locator("#upload-label").evaluate((label) => getComputedStyle(label).color)).toBe("rgb(213, 40, 27)");
+    expect(await page.locator("#upload-failure").innerText()).toContain(message);
+
+    // The error pattern: the summary has the focus and links to the file field, which shows the message.
+    expect(await page.evaluate(() => document.activeElement?.classList.contains("nhsuk-error-summary"))).toBe(true);
+    expect(await summary.locator("h2").textContent()).toBe("The package was not imported");
+    const link = summary.getByRole("link", { name: new RegExp(message.replace(/[()]/g, "\\$&")) });
+    expect(await link.getAttribute("href")).toBe("#package");
+    expect(await page.locator("#package-error").innerText()).toContain(message);
+    expect(await page.locator("#package").getAttribute("aria-describedby")).toBe("package-error");
+    expect(await page.locator("[data-field=package]").getAttribute("class")).toContain("nhsuk-form-group--error");
+    await expectAccessible(page);
+
+    // A good package after it: the bar is no longer red, the message gone.
+    await page.getByLabel("Package (.zip)").setInputFiles(await buildZip({ ...MIXED, "imsmanifest.xml": MIXED["imsmanifest.xml"].replace("297 Upload Mixed", "297 Upload After Failure") }));
+    await page.getByRole("button", { name: "Upload and check" }).click();
+    await page.locator("#upload-result .app-report__ok").waitFor();
+    expect(await progress.getAttribute("class")).not.toContain("app-progress--failed");
+    expect(await page.locator("#upload-failure").isHidden()).toBe(true);
+    expect(await page.locator("#package-error").count()).toBe(0);
+    await context.close();
+  });
+
+  it("asks before importing the same package again, and makes the version only on Yes", async () => {
+    const { page, context } = await loggedInLearner(browser, servers, { role: "author" });
+    const files = { ...MIXED, "imsmanifest.xml": MIXED["imsmanifest.xml"].replace("297 Upload Mixed", "297 Upload Twice") };
+    const zip = await buildZip(files);
+    await page.goto(`${servers.lmsUrl}/author/courses/upload`);
+    await page.getByLabel("Package (.zip)").setInputFiles(zip);
+    await page.getByRole("button", { name: "Upload and check" }).click();
+    await page.locator("#upload-result .app-report__ok").waitFor();
+    const versions = () => servers.db("course_versions").join("courses", "courses.id", "course_versions.course_id").where("courses.code", "297 Upload Twice").count({ n: "*" }).first().then((row) => Number(row?.n));
+    expect(await versions()).toBe(1);
+
+    await page.getByRole("button", { name: "Upload and check" }).click();
+    const question = page.locator("#upload-result [data-same-package]");
+    await question.waitFor();
+    expect(await question.innerText()).toMatch(/This is the same package as version 1, imported on \d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}\. Nothing was imported\./);
+    expect(await question.innerText()).toContain("Do you want to import it again as a new version anyway?");
+    expect(await page.locator("#upload-progress").getAttribute("class")).not.toContain("app-progress--failed");
+    expect(await versions()).toBe(1);
+    const no = question.getByRole("link", { name: "No, keep version 1" });
+    expect(await no.getAttribute("href")).toMatch(/^\/author\/courses\/\d+$/);
+    await expectAccessible(page);
+
+    // Yes sends the same file again, without choosing it again.
+    await question.getByRole("button", { name: "Yes, import it as a new version" }).click();
+    const report = page.locator("#upload-result .app-report__ok");
+    await report.waitFor();
+    expect(await report.locator("h2").textContent()).toBe("Imported: 297 Upload Twice, version 2");
+    expect(await versions()).toBe(2);
+    await context.close();
+  });
 });
