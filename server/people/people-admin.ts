@@ -13,7 +13,7 @@ import { createPeopleStore } from "./store.ts";
  */
 
 export async function addPerson(deps: RecoveryDeps, actor: Actor, input: NewUser): Promise<{ personId: number; username: string }> {
-  const added = await addUser(deps.db, deps.clock, { ...input, invite: true });
+  const added = await addUser(deps.db, deps.clock, { ...input, invite: true, addedBy: actor });
   await inviteToChoosePassword(deps, { username: added.username, ip: actor.ip, byAccountId: actor.accountId });
   return added;
 }

@@ -4,7 +4,7 @@ import { isCalendarDate, type Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import { hashPassword, NO_PASSWORD_YET, passwordProblem, organisationNames, accountOpening, usernameKey } from "../accounts/index.ts";
 import { ROLES, type Role } from "../web/roles.ts";
-import { recordAudit } from "../audit/index.ts";
+import { recordAudit, type Actor } from "../audit/index.ts";
 import { createPeopleStore } from "./store.ts";
 import { EMAIL_MAX_LENGTH, EMAIL_PATTERN, NAME_TOO_LONG, namePartsFit, parsePersonName, proposeUsername } from "./names.ts";
 
@@ -20,6 +20,8 @@ export interface NewUser {
   invite?: boolean;
   role?: Role;
   assignments?: Array<{ number: string; position: string }>;
+  /** Who added them, from where (L&D's form or people upload), for the audit: none for the lms command and the demo trust. */
+  addedBy?: Actor;
 }
 
 export interface AddedUser {
@@ -72,7 +74,7 @@ export async function addUser(db: Db, clock: Clock, input: NewUser): Promise<Add
     );
     const accountId = await accounts.insert({ personId, username: usernameKey(username), passwordHash, role: input.role ?? "learner", now });
     await assignPositions(people, organisation.id, personId, input.assignments ?? []);
-    await recordAudit(trx, { kind: "account.created", at: now, personId, detail: { accountId, role: input.role ?? "learner" } });
+    await recordAudit(trx, { kind: "account.created", at: now, personId, actorAccountId: input.addedBy?.accountId ?? null, ip: input.addedBy?.ip ?? null, detail: { accountId, role: input.role ?? "learner" } });
     return { personId, username: usernameKey(username), ...(generatedPassword ? { generatedPassword } : {}) };
   });
 }

@@ -3,7 +3,7 @@ import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import { peopleUpdating, addUser, assignPositionsTo, parsePersonName } from "../people/index.ts";
 import { accountOpening, giveRole } from "../accounts/index.ts";
-import { recordAudit } from "../audit/index.ts";
+import { recordAudit, type Actor } from "../audit/index.ts";
 import { catalogSchema, jsonPath, type Catalog, catalogWriting } from "../catalog/index.ts";
 import { crossCheck, matchExistingPerson, personChanges } from "./catalog-checks.ts";
 import { settleSubscriptions } from "../learning/index.ts";
@@ -58,7 +58,7 @@ export async function checkCatalog(db: Db, textContent: string): Promise<Catalog
  * file updates rows in place and never duplicates them. With `invite`, new people get no password:
  * they choose one through an emailed link.
  */
-export async function importCatalog(db: Db, clock: Clock, catalog: Catalog, options: { invite?: boolean } = {}): Promise<CatalogImportSummary> {
+export async function importCatalog(db: Db, clock: Clock, catalog: Catalog, options: { invite?: boolean; importedBy?: Actor } = {}): Promise<CatalogImportSummary> {
   const problems = await crossCheck(db, catalog);
   if (problems.length) throw invalid(problems);
 
@@ -118,7 +118,7 @@ export async function importCatalog(db: Db, clock: Clock, catalog: Catalog, opti
         }
         summary.people.matched.push(account.username);
       } else {
-        const added = await addUser(trx, clock, { ...person, vpd: organisationRef.vpd, ...(options.invite ? { invite: true } : {}) });
+        const added = await addUser(trx, clock, { ...person, vpd: organisationRef.vpd, ...(options.invite ? { invite: true } : {}), ...(options.importedBy ? { addedBy: options.importedBy } : {}) });
         summary.people.added.push(added.username);
         if (added.generatedPassword) summary.generatedPasswords[added.username] = added.generatedPassword;
       }
@@ -126,6 +126,8 @@ export async function importCatalog(db: Db, clock: Clock, catalog: Catalog, opti
     await recordAudit(trx, {
       kind: "catalog.imported",
       at: now,
+      actorAccountId: options.importedBy?.accountId ?? null,
+      ip: options.importedBy?.ip ?? null,
       detail: { competencies: summary.competencies, certifications: summary.certifications, positions: summary.positions, people: catalog.people.length },
     });
     return summary;

@@ -1,0 +1,142 @@
+/**
+ * The audit trail in L&D's words: each kind of event as a sentence ("Emma Conroy's account was
+ * created by 297ADMIN01 from 10.0.0.1"), with who did it and from where on every row. Events the
+ * LMS did by itself (a daily expiry, the lms command, a waiting list moving up) say so, rather than
+ * leave the columns empty. Pure: the page reads the rows, this words them.
+ */
+import { guideDate, guideDateTime } from "../format.ts";
+
+export interface AuditRow {
+  kind: string;
+  detail: string | Record<string, unknown>;
+  /** The acting account's username, when an account acted. */
+  actor: string | null;
+  ip: string | null;
+  first_name?: string | null;
+  last_name?: string | null;
+  employee_number?: string | null;
+}
+
+export interface AuditWords {
+  sentence: string;
+  by: string;
+  from: string;
+}
+
+type Detail = Record<string, unknown>;
+const text = (value: unknown) => (value === undefined || value === null ? "" : String(value));
+const ROLE = (role: unknown) => ({ learner: "learner", author: "course author", admin: "L&D administrator" })[text(role)] ?? text(role);
+const STATUS = (status: unknown) => text(status).replace(/(^|[\s-])(\w)/g, (_all, before: string, letter: string) => before + letter.toUpperCase());
+const label = (name: unknown) => text(name).replace(/\|+$/, "");
+const when = (moment: unknown) => (/^\d{4}-\d{2}-\d{2}T/.test(text(moment)) ? guideDateTime(text(moment)) : guideDate(text(moment) || null));
+
+/** What happened, with `p` the person it concerns ("Emma Conroy") and `own` their possessive. */
+const SENTENCES: Record<string, (p: string, own: string, d: Detail) => string> = {
+  "account.created": (_p, own, d) => `${own} ${ROLE(d.role || "learner")} account was created`,
+  "account.locked": (_p, own, d) => `${own} account was locked${d.until ? ` until ${when(d.until)}` : ""}${d.by === "change password" ? " after wrong passwords on Change Password" : " after guessing from many addresses"}`,
+  "account.unlocked": (_p, own) => `${own} account was unlocked with an unlock link`,
+  "account.reset": (p) => `${p} chose a new password with a reset link`,
+  "account.reset_requested": (p) => `A password reset link was emailed to ${p}`,
+  "account.unlock_requested": (p) => `An unlock link was emailed to ${p}`,
+  "account.invited": (p) => `${p} was emailed their username and a link to choose a password`,
+  "account.recovery_limited": (p, _own, d) => `A ${d.purpose === "unlock" ? "unlock" : "password reset"} link for ${p} was not sent: too many in the last hour`,
+  "account.password_changed": (p) => `${p} changed their password`,
+  "account.role_changed": (_p, own, d) => `${own} role was changed from ${ROLE(d.from)} to ${ROLE(d.to)}${d.by ? ` (${text(d.by)})` : ""}`,
+  "password_change.failed": (p) => `${p} entered a wrong current password on Change Password`,
+  login: (p) => `${p} logged in`,
+  logout: (p) => `${p} logged out`,
+  "login.failed": (p, _own, d) => `A log in as ${p === "someone" ? text(d.username) || "an unknown username" : p} failed: wrong username or password`,
+  "login.refused_locked": (p) => `A log in as ${p} was refused: the account is locked`,
+  "login.delayed": (p, _own, d) => `Log ins as ${p === "someone" ? text(d.username) || "an unknown username" : p} must wait${d.until ? ` until ${when(d.until)}` : ""}, after wrong passwords`,
+  "login.source_delayed": (_p, _own, d) => `Log ins from this address must wait${d.until ? ` until ${when(d.until)}` : ""}, after ${text(d.failures) || "many"} wrong passwords`,
+  "person.updated": (_p, own) => `${own} details were changed`,
+  "assignment.saved": (_p, own, d) => `${own} assignment ${text(d.number)} was saved: ${text(d.position)}${d.startDate ? `, started ${when(d.startDate)}` : ""}`,
+  "assignment.removed": (_p, own, d) => `${own} assignment ${text(d.number)} was removed`,
+  "subscription.subscribed": (p, _own, d) => `${p} subscribed to ${text(d.certification)}`,
+  "subscription.unsubscribed": (p) => `${p} unsubscribed from a learning certification`,
+  "component.credited": (_p, own, d) => `${own} ${text(d.course)} was credited to ${text(d.certification) || "their subscription"}`,
+  "certification.completed": (p, _own, d) => `${p} completed ${text(d.certification) || "a learning certification"}`,
+  "competency.awarded": (p, _own, d) => `${p} was awarded the competency of ${text(d.certification) || "a learning certification"}, expiring ${d.expiresOn ? when(d.expiresOn) : "never"}`,
+  "subscription.expired": (_p, own, d) => `${own} subscription${d.certification ? ` to ${text(d.certification)}` : ""} expired: not completed in time`,
+  "subscription.credits_carried_over": (_p, own, d) => `${own} ${text(d.components)} completed component(s) carried over to their new subscription`,
+  "enrolment.enrolled": (p, _own, d) => `${p} enrolled in ${text(d.course)}`,
+  "enrolment.requested": (p, _own, d) => `${p} requested a place on ${text(d.course)}`,
+  "enrolment.waiting_listed": (p, _own, d) => `${p} joined the waiting list for ${text(d.course)}`,
+  "enrolment.cancelled": (_p, own, d) => `${own} place on ${text(d.course)} was cancelled${d.reason ? `: ${text(d.reason)}` : ""}`,
+  "enrolment.promoted": (p, _own, d) => `${p} was given a place on ${text(d.course)} from the waiting list`,
+  "enrolment.approved": (_p, own, d) => `${own} request for ${text(d.course)} was approved`,
+  "enrolment.rejected": (_p, own, d) => `${own} request for ${text(d.course)} was rejected${d.reason ? `: ${text(d.reason)}` : ""}`,
+  "enrolment.attended": (p, _own, d) => `${p} was marked as attended ${text(d.course)}`,
+  "enrolment.did_not_attend": (p, _own, d) => `${p} was marked as not attending ${text(d.course)}`,
+  "attempt.started": (p, _own, d) => `${p} started playing a course${d.why ? ` (not counted: played before subscribing)` : ""}`,
+  "attempt.preview_started": (p) => `${p} previewed a course version`,
+  "attempt.status_changed": (_p, own, d) => `${own} ${d.preview ? "preview" : "attempt"} went from ${STATUS(d.from)} to ${STATUS(d.to)}`,
+  "competence.recorded": (p, _own, d) => `A competence record of ${label(d.competency)} for ${p} was sent for approval`,
+  "competence.approved": (_p, own) => `${own} competence record was approved`,
+  "competence.rejected": (_p, own, d) => `${own} competence record was rejected${d.reason ? `: ${text(d.reason)}` : ""}`,
+  "competence.exported": (_p, own, d) => `${own} ${text(d.records)} competence record(s) were exported for another trust`,
+  "competence.imported": (_p, own, d) => `${own} competence records from ${text(d.from) || "another trust"} were imported`,
+  "certificate.issued": (p) => `A certificate was issued to ${p}`,
+  "class.created": (_p, _own, d) => `A class of ${text(d.course)} was created`,
+  "class.updated": (_p, _own, d) => `A class of ${text(d.course)} was changed`,
+  "class.cancelled": (_p, _own, d) => `A class of ${text(d.course)} was cancelled${d.reason ? `: ${text(d.reason)}` : ""}`,
+  "catalog.imported": (_p, _own, d) => `A catalog file was imported (${text(d.people) || 0} people)`,
+  "package.imported": (_p, _own, d) => `Version ${text(d.version)} of ${text(d.course)} was uploaded`,
+  "reminder.sent": (p, _own, d) => `A training reminder was emailed to ${p}${Array.isArray(d.competencies) ? `, listing ${d.competencies.length} competenc${d.competencies.length === 1 ? "y" : "ies"}` : ""}`,
+  "reminders.run": (_p, _own, d) => `Training reminders were sent as of ${when(d.asOf)}: ${text(d.emails)} emailed${d.heldBack ? `, ${text(d.heldBack)} new people held back` : ""}`,
+};
+
+/** Kinds the LMS does by itself, and how the By column names it. */
+const BY_ITSELF: Record<string, string> = {
+  "subscription.expired": "The LMS (the daily expiry)",
+  "component.credited": "The LMS (crediting)",
+  "certification.completed": "The LMS (crediting)",
+  "competency.awarded": "The LMS (crediting)",
+  "subscription.credits_carried_over": "The LMS (crediting)",
+  "enrolment.promoted": "The LMS (the waiting list)",
+  "reminders.run": "The daily reminders (lms send-reminders)",
+  "reminder.sent": "The daily reminders (lms send-reminders)",
+};
+
+export function auditWords(row: AuditRow): AuditWords {
+  const detail: Detail = typeof row.detail === "string" ? safeJson(row.detail) : row.detail;
+  const person = row.first_name || row.last_name ? `${text(row.first_name)} ${text(row.last_name)}`.trim() : "";
+  const p = person || "someone";
+  const own = person ? `${person}'s` : "Someone's";
+  const words = SENTENCES[row.kind] ?? catalogEdit(row.kind, detail) ?? (() => `${kindLabel(row.kind)}${person ? `: ${person}` : ""}`);
+  const by = row.actor ?? (row.kind.startsWith("login") ? "Whoever was at the log in page" : BY_ITSELF[row.kind] ?? (detail.cause === "demo trust" ? "The LMS (the demo trust)" : "The LMS (the lms command or a scheduled task)"));
+  const from = row.ip ?? "No address: not from a browser";
+  let sentence = words(p, own, detail);
+  if (row.actor && !isThemselves(row.kind)) sentence += ` by ${row.actor}`;
+  if (row.ip) sentence += ` from ${row.ip}`;
+  return { sentence, by, from };
+}
+
+/** Kinds where the person is the one acting: "Emma Conroy logged in", not "... by 297ECONROY01". */
+function isThemselves(kind: string): boolean {
+  return ["login", "logout", "account.password_changed", "account.reset", "password_change.failed", "subscription.subscribed", "subscription.unsubscribed", "enrolment.enrolled", "enrolment.requested", "enrolment.waiting_listed", "attempt.started", "attempt.preview_started", "attempt.status_changed"].includes(kind);
+}
+
+/** The catalog pages' saves and deletions (catalog.competency_saved, catalog.position_deleted ...). */
+function catalogEdit(kind: string, detail: Detail): ((p: string, own: string, d: Detail) => string) | undefined {
+  const match = /^catalog\.(\w+?)_(saved|created|updated|deleted)$/.exec(kind);
+  if (!match) return undefined;
+  const thing = match[1]!.replace(/_/g, " ");
+  const done = match[2] === "deleted" ? "deleted" : detail.created ? "added" : "changed";
+  return () => `The ${thing} ${label(detail.name)} was ${done} in the catalog`;
+}
+
+function safeJson(value: string): Detail {
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    return parsed && typeof parsed === "object" ? (parsed as Detail) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** An event kind as the filter lists it: "account.role_changed" -> "Account role changed". */
+export function kindLabel(kind: string): string {
+  const words = kind.replace(/[._]/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
