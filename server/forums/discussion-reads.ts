@@ -46,7 +46,7 @@ export async function accessOf(db: Db, viewer: Viewer, discussion: Pick<Discussi
   if (discussion.kind === "certification") {
     const learns = await exists(db("subscriptions").where({ person_id: viewer.personId, certification_id: discussion.id }));
     const authors = await exists(db("certification_components").where({ certification_id: discussion.id }).whereIn("course_code", authoredCodes(db, viewer.accountId)));
-    return { role: viewer.role, learns, authors };
+    return { lnd: viewer.role === "admin", authorRole: viewer.role === "author", learns, authors };
   }
   const course = await db("courses").where({ id: discussion.id }).first("code");
   const code = course ? String(course.code) : "";
@@ -54,7 +54,7 @@ export async function accessOf(db: Db, viewer: Viewer, discussion: Pick<Discussi
     (await exists(db("classes").where({ course_id: discussion.id }).whereIn("id", db("enrolments").where({ person_id: viewer.personId }).select("class_id")))) ||
     (await exists(db("certification_components").whereIn("certification_id", subscribedCertifications(db, viewer.personId)).andWhere((where) => where.where({ course_code: code }).orWhere({ satisfied_by_course_code: code }))));
   const authors = await exists(db("course_versions").where({ course_id: discussion.id, imported_by: viewer.accountId }));
-  return { role: viewer.role, learns, authors };
+  return { lnd: viewer.role === "admin", authorRole: viewer.role === "author", learns, authors };
 }
 
 /** The Forums and Chats page: the discussions a person may read, certifications first, by name. */

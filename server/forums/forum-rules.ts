@@ -1,4 +1,3 @@
-import type { Role } from "../web/roles.ts";
 import { ProblemList } from "../problems.ts";
 
 /** A discussion belongs to one course or one certification of the catalog. */
@@ -11,7 +10,10 @@ export const STAFF_LABELS: Record<StaffRole, string> = { admin: "L&D", author: "
 
 /** What a person has to do with one discussion, as the read model found it. */
 export interface Access {
-  role: Role;
+  /** An L&D administrator. */
+  lnd: boolean;
+  /** Holds the course author's role. */
+  authorRole: boolean;
   /** Subscribed (now or before) to the certification, or to one that has the course as a component, or booked on one of the course's classes. */
   learns: boolean;
   /** Imported a version of the course, or of a course that is a component of the certification. */
@@ -23,13 +25,13 @@ export interface Access {
 // L&D moderates every discussion, so sees all of the catalog's; an author sees those of their courses.
 
 export function mayRead(access: Access): boolean {
-  return access.role === "admin" || access.learns || (access.authors && access.role === "author");
+  return access.lnd || access.learns || (access.authors && access.authorRole);
 }
 
 /** The role a post is marked with, kept on the post as it was when written. */
 export function staffRoleOf(access: Access): StaffRole | null {
-  if (access.role === "admin") return "admin";
-  if (access.role === "author" && access.authors) return "author";
+  if (access.lnd) return "admin";
+  if (access.authorRole && access.authors) return "author";
   return null;
 }
 
