@@ -51,7 +51,7 @@ export function classLearnerRoutes({ db, clock }: AppDeps): Router {
     if (chosen === undefined || chosen === component.offer?.classId) {
       if (chosen === undefined && classes.length > 0) {
         res.status(400);
-        return render(req, res, "learning/choose-class", { view, component, classes, placesLeftLabel, problems: ["Choose a class, then Apply"] });
+        return render(req, res, "learning/choose-class", { view, component, classes, placesLeftLabel, problems: [{ field: "classId", message: "Choose a class, then Apply" }] });
       }
       await enrol(db, clock, actor(req, res), view.certification.id, Number(req.params.componentId));
       return res.redirect(303, back(view));
@@ -61,7 +61,7 @@ export function classLearnerRoutes({ db, clock }: AppDeps): Router {
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 409) throw error;
       res.status(409);
-      return render(req, res, "learning/choose-class", { view, component, classes, placesLeftLabel, problems: [error.message] });
+      return render(req, res, "learning/choose-class", { view, component, classes, placesLeftLabel, problems: [{ field: "classId", message: error.message }] });
     }
     res.redirect(303, back(view));
   });

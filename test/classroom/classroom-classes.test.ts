@@ -164,13 +164,13 @@ describe("classroom classes", () => {
 
     // The certification page: Component Status in the guide's words, the class state in Enrolment Details.
     const aPage = text((await a.agent.get(page())).text);
-    expect(aPage).toContain(`${COURSE} Enrolled Classroom class: Places Session, 10-Mar-2026 09:30-12:30, Training Room 2, Education Centre. Enrolled Cancel`);
+    expect(aPage).toContain(`${COURSE} Planned Classroom class: Places Session, 10-Mar-2026 09:30-12:30, Training Room 2, Education Centre. Enrolled Cancel`);
     const cPage = text((await c.agent.get(page())).text);
     expect(cPage).toContain(`${COURSE} Planned Classroom class: Places Session, 10-Mar-2026 09:30-12:30, Training Room 2, Education Centre. Waiting List: position 1`);
     expect(text((await d.agent.get("/learning/requested").expect(200)).text)).toContain(`${COURSE} Places Session 10-Mar-2026 09:30-12:30 Training Room 2, Education Centre Waiting List: position 2`);
 
     // A classroom booking is not e-learning: the portal's My e-Learning does not list it.
-    expect((await c.agent.get("/").expect(200)).text).toContain("You are not enrolled in any e-learning yet.");
+    expect((await c.agent.get("/?mandatory=no").expect(200)).text).toContain("You are not enrolled in any e-learning yet.");
     // One learner cannot cancel another's booking: it is not found, and stays.
     await b.agent.post(`/learning/enrolments/${await enrolmentOf(d.personId, classId)}/cancel`).type("form").send({ _csrf: b.csrf }).expect(404);
     expect(await stateOf(d.personId, classId)).toBe("Waiting List");
@@ -184,7 +184,7 @@ describe("classroom classes", () => {
     expect((await mailsTo(c.personId)).join("\n")).toContain("297 Class place available: Dear Cat,");
     expect(text((await d.agent.get("/learning/requested")).text)).toContain("Waiting List: position 1");
     expect(text((await c.agent.get("/learning/requested")).text)).toContain("You have no requests waiting");
-    expect(text((await c.agent.get(page())).text)).toContain(`${COURSE} Enrolled Classroom class`);
+    expect(text((await c.agent.get(page())).text)).toContain(`${COURSE} Planned Classroom class: Places Session, 10-Mar-2026 09:30-12:30, Training Room 2, Education Centre. Enrolled`);
     // The one who cancelled may choose again.
     expect((await a.agent.get(page())).text).toContain(`href="${enrolUrl()}"`);
   });

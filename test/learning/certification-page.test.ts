@@ -3,6 +3,7 @@ import request from "supertest";
 import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
 import { importCourses } from "../support/attempts.ts";
+import { expectErrorPattern } from "../support/error-pattern.ts";
 
 const MODULE = "297 Page Test - Part 1";
 const ASSESSMENT = "297 Page Test - eAssessment";
@@ -277,6 +278,10 @@ describe("the certification page", () => {
     const csrf = csrfFrom((await agent.get(here)).text);
     await agent.post(`${here}/subscribe`).type("form").send({ _csrf: csrf }).expect(303);
     const component = Number((await t.db("certification_components").where({ certification_id: id }).first("id")).id);
+    // Apply with no class chosen: the error pattern, linked to the first class's radio.
+    const unchosen = (await agent.post(`${here}/components/${component}/enrol`).type("form").send({ _csrf: csrf }).expect(400)).text;
+    expectErrorPattern(unchosen, [{ field: "classId", message: "Choose a class, then Apply" }]);
+    expect(unchosen).toContain('<div class="nhsuk-form-group nhsuk-form-group--error">');
     await agent.post(`${here}/components/${component}/enrol`).type("form").send({ _csrf: csrf, classId: String(session.id) }).expect(303);
 
     const html = (await agent.get(here).expect(200)).text;
