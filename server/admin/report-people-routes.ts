@@ -47,7 +47,9 @@ export function reportPeopleRoutes({ db, clock }: AppDeps): Router {
     if (date.problems.length) return showCoursePeople(req, res.status(400), { date, course, status, rows: undefined });
     const rows = (await courseStatuses(db, date.asOf)).filter((row) => row.course === course);
     if (!rows.length) throw notFound("That course");
-    showCoursePeople(req, res, { date, course, status, rows: rows.filter((row) => !status || row.status === status), counts: Object.fromEntries(COURSE_STATUSES.map((each) => [each, rows.filter((row) => row.status === each).length])) });
+    const shown = rows.filter((row) => !status || row.status === status);
+    const page = pageOf(req);
+    showCoursePeople(req, res, { date, course, status, rows: shown.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE), total: shown.length, page, counts: Object.fromEntries(COURSE_STATUSES.map((each) => [each, rows.filter((row) => row.status === each).length])) });
   });
 
   router.get("/admin/reports/course-people.csv", admin, async (req, res) => {
@@ -98,9 +100,9 @@ function showPeople(req: Request, res: Response, locals: { date: ReportDate; sub
   renderPage(req, res, "admin/report-people", { ...locals, problems: date.problems, statuses: REQUIREMENT_STATUSES, pageSize: PAGE_SIZE, query, guideDate, competencyLabel, expiryText });
 }
 
-function showCoursePeople(req: Request, res: Response, locals: { date: ReportDate; course: string; status: CourseStatus | undefined; rows: Array<{ employeeNumber: string; name: string; status: CourseStatus }> | undefined; counts?: Record<string, number> }): void {
+function showCoursePeople(req: Request, res: Response, locals: { date: ReportDate; course: string; status: CourseStatus | undefined; rows: Array<{ employeeNumber: string; name: string; status: CourseStatus }> | undefined; total?: number; page?: number; counts?: Record<string, number> }): void {
   const query = (changes: Record<string, string | undefined>) => queryString({ asOf: locals.date.asOf, course: locals.course, status: locals.status, ...changes });
-  renderPage(req, res, "admin/report-course-people", { ...locals, problems: locals.date.problems, statuses: COURSE_STATUSES, query, guideDate });
+  renderPage(req, res, "admin/report-course-people", { ...locals, problems: locals.date.problems, statuses: COURSE_STATUSES, pageSize: PAGE_SIZE, query, guideDate });
 }
 
 function courseStatusOf(value: unknown): CourseStatus | undefined {

@@ -58,19 +58,17 @@ function counted(row: Record<string, unknown>) {
 /**
  * For a requirement_holdings row (`alias`) whose latest record was achieved after :asOf, the best
  * approved expiry held on :asOf, from the records themselves (the one look-back every report uses).
- * `asOf` is the SQL for the date: the binding, or a column where one statement asks about several
- * dates (the month-by-month trend).
  */
-export function heldThenSql(alias: string, asOf = ":asOf"): string {
+export function heldThenSql(alias: string): string {
   return `select max(coalesce(competence_records.expires_on, '9999-12-31'))
      from competence_records join assignments on assignments.person_id = competence_records.person_id
      where assignments.id = ${alias}.assignment_id and competence_records.competency_id = ${alias}.competency_id
-       and competence_records.status = 'approved' and competence_records.achieved_on <= ${asOf}`;
+       and competence_records.status = 'approved' and competence_records.achieved_on <= :asOf`;
 }
 
 /** The best approved expiry held on :asOf for a requirement_holdings row: stored, unless a later record makes the records decide. */
-export function heldOnSql(alias: string, asOf = ":asOf"): string {
-  return `case when ${alias}.latest_achieved_on is null or ${alias}.latest_achieved_on <= ${asOf} then ${alias}.held_until else (${heldThenSql(alias, asOf)}) end`;
+export function heldOnSql(alias: string): string {
+  return `case when ${alias}.latest_achieved_on is null or ${alias}.latest_achieved_on <= :asOf then ${alias}.held_until else (${heldThenSql(alias)}) end`;
 }
 
 function heldCounts(group: "position_id" | "competency_id"): string {

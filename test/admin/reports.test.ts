@@ -53,6 +53,15 @@ describe("Reports: trend, the people behind each figure, the As of form", () => 
   });
   afterAll(() => t.cleanup());
 
+  /** A download as an administrator, its body read as UTF-8 text whatever its type. */
+  const download = (url: string) =>
+    admin.get(url).buffer(true).parse((res, done) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => done(null, body));
+    });
+
   it("takes the trend's dates as the ends of the eleven months before, then the date asked about", () => {
     expect(trendDates("2026-03-15")).toEqual(["2025-04-30", "2025-05-31", "2025-06-30", "2025-07-31", "2025-08-31", "2025-09-30", "2025-10-31", "2025-11-30", "2025-12-31", "2026-01-31", "2026-02-28", "2026-03-15"]);
     expect(trendDates("2024-03-31", 3)).toEqual(["2024-01-31", "2024-02-29", "2024-03-31"]);
@@ -114,7 +123,7 @@ describe("Reports: trend, the people behind each figure, the As of form", () => 
     ]);
     expect(html).toContain("Rows 1 to 2 of 2");
     expect(html).toMatch(/All \(4\)[\s\S]*Green \(2\)[\s\S]*Amber \(0\)[\s\S]*Red \(2\)/);
-    const csv = await admin.get(`/admin/reports/people.csv?asOf=2026-02-28&position=${positionId}&status=Red`).buffer(true).parse(text).expect(200);
+    const csv = await download(`/admin/reports/people.csv?asOf=2026-02-28&position=${positionId}&status=Red`).expect(200);
     expect(csv.headers["content-type"]).toBe("text/csv; charset=utf-8");
     expect(csv.headers["content-disposition"]).toBe('attachment; filename="people-red-2026-02-28.csv"');
     expect((csv.body as string).startsWith("\uFEFF")).toBe(true);
@@ -124,7 +133,7 @@ describe("Reports: trend, the people behind each figure, the As of form", () => 
       ["10000001", "Okafor, Bisi", "50000001", POSITION, "297|LOCAL|Sharps Safety", "Red", "Not held"],
     ]);
     // The same people on the date the renewal had not come, and not after it.
-    const after = parse((await admin.get(`/admin/reports/people.csv?asOf=2026-03-15&competency=${competencies.a}`).buffer(true).parse(text).expect(200)).body as string, { bom: true });
+    const after = parse((await download(`/admin/reports/people.csv?asOf=2026-03-15&competency=${competencies.a}`).expect(200)).body as string, { bom: true });
     expect(after.slice(1).map((cells: string[]) => [cells[1], cells[5], cells[6]])).toEqual([["Okafor, Bisi", "Green", "01-Mar-2027"], ["Price, Cara", "Green", "Does not expire"]]);
   });
 
@@ -137,7 +146,7 @@ describe("Reports: trend, the people behind each figure, the As of form", () => 
     expect(report).toContain(`href="/admin/reports/course-people?asOf=2026-03-15&amp;course=297+Hand+Hygiene+-+Part+1&amp;status=Planned"`);
     const course = (await admin.get(`/admin/reports/course-people?asOf=2026-03-15&course=${encodeURIComponent(COURSE)}&status=Planned`).expect(200)).text;
     expect(course).toMatch(/data-employee-number="10000002">[\s\S]*Price, Cara[\s\S]*Planned/);
-    const csv = parse((await admin.get(`/admin/reports/course-people.csv?asOf=2026-03-15&course=${encodeURIComponent(COURSE)}`).buffer(true).parse(text).expect(200)).body as string, { bom: true });
+    const csv = parse((await download(`/admin/reports/course-people.csv?asOf=2026-03-15&course=${encodeURIComponent(COURSE)}`).expect(200)).body as string, { bom: true });
     expect(csv).toEqual([["Course", "Employee Number", "Name", "Status"], [COURSE, "10000002", "Price, Cara", "Planned"]]);
     await admin.get("/admin/reports/course-people?course=No+Such+Course").expect(404);
     await admin.get("/admin/reports/people?position=999999").expect(404);
@@ -173,10 +182,3 @@ describe("Reports: trend, the people behind each figure, the As of form", () => 
   });
 });
 
-/** Reads a response body as text, whatever its type. */
-function text(res: NodeJS.ReadableStream & { setEncoding(encoding: string): void }, done: (error: Error | null, body: string) => void): void {
-  let body = "";
-  res.setEncoding("utf8");
-  res.on("data", (chunk: string) => (body += chunk));
-  res.on("end", () => done(null, body));
-}
