@@ -21,10 +21,12 @@ export interface PeopleFromCsv {
   /** For each person, the spreadsheet rows it came from (its first row holds its details); for each assignment, its row. */
   rowsOf: Array<{ person: number; assignments: number[] }>;
   problems: string[];
+  /** Rows refused for problems of their own, as far as they read: still checked against the database, so one upload tells every problem. */
+  refused: Array<{ row: number; person: CatalogPerson }>;
 }
 
 export function readPeopleCsv(text: string, today: string): PeopleFromCsv {
-  const empty = (problems: string[]): PeopleFromCsv => ({ people: [], rowsOf: [], problems });
+  const empty = (problems: string[]): PeopleFromCsv => ({ people: [], rowsOf: [], problems, refused: [] });
   let records: string[][];
   try {
     records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true });
@@ -46,6 +48,7 @@ export function readPeopleCsv(text: string, today: string): PeopleFromCsv {
 
   const people: CatalogPerson[] = [];
   const rowsOf: PeopleFromCsv["rowsOf"] = [];
+  const refused: PeopleFromCsv["refused"] = [];
   const byKey = new Map<string, number>();
   rows.forEach((cells, index) => {
     const rowNumber = index + 2;
@@ -84,7 +87,10 @@ export function readPeopleCsv(text: string, today: string): PeopleFromCsv {
     }
     if (!cell("Last Name") || !cell("First Name")) rowProblems.push(`Row ${rowNumber}: Last Name and First Name must both be filled in`);
     problems.push(...new Set(rowProblems));
-    if (rowProblems.length) return;
+    if (rowProblems.length) {
+      refused.push({ row: rowNumber, person });
+      return;
+    }
 
     // A person's further rows add assignments; their details must be the same as on the first.
     const key = person.employeeNumber ? `e:${person.employeeNumber}` : person.username ? `u:${person.username.toUpperCase()}` : `i:${person.name}|${person.email.toLowerCase()}|${person.dob}`;
@@ -104,7 +110,7 @@ export function readPeopleCsv(text: string, today: string): PeopleFromCsv {
     first.assignments.push(...person.assignments);
     rowsOf[earlier]!.assignments.push(...(person.assignments.length ? [rowNumber] : []));
   });
-  return { people, rowsOf, problems };
+  return { people, rowsOf, problems, refused };
 }
 
 /**

@@ -26,12 +26,18 @@ export interface UploadOutcome {
 export async function uploadPeople(deps: RecoveryDeps, actor: Actor, file: Buffer, options: { checkOnly: boolean }): Promise<UploadOutcome> {
   const text = utf8(file);
   // A NUL byte is no part of CSV text, and PostgreSQL cannot store one (it was a 500 there).
-  const read = text === undefined ? { people: [], rowsOf: [], problems: [NOT_UTF8] } : text.includes("\u0000") ? { people: [], rowsOf: [], problems: [HAS_NUL] } : readPeopleCsv(text, deps.clock.today());
+  const read = text === undefined ? unread(NOT_UTF8) : text.includes("\u0000") ? unread(HAS_NUL) : readPeopleCsv(text, deps.clock.today());
   const outcome: UploadOutcome = { problems: read.problems, checkedOnly: options.checkOnly, people: read.people.length, assignments: read.people.reduce((n, person) => n + person.assignments.length, 0), added: [], changed: [], unchanged: 0, invited: 0 };
   if (!read.problems.length && !read.people.length) outcome.problems = ["The file has no rows below its header"];
   const catalog = { competencies: [], certifications: [], positions: [], people: read.people };
-  // The rows that read well are checked against the database too, so one upload lists every problem.
-  outcome.problems.push(...(await crossCheck(deps.db, catalog)).map((problem) => rowProblem(problem, read.rowsOf)));
+  // Every row is checked against the database too, the refused ones included (an unknown Position
+  // on a row with a bad date was told only after a second upload), so one upload lists every problem.
+  const everyRow = { ...catalog, people: [...read.people, ...read.refused.map((refused) => refused.person)] };
+  const rowsOfEvery = [...read.rowsOf, ...read.refused.map((refused) => ({ person: refused.row, assignments: [refused.row] }))];
+  // Of a refused row, only what does not hang on who the row is: its details may not read well enough to match them.
+  const aboutTheRowItself = (problem: string) => Number(/^people\[(\d+)\]/.exec(problem)?.[1] ?? -1) < read.people.length || /\.position: |is listed twice/.test(problem);
+  outcome.problems.push(...(await crossCheck(deps.db, everyRow)).filter(aboutTheRowItself).map((problem) => rowProblem(problem, rowsOfEvery)));
+  outcome.problems = [...new Set(outcome.problems)];
   for (const [index, person] of read.people.entries()) {
     const existing = await matchExistingPerson(deps.db, person);
     if (!existing) continue;
@@ -47,7 +53,7 @@ export async function uploadPeople(deps: RecoveryDeps, actor: Actor, file: Buffe
   outcome.problems.sort(byRow);
   if (outcome.problems.length || options.checkOnly) return outcome;
   try {
-    const summary = await importCatalog(deps.db, deps.clock, catalog, { invite: true });
+    const summary = await importCatalog(deps.db, deps.clock, catalog, { invite: true, importedBy: actor });
     outcome.added = summary.people.added;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
@@ -63,6 +69,8 @@ function byRow(a: string, b: string): number {
   const row = (problem: string) => Number(/^Row (\d+)/.exec(problem)?.[1] ?? 0);
   return row(a) - row(b);
 }
+
+const unread = (problem: string) => ({ people: [], rowsOf: [], problems: [problem], refused: [] });
 
 const HAS_NUL = "The file contains NUL bytes, so it is not CSV text: save it from the spreadsheet as CSV UTF-8 and upload that";
 const NOT_UTF8 = 'The file is not UTF-8 text, so names with accents would be garbled: in Excel, save it as "CSV UTF-8 (Comma delimited)"';

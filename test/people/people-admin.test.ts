@@ -151,7 +151,7 @@ describe("people and assignments", () => {
       ",No,Position,noposition@example.org,1990-01-01,,,50000006,",
     ].join("\n");
     const response = await upload(csv).expect(400);
-    const problems = [...response.text.matchAll(/<li>(Row [^<]+)<\/li>/g)].map((match) => match[1]!.replace(/&#34;/g, '"'));
+    const problems = [...response.text.matchAll(/<li><a href="#file">(Row [^<]+)<\/a><\/li>/g)].map((match) => match[1]!.replace(/&#34;/g, '"'));
     expect(problems).toEqual(
       expect.arrayContaining([
         "Row 3, Email: must be an email address",

@@ -64,6 +64,7 @@ export const ACCESS: Record<string, Needed> = {
   "GET /admin/people/upload": "admin",
   "GET /admin/people/upload/template.csv": "admin",
   "POST /admin/people/upload": "admin",
+  "POST /admin/people/upload/checked": "admin",
   "GET /admin/people/:personId/edit": "admin",
   "POST /admin/people/:personId/details": "admin",
   "POST /admin/people/:personId/assignments": "admin",
