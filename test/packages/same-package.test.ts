@@ -189,7 +189,7 @@ describe("what a preview reported, on the author's course page", () => {
   async function preview(agent: typeof author, reported: Array<{ sco: string; performance: string; completion: string; success: string; score: number | null; ms: number }>): Promise<number> {
     const csrf = csrfFrom((await agent.get(`/author/courses/${courseId}`).expect(200)).text);
     const started = await agent.post(`/author/courses/${courseId}/versions/1/preview`).type("form").send({ _csrf: csrf }).expect(303);
-    const attemptId = Number(/\/player\/attempts\/(\d+)$/.exec(started.headers.location)![1]);
+    const attemptId = Number(/\/player\/attempts\/(\d+)$/.exec(String(started.headers.location))![1]);
     for (const row of reported) {
       await t.db("attempt_scos").insert({ attempt_id: attemptId, sco_identifier: row.sco, cmi: "{}", updated_at: "2026-03-01T09:05:00.000Z", performance_status: row.performance, completion_status: row.completion, success_status: row.success, score_scaled: row.score, total_time_ms: row.ms });
     }
