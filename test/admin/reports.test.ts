@@ -170,6 +170,25 @@ describe("Reports: trend, the people behind each figure, the As of form", () => 
     expectErrorPattern((await admin.get("/admin/reports/compliance-by-position.csv?asOf=2026-02-30").expect(400)).text, [{ field: "asOf", message: "The As of date must be a real date (2026-02-30 does not exist)" }]);
   });
 
+  it("shows a long list a page at a time, and the whole of it as CSV", async () => {
+    const organisationId = Number((await t.db("organisations").where({ vpd: "297" }).first("id")).id);
+    const porter = Number((await t.db("positions").insert({ organisation_id: organisationId, name: "Porter" }).returning("id"))[0].id);
+    await t.db("competence_requirements").insert({ position_id: porter, competency_id: competencies.b, essential: true });
+    for (let n = 0; n < 55; n += 1) {
+      const [person] = await t.db("people").insert({ organisation_id: organisationId, employee_number: String(77_000_000 + n), last_name: `Porter${String(n).padStart(2, "0")}`, first_name: "Pat", email: `porter${n}@example.org`, date_of_birth: "1990-01-01", created_at: "2026-01-01T00:00:00Z" }).returning("id");
+      await t.db("assignments").insert({ number: String(99_100_000 + n), person_id: person.id, position_id: porter, is_primary: true });
+    }
+    const first = (await admin.get(`/admin/reports/people?asOf=2026-03-15&position=${porter}&status=Red`).expect(200)).text;
+    expect(first).toContain("Rows 1 to 50 of 55");
+    expect(first.match(/data-employee-number=/g)).toHaveLength(50);
+    expect(first).toContain(`href="/admin/reports/people?asOf=2026-03-15&amp;position=${porter}&amp;status=Red&amp;page=1"`);
+    const second = (await admin.get(`/admin/reports/people?asOf=2026-03-15&position=${porter}&status=Red&page=1`).expect(200)).text;
+    expect(second).toContain("Rows 51 to 55 of 55");
+    expect([...second.matchAll(/data-employee-number="(\d+)"/g)].map((match) => match[1])).toEqual(["77000050", "77000051", "77000052", "77000053", "77000054"]);
+    const csv = parse((await download(`/admin/reports/people.csv?asOf=2026-03-15&position=${porter}&status=Red`).expect(200)).body as string, { bom: true });
+    expect(csv).toHaveLength(56);
+  });
+
   it("lets only an L&D administrator see reports and the people behind them", async () => {
     const urls = ["/admin/reports", `/admin/reports/people?position=${positionId}&status=Red`, `/admin/reports/people.csv?position=${positionId}`, `/admin/reports/course-people?course=${encodeURIComponent(COURSE)}`, `/admin/reports/course-people.csv?course=${encodeURIComponent(COURSE)}`, "/admin/reports/compliance-trend.csv"];
     for (const url of urls) {
