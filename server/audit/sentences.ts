@@ -84,6 +84,12 @@ const SENTENCES: Record<string, (p: string, own: string, d: Detail) => string> =
   "package.imported": (_p, _own, d) => `Version ${text(d.version)} of ${text(d.course)} was uploaded`,
   "reminder.sent": (p, _own, d) => `A training reminder was emailed to ${p}${Array.isArray(d.competencies) ? `, listing ${d.competencies.length} competenc${d.competencies.length === 1 ? "y" : "ies"}` : ""}`,
   "reminders.run": (_p, _own, d) => `Training reminders were sent as of ${when(d.asOf)}: ${text(d.emails)} emailed${d.heldBack ? `, ${text(d.heldBack)} new people held back` : ""}`,
+  "forum.post.reported": (_p, own, d) => `${own} post in "${text(d.topic)}" (Forums and Chats) was reported`,
+  "forum.post.hidden": (_p, own, d) => `${own} post in "${text(d.topic)}" (Forums and Chats) was hidden`,
+  "forum.post.restored": (_p, own, d) => `${own} post in "${text(d.topic)}" (Forums and Chats) was shown again`,
+  "forum.reports.dismissed": (_p, own, d) => `The reports of ${own} post in "${text(d.topic)}" (Forums and Chats) were dismissed`,
+  "forum.topic.locked": (_p, _own, d) => `The topic "${text(d.topic)}" (Forums and Chats) was locked`,
+  "forum.topic.unlocked": (_p, _own, d) => `The topic "${text(d.topic)}" (Forums and Chats) was unlocked`,
 };
 
 /** Kinds the LMS does by itself, and how the By column names it. */
