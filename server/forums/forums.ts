@@ -98,11 +98,11 @@ export async function follow(db: Db, clock: Clock, viewer: Viewer, topicId: numb
 export async function reportPost(db: Db, clock: Clock, actor: ForumActor, postId: number): Promise<number> {
   const post = await createForumStore(db).postById(postId);
   if (!post) throw notFound("That post");
-  await readableTopic(db, actor, post.topicId);
+  const { topic } = await readableTopic(db, actor, post.topicId);
   const at = clock.now().toISOString();
   await db.transaction(async (trx) => {
     if (await createForumStore(trx).report(postId, actor.accountId, at)) {
-      await recordAudit(trx, { kind: "forum.post.reported", at, actorAccountId: actor.accountId, ip: actor.ip, detail: { postId, topicId: post.topicId } });
+      await recordAudit(trx, { kind: "forum.post.reported", at, actorAccountId: actor.accountId, ip: actor.ip, personId: post.personId, detail: { postId, topicId: post.topicId, topic: topic.title } });
     }
   });
   return post.topicId;
@@ -112,6 +112,7 @@ export async function reportPost(db: Db, clock: Clock, actor: ForumActor, postId
 export async function moderatePost(db: Db, clock: Clock, actor: ForumActor, postId: number, action: "hide" | "restore" | "dismiss"): Promise<number> {
   const post = await createForumStore(db).postById(postId);
   if (!post) throw notFound("That post");
+  const topic = (await createForumStore(db).topicById(post.topicId))!;
   const at = clock.now().toISOString();
   await db.transaction(async (trx) => {
     const store = createForumStore(trx);
@@ -120,7 +121,7 @@ export async function moderatePost(db: Db, clock: Clock, actor: ForumActor, post
     const closed = action === "hide" ? await store.closeReports(postId, actor.accountId, at) : 0;
     if (!changed) return;
     const kind = { hide: "forum.post.hidden", restore: "forum.post.restored", dismiss: "forum.reports.dismissed" }[action];
-    await recordAudit(trx, { kind, at, actorAccountId: actor.accountId, ip: actor.ip, personId: post.personId, detail: { postId, topicId: post.topicId, ...(closed ? { reportsClosed: closed } : {}) } });
+    await recordAudit(trx, { kind, at, actorAccountId: actor.accountId, ip: actor.ip, personId: post.personId, detail: { postId, topicId: post.topicId, topic: topic.title, ...(closed ? { reportsClosed: closed } : {}) } });
   });
   return post.topicId;
 }
@@ -131,7 +132,7 @@ export async function lockTopic(db: Db, clock: Clock, actor: ForumActor, topicId
   const at = clock.now().toISOString();
   await db.transaction(async (trx) => {
     if (await createForumStore(trx).setLocked(topicId, locked, actor.accountId, at)) {
-      await recordAudit(trx, { kind: locked ? "forum.topic.locked" : "forum.topic.unlocked", at, actorAccountId: actor.accountId, ip: actor.ip, detail: { topicId, title: topic.title } });
+      await recordAudit(trx, { kind: locked ? "forum.topic.locked" : "forum.topic.unlocked", at, actorAccountId: actor.accountId, ip: actor.ip, detail: { topicId, topic: topic.title } });
     }
   });
 }

@@ -27,7 +27,7 @@ describe("Forums and Chats", () => {
   let lnd: Person; // L&D administrator
   let author: Person; // the author of course A
 
-  const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&amp;/g, "&").replace(/\s+/g, " ");
+  const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&#39;/g, "'").replace(/&#34;/g, '"').replace(/&amp;/g, "&").replace(/\s+/g, " ");
   async function person(name: string, role: "learner" | "author" | "admin" = "learner"): Promise<Person> {
     const built = await buildLearner(t.db, t.clock, { name, role });
     const account = await t.db("accounts").where({ person_id: built.personId }).first("id");
@@ -255,7 +255,10 @@ describe("Forums and Chats", () => {
     const hidden = await t.db("audit_events").where({ kind: "forum.post.hidden" }).orderBy("id", "desc").first();
     expect(hidden).toMatchObject({ actor_account_id: lnd.accountId, person_id: jane.personId });
     expect(hidden.ip).toBeTruthy();
-    expect(JSON.parse(hidden.detail)).toEqual({ postId, topicId, reportsClosed: 2 });
+    expect(JSON.parse(hidden.detail)).toEqual({ postId, topicId, topic: "Reports", reportsClosed: 2 });
+    expect(await t.db("audit_events").where({ kind: "forum.post.reported", actor_account_id: omar.accountId }).first()).toMatchObject({ person_id: jane.personId });
+    // L&D's audit trail says it in words.
+    expect(text((await lnd.agent.get("/admin/audit").expect(200)).text)).toContain(`Jane Smith's post in "Reports" (Forums and Chats) was hidden by ${lnd.username}`);
     // Show again: the post is back for everyone.
     await lnd.agent.post(`/learning/forums/posts/${postId}/restore`).type("form").send({ _csrf: lnd.csrf }).expect(303);
     expect((await omar.agent.get(`/learning/forums/topics/${topicId}`)).text).toContain("Something unkind.");
