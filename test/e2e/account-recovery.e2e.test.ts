@@ -20,7 +20,7 @@ describe("getting your username and password, in the browser", () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${servers.lmsUrl}/login`);
-    await page.getByRole("link", { name: "Forgotten | Request Username/Password | Unlock Account" }).click();
+    await page.getByRole("link", { name: "Forgotten | Request Username/Password | Unlock Account", exact: true }).click();
     await page.getByRole("heading", { name: "Forgot Username" }).waitFor();
     await expectAccessible(page);
     await page.getByLabel("Email", { exact: true }).first().fill("emma.new@example.org");
@@ -83,10 +83,25 @@ describe("getting your username and password, in the browser", () => {
       await page.getByLabel("Password*").fill(n < 5 ? "not my password at all" : learner.password);
       await page.getByRole("button", { name: "Log in via Username Password" }).click();
       // The sixth, with the right password, from the same browser and address: this source waits.
-      await page.getByText(n < 5 ? "The username or password is not correct" : "Too many wrong passwords for this username from your network. Wait 1 minute").waitFor();
+      await page.locator(".nhsuk-error-summary").getByText(n < 5 ? "The username or password is not correct" : "Too many wrong passwords for this username from your network. Wait 1 minute").waitFor();
     }
 
-    await page.getByRole("link", { name: "Forgotten | Request Username/Password | Unlock Account" }).click();
+    await page.getByRole("link", { name: "Forgotten | Request Username/Password | Unlock Account", exact: true }).click();
+    // The design system's error pattern, in the browser: both problems at once, each link taking the
+    // learner to its field, the message beside it; nothing stopped by the browser's own checks.
+    const lookup = page.locator("form[action='/forgotten/username']");
+    await lookup.getByLabel("Email").fill("not an address");
+    await lookup.getByLabel("Day").fill("30");
+    await lookup.getByLabel("Month").fill("2");
+    await lookup.getByLabel("Year").fill("2026");
+    await lookup.getByRole("button", { name: "Forgot Username" }).click();
+    const summary = page.locator(".nhsuk-error-summary");
+    await summary.waitFor();
+    expect(await summary.getByRole("link").allTextContents()).toEqual(["Enter your email address, like first.last@domain.com", "Date of birth must be a real date (2026-02-30 does not exist)"]);
+    await summary.getByRole("link", { name: "Date of birth must be a real date" }).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("dob-day");
+    expect(await page.locator("#dob-day-error").textContent()).toContain("Date of birth must be a real date (2026-02-30 does not exist)");
+    await expectAccessible(page);
     const unlock = page.locator("form[action='/forgotten/unlock']");
     await unlock.getByLabel("Username").fill(learner.username);
     await unlock.getByLabel("Email").fill("locked.person@example.org");
