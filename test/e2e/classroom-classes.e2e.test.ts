@@ -67,8 +67,13 @@ describe("classroom classes, in the browser", () => {
     await expectAccessible(amy);
     await amy.getByLabel(/Safeguarding Adults - Workshop/).check();
     await amy.getByRole("button", { name: "Apply" }).click();
-    await row(amy).locator("[data-field=component-status]", { hasText: "Enrolled" }).waitFor();
+    // Component Status stays the guide's Planned until completed; the booking's state is in Enrolment Details.
+    await row(amy).locator("[data-field=enrolment-details]", { hasText: "Enrolled" }).waitFor();
+    expect(await row(amy).locator("[data-field=component-status]").textContent()).toBe("Planned");
     expect(await row(amy).locator("[data-field=enrolment-details]").textContent()).toContain("Seminar Room 1");
+    // The booked class is the route that counts: no e-learning Play, and it says so.
+    expect(await row(amy).locator("[data-field=route]").textContent()).toBe("Attend your class: the classroom class counts, not the e-learning");
+    expect(await row(amy).getByRole("button", { name: /^Play/ }).count()).toBe(0);
 
     // The second finds it full and joins the waiting list.
     const ben = await (await browser.newContext()).newPage();
@@ -86,11 +91,13 @@ describe("classroom classes, in the browser", () => {
 
     // The first cancels; the second is promoted at once.
     await amy.getByRole("button", { name: `Cancel place: ${COURSE}` }).click();
-    await row(amy).locator("[data-field=component-status]", { hasText: "Planned" }).waitFor();
+    await amy.getByText("Your class booking is cancelled").waitFor();
+    expect(await row(amy).locator("[data-field=component-status]").textContent()).toBe("Planned");
     await ben.reload();
     await ben.getByText("You have no requests waiting for approval or for a place.").waitFor();
     await ben.goto(`${servers.lmsUrl}/learning/certifications/${certificationId}`);
-    expect(await row(ben).locator("[data-field=component-status]").textContent()).toBe("Enrolled");
+    expect(await row(ben).locator("[data-field=enrolment-details]").textContent()).toContain("Enrolled");
+    expect(await row(ben).locator("[data-field=component-status]").textContent()).toBe("Planned");
 
     // The class takes place (moved to have started just now, after both subscribed): L&D mark attendance.
     // Just now, not a second ago: in a fast run Ben subscribed less than a second back, and

@@ -122,17 +122,27 @@ describe("the learner's journey, as the guide describes it", () => {
       await page.getByRole("button", { name: `Play ${course}` }).waitFor();
     }
     await expectAccessible(page);
-    expect(Object.values(await components(page)).map(([status]) => status)).toEqual(["Enrolled", "Enrolled", "Enrolled"]);
+    // The guide's Component Status: Planned until each is completed.
+    expect(Object.values(await components(page)).map(([status]) => status)).toEqual(["Planned", "Planned", "Planned"]);
 
     await completeModule(page, PART_1);
     await completeModule(page, PART_2);
     // A fail first: it does not credit, and the page says why.
     await takeAssessment(page, ASSESSMENT, false);
-    expect((await components(page))[ASSESSMENT]).toEqual(["In Progress", "Failed"]);
+    expect((await components(page))[ASSESSMENT]).toEqual(["Planned", "Failed"]);
     expect(await page.locator(`tr[data-component='${ASSESSMENT}'] [data-field=reason]`).textContent()).toMatch(/^failed: \d+%, pass mark 80%; press Play to try again$/);
     await takeAssessment(page, ASSESSMENT, true);
     expect(await components(page)).toEqual({ [PART_1]: ["Completed", "Completed"], [PART_2]: ["Completed", "Completed"], [ASSESSMENT]: ["Completed", "Passed"] });
     expect(await page.locator(".app-subscription-status").getAttribute("data-status")).toBe("Completed");
+    // Just completed: the page leads with the completion, the certificate and the expiry; renewal is
+    // not offered three years early, and Play is no longer the main action (issue 20, observed 3).
+    await page.reload();
+    expect(await page.locator("[data-field=expiry-date]").textContent()).toBe(guideDate(addDays(servers.clock.today(), 1095)));
+    await page.getByRole("link", { name: "Download certificate" }).waitFor();
+    expect(await page.locator("[data-field=renewal]").textContent()).toMatch(/^Renewal: Renewal opens on \d{2}-[A-Z][a-z]{2}-\d{4}, 3 months before your competency expires on /);
+    expect(await page.getByRole("link", { name: /Subscribe/ }).count()).toBe(0);
+    expect(await page.locator("[data-field=play] .nhsuk-button:not(.nhsuk-button--secondary)").count()).toBe(0);
+    await expectAccessible(page);
     await page.getByRole("link", { name: `Passed: result of ${ASSESSMENT}` }).click();
     await page.getByRole("heading", { name: `Result: ${ASSESSMENT}` }).waitFor();
     await expectAccessible(page);
@@ -141,7 +151,7 @@ describe("the learner's journey, as the guide describes it", () => {
     await page.getByRole("link", { name: "Compliance and Competency" }).click();
     const row = page.locator("tr[data-competency^='NHS|CSTF|NHS Conflict Resolution']");
     expect(await row.locator(".app-status").textContent()).toBe("Green");
-    expect(await row.locator("td").nth(4).textContent()).toBe(guideDate(addDays(servers.clock.today(), 1095)));
+    expect(await row.locator("[data-field=expiry-date] > span:not(.nhsuk-table-responsive__heading)").textContent()).toBe(guideDate(addDays(servers.clock.today(), 1095)));
     expect(await page.locator(".app-percentage").textContent()).toBe("Compliance Percentage 100.0%");
     for (const view of ["?tab=all", "?tab=awaiting", "?print=1"]) {
       await page.goto(`${servers.lmsUrl}/compliance${view}`);
@@ -235,7 +245,7 @@ describe("the learner's journey, as the guide describes it", () => {
     let reloaded = page.waitForEvent("load");
     await Promise.all([player.waitForEvent("close", { timeout: 20_000 }), pressByKeyboard(player, "Home")]);
     await reloaded;
-    expect((await components(page))[PART_1]).toEqual(["In Progress", "Incomplete"]);
+    expect((await components(page))[PART_1]).toEqual(["Planned", "Incomplete"]);
 
     // Again, and this time through every section of the course, inside its frame, by keyboard.
     const [again] = await Promise.all([page.waitForEvent("popup"), pressByKeyboard(page, `Play ${PART_1}`)]);
