@@ -57,7 +57,7 @@ describe("a new starter's due dates and Current Learning, in the browser", () =>
     await page.getByRole("link", { name: "All your learning, filtered: Current Learning" }).click();
     await page.getByRole("heading", { name: "Current Learning", level: 1 }).waitFor();
     const row = page.locator(`tr[data-course="${COURSE}"]`);
-    expect(await row.locator('[data-field="component-status"]').textContent()).toBe("Enrolled");
+    expect(await row.locator('[data-field="component-status"]').textContent()).toBe("Planned");
     await expect.poll(() => row.getByText("Mandatory").count()).toBe(1);
     await expectAccessible(page);
 
@@ -66,7 +66,7 @@ describe("a new starter's due dates and Current Learning, in the browser", () =>
     await filter.getByRole("button", { name: "Go" }).click();
     await page.getByText("None of your enrolments match").waitFor();
     expect(await page.locator("tr[data-course]").count()).toBe(0);
-    await filter.getByLabel("Component Status").selectOption("Enrolled");
+    await filter.getByLabel("Component Status").selectOption("Planned");
     await filter.getByRole("button", { name: "Go" }).click();
     await row.waitFor();
     await context.close();
