@@ -31,8 +31,8 @@ export function trendDates(asOf: string, points = 12): string[] {
  * and requirements are today's: the trend shows how the people who hold them stood, month by month.
  *
  * Asking the summary twelve times would look each requirement's records up again for every date
- * before its latest record (some 12 s for a trust of 50,000 staff, measured with
- * bench/compliance.ts's trust). Instead, two parts:
+ * before its latest record: 12.4 s for bench/compliance.ts's trust of 50,000 staff, against 3.5 s
+ * for this statement, both on a busy 2-core machine where the summary took 0.4 s. Instead, two parts:
  * - a requirement whose latest record was achieved by the date holds its stored best expiry
  *   (requirement_holdings.held_until): those are counted once per distinct (expiry, latest) pair,
  *   and the pairs, far fewer than the requirements, are crossed with the dates;
