@@ -1,7 +1,9 @@
-// The page frame's script, from our own origin (the CSP allows no other): nhsuk-frontend's header
-// folds the menu's links into "More" where they do not fit. The class says the browser runs
-// nhsuk-frontend's scripts, which its styles wait for; without it the links wrap instead.
-import { initHeader } from "/assets/nhsuk/nhsuk-frontend.min.js";
+// The page frame's script, from our own origin (the CSP allows no other): nhsuk-frontend's
+// components, chiefly the header, which folds the menu's links into "More" where they do not fit.
+// The class tells nhsuk-frontend's styles that its scripts run (its own template sets it the same
+// way); without script the header's links wrap instead. Every component marked data-module is
+// started, so that styles waiting for that class (a conditional reveal, say) never wait in vain.
+import { initAll } from "/assets/nhsuk/nhsuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "nhsuk-frontend-supported");
-initHeader();
+initAll();
