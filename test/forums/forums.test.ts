@@ -102,6 +102,14 @@ describe("Forums and Chats", () => {
     expect(await t.db("forum_posts").where({ topic_id: topicId }).count({ n: "*" }).first().then((row) => Number(row!.n))).toBe(1);
     expect(await t.db("forum_follows").where({ account_id: pat.accountId }).first()).toBeUndefined();
     expect(await t.db("forum_reports").where({ reported_by: pat.accountId }).first()).toBeUndefined();
+    // Booked on one of a course's classes (Requested Learning), without its certification: its discussion opens.
+    const booked = await person("Quinn, Bea");
+    await booked.agent.get(`/learning/forums/course/${courseA}`).expect(403);
+    const [classRow] = await t.db("classes").insert({ course_id: courseA, kind: "classroom", title: "Workshop", status: "open" }).returning("id");
+    await t.db("enrolments").insert({ person_id: booked.personId, class_id: Number(classRow.id), status: "Requested", enrolled_at: "2026-03-02T09:00:00.000Z" });
+    await booked.agent.get(`/learning/forums/course/${courseA}`).expect(200);
+    await booked.agent.get(`/learning/forums/certification/${certA}`).expect(403);
+    expect(text((await booked.agent.get("/learning/forums")).text)).toContain(`Courses ${COURSE_A}`);
     // Pat's own discussion is open to Pat.
     await pat.agent.get(`/learning/forums/certification/${certB}`).expect(200);
     await pat.agent.get(`/learning/forums/course/${courseB}`).expect(200);
