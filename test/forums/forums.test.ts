@@ -65,6 +65,8 @@ describe("Forums and Chats", () => {
     expect(page.text).toMatch(/<a href="\/learning\/forums" class="app-tabs__current" aria-current="page">Forums and Chats<\/a>/);
     expect((await jane.agent.get("/learning/current").expect(200)).text).toContain('<a href="/learning/forums">Forums and Chats</a>');
     expect(text(page.text)).toContain(`Certifications ${CERT_A} 0 topics Courses ${COURSE_A} 0 topics`);
+    // The help page tells how it works.
+    expect(text((await jane.agent.get("/help").expect(200)).text)).toContain("Forums and Chats Each course and each learning certification has a discussion");
     // The certification page links to its discussion.
     expect((await jane.agent.get(`/learning/certifications/${certA}`).expect(200)).text).toContain(`<a href="/learning/forums/certification/${certA}">Forums and Chats: ask about this certification</a>`);
     expect(page.text).not.toContain(CERT_B);
