@@ -74,6 +74,10 @@ describe("Upload a SCORM package, with script", () => {
     expect(await page.locator("#package").getAttribute("aria-describedby")).toBe("package-error");
     expect(await page.locator("[data-field=package]").getAttribute("class")).toContain("nhsuk-form-group--error");
     await expectAccessible(page);
+    // On a phone the red bar, its message and the summary stay within the page.
+    await page.setViewportSize({ width: 375, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // A good package after it: the bar is no longer red, the message gone.
     await page.getByLabel("Package (.zip)").setInputFiles(await buildZip({ ...MIXED, "imsmanifest.xml": MIXED["imsmanifest.xml"].replace("297 Upload Mixed", "297 Upload After Failure") }));
