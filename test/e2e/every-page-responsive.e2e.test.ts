@@ -106,6 +106,8 @@ async function findIds(db: Db): Promise<Record<string, number>> {
 /** What makes the page scroll sideways, or reach past the viewport's edge: the outermost such elements. */
 function overflowOf(page: Page): Promise<string[]> {
   return page.evaluate(() => {
+    // What a learner can open (a Details column's history) must fit as well as what shows at first.
+    for (const details of document.querySelectorAll("details")) details.open = true;
     const root = document.documentElement;
     const width = root.clientWidth;
     const problems: string[] = [];
@@ -119,8 +121,7 @@ function overflowOf(page: Page): Promise<string[]> {
     for (const element of document.body.querySelectorAll("*")) {
       const box = element.getBoundingClientRect();
       if (box.width === 0 || box.height === 0) continue;
-      const style = getComputedStyle(element);
-      if (style.visibility === "hidden" || style.position === "fixed") continue;
+      if (!element.checkVisibility({ visibilityProperty: true }) || getComputedStyle(element).position === "fixed") continue;
       if (box.right <= width + 0.5 && box.left >= -0.5) continue;
       // What a box with overflow hidden cuts off is seen by no one (the design system's visually
       // hidden text, a responsive table's headings on a phone); what a scrolling box holds is.
