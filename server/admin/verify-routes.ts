@@ -32,7 +32,7 @@ export function verifyRoutes({ db, clock }: AppDeps): Router {
 
   router.get("/admin/attempts/:attemptId", admin, async (req, res) => {
     const id = Number(req.params.attemptId);
-    const detail = isRowId(id) ? await attemptDetail(db, id) : undefined;
+    const detail = isRowId(id) ? await attemptDetail(db, id, clock.today()) : undefined;
     if (!detail) throw notFound("That attempt");
     renderPage(req, res, "admin/attempt", { ...detail, formatDuration });
   });

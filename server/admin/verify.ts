@@ -1,6 +1,7 @@
 import type { Db } from "../db/connect.ts";
 import { certificationView, attemptResult } from "../learning/index.ts";
 import { flattenCmi } from "../scorm/cmi-json.ts";
+import { guideDateTime } from "../format.ts";
 import type { ScormVersion } from "../scorm/contract.ts";
 import { completionAndSuccess } from "../scorm/status.ts";
 import { complianceReason, openProgress, personCompliance } from "../compliance/index.ts";
@@ -17,9 +18,50 @@ export async function learnerOverview(db: Db, personId: number, today: string) {
   const progress = await openProgress(db, personId);
   const assignments = (await personCompliance(db, personId, today)).map((view) => ({ ...view, rows: view.rows.map((row) => ({ ...row, reason: complianceReason(row, progress.get(row.competencyId), today) })) }));
   const certificationIds = await subscribedCertificationIds(db, personId);
-  const certifications = (await Promise.all(certificationIds.map((id) => certificationView(db, personId, id, today)))).filter((view) => view !== undefined);
-  const attempts = await attemptsOf(db, personId);
+  const certifications = (await Promise.all(certificationIds.map((id) => certificationView(db, personId, id, today)))).filter((view) => view !== undefined)
+    .map((view) => ({ ...view, components: view.components.map((row) => ({ ...row, reason: forLearningAndDevelopment(row.reason, String(person.first_name)) })) }));
+  const attempts = (await attemptsOf(db, personId)).map((attempt) => ({ ...attempt, notCounted: notCountedBecause(attempt, certifications) }));
   return { person, assignments, certifications, attempts };
+}
+
+type Subscribed = { certification: { name: string }; subscription: { subscribedAt: string } | null; components: Array<{ course: string }> };
+
+/**
+ * Rule 1 in L&D's words, beside an attempt: learning played before the learner subscribed to a
+ * certification it belongs to is recorded and shown, but counts toward nothing. Undefined when the
+ * attempt could count (whether it did is the component's Why not credited).
+ */
+export function notCountedBecause(attempt: { code: string; started_at: string; preview: unknown }, certifications: Subscribed[]): string | undefined {
+  if (attempt.preview) return "Not counted: an author's preview";
+  const including = certifications.filter((view) => view.subscription && view.components.some((row) => row.course === attempt.code));
+  if (including.length === 0) return "Not counted: played without a subscription to a certification that includes this course";
+  if (including.some((view) => view.subscription!.subscribedAt < attempt.started_at)) return undefined;
+  const first = including.map((view) => ({ name: view.certification.name, at: view.subscription!.subscribedAt })).sort((a, b) => a.at.localeCompare(b.at))[0]!;
+  return `Not counted: played ${guideDateTime(attempt.started_at)}, before subscribing to ${first.name} on ${guideDateTime(first.at)}. Learning counts only when played after subscribing`;
+}
+
+/**
+ * Why a component is not credited, told to L&D rather than to the learner: the certification page
+ * says "press Play to start again" to the learner; here the same fact says what happened and what
+ * the learner needs to do.
+ */
+export function forLearningAndDevelopment(reason: string | null, firstName: string): string | null {
+  if (!reason) return reason;
+  const enrolFirst = reason.includes("choose or enrol in class, then press Play");
+  const then = enrolFirst ? `${firstName} needs to enrol in its class, then play it again` : `${firstName} needs to play it again`;
+  if (reason.startsWith("played before subscribing")) return `Not counted: played before subscribing. Learning counts only when played after subscribing; ${then}`;
+  if (reason.startsWith("played after the subscription ended")) return "Not counted: played after the subscription ended";
+  if (reason.startsWith("completed after the complete-by date")) return `Not counted: ${reason.replace(/ - not counted$/, "")}`;
+  if (reason.startsWith("failed")) return `Failed${reason.slice("failed".length).replace(/; (choose or enrol in class, then )?press Play to try again$/, "")}; ${enrolFirst ? `${firstName} needs to enrol in its class and try again` : `${firstName} needs to try again`}`;
+  if (reason.startsWith("completed but not passed")) return `Completed but not passed${reason.slice("completed but not passed".length)}: an assessment counts only when passed`;
+  if (reason === "not played yet") return `Not played yet`;
+  if (reason === "in progress") return "In progress: started, not finished";
+  if (reason === "not started") return "Not started";
+  if (reason.startsWith("not subscribed")) return "Not subscribed: learning played now would not count";
+  if (reason.startsWith("unsubscribed")) return "Unsubscribed: learning played now would not count";
+  if (reason.startsWith("subscription expired")) return `Subscription ${reason.slice("subscription ".length).replace(/ - subscribe again$/, "")}: ${firstName} needs to subscribe again`;
+  // Anything else (a classroom booking, "satisfied by passing ..."): the words already describe, not instruct.
+  return reason.replace(/\bpress Play\b/g, "play it").replace(/\byou have\b/g, "they have").replace(/^./, (letter) => letter.toUpperCase());
 }
 
 export interface Interaction {
@@ -56,9 +98,13 @@ function recordedStatus(recorded: unknown, dataModel: string): RecordedStatus {
  * One attempt: its result, each SCO's CMI summary, and each interaction with the learner's response
  * and result, the earlier tries at a SCORM 2004 SCO (archived when a new one began) before the latest.
  */
-export async function attemptDetail(db: Db, attemptId: number) {
+export async function attemptDetail(db: Db, attemptId: number, today: string) {
   const attempt = await attemptOwner(db, attemptId);
   if (!attempt) return undefined;
+  const personId = Number(attempt.person_id);
+  const certifications = (await Promise.all((await subscribedCertificationIds(db, personId)).map((id) => certificationView(db, personId, id, today)))).filter((view) => view !== undefined);
+  const listed = (await attemptsOf(db, personId)).find((row) => Number(row.id) === attemptId);
+  const notCounted = listed ? notCountedBecause(listed, certifications) : undefined;
   const version: ScormVersion = attempt.scorm_version === "1.2" ? "1.2" : "2004";
   const result = await attemptResult(db, Number(attempt.person_id), attemptId);
   const scos = await attemptScos(db, attemptId);
@@ -80,7 +126,7 @@ export async function attemptDetail(db: Db, attemptId: number) {
     };
   });
   const severalTries = interactions.some((interaction) => interaction.activityAttempt > 1);
-  return { personId: Number(attempt.person_id), result: result!, summaries, interactions, severalTries };
+  return { personId, result: result!, summaries, interactions, severalTries, notCounted };
 }
 
 function interactionsOf(sco: string, activityAttempt: number, flat: Record<string, string>): Interaction[] {

@@ -153,7 +153,7 @@ describe("evidence files on competences awaiting approval", () => {
     expect(recorded).toMatchObject({ actorAccountId: staffAccountId, detail: { recordId: Number(record.id), evidenceFile: { name: "photo of certificate.png", type: "image/png" } } });
     const after = (await admin.get(`/admin/people/${learner.personId}?done=recorded`).expect(200)).text;
     expect(after).toContain("It is awaiting approval.");
-    expect(after).toMatch(/Fire Safety - 2 Years<\/td>[\s\S]*?Awaiting Approval/);
+    expect(after).toMatch(/Fire Safety - 2 Years<\/span><\/td>[\s\S]*?Awaiting Approval/);
 
     // The learner sees it on their own tab and may download it: it is theirs.
     const agent = await logInAgent(t.app, learner.username, learner.password);

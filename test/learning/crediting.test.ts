@@ -365,23 +365,34 @@ describe("crediting a certification from the commits that earn it", () => {
     expect(link).not.toBeNull();
     const page = (await admin.get(link![1]!).expect(200)).text;
     const reasonOf = (course: string) => new RegExp(`data-component="${course}">[\\s\\S]*?data-field="reason">([^<]*)<`).exec(page)?.[1];
-    expect(reasonOf(MODULE)).toBe("played before subscribing - not counted; choose or enrol in class, then press Play to start again");
-    expect(reasonOf(ASSESSMENT)).toMatch(/^failed: 50%, pass mark 80%/);
+    // Told to L&D, not to the learner: what happened, and what the learner needs to do.
+    expect(reasonOf(MODULE)).toBe(`Not counted: played before subscribing. Learning counts only when played after subscribing; Jane needs to enrol in its class, then play it again`);
+    expect(reasonOf(MODULE)).not.toContain("press Play");
+    // The attempt played before subscribing says it was not counted, and why, on the list and on its own page.
+    const early = Number((await t.db("attempts").join("course_versions", "course_versions.id", "attempts.course_version_id").join("courses", "courses.id", "course_versions.course_id").where({ "attempts.person_id": learner.personId, "courses.code": MODULE }).first("attempts.id")).id);
+    const certificationName = String((await t.db("certifications").where({ id: certificationId }).first("name")).name);
+    const notCounted = `Not counted: played 12-Mar-2026 09:30, before subscribing to ${certificationName} on 12-Mar-2026 10:00. Learning counts only when played after subscribing`;
+    expect(new RegExp(`data-attempt="${early}">[\\s\\S]*?data-field="counted">([^<]*)<`).exec(page)?.[1]).toBe(notCounted.replace(/&/g, "&amp;"));
+    expect(new RegExp(`data-attempt="${attemptId}">[\\s\\S]*?data-field="counted">([^<]*)<`).exec(page)?.[1]).toBe("Played while subscribed");
+    const earlyPage = (await admin.get(`/admin/attempts/${early}`).expect(200)).text;
+    expect(earlyPage).toContain('data-report="not-counted"');
+    expect(earlyPage).toContain(`${notCounted.replace(/&/g, "&amp;")}.`);
+    expect(reasonOf(ASSESSMENT)).toMatch(/^Failed: 50%, pass mark 80%/);
     const cellOf = (course: string, field: string) => new RegExp(`data-component="${course}">[\\s\\S]*?data-field="${field}">([\\s\\S]*?)</td>`).exec(page)?.[1]?.replace(/<[^>]+>/g, "").trim();
     expect(cellOf(ASSESSMENT, "score")).toBe("50%");
     expect(cellOf(ASSESSMENT, "attempts")).toBe("1");
     expect(cellOf(SESSION, "attempts")).toBe("0");
     expect(page).toContain(`href="/admin/attempts/${attemptId}"`);
     const detail = (await admin.get(`/admin/attempts/${attemptId}`).expect(200)).text;
-    expect(detail).toMatch(/data-interaction="q1">[\s\S]*?<td class="nhsuk-table__cell">b<\/td>[\s\S]*?<td class="nhsuk-table__cell">wrong<\/td>/);
-    expect(detail).toMatch(/data-interaction="q2">[\s\S]*?<td class="nhsuk-table__cell">correct<\/td>/);
+    expect(detail).toMatch(/data-interaction="q1">[\s\S]*?data-field="response">b<\/span>[\s\S]*?data-field="result">wrong<\/span>/);
+    expect(detail).toMatch(/data-interaction="q2">[\s\S]*?data-field="result">correct<\/span>/);
     expect(detail).toContain("(pass mark 80%)");
     // A SCORM 2004 course words its questions in cmi.interactions.n.description: the page shows them.
     const sco = await t.db("attempt_scos").where({ attempt_id: attemptId }).first("id", "cmi");
     const cmi = JSON.parse(sco.cmi);
     cmi.interactions["0"].description = "Which of these may you share with a colleague?";
     await t.db("attempt_scos").where({ id: sco.id }).update({ cmi: JSON.stringify(cmi) });
-    expect((await admin.get(`/admin/attempts/${attemptId}`).expect(200)).text).toMatch(/data-interaction="q1"><td class="nhsuk-table__cell">Which of these may you share with a colleague\? <span class="app-code">\(q1\)<\/span>/);
+    expect((await admin.get(`/admin/attempts/${attemptId}`).expect(200)).text).toMatch(/data-interaction="q1">[\s\S]*?data-field="question">Which of these may you share with a colleague\? <span class="app-code">\(q1\)<\/span>/);
     await agent.get(`/admin/people/${learner.personId}`).expect(403); // a learner reaches none of it
   });
 

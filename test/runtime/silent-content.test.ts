@@ -171,7 +171,7 @@ describe("content that reports no status", () => {
     await commit(attemptId, "A", { commitSequence: 2, isTerminateCommit: true, cmi: { exit: "normal", completion_status: "completed", success_status: "passed", interactions: answer("q1", "second-try") } });
     const admin = await buildLearner(t.db, t.clock, { role: "admin" });
     const page = (await (await logInAgent(t.app, admin.username, admin.password)).get(`/admin/attempts/${attemptId}`).expect(200)).text;
-    expect(page).toMatch(/data-field="try">1<\/td>[\s\S]*?first-try[\s\S]*?data-field="try">2<\/td>[\s\S]*?second-try/);
+    expect(page).toMatch(/data-field="try">1<\/span>[\s\S]*?first-try[\s\S]*?data-field="try">2<\/span>[\s\S]*?second-try/);
   });
 
   it("fails the course only once its root is completed: not satisfied part-way is still Incomplete", async () => {
