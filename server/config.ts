@@ -200,7 +200,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: values.TRUST_PROXY === undefined ? "loopback" : /^\d+$/.test(values.TRUST_PROXY) ? Number(values.TRUST_PROXY) : values.TRUST_PROXY,
     lockout: Object.freeze({ threshold: values.LOCKOUT_THRESHOLD ?? 5, minutes: values.LOCKOUT_MINUTES ?? 30 }),
     loginFailuresPerAddress: values.LOGIN_FAILURES_PER_ADDRESS ?? 100,
-    mailFrom: values.MAIL_FROM ?? `"NHS Electronic Staff Record learning" <no-reply@${new URL(publicUrl).hostname}>`,
+    // Mail comes from the trust by name (TRUST_NAME), quoted as an email address's display name is.
+    mailFrom: values.MAIL_FROM ?? `"${(values.TRUST_NAME ?? DEFAULT_TRUST_NAME).replace(/["\\]/g, "\\$&")}" <no-reply@${new URL(publicUrl).hostname}>`,
     fixedNow: values.LMS_NOW,
     demoTrust: values.DEMO_TRUST !== "off",
     helpUrl: values.HELP_URL ?? "/help",

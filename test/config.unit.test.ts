@@ -90,6 +90,12 @@ describe("the trust's branding (TRUST_NAME, TRUST_LOGO, TRUST_LOGO_ALT, FOOTER_T
     expect(loadConfig({ TRUST_NAME: "Gateshead", TRUST_LOGO: logo }).branding.logoAlt).toBe("Gateshead logo");
   });
 
+  it("sends mail from the trust's name, quoted, unless MAIL_FROM says otherwise", () => {
+    expect(loadConfig({ PUBLIC_URL: "https://lms.example.org" }).mailFrom).toBe('"NHS Electronic Staff Record learning" <no-reply@lms.example.org>');
+    expect(loadConfig({ PUBLIC_URL: "https://lms.example.org", TRUST_NAME: 'Gateshead "Health" \\ Trust' }).mailFrom).toBe('"Gateshead \\"Health\\" \\\\ Trust" <no-reply@lms.example.org>');
+    expect(loadConfig({ TRUST_NAME: "Gateshead", MAIL_FROM: "lms@example.org" }).mailFrom).toBe("lms@example.org");
+  });
+
   it("takes a logo address as it is", () => {
     expect(loadConfig({ TRUST_LOGO: "https://cdn.example.org/logo.svg?v=2" }).branding.logo).toEqual({ url: "https://cdn.example.org/logo.svg?v=2" });
   });
