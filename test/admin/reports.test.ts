@@ -111,6 +111,10 @@ describe("Reports: trend, the people behind each figure, the As of form", () => 
     // The responsive table: each cell carries its heading for a phone.
     expect(row).toMatch(/<span class="nhsuk-table__heading" aria-hidden="true">Red <\/span>/);
     expect(html).not.toContain("<meter");
+    const csv = parse((await download("/admin/reports/compliance-trend.csv?asOf=2026-03-15").expect(200)).body as string, { bom: true });
+    expect(csv[0]).toEqual(["Date", "Required", "Green", "Amber", "Red", "Compliance Percentage"]);
+    expect(csv.slice(1).map((cells: string[]) => cells.join(" "))).toEqual(expect.arrayContaining(["31-Oct-2025 4 1 1 2 50.0", "30-Nov-2025 4 2 1 1 75.0", "15-Mar-2026 4 3 0 1 75.0"]));
+    expect(csv).toHaveLength(13);
   });
 
   it("opens the people who make a position Red on a date, with their assignment, status and expiry, and as CSV", async () => {
