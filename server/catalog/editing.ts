@@ -208,8 +208,13 @@ function label(path: ReadonlyArray<PropertyKey>): string {
   return LABELS[String(first)] ?? jsonPath(path);
 }
 
+/** The forms' fields above their tables, in the order the forms show them. */
+const FORM_ORDER = ["name", "competencyId", "competenceLevel", "validDays", "completeWithinDays", "description"];
+
+/** Refuses with every problem, in the form's order (the summary reads as the page does): the fields above the table first, then its rows'. */
 function refuse(problems: Problem[]): void {
-  if (problems.length) throw new FormRefusal("catalog.invalid", problems);
+  const place = (problem: Problem) => (FORM_ORDER.includes(problem.field) ? FORM_ORDER.indexOf(problem.field) : FORM_ORDER.length);
+  if (problems.length) throw new FormRefusal("catalog.invalid", problems.map((problem, index) => ({ problem, index })).sort((a, b) => place(a.problem) - place(b.problem) || a.index - b.index).map(({ problem }) => problem));
 }
 
 async function soleOrganisationId(store: CatalogStore): Promise<number> {

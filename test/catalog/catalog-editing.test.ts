@@ -84,6 +84,13 @@ describe("catalog management", () => {
 
     const unknown = await author.post("/catalog/certifications").type("form").send(certificationForm({ competencyId: String(await idOf("competencies", "297|LOCAL|Sharps Safety|")), name: "297 Another", course: ["297 Never Imported", "", ""] })).expect(400);
     expectErrorPattern(unknown.text, [{ field: "course-1", message: `Component 1: no imported course has the code "297 Never Imported"` }]);
+    // A name already taken is found after the field rules' problems, and still listed first, as the form shows it.
+    const taken = await author.post("/catalog/certifications").type("form").send(certificationForm({ competencyId: String(await idOf("competencies", "297|LOCAL|Sharps Safety|")), validDays: "0", course: [MODULE, MODULE, ""] })).expect(400);
+    expectErrorPattern(taken.text, [
+      { field: "name", message: `Name: a certification named "297 Core Skills - Sharps Safety - 1 Year" already exists` },
+      { field: "validDays", message: "Valid for (days): must be at least 1 day" },
+      { field: "course-2", message: `Component 2: "${MODULE}" is listed twice` },
+    ]);
     expectErrorPattern((await addCompetency("297|LOCAL|Sharps Safety|").expect(400)).text, [{ field: "name", message: `Name: a competency named "297|LOCAL|Sharps Safety|" already exists` }]);
     const empty = await author.post("/catalog/competencies").type("form").send({ _csrf: csrf, name: " ", description: "x".repeat(10001) }).expect(400);
     expectErrorPattern(empty.text, [
