@@ -10,11 +10,11 @@ import { courseStatuses, type CourseStatus } from "../learning/index.ts";
 
 const STATUSES: CourseStatus[] = ["Planned", "Enrolled", "In Progress", "Completed", "Passed", "Failed"];
 import { spreadsheetCsv } from "../web/csv.ts";
-import { competencySummary, expiringCompetencies, organisationSummary, sendReminders } from "../compliance/index.ts";
+import { competencySummary, complianceTrend, expiringCompetencies, organisationSummary, sendReminders, trendDates } from "../compliance/index.ts";
 
 type WithContext = <T>(work: (context: Context) => Promise<T>) => Promise<T>;
 
-const REPORTS = ["compliance", "courses", "expiring"] as const;
+const REPORTS = ["compliance", "courses", "expiring", "trend"] as const;
 
 const csv = (table: Array<Array<string | number>>) => spreadsheetCsv(table, { download: false });
 
@@ -40,7 +40,7 @@ export function registerReportCommands(program: Command, withContext: WithContex
 
   program
     .command("report <name>")
-    .description("Print a report: compliance (by position and by competency, as of a date), courses (who is Planned / Enrolled / In Progress / Completed / Passed / Failed), expiring (essential competencies expiring within 3 months of a date).")
+    .description("Print a report: compliance (by position and by competency, as of a date), courses (who is Planned / Enrolled / In Progress / Completed / Passed / Failed), expiring (essential competencies expiring within 3 months of a date), trend (the trust's compliance at the end of each of the 11 months before the date, then on the date).")
     .option("--as-of <date>", "as of this date, YYYY-MM-DD (default: today)", asDate)
     .option("--csv", "print CSV (compliance: one table, by position or with --by competency)")
     .option("--by <axis>", "compliance CSV: position (default) or competency")
@@ -57,6 +57,13 @@ export function registerReportCommands(program: Command, withContext: WithContex
             const counts = STATUSES.map((status) => [status, rows.filter((row) => row.course === course && row.status === status).length] as const).filter(([, n]) => n > 0);
             io.out(`  ${course}: ${counts.map(([status, n]) => `${n} ${status}`).join(", ")}`);
           }
+          return;
+        }
+        if (name === "trend") {
+          const points = await complianceTrend(db, trendDates(asOf));
+          if (options.csv) return io.out(csv([["Date", "Required", "Green", "Amber", "Red", "Compliance Percentage"], ...points.map((row) => [guideDate(row.asOf), row.required, row.green, row.amber, row.red, row.percentage.toFixed(1)])]).trimEnd());
+          io.out(`The trust's compliance month by month, to ${guideDate(asOf)} (essential requirements of today's assignments; Amber counts as compliant)`);
+          for (const row of points) io.out(`  ${guideDate(row.asOf)}  ${row.percentage.toFixed(1).padStart(5)}%  ${row.green} Green, ${row.amber} Amber, ${row.red} Red of ${row.required}`);
           return;
         }
         if (name === "expiring") {
