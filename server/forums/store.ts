@@ -11,6 +11,7 @@ export interface Topic {
   lastPostAt: string;
   locked: boolean;
   replies: number;
+  answered: boolean;
 }
 
 export interface Post {
@@ -68,7 +69,17 @@ export function createForumStore(db: Db) {
       .join("accounts", "accounts.id", "forum_topics.started_by")
       .join("people", "people.id", "accounts.person_id")
       .select("forum_topics.*", "people.first_name", "people.last_name")
-      .select(db("forum_posts").whereRaw("forum_posts.topic_id = forum_topics.id").whereNull("hidden_at").count("*").as("shown"));
+      .select(db("forum_posts").whereRaw("forum_posts.topic_id = forum_topics.id").whereNull("hidden_at").count("*").as("shown"))
+      // Answered: L&D or the course's author replied (their own question, asked in the first post, is not an answer).
+      .select(
+        db("forum_posts as answer")
+          .whereRaw("answer.topic_id = forum_topics.id")
+          .whereNotNull("answer.staff_role")
+          .whereNull("answer.hidden_at")
+          .whereRaw("answer.id > (select min(first.id) from forum_posts as first where first.topic_id = forum_topics.id)")
+          .count("*")
+          .as("answers"),
+      );
   const toTopic = (row: Record<string, unknown>): Topic => ({
     id: Number(row.id),
     kind: row.discussion_kind as DiscussionKind,
@@ -79,6 +90,7 @@ export function createForumStore(db: Db) {
     lastPostAt: String(row.last_post_at),
     locked: row.locked_at !== null,
     replies: Math.max(0, Number(row.shown) - 1),
+    answered: Number(row.answers) > 0,
   });
 
   return {

@@ -70,6 +70,8 @@ describe("Forums and Chats, in the browser", () => {
     await logIn(desk, servers, admin);
     await desk.getByRole("navigation", { name: "Learning" }).getByRole("link", { name: "Forums and Chats" }).click();
     await desk.getByRole("link", { name: CERTIFICATION }).click();
+    expect(await desk.locator(".app-forum-list__item", { hasText: QUESTION }).locator(".nhsuk-tag").textContent()).toBe("Not answered yet");
+    await expectAccessible(desk);
     await desk.getByRole("link", { name: QUESTION }).click();
     await expectAccessible(desk);
     await desk.getByLabel("Your reply").fill("Yes: it saves your place at each page. Press Home to leave, and Play to come back.");
@@ -93,6 +95,10 @@ describe("Forums and Chats, in the browser", () => {
     const answer = phone.locator(".app-forum-post--staff");
     await answer.waitFor();
     expect(await answer.innerText()).toMatch(/Grace Okafor\s+L&D[\s\S]*Yes: it saves your place/);
+    await expectAccessible(phone);
+    expect(await scrollsSideways(phone)).toBe(false);
+    await phone.getByRole("link", { name: CERTIFICATION }).click();
+    expect(await phone.locator(".app-forum-list__item", { hasText: QUESTION }).locator(".nhsuk-tag").textContent()).toBe("Answered");
     await expectAccessible(phone);
     expect(await scrollsSideways(phone)).toBe(false);
     await phone.context().close();

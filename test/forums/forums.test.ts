@@ -181,6 +181,9 @@ describe("Forums and Chats", () => {
 
   it("marks L&D's and the course author's answers as staff, and a learner's not", async () => {
     const topicId = await startTopic(jane, "course", courseA, "Does Part 1 count for the ward?", "Asking for my team.");
+    await replyAs(omar, topicId, "Same question").expect(303);
+    expect(text((await jane.agent.get(`/learning/forums/course/${courseA}`)).text)).toContain("Does Part 1 count for the ward? Not answered yet");
+    await t.db("forum_posts").where({ topic_id: topicId, body: "Same question" }).delete();
     await replyAs(lnd, topicId, "Yes: it is a component of the 3-year certification.").expect(303);
     await replyAs(author, topicId, "And Part 2 opens next month.").expect(303);
     await replyAs(omar, topicId, "Thanks!").expect(303);
@@ -190,6 +193,11 @@ describe("Forums and Chats", () => {
     expect(page).toMatch(/Grace Okafor L&D \S+ \d\d:\d\d Yes: it is a component/);
     expect(page).toMatch(/Alex Reid Course author \S+ \d\d:\d\d And Part 2/);
     expect(page).toMatch(/Omar Okoro \S+ \d\d:\d\d Thanks!/);
+    expect(text((await jane.agent.get(`/learning/forums/course/${courseA}`)).text)).toContain("Does Part 1 count for the ward? Answered Started by Jane Smith");
+    // A question L&D asked themselves is not an answer.
+    const own = await startTopic(lnd, "course", courseA, "Tell us what to improve", "L&D asks.");
+    expect(text((await jane.agent.get(`/learning/forums/course/${courseA}`)).text)).toContain(`Tell us what to improve Not answered yet`);
+    expect(await t.db("forum_posts").where({ topic_id: own }).first("staff_role")).toEqual({ staff_role: "admin" });
     // An author answers as one only where it is their course: elsewhere they are a learner like any other.
     await subscribe(author, certB);
     const elsewhere = await startTopic(author, "course", courseB, "A question of my own", "As a learner.");
@@ -289,7 +297,7 @@ describe("Forums and Chats", () => {
     const page = (await jane.agent.get(`/learning/forums/topics/${topicId}`).expect(200)).text;
     expect(page).toContain("This topic is locked by L&amp;D: no more replies can be added.");
     expect(page).not.toContain(`action="/learning/forums/topics/${topicId}/replies"`);
-    expect(text((await jane.agent.get(`/learning/forums/certification/${certA}`)).text)).toContain("Locked soon Locked");
+    expect(text((await jane.agent.get(`/learning/forums/certification/${certA}`)).text)).toContain("Locked soon Not answered yet Locked");
     const refused = await replyAs(jane, topicId, "Can I still?").expect(409);
     expect(refused.text).toContain("This topic is locked: no more replies can be added");
     await replyAs(lnd, topicId, "Not even L&D").expect(409);
