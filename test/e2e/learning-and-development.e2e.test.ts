@@ -38,12 +38,12 @@ describe("Learning and Development, in the browser", () => {
     await page.getByRole("link", { name: "Nkemelu, Ada" }).click();
     await page.getByRole("heading", { name: "Nkemelu, Ada" }).waitFor();
     await expectAccessible(page);
-    expect(await page.locator("tr[data-component='297 Information Governance - Not Imported Yet'] [data-field=reason]").textContent()).toBe("this course is not available yet");
+    expect(await page.locator("tr[data-component='297 Information Governance - Not Imported Yet'] [data-field=reason]").textContent()).toBe("This course is not available yet");
 
     await page.getByRole("link", { name: "Administration" }).click();
     await page.getByRole("link", { name: "Awaiting Approval" }).click();
     await expectAccessible(page);
-    await page.getByRole("button", { name: "Approve: Nkemelu, NHS|CSTF|Information Governance - 1 Year" }).click();
+    await page.getByRole("button", { name: "Approve NHS|CSTF|Information Governance - 1 Year for Ada Nkemelu" }).click();
     await page.getByText("Decision saved.").waitFor();
 
     await page.getByRole("link", { name: "Reports" }).click();
