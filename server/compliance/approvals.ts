@@ -1,7 +1,8 @@
 import { addCompetenceRecord, decideCompetenceRecord } from "../records/index.ts";
 import { isRowId, type Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
-import { addDays, isCalendarDate } from "../clock.ts";
+import { addDays } from "../clock.ts";
+import { dateProblem, ProblemList } from "../problems.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/index.ts";
 import { queueMail } from "../mail/index.ts";
@@ -23,23 +24,27 @@ export async function recordHeldElsewhere(
   input: { personId: number; actorAccountId: number; competencyId: number; achievedOn: string; expiresOn?: string; evidence: string; ip: string | null; quotas: Config["quotas"]; file?: { upload: EvidenceUpload; storage: EvidenceStorage } },
 ): Promise<number> {
   const today = clock.today();
-  const problems: string[] = [];
+  // Every problem at once, each naming the form's field (the NHS error pattern, problems.ts).
+  const problems = new ProblemList();
   const competency = isRowId(input.competencyId) ? await createComplianceStore(db).competency(input.competencyId) : undefined;
-  if (!competency) problems.push("Choose the competency you hold");
-  if (!isCalendarDate(input.achievedOn)) problems.push("Enter the date you achieved it as YYYY-MM-DD");
-  else if (input.achievedOn > today) problems.push("The date achieved cannot be in the future");
-  if (input.expiresOn && !isCalendarDate(input.expiresOn)) problems.push("Enter the expiry date as YYYY-MM-DD, or leave it empty");
-  else if (input.expiresOn && input.expiresOn <= input.achievedOn) problems.push("The expiry date must come after the date achieved");
-  if (!input.evidence.trim()) problems.push("Say where it was achieved (evidence), so that Learning and Development can check it");
-  if (input.evidence.length > 2000) problems.push("Keep the evidence to 2,000 characters");
+  if (!competency) problems.add("competencyId", "Choose the competency you hold");
+  const achieved = input.achievedOn ? dateProblem(input.achievedOn, "The date achieved") : "Enter the date you achieved it, for example 2026-01-31";
+  if (achieved) problems.add("achievedOn", achieved);
+  else if (input.achievedOn > today) problems.add("achievedOn", "The date achieved cannot be in the future");
+  const expiry = input.expiresOn ? dateProblem(input.expiresOn, "The expiry date") : undefined;
+  if (expiry) problems.add("expiresOn", `${expiry}, or leave it empty`);
+  else if (input.expiresOn && !achieved && input.expiresOn <= input.achievedOn) problems.add("expiresOn", "The expiry date must come after the date achieved");
+  if (!input.evidence.trim()) problems.add("evidence", "Say where it was achieved (evidence), so that Learning and Development can check it");
+  if (input.evidence.length > 2000) problems.add("evidence", "Keep the evidence to 2,000 characters");
   let file: CheckedEvidence | undefined;
   if (input.file) {
     const checked = checkEvidenceFile(input.file.upload);
-    if ("problem" in checked) problems.push(checked.problem);
+    if ("problem" in checked) problems.add("file", checked.problem);
     else file = checked.checked;
   }
-  // No competency always came with its problem above: the second test only tells TypeScript so.
-  if (problems.length || !competency) throw new AppError("approvals.invalid", "The record cannot be saved", 400, problems);
+  problems.refuseIfAny("approvals.invalid");
+  // No competency always came with its problem above: this only tells TypeScript so.
+  if (!competency) throw notFound("That competency");
   // Without an expiry given, the validity of the certification that gives the competency here.
   const certification = await createApprovalStore(db).certificationGiving(competency.id);
   const expiresOn = input.expiresOn || (certification ? addDays(input.achievedOn, certification.validDays) : null);

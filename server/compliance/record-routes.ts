@@ -9,6 +9,7 @@ import { generateCsrfToken } from "../web/session.ts";
 import { uploadGuards, uploadOne } from "../web/uploads.ts";
 import { competencyLabel, guideDate } from "../format.ts";
 import { AppError, notFound } from "../errors.ts";
+import { FormRefusal } from "../problems.ts";
 import { recordHeldElsewhere } from "./approvals.ts";
 import { compliancePage } from "./routes.ts";
 import { createComplianceStore } from "./store.ts";
@@ -94,10 +95,10 @@ export function recordRoutes({ db, clock, config }: AppDeps): Router {
       await discardingUpload(req, () => recordFromForm(req, res, actor(res).personId));
     } catch (error) {
       // A browser gets its form back, with what was typed and every problem; a script gets the JSON error.
-      if (!(error instanceof AppError) || error.code !== "approvals.invalid" || req.accepts(["html", "json"]) !== "html") throw error;
+      if (!(error instanceof FormRefusal) || req.accepts(["html", "json"]) !== "html") throw error;
       res.status(400);
-      const again = req.file ? ["Choose the evidence file again: a browser cannot keep it when the form comes back"] : [];
-      return compliance.show(req, res, { tab: "awaiting", problems: [...error.details, ...again], values: formValues(req) });
+      const again = req.file && !error.problems.some((problem) => problem.field === "file") ? [{ field: "file", message: "Choose the evidence file again: a browser cannot keep it when the form comes back" }] : [];
+      return compliance.show(req, res, { tab: "awaiting", problems: [...error.problems, ...again], values: formValues(req) });
     }
     res.redirect(303, "/compliance?tab=awaiting");
   });

@@ -12,6 +12,7 @@ import { personCompliance } from "./service.ts";
 import { createComplianceStore } from "./store.ts";
 import { complianceReason } from "./reasons.ts";
 import { evidenceFilesOf } from "./evidence-store.ts";
+import type { Problem } from "../problems.ts";
 
 const personOf = (res: Response) => (res.locals.user as { personId: number }).personId;
 
@@ -52,7 +53,7 @@ export function compliancePage({ db, clock }: Pick<AppDeps, "db" | "clock">) {
   }
 
 
-  async function show(req: Request, res: Response, extra: { tab?: Tab; problems?: string[]; values?: Record<string, string> } = {}) {
+  async function show(req: Request, res: Response, extra: { tab?: Tab; problems?: Problem[]; values?: Record<string, string> } = {}) {
     const data = await pageData(req, res, extra.tab);
     const query = (changes: Record<string, string | undefined>) => {
       const params = new URLSearchParams();

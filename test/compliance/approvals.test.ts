@@ -1,3 +1,4 @@
+import { expectErrorPattern } from "../support/error-pattern.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, csrfFrom, logInAgent, settableClock, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
@@ -31,8 +32,17 @@ describe("competences awaiting approval", () => {
     const csrf = csrfFrom(tab);
 
     const bad = await agent.post("/compliance/records").type("form").send({ _csrf: csrf, competencyId: String(competencyId), achievedOn: "2026-02-30", evidence: "" }).expect(400);
-    expect(bad.text).toContain("Enter the date you achieved it as YYYY-MM-DD");
-    expect(bad.text).toContain("Say where it was achieved");
+    // The NHS error pattern: every problem at once, each beside its field; 2026-02-30 is not told to use the format it uses.
+    expectErrorPattern(bad.text, [
+      { field: "achievedOn", message: "The date achieved must be a real date (2026-02-30 does not exist)" },
+      { field: "evidence", message: "Say where it was achieved (evidence), so that Learning and Development can check it" },
+    ]);
+    const worse = await agent.post("/compliance/records").type("form").send({ _csrf: csrf, competencyId: "999999", achievedOn: "15/01/2026", expiresOn: "2025-13-01", evidence: "x" }).expect(400);
+    expectErrorPattern(worse.text, [
+      { field: "competencyId", message: "Choose the competency you hold" },
+      { field: "achievedOn", message: "The date achieved must be a date written like 2027-03-31" },
+      { field: "expiresOn", message: "The expiry date must be a real date (2025-13-01 does not exist), or leave it empty" },
+    ]);
     expect(bad.text).toContain("Record a competence held from elsewhere"); // the form comes back, as typed
     expect(bad.text).toContain('value="2026-02-30"');
     expect(await t.db("competence_records").where({ person_id: learner.personId })).toEqual([]);
