@@ -21,7 +21,7 @@ export function catalogRoutes(deps: AppDeps): Router {
   const router = Router();
   const author = requireRole("author");
   const render = (req: Request, res: Response, view: string, locals: Record<string, unknown>) =>
-    res.render(view, { user: res.locals.user, csrfToken: generateCsrfToken(req), problems: [], notice: undefined, ...locals });
+    res.render(view, { user: res.locals.user, csrfToken: generateCsrfToken(req), problems: [], notice: undefined, typed: {}, ...locals });
   const actorOf = (req: Request, res: Response): Actor => ({ accountId: (res.locals.user as { accountId: number }).accountId, ip: req.ip ?? null });
 
   router.get("/catalog", author, async (req, res) => {
@@ -50,7 +50,8 @@ export function catalogRoutes(deps: AppDeps): Router {
         if (!(error instanceof FormRefusal)) throw error;
         const page = await form.load(id);
         res.status(400);
-        return render(req, res, form.view, { ...page, values, problems: error.problems });
+        // The day counts as typed ("three years" reads as no number, and would come back empty).
+        return render(req, res, form.view, { ...page, values, problems: error.problems, typed: typedDays(req.body ?? {}) });
       }
       res.redirect(303, `/catalog?done=${kind}`);
     };
@@ -88,6 +89,12 @@ const fields = (body: Body, name: string): string[] => {
   const value = body[name];
   return (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((item) => String(item).trim());
 };
+/** The day-count fields as typed, by their inputs' ids, to show again beside their problems. */
+function typedDays(body: Body): Record<string, string> {
+  const names = ["validDays", "completeWithinDays", ...Object.keys(body).filter((name) => /^due-\d+$/.test(name))];
+  return Object.fromEntries(names.map((name) => [name, field(body, name).slice(0, 100)]));
+}
+
 /** "365" -> 365; "" -> undefined (reported as missing); "1.5" or "abc" -> NaN (reported as not whole). */
 const wholeNumber = (text: string): number | undefined => (text === "" ? undefined : /^\d{1,9}$/.test(text) ? Number(text) : Number.NaN);
 

@@ -79,6 +79,7 @@ describe("catalog management", () => {
       { field: "satisfiedBy-3", message: `Component 3: satisfied by "${ASSESSMENT}" must be another component` },
     ]);
     expect(response.text).toContain('value="297 Half Typed"');
+    expect(response.text).toMatch(/id="validDays"[^>]*value="three years"/);
     expect(response.text).toMatch(/<select[^>]*id="satisfiedBy-3"[\s\S]*?<option value="297 Sharps Safety - eAssessment" selected>/);
     expect(await t.db("certifications").count({ n: "*" }).first()).toEqual(before);
 
@@ -136,6 +137,7 @@ describe("catalog management", () => {
       { field: `minLevel-${competencyId}`, message: "297|LOCAL|Sharps Safety| minimum level: must be at most 100 characters" },
       { field: `due-${competencyId}`, message: "297|LOCAL|Sharps Safety| due within (days): must be a whole number of days" },
     ]);
+    expect(refused.text).toMatch(new RegExp(`id="due-${competencyId}"[^>]*value="soon"`));
   });
 
   it("deletes only what nothing refers to, naming what still does", async () => {
