@@ -26,6 +26,7 @@ const PAGES: Record<string, (w: World["ids"]) => string[]> = {
   "GET /admin/accounts/:accountId": (ids) => [`/admin/accounts/${ids.learnerAccount}`],
   "GET /admin/outbox/:messageId": (ids) => ids.messages.map((id) => `/admin/outbox/${id}`),
   "GET /admin/audit": () => ["/admin/audit", "/admin/audit?page=1"],
+  "GET /admin/reminders/runs/:runId": (ids) => [`/admin/reminders/runs/${ids.reminderRun}`, `/admin/reminders/runs/${ids.reminderRun}?done=sent`],
   "GET /admin/reports": () => ["/admin/reports", `/admin/reports?asOf=${q("as")}`],
   "GET /admin/reports/:report.csv": () => ["compliance-by-position", "compliance-by-competency", "compliance-trend", "expiring", "courses"].map((report) => `/admin/reports/${report}.csv`),
   "GET /admin/reports/people": (ids) => [`/admin/reports/people?position=${ids.position}`, `/admin/reports/people?competency=${ids.competency}&status=Red`, "/admin/reports/people?status=Red", `/admin/reports/people?asOf=${q("as")}&position=${ids.position}`],

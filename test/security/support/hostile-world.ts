@@ -110,6 +110,7 @@ export interface World {
     messages: number[];
     certificateCodes: string[];
     topic: number;
+    reminderRun: number;
   };
   /** Pages the setup was answered with (an upload's report, a form shown again): looked at like the GET pages. */
   answers: Array<{ what: string; response: Response }>;
@@ -244,6 +245,13 @@ export async function buildHostileWorld(): Promise<World> {
   const asked = Number((await t.db("forum_posts").where({ topic_id: topic }).orderBy("id").first("id")).id);
   expectStatus("forum report", await form(admin, `/learning/forums/posts/${asked}/report`, {}), 303);
 
+  // Reminders: the learner, here since January (past the grace for new people), is emailed; the
+  // run's page lists them and what their reminder named.
+  await t.db("people").where({ id: learnerPerson }).update({ created_at: "2026-01-15T09:00:00.000Z" });
+  const reminded = await form(admin, "/admin/reminders", {});
+  expectStatus("reminders sent", reminded, 303);
+  const reminderRun = Number(/\/admin\/reminders\/runs\/(\d+)/.exec(String(reminded.headers.location))?.[1]);
+
   return {
     t,
     agents: { anonymous: request.agent(t.app), learner: learner.agent, author: author.agent, admin: admin.agent },
@@ -266,6 +274,7 @@ export async function buildHostileWorld(): Promise<World> {
       messages: (await t.db("mail_outbox").orderBy("id").select("id")).map((row) => Number(row.id)),
       certificateCodes: (await t.db("certificates").orderBy("id").select("code")).map((row) => String(row.code)),
       topic,
+      reminderRun,
     },
     answers,
   };
