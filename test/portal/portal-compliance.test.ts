@@ -103,7 +103,12 @@ describe("the portal's My Compliance, for the demo learner", () => {
   });
 
   it("names the certification that gave a record in its Details and on All Competencies", async () => {
-    const learner = await buildLearner(t.db, t.clock, { assignments: [{ number: "55500077", position: "E-Learning & Design Co-Ordinator" }] });
+    // A position of its own, so that the trust's reports below still count the demo's people alone.
+    const organisation = await t.db("organisations").where({ vpd: "297" }).first("id");
+    const [position] = await t.db("positions").insert({ organisation_id: organisation.id, name: "Details Test Position" }).returning("id");
+    const fire = await t.db("competencies").where({ name: "NHS|CSTF|Fire Safety - 1 Year|" }).first("id");
+    await t.db("competence_requirements").insert({ position_id: position.id, competency_id: fire.id, essential: true });
+    const learner = await buildLearner(t.db, t.clock, { assignments: [{ number: "55500077", position: "Details Test Position" }] });
     const certification = await t.db("certifications").where({ name: "297 Core Skills - NHS Conflict Resolution - 3 Years" }).first("id", "competency_id");
     await t.db("competence_records").insert({ person_id: learner.personId, competency_id: certification.competency_id, level: "1 - Assessed", achieved_on: "2026-02-01", expires_on: "2029-01-31", source: "certification", certification_id: certification.id, status: "approved", created_at: NOW });
     const own = await logInAgent(t.app, learner.username, learner.password);
@@ -194,7 +199,7 @@ describe("the portal's My Compliance, for the demo learner", () => {
     expect(amber.length).toBeGreaterThan(0);
     for (const row of amber) expect(expiring.stdout).toContain(row.competency);
     expect(expiring.stdout.split("\n")[0]).toBe("Employee Number,Name,Assignment,Position,Competency Name,Expiry Date");
-    expect((await lms({ ...t.env, LMS_NOW: NOW }, "report", "everything")).stderr).toBe('error: There is no report "everything": choose compliance, courses or expiring');
+    expect((await lms({ ...t.env, LMS_NOW: NOW }, "report", "everything")).stderr).toBe('error: There is no report "everything": choose compliance, courses, expiring or trend');
     expect((await lms({ ...t.env, LMS_NOW: NOW }, "report", "compliance")).stdout).toContain("By competency");
   });
 
