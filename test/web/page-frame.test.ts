@@ -3,6 +3,7 @@ import request from "supertest";
 import { createTestApp, logInAgent, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
 import { linkContacts } from "../../server/web/help.ts";
+import { expectErrorPattern } from "../support/error-pattern.ts";
 
 /** Issue 9's page frame: Logged In As, Portal, Help, Logout in the header; Need Help? from configuration. */
 describe("the page frame", () => {
@@ -40,7 +41,9 @@ describe("the page frame", () => {
     const agent = await logInAgent(plain.app, learner.username, learner.password);
     const refused = (await agent.get(`/learning/search?q=${"x".repeat(201)}`).expect(400)).text;
     expect(refused).toContain(`Logged In As <strong>${learner.username}</strong>`);
-    expect(refused.match(/at most 200 characters/g)).toHaveLength(1);
+    // Said once in the summary and once beside its field (the NHS error pattern), nowhere else.
+    expectErrorPattern(refused, [{ field: "advanced-words", message: "Search Course: at most 200 characters" }]);
+    expect(refused.match(/at most 200 characters/g)).toHaveLength(2);
     const missing = (await agent.get("/learning/certifications/999999").expect(404)).text;
     expect(missing).toContain(`Logged In As <strong>${learner.username}</strong>`);
     // The error page's Logout carries a good anti-forgery value: it logs out.
