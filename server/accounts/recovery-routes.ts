@@ -20,7 +20,10 @@ export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
   const secure = config.publicUrl.startsWith("https:");
   const router = Router();
   const recovery: RecoveryDeps = { db, clock, publicUrl: config.publicUrl };
-  const limited = throttle(db, clock, RECOVERY_THROTTLE);
+  const counted = throttle(db, clock, RECOVERY_THROTTLE);
+  // Too many requests from one network: the Forgotten page again, the wait beside the form's first field (still 429, with Retry-After).
+  const limited = (field: string) => (req: Request, res: Response, next: (error?: unknown) => void) =>
+    counted(req, res, (error?: unknown) => (error instanceof AppError && error.status === 429 ? forgotten(req, res, 429, [{ field, message: error.message }]) : next(error)));
   const forgotten = (req: Request, res: Response, status: number, problems: Problem[] = [], values: Record<string, string> = {}) =>
     res.status(status).render("account/forgotten", { csrfToken: generateCsrfToken(req), problems, values });
 
@@ -43,7 +46,7 @@ export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
 
   router.get("/forgotten", anyone, (req, res) => forgotten(req, res, 200));
 
-  router.post("/forgotten/username", anyone, limited, (req, res) => {
+  router.post("/forgotten/username", anyone, limited("lookup-email"), (req, res) => {
     const values = { email: field(req, "email"), day: field(req, "day"), month: field(req, "month"), year: field(req, "year") };
     const problems = new ProblemList();
     if (!/^[^\s@]+@[^\s@]+$/.test(values.email)) problems.add("lookup-email", "Enter your email address, like first.last@domain.com");
@@ -53,13 +56,13 @@ export function recoveryRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
     answerThen(res, () => requestUsername(recovery, { email: values.email, dateOfBirth: dateOfBirth as string, ip: req.ip ?? null }));
   });
 
-  router.post("/forgotten/password", anyone, limited, (req, res) => {
+  router.post("/forgotten/password", anyone, limited("reset-username"), (req, res) => {
     const username = field(req, "username");
     if (!username) return forgotten(req, res, 400, [{ field: "reset-username", message: "Enter your username to reset your password" }]);
     answerThen(res, () => requestReset(recovery, { username, ip: req.ip ?? null }));
   });
 
-  router.post("/forgotten/unlock", anyone, limited, (req, res) => {
+  router.post("/forgotten/unlock", anyone, limited("unlock-username"), (req, res) => {
     const username = field(req, "username");
     const email = field(req, "email");
     const problems = new ProblemList();

@@ -6,6 +6,7 @@ import { createApp } from "../../server/app.ts";
 import { createTestApp, csrfFrom, settableClock, type TestApp } from "../support/test-app.ts";
 import { RECOVERY_THROTTLE } from "../../server/accounts/limits.ts";
 import { buildLearner } from "../support/factories.ts";
+import { expectErrorPattern } from "../support/error-pattern.ts";
 
 const FAILURES_PER_ADDRESS = 12;
 
@@ -79,7 +80,11 @@ describe("throttling by IP address", () => {
   it("limits the Forgotten page's requests on their own count", async () => {
     clock.set("2026-03-02T09:00:00.000Z");
     for (let n = 0; n < RECOVERY_THROTTLE.limit; n++) expect((await post(t.app, "/forgotten/password", { username: "297NOBODY01" })).status).toBe(200);
-    expect((await post(second, "/forgotten/unlock", { username: "297NOBODY01", email: "a@b.c" })).status).toBe(429);
+    const refused = await post(second, "/forgotten/unlock", { username: "297NOBODY01", email: "a@b.c" });
+    expect(refused.status).toBe(429);
+    // The Forgotten page again, the wait beside the form that was sent (the NHS error pattern), not a bare error page.
+    expectErrorPattern(refused.text, [{ field: "unlock-username", message: "Too many attempts from your network. Wait" }]);
+    expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
     expect((await post(t.app, "/login", { username: "297NOBODY01", password: "not a password" })).status).toBe(401); // log in counts apart
   });
 
