@@ -25,10 +25,15 @@ export function createReminderStore(db: Db) {
       return new Map((await db("reminder_state").select("person_id", "competency_id", "status")).map((row) => [`${row.person_id}:${row.competency_id}`, String(row.status)]));
     },
 
-    /** Takes the person's row lock (PostgreSQL; SQLite has one writer), then reads what they were told, competencyId -> status. */
+    /**
+     * Takes the person's row lock, then reads what they were told, competencyId -> status. SQLite
+     * has one writer, but a transaction that reads first and writes later fails at once (SQLITE_BUSY)
+     * when another process wrote in between (the lms command beside the server): a write first takes
+     * the writer's lock, waiting its busy timeout, before anything is read.
+     */
     async lockAndReadTold(personId: number): Promise<Map<number, string>> {
-      const person = db("people").where({ id: personId });
-      await (isPostgres(db) ? person.forUpdate() : person).first("id");
+      if (isPostgres(db)) await db("people").where({ id: personId }).forUpdate().first("id");
+      else await db("reminder_state").where({ person_id: personId }).update({ status: db.ref("status") });
       return new Map((await db("reminder_state").where({ person_id: personId }).select("competency_id", "status")).map((row) => [Number(row.competency_id), String(row.status)]));
     },
 
