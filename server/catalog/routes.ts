@@ -3,7 +3,7 @@ import type { AppDeps } from "../deps.ts";
 import { isRowId } from "../db/connect.ts";
 import { requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
-import { notFound } from "../errors.ts";
+import { AppError, notFound } from "../errors.ts";
 import { FormRefusal } from "../problems.ts";
 import { deleteCatalogRow, saveCertification, saveCompetency, savePosition } from "./editing.ts";
 import type { Actor } from "../audit/index.ts";
@@ -59,7 +59,15 @@ export function catalogRoutes(deps: AppDeps): Router {
     router.post(`${base}/:id`, author, post(true));
 
     router.post(`${base}/:id/delete`, author, async (req, res) => {
-      await deleteCatalogRow(db, clock, actorOf(req, res), kind, idOf(req, kind));
+      const id = idOf(req, kind);
+      try {
+        await deleteCatalogRow(db, clock, actorOf(req, res), kind, id);
+      } catch (error) {
+        // Still in use: its page again, saying what uses it (no field of the form is wrong, so the summary links nowhere).
+        if (!(error instanceof AppError) || error.code !== "catalog.in_use") throw error;
+        res.status(409);
+        return render(req, res, form.view, { ...(await form.load(id)), problems: [error.message] });
+      }
       res.redirect(303, `/catalog?done=deleted`);
     });
   }

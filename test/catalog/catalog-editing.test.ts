@@ -144,6 +144,9 @@ describe("catalog management", () => {
     const competencyId = await idOf("competencies", "297|LOCAL|Sharps Safety|");
     const refused = await author.post(`/catalog/competencies/${competencyId}/delete`).type("form").send({ _csrf: csrf }).expect(409);
     expect(refused.text).toContain("cannot be deleted while 1 certifications give it");
+    // On the competency's own page, in the error summary, with its form as it was.
+    expect(refused.text).toMatch(/<div class="nhsuk-error-summary"[\s\S]*?<li>&#34;297\|LOCAL\|Sharps Safety\|&#34; cannot be deleted while 1 certifications give it[^<]*<\/li>/);
+    expect(refused.text).toContain('value="297|LOCAL|Sharps Safety|"');
     await addCompetency("297|LOCAL|Unused|").expect(303);
     const unused = await idOf("competencies", "297|LOCAL|Unused|");
     await author.post(`/catalog/competencies/${unused}/delete`).type("form").send({ _csrf: csrf }).expect(303);
