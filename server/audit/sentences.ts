@@ -49,7 +49,7 @@ const SENTENCES: Record<string, (p: string, own: string, d: Detail) => string> =
   "login.refused_locked": (p) => `A log in as ${p} was refused: the account is locked`,
   "login.delayed": (p, _own, d) => `Log ins as ${p === "someone" ? text(d.username) || "an unknown username" : p} must wait${d.until ? ` until ${when(d.until)}` : ""}, after wrong passwords`,
   "login.source_delayed": (_p, _own, d) => `Log ins from this address must wait${d.until ? ` until ${when(d.until)}` : ""}, after ${text(d.failures) || "many"} wrong passwords`,
-  "person.updated": (_p, own) => `${own} details were changed`,
+  "person.updated": (_p, own, d) => `${own} details were changed${d.by === "import" ? ` by a people upload${Array.isArray(d.changes) ? ` (${d.changes.join("; ")})` : ""}` : ""}`,
   "assignment.saved": (_p, own, d) => `${own} assignment ${text(d.number)} was saved: ${text(d.position)}${d.startDate ? `, started ${when(d.startDate)}` : ""}`,
   "assignment.removed": (_p, own, d) => `${own} assignment ${text(d.number)} was removed`,
   "subscription.subscribed": (p, _own, d) => `${p} subscribed to ${text(d.certification)}`,

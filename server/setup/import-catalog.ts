@@ -109,12 +109,12 @@ export async function importCatalog(db: Db, clock: Clock, catalog: Catalog, opti
         await people.updatePerson(existing.personId, { ...parsePersonName(person.name)!, email: person.email, dateOfBirth: person.dob });
         const account = (await accounts.findById(existing.accountId))!;
         if (person.role) {
-          await giveRole(trx, { account: { id: account.id, personId: existing.personId, role: account.role }, role: person.role, at: now, actorAccountId: null, ip: null, by: "import" });
+          await giveRole(trx, { account: { id: account.id, personId: existing.personId, role: account.role }, role: person.role, at: now, actorAccountId: options.importedBy?.accountId ?? null, ip: options.importedBy?.ip ?? null, by: "import" });
         }
         await assignPositionsTo(trx, organisationId, existing.personId, person.assignments);
         if (changes.length) {
           summary.people.changed += 1;
-          await recordAudit(trx, { kind: "person.updated", at: now, personId: existing.personId, detail: { by: "import", changes } });
+          await recordAudit(trx, { kind: "person.updated", at: now, personId: existing.personId, actorAccountId: options.importedBy?.accountId ?? null, ip: options.importedBy?.ip ?? null, detail: { by: "import", changes } });
         }
         summary.people.matched.push(account.username);
       } else {

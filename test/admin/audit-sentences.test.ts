@@ -36,6 +36,12 @@ describe("the audit trail in L&D's words", () => {
     expect(account).toEqual({ actor_account_id: expect.any(Number), ip: "127.0.0.1" });
     const imported = rows((await admin.agent.get("/admin/audit?kind=catalog.imported").expect(200)).text);
     expect(imported[0]).toEqual(expect.objectContaining({ by: adminUsername, from: "127.0.0.1" }));
+    // The same file with a new email changes Emma: the change names the uploader too.
+    const employeeNumber = String((await t.db("people").where({ email: "emma.conroy@example.org" }).first("employee_number")).employee_number);
+    await admin.agent.post("/admin/people/upload").field("_csrf", admin.csrf).field("mode", "import")
+      .attach("file", Buffer.from(`${HEADER}\n${employeeNumber},Conroy,Emma,emma.c@example.org,1988-04-12,,,24552166,Healthcare Assistant`), { filename: "people.csv", contentType: "text/csv" }).expect(200);
+    const updated = rows((await admin.agent.get("/admin/audit?kind=person.updated").expect(200)).text)[0];
+    expect(updated).toEqual({ kind: "person.updated", sentence: `Emma Conroy&#39;s details were changed by a people upload (Email: emma.conroy@example.org -&gt; emma.c@example.org) by ${adminUsername} from 127.0.0.1`, by: adminUsername, from: "127.0.0.1" });
   });
 
   it("shows every row as a sentence with who and from where, never raw JSON", async () => {
