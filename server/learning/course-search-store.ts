@@ -143,7 +143,7 @@ export async function learnerStandings(db: Db, personId: number, certificationId
     subscriptionIds.length ? db("component_credits").whereIn("subscription_id", subscriptionIds).select("subscription_id", "course_code") : [],
     // The bookings the certification page counts (certification-store.ts enrolments): ended ones leave the learner free to choose again.
     subscriptionIds.length
-      ? db("enrolments").join("classes", "classes.id", "enrolments.class_id").whereIn("enrolments.subscription_id", subscriptionIds).whereIn("enrolments.status", BOOKED_STATES).select("enrolments.subscription_id", "enrolments.status", "classes.course_id")
+      ? db("enrolments").join("classes", "classes.id", "enrolments.class_id").whereIn("enrolments.subscription_id", subscriptionIds).whereIn("enrolments.status", BOOKED_STATES).select("enrolments.subscription_id", "enrolments.status", "classes.course_id", "classes.kind")
       : [],
     courseIds.length
       ? db("attempts").join("course_versions", "course_versions.id", "attempts.course_version_id").where({ "attempts.person_id": personId, "attempts.preview": false }).whereIn("course_versions.course_id", courseIds).groupBy("course_versions.course_id").select("course_versions.course_id").max("attempts.id as latest")
@@ -154,6 +154,8 @@ export async function learnerStandings(db: Db, personId: number, certificationId
     credited: new Set(credits.map((row) => `${row.subscription_id}:${row.course_code}`)),
     enrolled: new Set(enrolments.filter((row) => HOLDS_PLACE_STATES.includes(row.status)).map((row) => `${row.subscription_id}:${row.course_id}`)),
     awaitingPlace: new Set(enrolments.filter((row) => AWAITING_PLACE_STATES.includes(row.status)).map((row) => `${row.subscription_id}:${row.course_id}`)),
+    // A booking on a classroom class: attending it, not the e-learning, is the next step.
+    classroom: new Set(enrolments.filter((row) => row.kind === "classroom").map((row) => `${row.subscription_id}:${row.course_id}`)),
     latestAttempts: new Map(attempts.map((row) => [Number(row.course_id), Number(row.latest)])),
   };
 }

@@ -55,6 +55,7 @@ export async function courseSearch(db: Db, personId: number, filters: CourseSear
           done: subscription ? standing.credited.has(`${subscription.id}:${course.code}`) : false,
           enrolled: subscription && offer ? standing.enrolled.has(`${subscription.id}:${offer.courseId}`) : false,
           awaitingPlace: subscription && offer ? standing.awaitingPlace.has(`${subscription.id}:${offer.courseId}`) : false,
+          classroom: subscription && offer ? standing.classroom.has(`${subscription.id}:${offer.courseId}`) : false,
           offer,
         };
         return {

@@ -291,6 +291,9 @@ describe("the certification page", () => {
     expect(row).toMatch(/Attend your class: the classroom class counts, not the e-learning$/);
     expect(html).not.toContain(`action="/learning/courses/${courseIds[CLASSROOM]}/play"`);
     expect(html).not.toContain(`aria-label="Play ${CLASSROOM}"`);
+    // Search Course's next step for it is the class, not Play.
+    const found = (await agent.get("/learning/search").query({ q: "Practical Session" }).expect(200)).text;
+    expect(found).toContain('data-action="Attend your class"');
     // Current Learning says the same, and offers no Play for it either.
     const current = (await agent.get("/learning/current").expect(200)).text;
     expect(current).toContain("Attend your class: the classroom class counts, not the e-learning");
