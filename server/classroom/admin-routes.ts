@@ -75,7 +75,8 @@ export function classAdminRoutes({ db, clock }: AppDeps): Router {
 
   /**
    * A reason missing or too long comes back as the class page with the problem on the reason's
-   * field (its id given); a class that can no longer be changed so is the error page's (409).
+   * field (its id given); what the class's state no longer allows (started, decided already: 409)
+   * comes back as the class page too, its reason in the summary, linked to no field.
    */
   const withReason = async (req: Request, res: Response, reasonField: string, work: (reason: string) => Promise<unknown>, done: string) => {
     const classroom = await classOf(req);
@@ -84,9 +85,9 @@ export function classAdminRoutes({ db, clock }: AppDeps): Router {
       if (reason.length > 500) throw new AppError("classroom.reason_too_long", "The reason must be 500 characters or fewer.", 400);
       await work(reason);
     } catch (error) {
-      if (!(error instanceof AppError) || error.status !== 400) throw error;
-      res.status(400);
-      return classPage(req, res, { problems: [{ field: reasonField, message: error.message }], reasons: { [reasonField]: reason } });
+      if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 409)) throw error;
+      res.status(error.status);
+      return classPage(req, res, { problems: [error.status === 400 ? { field: reasonField, message: error.message } : error.message], reasons: { [reasonField]: reason } });
     }
     res.redirect(303, `/admin/classes/${classroom.id}?done=${done}`);
   };

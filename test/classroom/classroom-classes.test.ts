@@ -263,7 +263,10 @@ describe("classroom classes", () => {
     await apply(learner, classId).expect(303);
     const enrolmentId = await enrolmentOf(learner.personId, classId);
     // Not before the class has started.
-    expect((await act(classId, enrolmentId, "attended").expect(409)).text).toContain("Attendance can be marked once the class has started");
+    const early = await act(classId, enrolmentId, "attended").expect(409);
+    // The class page again, the reason in its error summary.
+    expect(early.text).toMatch(/<div class="nhsuk-error-summary"[\s\S]*?<li>Attendance can be marked once the class has started\.<\/li>/);
+    expect(early.text).toContain("<h2>People</h2>");
 
     clock.set("2026-03-11T09:00:00.000Z"); // marked the next morning: every date is still the class's
     await act(classId, enrolmentId, "attended").expect(303);
