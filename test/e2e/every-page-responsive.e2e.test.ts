@@ -1,3 +1,8 @@
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import type { AddressInfo } from "node:net";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Db } from "../../server/db/connect.ts";
@@ -5,6 +10,8 @@ import { subscribe } from "../../server/learning/subscriptions.ts";
 import { queueMail } from "../../server/mail/index.ts";
 import { DEMO_LOGINS } from "../../server/demo/demo-logins.ts";
 import { withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
+import { createTestApp } from "../support/test-app.ts";
+import { buildLearner } from "../support/factories.ts";
 import { wcag22Problems } from "./accessibility.ts";
 
 type Who = "anyone" | "learner" | "author" | "admin";
@@ -108,6 +115,14 @@ async function findIds(db: Db): Promise<Record<string, number>> {
   };
 }
 
+async function logInAt(page: Page, lmsUrl: string, { username, password }: { username: string; password: string }): Promise<void> {
+  await page.goto(`${lmsUrl}/login`);
+  await page.locator("#username").fill(username);
+  await page.locator("#password").fill(password);
+  await page.getByRole("button", { name: /^Log in/ }).click();
+  await page.waitForURL(`${lmsUrl}/`);
+}
+
 /** What makes the page scroll sideways, or reach past the viewport's edge: the outermost such elements. */
 function overflowOf(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -173,14 +188,7 @@ describe("every page, on a phone and on a desktop", () => {
     await context.close();
   }, 120_000);
 
-  async function logInAs(page: Page, who: Exclude<Who, "anyone">): Promise<void> {
-    const { username, password } = login(who);
-    await page.goto(`${servers.lmsUrl}/login`);
-    await page.locator("#username").fill(username);
-    await page.locator("#password").fill(password);
-    await page.getByRole("button", { name: /^Log in/ }).click();
-    await page.waitForURL(`${servers.lmsUrl}/`);
-  }
+  const logInAs = (page: Page, who: Exclude<Who, "anyone">) => logInAt(page, servers.lmsUrl, login(who));
 
   const address = (path: string) =>
     path.replace(/:([A-Za-z]+)/g, (_whole, name: string) => {
@@ -217,6 +225,39 @@ describe("every page, on a phone and on a desktop", () => {
       await context.close();
     }
     expect(problems).toEqual([]);
+  }, 120_000);
+
+  // Deliver 9 on the smallest phone: a wide logo and a long name from configuration still fit.
+  it("at 320 px, a trust's wide logo and long name (TRUST_LOGO, TRUST_NAME) fit the header, logged out and in", async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "lms-logo-"));
+    fs.writeFileSync(path.join(folder, "logo.svg"), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 80" width="600" height="80"><rect width="600" height="80" fill="#fff"/><text x="10" y="55" font-size="40" fill="#005eb8">Gateshead Health NHS Foundation Trust</text></svg>');
+    const server = http.createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const lmsUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
+    const trust = await createTestApp({ env: { PUBLIC_URL: lmsUrl, TRUST_NAME: "Gateshead Health NHS Foundation Trust Learning and Development", TRUST_LOGO: path.join(folder, "logo.svg"), TRUST_LOGO_ALT: "Gateshead Health NHS Foundation Trust" } });
+    server.on("request", trust.app);
+    const learner = await buildLearner(trust.db, trust.clock);
+    const context = await browser.newContext({ viewport: { width: 320, height: 800 } });
+    const page = await context.newPage();
+    try {
+      const problems: string[] = [];
+      for (const step of ["logged out", "logged in"]) {
+        if (step === "logged in") await logInAt(page, lmsUrl, learner);
+        else await page.goto(`${lmsUrl}/login`);
+        const logo = page.getByRole("banner").getByRole("img", { name: "Gateshead Health NHS Foundation Trust" });
+        const box = await logo.boundingBox();
+        if (!box || box.height < 20 || box.x < 0 || box.x + box.width > 320) problems.push(`${step}: the logo is ${JSON.stringify(box)}`);
+        if (!(await logo.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0))) problems.push(`${step}: the logo did not load`);
+        problems.push(...(await overflowOf(page)).map((problem) => `${step}: ${problem}`), ...(await wcag22Problems(page)).map((problem) => `${step}: axe: ${problem}`));
+      }
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await trust.cleanup();
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it.each(VIEWPORTS)("at $width x $height, no page scrolls sideways or breaks WCAG 2.2 AA", async (viewport) => {
