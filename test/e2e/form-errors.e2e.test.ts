@@ -51,6 +51,26 @@ describe("form problems, in the browser", () => {
     expect(await servers.db("classes").where({ title: "Practical Session" })).toHaveLength(0);
   });
 
+  it("Add a certification at 320 px: the problems above the table and in a component's row, each linked, nothing scrolling sideways", async () => {
+    const author = await buildLearner(servers.db, servers.clock, { role: "author" });
+    const context = await browser.newContext({ viewport: { width: 320, height: 800 } });
+    const page = await context.newPage();
+    await logIn(page, servers, author);
+    await page.goto(`${servers.lmsUrl}/catalog/certifications/new`);
+    await page.getByLabel("Certification Name").fill("297 Core Skills - Sharps Safety - 1 Year");
+    await page.getByLabel("Valid for (days)").fill("three years");
+    await page.getByLabel("Complete within (days)").fill("60");
+    await page.getByRole("button", { name: "Add certification" }).click();
+    await page.locator(".nhsuk-error-summary").waitFor();
+    expect(await summaryLinks(page)).toEqual(["Competency: choose the competency it gives", "Competence level: must not be empty", "Valid for (days): must be a whole number of days", "Components: a certification needs at least one component"]);
+    await page.locator(".nhsuk-error-summary").getByRole("link", { name: "Components:" }).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("course-1");
+    expect(await page.getByLabel("Valid for (days)").inputValue()).toBe("three years");
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    await expectAccessible(page);
+    await context.close();
+  });
+
   it("Add a person shows every problem at once on a phone, the date of birth's on its Day box", async () => {
     const admin = await buildLearner(servers.db, servers.clock, { role: "admin" });
     const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
