@@ -164,7 +164,8 @@ export function award(completedOn: string, validDays: number, heldUntil: string 
 export const RENEWAL_OPENS_MONTHS_BEFORE_EXPIRY = 3;
 
 export type Renewal =
-  | { offered: false; why: "not renewable" | "never expires" }
+  | { offered: false; why: "not renewable" }
+  | { offered: false; why: "never expires" }
   | { offered: false; why: "not yet"; opensOn: string; expiresOn: string }
   | { offered: true; expiresOn: string | null; expired: boolean };
 
@@ -183,7 +184,6 @@ export function renewalWords(outcome: Renewal): string {
   if (!outcome.offered) {
     if (outcome.why === "not renewable") return "This certification is not renewable.";
     if (outcome.why === "never expires") return "Your competency does not expire, so there is nothing to renew.";
-    if (outcome.why !== "not yet") return "";
     return `Renewal opens on ${guideDate(outcome.opensOn)}, ${RENEWAL_OPENS_MONTHS_BEFORE_EXPIRY} months before your competency expires on ${guideDate(outcome.expiresOn)}. Learning played before you subscribe again will not count toward it.`;
   }
   if (outcome.expiresOn === null) return "Renewal is open: subscribe again to renew your competency.";
