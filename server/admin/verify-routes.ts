@@ -1,4 +1,5 @@
-import { Router } from "express";
+import { Router, type Request, type Response } from "express";
+import type { Problem } from "../problems.ts";
 import type { AppDeps } from "../deps.ts";
 import { isRowId } from "../db/connect.ts";
 import { requireRole } from "../web/auth.ts";
@@ -20,15 +21,26 @@ export function verifyRoutes({ db, clock }: AppDeps): Router {
     renderPage(req, res, "admin/people", { search, people: await findPeople(db, search) });
   });
 
-  router.get("/admin/people/:personId", admin, async (req, res) => {
+  const showPerson = async (req: Request, res: Response, form: { problems: Problem[]; values: Record<string, string> } = { problems: [], values: {} }) => {
     const id = Number(req.params.personId);
     const overview = isRowId(id) ? await learnerOverview(db, id, clock.today()) : undefined;
     if (!overview) throw notFound("That person");
     // Their competence records (with evidence files), and the forms to record one and to move records between organisations (compliance/record-routes.ts).
     const [records, evidenceFiles, competencies, certificates] = await Promise.all([recordsOf(db, id), evidenceFilesOf(db, id), competencyChoices(db), completedLearningOf(db, id)]);
     const notice = req.query.done === "recorded" ? "The competence has been recorded. It is awaiting approval." : undefined;
-    renderPage(req, res, "admin/person", { ...overview, records, evidenceFiles, competencies, certificates, notice, guideDate, competencyLabel, sourceLabel, formatDuration, groupedCode });
-  });
+    renderPage(req, res, "admin/person", { ...overview, records, evidenceFiles, competencies, certificates, notice, guideDate, competencyLabel, sourceLabel, formatDuration, groupedCode, ...form });
+  };
+
+  router.get("/admin/people/:personId", admin, async (req, res) => showPerson(req, res));
+
+  // Record a competence is compliance's (compliance/record-routes.ts, mounted after this): a form it
+  // refuses comes back on this page, every problem beside its field, through this.
+  for (const path of ["/admin/people/:personId/records", "/admin/people/:personId/records/import"]) {
+    router.post(path, admin, (req, res, next) => {
+      res.locals.showRefusedRecordForm = (problems: Problem[], values: Record<string, string>) => showPerson(req, res, { problems, values });
+      next();
+    });
+  }
 
   router.get("/admin/attempts/:attemptId", admin, async (req, res) => {
     const id = Number(req.params.attemptId);

@@ -118,11 +118,21 @@ export function recordRoutes({ db, clock, config }: AppDeps): Router {
 
   // L&D record a competence for a learner from Verify a learner; it too awaits approval.
   router.post("/admin/people/:personId/records", admin, ...evidenceGuards, evidenceRoom((req) => Number(req.params.personId)), evidenceUpload, async (req, res) => {
-    const personId = await discardingUpload(req, async () => {
-      const id = await personOf(req);
-      await recordFromForm(req, res, id);
-      return id;
-    });
+    let personId: number;
+    try {
+      personId = await discardingUpload(req, async () => {
+        const id = await personOf(req);
+        await recordFromForm(req, res, id);
+        return id;
+      });
+    } catch (error) {
+      // Verify a learner shows the form again, with every problem (admin/verify-routes.ts hands over how).
+      const showAgain = res.locals.showRefusedRecordForm as ((problems: FormRefusal["problems"], values: Record<string, string>) => Promise<void>) | undefined;
+      if (!(error instanceof FormRefusal) || !showAgain || req.accepts(["html", "json"]) !== "html") throw error;
+      res.status(400);
+      const again = req.file && !error.problems.some((problem) => problem.field === "file") ? [{ field: "file", message: "Choose the evidence file again: a browser cannot keep it when the form comes back" }] : [];
+      return showAgain([...error.problems, ...again], formValues(req));
+    }
     res.redirect(303, `/admin/people/${personId}?done=recorded#competence-records`);
   });
 
@@ -135,6 +145,11 @@ export function recordRoutes({ db, clock, config }: AppDeps): Router {
 
   router.post("/admin/people/:personId/records/import", admin, ...recordsGuards, recordsUpload, async (req, res) => {
     const personId = await personOf(req);
+    const showAgain = res.locals.showRefusedRecordForm as ((problems: FormRefusal["problems"], values: Record<string, string>) => Promise<void>) | undefined;
+    if (!req.file && showAgain && req.accepts(["html", "json"]) === "html") {
+      res.status(400);
+      return showAgain([{ field: "records-file", message: "Select the competence records file (.json) to import" }], {});
+    }
     if (!req.file) throw new AppError("transfer.no_file", "Choose the competence records file (.json) to import", 400);
     const result = await importRecords(db, clock, { personId, text: recordsFileText(req.file.buffer), actorAccountId: actor(res).accountId, ip: req.ip ?? null });
     const person = await createComplianceStore(db).person(personId);
