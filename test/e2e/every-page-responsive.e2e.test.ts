@@ -227,6 +227,38 @@ describe("every page, on a phone and on a desktop", () => {
     expect(problems).toEqual([]);
   }, 120_000);
 
+  it.each(VIEWPORTS)("at $width x $height, no page scrolls sideways or breaks WCAG 2.2 AA", async (viewport) => {
+    const pages = new Map<Who, Page>();
+    const contexts: BrowserContext[] = [];
+    for (const who of ["anyone", "learner", "author", "admin"] as const) {
+      const context = await browser.newContext({ viewport });
+      contexts.push(context);
+      const page = await context.newPage();
+      if (who !== "anyone") await logInAs(page, who);
+      pages.set(who, page);
+    }
+    const failures: string[] = [];
+    for (const [who, path, expected = 200] of PAGES) {
+      const page = pages.get(who)!;
+      let url: string;
+      try {
+        url = address(path);
+      } catch (error) {
+        failures.push(`${path} (${who}): ${(error as Error).message}`);
+        continue;
+      }
+      const response = await page.goto(`${servers.lmsUrl}${url}`);
+      const problems: string[] = [];
+      if (response?.status() !== expected) problems.push(`answered ${response?.status()}, not ${expected}`);
+      if (new URL(page.url()).pathname !== url.split("?")[0]) problems.push(`went to ${page.url()}`);
+      problems.push(...(await overflowOf(page)).map((problem) => `overflow: ${problem}`));
+      problems.push(...(await wcag22Problems(page)).map((problem) => `axe: ${problem}`));
+      if (problems.length) failures.push(`${path} (${who}):\n    ${problems.join("\n    ")}`);
+    }
+    for (const context of contexts) await context.close();
+    expect(failures, `${failures.length} of ${PAGES.length} pages at ${viewport.width}px:\n${failures.join("\n")}`).toEqual([]);
+  }, 600_000);
+
   // Deliver 9 on the smallest phone: a wide logo and a long name from configuration still fit.
   it("at 320 px, a trust's wide logo and long name (TRUST_LOGO, TRUST_NAME) fit the header, logged out and in", async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), "lms-logo-"));
@@ -259,36 +291,4 @@ describe("every page, on a phone and on a desktop", () => {
       fs.rmSync(folder, { recursive: true, force: true });
     }
   }, 120_000);
-
-  it.each(VIEWPORTS)("at $width x $height, no page scrolls sideways or breaks WCAG 2.2 AA", async (viewport) => {
-    const pages = new Map<Who, Page>();
-    const contexts: BrowserContext[] = [];
-    for (const who of ["anyone", "learner", "author", "admin"] as const) {
-      const context = await browser.newContext({ viewport });
-      contexts.push(context);
-      const page = await context.newPage();
-      if (who !== "anyone") await logInAs(page, who);
-      pages.set(who, page);
-    }
-    const failures: string[] = [];
-    for (const [who, path, expected = 200] of PAGES) {
-      const page = pages.get(who)!;
-      let url: string;
-      try {
-        url = address(path);
-      } catch (error) {
-        failures.push(`${path} (${who}): ${(error as Error).message}`);
-        continue;
-      }
-      const response = await page.goto(`${servers.lmsUrl}${url}`);
-      const problems: string[] = [];
-      if (response?.status() !== expected) problems.push(`answered ${response?.status()}, not ${expected}`);
-      if (new URL(page.url()).pathname !== url.split("?")[0]) problems.push(`went to ${page.url()}`);
-      problems.push(...(await overflowOf(page)).map((problem) => `overflow: ${problem}`));
-      problems.push(...(await wcag22Problems(page)).map((problem) => `axe: ${problem}`));
-      if (problems.length) failures.push(`${path} (${who}):\n    ${problems.join("\n    ")}`);
-    }
-    for (const context of contexts) await context.close();
-    expect(failures, `${failures.length} of ${PAGES.length} pages at ${viewport.width}px:\n${failures.join("\n")}`).toEqual([]);
-  }, 600_000);
 });
