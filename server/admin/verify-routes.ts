@@ -33,14 +33,13 @@ export function verifyRoutes({ db, clock }: AppDeps): Router {
 
   router.get("/admin/people/:personId", admin, async (req, res) => showPerson(req, res));
 
-  // Record a competence is compliance's (compliance/record-routes.ts, mounted after this): a form it
-  // refuses comes back on this page, every problem beside its field, through this.
-  for (const path of ["/admin/people/:personId/records", "/admin/people/:personId/records/import"]) {
-    router.post(path, admin, (req, res, next) => {
-      res.locals.showRefusedRecordForm = (problems: Problem[], values: Record<string, string>) => showPerson(req, res, { problems, values });
-      next();
-    });
-  }
+  // Record a competence and Import competence records are compliance's (compliance/record-routes.ts,
+  // which authorises them, mounted after this): a form it refuses comes back on this page, every
+  // problem beside its field, through this. Middleware, not a route: the route is theirs.
+  router.use("/admin/people/:personId/records", (req, res, next) => {
+    if (req.method === "POST") res.locals.showRefusedRecordForm = (problems: Problem[], values: Record<string, string>) => showPerson(req, res, { problems, values });
+    next();
+  });
 
   router.get("/admin/attempts/:attemptId", admin, async (req, res) => {
     const id = Number(req.params.attemptId);
