@@ -29,7 +29,7 @@ export async function requestUsername(deps: RecoveryDeps, request: { email: stri
       text: (link, until) => [
         `Your username is: ${holder.username}`,
         "",
-        "Use it with your password to log in to NHS Electronic Staff Record learning.",
+        `Use it with your password to log in at ${deps.publicUrl}.`,
         "",
         `Forgotten your password too? Follow this link or reset your password (it works once, until ${until}):`,
         link,
@@ -69,7 +69,7 @@ export async function inviteToChoosePassword(deps: RecoveryDeps, request: { user
     subject: "Your learning account",
     auditKind: "account.invited",
     text: (link, until) => [
-      `An account has been made for you in NHS Electronic Staff Record learning. Your username is: ${holder.username}`,
+      `An account has been made for you to do your training at ${deps.publicUrl}. Your username is: ${holder.username}`,
       "",
       `To choose your password, follow this link (it works once, until ${until}):`,
       link,

@@ -63,6 +63,9 @@ describe("account recovery", () => {
     expect(mail).toMatchObject({ subject: "297 ESR User Name Lookup", status: "kept" });
     expect(mail.text_body).toContain(`Your username is: ${learner.username}`);
     expect(mail.text_body).toContain("or reset your password");
+    // Where to log in is the trust's own address, not the product's name (issue 20's branding).
+    expect(mail.text_body).toContain(`log in at ${t.config.publicUrl}.`);
+    expect(mail.text_body).not.toContain("NHS Electronic Staff Record");
     expect(fs.readFileSync(path.join(t.config.dataDir, "outbox", mail.eml_file), "utf8")).toMatch(/^Subject: 297 ESR User Name Lookup$/m);
 
     const link = linkIn(mail.text_body, "reset");

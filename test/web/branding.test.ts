@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
 import { createTestApp, logInAgent, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
+import { buildAttempt, importCourseVersion } from "../support/attempts.ts";
+import { VALID_PACKAGES } from "../support/valid-packages.ts";
 
 const LOGO_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 40"><rect width="100" height="40" fill="#005eb8"/></svg>';
 
@@ -48,6 +50,12 @@ describe("the trust's branding in the page frame", () => {
       expect(page).not.toContain("Your mandatory training, your compliance and your certificates, in one place.");
     }
     expect(pages[1]).toContain(`Logged In As <strong>${learner.username}</strong>`);
+    // The player window is a page of the trust's too: its title names the trust, not the product.
+    const courseVersionId = await importCourseVersion(withFile, VALID_PACKAGES["scorm12-multi-sco"]!.files, "297 Branded Course");
+    const attemptId = await buildAttempt({ db: withFile.db, personId: learner.personId, courseVersionId });
+    const player = (await agent.get(`/player/attempts/${attemptId}`).expect(200)).text;
+    expect(player).toMatch(/<title>[^<]+ - Gateshead Health &lt;NHS&gt; Foundation Trust<\/title>/);
+    expect(player).not.toContain("NHS Electronic Staff Record learning");
     const logo = await request(withFile.app).get("/assets/trust-logo").buffer(true).parse((res, done) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
