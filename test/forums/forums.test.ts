@@ -260,6 +260,8 @@ describe("Forums and Chats", () => {
     await lnd.agent.post(`/learning/forums/posts/${postId}/report`).type("form").send({ _csrf: lnd.csrf }).expect(303);
     expect((await omar.agent.get(`/learning/forums/topics/${topicId}?done=reported`)).text).toContain("Thank you: the post is reported to L&amp;D");
     expect(text((await lnd.agent.get("/learning/forums").expect(200)).text)).toContain("Reported posts (1)");
+    // Administration's tabs reach the reported posts too, where L&D do the rest of their daily work.
+    expect((await lnd.agent.get("/admin/audit").expect(200)).text).toContain('<a href="/learning/forums/reported"');
     const list = text((await lnd.agent.get("/learning/forums/reported").expect(200)).text);
     expect(list).toMatch(/Jane Smith in Reports \S+ \d\d:\d\d Something unkind\. Reported by 2 people, first on/);
 
