@@ -31,6 +31,7 @@ import { playerAssetRoutes } from "./web/player-assets.ts";
 import { healthRoutes } from "./web/health-routes.ts";
 import { compressWhereSafe } from "./web/compress.ts";
 import { problemFor } from "./problems.ts";
+import { headerSection } from "./web/header-section.ts";
 
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(csrfMiddleware());
   app.use(loadUser);
   app.use(learningBar);
+  app.use(headerSection);
   // A logged-in page may hold a person's records: a shared ward computer's Back button must not show them after Logout.
   app.use((_req, res, next) => {
     if (res.locals.user) res.set("Cache-Control", "no-store");

@@ -28,7 +28,9 @@ describe("the page frame", () => {
     const agent = await logInAgent(plain.app, learner.username, learner.password);
     const page = (await agent.get("/").expect(200)).text;
     expect(page).toContain(`Logged In As <strong>${learner.username}</strong>`);
-    expect(page).toMatch(/ href="\/">Portal<\/a><\/li>\s*<li class="nhsuk-header__navigation-item"><a class="nhsuk-header__navigation-link" href="\/help">Help<\/a>/);
+    // The portal is in the Portal section: the header marks it, in bold as well for forced colours.
+    expect(page).toMatch(/<li class="nhsuk-header__navigation-item nhsuk-header__navigation-item--current"><a class="nhsuk-header__navigation-link" href="\/" aria-current="true"><strong class="nhsuk-header__navigation-item-current-fallback">Portal<\/strong><\/a><\/li>\s*<li class="nhsuk-header__navigation-item"><a class="nhsuk-header__navigation-link" href="\/help">Help<\/a>/);
+    expect(page.match(/aria-current="true"/g)).toHaveLength(1);
     expect(page).toContain(">Logout</button>");
     expect(page).toContain("Need Help?");
     expect(page).toContain("Support with completing your e-learning: contact Learning and Development.");
@@ -55,6 +57,19 @@ describe("the page frame", () => {
     const loggedOut = (await request(plain.app).get("/no-such-page").expect(404)).text;
     expect(loggedOut).not.toContain("Logged In As");
     expect(loggedOut).toContain(' href="/login">Log in</a>');
+  });
+
+  it("marks the section each page is in, in the header's menu", async () => {
+    const admin = await buildLearner(plain.db, plain.clock, { role: "admin" });
+    const agent = await logInAgent(plain.app, admin.username, admin.password);
+    const current = async (path: string) => /<a class="nhsuk-header__navigation-link" href="[^"]*" aria-current="true"><strong[^>]*>([^<]+)<\/strong>/.exec((await agent.get(path).expect(200)).text)?.[1];
+    expect(await current("/admin/reports")).toBe("Administration");
+    expect(await current("/learning/forums/reported")).toBe("Administration");
+    expect(await current("/catalog")).toBe("Catalog");
+    expect(await current("/author/courses")).toBe("Courses");
+    expect(await current("/learning/current")).toBe("Portal");
+    expect(await current("/compliance")).toBe("Portal");
+    expect(await current("/account/password")).toBeUndefined();
   });
 
   it("takes Help's address and the Need Help? contacts from configuration, linking emails and phone numbers", async () => {
