@@ -49,6 +49,7 @@ const PAGES: PageLine[] = [
   ["learner", "/learning/forums"],
   ["learner", "/learning/forums/certification/:certification"],
   ["learner", "/learning/forums/course/:course"],
+  ["learner", "/learning/forums/topics/:topic"],
   ["learner", "/account/password"],
   ["author", "/author/courses"],
   ["author", "/author/courses/upload"],
@@ -73,6 +74,8 @@ const PAGES: PageLine[] = [
   ["admin", "/admin/reports"],
   ["admin", "/admin/reports/people?status=Red"],
   ["admin", "/admin/reminders"],
+  ["admin", "/admin/reminders/runs/:run"],
+  ["admin", "/learning/forums/topics/:topic"],
   ["admin", "/learning/forums/reported"],
   ["admin", "/admin/audit"],
   ["admin", "/admin/outbox"],
@@ -185,7 +188,22 @@ describe("every page, on a phone and on a desktop", () => {
     const attempt = /\/player\/attempts\/(\d+)$/.exec(played.headers().location ?? "");
     if (!attempt) throw new Error(`Play answered ${played.status()} ${played.headers().location ?? ""}`);
     ids.attempt = Number(attempt[1]);
+    // A question in the certification's discussion, so that a topic has a page to show.
+    const asked = await page.request.post(`${servers.lmsUrl}/learning/forums/certification/${ids.certification}/topics`, { form: { _csrf: csrf, title: "Which extinguisher is for electrical fires?", body: "The course says CO2.\nIs that right for a ward's computers too?" }, maxRedirects: 0 });
+    const topic = /\/learning\/forums\/topics\/(\d+)$/.exec(asked.headers().location ?? "");
+    if (!topic) throw new Error(`asking answered ${asked.status()} ${asked.headers().location ?? ""}`);
+    ids.topic = Number(topic[1]);
     await context.close();
+    // L&D send this week's reminders, so that a run has its page.
+    const lnd = await browser.newContext();
+    const lndPage = await lnd.newPage();
+    await logInAs(lndPage, "admin");
+    const lndCsrf = await lndPage.locator("input[name=_csrf]").first().inputValue();
+    const sent = await lndPage.request.post(`${servers.lmsUrl}/admin/reminders`, { form: { _csrf: lndCsrf }, maxRedirects: 0 });
+    const run = /\/admin\/reminders\/runs\/(\d+)/.exec(sent.headers().location ?? "");
+    if (!run) throw new Error(`Send answered ${sent.status()} ${sent.headers().location ?? ""}`);
+    ids.run = Number(run[1]);
+    await lnd.close();
   }, 120_000);
 
   const logInAs = (page: Page, who: Exclude<Who, "anyone">) => logInAt(page, servers.lmsUrl, login(who));
