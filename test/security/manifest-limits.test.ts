@@ -199,7 +199,7 @@ describe("a course of thousands of items", () => {
     const courseId = (await t.db("course_versions").where({ id: versionId }).first("course_id")).course_id;
     const author = await buildLearner(t.db, t.clock, { role: "author" });
     const agent = await logInAgent(t.app, author.username, author.password);
-    const rows = (html: string) => [...html.matchAll(/<tr class="nhsuk-table__row"><td class="nhsuk-table__cell">(I\d+)<\/td>/g)].map((match) => match[1]);
+    const rows = (html: string) => [...html.matchAll(/<tr class="nhsuk-table__row" role="row"><td class="nhsuk-table__cell" role="cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">Item <\/span>(I\d+)<\/td>/g)].map((match) => match[1]);
 
     const first = (await agent.get(`/author/courses/${courseId}`).expect(200)).text;
     expect(rows(first)).toEqual(Array.from({ length: 100 }, (_, n) => `I${n}`));
