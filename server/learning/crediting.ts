@@ -156,9 +156,9 @@ export function award(completedOn: string, validDays: number, heldUntil: string 
 /**
  * The renewal rule: a completed certification that can be renewed is offered for renewal from 3
  * calendar months before the competency it gave expires (the guide's Amber, "due to expire in the
- * next 3 months"), and from then on, expired or not. Earlier, a renewal would end its certificate's
- * validity years early for a few days' gain (rule 4 dates the new expiry from the renewal's own
- * completion), so the page says when renewal opens instead of offering it. A competency that never
+ * next 3 months"), and from then on, expired or not. Earlier, a renewal is a whole course's work
+ * for a few days' gain (rule 4 dates the new expiry from the renewal's own completion, and never
+ * shortens the one held), so the page says when renewal opens instead of offering it. A competency that never
  * expires has nothing to renew. `expiresOn` is the latest expiry the learner holds for it.
  */
 export const RENEWAL_OPENS_MONTHS_BEFORE_EXPIRY = 3;
