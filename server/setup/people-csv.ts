@@ -58,8 +58,9 @@ export function readPeopleCsv(text: string, today: string): PeopleFromCsv {
     }
     const cell = (column: Column) => (cells[columns.indexOf(column)] ?? "").trim();
     const rowProblems: string[] = [];
-    const dob = readDate(cell("Date of Birth"));
-    if (dob === undefined) rowProblems.push(`Row ${rowNumber}, Date of Birth: "${cell("Date of Birth")}" must be a date, e.g. 1988-04-12 or 12/04/1988`);
+    const dobRead = readDate(cell("Date of Birth"), "1988-04-12 or 12/04/1988");
+    const dob = "date" in dobRead ? dobRead.date : undefined;
+    if (dob === undefined) rowProblems.push(`Row ${rowNumber}, Date of Birth: ${"problem" in dobRead ? dobRead.problem : ""}`);
     else if (dob >= today || dob < "1900-01-01") rowProblems.push(`Row ${rowNumber}, Date of Birth: ${dob} must be a date of birth in the past`);
     const role = readRole(cell("Role"));
     if (role === null) rowProblems.push(`Row ${rowNumber}, Role: "${cell("Role")}" must be one of ${ROLES.map((r) => ROLE_LABELS[r]).join(", ")} (or empty for Learner)`);
@@ -67,8 +68,9 @@ export function readPeopleCsv(text: string, today: string): PeopleFromCsv {
     const position = cell("Position");
     if (Boolean(number) !== Boolean(position)) rowProblems.push(`Row ${rowNumber}: give both Assignment Number and Position, or neither`);
     const startText = cell("Assignment Start Date");
-    const startDate = startText ? readDate(startText) : undefined;
-    if (startText && startDate === undefined) rowProblems.push(`Row ${rowNumber}, Assignment Start Date: "${startText}" must be a date, e.g. 2026-12-01 or 01/12/2026`);
+    const startRead = startText ? readDate(startText, "2026-12-01 or 01/12/2026") : undefined;
+    const startDate = startRead && "date" in startRead ? startRead.date : undefined;
+    if (startRead && "problem" in startRead) rowProblems.push(`Row ${rowNumber}, Assignment Start Date: ${startRead.problem}`);
     else if (startText && !number) rowProblems.push(`Row ${rowNumber}, Assignment Start Date: give it with the Assignment Number and Position it belongs to`);
 
     const person: CatalogPerson = {
@@ -144,11 +146,16 @@ function columnOf(path: ReadonlyArray<PropertyKey>): string {
 /** "Date of Birth" and "dateofbirth" and " DATE OF BIRTH " are the same column. */
 const squash = (name: string) => name.toLowerCase().replace(/[^a-z]/g, "");
 
-/** YYYY-MM-DD, or DD/MM/YYYY as a UK spreadsheet writes it; undefined when neither. */
-function readDate(text: string): string | undefined {
+/**
+ * YYYY-MM-DD, or DD/MM/YYYY as a UK spreadsheet writes it, as YYYY-MM-DD. A cell in the right shape
+ * that is no day on the calendar (30 February) is told so, not told to use the shape it already has.
+ */
+function readDate(text: string, example: string): { date: string } | { problem: string } {
   const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
   const iso = uk ? `${uk[3]}-${uk[2]!.padStart(2, "0")}-${uk[1]!.padStart(2, "0")}` : text;
-  return isCalendarDate(iso) ? iso : undefined;
+  if (isCalendarDate(iso)) return { date: iso };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return { problem: `"${text}" must be a date, e.g. ${example}` };
+  return { problem: `"${text}" must be a real date (${text} does not exist)` };
 }
 
 /** A role by its name or its label; undefined when empty (a learner), null when unknown. */

@@ -67,10 +67,21 @@ describe("Upload people: Check only, then Import", () => {
   it("tells every problem of a row at once: an unknown Position beside a bad date, each with its row and column", async () => {
     const response = await check(admin, [HEADER, ",Bad,Date,bad.date@example.org,31/02/1990,,,50000003,Porters Lodge", ",Good,Row,good.row@example.org,1990-01-01,,,50000004,Porter"].join("\n")).expect(400);
     const problems = [...response.text.matchAll(/<li><a href="#file">([^<]+)<\/a><\/li>/g)].map((match) => match[1]!.replace(/&#34;/g, '"'));
-    expect(problems[0]).toMatch(/^Row 2, Date of Birth: "31\/02\/1990" must be a date/);
+    expect(problems[0]).toBe('Row 2, Date of Birth: "31/02/1990" must be a real date (31/02/1990 does not exist)');
     expect(problems[1]).toMatch(/^Row 2, Position: no position named "Porters Lodge"/);
     expect(problems).toHaveLength(2);
     expect(response.text).not.toContain('name="checked"');
+  });
+
+  it("tells a date in the right shape that is no day on the calendar that it does not exist, not to use the shape it has", async () => {
+    const response = await check(admin, [HEADER + ",Assignment Start Date", ",Leap,Less,leap.less@example.org,1990-02-30,,,50000005,Porter,2026-02-29", ",Shape,Less,shape.less@example.org,30th Feb,,,50000006,Porter,soon"].join("\n")).expect(400);
+    const problems = [...response.text.matchAll(/<li><a href="#file">([^<]+)<\/a><\/li>/g)].map((match) => match[1]!.replace(/&#34;/g, '"'));
+    expect(problems).toEqual([
+      'Row 2, Date of Birth: "1990-02-30" must be a real date (1990-02-30 does not exist)',
+      'Row 2, Assignment Start Date: "2026-02-29" must be a real date (2026-02-29 does not exist)',
+      'Row 3, Date of Birth: "30th Feb" must be a date, e.g. 1988-04-12 or 12/04/1988',
+      'Row 3, Assignment Start Date: "soon" must be a date, e.g. 2026-12-01 or 01/12/2026',
+    ]);
   });
 
   it("asks for a file when none is chosen, in the error pattern", async () => {
