@@ -380,7 +380,9 @@ describe("crediting a certification from the commits that earn it", () => {
     expect(reasonOf(ASSESSMENT)).toMatch(/^Failed: 50%, pass mark 80%/);
     const cellOf = (course: string, field: string) => new RegExp(`data-component="${course}">[\\s\\S]*?data-field="${field}">([\\s\\S]*?)</td>`).exec(page)?.[1]?.replace(/<[^>]+>/g, "").trim();
     expect(cellOf(ASSESSMENT, "score")).toBe("50%");
-    expect(cellOf(ASSESSMENT, "attempts")).toBe("1");
+    // The count is the link's visible text and starts its accessible name (WCAG 2.5.3): no aria-label replaces it.
+    expect(cellOf(ASSESSMENT, "attempts")).toBe(`1 attempt: latest at ${ASSESSMENT}`);
+    expect(page).toContain(`<a href="/admin/attempts/${attemptId}">1<span class="nhsuk-u-visually-hidden"> attempt: latest at ${ASSESSMENT}</span></a>`);
     expect(cellOf(SESSION, "attempts")).toBe("0");
     expect(page).toContain(`href="/admin/attempts/${attemptId}"`);
     const detail = (await admin.get(`/admin/attempts/${attemptId}`).expect(200)).text;
