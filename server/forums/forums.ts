@@ -23,6 +23,11 @@ export async function readableDiscussion(db: Db, viewer: Viewer, kind: Discussio
   return discussion;
 }
 
+/** Whether the person may read this discussion (pages elsewhere link to it only then). */
+export async function mayReadDiscussion(db: Db, viewer: Viewer, kind: DiscussionKind, id: number): Promise<boolean> {
+  return mayRead(await accessOf(db, viewer, { kind, id }));
+}
+
 /** A topic and its discussion, if the person may read it. */
 export async function readableTopic(db: Db, viewer: Viewer, topicId: number): Promise<{ topic: Topic; discussion: Discussion }> {
   const topic = await createForumStore(db).topicById(topicId);

@@ -9,6 +9,8 @@ import { certificationView } from "./certification-view.ts";
 import { subscribe, unsubscribe } from "./subscriptions.ts";
 import { localTime } from "../clock.ts";
 import { latestCompletedSubscription } from "../certificates/index.ts";
+import { mayReadDiscussion } from "../forums/index.ts";
+import type { Role } from "../web/roles.ts";
 
 /**
  * The guide's learner screens for one learning certification: the certification page
@@ -38,7 +40,10 @@ export function certificationRoutes({ db, clock }: AppDeps): Router {
     // Download certificate: for the latest completion, also while a renewal is under way.
     const certificateSubscriptionId = await latestCompletedSubscription(db, actor(req, res).personId, view.certification.id);
     const notice = req.query.done === "cancelled" ? "Your class booking is cancelled. Choose or Enrol in class to book another." : undefined;
-    render(req, res, "learning/certification", { view, certificateSubscriptionId, notice });
+    // Its discussion is linked only for those who may read it: the link would lead others to a refusal.
+    const user = res.locals.user as { personId: number; accountId: number; role: Role };
+    const forumOpen = await mayReadDiscussion(db, { accountId: user.accountId, personId: user.personId, role: user.role }, "certification", view.certification.id);
+    render(req, res, "learning/certification", { view, certificateSubscriptionId, notice, forumOpen });
   });
 
   // After completing, subscribing again is a renewal: only once the renewal rule offers it (the

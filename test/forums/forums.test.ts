@@ -82,6 +82,36 @@ describe("Forums and Chats", () => {
     // Someone subscribed to nothing is told how to join one.
     const newcomer = await person("Brown, Ben");
     expect(text((await newcomer.agent.get("/learning/forums").expect(200)).text)).toContain("There is no discussion for you yet. Subscribe to a certification from Compliance and Competency");
+    // An author with no course yet is spoken to as an author, not told to subscribe as a learner (review of issue 20).
+    const newAuthor = await person("Khan, Sara", "author");
+    const authorsEmpty = text((await newAuthor.agent.get("/learning/forums").expect(200)).text);
+    expect(authorsEmpty).toContain("There is no discussion for you yet. Each course you upload has its discussion here, where you answer learners' questions as its author: Upload a SCORM package .");
+    expect(authorsEmpty).not.toContain("Subscribe to a certification");
+  });
+
+  it("links the certification page to its discussion only for those who may read it; others are told to subscribe", async () => {
+    const link = `<a href="/learning/forums/certification/${certA}">Forums and Chats: ask about this certification</a>`;
+    const instead = "Subscribe to join this certification's discussion in Forums and Chats.";
+    // Pat is not subscribed to certification A: no link into a refusal, the way in instead.
+    const pats = (await pat.agent.get(`/learning/certifications/${certA}`).expect(200)).text;
+    expect(pats).not.toContain(`href="/learning/forums/certification/${certA}"`);
+    expect(pats).toContain(instead);
+    await pat.agent.get(`/learning/forums/certification/${certA}`).expect(403);
+    // Jane is subscribed: the link, and where it leads opens.
+    const janes = (await jane.agent.get(`/learning/certifications/${certA}`).expect(200)).text;
+    expect(janes).toContain(link);
+    expect(janes).not.toContain(instead);
+    await jane.agent.get(`/learning/forums/certification/${certA}`).expect(200);
+    // Subscribed before and unsubscribed since: still one of its learners, so still linked.
+    const former = await person("Former, Fay");
+    await subscribe(former, certA);
+    await former.agent.post(`/learning/certifications/${certA}/unsubscribe`).type("form").send({ _csrf: former.csrf }).expect(303);
+    expect((await former.agent.get(`/learning/certifications/${certA}`).expect(200)).text).toContain(link);
+    await former.agent.get(`/learning/forums/certification/${certA}`).expect(200);
+    // L&D moderates every discussion; the author of one of its courses answers there.
+    expect((await lnd.agent.get(`/learning/certifications/${certA}`).expect(200)).text).toContain(link);
+    expect((await author.agent.get(`/learning/certifications/${certA}`).expect(200)).text).toContain(link);
+    expect((await author.agent.get(`/learning/certifications/${certB}`).expect(200)).text).toContain("Subscribe to join this certification's discussion");
   });
 
   it("keeps a learner out of a discussion they are not doing, and anonymous people out of all", async () => {
