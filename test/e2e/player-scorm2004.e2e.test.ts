@@ -212,4 +212,35 @@ describe("the player window's one title bar and one Home", () => {
     await leavePlayer(page, player, () => home.click());
     expect((await commitLog(servers.db, attemptId, TOPICS[0].id)).at(-1)).toMatchObject({ isTerminateCommit: true });
   });
+
+  // Review of issue 20: the title bar cut the course's name short ("297 NHS Conflict Resolution - Pa...")
+  // at about 1100 px. The whole name shows, on one line on a wide screen, on two at most on a phone.
+  it("shows the course's whole name at 1280 and 1100 px, and on a phone wraps it rather than hiding any", async () => {
+    for (const course of [MODULE, FIRE]) {
+      const { page, attemptId, context } = await newAttempt(course);
+      const player = await openPlayer(page, servers, attemptId);
+      const title = player.getByRole("heading", { level: 1 });
+      for (const [width, lines] of [[1280, 1], [1100, 1], [375, 2]] as const) {
+        await player.setViewportSize({ width, height: 800 });
+        expect(await title.innerText()).toBe(course);
+        const shown = await title.evaluate((heading) => {
+          const style = getComputedStyle(heading);
+          const box = heading.getBoundingClientRect();
+          return {
+            clipped: heading.scrollWidth > heading.clientWidth || style.textOverflow === "ellipsis",
+            lines: Math.round(box.height / Number.parseFloat(style.lineHeight)),
+            right: box.right,
+          };
+        });
+        expect(shown.clipped, `${course} at ${width} px`).toBe(false);
+        expect(shown.lines, `${course} at ${width} px`).toBeLessThanOrEqual(lines);
+        expect(shown.right).toBeLessThanOrEqual(width);
+        expect(await player.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+        // Home stays on screen beside its words whatever the name's length.
+        const home = (await player.getByRole("button", { name: "Home" }).boundingBox())!;
+        expect(home.x + home.width).toBeLessThanOrEqual(width);
+      }
+      await context.close();
+    }
+  });
 });
