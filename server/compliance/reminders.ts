@@ -43,6 +43,8 @@ export interface ReminderPlan {
   graceDays: number;
   reminders: PlannedReminder[];
   heldBack: Array<PlannedReminder & { until: string }>;
+  /** People past their grace with something Amber, Red or due who have been told of it already: why no one may need a reminder. */
+  alreadyTold: number;
 }
 
 export interface ReminderOptions {
@@ -57,11 +59,15 @@ export async function planReminders(db: Db, options: ReminderOptions): Promise<R
   const rows = await withNewStarterDues(store, await store.statuses(options.asOf), options.asOf);
   const known = await store.toldStatuses();
   const changed = new Map<number, Array<Record<string, unknown>>>();
+  const told = new Set<number>();
   for (const row of rows) {
-    if (known.get(`${row.person_id}:${row.competency_id}`) === row.status) continue;
+    if (known.get(`${row.person_id}:${row.competency_id}`) === row.status) {
+      if (row.status !== "Green") told.add(Number(row.person_id));
+      continue;
+    }
     changed.set(Number(row.person_id), [...(changed.get(Number(row.person_id)) ?? []), row]);
   }
-  const plan: ReminderPlan & { changed: typeof changed } = { asOf: options.asOf, graceDays: options.graceDays, reminders: [], heldBack: [], changed };
+  const plan: ReminderPlan & { changed: typeof changed } = { asOf: options.asOf, graceDays: options.graceDays, reminders: [], heldBack: [], alreadyTold: 0, changed };
   for (const [personId, rowsOf] of changed) {
     const first = rowsOf[0]!;
     const until = graceUntil(String(first.person_created_at), options.graceDays);
@@ -72,6 +78,7 @@ export async function planReminders(db: Db, options: ReminderOptions): Promise<R
       if (tell.length) plan.heldBack.push({ ...reminder, until });
     } else if (tell.length) plan.reminders.push(reminder);
   }
+  plan.alreadyTold = [...told].filter((personId) => !plan.reminders.some((reminder) => reminder.personId === personId)).length;
   return plan;
 }
 

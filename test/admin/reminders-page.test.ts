@@ -5,6 +5,9 @@ import { agentsByRole, signedIn, type SignedInAgent } from "../support/role-agen
 import { listAudit } from "../../server/audit/store.ts";
 import { lms } from "../support/run-cli.ts";
 
+/** The page's sentence when no one needs a reminder, as one line of text; undefined when there is a Send. */
+const nothingToSend = (page: string) => /data-report="nothing-to-send">([\s\S]*?)<\/p>/.exec(page)?.[1]?.replace(/\s+/g, " ").trim();
+
 /** Administration's Reminders: preview who gets what, Send once however often it is pressed, and the history of what was sent. */
 describe("Reminders page", () => {
   let t: TestApp;
@@ -67,7 +70,7 @@ describe("Reminders page", () => {
     const pages = await Promise.all(runs.map(async (location) => (await admin.agent.get(location).expect(200)).text));
     const sending = pages.find((page) => page.includes("1 reminder has been sent."))!;
     expect(sending).toBeDefined();
-    expect(pages.find((page) => page !== sending)).toContain("No reminder was sent: everyone had been told already.");
+    expect(pages.find((page) => page !== sending)).toContain("No reminder was sent: no one was due one. 1 new person was held back until their grace ends.");
     const message = await mailTo("emma.conroy@example.org").first();
     expect(sending).toContain(`<a href="/admin/outbox/${message.id}">The email to emma.conroy@example.org</a>`);
     expect(sending).toMatch(/Sent by<\/dt><dd class="nhsuk-summary-list__value">297GOKAFOR\d* from [\d.:a-f]+/);
@@ -77,7 +80,7 @@ describe("Reminders page", () => {
     const history = (await admin.agent.get("/admin/reminders").expect(200)).text;
     expect([...history.matchAll(/data-run="(\d+)"/g)]).toHaveLength(4); // two clicks, the second Send, the command
     expect(history).toContain("The daily reminders (lms send-reminders)");
-    expect(history).toContain('data-report="nothing-to-send"');
+    expect(nothingToSend(history)).toBe("No one needs a reminder today. 1 new person is held back: their first reminder waits until 27-Mar-2026 (see New people held back). 1 person has an essential competency Amber, Red or coming due and has been told of it already.");
     const sent = await listAudit(t.db, { kind: "reminder.sent", personId: veteran.personId });
     expect(sent).toEqual([expect.objectContaining({ actorAccountId: adminAccountId, ip: expect.any(String), detail: expect.objectContaining({ asOf: "2026-03-20", messageId: message.id }) })]);
     expect((await listAudit(t.db, { kind: "reminders.run" })).filter((run) => run.actorAccountId === adminAccountId)).toHaveLength(3);
@@ -91,6 +94,8 @@ describe("Reminders page", () => {
     const [mail] = await mailTo("ana.novak@example.org");
     expect(mail.text_body).toContain("- NHS|CSTF|Equality: not held");
     expect(mail.text_body).toContain("- NHS|CSTF|Fire Safety: not held");
+    const after = (await admin.agent.get("/admin/reminders").expect(200)).text;
+    expect(nothingToSend(after)).toBe("No one needs a reminder today. 2 people have an essential competency Amber, Red or coming due and have been told of it already.");
   });
 
   it("refuses a Send as of a date before the last run's, saying why, and sends nothing", async () => {
@@ -117,5 +122,32 @@ describe("Reminders page", () => {
     await agents.admin.agent.get("/admin/reminders/runs/999999").expect(404);
     await agents.admin.agent.get("/admin/reminders/runs/abc").expect(404);
     expect(csrfFrom((await agents.admin.agent.get("/admin/reminders").expect(200)).text)).toBeTruthy();
+  });
+});
+
+/** With no reminder due, the page says why in words true of the day: no one due, new people held back until dates, or everyone told already. */
+describe("Reminders page when no one needs a reminder", () => {
+  let t: TestApp;
+  const clock = settableClock("2026-03-01T09:00:00.000Z");
+  let admin: SignedInAgent;
+  beforeAll(async () => {
+    t = await createTestApp({ clock });
+    admin = await signedIn(t.app, await buildLearner(t.db, t.clock, { role: "admin", name: "Okafor, Grace", assignments: [] }));
+  });
+  afterAll(() => t.cleanup());
+
+  it("says no one has anything due, and, on a fresh trust whose people are all new, who is held back and until when, never that anyone was told", async () => {
+    await buildLearner(t.db, t.clock, { name: "Conroy, Emma" });
+    expect(nothingToSend((await admin.agent.get("/admin/reminders").expect(200)).text)).toBe("No one needs a reminder today. No one has an essential competency Amber, Red or coming due.");
+
+    const [competency] = await t.db("competencies").insert({ name: "NHS|CSTF|Fire Safety|" }).returning("id");
+    const position = await t.db("positions").where({ name: "Healthcare Assistant" }).first("id");
+    await t.db("competence_requirements").insert({ position_id: position.id, competency_id: competency.id, essential: true });
+    clock.set("2026-03-03T09:00:00.000Z");
+    await buildLearner(t.db, t.clock, { name: "Novak, Ana" });
+    await buildLearner(t.db, t.clock, { name: "Reyes, Luis" });
+    const page = (await admin.agent.get("/admin/reminders").expect(200)).text;
+    expect(nothingToSend(page)).toBe("No one needs a reminder today. 3 new people are held back: their first reminders wait until 08-Mar-2026 to 10-Mar-2026 (see New people held back). No one else has an essential competency Amber, Red or coming due.");
+    expect(nothingToSend(page)).not.toContain("told");
   });
 });
