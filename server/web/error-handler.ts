@@ -35,9 +35,22 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (req.accepts(["html", "json"]) === "json" || req.is("json")) {
       res.json({ error: { code, message, details } });
     } else {
-      res.render("error", { status, message, details, backTo: pageItCameFrom(req), ...signedInFrame(req, res.locals.user) });
+      res.render("error", { status, heading: errorHeading(status, code), message, details, backTo: pageItCameFrom(req), ...signedInFrame(req, res.locals.user) });
     }
   };
+}
+
+/**
+ * The error page's title and heading, in the NHS design system's words for its error pages: what
+ * happened, for a person (a status number means nothing to staff). The message below says why.
+ */
+export function errorHeading(status: number, code: string): string {
+  if (status === 404) return "Page not found";
+  // A form refused for its expired anti-forgery value is not a matter of permission.
+  if (status === 403 && code !== "csrf.invalid") return "You do not have permission to see this page";
+  if (status === 503) return "Sorry, the service is unavailable";
+  if (status >= 500) return "Sorry, there is a problem with the service";
+  return "There is a problem";
 }
 
 /** A full disk (507) or a database busy or restarting (503): the server's state, said plainly, not a 500. */

@@ -86,7 +86,7 @@ export function expectClearRefusal(response: Response, name: string): string {
   expect(response.status, context).toBeLessThan(500);
   expect(response.headers["content-type"], context).toMatch(/^text\/html/);
   const summary = /class="nhsuk-error-summary__body">([\s\S]*?)<\/div>/.exec(response.text)?.[1];
-  const errorPage = /<title>(?:Error \d{3}|This link does not work) [\s\S]*?<h1>[^<]*<\/h1>\s*<p>([\s\S]*?<\/p>\s*(?:<ul[\s\S]*?<\/ul>)?)/.exec(response.text)?.[1];
+  const errorPage = /<title>(?:Page not found|You do not have permission to see this page|There is a problem|This link does not work) [\s\S]*?<h1>[^<]*<\/h1>\s*<p>([\s\S]*?<\/p>\s*(?:<ul[\s\S]*?<\/ul>)?)/.exec(response.text)?.[1];
   const problem = textOf(summary ?? errorPage ?? "");
   expect(problem.length, `${context}\n(no problem named on the page)`).toBeGreaterThan(8);
   expect(problem, context).not.toMatch(/Something went wrong on our side/);

@@ -48,6 +48,10 @@ describe("the page frame", () => {
     expect(refused.match(/at most 200 characters/g)).toHaveLength(2);
     const missing = (await agent.get("/learning/certifications/999999").expect(404)).text;
     expect(missing).toContain(`Logged In As <strong>${learner.username}</strong>`);
+    // Titled and headed in the NHS design system's words, not a status number; the message kept.
+    expect(missing).toMatch(/<title>Page not found - [^<]+<\/title>/);
+    expect(missing).toContain("<h1>Page not found</h1>\n<p>That certification");
+    expect(missing).not.toMatch(/Error 404/);
     // The error page's Logout carries a good anti-forgery value: it logs out.
     const csrf = /name="_csrf" value="([^"]+)"/.exec(missing)![1]!;
     await agent.post("/logout").type("form").send({ _csrf: csrf }).expect(302).expect("Location", "/login?loggedOut=1");
@@ -57,6 +61,27 @@ describe("the page frame", () => {
     const loggedOut = (await request(plain.app).get("/no-such-page").expect(404)).text;
     expect(loggedOut).not.toContain("Logged In As");
     expect(loggedOut).toContain(' href="/login">Log in</a>');
+  });
+
+  it("titles each error page in the NHS design system's words, keeping its status and message", async () => {
+    const learner = await buildLearner(plain.db, plain.clock);
+    const agent = await logInAgent(plain.app, learner.username, learner.password);
+    const page = async (path: string, status: number) => (await agent.get(path).expect(status)).text;
+    const titled = (html: string) => [/<title>([^<]+) - [^<]+<\/title>/.exec(html)?.[1], /<h1>([^<]+)<\/h1>/.exec(html)?.[1]];
+    const missing = await page("/no-such-page", 404);
+    expect(titled(missing)).toEqual(["Page not found", "Page not found"]);
+    expect(missing).toContain("The page you asked for does not exist.");
+    const forbidden = await page("/admin/reports", 403);
+    expect(titled(forbidden)).toEqual(["You do not have permission to see this page", "You do not have permission to see this page"]);
+    // A form sent without its anti-forgery value is refused, but it is not a matter of permission.
+    const expired = (await agent.post("/account/password").type("form").send({}).expect(403)).text;
+    expect(titled(expired)).toEqual(["There is a problem", "There is a problem"]);
+    expect(expired).toContain("The form has expired");
+    for (const html of [missing, forbidden, expired]) expect(html).not.toMatch(/Error \d{3}|Not allowed/);
+    const { errorHeading } = await import("../../server/web/error-handler.ts");
+    expect(errorHeading(500, "internal")).toBe("Sorry, there is a problem with the service");
+    expect(errorHeading(507, "storage.full")).toBe("Sorry, there is a problem with the service");
+    expect(errorHeading(503, "database.unavailable")).toBe("Sorry, the service is unavailable");
   });
 
   it("marks the section each page is in, in the header's menu", async () => {
