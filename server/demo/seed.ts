@@ -9,7 +9,7 @@ import { importCatalog, parseCatalog, type CatalogImportSummary } from "../setup
 import { accountDirectory } from "../accounts/index.ts";
 import { importPackage, createLocalStorage, zipFolder } from "../packages/index.ts";
 import { parseManifest } from "../scorm/manifest/parse-manifest.ts";
-import { DEMO_CATALOG_FILE } from "./demo-logins.ts";
+import { DEMO_CATALOG_FILE, DEMO_LOGINS } from "./demo-logins.ts";
 import { DEMO_LEARNER, demoRecords } from "./demo-records.ts";
 import { addDemoClasses } from "../classroom/index.ts";
 import { competencyAndCertification, courseExists, hasCompetenceRecords } from "./seed-reads.ts";
@@ -29,16 +29,19 @@ export interface DemoSeedSummary {
  * nothing a person did in the demo is undone.
  */
 export async function seedDemo({ db, clock, config }: Context): Promise<DemoSeedSummary> {
-  const catalog = await importCatalog(db, clock, parseCatalog(fs.readFileSync(DEMO_CATALOG_FILE, "utf8")));
+  const catalog = await importCatalog(db, clock, parseCatalog(fs.readFileSync(DEMO_CATALOG_FILE, "utf8")), { cause: "demo trust" });
   const storage = createLocalStorage(path.join(config.dataDir, "packages"));
   const coursesImported: string[] = [];
+  // The demo courses are the demo author's own, as if he had uploaded them: his course pages name
+  // him, and in Forums and Chats he has their discussions to answer as their author.
+  const importedBy = await demoAuthorAccountId(db);
   for (const folder of demoCourseFolders()) {
     const code = courseCodeOf(folder);
     if (await courseExists(db, code)) continue;
     const zipFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lms-demo-")), "package.zip");
     try {
       await zipFolder(folder, zipFile, [{ from: SHARED_DIR, to: "shared" }]);
-      await importPackage({ db, clock, storage }, zipFile, { code });
+      await importPackage({ db, clock, storage }, zipFile, { code, importedBy });
       coursesImported.push(code);
     } finally {
       fs.rmSync(path.dirname(zipFile), { recursive: true, force: true });
@@ -46,6 +49,13 @@ export async function seedDemo({ db, clock, config }: Context): Promise<DemoSeed
   }
   await addDemoClasses(db, clock.today(), clock.now().toISOString());
   return { catalog, coursesImported, recordsAdded: await addDemoRecords(db, clock.today()) };
+}
+
+/** The demo course author's account (the catalog's one author), or null when there is none: then the versions say the LMS's setup imported them. */
+async function demoAuthorAccountId(db: Db): Promise<number | null> {
+  const login = DEMO_LOGINS.find((person) => person.role === "author");
+  const account = login ? await accountDirectory(db).findByUsername(login.username) : undefined;
+  return account?.id ?? null;
 }
 
 /** Every folder of packages/ with a manifest; `_shared` is added to each, not a course itself. */

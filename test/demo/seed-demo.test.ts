@@ -3,6 +3,11 @@ import { addDays } from "../../server/clock.ts";
 import { demoCourseFolders } from "../../server/demo/seed.ts";
 import { createTestDb, type TestDb } from "../support/test-db.ts";
 import { lms } from "../support/run-cli.ts";
+import pino from "pino";
+import { loadConfig } from "../../server/config.ts";
+import { createClock } from "../../server/clock.ts";
+import { createApp } from "../../server/app.ts";
+import { logInAgent, TEST_SESSION_SECRET } from "../support/test-app.ts";
 
 const TODAY = "2026-03-01";
 
@@ -44,6 +49,28 @@ describe("lms seed-demo", () => {
     // The Conflict Resolution journey of the guide is playable end to end.
     const codes = versions.map((row) => row.code);
     expect(codes).toEqual(expect.arrayContaining(["297 NHS Conflict Resolution - Part 1", "297 NHS Conflict Resolution - Part 2", "297 NHS Conflict Resolution - eAssessment"]));
+  });
+
+  // Review of issue 20: the demo courses were imported by "system", so the demo author had no course
+  // of his own and Forums and Chats told him to subscribe to a certification.
+  it("imports the demo courses as the demo author's own: his name on their versions, their discussions his to answer", async () => {
+    const demoAuthor = await t.db("accounts").where({ username_key: "297APATEL01" }).first("id");
+    const importers = await t.db("course_versions").distinct("imported_by").pluck("imported_by");
+    expect(importers.map(Number)).toEqual([Number(demoAuthor.id)]);
+
+    const app = createApp({ config: loadConfig({ ...t.env, LOG_LEVEL: "silent" }), db: t.db, clock: createClock(`${TODAY}T09:00:00Z`), logger: pino({ level: "silent" }), sessionSecret: TEST_SESSION_SECRET });
+    const author = await logInAgent(app, "297APATEL01", "course-author-demo");
+    const forums = (await author.get("/learning/forums").expect(200)).text;
+    expect(forums).not.toContain("There is no discussion for you yet");
+    const conflict = await t.db("courses").where({ code: "297 NHS Conflict Resolution - Part 1" }).first("id");
+    expect(forums).toContain(`<a href="/learning/forums/course/${conflict.id}">297 NHS Conflict Resolution - Part 1</a>`);
+    expect(forums).toContain("297 Core Skills - NHS Conflict Resolution - 3 Years");
+    // As the course's author he may start a topic in its discussion, and his course page names him.
+    const discussion = (await author.get(`/learning/forums/course/${conflict.id}`).expect(200)).text;
+    expect(discussion).toContain("Start a topic");
+    const versions = (await author.get(`/author/courses/${conflict.id}`).expect(200)).text;
+    expect(versions).toContain('aria-hidden="true">By </span>297APATEL01</td>');
+    expect(versions).not.toMatch(/>system</);
   });
 
   it("gives the demo learner two assignments and records for Green, Amber, Red and Blue rows", async () => {
