@@ -67,8 +67,11 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
     const file = req.file;
     const code = typeof req.body.code === "string" && req.body.code.trim() ? req.body.code.trim() : undefined;
     // The form's own fields first, every problem at once (the package's come in its report).
+    // Asked "This is the same package as version N ...", the author chose to import it anyway.
+    const anyway = req.body.newVersionAnyway === "yes";
     const problems = new ProblemList();
-    if (!file) problems.add("package", "Choose a SCORM package (.zip) to upload");
+    // Answering Yes without script, the author must choose the file again: a browser never keeps it.
+    if (!file) problems.add("package", anyway ? "Choose the same package again to import it as a new version" : "Choose a SCORM package (.zip) to upload");
     if (code !== undefined && code.length > 200) problems.add("code", "The course code must be 200 characters or fewer");
     if (!problems.empty) {
       if (file) fs.rmSync(file.path, { force: true });
@@ -79,8 +82,6 @@ export function packageRoutes({ db, clock, config }: AppDeps): Router {
     if (!file) return;
     let report: ValidationReport;
     let course: { id: number; code: string; version: number; contents: string } | undefined;
-    // Asked "This is the same package as version N ...", the author chose to import it anyway.
-    const anyway = req.body.newVersionAnyway === "yes";
     try {
       const imported = await importPackage({ db, clock, storage }, file.path, { importedBy: res.locals.user.accountId, limits: config.packageLimits, diskFreeFloorBytes: config.diskFreeFloorBytes, ifSamePackage: anyway ? "import" : "ask", ...(code ? { code } : {}) });
       const courseId = (await courses.courseIdByCode(imported.course))!;

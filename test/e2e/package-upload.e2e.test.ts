@@ -70,6 +70,9 @@ describe("Upload a SCORM package, with script", () => {
     expect(await summary.locator("h2").textContent()).toBe("The package was not imported");
     const link = summary.getByRole("link", { name: new RegExp(message.replace(/[()]/g, "\\$&")) });
     expect(await link.getAttribute("href")).toBe("#package");
+    // Only the words: not the finding's code, "(package.not_scorm)" and the like (review of issue 20).
+    expect(await summary.innerText()).not.toMatch(/\(package\.\w+\)/);
+    expect(await summary.locator(".app-code").count()).toBe(0);
     expect(await page.locator("#package-error").innerText()).toContain(message);
     expect(await page.locator("#package").getAttribute("aria-describedby")).toBe("package-error");
     expect(await page.locator("[data-field=package]").getAttribute("class")).toContain("nhsuk-form-group--error");
@@ -105,7 +108,23 @@ describe("Upload a SCORM package, with script", () => {
     await question.waitFor();
     expect(await question.innerText()).toMatch(/This is the same package as version 1, imported on \d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}\. Nothing was imported\./);
     expect(await question.innerText()).toContain("Do you want to import it again as a new version anyway?");
-    expect(await page.locator("#upload-progress").getAttribute("class")).not.toContain("app-progress--failed");
+    // Review of issue 20: the bar showed a green 100% beside "Not imported: already version 1". Not
+    // a success nor a failure: a question, with no full bar.
+    const progress = page.locator("#upload-progress");
+    expect(await progress.getAttribute("class")).not.toContain("app-progress--failed");
+    expect(await progress.getAttribute("class")).not.toContain("app-progress--done");
+    expect(await progress.getAttribute("class")).toContain("app-progress--asked");
+    expect(await page.locator("#upload-label").textContent()).toBe("Not imported yet: this is the same package as version 1");
+    expect(await page.locator("#upload-bar").isVisible()).toBe(false);
+    expect(await progress.innerText()).not.toContain("100%");
+    // "Yes" is a real form's submit button, as the server renders it without script; the file
+    // field to choose it again stays hidden while the file chosen above is there to send.
+    const form = question.locator("form[data-same-package-form]");
+    expect(await form.getAttribute("method")).toBe("post");
+    expect(await form.getAttribute("enctype")).toBe("multipart/form-data");
+    expect(await form.locator("input[type=hidden][name=newVersionAnyway]").getAttribute("value")).toBe("yes");
+    expect(await form.getByRole("button", { name: "Yes, import it as a new version" }).getAttribute("type")).toBe("submit");
+    expect(await form.locator("#package-again").isVisible()).toBe(false);
     expect(await versions()).toBe(1);
     const no = question.getByRole("link", { name: "No, keep version 1" });
     expect(await no.getAttribute("href")).toMatch(/^\/author\/courses\/\d+$/);
@@ -116,6 +135,9 @@ describe("Upload a SCORM package, with script", () => {
     const report = page.locator("#upload-result .app-report__ok");
     await report.waitFor();
     expect(await report.locator("h2").textContent()).toBe("Imported: 297 Upload Twice, version 2");
+    expect(new URL(page.url()).pathname).toBe("/author/courses/upload");
+    expect(await progress.getAttribute("class")).toContain("app-progress--done");
+    expect(await progress.getAttribute("class")).not.toContain("app-progress--asked");
     expect(await versions()).toBe(2);
     await context.close();
   });

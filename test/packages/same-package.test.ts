@@ -124,9 +124,29 @@ describe("an author uploading a package the course already has", () => {
     expect(page.text).toContain("Yes, import it as a new version");
     expect(page.text).toMatch(/<a class="nhsuk-link" href="\/author\/courses\/\d+">No, keep version 1<\/a>/);
     expect((await versionsOf("297 <b>Same</b> Package")).map((row) => row.version)).toEqual([1]);
-    const yes = await author.post("/author/courses/upload").field("_csrf", token).field("newVersionAnyway", "yes").set("Accept", "text/html").attach("package", zip);
-    expect(yes.status).toBe(201);
-    expect(yes.text).toContain("version 2");
+    // Review of issue 20: "Yes" is a real form's submit button, in a form that posts a file chosen
+    // again with newVersionAnyway=yes, so it works without script.
+    const question = /<form method="post" action="\/author\/courses\/upload" enctype="multipart\/form-data" novalidate data-same-package-form>([\s\S]*?)<\/form>/.exec(page.text)?.[1] ?? "";
+    expect(question).toMatch(/<input class="nhsuk-file-upload" id="package-again" name="package" type="file"/);
+    expect(question).toMatch(/<label class="nhsuk-label" for="package-again">Choose the same package again<\/label>/);
+    expect(question).toMatch(/<button class="nhsuk-button nhsuk-button--secondary" type="submit" data-new-version-anyway>Yes, import it as a new version<\/button>/);
+    const hidden = Object.fromEntries([...question.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)">/g)].map(([, name, value]) => [name!, value!]));
+    expect(hidden).toEqual({ _csrf: expect.any(String), newVersionAnyway: "yes", code: "" });
+    // Submitted as the browser would: its fields, and the file chosen again.
+    let yes = author.post("/author/courses/upload").set("Accept", "text/html");
+    for (const [name, value] of Object.entries(hidden)) yes = yes.field(name, value);
+    const answered = await yes.attach("package", zip);
+    expect(answered.status).toBe(201);
+    expect(answered.text).toContain("version 2");
+    expect((await versionsOf("297 <b>Same</b> Package")).map((row) => row.version)).toEqual([1, 2]);
+  });
+
+  it("without script, Yes with no file chosen again says so at the file field, and imports nothing", async () => {
+    const before = Number((await t.db("course_versions").count({ n: "*" }).first())?.n);
+    const response = await author.post("/author/courses/upload").set("Accept", "text/html").field("_csrf", token).field("newVersionAnyway", "yes").field("code", "");
+    expect(response.status).toBe(400);
+    expectErrorPattern(response.text, [{ field: "package", message: "Choose the same package again to import it as a new version" }]);
+    expect(Number((await t.db("course_versions").count({ n: "*" }).first())?.n)).toBe(before);
   });
 });
 
@@ -160,6 +180,16 @@ describe("the upload form and a refused package, in the NHS error pattern", () =
     expectErrorPattern(response.text, [{ field: "package", message: 'This is an xAPI (Tin Can) package ("tincan.xml"), not SCORM' }]);
     expect(response.text).toContain("The package was not imported");
     expect(response.text).toContain("nhsuk-form-group--error");
+  });
+
+  // Review of issue 20: a broken zip's summary ended in "(package.truncated)", a code for logs.
+  it("shows only the words of a refused package's problem, not its code", async () => {
+    const cut = writeTempFile(fs.readFileSync(await buildZip(packageFiles("297 Cut Short"))).subarray(0, 300));
+    const response = await author.post("/author/courses/upload").set("Accept", "text/html").field("_csrf", token).attach("package", cut);
+    expect(response.status).toBe(422);
+    expectErrorPattern(response.text, [{ field: "package", message: "The zip is incomplete: it may have been cut short while uploading or copying" }]);
+    expect(response.text).not.toContain("package.truncated");
+    expect(response.text).not.toContain('class="app-code"');
   });
 });
 
@@ -229,5 +259,15 @@ describe("what a preview reported, on the author's course page", () => {
 
   it("is the authors' alone", async () => {
     await learner.get(`/author/courses/${courseId}`).expect(403);
+  });
+
+  // Review of issue 20: a version imported by the command line (lms import-package, lms seed-demo
+  // before it imported as the demo author) said "system" in its By column.
+  it("names the author who imported a version, and a version imported with no account in a person's words", async () => {
+    expect((await author.get(`/author/courses/${courseId}`).expect(200)).text).toMatch(/aria-hidden="true">By <\/span>[^<\s]+<\/td>/);
+    await t.db("course_versions").where({ course_id: courseId }).update({ imported_by: null });
+    const page = (await author.get(`/author/courses/${courseId}`).expect(200)).text;
+    expect(page).toContain('aria-hidden="true">By </span>The LMS\'s setup</td>');
+    expect(page).not.toMatch(/>\s*system\s*</);
   });
 });

@@ -3,7 +3,10 @@
 // the same report. Text goes in with textContent only: course titles are untrusted.
 // A refused package turns the bar red with the message beside it, and the report's error summary
 // (each problem linked to the file field) takes the focus. A package the course already has is
-// not imported: the author is asked, and "Yes" sends the same file again with newVersionAnyway.
+// not imported yet: the bar turns to a question (not a green 100%), and the author is asked in the
+// same form the server renders (same-package.ejs); "Yes" submits it, and the script sends the file
+// already chosen with newVersionAnyway=yes instead of asking for it again. A finding's code
+// (package.truncated ...) is not shown: only the words.
 (function () {
   "use strict";
   var form = document.getElementById("upload-form");
@@ -26,7 +29,7 @@
 
   function showProgress(value, text) {
     progress.hidden = false;
-    progress.classList.remove("app-progress--failed", "app-progress--done");
+    progress.classList.remove("app-progress--failed", "app-progress--done", "app-progress--asked");
     failure.hidden = true;
     bar.value = value;
     percent.textContent = value + "%";
@@ -91,7 +94,6 @@
         var item = element("li");
         var to = element("a", "", findingText(error));
         to.href = "#package";
-        if (error.code) to.appendChild(element("span", "app-code", " (" + error.code + ")"));
         item.appendChild(to);
         errors.appendChild(item);
       });
@@ -139,6 +141,24 @@
     showFailed(message, 1);
   }
 
+  /** The bar waits for the author's answer: neither a failure nor a success. */
+  function showAsked(text) {
+    progress.hidden = false;
+    progress.classList.remove("app-progress--failed", "app-progress--done");
+    progress.classList.add("app-progress--asked");
+    failure.hidden = true;
+    label.textContent = text;
+    percent.textContent = "Waiting for your answer";
+  }
+
+  function hidden(name, value) {
+    var input = element("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = value;
+    return input;
+  }
+
   /** "This is the same package as version N, imported on ...": nothing imported, the author asked. */
   function renderSamePackage(same) {
     var box = element("div", "nhsuk-warning-callout app-same-package");
@@ -149,24 +169,54 @@
     var inner = element("span");
     inner.setAttribute("role", "text");
     inner.appendChild(element("span", "nhsuk-u-visually-hidden", "Important: "));
-    inner.appendChild(document.createTextNode("Already imported"));
+    inner.appendChild(document.createTextNode("Not imported yet"));
     heading.appendChild(inner);
     box.appendChild(heading);
     box.appendChild(element("p", "", same.message + ". Nothing was imported."));
     box.appendChild(element("p", "", "Do you want to import it again as a new version anyway? Learners would see no difference."));
+    // The server's form, field for field; its file field stays hidden while the file chosen above is
+    // there to send again.
+    var again = element("form");
+    again.method = "post";
+    again.action = form.action;
+    again.enctype = "multipart/form-data";
+    again.noValidate = true;
+    again.setAttribute("data-same-package-form", "");
+    again.appendChild(hidden("_csrf", form.getAttribute("data-csrf")));
+    again.appendChild(hidden("newVersionAnyway", "yes"));
+    again.appendChild(hidden("code", form.elements.code ? form.elements.code.value : ""));
+    var choose = element("div", "nhsuk-form-group");
+    choose.setAttribute("data-choose-again", "");
+    var chooseLabel = element("label", "nhsuk-label", "Choose the same package again");
+    chooseLabel.htmlFor = "package-again";
+    var chooseInput = element("input", "nhsuk-file-upload");
+    chooseInput.type = "file";
+    chooseInput.id = "package-again";
+    chooseInput.name = "package";
+    chooseInput.accept = ".zip,application/zip";
+    choose.appendChild(chooseLabel);
+    choose.appendChild(chooseInput);
+    choose.hidden = Boolean(fileInput.files && fileInput.files.length);
+    again.appendChild(choose);
     var group = element("div", "nhsuk-button-group");
     var yes = element("button", "nhsuk-button nhsuk-button--secondary", "Yes, import it as a new version");
-    yes.type = "button";
+    yes.type = "submit";
     yes.setAttribute("data-new-version-anyway", "");
-    yes.addEventListener("click", function () { send(true); });
     var no = element("a", "nhsuk-link", "No, keep version " + same.version);
     no.href = same.url;
     group.appendChild(yes);
     group.appendChild(no);
-    box.appendChild(group);
+    again.appendChild(group);
+    again.addEventListener("submit", function (event) {
+      // The file chosen above is still there: send it again. Otherwise the form posts as without script.
+      if (!fileInput.files || !fileInput.files.length) return;
+      event.preventDefault();
+      send(true);
+    });
+    box.appendChild(again);
     result.replaceChildren(box);
     markFileField(undefined);
-    showDone("Not imported: already version " + same.version);
+    showAsked("Not imported yet: this is the same package as version " + same.version);
     box.focus();
   }
 
