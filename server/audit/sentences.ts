@@ -1,8 +1,9 @@
 /**
- * The audit trail in L&D's words: each kind of event as a sentence ("Emma Conroy's account was
- * created by 297ADMIN01 from 10.0.0.1"), with who did it and from where on every row. Events the
- * LMS did by itself (a daily expiry, the lms command, a waiting list moving up) say so, rather than
- * leave the columns empty. Pure: the page reads the rows, this words them.
+ * The audit trail in L&D's words: each kind of event as a sentence of what happened ("Emma
+ * Conroy's learner account was created"), and who did it and from where in their own columns on
+ * every row (the sentence does not repeat them). Events the LMS did by itself (a daily expiry, the
+ * lms command, a waiting list moving up, setting up the demo trust) say so, rather than leave the
+ * columns empty. Pure: the page reads the rows, this words them.
  */
 import { guideDate, guideDateTime } from "../format.ts";
 
@@ -49,7 +50,7 @@ const SENTENCES: Record<string, (p: string, own: string, d: Detail) => string> =
   "login.refused_locked": (p) => `A log in as ${p} was refused: the account is locked`,
   "login.delayed": (p, _own, d) => `Log ins as ${p === "someone" ? text(d.username) || "an unknown username" : p} must wait${d.until ? ` until ${when(d.until)}` : ""}, after wrong passwords`,
   "login.source_delayed": (_p, _own, d) => `Log ins from this address must wait${d.until ? ` until ${when(d.until)}` : ""}, after ${text(d.failures) || "many"} wrong passwords`,
-  "person.updated": (_p, own, d) => `${own} details were changed${d.by === "import" ? ` by a people upload${Array.isArray(d.changes) ? ` (${d.changes.join("; ")})` : ""}` : ""}`,
+  "person.updated": (_p, own, d) => `${own} details were changed${d.by === "import" ? ` by an import${Array.isArray(d.changes) ? ` (${d.changes.join("; ")})` : ""}` : ""}`,
   "assignment.saved": (_p, own, d) => `${own} assignment ${text(d.number)} was saved: ${text(d.position)}${d.startDate ? `, started ${when(d.startDate)}` : ""}`,
   "assignment.removed": (_p, own, d) => `${own} assignment ${text(d.number)} was removed`,
   "subscription.subscribed": (p, _own, d) => `${p} subscribed to ${text(d.certification)}`,
@@ -80,7 +81,8 @@ const SENTENCES: Record<string, (p: string, own: string, d: Detail) => string> =
   "class.created": (_p, _own, d) => `A class of ${text(d.course)} was created`,
   "class.updated": (_p, _own, d) => `A class of ${text(d.course)} was changed`,
   "class.cancelled": (_p, _own, d) => `A class of ${text(d.course)} was cancelled${d.reason ? `: ${text(d.reason)}` : ""}`,
-  "catalog.imported": (_p, _own, d) => `A catalog file was imported (${text(d.people) || 0} people)`,
+  "catalog.imported": (_p, _own, d) => catalogImported(d),
+  "people.uploaded": (_p, _own, d) => `A people file${d.file ? ` (${text(d.file)})` : ""} was uploaded: ${count(d.added, "person", "people")} added, ${text(d.changed) || 0} changed`,
   "package.imported": (_p, _own, d) => `Version ${text(d.version)} of ${text(d.course)} was uploaded`,
   "reminder.sent": (p, _own, d) => `A training reminder was emailed to ${p}${Array.isArray(d.competencies) ? `, listing ${d.competencies.length} competenc${d.competencies.length === 1 ? "y" : "ies"}` : ""}`,
   "reminders.run": (_p, _own, d) => `Training reminders were sent as of ${when(d.asOf)}: ${text(d.emails)} emailed${d.heldBack ? `, ${text(d.heldBack)} new people held back` : ""}`,
@@ -110,17 +112,21 @@ export function auditWords(row: AuditRow): AuditWords {
   const p = person || "someone";
   const own = person ? `${person}'s` : "Someone's";
   const words = SENTENCES[row.kind] ?? catalogEdit(row.kind, detail) ?? (() => `${kindLabel(row.kind)}${person ? `: ${person}` : ""}`);
-  const by = row.actor ?? (row.kind.startsWith("login") ? "Whoever was at the log in page" : BY_ITSELF[row.kind] ?? (detail.cause === "demo trust" ? "The LMS (the demo trust)" : "The LMS (the lms command or a scheduled task)"));
+  // Everything the demo trust's setup wrote is signed alike, whichever part of the LMS wrote it.
+  const by = row.actor ?? (row.kind.startsWith("login") ? "Whoever was at the log in page" : detail.cause === "demo trust" ? DEMO_SETUP : BY_ITSELF[row.kind] ?? "The LMS (the lms command or a scheduled task)");
   const from = row.ip ?? "No address: not from a browser";
-  let sentence = words(p, own, detail);
-  if (row.actor && !isThemselves(row.kind)) sentence += ` by ${row.actor}`;
-  if (row.ip) sentence += ` from ${row.ip}`;
-  return { sentence, by, from };
+  return { sentence: words(p, own, detail), by, from };
 }
 
-/** Kinds where the person is the one acting: "Emma Conroy logged in", not "... by 297ECONROY01". */
-function isThemselves(kind: string): boolean {
-  return ["login", "logout", "account.password_changed", "account.reset", "password_change.failed", "subscription.subscribed", "subscription.unsubscribed", "enrolment.enrolled", "enrolment.requested", "enrolment.waiting_listed", "attempt.started", "attempt.preview_started", "attempt.status_changed"].includes(kind);
+const DEMO_SETUP = "The LMS (setting up the demo trust)";
+
+const count = (value: unknown, one: string, many: string) => `${Number(value) || 0} ${Number(value) === 1 ? one : many}`;
+
+/** A catalog file's import; rows written before people uploads had their own kind were people uploads when they carried only people. */
+function catalogImported(d: Detail): string {
+  const catalogParts = [count(d.competencies, "competency", "competencies"), count(d.certifications, "learning certification", "learning certifications"), count(d.positions, "position", "positions")];
+  if (!Number(d.competencies) && !Number(d.certifications) && !Number(d.positions) && Number(d.people)) return `A people file was uploaded: ${count(d.people, "person", "people")}`;
+  return `A catalog file was imported: ${[...catalogParts, count(d.people, "person", "people")].join(", ")}`;
 }
 
 /** The catalog pages' saves and deletions (catalog.competency_saved, catalog.position_deleted ...). */

@@ -22,6 +22,8 @@ export interface NewUser {
   assignments?: Array<{ number: string; position: string }>;
   /** Who added them, from where (L&D's form or people upload), for the audit: none for the lms command and the demo trust. */
   addedBy?: Actor;
+  /** Why the LMS added them by itself (the demo trust's setup), so the audit's By column says so. */
+  cause?: "demo trust";
 }
 
 export interface AddedUser {
@@ -74,7 +76,7 @@ export async function addUser(db: Db, clock: Clock, input: NewUser): Promise<Add
     );
     const accountId = await accounts.insert({ personId, username: usernameKey(username), passwordHash, role: input.role ?? "learner", now });
     await assignPositions(people, organisation.id, personId, input.assignments ?? []);
-    await recordAudit(trx, { kind: "account.created", at: now, personId, actorAccountId: input.addedBy?.accountId ?? null, ip: input.addedBy?.ip ?? null, detail: { accountId, role: input.role ?? "learner" } });
+    await recordAudit(trx, { kind: "account.created", at: now, personId, actorAccountId: input.addedBy?.accountId ?? null, ip: input.addedBy?.ip ?? null, detail: { accountId, role: input.role ?? "learner", ...(input.cause ? { cause: input.cause } : {}) } });
     return { personId, username: usernameKey(username), ...(generatedPassword ? { generatedPassword } : {}) };
   });
 }

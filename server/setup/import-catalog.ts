@@ -53,12 +53,21 @@ export async function checkCatalog(db: Db, textContent: string): Promise<Catalog
   return catalog;
 }
 
+export interface ImportOptions {
+  invite?: boolean;
+  importedBy?: Actor;
+  /** The file's name when this is L&D's people CSV upload: the audit then records a people upload, not a catalog import. */
+  peopleFile?: string;
+  /** Why the LMS did it by itself, for the audit's By column: the demo trust's setup signs its rows alike. */
+  cause?: "demo trust";
+}
+
 /**
  * Imports a catalog in one transaction: on any problem nothing is written. Re-importing the same
  * file updates rows in place and never duplicates them. With `invite`, new people get no password:
  * they choose one through an emailed link.
  */
-export async function importCatalog(db: Db, clock: Clock, catalog: Catalog, options: { invite?: boolean; importedBy?: Actor } = {}): Promise<CatalogImportSummary> {
+export async function importCatalog(db: Db, clock: Clock, catalog: Catalog, options: ImportOptions = {}): Promise<CatalogImportSummary> {
   const problems = await crossCheck(db, catalog);
   if (problems.length) throw invalid(problems);
 
@@ -114,21 +123,25 @@ export async function importCatalog(db: Db, clock: Clock, catalog: Catalog, opti
         await assignPositionsTo(trx, organisationId, existing.personId, person.assignments);
         if (changes.length) {
           summary.people.changed += 1;
-          await recordAudit(trx, { kind: "person.updated", at: now, personId: existing.personId, actorAccountId: options.importedBy?.accountId ?? null, ip: options.importedBy?.ip ?? null, detail: { by: "import", changes } });
+          await recordAudit(trx, { kind: "person.updated", at: now, personId: existing.personId, actorAccountId: options.importedBy?.accountId ?? null, ip: options.importedBy?.ip ?? null, detail: { by: "import", changes, ...(options.cause ? { cause: options.cause } : {}) } });
         }
         summary.people.matched.push(account.username);
       } else {
-        const added = await addUser(trx, clock, { ...person, vpd: organisationRef.vpd, ...(options.invite ? { invite: true } : {}), ...(options.importedBy ? { addedBy: options.importedBy } : {}) });
+        const added = await addUser(trx, clock, { ...person, vpd: organisationRef.vpd, ...(options.invite ? { invite: true } : {}), ...(options.importedBy ? { addedBy: options.importedBy } : {}), ...(options.cause ? { cause: options.cause } : {}) });
         summary.people.added.push(added.username);
         if (added.generatedPassword) summary.generatedPasswords[added.username] = added.generatedPassword;
       }
     }
+    // A people CSV is L&D's upload of staff, not a catalog: its row says so, and what it did to whom.
+    const upload = options.peopleFile !== undefined;
     await recordAudit(trx, {
-      kind: "catalog.imported",
+      kind: upload ? "people.uploaded" : "catalog.imported",
       at: now,
       actorAccountId: options.importedBy?.accountId ?? null,
       ip: options.importedBy?.ip ?? null,
-      detail: { competencies: summary.competencies, certifications: summary.certifications, positions: summary.positions, people: catalog.people.length },
+      detail: upload
+        ? { file: options.peopleFile, people: catalog.people.length, added: summary.people.added.length, changed: summary.people.changed }
+        : { competencies: summary.competencies, certifications: summary.certifications, positions: summary.positions, people: catalog.people.length, ...(options.cause ? { cause: options.cause } : {}) },
     });
     return summary;
   });

@@ -53,7 +53,7 @@ export function setupRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
       }
       const checkOnly = req.body?.mode === "check";
       const fileName = req.file.originalname;
-      const outcome = await uploadPeople(recovery, actorOf(req, res), req.file.buffer, { checkOnly });
+      const outcome = await uploadPeople(recovery, actorOf(req, res), req.file.buffer, { checkOnly, fileName });
       if (outcome.invited) mail.kick();
       res.status(outcome.problems.length ? 400 : 200);
       const checked = checkOnly && !outcome.problems.length ? await kept.keep(req, req.file.buffer, fileName, clock.now()) : undefined;
@@ -69,7 +69,7 @@ export function setupRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
       res.status(400);
       return page(req, res, { problems: [`The checked file is no longer kept (it is kept for ${CHECKED_UPLOAD_MINUTES} minutes, for the administrator who checked it): select the file and check it again`] });
     }
-    const outcome = await uploadPeople(recovery, actorOf(req, res), file.bytes, { checkOnly: false });
+    const outcome = await uploadPeople(recovery, actorOf(req, res), file.bytes, { checkOnly: false, fileName: file.fileName });
     await kept.forget(req);
     if (outcome.invited) mail.kick();
     res.status(outcome.problems.length ? 400 : 200);

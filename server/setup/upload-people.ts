@@ -23,7 +23,7 @@ export interface UploadOutcome {
 }
 
 /** A people CSV, all or nothing: every bad row is reported and nothing is written; otherwise all of it is. */
-export async function uploadPeople(deps: RecoveryDeps, actor: Actor, file: Buffer, options: { checkOnly: boolean }): Promise<UploadOutcome> {
+export async function uploadPeople(deps: RecoveryDeps, actor: Actor, file: Buffer, options: { checkOnly: boolean; fileName?: string }): Promise<UploadOutcome> {
   const text = utf8(file);
   // A NUL byte is no part of CSV text, and PostgreSQL cannot store one (it was a 500 there).
   const read = text === undefined ? unread(NOT_UTF8) : text.includes("\u0000") ? unread(HAS_NUL) : readPeopleCsv(text, deps.clock.today());
@@ -53,7 +53,7 @@ export async function uploadPeople(deps: RecoveryDeps, actor: Actor, file: Buffe
   outcome.problems.sort(byRow);
   if (outcome.problems.length || options.checkOnly) return outcome;
   try {
-    const summary = await importCatalog(deps.db, deps.clock, catalog, { invite: true, importedBy: actor });
+    const summary = await importCatalog(deps.db, deps.clock, catalog, { invite: true, importedBy: actor, peopleFile: options.fileName ?? "" });
     outcome.added = summary.people.added;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;

@@ -308,7 +308,7 @@ describe("Forums and Chats", () => {
     expect(JSON.parse(hidden.detail)).toEqual({ postId, topicId, topic: "Reports", reportsClosed: 2 });
     expect(await t.db("audit_events").where({ kind: "forum.post.reported", actor_account_id: omar.accountId }).first()).toMatchObject({ person_id: jane.personId });
     // L&D's audit trail says it in words.
-    expect(text((await lnd.agent.get("/admin/audit").expect(200)).text)).toContain(`Jane Smith's post in "Reports" (Forums and Chats) was hidden by ${lnd.username}`);
+    expect(text((await lnd.agent.get("/admin/audit").expect(200)).text)).toContain(`Jane Smith's post in "Reports" (Forums and Chats) was hidden By ${lnd.username} From `);
     // Show again: the post is back for everyone.
     await lnd.agent.post(`/learning/forums/posts/${postId}/restore`).type("form").send({ _csrf: lnd.csrf }).expect(303);
     expect((await omar.agent.get(`/learning/forums/topics/${topicId}`)).text).toContain("Something unkind.");
