@@ -99,7 +99,7 @@ const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 
 /** Until a trust names its own contacts (NEED_HELP), the footer points to the people who always exist. */
-const DEFAULT_NEED_HELP = "Support with access to the LMS: ask your line manager or your Workforce team.|Support with completing your e-learning: contact Learning and Development.";
+const DEFAULT_NEED_HELP = "Support with logging in: ask your line manager or your Workforce team.|Support with completing your e-learning: contact Learning and Development.";
 
 const DEFAULT_TRUST_NAME = "NHS Electronic Staff Record learning";
 /** Words for the trust's staff, not for the people who run the LMS. */

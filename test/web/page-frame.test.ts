@@ -33,7 +33,14 @@ describe("the page frame", () => {
     expect(page.match(/aria-current="true"/g)).toHaveLength(1);
     expect(page).toContain(">Logout</button>");
     expect(page).toContain("Need Help?");
+    expect(page).toContain("Support with logging in: ask your line manager or your Workforce team.");
     expect(page).toContain("Support with completing your e-learning: contact Learning and Development.");
+    // Staff read the footer on every page: in their words, not the developers' ("the LMS", "runtime").
+    const learnerPages = [page, (await agent.get("/help").expect(200)).text, (await agent.get("/compliance").expect(200)).text, (await agent.get("/learning/current").expect(200)).text, (await request(plain.app).get("/login").expect(200)).text];
+    for (const html of learnerPages) {
+      const words = html.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>|<!--[\s\S]*?-->/g, " ").replace(/<[^>]+>/g, " ");
+      expect(words).not.toMatch(/\bLMS\b|runtime|open-source/i);
+    }
     // Help is there before logging in too: a learner who cannot log in needs it most.
     expect((await request(plain.app).get("/login").expect(200)).text).toContain(' href="/help">Help</a>');
   });
