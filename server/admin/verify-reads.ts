@@ -48,9 +48,9 @@ export async function attemptsOf(db: Db, personId: number) {
     .select(db.raw("(select coalesce(sum(total_time_ms), 0) from attempt_scos where attempt_scos.attempt_id = attempts.id) as time_spent_ms"));
 }
 
-/** Whose attempt it is, and the SCORM version of its course. */
+/** Whose attempt it is, the SCORM version of its course, and its manifest (the titles of its parts). */
 export async function attemptOwner(db: Db, attemptId: number) {
-  return db("attempts").join("course_versions", "course_versions.id", "attempts.course_version_id").where("attempts.id", attemptId).first("attempts.person_id", "course_versions.scorm_version");
+  return db("attempts").join("course_versions", "course_versions.id", "attempts.course_version_id").where("attempts.id", attemptId).first("attempts.person_id", "course_versions.scorm_version", "course_versions.manifest");
 }
 
 /** The attempt's SCOs, each with its CMI as last committed. */

@@ -95,7 +95,7 @@ function recordedStatus(recorded: unknown, dataModel: string): RecordedStatus {
 }
 
 /**
- * One attempt: its result, each SCO's CMI summary, and each interaction with the learner's response
+ * One attempt: its result, what each part of the course recorded (its SCO's CMI, in L&D's words), and each interaction with the learner's response
  * and result, the earlier tries at a SCORM 2004 SCO (archived when a new one began) before the latest.
  */
 export async function attemptDetail(db: Db, attemptId: number, today: string) {
@@ -110,17 +110,21 @@ export async function attemptDetail(db: Db, attemptId: number, today: string) {
   const scos = await attemptScos(db, attemptId);
   const earlierTries = await earlierTriesOf(db, attemptId);
   const interactions: Interaction[] = earlierTries.flatMap((row) => interactionsOf(String(row.sco_identifier), Number(row.activity_attempt), flattenCmi(JSON.parse(String(row.cmi))).values));
+  const titles = partTitles(attempt.manifest);
   const summaries = scos.map((sco) => {
     const flat = flattenCmi(JSON.parse(String(sco.cmi))).values;
+    const scaled = flat["cmi.score.scaled"];
     interactions.push(...interactionsOf(String(sco.sco_identifier), Number(sco.activity_attempt ?? 1), flat));
     const own = completionAndSuccess(version, flat);
     return {
       sco: String(sco.sco_identifier),
+      /** The part's title as the course names it; its identifier only where the manifest gives none. */
+      title: titles.get(String(sco.sco_identifier)) || String(sco.sco_identifier),
       completion: recordedStatus(sco.completion_status, own.completion),
       success: recordedStatus(sco.success_status, own.success),
-      score: flat["cmi.score.scaled"] ?? flat["cmi.core.score.raw"] ?? flat["cmi.score.raw"] ?? "",
+      score: scaled !== undefined && scaled !== "" && Number.isFinite(Number(scaled)) ? `${Math.round(Number(scaled) * 1000) / 10}%` : (flat["cmi.core.score.raw"] ?? flat["cmi.score.raw"] ?? ""),
       location: flat["cmi.location"] ?? flat["cmi.core.lesson_location"] ?? "",
-      suspendData: (flat["cmi.suspend_data"] ?? "").length,
+      savedProgress: (flat["cmi.suspend_data"] ?? "").length > 0,
       totalTimeMs: Number(sco.total_time_ms),
       commits: Number(sco.commit_sequence),
     };
@@ -129,12 +133,26 @@ export async function attemptDetail(db: Db, attemptId: number, today: string) {
   return { personId, result: result!, summaries, interactions, severalTries, notCounted };
 }
 
+/** Each launchable part's title by its identifier, from the version's stored manifest; none when it cannot be read. */
+function partTitles(manifest: unknown): Map<string, string> {
+  try {
+    const parsed = JSON.parse(String(manifest)) as { launchables?: Array<{ identifier?: unknown; title?: unknown }> };
+    return new Map((parsed.launchables ?? []).map((part) => [String(part.identifier), typeof part.title === "string" ? part.title.trim() : ""]));
+  } catch {
+    return new Map();
+  }
+}
+
+/** SCORM's interaction types and results (1.2 and 2004), in L&D's words; a numeric result is shown as it is. */
+const INTERACTION_TYPES: Record<string, string> = { "true-false": "True or false", choice: "Multiple choice", "fill-in": "Fill in the blank", "long-fill-in": "Written answer", matching: "Matching", performance: "Task", sequencing: "Put in order", likert: "Rating scale", numeric: "Number", other: "Other" };
+const INTERACTION_RESULTS: Record<string, string> = { correct: "Correct", incorrect: "Incorrect", wrong: "Incorrect", unanticipated: "Unexpected answer", neutral: "Neither right nor wrong" };
+
 function interactionsOf(sco: string, activityAttempt: number, flat: Record<string, string>): Interaction[] {
   const indexes = new Set(Object.keys(flat).map((key) => /^cmi\.interactions\.(\d+)\./.exec(key)?.[1]).filter((n): n is string => n !== undefined));
   return [...indexes]
     .sort((a, b) => Number(a) - Number(b))
     .map((n) => {
       const at = (name: string) => flat[`cmi.interactions.${n}.${name}`] ?? "";
-      return { sco, activityAttempt, id: at("id"), description: at("description"), type: at("type"), response: at("learner_response") || at("student_response"), correct: at("correct_responses.0.pattern"), result: at("result") };
+      return { sco, activityAttempt, id: at("id"), description: at("description"), type: INTERACTION_TYPES[at("type")] ?? at("type"), response: at("learner_response") || at("student_response"), correct: at("correct_responses.0.pattern"), result: INTERACTION_RESULTS[at("result")] ?? at("result") };
     });
 }

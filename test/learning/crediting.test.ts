@@ -386,8 +386,14 @@ describe("crediting a certification from the commits that earn it", () => {
     expect(cellOf(SESSION, "attempts")).toBe("0");
     expect(page).toContain(`href="/admin/attempts/${attemptId}"`);
     const detail = (await admin.get(`/admin/attempts/${attemptId}`).expect(200)).text;
-    expect(detail).toMatch(/data-interaction="q1">[\s\S]*?data-field="response">b<\/span>[\s\S]*?data-field="result">wrong<\/span>/);
-    expect(detail).toMatch(/data-interaction="q2">[\s\S]*?data-field="result">correct<\/span>/);
+    expect(detail).toMatch(/data-interaction="q1">[\s\S]*?data-field="response">b<\/span>[\s\S]*?data-field="result">Incorrect<\/span>/);
+    expect(detail).toMatch(/data-interaction="q2">[\s\S]*?data-field="result">Correct<\/span>/);
+    // What the course recorded, in L&D's words: each part by its title, saved progress as yes or no, no SCORM terms.
+    const launchables = JSON.parse(String((await t.db("attempts").join("course_versions", "course_versions.id", "attempts.course_version_id").where("attempts.id", attemptId).first("course_versions.manifest")).manifest)).launchables as Array<{ identifier: string; title: string }>;
+    expect(detail).toContain("<h2>What the course recorded</h2>");
+    expect(detail).toContain(`data-sco="${launchables[0]!.identifier}"><td class="nhsuk-table__cell" role="cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">Part of the course </span><span data-field="part">${launchables[0]!.title}</span>`);
+    expect(detail).toMatch(/data-field="saved-progress">(Yes|No)<\/span>/);
+    expect(detail.replace(/<[^>]+>/g, " ")).not.toMatch(/\bCMI\b|\bSCOs?\b|suspend data|data model|characters|\bcommits?\b/i);
     expect(detail).toContain("(pass mark 80%)");
     // A SCORM 2004 course words its questions in cmi.interactions.n.description: the page shows them.
     const sco = await t.db("attempt_scos").where({ attempt_id: attemptId }).first("id", "cmi");

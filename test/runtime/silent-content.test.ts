@@ -67,11 +67,11 @@ describe("content that reports no status", () => {
       .expect(200);
   const attemptOn = (version: string) => buildAttempt({ db: t.db, personId: learner.personId, courseVersionId: versions[version]! });
   const attemptStatus = async (attemptId: number) => String((await t.db("attempts").where({ id: attemptId }).first("performance_status")).performance_status);
-  /** L&D's CMI summary of the attempt: each SCO's completion and success cells, as text. */
+  /** What the course recorded, on L&D's page of the attempt: each SCO's completion and success cells, as text. */
   const summaryCells = async (attemptId: number) => {
     const admin = await buildLearner(t.db, t.clock, { role: "admin" });
     const page = (await (await logInAgent(t.app, admin.username, admin.password)).get(`/admin/attempts/${attemptId}`).expect(200)).text;
-    const rows = [...page.matchAll(/<tr class="nhsuk-table__row" data-sco="([^"]+)">([\s\S]*?)<\/tr>/g)];
+    const rows = [...page.matchAll(/<tr class="nhsuk-table__row" role="row" data-sco="([^"]+)">([\s\S]*?)<\/tr>/g)];
     const cell = (row: string, field: string) => (new RegExp(`data-field="${field}">([\\s\\S]*?)</td>`).exec(row)?.[1] ?? "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
     return Object.fromEntries(rows.map(([, sco, row]) => [sco, { completion: cell(row!, "completion"), success: cell(row!, "success") }]));
   };
@@ -89,7 +89,7 @@ describe("content that reports no status", () => {
       expect((await scoStatuses(attemptId))[scoId]).toBe("Completed");
       expect(await attemptStatus(attemptId)).toBe(index < 2 ? "Incomplete" : "Completed");
     }
-    expect((await summaryCells(attemptId)).S1).toEqual({ completion: "completed data model: not attempted", success: "unknown" });
+    expect((await summaryCells(attemptId)).S1).toEqual({ completion: "completed the course said: not attempted", success: "unknown" });
   });
 
   it("completes and satisfies 2004 SCOs that call only Initialize and Terminate (SN UP.4), and the course with them: Completed, since nothing was assessed", async () => {
@@ -101,7 +101,7 @@ describe("content that reports no status", () => {
     expect(await scoStatuses(attemptId)).toEqual({ A: "Completed", B: "Completed" });
     expect(await attemptStatus(attemptId)).toBe("Incomplete");
     // L&D see what the LMS recorded, and that the content itself said nothing.
-    expect((await summaryCells(attemptId)).A).toEqual({ completion: "completed data model: unknown", success: "passed data model: unknown" });
+    expect((await summaryCells(attemptId)).A).toEqual({ completion: "completed the course said: unknown", success: "passed the course said: unknown" });
     // A session the learner left part-way (the player suspends it) completes nothing.
     await launch(attemptId, "C");
     await commit(attemptId, "C", { commitSequence: 1, isTerminateCommit: true, navRequest: "suspendAll", cmi: { exit: "suspend" } });
@@ -133,7 +133,7 @@ describe("content that reports no status", () => {
     await commit(attemptId, "A", { commitSequence: 1, cmi: { completion_status: "incomplete", location: "slide-2" } });
     await commit(attemptId, "A", { commitSequence: 2, isTerminateCommit: true, cmi: { completion_status: "incomplete", location: "slide-2", exit: "" } });
     expect((await scoStatuses(attemptId)).A).toBe("Incomplete");
-    expect((await summaryCells(attemptId)).A).toEqual({ completion: "incomplete", success: "passed data model: unknown" });
+    expect((await summaryCells(attemptId)).A).toEqual({ completion: "incomplete", success: "passed the course said: unknown" });
     // The sequencer rolls the same up to the course: satisfied, not complete.
     await rollUp(attemptId, "incomplete", "passed");
     expect(await attemptStatus(attemptId)).toBe("Incomplete");
