@@ -90,7 +90,8 @@ describe("the learner's screens, on a phone and on a desktop", () => {
     expect(await page.locator("[data-field=rows]").textContent()).toMatch(/^Rows 1 to \d+$/);
     const fire = page.locator("tr[data-competency^='NHS|CSTF|Fire Safety']");
     await fire.locator("summary").click();
-    await fire.getByRole("link", { name: "297 Core Skills - Fire Safety - 1 Year" }).waitFor();
+    // Its panel is the row after it, across the whole table.
+    await page.locator("tr.app-details-row[data-details-of^='NHS|CSTF|Fire Safety']").getByRole("link", { name: "297 Core Skills - Fire Safety - 1 Year" }).waitFor();
     // An expiry date on one line: its box is one line high.
     const expiry = fire.locator("[data-field=expiry-date] > span:not(.nhsuk-table-responsive__heading)");
     const lineHeight = await expiry.evaluate((element) => Number.parseFloat(getComputedStyle(element).lineHeight));

@@ -68,8 +68,9 @@ describe("the portal's My Compliance, for the demo learner", () => {
     expect(page).toContain(">Awaiting Approval</a>");
     const headings = [...page.matchAll(/<th class="nhsuk-table__header" role="columnheader" scope="col">([^<]+)<\/th>/g)].map((match) => match[1]);
     expect(headings).toEqual(["Details", "Competency Name", "Competence Level", "Min Req", "Essential", "Expiry Date", "Compliance Status", "Find Learning"]);
-    expect(page).toMatch(/>Red<\/span>\s*<span class="app-reason">expired on \d{2}-[A-Z][a-z]{2}-\d{4}<\/span>/);
-    expect(page).toMatch(/>Amber<\/span>\s*<span class="app-reason">expires on \d{2}-[A-Z][a-z]{2}-\d{4} - renew now<\/span>/);
+    // The reason's date is kept on one line.
+    expect(page).toMatch(/>Red<\/span>\s*<span class="app-reason">expired on <span class="app-nowrap">\d{2}-[A-Z][a-z]{2}-\d{4}<\/span><\/span>/);
+    expect(page).toMatch(/>Amber<\/span>\s*<span class="app-reason">expires on <span class="app-nowrap">\d{2}-[A-Z][a-z]{2}-\d{4}<\/span> - renew now<\/span>/);
     const required = (await agent.get("/compliance?required=1").expect(200)).text;
     expect(statusesOn(required)).not.toContain("Blue");
     expect(statusesOn(required)).toHaveLength(10);
@@ -78,6 +79,8 @@ describe("the portal's My Compliance, for the demo learner", () => {
 
   it("shows the guide's Details (record history, what gave it, its certifications), Min Req from the position, Rows 1 to N, and dates on one line", async () => {
     const rowOf = (html: string, competency: string) => new RegExp(`<tr class="nhsuk-table__row" data-competency="${competency.replace(/[|()]/g, "\\$&")}" role="row">([\\s\\S]*?)</tr>`).exec(html)?.[1] ?? "";
+    // The Details panel: the row after the competency's, across the table (its Details opens it).
+    const panelOf = (html: string, competency: string) => new RegExp(`<tr class="nhsuk-table__row app-details-row" id="(details-\\d+)" data-details-of="${competency.replace(/[|()]/g, "\\$&")}" role="row">\\s*<td class="nhsuk-table__cell app-details-row__cell" role="cell" colspan="8">([\\s\\S]*?)</tr>`).exec(html) ?? [];
     const position = await t.db("positions").where({ name: "E-Learning & Design Co-Ordinator" }).first("id");
     const fire = await t.db("competencies").where({ name: "NHS|CSTF|Fire Safety - 1 Year|" }).first("id");
     await t.db("competence_requirements").where({ position_id: position.id, competency_id: fire.id }).update({ min_level: "1 - Assessed" });
@@ -94,9 +97,11 @@ describe("the portal's My Compliance, for the demo learner", () => {
       // Expiry dates never wrap: the cell keeps 17-Mar-2029 on one line.
       expect(page.match(/class="nhsuk-table__cell app-nowrap" role="cell" data-field="expiry-date"/g)).toHaveLength(11);
       const conflict = rowOf(page, "NHS|CSTF|NHS Conflict Resolution (England) - 3 Years|");
-      expect(conflict).toContain("<summary>Details<span class=\"nhsuk-u-visually-hidden\">: NHS|CSTF|NHS Conflict Resolution (England) - 3 Years</span></summary>");
-      expect(conflict).toMatch(/<ul class="nhsuk-list" data-field="history">\s*<li>[^<]*, achieved <span class="app-nowrap">\d{2}-[A-Z][a-z]{2}-\d{4}<\/span>, expires <span class="app-nowrap">\d{2}-[A-Z][a-z]{2}-\d{4}<\/span>\.\s*Given by: /);
-      expect(conflict).toMatch(/<a href="\/learning\/certifications\/\d+">297 Core Skills - NHS Conflict Resolution - 3 Years<\/a> \(valid for 1095 Day\(s\)\)/);
+      const [, panelId, panel] = panelOf(page, "NHS|CSTF|NHS Conflict Resolution (England) - 3 Years|");
+      expect(conflict).toContain(`<summary aria-controls="${panelId}">Details<span class="nhsuk-u-visually-hidden">: NHS|CSTF|NHS Conflict Resolution (England) - 3 Years</span></summary>`);
+      expect(panel).toContain('<p class="nhsuk-u-visually-hidden">Details: NHS|CSTF|NHS Conflict Resolution (England) - 3 Years</p>');
+      expect(panel).toMatch(/<ul class="nhsuk-list" data-field="history">\s*<li>[^<]*, achieved <span class="app-nowrap">\d{2}-[A-Z][a-z]{2}-\d{4}<\/span>, expires <span class="app-nowrap">\d{2}-[A-Z][a-z]{2}-\d{4}<\/span>\.\s*Given by: /);
+      expect(panel).toMatch(/<a href="\/learning\/certifications\/\d+">297 Core Skills - NHS Conflict Resolution - 3 Years<\/a> \(valid for 1095 Day\(s\)\)/);
     } finally {
       await t.db("competence_requirements").where({ position_id: position.id, competency_id: fire.id }).update({ min_level: null });
     }
@@ -113,7 +118,7 @@ describe("the portal's My Compliance, for the demo learner", () => {
     await t.db("competence_records").insert({ person_id: learner.personId, competency_id: certification.competency_id, level: "1 - Assessed", achieved_on: "2026-02-01", expires_on: "2029-01-31", source: "certification", certification_id: certification.id, status: "approved", created_at: NOW });
     const own = await logInAgent(t.app, learner.username, learner.password);
     const page = (await own.get("/compliance").expect(200)).text;
-    expect(page).toContain("1 - Assessed, achieved <span class=\"app-nowrap\">01-Feb-2026</span>, expires <span class=\"app-nowrap\">31-Jan-2029</span>.\n                Given by: Learning certification 297 Core Skills - NHS Conflict Resolution - 3 Years</li>");
+    expect(page).toContain("1 - Assessed, achieved <span class=\"app-nowrap\">01-Feb-2026</span>, expires <span class=\"app-nowrap\">31-Jan-2029</span>.\n            Given by: Learning certification 297 Core Skills - NHS Conflict Resolution - 3 Years</li>");
     expect(page).toContain("No record held.");
     expect((await own.get("/compliance?tab=all").expect(200)).text).toContain("Learning certification: 297 Core Skills - NHS Conflict Resolution - 3 Years");
   });
