@@ -6,6 +6,7 @@ import type { Browser } from "playwright-core";
 import { buildZip } from "../support/build-zip.ts";
 import { expectAccessible } from "./accessibility.ts";
 import { loggedInLearner, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
+import { resizeTo } from "./viewport.ts";
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
@@ -78,9 +79,9 @@ describe("Upload a SCORM package, with script", () => {
     expect(await page.locator("[data-field=package]").getAttribute("class")).toContain("nhsuk-form-group--error");
     await expectAccessible(page);
     // On a phone the red bar, its message and the summary stay within the page.
-    await page.setViewportSize({ width: 375, height: 800 });
+    await resizeTo(page, 375);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await resizeTo(page, 1280);
 
     // A good package after it: the bar is no longer red, the message gone.
     await page.getByLabel("Package (.zip)").setInputFiles(await buildZip({ ...MIXED, "imsmanifest.xml": MIXED["imsmanifest.xml"].replace("297 Upload Mixed", "297 Upload After Failure") }));

@@ -6,6 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { leavePlayer, loggedInLearner, scoFrame, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
 import { attemptRow, commitLog } from "./stored-state.ts";
 import { expectAccessible } from "./accessibility.ts";
+import { resizeTo } from "./viewport.ts";
 
 // Real windows, frames and two servers on a busy two-core machine: generous time per test.
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
@@ -144,7 +145,7 @@ describe("Preview", () => {
     expect(await cells("time")).toMatch(/^(\d+ min )?\d+ s$/);
 
     // The page, previews and all, on a phone: nothing scrolls sideways.
-    await page.setViewportSize({ width: 375, height: 800 });
+    await resizeTo(page, 375);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
     await expectAccessible(page);
   });

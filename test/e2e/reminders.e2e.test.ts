@@ -3,6 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { buildLearner } from "../support/factories.ts";
 import { logIn, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
 import { expectAccessible } from "./accessibility.ts";
+import { resizeTo } from "./viewport.ts";
 
 /**
  * L&D's weekly reminders in real Chromium: preview who gets what (and who is new, held back),
@@ -14,9 +15,9 @@ describe("Reminders, in the browser", () => {
   withLmsAndBrowser([], (started) => ({ servers, browser } = started), 60_000);
 
   const fitsPhone = async (page: Page) => {
-    await page.setViewportSize({ width: 375, height: 800 });
+    await resizeTo(page, 375);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await resizeTo(page, 1280);
   };
 
   it("previews, sends this week's reminders once, and shows what was sent in the history and the outbox", async () => {

@@ -6,6 +6,7 @@ import { addCalendarMonths } from "../../server/clock.ts";
 import { guideDate } from "../../server/format.ts";
 import { logIn, withLmsAndBrowser, type LmsServers } from "./lms-servers.ts";
 import { expectAccessible, wcag22Problems } from "./accessibility.ts";
+import { resizeTo } from "./viewport.ts";
 
 /**
  * Issue 20, Reports in real Chromium: an L&D administrator sees the trust's trend chart, opens the
@@ -20,7 +21,7 @@ describe("Reports, in the browser", () => {
   /** axe-core finds no violation of WCAG 2.2 AA, of any impact, and the page is no wider than the window, on a phone and on a desktop. */
   async function expectAccessibleAndNarrow(page: Page): Promise<void> {
     for (const [width, height] of [[375, 800], [1280, 800]] as const) {
-      await page.setViewportSize({ width, height });
+      await resizeTo(page, width, height);
       await expectAccessible(page);
       expect(await wcag22Problems(page), `${page.url()} at ${width} px`).toEqual([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth), `${page.url()} at ${width} px`).toBeLessThanOrEqual(width);
