@@ -155,7 +155,7 @@ describe("people and assignments", () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         "Row 3, Email: must be an email address",
-        expect.stringMatching(/^Row 4, Date of Birth: "31\/02\/1990" must be a date/),
+        expect.stringMatching(/^Row 4, Date of Birth: "31\/02\/1990" must be a real date \(31\/02\/1990 does not exist\)/),
         'Row 5, Position: no position named "Porter"',
         expect.stringMatching(/^Row 6, Role: "Superuser" must be one of/),
         "Row 7, Assignment Number: assignment 30000011 already belongs to someone else",
@@ -204,7 +204,7 @@ describe("people and assignments", () => {
 
     const header = `${HEADER},Assignment Start Date`;
     const bad = await upload(`${header}\n,Adeyemi,Tola,tola.adeyemi@example.org,1990-05-05,,,61000003,Staff Nurse,31/02/2026\n,Adeyemi,Tola,tola.adeyemi@example.org,1990-05-05,,,,,2026-02-01`).expect(400);
-    expect(bad.text).toContain("Row 2, Assignment Start Date: &#34;31/02/2026&#34; must be a date");
+    expect(bad.text).toContain("Row 2, Assignment Start Date: &#34;31/02/2026&#34; must be a real date (31/02/2026 does not exist)");
     expect(bad.text).toContain("Row 3, Assignment Start Date: give it with the Assignment Number and Position it belongs to");
     await upload(`${header}\n,Adeyemi,Tola,tola.adeyemi@example.org,1990-05-05,,,61000003,Staff Nurse,01/03/2026`).expect(200);
     expect(await startOf("61000003")).toBe("2026-03-01");
