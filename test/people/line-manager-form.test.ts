@@ -38,6 +38,7 @@ describe("an assignment's line manager, on the person's page", () => {
     expect(Number(await lineManagerId())).toBe(Number(manager.id));
     const audit = await t.db("audit_events").where({ kind: "assignment.saved", person_id: nurse.personId }).orderBy("id").first("detail");
     expect(String(audit.detail)).toContain('"lineManager":"30000001"');
+    expect((await admin.agent.get("/admin/audit").expect(200)).text).toContain("assignment 62000001 was saved: Healthcare Assistant, line manager employee number 30000001");
   });
 
   it("refuses an employee number that is nobody, the person themself, and one not written as digits, beside the field, all at once with the form's other problems", async () => {
