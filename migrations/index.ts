@@ -32,6 +32,7 @@ import * as m30 from "./20261207_30_login_failures.ts";
 import * as m31 from "./20261207_31_keyed_login_failures.ts";
 import * as m32 from "./20261207_32_forums.ts";
 import * as m33 from "./20261207_33_package_content_hash.ts";
+import * as m35 from "./20261207_35_line_managers.ts";
 
 /**
  * Every migration, in order, by its file name. Listed rather than discovered on disk so that the
@@ -71,4 +72,5 @@ export const migrations: Array<[name: string, migration: Knex.Migration]> = [
   ["20261207_31_keyed_login_failures.ts", m31],
   ["20261207_32_forums.ts", m32],
   ["20261207_33_package_content_hash.ts", m33],
+  ["20261207_35_line_managers.ts", m35],
 ];

@@ -15,8 +15,8 @@ export const COURSE_STATUSES: CourseStatus[] = ["Planned", "Enrolled", "In Progr
 
 /**
  * The people behind a report's figures: a position's or a competency's row (or the whole trust on
- * a date of the trend), all of it or one status, each essential requirement counted with its person
- * and assignment; and the people behind a course's status counts. Each list on a page of its own,
+ * a date of the trend), all of it or one status, each essential requirement counted with its person,
+ * assignment and the assignment's line manager; and the people behind a course's status counts. Each list on a page of its own,
  * and as CSV.
  */
 export function reportPeopleRoutes({ db, clock }: AppDeps): Router {
@@ -37,7 +37,7 @@ export function reportPeopleRoutes({ db, clock }: AppDeps): Router {
     const subject = await requirementSubject(req, date.asOf);
     if (date.problems.length) return showPeople(req, res.status(400), { date, subject, list: undefined });
     const { rows } = await requirementPeople(db, date.asOf, subject.filter);
-    await sendCsv(res, `people-${subject.filter.status?.toLowerCase() ?? "all"}-${date.asOf}.csv`, ["Employee Number", "Name", "Assignment", "Position", "Competency Name", "Status", "Expiry Date"], rows, (row) => [row.employeeNumber, row.name, row.assignment, row.position, competencyLabel(row.competency), row.status, expiryText(row)]);
+    await sendCsv(res, `people-${subject.filter.status?.toLowerCase() ?? "all"}-${date.asOf}.csv`, ["Employee Number", "Name", "Assignment", "Position", "Line Manager", "Competency Name", "Status", "Expiry Date"], rows, (row) => [row.employeeNumber, row.name, row.assignment, row.position, row.lineManager ?? "", competencyLabel(row.competency), row.status, expiryText(row)]);
   });
 
   router.get("/admin/reports/course-people", admin, async (req, res) => {

@@ -51,7 +51,7 @@ const SENTENCES: Record<string, (p: string, own: string, d: Detail) => string> =
   "login.delayed": (p, _own, d) => `Log ins as ${p === "someone" ? text(d.username) || "an unknown username" : p} must wait${d.until ? ` until ${when(d.until)}` : ""}, after wrong passwords`,
   "login.source_delayed": (_p, _own, d) => `Log ins from this address must wait${d.until ? ` until ${when(d.until)}` : ""}, after ${text(d.failures) || "many"} wrong passwords`,
   "person.updated": (_p, own, d) => `${own} details were changed${d.by === "import" ? ` by an import${Array.isArray(d.changes) ? ` (${d.changes.join("; ")})` : ""}` : ""}`,
-  "assignment.saved": (_p, own, d) => `${own} assignment ${text(d.number)} was saved: ${text(d.position)}${d.startDate ? `, started ${when(d.startDate)}` : ""}`,
+  "assignment.saved": (_p, own, d) => `${own} assignment ${text(d.number)} was saved: ${text(d.position)}${d.startDate ? `, started ${when(d.startDate)}` : ""}${d.lineManager ? `, line manager employee number ${text(d.lineManager)}` : ""}`,
   "assignment.removed": (_p, own, d) => `${own} assignment ${text(d.number)} was removed`,
   "subscription.subscribed": (p, _own, d) => `${p} subscribed to ${text(d.certification)}`,
   "subscription.unsubscribed": (p) => `${p} unsubscribed from a learning certification`,

@@ -52,6 +52,8 @@ export const personSchema = z.strictObject({
         position: text(200),
         // When the person started in the assignment: new starters' essential requirements fall due from it.
         startDate: z.string().refine(isCalendarDate, "must be a date written YYYY-MM-DD").optional(),
+        // Who the holder reports to in it, by employee number (ESR's supervisor): null is no one, left out keeps the one it has.
+        lineManager: z.string().regex(/^\d{1,20}$/, "must be an employee number (digits)").nullable().optional(),
       }),
     )
     .default([]),

@@ -18,6 +18,8 @@ export interface RequirementPerson {
   name: string;
   assignment: string;
   position: string;
+  /** The assignment's line manager, "Last, First"; null when it has none. */
+  lineManager: string | null;
   competency: string;
   status: RequirementStatus;
   /** YYYY-MM-DD of the best record held then; null when none was held (Red) or it never expires (Green). */
@@ -28,7 +30,7 @@ export interface RequirementPerson {
  * The people behind a figure of the summary (organisation-summary-reads.ts): each essential
  * requirement it counted, with the person, assignment and status, read the same way (the stored
  * best expiry, or the records held on the date where the latest came later), so that a Red of 3
- * opens exactly 3 rows. Red first, then Amber, then Green; by name within each. `page` limits
+ * opens exactly 3 rows. Each with the assignment's line manager, who can act on it. Red first, then Amber, then Green; by name within each. `page` limits
  * the rows for a screen; `total` counts them all. One statement, however many people.
  */
 export async function requirementPeople(db: Db, asOf: string, filter: RequirementFilter, page?: { offset: number; limit: number }): Promise<{ rows: RequirementPerson[]; total: number }> {
@@ -54,6 +56,7 @@ export async function requirementPeople(db: Db, asOf: string, filter: Requiremen
       name: `${String(row.last_name)}, ${String(row.first_name)}`,
       assignment: String(row.assignment),
       position: String(row.position),
+      lineManager: row.manager_last_name === null || row.manager_last_name === undefined ? null : `${String(row.manager_last_name)}, ${String(row.manager_first_name)}`,
       competency: String(row.competency),
       status: row.status as RequirementStatus,
       expiresOn: row.held_until === null || row.held_until === undefined || row.held_until === "9999-12-31" ? null : String(row.held_until),
@@ -72,11 +75,13 @@ with held_on as (
   from held_on
 )
 select people.id as person_id, people.employee_number, people.last_name, people.first_name, assignments.number as assignment,
-  positions.name as position, competencies.name as competency, rated.status, rated.held_until, count(*) over () as total
+  positions.name as position, managers.last_name as manager_last_name, managers.first_name as manager_first_name,
+  competencies.name as competency, rated.status, rated.held_until, count(*) over () as total
 from rated
 join assignments on assignments.id = rated.assignment_id
 join people on people.id = assignments.person_id
 join positions on positions.id = assignments.position_id
+left join people managers on managers.id = assignments.line_manager_id
 join competencies on competencies.id = rated.competency_id
 ${statusWhere}
 order by case rated.status when :red then 0 when :amber then 1 else 2 end, people.last_name, people.first_name, people.employee_number, assignments.number, competencies.name

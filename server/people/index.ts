@@ -1,5 +1,5 @@
 import type { Db } from "../db/connect.ts";
-import { assignPositions } from "./service.ts";
+import { assignPositions, setLineManagers } from "./service.ts";
 import { createPeopleStore, type PeopleStore } from "./store.ts";
 
 // The people area's public surface: Add a user, names as the guide writes them, and who a person
@@ -30,4 +30,9 @@ export function peopleUpdating(trx: Db): PeopleUpdating {
 /** Gives a person their positions, the first ever held being the primary one; refuses an unknown position or another's assignment number. */
 export function assignPositionsTo(trx: Db, organisationId: number, personId: number, assignments: Parameters<typeof assignPositions>[3]): Promise<void> {
   return assignPositions(createPeopleStore(trx), organisationId, personId, assignments);
+}
+
+/** Sets who each assignment's holder reports to, by the line manager's employee number (null: no one); refuses someone unknown, or the holder. */
+export function setLineManagersOf(trx: Db, lines: Parameters<typeof setLineManagers>[1]): Promise<void> {
+  return setLineManagers(createPeopleStore(trx), lines);
 }

@@ -3,7 +3,8 @@ import { isCalendarDate, type Clock } from "../clock.ts";
 import { AppError, notFound } from "../errors.ts";
 import { recordAudit, type Actor } from "../audit/index.ts";
 import { inviteToChoosePassword, type RecoveryDeps } from "../accounts/index.ts";
-import { addUser, assignPositions, validateNewUser, type NewUser } from "./service.ts";
+import { ProblemList } from "../problems.ts";
+import { addUser, assignPositions, lineManagerProblem, setLineManagers, validateNewUser, type NewUser } from "./service.ts";
 import { createPeopleStore } from "./store.ts";
 
 /**
@@ -29,8 +30,13 @@ export async function updateDetails(db: Db, clock: Clock, actor: Actor, personId
   });
 }
 
-/** Adds an assignment, or moves one of the person's own to another position. */
-export async function setAssignment(db: Db, clock: Clock, actor: Actor, personId: number, assignment: { number: string; position: string; startDate?: string }): Promise<void> {
+/**
+ * Adds an assignment, or moves one of the person's own to another position; with a line
+ * manager's employee number, sets who they report to in it (left out, it keeps the one it has).
+ * What the form's own checks cannot know (an unknown line manager, a number that is someone
+ * else's) is refused all at once, each on its field.
+ */
+export async function setAssignment(db: Db, clock: Clock, actor: Actor, personId: number, assignment: { number: string; position: string; startDate?: string; lineManager?: string }): Promise<void> {
   if (!/^\d{1,20}$/.test(assignment.number)) throw new AppError("people.assignment_number", `Assignment number "${assignment.number.slice(0, 30)}" must be digits`, 400);
   if (assignment.startDate !== undefined && !isCalendarDate(assignment.startDate)) {
     throw new AppError("people.assignment_start", `Start date "${assignment.startDate.slice(0, 30)}" must be a date, e.g. ${clock.today()}`, 400);
@@ -39,10 +45,26 @@ export async function setAssignment(db: Db, clock: Clock, actor: Actor, personId
     const people = createPeopleStore(trx);
     const person = await people.personById(personId);
     if (!person) throw notFound("That person");
-    await assignPositions(people, person.organisationId, personId, [assignment]);
+    const problems = new ProblemList();
+    let status = 400;
+    const manager = await lineManagerProblem(people, personId, assignment.lineManager ?? null);
+    if (manager) problems.add("lineManager", manager.message);
+    try {
+      await assignPositions(people, person.organisationId, personId, [assignment]);
+    } catch (error) {
+      const field = error instanceof AppError ? ASSIGNMENT_REFUSALS[error.code] : undefined;
+      if (!field) throw error;
+      problems.add(field, (error as AppError).message);
+      status = (error as AppError).status; // someone else's assignment number is a conflict (409), as before
+    }
+    problems.refuseIfAny("people.assignment_refused", status);
+    if (assignment.lineManager) await setLineManagers(people, [{ number: assignment.number, lineManager: assignment.lineManager }]);
     await recordAudit(trx, { kind: "assignment.saved", at: clock.now().toISOString(), actorAccountId: actor.accountId, personId, ip: actor.ip, detail: assignment });
   });
 }
+
+/** The refusals of assignPositions, on the form's field each is about. */
+const ASSIGNMENT_REFUSALS: Record<string, string> = { "people.unknown_position": "position", "people.assignment_taken": "number" };
 
 /** Ends an assignment: its requirements stop counting; the person's competence records stay. */
 export async function removeAssignment(db: Db, clock: Clock, actor: Actor, personId: number, number: string): Promise<void> {

@@ -35,7 +35,7 @@ export function newPersonProblems(values: PersonFormValues, today: string): Prob
   return problems;
 }
 
-/** An assignment: its number, position and optional start date. */
+/** An assignment: its number, position, optional start date and optional line manager (by employee number). */
 export function assignmentProblems(values: PersonFormValues, problems = new ProblemList()): ProblemList {
   if (!values.number) problems.add("number", "Enter the assignment number, e.g. 24552166");
   else if (!/^\d{1,20}$/.test(values.number)) problems.add("number", "The assignment number must be 1 to 20 digits, e.g. 24552166");
@@ -44,6 +44,7 @@ export function assignmentProblems(values: PersonFormValues, problems = new Prob
     const problem = dateProblem(values.startDate, "The start date");
     if (problem) problems.add("startDate", problem);
   }
+  if (values.lineManager && !/^\d{1,20}$/.test(values.lineManager)) problems.add("lineManager", "The line manager's employee number must be 1 to 20 digits, e.g. 20000123, or left empty");
   return problems;
 }
 

@@ -6,7 +6,7 @@ import type { MailDelivery } from "../mail/index.ts";
 import { requireRole } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { AppError, notFound } from "../errors.ts";
-import type { Problem } from "../problems.ts";
+import { FormRefusal, type Problem } from "../problems.ts";
 import { ROLE_LABELS, ROLES, type Role } from "../web/roles.ts";
 import { createPeopleStore } from "./store.ts";
 import { assignmentProblems, dateOfBirth, detailsProblems, newPersonProblems } from "./person-form.ts";
@@ -84,14 +84,14 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
 
   router.post("/admin/people/:personId/assignments", admin, async (req, res) => {
     const page = await personPage(req);
-    const values = textFields(req.body, ["number", "position", "startDate"]);
+    const values = textFields(req.body, ["number", "position", "startDate", "lineManager"]);
     const problems = assignmentProblems(values);
     if (!problems.empty) {
       res.status(400);
       return render(req, res, "people/edit", { ...page, assignmentValues: values, problems: problems.problems });
     }
     try {
-      await setAssignment(db, clock, actorOf(req, res), page.person.id, { number: values.number!, position: values.position!, ...(values.startDate ? { startDate: values.startDate } : {}) });
+      await setAssignment(db, clock, actorOf(req, res), page.person.id, { number: values.number!, position: values.position!, ...(values.startDate ? { startDate: values.startDate } : {}), ...(values.lineManager ? { lineManager: values.lineManager } : {}) });
     } catch (error) {
       if (!(error instanceof AppError) || !error.code.startsWith("people.")) throw error;
       res.status(error.status);
@@ -117,7 +117,7 @@ export function peopleRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
       assignments: await people.assignmentsOf(person.id),
       positions: await positions(),
       values: { lastName: person.lastName, firstName: person.firstName, email: person.email, day: String(Number(day)), month: String(Number(month)), year: year! } as Record<string, string>,
-      assignmentValues: { number: "", position: "", startDate: "" } as Record<string, string>,
+      assignmentValues: { number: "", position: "", startDate: "", lineManager: "" } as Record<string, string>,
       guideDate,
     };
   }
@@ -152,6 +152,7 @@ const REFUSAL_FIELDS: Record<string, string> = {
 };
 
 function refusalProblems(error: AppError): Array<Problem | string> {
+  if (error instanceof FormRefusal) return error.problems;
   const field = REFUSAL_FIELDS[error.code];
   if (field) return [{ field, message: error.message }];
   return error.details.length ? error.details : [error.message];

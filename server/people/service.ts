@@ -108,6 +108,30 @@ export async function assignPositions(
   }
 }
 
+/**
+ * Who a person reports to in each assignment, by the line manager's employee number (null: no
+ * one), as ESR holds a supervisor per assignment. Refuses someone unknown, and the assignment's
+ * own holder.
+ */
+export async function setLineManagers(people: ReturnType<typeof createPeopleStore>, lines: Array<{ number: string; lineManager: string | null }>): Promise<void> {
+  for (const line of lines) {
+    const holder = await people.assignmentByNumber(line.number);
+    if (!holder) throw new AppError("people.unknown_assignment", `Assignment ${line.number} does not exist`, 400);
+    const problem = await lineManagerProblem(people, holder.personId, line.lineManager);
+    if (problem) throw new AppError(problem.code, problem.message, 400);
+    await people.setLineManager(line.number, line.lineManager === null ? null : (await people.personByEmployeeNumber(line.lineManager))!.id);
+  }
+}
+
+/** Why this employee number cannot be the line manager of this person's assignment, if it cannot. */
+export async function lineManagerProblem(people: ReturnType<typeof createPeopleStore>, personId: number | undefined, employeeNumber: string | null): Promise<{ code: string; message: string } | undefined> {
+  if (employeeNumber === null) return undefined;
+  const manager = await people.personByEmployeeNumber(employeeNumber);
+  if (!manager) return { code: "people.unknown_line_manager", message: `No one has employee number ${employeeNumber.slice(0, 30)}: enter the line manager's employee number` };
+  if (manager.id === personId) return { code: "people.own_line_manager", message: "A person cannot be their own line manager" };
+  return undefined;
+}
+
 async function resolveOrganisation(people: ReturnType<typeof createPeopleStore>, vpd: string | undefined) {
   if (vpd) {
     const organisation = await people.organisationByVpd(vpd);

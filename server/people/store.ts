@@ -26,6 +26,8 @@ export interface AssignmentView {
   isPrimary: boolean;
   /** When the person started in it (YYYY-MM-DD), if known: a new starter's requirements fall due from it. */
   startDate: string | null;
+  /** The person they report to in it (ESR's supervisor), if any: "Last, First" and their employee number. */
+  lineManager: { personId: number; name: string; employeeNumber: string } | null;
 }
 
 function toPerson(row: Record<string, unknown>): Person {
@@ -172,9 +174,11 @@ export function createPeopleStore(db: Db) {
     async assignmentsOf(personId: number): Promise<AssignmentView[]> {
       const rows = await db("assignments")
         .join("positions", "positions.id", "assignments.position_id")
+        .leftJoin("people as managers", "managers.id", "assignments.line_manager_id")
         .where("assignments.person_id", personId)
         .orderBy([{ column: "assignments.is_primary", order: "desc" }, { column: "assignments.number" }])
-        .select("assignments.id", "assignments.number", "assignments.position_id", "positions.name", "assignments.is_primary", "assignments.start_date");
+        .select("assignments.id", "assignments.number", "assignments.position_id", "positions.name", "assignments.is_primary", "assignments.start_date",
+          "assignments.line_manager_id", "managers.last_name as manager_last_name", "managers.first_name as manager_first_name", "managers.employee_number as manager_employee_number");
       return rows.map((row) => ({
         id: Number(row.id),
         number: String(row.number),
@@ -182,7 +186,14 @@ export function createPeopleStore(db: Db) {
         positionName: String(row.name),
         isPrimary: Boolean(row.is_primary),
         startDate: row.start_date ? String(row.start_date) : null,
+        lineManager: row.line_manager_id === null || row.line_manager_id === undefined ? null
+          : { personId: Number(row.line_manager_id), name: `${String(row.manager_last_name)}, ${String(row.manager_first_name)}`, employeeNumber: String(row.manager_employee_number) },
       }));
+    },
+
+    /** Sets who the holder of this assignment reports to in it; null: no one. */
+    async setLineManager(assignmentNumber: string, lineManagerId: number | null): Promise<void> {
+      await db("assignments").where({ number: assignmentNumber }).update({ line_manager_id: lineManagerId });
     },
   };
 }

@@ -53,6 +53,8 @@ export async function crossCheck(db: Db, raw: unknown): Promise<string[]> {
     });
   });
 
+  // A line manager is someone in the file (by their employee number) or already in the LMS.
+  const fileEmployeeNumbers = new Set(people.map((p) => text(record(p).employeeNumber)).filter((number): number is string => number !== undefined));
   const assignmentHolders = new Map<string, string>();
   for (const [index, value] of people.entries()) {
     const person = record(value);
@@ -69,6 +71,12 @@ export async function crossCheck(db: Db, raw: unknown): Promise<string[]> {
       const at = `people[${index}].assignments[${assignmentIndex}]`;
       const position = text(assignment.position);
       if (position && !knownPositions.has(position)) problems.push(`${at}.position: no position named "${position}"`);
+      const lineManager = text(assignment.lineManager);
+      if (lineManager) {
+        const ownNumber = employeeNumber ?? (existing ? (await peopleDirectory(db).personById(existing.personId))?.employeeNumber : undefined);
+        if (lineManager === ownNumber) problems.push(`${at}.lineManager: a person cannot be their own line manager`);
+        else if (!fileEmployeeNumbers.has(lineManager) && !(await peopleDirectory(db).personByEmployeeNumber(lineManager))) problems.push(`${at}.lineManager: no one has employee number ${lineManager}, in this file or in the LMS`);
+      }
       const number = text(assignment.number);
       if (!number) continue;
       const earlier = assignmentHolders.get(number);
@@ -129,7 +137,7 @@ const names = (values: unknown[], key: string) => values.map((value) => text(rec
 export async function personChanges(
   db: Db,
   existing: { personId: number; accountId: number },
-  person: { name: string; email: string; dob: string; role?: string | undefined; assignments: Array<{ number: string; position: string }> },
+  person: { name: string; email: string; dob: string; role?: string | undefined; assignments: Array<{ number: string; position: string; lineManager?: string | null | undefined }> },
 ): Promise<string[]> {
   const held = await peopleDirectory(db).personById(existing.personId);
   const account = await accountDirectory(db).findById(existing.accountId);
@@ -146,6 +154,16 @@ export async function personChanges(
     const current = assignments.find((heldAssignment) => heldAssignment.number === assignment.number);
     if (!current) changes.push(`Assignment ${assignment.number}: new, ${assignment.position}`);
     else if (current.positionName !== assignment.position) changes.push(`Assignment ${assignment.number}: ${current.positionName} -> ${assignment.position}`);
+    if (assignment.lineManager !== undefined && (current?.lineManager?.employeeNumber ?? null) !== assignment.lineManager) {
+      changes.push(`Assignment ${assignment.number}: line manager ${current?.lineManager ? `${current.lineManager.name} (${current.lineManager.employeeNumber})` : "none"} -> ${await managerWords(db, assignment.lineManager)}`);
+    }
   }
   return changes;
+}
+
+/** A line manager as a change names them: "Last, First (20000123)", or the number alone for someone the file adds. */
+async function managerWords(db: Db, employeeNumber: string | null): Promise<string> {
+  if (employeeNumber === null) return "none";
+  const manager = await peopleDirectory(db).personByEmployeeNumber(employeeNumber);
+  return manager ? `${manager.lastName}, ${manager.firstName} (${employeeNumber})` : `employee number ${employeeNumber}`;
 }

@@ -1,7 +1,7 @@
 import type { Db } from "../db/connect.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
-import { peopleUpdating, addUser, assignPositionsTo, parsePersonName } from "../people/index.ts";
+import { peopleUpdating, addUser, assignPositionsTo, parsePersonName, setLineManagersOf } from "../people/index.ts";
 import { accountOpening, giveRole } from "../accounts/index.ts";
 import { recordAudit, type Actor } from "../audit/index.ts";
 import { catalogSchema, jsonPath, type Catalog, catalogWriting } from "../catalog/index.ts";
@@ -132,6 +132,9 @@ export async function importCatalog(db: Db, clock: Clock, catalog: Catalog, opti
         if (added.generatedPassword) summary.generatedPasswords[added.username] = added.generatedPassword;
       }
     }
+    // Line managers last: a manager may be a person the file adds below the people they manage.
+    const lines = catalog.people.flatMap((person) => person.assignments.flatMap((assignment) => (assignment.lineManager === undefined ? [] : [{ number: assignment.number, lineManager: assignment.lineManager }])));
+    await setLineManagersOf(trx, lines);
     // A people CSV is L&D's upload of staff, not a catalog: its row says so, and what it did to whom.
     const upload = options.peopleFile !== undefined;
     await recordAudit(trx, {

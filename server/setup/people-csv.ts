@@ -8,7 +8,7 @@ import { personSchema, type Catalog } from "../catalog/index.ts";
  * two assignments has two rows with the same details. Every problem names its row (as the
  * spreadsheet numbers it, header = row 1) and column.
  */
-export const PEOPLE_CSV_COLUMNS = ["Employee Number", "Last Name", "First Name", "Email", "Date of Birth", "Username", "Role", "Assignment Number", "Position", "Assignment Start Date"] as const;
+export const PEOPLE_CSV_COLUMNS = ["Employee Number", "Last Name", "First Name", "Email", "Date of Birth", "Username", "Role", "Assignment Number", "Position", "Assignment Start Date", "Line Manager Employee Number"] as const;
 type Column = (typeof PEOPLE_CSV_COLUMNS)[number];
 const REQUIRED: Column[] = ["Last Name", "First Name", "Email", "Date of Birth"];
 
@@ -72,6 +72,10 @@ export function readPeopleCsv(text: string, today: string): PeopleFromCsv {
     const startDate = startRead && "date" in startRead ? startRead.date : undefined;
     if (startRead && "problem" in startRead) rowProblems.push(`Row ${rowNumber}, Assignment Start Date: ${startRead.problem}`);
     else if (startText && !number) rowProblems.push(`Row ${rowNumber}, Assignment Start Date: give it with the Assignment Number and Position it belongs to`);
+    // The column given, its cell is the assignment's line manager, an empty one no one (a file from
+    // ESR keeps the LMS in step); the column left out, each assignment keeps the one it has.
+    const lineManager = columns.includes("Line Manager Employee Number") ? cell("Line Manager Employee Number") || null : undefined;
+    if (lineManager && !number) rowProblems.push(`Row ${rowNumber}, Line Manager Employee Number: give it with the Assignment Number and Position it belongs to`);
 
     const person: CatalogPerson = {
       name: `${cell("Last Name")}, ${cell("First Name")}`,
@@ -80,7 +84,7 @@ export function readPeopleCsv(text: string, today: string): PeopleFromCsv {
       ...(cell("Employee Number") ? { employeeNumber: cell("Employee Number") } : {}),
       ...(cell("Username") ? { username: cell("Username") } : {}),
       ...(role ? { role } : {}),
-      assignments: number && position ? [{ number, position, ...(startDate ? { startDate } : {}) }] : [],
+      assignments: number && position ? [{ number, position, ...(startDate ? { startDate } : {}), ...(lineManager !== undefined ? { lineManager } : {}) }] : [],
     };
     for (const issue of personSchema.safeParse(person).error?.issues ?? []) {
       if (issue.path[0] === "dob" || issue.path[2] === "startDate") continue; // told above, in the file's own words
@@ -135,7 +139,7 @@ export function rowProblem(problem: string, rowsOf: PeopleFromCsv["rowsOf"]): st
   return `Row ${row}${column ? `, ${column}` : ""}: ${also}`;
 }
 
-const ASSIGNMENT_COLUMNS = { number: "Assignment Number", position: "Position", startDate: "Assignment Start Date" } as const;
+const ASSIGNMENT_COLUMNS = { number: "Assignment Number", position: "Position", startDate: "Assignment Start Date", lineManager: "Line Manager Employee Number" } as const;
 const FIELD_COLUMNS = { name: "Last Name, First Name", email: "Email", dob: "Date of Birth", employeeNumber: "Employee Number", username: "Username", role: "Role" } as const;
 
 function columnOf(path: ReadonlyArray<PropertyKey>): string {

@@ -38,7 +38,7 @@ export function setupRoutes(deps: AppDeps & { mail: MailDelivery }): Router {
 
   router.get("/admin/people/upload/template.csv", admin, (_req, res) => {
     res.set({ "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="people-template.csv"' });
-    res.send(spreadsheetCsv([[...PEOPLE_CSV_COLUMNS], ["", "Conroy", "Emma", "emma.conroy@example.org", "1988-04-12", "", "Learner", "24552166", "E-Learning & Design Co-Ordinator", ""]]));
+    res.send(spreadsheetCsv([[...PEOPLE_CSV_COLUMNS], ["", "Conroy", "Emma", "emma.conroy@example.org", "1988-04-12", "", "Learner", "24552166", "E-Learning & Design Co-Ordinator", "", ""]]));
   });
 
   router.post(

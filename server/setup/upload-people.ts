@@ -35,7 +35,7 @@ export async function uploadPeople(deps: RecoveryDeps, actor: Actor, file: Buffe
   const everyRow = { ...catalog, people: [...read.people, ...read.refused.map((refused) => refused.person)] };
   const rowsOfEvery = [...read.rowsOf, ...read.refused.map((refused) => ({ person: refused.row, assignments: [refused.row] }))];
   // Of a refused row, only what does not hang on who the row is: its details may not read well enough to match them.
-  const aboutTheRowItself = (problem: string) => Number(/^people\[(\d+)\]/.exec(problem)?.[1] ?? -1) < read.people.length || /\.position: |is listed twice/.test(problem);
+  const aboutTheRowItself = (problem: string) => Number(/^people\[(\d+)\]/.exec(problem)?.[1] ?? -1) < read.people.length || /\.position: |\.lineManager: |is listed twice/.test(problem);
   outcome.problems.push(...(await crossCheck(deps.db, everyRow)).filter(aboutTheRowItself).map((problem) => rowProblem(problem, rowsOfEvery)));
   outcome.problems = [...new Set(outcome.problems)];
   for (const [index, person] of read.people.entries()) {

@@ -33,6 +33,8 @@ describe("Reports: trend, the people behind each figure, the As of form", () => 
     await t.db("competence_requirements").insert([{ position_id: positionId, competency_id: a, essential: true }, { position_id: positionId, competency_id: b, essential: true }]);
     const one = await buildLearner(t.db, t.clock, { name: "Okafor, Bisi", employeeNumber: "10000001", assignments: [{ number: "50000001", position: POSITION }] });
     const two = await buildLearner(t.db, t.clock, { name: "Price, Cara", employeeNumber: "10000002", assignments: [{ number: "50000002", position: POSITION }] });
+    // Okafor reports to the administrator in her assignment; Price has no line manager.
+    await t.db("assignments").where({ number: "50000001" }).update({ line_manager_id: administrator.personId });
     const record = (personId: number, competencyId: number, achievedOn: string, expiresOn: string | null) => ({
       person_id: personId, competency_id: competencyId, level: "1 - Assessed", achieved_on: achievedOn, expires_on: expiresOn, source: "manual", status: "approved", created_at: `${achievedOn}T09:00:00Z`,
     });
@@ -122,8 +124,8 @@ describe("Reports: trend, the people behind each figure, the As of form", () => 
     expect(html).toContain("Ward Nurse: Red, as of 28-Feb-2026");
     const rows = [...html.matchAll(/<tr class="nhsuk-table__row" role="row" data-employee-number="(\d+)">([\s\S]*?)<\/tr>/g)].map(([, number, cells]) => [number, ...[...cells!.matchAll(/<\/span>(?:<a [^>]*>|<strong [^>]*>)?([^<]*)/g)].map((cell) => cell[1]!.trim())]);
     expect(rows).toEqual([
-      ["10000001", "Okafor, Bisi", "10000001", "50000001 - Ward Nurse", "297|LOCAL|Hand Hygiene", "Red", "10-Jan-2026"],
-      ["10000001", "Okafor, Bisi", "10000001", "50000001 - Ward Nurse", "297|LOCAL|Sharps Safety", "Red", "Not held"],
+      ["10000001", "Okafor, Bisi", "10000001", "50000001 - Ward Nurse", "Admin, Ada", "297|LOCAL|Hand Hygiene", "Red", "10-Jan-2026"],
+      ["10000001", "Okafor, Bisi", "10000001", "50000001 - Ward Nurse", "Admin, Ada", "297|LOCAL|Sharps Safety", "Red", "Not held"],
     ]);
     expect(html).toContain("Rows 1 to 2 of 2");
     expect(html).toMatch(/All \(4\)[\s\S]*Green \(2\)[\s\S]*Amber \(0\)[\s\S]*Red \(2\)/);
@@ -132,13 +134,13 @@ describe("Reports: trend, the people behind each figure, the As of form", () => 
     expect(csv.headers["content-disposition"]).toBe('attachment; filename="people-red-2026-02-28.csv"');
     expect((csv.body as string).startsWith("\uFEFF")).toBe(true);
     expect(parse(csv.body as string, { bom: true })).toEqual([
-      ["Employee Number", "Name", "Assignment", "Position", "Competency Name", "Status", "Expiry Date"],
-      ["10000001", "Okafor, Bisi", "50000001", POSITION, "297|LOCAL|Hand Hygiene", "Red", "10-Jan-2026"],
-      ["10000001", "Okafor, Bisi", "50000001", POSITION, "297|LOCAL|Sharps Safety", "Red", "Not held"],
+      ["Employee Number", "Name", "Assignment", "Position", "Line Manager", "Competency Name", "Status", "Expiry Date"],
+      ["10000001", "Okafor, Bisi", "50000001", POSITION, "Admin, Ada", "297|LOCAL|Hand Hygiene", "Red", "10-Jan-2026"],
+      ["10000001", "Okafor, Bisi", "50000001", POSITION, "Admin, Ada", "297|LOCAL|Sharps Safety", "Red", "Not held"],
     ]);
     // The same people on the date the renewal had not come, and not after it.
     const after = parse((await download(`/admin/reports/people.csv?asOf=2026-03-15&competency=${competencies.a}`).expect(200)).body as string, { bom: true });
-    expect(after.slice(1).map((cells: string[]) => [cells[1], cells[5], cells[6]])).toEqual([["Okafor, Bisi", "Green", "01-Mar-2027"], ["Price, Cara", "Green", "Does not expire"]]);
+    expect(after.slice(1).map((cells: string[]) => [cells[1], cells[4], cells[6], cells[7]])).toEqual([["Okafor, Bisi", "Admin, Ada", "Green", "01-Mar-2027"], ["Price, Cara", "", "Green", "Does not expire"]]);
   });
 
   it("opens a month of the trend across the trust, and a course's status to its people", async () => {

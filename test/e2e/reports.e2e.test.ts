@@ -38,6 +38,7 @@ describe("Reports, in the browser", () => {
     await db("competence_requirements").insert({ position_id: position.id, competency_id: competency.id, essential: true });
     const held = await buildLearner(db, clock, { name: "Achebe, Ngozi", assignments: [{ number: "61000001", position: "Theatre Practitioner" }] });
     await buildLearner(db, clock, { name: "Quayle, Rhiannon", employeeNumber: "71000002", assignments: [{ number: "61000002", position: "Theatre Practitioner" }] });
+    await db("assignments").where({ number: "61000002" }).update({ line_manager_id: held.personId }); // Quayle reports to Achebe
     // Achieved two months ago: Red before then, Green since, so the trend changes.
     const achieved = addCalendarMonths(today, -2);
     await db("competence_records").insert({ person_id: held.personId, competency_id: competency.id, level: "1 - Assessed", achieved_on: achieved, expires_on: addCalendarMonths(achieved, 36), source: "manual", status: "approved", created_at: `${achieved}T09:00:00Z` });
@@ -63,10 +64,11 @@ describe("Reports, in the browser", () => {
     expect(await rows.first().getAttribute("data-employee-number")).toBe("71000002");
     expect(await rows.first().getByRole("link", { name: "Quayle, Rhiannon" }).count()).toBe(1);
     expect(await rows.first().locator("[data-field=status]").innerText()).toMatch(/Red$/);
+    expect(await rows.first().locator("[data-field=line-manager]").innerText()).toMatch(/Achebe, Ngozi$/);
     await expectAccessibleAndNarrow(page);
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /^Export \(CSV\)/ }).click()]);
     const csv = fs.readFileSync((await download.path())!, "utf8");
-    expect(csv.slice(1).split("\r\n").filter(Boolean)).toEqual(["Employee Number,Name,Assignment,Position,Competency Name,Status,Expiry Date", `71000002,"Quayle, Rhiannon",61000002,Theatre Practitioner,297|LOCAL|Surgical Safety Checklist,Red,Not held`]);
+    expect(csv.slice(1).split("\r\n").filter(Boolean)).toEqual(["Employee Number,Name,Assignment,Position,Line Manager,Competency Name,Status,Expiry Date", `71000002,"Quayle, Rhiannon",61000002,Theatre Practitioner,"Achebe, Ngozi",297|LOCAL|Surgical Safety Checklist,Red,Not held`]);
 
     // A wrong date comes back on the form, the summary's link taking the user to the field.
     await page.getByRole("textbox", { name: "As of" }).fill("2026-02-30");

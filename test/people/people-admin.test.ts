@@ -176,7 +176,7 @@ describe("people and assignments", () => {
     const refused = await admin.post(`/admin/people/upload`).field("_csrf", csrf).field("mode", "check").attach("file", windows1252, { filename: "people.csv", contentType: "text/csv" }).expect(400);
     expect(refused.text).toContain("The file is not UTF-8 text");
     const template = await admin.get("/admin/people/upload/template.csv").expect(200);
-    expect(template.text.split(/\r?\n/)[0]!.replace(/^\uFEFF/, "")).toBe(`${HEADER},Assignment Start Date`);
+    expect(template.text.split(/\r?\n/)[0]!.replace(/^\uFEFF/, "")).toBe(`${HEADER},Assignment Start Date,Line Manager Employee Number`);
   });
 
   it("finds people by any part of their name in any order, accents and case aside, or by part of an employee number", async () => {
