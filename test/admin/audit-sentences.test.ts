@@ -99,7 +99,7 @@ describe("the demo trust's setup in the audit trail", () => {
   beforeAll(async () => {
     t = await createTestApp({ clock: settableClock("2026-03-01T09:00:00.000Z") });
     await seedDemo({ db: t.db, clock: t.clock, config: t.config });
-  });
+  }, 120_000); // the demo trust imports its 25 courses: 11 s alone, over a minute on a loaded machine
   afterAll(() => t.cleanup());
 
   it("signs every row it wrote with no one acting the same way", async () => {
