@@ -9,9 +9,13 @@
  * and both figures fell.
  *
  *   npm run bench:commits          (DURATION=20 LEARNERS=100 to change the defaults)
+ *
+ * PROFILE=commits.cpuprofile writes a CPU profile of the LMS's flat-out run alone (the servers,
+ * autocannon and all, as they share the process); bench/profile-top.ts prints where its time went.
  */
 import fs from "node:fs";
 import http from "node:http";
+import { Session as InspectorSession } from "node:inspector/promises";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -67,8 +71,8 @@ try {
 
   console.log(`${LEARNERS} learners, ${DURATION} s each run, SCORM 1.2 commits with 2 kB of suspend data; autocannon in the same process\n`);
   // As fast as each answers: the throughput.
-  const bareResult = await load({ url: baseline, learners: bareLearners });
-  const commitResult = await load({ url: lms, learners: lmsLearners });
+  const bareResult = await withCpu(() => load({ url: baseline, learners: bareLearners }));
+  const commitResult = await withCpu(() => profiled(() => load({ url: lms, learners: lmsLearners })));
   // The latency a learner sees: the same learners, each committing about once a second (a busy
   // SCO; scorm-again's own auto-commit is once a minute). Flat out, any server's latency is just
   // connections divided by throughput (Little's law), the bare endpoint's included. autocannon's
@@ -90,12 +94,17 @@ try {
     [`bare Express JSON, ${pace}/s`, barePaced],
     [`LMS commit, ${pace}/s`, commitPaced],
   ] as const;
-  console.log("run                              req/s    p50 ms  p99 ms  non-2xx  errors");
+  console.log("run                              req/s    p50 ms  p99 ms  non-2xx  errors  CPU µs/req");
   for (const [name, result] of rows) {
-    console.log(`${name.padEnd(31)} ${result.requests.average.toFixed(0).padStart(7)}  ${String(result.latency.p50).padStart(6)}  ${String(result.latency.p99).padStart(6)}  ${String(result.non2xx).padStart(7)}  ${String(result.errors).padStart(6)}`);
+    const cpu = "cpuMicros" in result ? String(Math.round(result.cpuMicros / (result.requests.average * DURATION))) : "";
+    console.log(`${name.padEnd(31)} ${result.requests.average.toFixed(0).padStart(7)}  ${String(result.latency.p50).padStart(6)}  ${String(result.latency.p99).padStart(6)}  ${String(result.non2xx).padStart(7)}  ${String(result.errors).padStart(6)}  ${cpu.padStart(10)}`);
   }
   const ratio = commitResult.requests.average / bareResult.requests.average;
   console.log(`\nthroughput ratio (LMS / bare, flat out): ${(ratio * 100).toFixed(1)}%   goal >= 50%  ${ratio >= 0.5 ? "PASS" : "MISS"}`);
+  // The process's CPU time (every thread: the event loop, SQLite's, autocannon's share) per request:
+  // on a shared machine the throughput ratio follows the load of others, this much less so.
+  const cpuRatio = bareResult.cpuMicros / bareResult.requests.average / (commitResult.cpuMicros / commitResult.requests.average);
+  console.log(`CPU per request ratio (bare / LMS, flat out): ${(cpuRatio * 100).toFixed(1)}%   (for a shared machine; the goal is on the throughput ratio)`);
   console.log(`commit p99 at ${pace} commits/s: ${commitPaced.latency.p99} ms (bare ${barePaced.latency.p99} ms)   goal <= 50 ms  ${commitPaced.latency.p99 <= 50 ? "PASS" : "MISS"}`);
   console.log(`commits stored: ${Number(stored?.count)} (the commit log keeps the newest 500 per attempt)`);
   if ([commitResult, commitPaced].some((result) => result.non2xx > 0 || result.errors > 0)) process.exitCode = 1;
@@ -218,6 +227,30 @@ function load(plan: { url: string; learners: Learner[] }): Promise<Figures> {
       },
     ],
   });
+}
+
+/** work's figures, with the CPU time the whole process spent meanwhile (user and system, every thread). */
+async function withCpu(work: () => Promise<Figures>): Promise<Figures & { cpuMicros: number }> {
+  const before = process.cpuUsage();
+  const figures = await work();
+  const { user, system } = process.cpuUsage(before);
+  return { ...figures, cpuMicros: user + system };
+}
+
+/** Runs work under the CPU profiler when PROFILE names a file to write the profile to. */
+async function profiled<T>(work: () => Promise<T>): Promise<T> {
+  const file = process.env.PROFILE;
+  if (!file) return work();
+  const inspector = new InspectorSession();
+  inspector.connect();
+  await inspector.post("Profiler.enable");
+  await inspector.post("Profiler.start");
+  const result = await work();
+  const { profile } = await inspector.post("Profiler.stop");
+  fs.writeFileSync(file, JSON.stringify(profile));
+  inspector.disconnect();
+  console.log(`profile of the LMS's flat-out run: ${file}`);
+  return result;
 }
 
 async function commit(agent: http.Agent, url: string, headers: Record<string, string>, body: string): Promise<number> {
