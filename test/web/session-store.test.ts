@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { SESSION_TOUCH_EVERY_MS } from "../../server/web/session-store.ts";
+import { SESSION_LOOKUPS_AT_ONCE, createSqliteSessionLookup } from "../../server/web/sqlite-session-reads.ts";
 import { createTestApp, logInAgent, type TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
 
@@ -43,6 +44,24 @@ describe("the session store", () => {
     // A reader still holding a snapshot would make this report busy (after the busy timeout).
     const [result] = (await t.db.raw("PRAGMA wal_checkpoint(TRUNCATE)")) as Array<{ busy: number }>;
     expect(result).toMatchObject({ busy: 0 });
+  });
+
+  // SQLite only, as above. The lookups take the prepared statements in turn: many at once must each
+  // still answer with its own session, and one ended meanwhile with none.
+  it.runIf(!process.env.DATABASE_URL)("answers lookups made at once, each with its own session", async () => {
+    const others = [learner, await buildLearner(t.db, t.clock), await buildLearner(t.db, t.clock)];
+    await t.db("sessions").delete();
+    for (const one of others) await (await logInAgent(t.app, one.username, one.password)).get("/").expect(200);
+    const stored = (await t.db("sessions").select("sid", "sess")).map((row) => ({ sid: String(row.sid), accountId: JSON.parse(String(row.sess)).accountId as number }));
+    expect(new Set(stored.map((row) => row.accountId)).size).toBe(others.length);
+    const lookup = createSqliteSessionLookup(t.db)!;
+    const asked = Array.from({ length: SESSION_LOOKUPS_AT_ONCE * 10 }, (_, n) => stored[n % stored.length]!);
+    const found = await Promise.all(asked.map(({ sid }) => lookup(sid)));
+    expect(found.map((session) => (session as { accountId: number }).accountId)).toEqual(asked.map((row) => row.accountId));
+
+    await t.db("sessions").where({ sid: stored[1]!.sid }).delete();
+    const after = await Promise.all(asked.map(({ sid }) => lookup(sid)));
+    expect(after.map((session) => (session as { accountId: number } | null)?.accountId ?? null)).toEqual(asked.map((row) => (row.sid === stored[1]!.sid ? null : row.accountId)));
   });
 
   it("treats a session past its stored expiry as ended", async () => {
