@@ -2,7 +2,8 @@
  * Where a CPU profile's time went: the top entries by self time and by total (inclusive) time,
  * per function and per file or package, from a .cpuprofile that `node --cpu-prof` (or
  * `PROFILE=... npm run bench:commits`) wrote. Total time counts each function once per sample
- * even when it recurses, so it never exceeds 100%.
+ * even when it recurses, so it never exceeds 100%. Native frames carry whatever name V8 finds
+ * near them (a node-sqlite3 call may read "VerifyTask" or "Backup"): read their callers.
  *
  *   node --import tsx bench/profile-top.ts <file.cpuprofile> [TOP=15]
  */
@@ -51,10 +52,22 @@ const label = (node: ProfileNode) => {
   return `${functionName || "(anonymous)"} ${where(url)}${url ? `:${lineNumber + 1}` : ""}`;
 };
 
+// The profiler's own work (node:inspector, ending the profile) is left out.
+const profilers = new Set<number>();
+for (const node of profile.nodes) {
+  for (let at: number | undefined = node.id; at !== undefined; at = parent.get(at)) {
+    if (byId.get(at)!.callFrame.url === "node:inspector") {
+      profilers.add(node.id);
+      break;
+    }
+  }
+}
+
 // Sample time: each sample's delta is the time since the one before.
 const selfMs = new Map<number, number>();
 let totalMs = 0;
 profile.samples.forEach((id, index) => {
+  if (profilers.has(id)) return;
   const ms = (profile.timeDeltas[index] ?? 0) / 1000;
   selfMs.set(id, (selfMs.get(id) ?? 0) + ms);
   totalMs += ms;
