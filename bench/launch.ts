@@ -1,7 +1,7 @@
 /**
  * Launch: how long a learner waits from pressing Play to the SCO's first API call (LMSInitialize),
  * with LEARNERS learners pressing Play at once, in real Chromium (one browser, a context per
- * learner: its own cookies and cache). Each learner is logged in on the LMS's login page, with a
+ * learner: its own cookies and cache). Each learner is logged in (over HTTP, its cookie handed to the browser), with a
  * subscribed, enrolled certification whose first course is "297 NHS Conflict Resolution - Part 1"
  * (SCORM 1.2); Play is that course's button on Current Learning (a click: play.js opens the
  * player window, the form's POST makes the attempt and redirects there). The time is read in the browser (launch-browser.ts).
@@ -15,7 +15,7 @@
  * Play again in the same browser (warm caches), after closing the player window.
  *
  *   npm run bench:launch
- *   LEARNERS=50 ROUNDS=2                               (the defaults)
+ *   LEARNERS=50 ROUNDS=1                               (the defaults; ROUNDS=2 adds Play again)
  *   DATABASE_URL=postgres://... npm run bench:launch   (PostgreSQL: a throwaway database there)
  *
  * Prints p50 / p95 of both, their ratio, the goal (p95 under 1 s), and the gzipped size of each
@@ -40,7 +40,7 @@ import { BASELINE_PLAY, CHROMIUM_ARGS, Learner, playButtonOf, type LaunchTimes }
 import { recordLoads, writeBaseline, type Loaded } from "./launch-snapshot.ts";
 
 const LEARNERS = Number(process.env.LEARNERS ?? 50);
-const ROUNDS = Number(process.env.ROUNDS ?? 2);
+const ROUNDS = Number(process.env.ROUNDS ?? 1);
 const GOAL_P95_MS = 1000;
 const root = fileURLToPath(new URL("..", import.meta.url));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "lms-bench-launch-"));
@@ -49,6 +49,8 @@ const logFile = path.join(work, "servers.log");
 const testDb = await createTestDb();
 const database = testDb.env.DATABASE_URL ? "PostgreSQL" : "SQLite";
 const children: ChildProcess[] = [];
+// However this script ends, the servers it started end with it.
+process.once("exit", () => children.forEach((child) => child.exitCode === null && child.kill("SIGKILL")));
 let browser: Browser | undefined;
 try {
   let started = performance.now();
@@ -60,13 +62,13 @@ try {
   children.push(spawnNode(["server/main.ts"], { ...testDb.env, PORT: String(port), CONTENT_URL: lms.content, SESSION_SECRET: "launch-benchmark-secret-".padEnd(40, "x") }));
   await healthy(lms.base, children[0]!);
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  console.log(`${database}: the demo trust and ${LEARNERS + 1} subscribed, enrolled learners, the LMS (server/main.ts) and Chromium in ${seconds(started)} s; logs in ${work}`);
+  console.log(`${database}: the demo trust and ${LEARNERS + 1} subscribed, enrolled learners, the LMS (server/main.ts) and Chromium in ${seconds(started)} s; servers' log in ${logFile} (kept if the run fails)`);
 
   // The warm-up learner: what its launch loads is the baseline's copy.
   started = performance.now();
   const [warmUp, ...accounts] = [trust.learners[LEARNERS]!, ...trust.learners.slice(0, LEARNERS)];
   const first = await Learner.open(browser);
-  await first.logIn(lms.base, warmUp);
+  await first.logIn(lms.base, warmUp, "10.255.255.7");
   await first.ready(`${lms.base}/learning/current`, playButtonOf(trust.courseId));
   const loads = recordLoads(first.context, (page) => page !== first.page);
   await first.launch();
@@ -80,9 +82,10 @@ try {
 
   // Everyone logged in and on Home (and the baseline's visitors on theirs) before anyone presses Play.
   const limit = pLimit(4);
-  const learners = await Promise.all(accounts.map((account) => limit(async () => {
+  // Each learner a machine of its own behind the trust's proxy, as the login throttle sees them (as bench:load does).
+  const learners = await Promise.all(accounts.map((account, index) => limit(async () => {
     const learner = await Learner.open(browser!);
-    await learner.logIn(lms.base, account);
+    await learner.logIn(lms.base, account, `10.${(index >> 8) & 255}.${index & 255}.7`);
     return learner;
   })));
   const visitors = await Promise.all(accounts.map(() => limit(() => Learner.open(browser!))));
@@ -106,8 +109,10 @@ try {
   process.exitCode = 1;
 } finally {
   await browser?.close();
-  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+  // As an operator stops them (SIGTERM), and only then the database goes.
+  await Promise.all(children.filter((child) => child.exitCode === null).map((child) => new Promise((resolve) => child.once("exit", resolve).kill("SIGTERM"))));
   await testDb.cleanup();
+  if (!process.exitCode) fs.rmSync(work, { recursive: true, force: true });
 }
 
 /** Every learner on the page with Play, then all press it at once; each player window is closed after. */
