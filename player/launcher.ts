@@ -4,7 +4,8 @@
 // Initialize finds it. Course content never runs on the LMS origin. Each edition has its own entry
 // (launcher-12.ts, launcher-2004.ts), so that a course loads only its own edition's API.
 import { API_NAMES, PROTOCOL, isPlayerMessage, type ApiCall, type LauncherMessage, type NavValidity, type Unstamped } from "./protocol.ts";
-import { createScoApi, type LocalApi, type ScormVersion } from "./sco-api.ts";
+import { createScoApi, type LocalApi } from "./sco-api.ts";
+import type { CmiModel } from "../server/scorm/cmi-types.ts";
 import { DATA_MODEL_SETTINGS } from "./data-model-settings.ts";
 
 interface LauncherConfig {
@@ -21,8 +22,9 @@ function readConfig(): LauncherConfig {
   return { lmsOrigin: data.lmsOrigin ?? "", scoId: data.scoId ?? "", scoUrl: data.scoUrl ?? "" };
 }
 
-/** Runs the launcher with scorm-again's API of one edition. */
-export function startLauncher(version: ScormVersion, createApi: (settings: Record<string, unknown>) => LocalApi): void {
+/** Runs the launcher with scorm-again's API of one edition, and the LMS's data model of it. */
+export function startLauncher(model: CmiModel, createApi: (settings: Record<string, unknown>) => LocalApi): void {
+  const version = model.version;
   const config = readConfig();
   const status = document.querySelector<HTMLElement>("[data-launcher-status]");
   // The launcher's API never commits: the player window's does, from the relayed calls.
@@ -47,7 +49,7 @@ export function startLauncher(version: ScormVersion, createApi: (settings: Recor
   const loadSco = (cmi: Record<string, unknown>) => {
     const api = createApi(settings);
     api.loadFromJSON(cmi);
-    (window as unknown as Record<string, unknown>)[API_NAMES[version]] = createScoApi({ version, api, newApi: () => createApi(settings), relay, navValidity: () => nav });
+    (window as unknown as Record<string, unknown>)[API_NAMES[version]] = createScoApi({ model, api, newApi: () => createApi(settings), relay, navValidity: () => nav });
     frame = document.createElement("iframe");
     frame.title = "Course content";
     frame.allow = "fullscreen; autoplay";

@@ -20,7 +20,8 @@
 //   setting the error code to 0.
 // Each successful call that changes the data model is then relayed, in order, to the player
 // window, whose own API (the same calls from the same start: the same state) commits to the LMS.
-import { validateCmi } from "../server/scorm/cmi-validate.ts";
+import { validateAgainst } from "../server/scorm/cmi-check.ts";
+import type { CmiModel } from "../server/scorm/cmi-types.ts";
 import { API_NAMES, type ApiCall, type NavValidity } from "./protocol.ts";
 import { FINISHED_12, recordRefusal2004, type Refusal } from "./sco-api-rules.ts";
 
@@ -56,7 +57,8 @@ const NAV_VALID = /^adl\.nav\.request_valid\.(continue|previous|choice\.\{target
 const INTERACTION_ELEMENT = /^cmi\.interactions\.\d+\./;
 
 export interface ScoApiOptions {
-  version: ScormVersion;
+  /** The edition's data model as the LMS checks it (server/scorm/cmi-model-12.ts, cmi-model-2004.ts). */
+  model: CmiModel;
   api: LocalApi;
   /** A fresh API of the same edition and settings: asks scorm-again what it would answer to a SetValue, without changing `api`. */
   newApi(): LocalApi;
@@ -66,7 +68,8 @@ export interface ScoApiOptions {
 }
 
 /** The object put on the launcher's window as API / API_1484_11. */
-export function createScoApi({ version, api, newApi, relay, navValidity }: ScoApiOptions): Record<string, ApiFunction> {
+export function createScoApi({ model, api, newApi, relay, navValidity }: ScoApiOptions): Record<string, ApiFunction> {
+  const version = model.version;
   const names = METHODS[version];
   const call = (target: LocalApi, method: string, ...args: string[]): string => String((target as unknown as Record<string, ApiFunction>)[method]!(...args));
   // Set when this object, not scorm-again, answered the last call; cleared by every other call.
@@ -101,10 +104,10 @@ export function createScoApi({ version, api, newApi, relay, navValidity }: ScoAp
     return result;
   };
 
-  /** The LMS's own validation of one value (server/scorm/cmi-validate.ts): a problem, or null. */
+  /** The LMS's own validation of one value (server/scorm/cmi-validate.ts, this edition's model alone): a problem, or null. */
   const lmsRefusal = (element: string, value: string) => {
     const stored = INTERACTION_ELEMENT.test(element) ? flatStrings(api.getFlattenedCMI()) : {};
-    return validateCmi(version, { [element]: value }, stored).errors[0] ?? null;
+    return validateAgainst(model, { [element]: value }, stored).errors[0] ?? null;
   };
 
   /** scorm-again's own refusal of the value, on a copy of the data model; null when it would take it. */

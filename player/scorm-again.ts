@@ -1,7 +1,8 @@
 // scorm-again 3.4.3 for the player window, typed. Its .d.ts files use extensionless relative
 // imports that NodeNext resolution cannot follow, so its classes arrive as `any`: these are the
 // parts of its run-time surface the player uses, written down once (checked by the browser tests).
-import { Scorm12API, Scorm2004API } from "scorm-again";
+// Types only: each edition's class comes from its own module (scorm-again-12.ts,
+// scorm-again-2004.ts), so that a player bundle holds one edition's API.
 import type { SequencingSettings } from "../server/scorm/manifest/runtime-settings.ts";
 
 export interface ScormResult {
@@ -95,12 +96,4 @@ export interface Scorm2004Api extends BaseApi {
   /** The activity tree's state as a string (scorm-again's own format), and back. */
   serializeSequencingState(): string;
   deserializeSequencingState(state: string): boolean;
-}
-
-export function createScorm12Api(settings: ApiSettings): Scorm12Api {
-  return new Scorm12API(settings) as Scorm12Api;
-}
-
-export function createScorm2004Api(settings: ApiSettings): Scorm2004Api {
-  return new Scorm2004API(settings) as Scorm2004Api;
 }

@@ -4,7 +4,8 @@
 // met is skipped by Previous / Next and cannot be chosen. A fresh Scorm12API per SCO: each has its
 // own CMI and commits to its own endpoint. The course's roll-up is the server's.
 import { CoursePlayer, type NavigationRequest, type PlayerContext } from "./course-player.ts";
-import { createScorm12Api, type Scorm12Api } from "./scorm-again.ts";
+import type { Scorm12Api } from "./scorm-again.ts";
+import { createScorm12Api } from "./scorm-again-12.ts";
 // Pure, shared with the server (no Node APIs).
 import { isLessonStatus, prerequisitesMet, type LessonStatus } from "../server/scorm/prerequisites.ts";
 

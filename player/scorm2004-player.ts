@@ -12,7 +12,8 @@ import { contentRequest, refusalMessage } from "./sequencer-refusals.ts";
 import { startSteps, type StartStep } from "./session-start.ts";
 import type { FlatCmi } from "../server/scorm/cmi-json.ts";
 import { statuses2004 } from "../server/scorm/status.ts";
-import { createScorm2004Api, type Scorm2004Api, type SequencingListeners } from "./scorm-again.ts";
+import type { Scorm2004Api, SequencingListeners } from "./scorm-again.ts";
+import { createScorm2004Api } from "./scorm-again-2004.ts";
 
 export class Scorm2004Player extends CoursePlayer<Scorm2004Api> {
   protected readonly exitElement = "cmi.exit";

@@ -5,7 +5,7 @@ import type { Config } from "../config.ts";
 import { type PackageStorage, courseVersionCacheOf, storageKeyOf } from "../packages/index.ts";
 import { verifyContentToken } from "./content-token.ts";
 import { LAUNCHER_CSS, launcherPage, launcherPolicy, scoUrl } from "./launcher-page.ts";
-import { sendBundle } from "../web/player-assets.ts";
+import { bundleUrl, sendBundle } from "../web/player-assets.ts";
 import { loggableUrl, requestLogger } from "../web/logging.ts";
 import type { Logger } from "pino";
 
@@ -50,7 +50,7 @@ export function createContentApp({ config, db, storage, contentSecret, logger }:
   // The launcher (player/launcher.ts): the SCO's SCORM API, relaying to the player window, then the SCO.
   app.get(/^\/(launcher-12|launcher-2004)\.js(\.map)?$/, async (req, res) => {
     const params = req.params as unknown as { 0: "launcher-12" | "launcher-2004"; 1?: string };
-    await sendBundle(res, params[0], Boolean(params[1]));
+    await sendBundle(req, res, params[0], Boolean(params[1]));
   });
   app.get("/launcher.css", (_req, res) => {
     res.set("Cache-Control", "no-cache").type("text/css").send(LAUNCHER_CSS);
@@ -70,8 +70,10 @@ export function createContentApp({ config, db, storage, contentSecret, logger }:
       res.status(404).type("text/plain").send("This course has no such part");
       return;
     }
+    const launcher = manifest.scormVersion === "1.2" ? "launcher-12" : "launcher-2004";
+    const script = await bundleUrl(`/${launcher}.js`, launcher);
     res.set("Content-Security-Policy", launcherPolicy(config.publicUrl));
-    res.type("html").send(launcherPage({ lmsOrigin: new URL(config.publicUrl).origin, scormVersion: manifest.scormVersion === "1.2" ? "1.2" : "2004", scoId: launchable!.identifier, scoUrl: url }));
+    res.type("html").send(launcherPage({ lmsOrigin: new URL(config.publicUrl).origin, script, scoId: launchable!.identifier, scoUrl: url }));
   });
 
   // /c/<token>/<path inside the package>: relative links inside a package keep working because

@@ -1,12 +1,13 @@
 /**
  * The launcher page of the content origin (GET /launch/<token>/<scoId>): the frame between the
  * player window and the SCO. Its script (player/launcher.ts, served as /launcher-12.js or
- * /launcher-2004.js) puts the SCORM API on this window and then loads the SCO beneath it.
+ * /launcher-2004.js, versioned) puts the SCORM API on this window and then loads the SCO beneath it.
  * Everything it needs is in data attributes: the content origin allows no inline script either.
  */
 export interface LauncherPage {
   lmsOrigin: string;
-  scormVersion: "1.2" | "2004";
+  /** The launcher script of the course's SCORM edition, versioned: /launcher-12.js?v=... (player-assets.ts). */
+  script: string;
   scoId: string;
   /** The SCO's launch URL on this origin, /c/<token>/<launch href>. */
   scoUrl: string;
@@ -22,7 +23,7 @@ export function launcherPage(page: LauncherPage): string {
 </head>
 <body data-lms-origin="${attribute(page.lmsOrigin)}" data-sco-id="${attribute(page.scoId)}" data-sco-url="${attribute(page.scoUrl)}">
 <p class="launcher-status" data-launcher-status>Loading the course…</p>
-<script src="/launcher-${page.scormVersion === "1.2" ? "12" : "2004"}.js"></script>
+<script src="${attribute(page.script)}"></script>
 </body>
 </html>
 `;

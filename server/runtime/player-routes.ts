@@ -4,6 +4,7 @@ import type { AppDeps } from "../deps.ts";
 import { requireLogin } from "../web/auth.ts";
 import { generateCsrfToken } from "../web/session.ts";
 import { compressPage } from "../web/compress.ts";
+import { bundleUrl } from "../web/player-assets.ts";
 import { notFound } from "../errors.ts";
 import { contentTokenExpiry, signContentToken } from "../content/index.ts";
 import { createPlayerStore, type PlayerAttempt } from "./player-store.ts";
@@ -29,7 +30,10 @@ export function playerRoutes({ db, config, sessionSecret }: AppDeps): Router {
     res.set("Cache-Control", "no-store");
     // Its secrets (the anti-forgery and content tokens) sit beside nothing the request chose.
     compressPage(res);
-    res.render("player/player", { config: page, configJson: playerConfigJson(page, attempt.manifest), contents: page.scos.filter((sco) => sco.visible) });
+    // The player window of the course's edition alone (player/player-12.ts, player-2004.ts).
+    const bundle = page.scormVersion === "1.2" ? "player-12" : "player-2004";
+    const script = await bundleUrl(`/assets/${bundle}.js`, bundle);
+    res.render("player/player", { config: page, configJson: playerConfigJson(page, attempt.manifest), contents: page.scos.filter((sco) => sco.visible), script });
   });
 
   return router;

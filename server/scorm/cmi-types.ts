@@ -160,3 +160,23 @@ export function response2004(kind: "learner_response" | "pattern"): Check {
     return null;
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// A data model: each element's access and check, and the error codes of its edition
+// (cmi-model-12.ts, cmi-model-2004.ts; cmi-validate.ts applies them)
+
+export interface ElementSpec {
+  access: "rw" | "ro" | "wo";
+  check: Check;
+}
+
+export const rw = (check: Check): ElementSpec => ({ access: "rw", check });
+export const ro = (check: Check): ElementSpec => ({ access: "ro", check });
+export const wo = (check: Check): ElementSpec => ({ access: "wo", check });
+
+export interface CmiModel {
+  version: "1.2" | "2004";
+  elements: Record<string, ElementSpec>;
+  /** The error code for each kind of fault, and for an unknown, read-only or keyword element. */
+  codes: Record<FaultKind | "unknown" | "readOnly" | "keyword", number>;
+}

@@ -4,6 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { Scorm12API, Scorm2004API } from "scorm-again";
 import { createScoApi, type LocalApi, type ScormVersion } from "../../player/sco-api.ts";
+import { CMI_MODEL_12 } from "../../server/scorm/cmi-model-12.ts";
+import { CMI_MODEL_2004 } from "../../server/scorm/cmi-model-2004.ts";
 import type { ApiCall, NavValidity } from "../../player/protocol.ts";
 
 const SETTINGS = { logLevel: 5, lmsCommitUrl: false, autocommit: false };
@@ -14,7 +16,7 @@ function launch(version: ScormVersion, cmi: Record<string, unknown> = {}, nav: N
   const local = newApi();
   local.loadFromJSON(cmi);
   const relayed: ApiCall[] = [];
-  const sco = createScoApi({ version, api: local, newApi, relay: (call) => relayed.push(call), navValidity: () => nav });
+  const sco = createScoApi({ model: version === "1.2" ? CMI_MODEL_12 : CMI_MODEL_2004, api: local, newApi, relay: (call) => relayed.push(call), navValidity: () => nav });
   return { sco, local, relayed, newApi };
 }
 

@@ -47,7 +47,9 @@ describe("GET /player/attempts/:attemptId", () => {
     expect((await agent.get("/").expect(200)).headers["cross-origin-opener-policy"]).toBe("same-origin-allow-popups");
     // Every script is a file from this origin, or data.
     const scripts = [...page.text.matchAll(/<script([^>]*)>/g)].map((match) => match[1]!);
-    expect(scripts.every((attributes) => /\bsrc="\/assets\/player\.js"/.test(attributes) || /type="application\/json"/.test(attributes))).toBe(true);
+    // A SCORM 1.2 course loads the 1.2 player window alone, at a URL versioned by its contents.
+    expect(scripts.every((attributes) => /\bsrc="\/assets\/player-12\.js\?v=[\w-]+"/.test(attributes) || /type="application\/json"/.test(attributes))).toBe(true);
+    expect(scripts).toHaveLength(2);
 
     const config = configOf(page.text);
     expect(config).toMatchObject({
@@ -85,7 +87,10 @@ describe("GET /player/attempts/:attemptId", () => {
       { attempt_id: attemptId, sco_identifier: "A", cmi: "{}", completion_status: "completed", updated_at: "2026-03-01T09:00:00.000Z" },
       { attempt_id: attemptId, sco_identifier: "B", cmi: "{}", completion_status: "incomplete", updated_at: "2026-03-01T09:05:00.000Z" },
     ]);
-    const config = configOf((await agent.get(`/player/attempts/${attemptId}`).expect(200)).text);
+    const page = await agent.get(`/player/attempts/${attemptId}`).expect(200);
+    expect(page.text).toMatch(/<script src="\/assets\/player-2004\.js\?v=[\w-]+" defer><\/script>/);
+    expect(page.text).not.toContain("player-12.js");
+    const config = configOf(page.text);
     expect(config.scormVersion).toBe("2004");
     expect(config.sequencing?.activityTree).toMatchObject({ id: "O", children: [{ id: "A" }, { id: "B" }] });
     expect(config.resumeScoId).toBe("B");
@@ -136,7 +141,7 @@ describe("GET /player/attempts/:attemptId", () => {
     const agent = await logInAgent(t.app, learner.username, learner.password);
     const gzipped = async (url: string) => (await agent.get(url).set("Accept-Encoding", "gzip").expect(200)).headers["content-encoding"];
     expect(await gzipped(`/player/attempts/${attemptId}`)).toBe("gzip");
-    expect(await gzipped("/assets/player.js")).toBe("gzip");
+    expect(await gzipped("/assets/player-12.js")).toBe("gzip");
     expect(await gzipped("/assets/nhsuk/nhsuk-frontend.min.css")).toBe("gzip");
     // A search page shows its words beside the anti-forgery token in its forms (BREACH).
     expect(await gzipped("/learning/search?q=fire+safety")).toBeUndefined();
@@ -154,15 +159,45 @@ describe("GET /player/attempts/:attemptId", () => {
     expect(anonymous.headers.location).toBe(`/login?next=${encodeURIComponent(`/player/attempts/${attemptId}`)}`);
   });
 
-  it("serves the player and Play scripts, built at first use, with their source maps", async () => {
-    const player = await request(t.app).get("/assets/player.js").expect(200);
+  it.each(["player-12", "player-2004"])("serves the %s player window, built at first use, with its source map", async (name) => {
+    const player = await request(t.app).get(`/assets/${name}.js`).expect(200);
     expect(player.headers["content-type"]).toMatch(/^text\/javascript/);
-    expect(player.text).toContain("sourceMappingURL=player.js.map");
+    expect(player.text).toContain(`sourceMappingURL=${name}.js.map`);
     expect(player.headers["set-cookie"]).toBeUndefined();
-    const map = await request(t.app).get("/assets/player.js.map").expect(200);
-    expect(JSON.parse(map.text).sources.some((source: string) => source.endsWith("player/player-window.ts"))).toBe(true);
+    const map = await request(t.app).get(`/assets/${name}.js.map`).expect(200);
+    const sources: string[] = JSON.parse(map.text).sources;
+    expect(sources.some((source) => source.endsWith(`player/${name}.ts`))).toBe(true);
+    // Back to scorm-again's own sources, through its minified build's map.
+    expect(sources.some((source) => source.includes("scorm-again/src/"))).toBe(true);
+  });
+
+  it("serves the Play script, and no bundle of both editions or of the content origin", async () => {
     expect((await request(t.app).get("/assets/play.js").expect(200)).text).toContain("js-play");
+    await request(t.app).get("/assets/player.js").expect(404);
     await request(t.app).get("/assets/launcher-12.js").expect(404);
+  });
+
+  it("sends a bundle gzipped as built, revalidated by ETag, and kept a year at its versioned URL", async () => {
+    const plain = await request(t.app).get("/assets/player-12.js").set("Accept-Encoding", "identity").expect(200);
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.headers["cache-control"]).toBe("no-cache");
+    const gzipped = await request(t.app).get("/assets/player-12.js").set("Accept-Encoding", "gzip, deflate, br").expect(200);
+    expect(gzipped.headers["content-encoding"]).toBe("gzip");
+    expect(gzipped.headers.vary).toMatch(/Accept-Encoding/);
+    expect(Number(gzipped.headers["content-length"])).toBeLessThan(plain.text.length / 3);
+    expect(gzipped.text).toBe(plain.text);
+    // Each representation its own ETag, and each revalidates to 304.
+    expect(gzipped.headers.etag).not.toBe(plain.headers.etag);
+    await request(t.app).get("/assets/player-12.js").set("Accept-Encoding", "gzip").set("If-None-Match", gzipped.headers.etag!).expect(304);
+    await request(t.app).get("/assets/player-12.js").set("Accept-Encoding", "identity").set("If-None-Match", plain.headers.etag!).expect(304);
+    // The URL the page gives it: cached without asking again. Any other version: revalidated.
+    const attemptId = await buildAttempt({ db: t.db, personId: learner.personId, courseVersionId: multi });
+    const agent = await logInAgent(t.app, learner.username, learner.password);
+    const src = /<script src="([^"]+)" defer>/.exec((await agent.get(`/player/attempts/${attemptId}`).expect(200)).text)![1]!;
+    const versioned = await request(t.app).get(src).expect(200);
+    expect(versioned.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(versioned.text).toBe(plain.text);
+    expect((await request(t.app).get("/assets/player-12.js?v=an-older-build").expect(200)).headers["cache-control"]).toBe("no-cache");
   });
 });
 
@@ -233,7 +268,8 @@ describe("the content origin's launcher", () => {
     expect(csp).toContain(`frame-ancestors ${t.config.publicUrl}`);
     expect(csp).not.toContain(`frame-ancestors ${t.config.publicUrl} ${t.config.contentUrl}`);
     // A SCORM 1.2 course's launcher loads the 1.2 API only.
-    expect(page.text).toContain('<script src="/launcher-12.js"></script>');
+    expect(page.text).toMatch(/<script src="\/launcher-12\.js\?v=[\w-]+"><\/script>/);
+    expect(page.text).not.toContain("launcher-2004");
     expect(page.text).toContain(`data-lms-origin="${new URL(t.config.publicUrl).origin}"`);
     expect(page.text).toContain('data-sco-id="S2"');
     // The item's parameters stay on the launch URL, under the same token.
@@ -249,6 +285,9 @@ describe("the content origin's launcher", () => {
     expect(script12.headers["content-type"]).toMatch(/^text\/javascript/);
     expect(script12.text).toContain("sourceMappingURL=launcher-12.js.map");
     await request(content).get("/launcher-12.js.map").expect(200);
+    // The content origin compresses nothing else: the launcher comes gzipped as built.
+    expect(script12.headers["content-encoding"]).toBe("gzip");
+    expect(script12.headers["cache-control"]).toBe("no-cache");
     const script2004 = await request(content).get("/launcher-2004.js").expect(200);
     expect(script2004.text).toContain("sourceMappingURL=launcher-2004.js.map");
     expect(script12.text.length).toBeLessThan(script2004.text.length / 2);

@@ -19,7 +19,7 @@ const q = (tag: Tag) => encodeURIComponent(hostile(tag));
  * ids and not here fails the first test.
  */
 const PAGES: Record<string, (w: World["ids"]) => string[]> = {
-  "GET /^\\/assets\\/(player|play)\\.js(\\.map)?$/": () => ["/assets/player.js", "/assets/play.js"],
+  "GET /^\\/assets\\/(player-12|player-2004|play)\\.js(\\.map)?$/": () => ["/assets/player-12.js", "/assets/player-2004.js", "/assets/play.js"],
   "GET /runtime/attempts/:attemptId/scos/:scoId/state": (ids) => [`/runtime/attempts/${ids.attempt}/scos/${encodeURIComponent(ids.scoId)}/state`],
   "GET /login": () => ["/login", `/login?next=/${q("qnext")}`],
   "GET /admin/accounts": () => ["/admin/accounts", `/admin/accounts?q=${q("qaccounts")}`],
