@@ -60,7 +60,11 @@ export function sqliteFileOf(db: Db): string | undefined {
   return sqliteFiles.get(db);
 }
 
-/** How many read-only connections a SQLite file's page reads share (see readsOf). */
+/**
+ * How many read-only connections a SQLite file's page reads share (see readsOf). Few: each
+ * statement runs on one of libuv's four threads, which the writer, the session reads
+ * (web/sqlite-session-reads.ts), password hashing and gzip share, and the machine has 2 cores.
+ */
 export const SQLITE_READ_CONNECTIONS = 2;
 const readers = new WeakMap<Db, Db>();
 
