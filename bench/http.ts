@@ -38,23 +38,31 @@ export interface Answer {
   location: string | undefined;
   setCookie: string | undefined;
   text: string;
+  /** How many times it was sent again because the server closed its kept-alive connection under it. */
+  resent: number;
 }
 
+/** As a browser does (Chromium: twice), a request that met a closed kept-alive connection is sent again at most this many times. */
+const RESENDS = 2;
+
 /**
- * One request over a shared keep-alive agent: the status, redirect, session cookie and body. When the
+ * One request over a keep-alive agent: the status, redirect, session cookie and body. When the
  * server closes an idle kept-alive connection just as a request goes out on it, the request never
- * reached the server: it is sent once more on a new connection, as browsers do.
+ * reached the server: it is sent again, on another connection, as browsers do. Only then: an
+ * error on a new connection, or on a reused one that had begun to answer, is the request's own.
  */
 export async function send(agent: http.Agent, url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
-  try {
-    return await sendOnce(agent, url, options);
-  } catch (error) {
-    if (!(error as { reusedSocket?: boolean }).reusedSocket || (error as NodeJS.ErrnoException).code !== "ECONNRESET") throw error;
-    return sendOnce(agent, url, options);
+  for (let resent = 0; ; resent++) {
+    try {
+      return { ...(await sendOnce(agent, url, options)), resent };
+    } catch (error) {
+      const closedUnder = (error as { reusedSocket?: boolean }).reusedSocket && ["ECONNRESET", "EPIPE"].includes(String((error as NodeJS.ErrnoException).code));
+      if (!closedUnder || resent === RESENDS) throw error;
+    }
   }
 }
 
-function sendOnce(agent: http.Agent, url: string, options: { method?: string; headers?: Record<string, string>; body?: string }): Promise<Answer> {
+function sendOnce(agent: http.Agent, url: string, options: { method?: string; headers?: Record<string, string>; body?: string }): Promise<Omit<Answer, "resent">> {
   const headers = { ...options.headers, ...(options.body === undefined ? {} : { "content-length": String(Buffer.byteLength(options.body)) }) };
   return new Promise((resolve, reject) => {
     const request = http.request(url, { method: options.method ?? "GET", agent, headers }, (response) => {

@@ -5,14 +5,25 @@
  * the finishing commit, Home, Log out). The LMS is server/main.ts in a process of its own; the
  * baseline is the same doors with nothing behind them (load-baseline.ts), in a process of its own,
  * driven the same way in the same run. Afterwards every commit the LMS acknowledged is looked for
- * in the database.
+ * in the database. Each learner is a browser of its own (its own kept-alive connections, at most six);
+ * a request the server's closing of an idle connection met on its way out is sent again, as
+ * browsers do, and counted ("sent again"): with the server's 75 s keep-alive there should be none.
  *
  *   npm run bench:load                                   (SQLite)
  *   DATABASE_URL=postgres://... npm run bench:load       (PostgreSQL: a throwaway database there)
  *   LEARNERS=500 SECONDS=60 THINK_MS=1000 RAMP_SECONDS=20 (the defaults)
  *   CPU_PROFILE=/tmp/profiles                            (profile the LMS process)
  *
- * Exits 1 on any error or any acknowledged commit not found.
+ * Exits 1 on any error or any acknowledged commit not found. Prints issue 21's goals and whether
+ * each is met: commit p99 at most 100 ms, every door's p99 at most 250 ms, no error, nothing lost.
+ *
+ * Issue 21 (2026-12-07, on a machine shared with other benchmarks, load average 6-49 on 2 cores,
+ * so the milliseconds say little): before, one "socket hang up" on a commit in a 150-learner SQLite
+ * run (and 2 in a 500-learner PostgreSQL run that morning); after the 75 s keep-alive
+ * (server/web/http-server.ts) and a browser's connections per learner, none in any run and none
+ * sent again. Home reads on connections of its own on SQLite (db/connect.ts's readsOf): in a
+ * 60-learner run with 100 ms between commits, Home p50/p99 425/1774 ms before and 290/1105 after,
+ * Home again 333/1462 and 35/277, in runs a few minutes apart.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -31,6 +42,8 @@ const LEARNERS = Number(process.env.LEARNERS ?? 500);
 const SECONDS = Number(process.env.SECONDS ?? 60);
 const THINK_MS = Number(process.env.THINK_MS ?? 1000);
 const RAMP_SECONDS = Number(process.env.RAMP_SECONDS ?? Math.min(20, SECONDS / 3));
+const COMMIT_P99_GOAL_MS = 100;
+const DOOR_P99_GOAL_MS = 250;
 const root = fileURLToPath(new URL("..", import.meta.url));
 const logFile = path.join(os.tmpdir(), `lms-bench-load-${process.pid}.log`);
 
@@ -58,6 +71,7 @@ try {
   console.log(`\ncommits acknowledged by the LMS: ${acknowledged}; found stored, in order: ${acknowledged - lost.length}; lost: ${lost.length}`);
   for (const problem of lost.slice(0, 10)) console.log(`  ${problem}`);
   for (const error of lms.errors.slice(0, 10)) console.log(`  error: ${error}`);
+  reportGoals(lms, lost.length);
   if (lost.length || lms.errors.length || baseline.errors.length) process.exitCode = 1;
 } catch (error) {
   console.error(error);
@@ -98,6 +112,16 @@ async function healthy(base: string, server: ChildProcess): Promise<void> {
   throw new Error(`${base}/healthz did not answer within 2 minutes; see ${logFile}`);
 }
 
+/** Issue 21's goals: commit p99 at most 100 ms, every door's p99 at most 250 ms, no error, nothing lost. */
+function reportGoals(lms: LoadFigures, lost: number): void {
+  const met = (ok: boolean) => (ok ? "met" : "NOT met");
+  const commitP99 = percentile(lms.latencies.get("commit")!, 0.99);
+  const [worstDoor, worstP99] = DOORS.map((door) => [door, percentile(lms.latencies.get(door)!, 0.99)] as const).reduce((a, b) => (b[1] > a[1] ? b : a));
+  console.log(`\ngoal: commit p99 <= ${COMMIT_P99_GOAL_MS} ms: ${commitP99.toFixed(0)} ms, ${met(commitP99 <= COMMIT_P99_GOAL_MS)}`);
+  console.log(`goal: every door's p99 <= ${DOOR_P99_GOAL_MS} ms: the slowest, ${worstDoor}, ${worstP99.toFixed(0)} ms, ${met(worstP99 <= DOOR_P99_GOAL_MS)}`);
+  console.log(`goal: no error and nothing lost: ${lms.errors.length} errors, ${lost} lost, ${met(lms.errors.length === 0 && lost === 0)}`);
+}
+
 function report(lms: LoadFigures, baseline: LoadFigures): void {
   const cell = (value: number | string, width: number) => String(value).padStart(width);
   const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(a / b < 10 ? 1 : 0)}x` : "-");
@@ -110,4 +134,5 @@ function report(lms: LoadFigures, baseline: LoadFigures): void {
     console.log(`${name.padEnd(10)} ${cell(ours.length, 9)} ${cell(ms(p50), 9)} ${cell(ms(p99), 5)} ${cell(ms(b50), 14)} ${cell(ms(b99), 5)} ${cell(ratio(p50, b50), 11)} ${cell(ratio(p99, b99), 6)}`);
   }
   console.log(`journeys finished: LMS ${lms.journeysFinished}, baseline ${baseline.journeysFinished} (${ratio(lms.journeysFinished, baseline.journeysFinished)}); errors: LMS ${lms.errors.length}, baseline ${baseline.errors.length}`);
+  console.log(`requests sent again because the server closed their kept-alive connection as they went out: LMS ${lms.resent}, baseline ${baseline.resent}`);
 }

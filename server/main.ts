@@ -1,10 +1,11 @@
-import http from "node:http";
+import type http from "node:http";
 import path from "node:path";
 import { ConfigError } from "./config.ts";
 import { AppError } from "./errors.ts";
 import { openContext } from "./boot-context.ts";
 import { resolveSessionSecret } from "./secrets.ts";
 import { createLogger } from "./web/logging.ts";
+import { createHttpServer } from "./web/http-server.ts";
 import { createApp } from "./app.ts";
 import type { MailDelivery } from "./mail/index.ts";
 import { createContentApp } from "./content/index.ts";
@@ -40,8 +41,9 @@ async function main(): Promise<void> {
   const content = createContentApp({ config, db, storage, contentSecret: sessionSecret, logger });
   const mail = app.locals.mail as MailDelivery;
   mail.start();
-  const server = await listen(http.createServer(app), config.port, "PORT");
-  const contentServer = await listen(http.createServer(content), config.contentPort, "CONTENT_PORT (from CONTENT_URL)");
+  // Idle connections are kept 75 s, not Node's 5 s: see web/http-server.ts (a "socket hang up" under load).
+  const server = await listen(createHttpServer(app), config.port, "PORT");
+  const contentServer = await listen(createHttpServer(content), config.contentPort, "CONTENT_PORT (from CONTENT_URL)");
 
   const logins = await usableDemoLogins(db);
   console.log(
@@ -58,13 +60,20 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");
     contentServer.close();
-    contentServer.closeIdleConnections();
     server.close(async () => {
       await mail.stop();
       await db.destroy();
       process.exit(0);
     });
-    server.closeIdleConnections();
+    // close() waits for every connection, and one kept alive stays open idle for the keep-alive's
+    // 75 s after its last answer: close each as soon as it falls idle (a request in flight first
+    // gets its answer), or the exit below would cut the database off.
+    const closeIdle = () => {
+      server.closeIdleConnections();
+      contentServer.closeIdleConnections();
+    };
+    closeIdle();
+    setInterval(closeIdle, 100).unref();
     setTimeout(() => process.exit(1), 10_000).unref();
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));

@@ -5,6 +5,7 @@ import { generateCsrfToken } from "../web/session.ts";
 import { peopleDirectory, displayName } from "../people/index.ts";
 import { MY_ELEARNING_LIMIT, myELearning } from "../learning/index.ts";
 import { notFound } from "../errors.ts";
+import { readsOf } from "../db/connect.ts";
 import { competencyLabel, guideDate, percentage } from "../format.ts";
 import { compliancePercentage, personCompliance } from "../compliance/index.ts";
 
@@ -17,13 +18,15 @@ const portletPercentage = (value: number) => `${Number.isInteger(value) ? value 
 /** The portal home a learner lands on after logging in: who they are and their compliance. */
 export function portalRoutes({ db, clock }: AppDeps): Router {
   const router = Router();
+  // Read beside the commits, not behind them (db/connect.ts's readsOf).
+  const reads = readsOf(db);
   router.get("/", requireLogin, async (req, res) => {
-    const person = await peopleDirectory(db).personById(req.session.personId!);
+    const person = await peopleDirectory(reads).personById(req.session.personId!);
     if (!person) throw notFound("Your person record");
     // The guide's portlet: "Show mandatory learning only YES" until the learner chooses NO.
     const mandatoryOnly = req.query.mandatory !== "no";
     const today = clock.today();
-    const [assignments, shown] = await Promise.all([personCompliance(db, person.id, today), myELearning(db, person.id, today, { mandatoryOnly })]);
+    const [assignments, shown] = await Promise.all([personCompliance(reads, person.id, today), myELearning(reads, person.id, today, { mandatoryOnly })]);
     const chosen = assignments.find((view) => String(view.assignment.id) === req.query.assignment) ?? assignments[0];
     const pages = Math.max(1, Math.ceil(shown.length / COURSES_PER_PAGE));
     const pageIndex = Math.min(pages - 1, Math.max(0, Number.parseInt(String(req.query.courses ?? "0"), 10) || 0));

@@ -5,6 +5,7 @@ import request from "supertest";
 import { createTestDb, type TestDb } from "../support/test-db.ts";
 import { csrfFrom } from "../support/test-app.ts";
 import { freePort, waitFor } from "../support/processes.ts";
+import { KEEP_ALIVE_TIMEOUT_MS } from "../../server/web/http-server.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -53,6 +54,14 @@ describe("starting the server on an empty database", () => {
 
   it("answers /healthz", async () => {
     expect((await request(baseUrl).get("/healthz").expect(200)).body.status).toBe("ok");
+  });
+
+  it("keeps idle connections open longer than a proxy's 60 s, on both origins (web/http-server.ts: Node's 5 s hung up on commits under load)", async () => {
+    for (const base of [baseUrl, `http://127.0.0.1:${contentPort}`]) {
+      const answer = await fetch(`${base}/healthz`);
+      expect(answer.headers.get("keep-alive")).toBe(`timeout=${KEEP_ALIVE_TIMEOUT_MS / 1000}`);
+      expect(KEEP_ALIVE_TIMEOUT_MS).toBeGreaterThan(60_000);
+    }
   });
 
   it("serves course content from its own origin, which knows nothing of LMS pages", async () => {
