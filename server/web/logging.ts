@@ -1,12 +1,16 @@
 import { pinoHttp } from "pino-http";
 import pino, { type Logger } from "pino";
 
-/** Structured JSON logs. Cookies, authorisation headers and form bodies never reach a log line. */
-export function createLogger(level: string): Logger {
-  return pino({
+/**
+ * Structured JSON logs, to standard output (or a file: bench:content writes there what a deployed
+ * LMS would print). Cookies, authorisation headers and form bodies never reach a log line.
+ */
+export function createLogger(level: string, file?: string): Logger {
+  const options = {
     level,
     redact: { paths: ["req.headers.cookie", "req.headers.authorization", 'res.headers["set-cookie"]'], remove: true },
-  });
+  };
+  return file === undefined ? pino(options) : pino(options, pino.destination({ dest: file, sync: true }));
 }
 
 export function requestLogger(logger: Logger) {
