@@ -20,6 +20,8 @@ export interface LearnersRun {
   prefixes: string[];
   course: CourseRequest[];
   seconds: number;
+  /** Requests a second each learner makes, waiting a random while between them; 0: flat out. */
+  pace: number;
 }
 
 export interface LearnersFigures {
@@ -48,7 +50,9 @@ export async function runLearners(run: LearnersRun): Promise<LearnersFigures> {
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       // Each learner starts at its own place in the course, so that not all read the video at once.
       let next = Math.floor(Math.random() * run.course.length);
-      while (performance.now() < deadline) {
+      // Paced, each waits 0 to twice the mean interval (never in step with the others), then asks.
+      const pause = () => (run.pace > 0 ? new Promise((resolve) => setTimeout(resolve, (Math.random() * 2000) / run.pace)) : undefined);
+      while ((await pause(), performance.now() < deadline)) {
         const item = run.course[next++ % run.course.length]!;
         const sent = performance.now();
         try {
