@@ -138,6 +138,19 @@ describe("the content origin", () => {
     expect(range.text).not.toMatch(/at |Error|\/tmp\//);
   });
 
+  it("stops serving a version deleted with its files, and asks the database about it again", async () => {
+    const storage = createLocalStorage(path.join(dataDir, "packages"));
+    const doomed = await importPackage({ db: t.db, clock, storage }, await buildZip(course("Deleted soon")));
+    const base = `/c/${token(doomed.courseVersionId)}`;
+    expect((await request(app).get(`${base}/index.html`).expect(200)).text).toContain("Deleted soon");
+    const { storage_key: key } = await t.db("course_versions").where({ id: doomed.courseVersionId }).first("storage_key");
+    await t.db("course_versions").where({ id: doomed.courseVersionId }).delete();
+    await storage.remove(String(key));
+    expect((await request(app).get(`${base}/index.html`).expect(404)).text).toBe("Not found in this package");
+    // The missing file made the origin forget the key: now the database says there is no such version.
+    expect((await request(app).get(`${base}/index.html`).expect(404)).text).toBe("Not found");
+  });
+
   it("serves nothing but package files", async () => {
     await request(app).get("/login").expect(404);
     await request(app).get("/").expect(404);
