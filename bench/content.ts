@@ -81,7 +81,8 @@ try {
   await load({ ...bareRun, seconds: WARM_UP_SECONDS });
   await load({ ...contentRun, seconds: WARM_UP_SECONDS });
 
-  const runs = { bare: [] as LearnersFigures[], content: [] as LearnersFigures[], barePaced: [] as LearnersFigures[], contentPaced: [] as LearnersFigures[] };
+  type Run = LearnersFigures & { cpuMs: number };
+  const runs = { bare: [] as Run[], content: [] as Run[], barePaced: [] as Run[], contentPaced: [] as Run[] };
   const memory = { before: settled(), bare: sampler(), content: sampler() };
   for (let round = 0; round < ROUNDS; round++) {
     runs.bare.push(await memory.bare.during(() => load(bareRun)));
@@ -92,8 +93,8 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const after = settled();
 
-  const [bareSum, contentSum, barePaced, contentPaced] = [runs.bare, runs.content, runs.barePaced, runs.contentPaced].map(summed) as [LearnersFigures, LearnersFigures, LearnersFigures, LearnersFigures];
-  console.log("run                                    req/s      MB/s   first byte p50/p99 ms   whole p99 ms   wrong  errors");
+  const [bareSum, contentSum, barePaced, contentPaced] = [runs.bare, runs.content, runs.barePaced, runs.contentPaced].map(summed) as [Run, Run, Run, Run];
+  console.log("run                                    req/s      MB/s   first byte p50/p99 ms   whole p99 ms   CPU µs/req   wrong  errors");
   const rows = [
     ["bare express.static, flat out", bareSum],
     ["content origin, flat out", contentSum],
@@ -102,7 +103,7 @@ try {
   ] as const;
   for (const [name, figures] of rows) {
     console.log(
-      `${name.padEnd(35)} ${(figures.requests / figures.seconds).toFixed(0).padStart(7)}  ${(figures.bytes / MB / figures.seconds).toFixed(1).padStart(8)}   ${`${figures.firstByte.p50.toFixed(1)} / ${figures.firstByte.p99.toFixed(1)}`.padStart(21)}   ${figures.whole.p99.toFixed(1).padStart(12)}   ${String(figures.wrong).padStart(5)}  ${String(figures.errors).padStart(6)}`,
+      `${name.padEnd(35)} ${(figures.requests / figures.seconds).toFixed(0).padStart(7)}  ${(figures.bytes / MB / figures.seconds).toFixed(1).padStart(8)}   ${`${figures.firstByte.p50.toFixed(1)} / ${figures.firstByte.p99.toFixed(1)}`.padStart(21)}   ${figures.whole.p99.toFixed(1).padStart(12)}   ${((figures.cpuMs * 1000) / figures.requests).toFixed(0).padStart(10)}   ${String(figures.wrong).padStart(5)}  ${String(figures.errors).padStart(6)}`,
     );
   }
   const ratio = contentSum.requests / contentSum.seconds / (bareSum.requests / bareSum.seconds);
@@ -120,6 +121,8 @@ try {
   console.log(
     `memory flat (peak RSS at most ${FLAT_RSS_MB} MB over before, heap after at most ${FLAT_HEAP_MB} MB over before, having served ${(served / 1024 ** 3).toFixed(1)} GB): RSS +${mb(memory.content.max.rss - memory.before.rss)}, heap ${after.heapUsed >= memory.before.heapUsed ? "+" : "-"}${mb(Math.abs(after.heapUsed - memory.before.heapUsed))}  ${flat ? "PASS" : "MISS"}`,
   );
+  const logLines = fs.readFileSync(logFile, "utf8").split("\n").filter(Boolean).length;
+  console.log(`content origin's log at ${LOG_LEVEL}: ${logLines} lines for ${contentSum.requests + contentPaced.requests} requests measured (and the warm-up's)`);
   if (rows.some(([, figures]) => figures.wrong + figures.errors > 0)) process.exitCode = 1;
 } catch (error) {
   console.error(error);
@@ -218,9 +221,14 @@ async function profiled<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-function load(run: LearnersRun): Promise<LearnersFigures> {
+/** One run of the learners, with the CPU time this process (the servers) spent meanwhile. */
+function load(run: LearnersRun): Promise<LearnersFigures & { cpuMs: number }> {
+  const cpu = process.cpuUsage();
   return new Promise((resolve) => {
-    learners.once("message", (figures) => resolve(figures as LearnersFigures));
+    learners.once("message", (figures) => {
+      const spent = process.cpuUsage(cpu);
+      resolve({ ...(figures as LearnersFigures), cpuMs: (spent.user + spent.system) / 1000 });
+    });
     learners.send(run);
   });
 }
@@ -255,7 +263,7 @@ function sampler() {
 }
 
 /** Runs added together: counts summed, each percentile the worst of the runs'. */
-function summed(runs: LearnersFigures[]): LearnersFigures {
+function summed(runs: Array<LearnersFigures & { cpuMs: number }>): LearnersFigures & { cpuMs: number } {
   const worst = (pick: (run: LearnersFigures) => number) => Math.max(...runs.map(pick));
   return {
     requests: runs.reduce((sum, run) => sum + run.requests, 0),
@@ -265,5 +273,6 @@ function summed(runs: LearnersFigures[]): LearnersFigures {
     whole: { p50: worst((run) => run.whole.p50), p99: worst((run) => run.whole.p99) },
     wrong: runs.reduce((sum, run) => sum + run.wrong, 0),
     errors: runs.reduce((sum, run) => sum + run.errors, 0),
+    cpuMs: runs.reduce((sum, run) => sum + run.cpuMs, 0),
   };
 }
