@@ -10,11 +10,16 @@
  * The course is a real SCORM package, zipped and imported through importPackage. Both servers
  * share this process; the learners run in a process of their own (content-learners.ts), each on
  * one kept-alive connection, going through the course file after file and starting over, so
- * that neither the load's own work nor its memory is counted as the servers'. The bare server
- * goes first and the content origin second, ROUNDS times over, after a short warm-up of each.
+ * that neither the load's own work nor its memory is counted as the servers'. Each round runs
+ * the bare server then the content origin flat out (throughput: the ratio is the figure), then
+ * both again with each learner making PACE requests a second, a random while apart (a class
+ * loading the course at once, about a minute a learner: the first byte a learner waits for).
+ * Flat out, any server's first byte is just connections divided by throughput (Little's law),
+ * the bare server's included. The CPU column is this process's CPU time per request, steadier
+ * than throughput when others share the machine.
  *
- *   npm run bench:content        (LEARNERS=200 SECONDS=15 ROUNDS=1 COURSE_MB=20 VIDEO_MB=6 LOG_LEVEL=info)
- *   CPU_PROFILE=/tmp/content.cpuprofile   (profile this process while the content origin serves)
+ *   npm run bench:content   (LEARNERS=200 SECONDS=15 ROUNDS=1 PACE=2 COURSE_MB=20 VIDEO_MB=6 LOG_LEVEL=info)
+ *   CPU_PROFILE=/tmp/content.cpuprofile   (profile this process while the content origin serves flat out)
  *
  * Memory is this process's, sampled every 100 ms. Flat means: serving gigabytes of a 20 MB
  * course holds none of it, so the peak RSS while the content origin serves is at most 64 MB over
