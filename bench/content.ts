@@ -21,6 +21,17 @@
  *   npm run bench:content   (LEARNERS=200 SECONDS=15 ROUNDS=1 PACE=2 COURSE_MB=20 VIDEO_MB=6 LOG_LEVEL=info)
  *   CPU_PROFILE=/tmp/content.cpuprofile   (profile this process while the content origin serves flat out)
  *
+ * Measured 2026-12-07 on the shared 2-core machine (load average 6-50 from other benchmarks; the
+ * CPU column is the steadiest figure). Before (the storage key asked of SQLite on every file,
+ * every request logged at info): 43-68% of the bare server's requests a second, flat out, in five
+ * runs; 2.2-2.6x its CPU per request; first byte p50 419 ms beside 123 ms. The profile: knex's
+ * connection queue 8%, pino-http 6-9%, the rest the file's own reading and writing as in the bare
+ * server. After (storage-keys.ts, files served logged at debug): 70-96% in four runs (78% over two
+ * rounds of 15 s at load 50; one run of 49% as the load rose from 6 to 24), 1.2-1.5x its CPU per
+ * request; memory flat in every run (peak RSS within 3-27 MB of the bare server's, no heap kept
+ * after 4.6 GB served). First byte p99 at 2 requests a second each: 57-96 ms beside the bare
+ * server's 16-48 ms at load 7-8, hundreds of ms for both above that: not judged on this machine.
+ *
  * Memory is this process's, sampled every 100 ms. Flat means the content origin holds nothing
  * that a static server does not, and keeps nothing after: its peak RSS while it serves is at most
  * 32 MB over the bare server's peak under the same load (less than the course: a server that kept
