@@ -11,14 +11,15 @@
  * share this process; the learners run in a process of their own (content-learners.ts), each on
  * one kept-alive connection, going through the course file after file and starting over, so
  * that neither the load's own work nor its memory is counted as the servers'. Each round runs
- * the bare server then the content origin flat out (throughput: the ratio is the figure), then
+ * the bare server and the content origin (each first in turn: the second of a pair may be worse off)
+ * flat out (throughput: the ratio is the figure), then
  * both again with each learner making PACE requests a second, a random while apart (a class
  * loading the course at once, about a minute a learner: the first byte a learner waits for).
  * Flat out, any server's first byte is just connections divided by throughput (Little's law),
  * the bare server's included. The CPU column is this process's CPU time per request, steadier
  * than throughput when others share the machine.
  *
- *   npm run bench:content   (LEARNERS=200 SECONDS=15 ROUNDS=1 PACE=2 COURSE_MB=20 VIDEO_MB=6 LOG_LEVEL=info)
+ *   npm run bench:content   (LEARNERS=200 SECONDS=10 ROUNDS=2 PACE=2 COURSE_MB=20 VIDEO_MB=6 LOG_LEVEL=info)
  *   CPU_PROFILE=/tmp/content.cpuprofile   (profile this process while the content origin serves flat out)
  *
  * Measured 2026-12-07 on the shared 2-core machine (load average 6-50 from other benchmarks; the
@@ -56,8 +57,8 @@ import { listen } from "./http.ts";
 import type { CourseRequest, LearnersFigures, LearnersRun } from "./content-learners.ts";
 
 const LEARNERS = Number(process.env.LEARNERS ?? 200);
-const SECONDS = Number(process.env.SECONDS ?? 15);
-const ROUNDS = Number(process.env.ROUNDS ?? 1);
+const SECONDS = Number(process.env.SECONDS ?? 10);
+const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const COURSE_MB = Number(process.env.COURSE_MB ?? 20);
 const VIDEO_MB = Number(process.env.VIDEO_MB ?? 6);
 const PACE = Number(process.env.PACE ?? 2);
@@ -102,10 +103,21 @@ try {
   const runs = { bare: [] as Run[], content: [] as Run[], barePaced: [] as Run[], contentPaced: [] as Run[] };
   const memory = { before: settled(), bare: sampler(), content: sampler() };
   for (let round = 0; round < ROUNDS; round++) {
-    runs.bare.push(await memory.bare.during(() => load(bareRun)));
-    runs.content.push(await memory.content.during(() => profiled(() => load(contentRun))));
-    runs.barePaced.push(await memory.bare.during(() => load({ ...bareRun, pace: PACE })));
-    runs.contentPaced.push(await memory.content.during(() => load({ ...contentRun, pace: PACE })));
+    // The second of a pair may run on a machine made worse by the first (paced, the content origin
+    // second took a third more CPU a request than the bare server; in one run swapped, the bare
+    // server second took a fifth more than the origin): odd rounds put the content origin first.
+    const pair = async (bareFirst: boolean, bareWork: () => Promise<Run>, contentWork: () => Promise<Run>) => {
+      if (bareFirst) return [await bareWork(), await contentWork()] as const;
+      const content = await contentWork();
+      return [await bareWork(), content] as const;
+    };
+    const bareFirst = round % 2 === 0;
+    const [bareFlat, contentFlat] = await pair(bareFirst, () => memory.bare.during(() => load(bareRun)), () => memory.content.during(() => profiled(() => load(contentRun))));
+    const [bareSlow, contentSlow] = await pair(bareFirst, () => memory.bare.during(() => load({ ...bareRun, pace: PACE })), () => memory.content.during(() => load({ ...contentRun, pace: PACE })));
+    runs.bare.push(bareFlat);
+    runs.content.push(contentFlat);
+    runs.barePaced.push(bareSlow);
+    runs.contentPaced.push(contentSlow);
   }
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const after = settled();
