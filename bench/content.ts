@@ -27,11 +27,13 @@
  * every request logged at info): 43-68% of the bare server's requests a second, flat out, in five
  * runs; 2.2-2.6x its CPU per request; first byte p50 419 ms beside 123 ms. The profile: knex's
  * connection queue 8%, pino-http 6-9%, the rest the file's own reading and writing as in the bare
- * server. After (storage-keys.ts, files served logged at debug): 70-96% in four runs (78% over two
- * rounds of 15 s at load 50; one run of 49% as the load rose from 6 to 24), 1.2-1.5x its CPU per
- * request; memory flat in every run (peak RSS within 3-27 MB of the bare server's, no heap kept
- * after 4.6 GB served). First byte p99 at 2 requests a second each: 57-96 ms beside the bare
- * server's 16-48 ms at load 7-8, hundreds of ms for both above that: not judged on this machine.
+ * server. After (storage-keys.ts, files served logged at debug): 70-96% in six runs (96% over two
+ * alternating rounds at load 15-18; one run of 49% as the load rose from 6 to 24), 1.1-1.5x its
+ * CPU per request; memory flat in every run (peak RSS within 3-27 MB of the bare server's, no heap
+ * kept after 4.6 GB served). First byte p99 at 2 requests a second each: 57-96 ms beside the bare
+ * server's 16-48 ms at load 7-8, hundreds of ms for both above that (1.0-1.6x the bare server's,
+ * one outlier 9x): not judged on this machine. Paced, the origin's CPU a request stayed 1.3-1.5x
+ * the bare server's, more than flat out: not yet explained.
  *
  * Memory is this process's, sampled every 100 ms. Flat means the content origin holds nothing
  * that a static server does not, and keeps nothing after: its peak RSS while it serves is at most
