@@ -31,8 +31,8 @@
  * alternating rounds at load 15-18; one run of 49% as the load rose from 6 to 24), 1.1-1.5x its
  * CPU per request; memory flat in every run (peak RSS within 3-27 MB of the bare server's, no heap
  * kept after 4.6 GB served). First byte p99 at 2 requests a second each: 57-96 ms beside the bare
- * server's 16-48 ms at load 7-8, hundreds of ms for both above that (1.0-1.6x the bare server's,
- * one outlier 9x): not judged on this machine. Paced, the origin's CPU a request stayed 1.3-1.5x
+ * server's 16-48 ms at load 7-8, hundreds of ms for both above that; across twelve runs 0.6-9x
+ * the bare server's, about 2x as a rule: not judged on this machine. Paced, the origin's CPU a request stayed 1.3-1.5x
  * the bare server's, more than flat out: not yet explained.
  *
  * Memory is this process's, sampled every 100 ms. Flat means the content origin holds nothing
