@@ -1,17 +1,32 @@
 import { pinoHttp } from "pino-http";
 import pino, { type Logger } from "pino";
 
-/** Structured JSON logs. Cookies, authorisation headers and form bodies never reach a log line. */
-export function createLogger(level: string): Logger {
-  return pino({
+/**
+ * Structured JSON logs, to standard output (or a file: bench:content writes there what a deployed
+ * LMS would print). Cookies, authorisation headers and form bodies never reach a log line.
+ */
+export function createLogger(level: string, file?: string): Logger {
+  const options = {
     level,
     redact: { paths: ["req.headers.cookie", "req.headers.authorization", 'res.headers["set-cookie"]'], remove: true },
-  });
+  };
+  return file === undefined ? pino(options) : pino(options, pino.destination({ dest: file, sync: true }));
 }
 
-export function requestLogger(logger: Logger) {
+export interface RequestLogOptions {
+  /**
+   * The level of a request answered (below 400). Unset, every request is logged at info. A refusal
+   * (4xx) is logged at info and a failure (5xx) at error whatever this says.
+   */
+  answeredLevel?: "info" | "debug";
+}
+
+export function requestLogger(logger: Logger, { answeredLevel }: RequestLogOptions = {}) {
   return pinoHttp({
     logger,
+    ...(answeredLevel && {
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "info" : answeredLevel),
+    }),
     // Health checks every few seconds would drown the log.
     autoLogging: { ignore: (req) => req.url === "/healthz" },
     serializers: {

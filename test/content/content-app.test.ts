@@ -128,6 +128,30 @@ describe("the content origin", () => {
     expect(lines.filter((line) => line.msg.startsWith("content request"))).toEqual([expect.objectContaining({ level: 30, msg: "content request refused" })]);
   });
 
+  it("logs refusals (a bad token, a missing file, a bad range) at info, and files served only at debug", async () => {
+    const logged = (level: "info" | "debug") => {
+      const lines: Array<{ level: number; req?: { url: string }; res?: { statusCode: number } }> = [];
+      const logger = pino({ level }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+      return { lines, app: createContentApp({ config, db: t.db, storage: createLocalStorage(path.join(dataDir, "packages")), contentSecret: SECRET, logger }) };
+    };
+    const base = `/c/${token(second.courseVersionId)}`;
+    const atInfo = logged("info");
+    await request(atInfo.app).get(`${base}/index.html`).expect(200);
+    await request(atInfo.app).get(`${base}/media/clip%20one.mp4`).set("Range", "bytes=0-9").expect(206);
+    await request(atInfo.app).get(`/c/${token(second.courseVersionId).slice(0, -2)}xx/index.html`).expect(403);
+    await request(atInfo.app).get(`${base}/missing.html`).expect(404);
+    await request(atInfo.app).get(`${base}/css/site.css`).set("Range", "bytes=999999-").expect(416);
+    const requests = (lines: typeof atInfo.lines) => lines.filter((line) => line.res).map((line) => [line.level, line.req?.url, line.res?.statusCode]);
+    expect(requests(atInfo.lines)).toEqual([
+      [30, "/c/<token>/index.html", 403],
+      [30, "/c/<token>/missing.html", 404],
+      [30, "/c/<token>/css/site.css", 416],
+    ]);
+    const atDebug = logged("debug");
+    await request(atDebug.app).get(`${base}/index.html`).expect(200);
+    expect(requests(atDebug.lines)).toEqual([[20, "/c/<token>/index.html", 200]]);
+  });
+
   it("answers a folder, a bad range and other failures in plain words, never with a stack trace", async () => {
     const base = `/c/${token(second.courseVersionId)}`;
     const folder = await request(app).get(`${base}/media`);
@@ -136,6 +160,19 @@ describe("the content origin", () => {
     const range = await request(app).get(`${base}/css/site.css`).set("Range", "bytes=999999-");
     expect(range.status).toBe(416);
     expect(range.text).not.toMatch(/at |Error|\/tmp\//);
+  });
+
+  it("stops serving a version deleted with its files, and asks the database about it again", async () => {
+    const storage = createLocalStorage(path.join(dataDir, "packages"));
+    const doomed = await importPackage({ db: t.db, clock, storage }, await buildZip(course("Deleted soon")));
+    const base = `/c/${token(doomed.courseVersionId)}`;
+    expect((await request(app).get(`${base}/index.html`).expect(200)).text).toContain("Deleted soon");
+    const { storage_key: key } = await t.db("course_versions").where({ id: doomed.courseVersionId }).first("storage_key");
+    await t.db("course_versions").where({ id: doomed.courseVersionId }).delete();
+    await storage.remove(String(key));
+    expect((await request(app).get(`${base}/index.html`).expect(404)).text).toBe("Not found in this package");
+    // The missing file made the origin forget the key: now the database says there is no such version.
+    expect((await request(app).get(`${base}/index.html`).expect(404)).text).toBe("Not found");
   });
 
   it("serves nothing but package files", async () => {
