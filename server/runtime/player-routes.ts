@@ -1,4 +1,4 @@
-import { isRowId } from "../db/connect.ts";
+import { isRowId, readsOf } from "../db/connect.ts";
 import { Router } from "express";
 import type { AppDeps } from "../deps.ts";
 import { requireLogin } from "../web/auth.ts";
@@ -17,7 +17,9 @@ import { playerConfig, playerConfigJson } from "./player-page.ts";
  */
 export function playerRoutes({ db, config, sessionSecret }: AppDeps): Router {
   const router = Router();
-  const store = createPlayerStore(db);
+  // The window's page reads beside the commits, not behind them (db/connect.ts's readsOf): Play
+  // has committed the attempt before it redirects here, so the reads see it.
+  const store = createPlayerStore(db, readsOf(db));
 
   router.get("/player/attempts/:attemptId", requireLogin, async (req, res) => {
     const attemptId = Number(req.params.attemptId);

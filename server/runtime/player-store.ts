@@ -22,15 +22,16 @@ export interface ScoProgress {
 }
 
 /** What the player window page reads: the attempt with its version's manifest, and each SCO's progress. */
-export function createPlayerStore(db: Db) {
+export function createPlayerStore(db: Db, reads: Db = db) {
+  // One cache per database (keyed by the writer's db); its misses are read like the rest, on reads.
   const versions = courseVersionCacheOf(db);
   return {
     async attempt(attemptId: number): Promise<PlayerAttempt | undefined> {
-      const row = await db("attempts")
+      const row = await reads("attempts")
         .join("course_versions", "course_versions.id", "attempts.course_version_id")
         .where("attempts.id", attemptId)
         .first("attempts.id", "attempts.person_id", "attempts.preview", "attempts.course_version_id", "course_versions.course_id", "course_versions.title", "attempts.sequencing_state");
-      const version = row && (await versions.one(db, Number(row.course_version_id)));
+      const version = row && (await versions.one(reads, Number(row.course_version_id)));
       if (!row || !version) return undefined;
       return {
         id: Number(row.id),
@@ -46,7 +47,7 @@ export function createPlayerStore(db: Db) {
 
     /** Newest first. */
     async scoProgress(attemptId: number): Promise<ScoProgress[]> {
-      const rows = await db("attempt_scos")
+      const rows = await reads("attempt_scos")
         .where({ attempt_id: attemptId })
         .orderBy([{ column: "updated_at", order: "desc" }, { column: "id", order: "desc" }])
         .select("sco_identifier", "completion_status", "success_status", "updated_at");
