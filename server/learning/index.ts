@@ -11,7 +11,7 @@ export { attendanceAttempt } from "./attendance.ts";
 export { previewVersion } from "./attempts.ts";
 export { AWAITING_PLACE_STATES, BOOKED_STATES, CANCELLABLE_STATES, type ClassroomState, HOLDS_PLACE_STATES, LIVE_STATES, PLACE_STATES } from "./booking-states.ts";
 export { certificationRoutes } from "./certification-routes.ts";
-export { certificationView } from "./certification-view.ts";
+export { certificationView, certificationViews } from "./certification-view.ts";
 export { courseCodesOfCertification, courseCodesOfCompetency } from "./course-search-index-store.ts";
 export { refreshCourseSearch } from "./course-search-index.ts";
 export { courseSearchRoutes } from "./course-search-routes.ts";
