@@ -15,7 +15,7 @@ export { certificationView, certificationViews } from "./certification-view.ts";
 export { courseCodesOfCertification, courseCodesOfCompetency } from "./course-search-index-store.ts";
 export { refreshCourseSearch } from "./course-search-index.ts";
 export { courseSearchRoutes } from "./course-search-routes.ts";
-export { type CourseStatus, courseStatuses } from "./course-status.ts";
+export { COURSE_STATUSES, type CourseStatus, courseStatusCounts, courseStatuses, courseStatusPages } from "./course-status.ts";
 export { creditEarnedAttempts, expireOverdueSubscriptions, settleSubscriptions } from "./credit-service.ts";
 export { effectiveStatus } from "./crediting.ts";
 export { learningTowards } from "./learning-towards.ts";
