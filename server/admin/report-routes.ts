@@ -3,9 +3,9 @@ import type { AppDeps } from "../deps.ts";
 import { requireRole } from "../web/auth.ts";
 import { competencyLabel, guideDate } from "../format.ts";
 import { notFound } from "../errors.ts";
-import { courseStatuses } from "../learning/index.ts";
+import { courseStatusCounts, courseStatusPages } from "../learning/index.ts";
 import { renderPage } from "./pages.ts";
-import { complianceTrend, competencySummary, expiringCompetencies, organisationSummary, trendDates } from "../compliance/index.ts";
+import { complianceTrend, competencySummary, expiringCompetencies, expiringCompetencyPages, organisationSummary, trendDates } from "../compliance/index.ts";
 import { reportDate, type ReportDate } from "./report-dates.ts";
 import { COURSE_STATUSES, queryString, reportPeopleRoutes, sendCsv } from "./report-people-routes.ts";
 
@@ -25,11 +25,7 @@ export function reportRoutes(deps: AppDeps): Router {
     const date = reportDate(req.query.asOf, clock.today());
     if (date.problems.length) return showForm(req, res, date);
     const { asOf } = date;
-    const [positions, competencies, trend, expiring, courses] = await Promise.all([organisationSummary(db, asOf), competencySummary(db, asOf), complianceTrend(db, trendDates(asOf)), expiringCompetencies(db, asOf), courseStatuses(db, asOf)]);
-    const courseCounts = [...new Set(courses.map((row) => row.course))].map((course) => ({
-      course,
-      counts: Object.fromEntries(COURSE_STATUSES.map((status) => [status, courses.filter((row) => row.course === course && row.status === status).length])),
-    }));
+    const [positions, competencies, trend, expiring, courseCounts] = await Promise.all([organisationSummary(db, asOf), competencySummary(db, asOf), complianceTrend(db, trendDates(asOf)), expiringCompetencies(db, asOf), courseStatusCounts(db, asOf)]);
     renderPage(req, res, "admin/reports", { date, asOf, problems: [], positions, competencies, trend, expiring, courseCounts, statuses: COURSE_STATUSES, guideDate, competencyLabel, queryString });
   });
 
@@ -43,8 +39,8 @@ export function reportRoutes(deps: AppDeps): Router {
     if (name === "compliance-by-position") return sendCsv(res, filename, ["Position", "Assignments", ...header], await organisationSummary(db, asOf), (row) => [row.position, row.assignments, row.required, row.green, row.amber, row.red, row.percentage.toFixed(1)]);
     if (name === "compliance-by-competency") return sendCsv(res, filename, ["Competency Name", ...header], await competencySummary(db, asOf), (row) => [competencyLabel(row.competency), row.required, row.green, row.amber, row.red, row.percentage.toFixed(1)]);
     if (name === "compliance-trend") return sendCsv(res, filename, ["Date", ...header], await complianceTrend(db, trendDates(asOf)), (row) => [guideDate(row.asOf), row.required, row.green, row.amber, row.red, row.percentage.toFixed(1)]);
-    if (name === "expiring") return sendCsv(res, filename, ["Employee Number", "Name", "Assignment", "Position", "Competency Name", "Expiry Date"], await expiringCompetencies(db, asOf), (row) => [row.employeeNumber, row.name, row.assignment, row.position, competencyLabel(row.competency), guideDate(row.expiresOn)]);
-    if (name === "courses") return sendCsv(res, filename, ["Course", "Employee Number", "Name", "Status"], await courseStatuses(db, asOf), (row) => [row.course, row.employeeNumber, row.name, row.status]);
+    if (name === "expiring") return sendCsv(res, filename, ["Employee Number", "Name", "Assignment", "Position", "Competency Name", "Expiry Date"], expiringCompetencyPages(db, asOf), (row) => [row.employeeNumber, row.name, row.assignment, row.position, competencyLabel(row.competency), guideDate(row.expiresOn)]);
+    if (name === "courses") return sendCsv(res, filename, ["Course", "Employee Number", "Name", "Status"], courseStatusPages(db, asOf), (row) => [row.course, row.employeeNumber, row.name, row.status]);
     throw notFound("That report");
   });
 
