@@ -78,8 +78,10 @@ export async function* requirementPeoplePages(db: Db, asOf: string, filter: Requ
 }
 
 // Employee numbers are unique, so (last name, first name, employee number) orders people totally.
-const AFTER_PERSON = "(people.last_name > :afterLast or (people.last_name = :afterLast and (people.first_name > :afterFirst or (people.first_name = :afterFirst and people.employee_number > :afterNumber))))";
-const UP_TO_PERSON = "(people.last_name < :lastLast or (people.last_name = :lastLast and (people.first_name < :lastFirst or (people.first_name = :lastFirst and people.employee_number <= :lastNumber))))";
+// Compared as row values, which both databases answer from the index's range (an OR of columns
+// made SQLite try both sides: 50-100 ms for each range of 2,000 people at 50,000 staff).
+const AFTER_PERSON = "(people.last_name, people.first_name, people.employee_number) > (:afterLast, :afterFirst, :afterNumber)";
+const UP_TO_PERSON = "(people.last_name, people.first_name, people.employee_number) <= (:lastLast, :lastFirst, :lastNumber)";
 
 function personKey(row: Record<string, unknown>, prefix: "after" | "last"): Record<string, string> {
   return { [`${prefix}Last`]: String(row.last_name), [`${prefix}First`]: String(row.first_name), [`${prefix}Number`]: String(row.employee_number) };

@@ -82,7 +82,7 @@ left join enrolled on enrolled.person_id = wanted.person_id and enrolled.course 
 
 function courseStatusSql(oneCourse: boolean, after: boolean, limit: boolean): string {
   // Employee numbers are unique: (last name, first name, employee number) orders people totally.
-  const afterKey = after ? "where (people.last_name > :afterLast or (people.last_name = :afterLast and (people.first_name > :afterFirst or (people.first_name = :afterFirst and people.employee_number > :afterNumber))))" : "";
+  const afterKey = after ? "where (people.last_name, people.first_name, people.employee_number) > (:afterLast, :afterFirst, :afterNumber)" : "";
   return `${wantedSql(oneCourse)}
 select wanted.course, people.employee_number, people.last_name, people.first_name, coalesce(enrolled.enrolments, 0) as enrolled,
   ${PERFORMANCE_THEN} as performance_status
