@@ -5,9 +5,12 @@ import { competencyLabel, guideDate } from "../format.ts";
 import { notFound } from "../errors.ts";
 import { courseStatusCounts, courseStatusPages } from "../learning/index.ts";
 import { renderPage } from "./pages.ts";
-import { complianceTrend, competencySummary, expiringCompetencies, expiringCompetencyPages, organisationSummary, trendDates } from "../compliance/index.ts";
+import { complianceTrend, competencySummary, expiringCompetencyPages, organisationSummary, soonestExpiring, trendDates } from "../compliance/index.ts";
 import { reportDate, type ReportDate } from "./report-dates.ts";
 import { COURSE_STATUSES, queryString, reportPeopleRoutes, sendCsv } from "./report-people-routes.ts";
+
+/** Expiring rows listed on the Reports page, soonest first; the CSV has every one. */
+export const EXPIRING_ON_PAGE = 100;
 
 /**
  * Reports: the trust's compliance by position and by competency (each a chart with its figures),
@@ -25,8 +28,8 @@ export function reportRoutes(deps: AppDeps): Router {
     const date = reportDate(req.query.asOf, clock.today());
     if (date.problems.length) return showForm(req, res, date);
     const { asOf } = date;
-    const [positions, competencies, trend, expiring, courseCounts] = await Promise.all([organisationSummary(db, asOf), competencySummary(db, asOf), complianceTrend(db, trendDates(asOf)), expiringCompetencies(db, asOf), courseStatusCounts(db, asOf)]);
-    renderPage(req, res, "admin/reports", { date, asOf, problems: [], positions, competencies, trend, expiring, courseCounts, statuses: COURSE_STATUSES, guideDate, competencyLabel, queryString });
+    const [positions, competencies, trend, expiring, courseCounts] = await Promise.all([organisationSummary(db, asOf), competencySummary(db, asOf), complianceTrend(db, trendDates(asOf)), soonestExpiring(db, asOf, EXPIRING_ON_PAGE), courseStatusCounts(db, asOf)]);
+    renderPage(req, res, "admin/reports", { date, asOf, problems: [], positions, competencies, trend, expiring: expiring.rows, expiringTotal: expiring.total, courseCounts, statuses: COURSE_STATUSES, guideDate, competencyLabel, queryString });
   });
 
   router.get("/admin/reports/:report.csv", admin, async (req, res) => {

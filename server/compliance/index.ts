@@ -15,7 +15,7 @@ export { requirementPeople, requirementPeoplePages, type RequirementFilter, type
 export { compliancePercentage } from "./status.ts";
 export { complianceReason } from "./reasons.ts";
 export { evidenceFilesOf } from "./evidence-store.ts";
-export { expiringCompetencies, expiringCompetencyPages } from "./expiring-reads.ts";
+export { expiringCompetencies, expiringCompetencyPages, soonestExpiring } from "./expiring-reads.ts";
 export { exportRecords, importRecords, recordsFileText } from "./record-transfer.ts";
 export { personCompliance } from "./service.ts";
 export { recordRoutes } from "./record-routes.ts";

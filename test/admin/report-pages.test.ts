@@ -5,7 +5,7 @@ import { createTestApp, logInAgent, type TestApp } from "../support/test-app.ts"
 import { buildCertification, buildLearner } from "../support/factories.ts";
 import { courseStatusCounts, courseStatusPages, courseStatuses } from "../../server/learning/course-status.ts";
 import { requirementPeople, requirementPeoplePages } from "../../server/compliance/requirement-people-reads.ts";
-import { expiringCompetencies, expiringCompetencyPages } from "../../server/compliance/expiring-reads.ts";
+import { expiringCompetencies, expiringCompetencyPages, soonestExpiring } from "../../server/compliance/expiring-reads.ts";
 
 const NOW = "2026-03-15T09:00:00.000Z";
 const AS_OF = "2026-03-15";
@@ -101,6 +101,9 @@ describe("the reports' lists, read a page at a time", () => {
     const whole = await expiringCompetencies(t.db, AS_OF);
     expect(whole.length).toBeGreaterThan(8);
     for (const pageSize of [1, 5, 1000]) expect((await all(expiringCompetencyPages(t.db, AS_OF, pageSize))).rows).toEqual(whole);
+    // The Reports page lists the soonest few and says how many there are in all.
+    expect(await soonestExpiring(t.db, AS_OF, 5)).toEqual({ rows: whole.slice(0, 5), total: whole.length });
+    expect(await soonestExpiring(t.db, AS_OF, 1000)).toEqual({ rows: whole, total: whole.length });
   });
 
   it("downloads each list whole as CSV", async () => {
@@ -116,5 +119,9 @@ describe("the reports' lists, read a page at a time", () => {
     expect((await csv(`/admin/reports/course-people.csv?asOf=${AS_OF}&course=${encodeURIComponent(COURSES[0]!)}&status=Enrolled`)).slice(1)).toEqual((await courseStatuses(t.db, AS_OF, COURSES[0])).filter((row) => row.status === "Enrolled").map((row) => [row.course, row.employeeNumber, row.name, row.status]));
     expect((await csv(`/admin/reports/people.csv?asOf=${AS_OF}`)).slice(1).map((cells) => cells.slice(0, 2).concat(cells[6]!))).toEqual((await requirementPeople(t.db, AS_OF, {})).rows.map((row) => [row.employeeNumber, row.name, row.status]));
     expect((await csv(`/admin/reports/expiring.csv?asOf=${AS_OF}`)).slice(1).map((cells) => cells[0])).toEqual((await expiringCompetencies(t.db, AS_OF)).map((row) => row.employeeNumber));
+    const expiring = await expiringCompetencies(t.db, AS_OF);
+    const reports = (await admin.get(`/admin/reports?asOf=${AS_OF}`).expect(200)).text;
+    expect(reports).toContain(`Expiring in the next 3 months (${expiring.length})</h2>`);
+    expect(reports).not.toContain("the CSV has them all");
   });
 });
