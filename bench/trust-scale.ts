@@ -172,7 +172,11 @@ async function download(base: string, cookie: string, name: string, url: string,
     for await (const chunk of response.body!) lines += decoder.decode(chunk, { stream: true }).split("\n").length - 1;
     return lines - 1;
   });
-  const whole = await peakGrowth(async () => rowsOf(await bare()).length);
+  const whole = await peakGrowth(async (sample) => {
+    const rows = rowsOf(await bare());
+    sample(); // while the whole list is held
+    return rows.length;
+  });
   if (whole.result !== streamed.result) console.log(`  note: ${name}.csv had ${streamed.result} rows, the bare statement ${whole.result} (a cell with a line break would count twice)`);
   return { name, rows: streamed.result, seconds: streamed.seconds, peakMb: streamed.peakMb, bareSeconds: whole.seconds, bareMb: whole.peakMb };
 }
@@ -183,21 +187,22 @@ async function download(base: string, cookie: string, name: string, url: string,
  * when V8 chose to collect, not what was held: it grew by 155 MB streaming a CSV whose pages hold
  * a few MB. The time is measured in a separate run, without the collections.
  */
-async function peakGrowth<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number; peakMb: number }> {
+async function peakGrowth<T>(work: (sample: () => void) => Promise<T>): Promise<{ result: T; seconds: number; peakMb: number }> {
   const live = () => {
     globalThis.gc!();
     const usage = process.memoryUsage();
     return usage.heapUsed + usage.external + usage.arrayBuffers;
   };
   const started = performance.now();
-  const result = await work();
+  const result = await work(() => undefined);
   const seconds = (performance.now() - started) / 1000;
   const before = live();
   let peak = before;
-  const sampler = setInterval(() => (peak = Math.max(peak, live())), 100);
+  const sample = () => (peak = Math.max(peak, live()));
+  const sampler = setInterval(sample, 100);
   try {
-    await work();
-    return { result, seconds, peakMb: (Math.max(peak, live()) - before) / 1024 / 1024 };
+    await work(sample);
+    return { result, seconds, peakMb: (peak - before) / 1024 / 1024 };
   } finally {
     clearInterval(sampler);
   }
