@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
+import { isPostgres, rawRows } from "../../server/db/connect.ts";
 import { parse } from "csv-parse/sync";
 import { createTestApp, logInAgent, type TestApp } from "../support/test-app.ts";
 import { buildCertification, buildLearner } from "../support/factories.ts";
@@ -104,6 +105,13 @@ describe("the reports' lists, read a page at a time", () => {
     // The Reports page lists the soonest few and says how many there are in all.
     expect(await soonestExpiring(t.db, AS_OF, 5)).toEqual({ rows: whole.slice(0, 5), total: whole.length });
     expect(await soonestExpiring(t.db, AS_OF, 1000)).toEqual({ rows: whole, total: whole.length });
+  });
+
+  it("runs its statements uncompiled on PostgreSQL (JIT made a page of the people list 15x slower)", async () => {
+    if (!isPostgres(t.db)) return expect(isPostgres(t.db)).toBe(false);
+    // Every connection of the pool, not only the first.
+    const settings = await Promise.all(Array.from({ length: 4 }, () => t.db.transaction(async (trx) => rawRows(await trx.raw("show jit"))[0]!.jit)));
+    expect(settings).toEqual(["off", "off", "off", "off"]);
   });
 
   it("downloads each list whole as CSV", async () => {
