@@ -33,6 +33,7 @@ import * as m31 from "./20261207_31_keyed_login_failures.ts";
 import * as m32 from "./20261207_32_forums.ts";
 import * as m33 from "./20261207_33_package_content_hash.ts";
 import * as m35 from "./20261207_35_line_managers.ts";
+import * as m36 from "./20261207_36_largest_trusts.ts";
 
 /**
  * Every migration, in order, by its file name. Listed rather than discovered on disk so that the
@@ -73,4 +74,5 @@ export const migrations: Array<[name: string, migration: Knex.Migration]> = [
   ["20261207_32_forums.ts", m32],
   ["20261207_33_package_content_hash.ts", m33],
   ["20261207_35_line_managers.ts", m35],
+  ["20261207_36_largest_trusts.ts", m36],
 ];

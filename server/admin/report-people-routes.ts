@@ -5,13 +5,13 @@ import { requireRole } from "../web/auth.ts";
 import { competencyLabel, guideDate } from "../format.ts";
 import { streamSpreadsheetCsv } from "../web/csv.ts";
 import { notFound } from "../errors.ts";
-import { courseStatuses, type CourseStatus } from "../learning/index.ts";
-import { competencySummary, complianceTrend, organisationSummary, requirementPeople, type RequirementFilter, type RequirementPerson, type RequirementStatus } from "../compliance/index.ts";
+import { COURSE_STATUSES, courseStatusCounts, courseStatuses, courseStatusPages, type CourseStatus } from "../learning/index.ts";
+import { competencySummary, complianceTrend, organisationSummary, requirementPeople, requirementPeoplePages, type RequirementFilter, type RequirementPerson, type RequirementStatus } from "../compliance/index.ts";
 import { pageOf, PAGE_SIZE, renderPage } from "./pages.ts";
 import { reportDate, type ReportDate } from "./report-dates.ts";
 
 export const REQUIREMENT_STATUSES: RequirementStatus[] = ["Green", "Amber", "Red"];
-export const COURSE_STATUSES: CourseStatus[] = ["Planned", "Enrolled", "In Progress", "Completed", "Passed", "Failed"];
+export { COURSE_STATUSES };
 
 /**
  * The people behind a report's figures: a position's or a competency's row (or the whole trust on
@@ -36,8 +36,7 @@ export function reportPeopleRoutes({ db, clock }: AppDeps): Router {
     const date = reportDate(req.query.asOf, clock.today());
     const subject = await requirementSubject(req, date.asOf);
     if (date.problems.length) return showPeople(req, res.status(400), { date, subject, list: undefined });
-    const { rows } = await requirementPeople(db, date.asOf, subject.filter);
-    await sendCsv(res, `people-${subject.filter.status?.toLowerCase() ?? "all"}-${date.asOf}.csv`, ["Employee Number", "Name", "Assignment", "Position", "Line Manager", "Competency Name", "Status", "Expiry Date"], rows, (row) => [row.employeeNumber, row.name, row.assignment, row.position, row.lineManager ?? "", competencyLabel(row.competency), row.status, expiryText(row)]);
+    await sendCsv(res, `people-${subject.filter.status?.toLowerCase() ?? "all"}-${date.asOf}.csv`, ["Employee Number", "Name", "Assignment", "Position", "Line Manager", "Competency Name", "Status", "Expiry Date"], requirementPeoplePages(db, date.asOf, subject.filter), (row) => [row.employeeNumber, row.name, row.assignment, row.position, row.lineManager ?? "", competencyLabel(row.competency), row.status, expiryText(row)]);
   });
 
   router.get("/admin/reports/course-people", admin, async (req, res) => {
@@ -45,11 +44,13 @@ export function reportPeopleRoutes({ db, clock }: AppDeps): Router {
     const course = String(req.query.course ?? "");
     const status = courseStatusOf(req.query.status);
     if (date.problems.length) return showCoursePeople(req, res.status(400), { date, course, status, rows: undefined });
-    const rows = (await courseStatuses(db, date.asOf)).filter((row) => row.course === course);
+    const rows = await courseStatuses(db, date.asOf, course);
     if (!rows.length) throw notFound("That course");
     const shown = rows.filter((row) => !status || row.status === status);
     const page = pageOf(req);
-    showCoursePeople(req, res, { date, course, status, rows: shown.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE), total: shown.length, page, counts: Object.fromEntries(COURSE_STATUSES.map((each) => [each, rows.filter((row) => row.status === each).length])) });
+    const counts = Object.fromEntries(COURSE_STATUSES.map((each) => [each, 0]));
+    for (const row of rows) counts[row.status]! += 1;
+    showCoursePeople(req, res, { date, course, status, rows: shown.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE), total: shown.length, page, counts });
   });
 
   router.get("/admin/reports/course-people.csv", admin, async (req, res) => {
@@ -57,8 +58,10 @@ export function reportPeopleRoutes({ db, clock }: AppDeps): Router {
     const course = String(req.query.course ?? "");
     const status = courseStatusOf(req.query.status);
     if (date.problems.length) return showCoursePeople(req, res.status(400), { date, course, status, rows: undefined });
-    const rows = (await courseStatuses(db, date.asOf)).filter((row) => row.course === course && (!status || row.status === status));
-    await sendCsv(res, `course-people-${status?.toLowerCase().replace(" ", "-") ?? "all"}-${date.asOf}.csv`, ["Course", "Employee Number", "Name", "Status"], rows, (row) => [row.course, row.employeeNumber, row.name, row.status]);
+    const pages = (async function* () {
+      for await (const page of courseStatusPages(db, date.asOf, course)) yield page.filter((row) => !status || row.status === status);
+    })();
+    await sendCsv(res, `course-people-${status?.toLowerCase().replace(" ", "-") ?? "all"}-${date.asOf}.csv`, ["Course", "Employee Number", "Name", "Status"], pages, (row) => [row.course, row.employeeNumber, row.name, row.status]);
   });
 
   /** Which figure is opened: a position's row or a competency's (found in that day's summary, with its counts), or the whole trust; and which status. */
@@ -123,11 +126,16 @@ export function expiryText(row: { status: RequirementStatus; expiresOn: string |
   return row.status === "Red" ? "Not held" : "Does not expire";
 }
 
-/** A CSV download, streamed (web/csv.ts) and each row made as it is written: a position of thousands is never one string. */
-export function sendCsv<Row>(res: Response, filename: string, header: string[], rows: Row[], cells: (row: Row) => Array<string | number>): Promise<void> {
+/**
+ * A CSV download, streamed (web/csv.ts) and each row made as it is written: a position of
+ * thousands is never one string. A long list comes as pages read one after another (an async
+ * iterable of pages): only the page being written is held, however many rows the report has.
+ */
+export function sendCsv<Row>(res: Response, filename: string, header: string[], rows: Row[] | AsyncIterable<Row[]>, cells: (row: Row) => Array<string | number>): Promise<void> {
   res.set({ "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${filename}"`, "Cache-Control": "no-store" });
-  return streamSpreadsheetCsv(res, (function* () {
+  const pages: AsyncIterable<Row[]> | Row[][] = Array.isArray(rows) ? [rows] : rows;
+  return streamSpreadsheetCsv(res, (async function* () {
     yield header;
-    for (const row of rows) yield cells(row);
+    for await (const page of pages) for (const row of page) yield cells(row);
   })());
 }

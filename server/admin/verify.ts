@@ -1,5 +1,5 @@
 import type { Db } from "../db/connect.ts";
-import { certificationView, attemptResult } from "../learning/index.ts";
+import { certificationViews, attemptResult } from "../learning/index.ts";
 import { flattenCmi } from "../scorm/cmi-json.ts";
 import { guideDateTime } from "../format.ts";
 import type { ScormVersion } from "../scorm/contract.ts";
@@ -18,7 +18,8 @@ export async function learnerOverview(db: Db, personId: number, today: string) {
   const progress = await openProgress(db, personId);
   const assignments = (await personCompliance(db, personId, today)).map((view) => ({ ...view, rows: view.rows.map((row) => ({ ...row, reason: complianceReason(row, progress.get(row.competencyId), today) })) }));
   const certificationIds = await subscribedCertificationIds(db, personId);
-  const certifications = (await Promise.all(certificationIds.map((id) => certificationView(db, personId, id, today)))).filter((view) => view !== undefined)
+  const views = await certificationViews(db, personId, certificationIds, today);
+  const certifications = certificationIds.flatMap((id) => views.get(id) ?? [])
     .map((view) => ({ ...view, components: view.components.map((row) => ({ ...row, reason: forLearningAndDevelopment(row.reason, String(person.first_name)) })) }));
   const attempts = (await attemptsOf(db, personId)).map((attempt) => ({ ...attempt, notCounted: notCountedBecause(attempt, certifications) }));
   return { person, assignments, certifications, attempts };
@@ -102,7 +103,9 @@ export async function attemptDetail(db: Db, attemptId: number, today: string) {
   const attempt = await attemptOwner(db, attemptId);
   if (!attempt) return undefined;
   const personId = Number(attempt.person_id);
-  const certifications = (await Promise.all((await subscribedCertificationIds(db, personId)).map((id) => certificationView(db, personId, id, today)))).filter((view) => view !== undefined);
+  const certificationIds = await subscribedCertificationIds(db, personId);
+  const views = await certificationViews(db, personId, certificationIds, today);
+  const certifications = certificationIds.flatMap((id) => views.get(id) ?? []);
   const listed = (await attemptsOf(db, personId)).find((row) => Number(row.id) === attemptId);
   const notCounted = listed ? notCountedBecause(listed, certifications) : undefined;
   const version: ScormVersion = attempt.scorm_version === "1.2" ? "1.2" : "2004";

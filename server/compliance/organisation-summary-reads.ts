@@ -54,7 +54,10 @@ function counted(row: Record<string, unknown>) {
 // on the learner's page (assignment-compliance.ts). Where the latest record was achieved after
 // the date asked about, the records held on that date decide instead: for today none are, so
 // the summary is one scan of a covering index. (A requirement never held has neither date, so
-// its comparisons are null and it counts as Red.)
+// its comparisons are null and it counts as Red.) The look-back is a CTE of its own
+// ("materialized", on both databases): inlined, SQLite read it in position order through the
+// summary's covering index, a second scan of every requirement, rather than seeking the few whose
+// latest record came after the date (0.75 s against 0.65 s at 200,000 staff, bench:trusts).
 /**
  * For a requirement_holdings row (`alias`) whose latest record was achieved after :asOf, the best
  * approved expiry held on :asOf, from the records themselves (the one look-back every report uses).
@@ -79,7 +82,7 @@ function heldCounts(group: "position_id" | "competency_id"): string {
   from requirement_holdings
   where essential = :essential
   group by ${group}
-), held_then as (
+), held_then as materialized (
   select holdings.${group}, (${heldThenSql("holdings")}) as held_until
   from requirement_holdings holdings
   where holdings.latest_achieved_on > :asOf and holdings.essential = :essential

@@ -2,7 +2,7 @@ import type { Db } from "../db/connect.ts";
 import type { Manifest } from "../scorm/manifest/parse-manifest.ts";
 import { scoRuntimeSettings } from "../scorm/manifest/runtime-settings.ts";
 import type { AttemptFacts, SubscriptionStatus } from "./crediting.ts";
-import { createCreditStore } from "./credit-store.ts";
+import { createCreditStore, type ComponentRow } from "./credit-store.ts";
 import { BOOKED_STATES, HOLDS_PLACE_STATES } from "./booking-states.ts";
 
 export interface Certification {
@@ -62,6 +62,20 @@ export function createCertificationStore(db: Db) {
       return row ? toCertification(row) : undefined;
     },
 
+    /** These certifications, by id (Current Learning reads a learner's all at once). */
+    async certifications(ids: number[]): Promise<Map<number, Certification>> {
+      const rows = await db("certifications").join("competencies", "competencies.id", "certifications.competency_id").whereIn("certifications.id", ids).select("certifications.*", "competencies.name as competency_name");
+      return new Map(rows.map((row) => [Number(row.id), toCertification(row)]));
+    },
+
+    /** Each certification's components, in order. */
+    async componentsOfCertifications(ids: number[]): Promise<Map<number, ComponentRow[]>> {
+      const rows = await db("certification_components").whereIn("certification_id", ids).orderBy([{ column: "certification_id" }, { column: "position" }]);
+      const components = new Map<number, ComponentRow[]>(ids.map((id) => [id, []]));
+      for (const row of rows) components.get(Number(row.certification_id))?.push({ id: Number(row.id), courseCode: String(row.course_code), requires: row.requires, satisfiedByCourseCode: row.satisfied_by_course_code ?? null });
+      return components;
+    },
+
     /** The certification with this name, as the lms command names it. */
     async certificationIdNamed(name: string): Promise<number | undefined> {
       const row = await db("certifications").where({ name }).first("id");
@@ -74,21 +88,34 @@ export function createCertificationStore(db: Db) {
     },
 
     /**
-     * The expiry of the competency the person holds, as the renewal rule reads it: the latest of
-     * their approved records; null when one never expires; undefined when they hold none.
+     * The expiry of each of these competencies the person holds, as the renewal rule reads it: the
+     * latest of their approved records; null when one never expires; absent when they hold none.
      */
-    async heldExpiry(personId: number, competencyId: number): Promise<string | null | undefined> {
-      const rows = await db("competence_records").where({ person_id: personId, competency_id: competencyId, status: "approved" }).select("expires_on");
-      if (rows.length === 0) return undefined;
-      if (rows.some((row) => row.expires_on === null)) return null;
-      return rows.map((row) => String(row.expires_on)).sort().at(-1)!;
+    async heldExpiries(personId: number, competencyIds: number[]): Promise<Map<number, string | null>> {
+      if (competencyIds.length === 0) return new Map();
+      const rows = await db("competence_records").where({ person_id: personId, status: "approved" }).whereIn("competency_id", competencyIds).select("competency_id", "expires_on");
+      const held = new Map<number, string | null>();
+      for (const row of rows) {
+        const competencyId = Number(row.competency_id);
+        const before = held.get(competencyId);
+        if (before === null) continue;
+        if (row.expires_on === null) held.set(competencyId, null);
+        else if (before === undefined || String(row.expires_on) > before) held.set(competencyId, String(row.expires_on));
+      }
+      return held;
+    },
+
+    /** The person's latest subscription to each of these certifications, by certification id. */
+    async latestSubscriptions(personId: number, certificationIds: number[]): Promise<Map<number, SubscriptionRow>> {
+      const rows = await db("subscriptions").where({ person_id: personId }).whereIn("certification_id", certificationIds).orderBy("id");
+      // Oldest first, so each certification ends up with its latest.
+      return new Map(rows.map((row) => [Number(row.certification_id), toSubscriptionRow(row)]));
     },
 
     /** The person's latest subscription to the certification, if any. */
     async latestSubscription(personId: number, certificationId: number): Promise<SubscriptionRow | undefined> {
       const row = await db("subscriptions").where({ person_id: personId, certification_id: certificationId }).orderBy("id", "desc").first();
-      if (!row) return undefined;
-      return { id: Number(row.id), status: row.status, subscribedAt: String(row.subscribed_at), completeBy: String(row.complete_by), completedAt: row.completed_at ?? null, endedAt: row.ended_at ?? null };
+      return row ? toSubscriptionRow(row) : undefined;
     },
 
     /** The subscription's credits, by course code. */
@@ -97,40 +124,55 @@ export function createCertificationStore(db: Db) {
       return new Map(rows.map((row) => [String(row.course_code), { how: String(row.how), creditedAt: String(row.credited_at), attemptId: Number(row.attempt_id) }]));
     },
 
+    /** Each subscription's credits, by course code (absent: none). */
+    async creditsOfSubscriptions(subscriptionIds: number[]): Promise<Map<number, Map<string, { how: string; creditedAt: string; attemptId: number }>>> {
+      const credits = new Map<number, Map<string, { how: string; creditedAt: string; attemptId: number }>>();
+      if (subscriptionIds.length === 0) return credits;
+      for (const row of await db("component_credits").whereIn("subscription_id", subscriptionIds)) {
+        const subscriptionId = Number(row.subscription_id);
+        if (!credits.has(subscriptionId)) credits.set(subscriptionId, new Map());
+        credits.get(subscriptionId)!.set(String(row.course_code), { how: String(row.how), creditedAt: String(row.credited_at), attemptId: Number(row.attempt_id) });
+      }
+      return credits;
+    },
+
     /**
-     * Enrolments of the subscription, by course id: the latest one still live (an e-learning
+     * Enrolments of each subscription, by course id: the latest one still live (an e-learning
      * enrolment, or a classroom place, request or waiting-list entry); a classroom booking that
      * ended (Cancelled, Rejected, Did Not Attend) leaves the learner free to choose again.
      */
-    async enrolments(subscriptionId: number): Promise<Map<number, EnrolmentRow>> {
+    async enrolmentsOfSubscriptions(subscriptionIds: number[]): Promise<Map<number, Map<number, EnrolmentRow>>> {
+      const enrolments = new Map<number, Map<number, EnrolmentRow>>();
+      if (subscriptionIds.length === 0) return enrolments;
       const rows = await db("enrolments")
         .join("classes", "classes.id", "enrolments.class_id")
-        .where("enrolments.subscription_id", subscriptionId)
+        .whereIn("enrolments.subscription_id", subscriptionIds)
         .whereIn("enrolments.status", BOOKED_STATES)
         .orderBy("enrolments.id")
-        .select("enrolments.id", "enrolments.enrolled_at", "enrolments.status", "enrolments.waiting_since", "enrolments.class_id", "classes.course_id", "classes.title", "classes.kind", "classes.starts_at", "classes.ends_at", "classes.venue")
+        .select("enrolments.id", "enrolments.subscription_id", "enrolments.enrolled_at", "enrolments.status", "enrolments.waiting_since", "enrolments.class_id", "classes.course_id", "classes.title", "classes.kind", "classes.starts_at", "classes.ends_at", "classes.venue")
         .select(
           db.raw(
             "(select count(*) from enrolments w where w.class_id = enrolments.class_id and w.status = 'Waiting List' and enrolments.status = 'Waiting List' and (w.waiting_since < enrolments.waiting_since or (w.waiting_since = enrolments.waiting_since and w.id <= enrolments.id))) as position",
           ),
         );
-      return new Map(
-        rows.map((row) => [
-          Number(row.course_id),
-          {
-            id: Number(row.id),
-            enrolledAt: String(row.enrolled_at),
-            classTitle: String(row.title),
-            classroom: row.kind === "classroom",
-            state: String(row.status),
-            holdsPlace: HOLDS_PLACE_STATES.includes(row.status),
-            startsAt: row.starts_at ?? null,
-            endsAt: row.ends_at ?? null,
-            venue: row.venue ?? null,
-            position: row.status === "Waiting List" ? Number(row.position) : null,
-          },
-        ]),
-      );
+      // Oldest first: a course's latest live enrolment is the one kept.
+      for (const row of rows) {
+        const subscriptionId = Number(row.subscription_id);
+        if (!enrolments.has(subscriptionId)) enrolments.set(subscriptionId, new Map());
+        enrolments.get(subscriptionId)!.set(Number(row.course_id), {
+          id: Number(row.id),
+          enrolledAt: String(row.enrolled_at),
+          classTitle: String(row.title),
+          classroom: row.kind === "classroom",
+          state: String(row.status),
+          holdsPlace: HOLDS_PLACE_STATES.includes(row.status),
+          startsAt: row.starts_at ?? null,
+          endsAt: row.ends_at ?? null,
+          venue: row.venue ?? null,
+          position: row.status === "Waiting List" ? Number(row.position) : null,
+        });
+      }
+      return enrolments;
     },
 
     /** Each course code's course and its e-learning class (a component may name a course not imported yet). */
@@ -153,9 +195,12 @@ export function createCertificationStore(db: Db) {
     async attemptsWithPassMarks(personId: number, codes: string[]): Promise<AttemptFacts[]> {
       const attempts = await createCreditStore(db).attemptsAt(personId, codes);
       if (attempts.length === 0) return attempts;
-      const rows = await db("attempts").join("course_versions", "course_versions.id", "attempts.course_version_id").whereIn("attempts.id", attempts.map((attempt) => attempt.id)).select("attempts.id", "course_versions.manifest");
-      const passMarks = new Map(rows.map((row) => [Number(row.id), passMarkOf(JSON.parse(String(row.manifest)) as Manifest)]));
-      return attempts.map((attempt) => ({ ...attempt, passMark: passMarks.get(attempt.id) ?? null }));
+      const attemptIds = attempts.map((attempt) => attempt.id);
+      const versionOf = new Map((await db("attempts").whereIn("id", attemptIds).select("id", "course_version_id")).map((row) => [Number(row.id), Number(row.course_version_id)]));
+      // Each version's manifest read and parsed once, however many attempts were played on it.
+      const manifests = await db("course_versions").whereIn("id", [...new Set(versionOf.values())]).select("id", "manifest");
+      const passMarks = new Map(manifests.map((row) => [Number(row.id), passMarkOf(JSON.parse(String(row.manifest)) as Manifest)]));
+      return attempts.map((attempt) => ({ ...attempt, passMark: passMarks.get(versionOf.get(attempt.id)!) ?? null }));
     },
   };
 }
@@ -167,6 +212,10 @@ export function passMarkOf(manifest: Manifest): number | null {
   const settings = scoRuntimeSettings(manifest, first.identifier);
   if (settings.masteryScore !== null) return settings.masteryScore / 100;
   return settings.scaledPassingScore;
+}
+
+function toSubscriptionRow(row: Record<string, unknown>): SubscriptionRow {
+  return { id: Number(row.id), status: row.status as SubscriptionStatus, subscribedAt: String(row.subscribed_at), completeBy: String(row.complete_by), completedAt: (row.completed_at as string | null) ?? null, endedAt: (row.ended_at as string | null) ?? null };
 }
 
 function toCertification(row: Record<string, unknown>): Certification {

@@ -3,7 +3,8 @@ import type { PerformanceStatus } from "../scorm/status.ts";
 import { guideDate } from "../format.ts";
 import { localDate } from "../clock.ts";
 import { componentCourseCodes, componentOutcome, effectiveStatus, renewal, renewalWords, warnBeforePlay, type AttemptFacts, type Renewal, type SubscriptionStatus } from "./crediting.ts";
-import { createCertificationStore, type Certification, type CourseOffer, type EnrolmentRow } from "./certification-store.ts";
+import { createCertificationStore, type Certification, type CourseOffer, type EnrolmentRow, type SubscriptionRow } from "./certification-store.ts";
+import type { ComponentRow } from "./credit-store.ts";
 
 /** The guide's Component Status: Planned until the component is credited, then Completed. */
 export type ComponentStatus = "Planned" | "Completed";
@@ -53,14 +54,74 @@ export interface CertificationView {
  * it does not count, why. A component booked on a classroom class says the class is what counts.
  */
 export async function certificationView(db: Db, personId: number, certificationId: number, today: string): Promise<CertificationView | undefined> {
+  return (await certificationViews(db, personId, [certificationId], today)).get(certificationId);
+}
+
+/**
+ * The certification page of each of these certifications, by id (absent: no such certification),
+ * read in ten statements however many there are. Current Learning shows a learner's every
+ * certification; built one by one, six statements each, 25 certifications cost 150 statements a
+ * page. Every view, the single page's too, is built by certificationViewOf from the same facts.
+ */
+export async function certificationViews(db: Db, personId: number, certificationIds: number[], today: string): Promise<Map<number, CertificationView>> {
   const store = createCertificationStore(db);
-  const certification = await store.certification(certificationId);
-  if (!certification) return undefined;
-  const components = await store.credit.componentsOf(certificationId);
-  const codes = componentCourseCodes(components);
-  const [latest, offers, attempts] = await Promise.all([store.latestSubscription(personId, certificationId), store.offers(codes), store.attemptsWithPassMarks(personId, codes)]);
-  const credits = latest ? await store.credits(latest.id) : new Map();
-  const enrolments = latest ? await store.enrolments(latest.id) : new Map();
+  const ids = [...new Set(certificationIds)];
+  if (ids.length === 0) return new Map();
+  const [certifications, componentsOf, latestOf] = await Promise.all([store.certifications(ids), store.componentsOfCertifications(ids), store.latestSubscriptions(personId, ids)]);
+  const codes = [...new Set([...componentsOf.values()].flatMap(componentCourseCodes))];
+  const subscriptionIds = [...latestOf.values()].map((subscription) => subscription.id);
+  const completedCompetencies = [...certifications.values()].filter((certification) => latestOf.get(certification.id)?.status === "Completed").map((certification) => certification.competencyId);
+  const [offers, attempts, creditsOf, enrolmentsOf, heldExpiries] = await Promise.all([
+    store.offers(codes),
+    store.attemptsWithPassMarks(personId, codes),
+    store.creditsOfSubscriptions(subscriptionIds),
+    store.enrolmentsOfSubscriptions(subscriptionIds),
+    store.heldExpiries(personId, [...new Set(completedCompetencies)]),
+  ]);
+  const views = new Map<number, CertificationView>();
+  for (const certification of certifications.values()) {
+    const latest = latestOf.get(certification.id);
+    views.set(
+      certification.id,
+      certificationViewOf(
+        {
+          certification,
+          components: componentsOf.get(certification.id) ?? [],
+          latest,
+          offers,
+          attempts,
+          credits: (latest && creditsOf.get(latest.id)) || new Map(),
+          enrolments: (latest && enrolmentsOf.get(latest.id)) || new Map(),
+          heldExpiry: heldExpiries.get(certification.competencyId),
+        },
+        today,
+      ),
+    );
+  }
+  return views;
+}
+
+/** What one certification's page is built from, read for many at once by certificationViews. */
+interface CertificationFacts {
+  certification: Certification;
+  components: ComponentRow[];
+  latest: SubscriptionRow | undefined;
+  /** By course code; may hold other certifications' courses too. */
+  offers: Map<string, CourseOffer>;
+  /** The person's attempts, oldest first; may hold other certifications' courses too. */
+  attempts: AttemptFacts[];
+  /** The latest subscription's credits, by course code. */
+  credits: Map<string, { how: string; creditedAt: string; attemptId: number }>;
+  /** The latest subscription's enrolments, by course id. */
+  enrolments: Map<number, EnrolmentRow>;
+  /** The competency's held expiry (null: never expires; undefined: none held). */
+  heldExpiry: string | null | undefined;
+}
+
+function certificationViewOf(facts: CertificationFacts, today: string): CertificationView {
+  const { certification, components, latest, offers, credits, enrolments } = facts;
+  const codes = new Set(componentCourseCodes(components));
+  const attempts = facts.attempts.filter((attempt) => codes.has(attempt.courseCode));
   const subscription = latest ? { ...latest, status: effectiveStatus(latest, today) } : null;
 
   const warn = warnBeforePlay(subscription?.status ?? null, certification.renewable);
@@ -91,21 +152,15 @@ export async function certificationView(db: Db, personId: number, certificationI
       play: !offer?.playable ? null : booked ? "classroom" : warn ? "warn" : enrolment?.holdsPlace || credit || subscription?.status === "Completed" ? "play" : null,
     };
   });
-  const completion = subscription?.status === "Completed" ? await completionOf(store, personId, certification) : null;
+  const outcome = subscription?.status === "Completed" ? renewal(certification.renewable, facts.heldExpiry, today) : null;
   return {
     certification,
     subscription,
     components: rows.map((row) => ({ ...row, nextAction: nextAction(subscription?.status ?? null, { done: row.componentStatus === "Completed", enrolled: row.enrolment?.holdsPlace === true, awaitingPlace: row.enrolment !== null && !row.enrolment.holdsPlace, classroom: row.enrolment?.classroom === true, offer: row.offer }) })),
     done: rows.filter((row) => row.componentStatus === "Completed").length,
     warnBeforePlay: warn,
-    completion,
+    completion: outcome ? { expiresOn: facts.heldExpiry, renewal: outcome, words: renewalWords(outcome) } : null,
   };
-
-  async function completionOf(certificationStore: typeof store, person: number, completed: Certification): Promise<NonNullable<CertificationView["completion"]>> {
-    const expiresOn = await certificationStore.heldExpiry(person, completed.competencyId);
-    const outcome = renewal(completed.renewable, expiresOn, today);
-    return { expiresOn, renewal: outcome, words: renewalWords(outcome) };
-  }
 }
 
 /** The words for a component booked on a classroom class: the class completes it, not the e-learning. */

@@ -1,7 +1,7 @@
 import type { Db } from "../db/connect.ts";
 import type { PerformanceStatus } from "../scorm/status.ts";
 import { localDate } from "../clock.ts";
-import { certificationView, type ComponentStatus } from "./certification-view.ts";
+import { certificationViews, type ComponentStatus } from "./certification-view.ts";
 import { effectiveStatus, type SubscriptionStatus } from "./crediting.ts";
 import { mandatoryCourseCodes } from "./my-elearning-reads.ts";
 import { creditsOfSubscriptions, currentEnrolments } from "./current-learning-reads.ts";
@@ -54,7 +54,8 @@ export interface CurrentLearning {
  * The guide's Current Learning: every enrolment of the learner, most recent first, each with the
  * status the certification page shows for it. Unlike the My e-Learning portlet it is not cut at
  * twenty: it is filtered and paged. Enrolments under the latest subscription take their statuses
- * from certificationView itself, so the two pages cannot disagree; an earlier subscription's are
+ * from the certification pages themselves (certificationViews: the same views, read for every
+ * certification at once, in a fixed number of statements), so the two pages cannot disagree; an earlier subscription's are
  * Completed when they were credited to it, and otherwise stayed Planned.
  */
 export async function currentLearning(db: Db, personId: number, today: string, filter: CurrentLearningFilter): Promise<CurrentLearning> {
@@ -62,12 +63,11 @@ export async function currentLearning(db: Db, personId: number, today: string, f
   if (enrolments.length === 0) return { rows: [], total: 0, page: 0, pages: 0 };
 
   const certificationIds = [...new Set(enrolments.map((row) => Number(row.certification_id)))];
-  const [views, mandatory, olderCredits] = await Promise.all([
-    Promise.all(certificationIds.map((id) => certificationView(db, personId, id, today))),
+  const [viewOf, mandatory, olderCredits] = await Promise.all([
+    certificationViews(db, personId, certificationIds, today),
     mandatoryCourseCodes(db, personId),
     creditsOfSubscriptions(db, [...new Set(enrolments.map((row) => Number(row.subscription_id)))]),
   ]);
-  const viewOf = new Map(views.flatMap((view) => (view ? [[view.certification.id, view] as const] : [])));
   const creditOf = new Map(olderCredits.map((row) => [`${row.subscription_id}:${row.course_code}`, String(row.credited_at)]));
 
   const rows = enrolments.map((row): CurrentLearningRow => {

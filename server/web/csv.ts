@@ -22,11 +22,12 @@ export function spreadsheetCsv(table: Array<Array<string | number>>, options: { 
 /**
  * The same file as spreadsheetCsv's download, written to `out` a row at a time through
  * csv-stringify's stream (respecting back-pressure), so that a list of any length is never held
- * as one string.
+ * as one string. Rows may come as they are read (an async iterable): the next page of a report is
+ * read only when the last one has been written.
  */
-export async function streamSpreadsheetCsv(out: Writable, rows: Iterable<Array<string | number>>): Promise<void> {
-  const safe = (function* () {
-    for (const cells of rows) yield safeCells(cells);
+export async function streamSpreadsheetCsv(out: Writable, rows: Iterable<Array<string | number>> | AsyncIterable<Array<string | number>>): Promise<void> {
+  const safe = (async function* () {
+    for await (const cells of rows) yield safeCells(cells);
   })();
   await pipeline(Readable.from(safe), stringifier({ bom: true, record_delimiter: "windows", quoted_match: /[\r\n]/ }), out);
 }
