@@ -27,7 +27,6 @@
  */
 import fs from "node:fs";
 import http from "node:http";
-import { Session as InspectorSession } from "node:inspector/promises";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -44,6 +43,7 @@ import { importPackage } from "../server/packages/import-package.ts";
 import { createLocalStorage } from "../server/packages/storage.ts";
 import { zipFolder } from "../server/packages/zip-folder.ts";
 import { listen, logIn, send } from "./http.ts";
+import { profiled } from "./cpu-profile.ts";
 
 const LEARNERS = Number(process.env.LEARNERS ?? 100);
 const DURATION = Number(process.env.DURATION ?? 15);
@@ -84,7 +84,8 @@ try {
   console.log(`${LEARNERS} learners, ${DURATION} s each run, SCORM 1.2 commits with 2 kB of suspend data; autocannon in the same process\n`);
   // As fast as each answers: the throughput.
   const bareResult = await withCpu(() => load({ url: baseline, learners: bareLearners }));
-  const commitResult = await withCpu(() => profiled(() => load({ url: lms, learners: lmsLearners })));
+  const commitResult = await withCpu(() => profiled(process.env.PROFILE, () => load({ url: lms, learners: lmsLearners })));
+  if (process.env.PROFILE) console.log(`profile of the LMS's flat-out run: ${process.env.PROFILE}`);
   // The latency a learner sees: the same learners, each committing about once a second (a busy
   // SCO; scorm-again's own auto-commit is once a minute). Flat out, any server's latency is just
   // connections divided by throughput (Little's law), the bare endpoint's included. autocannon's
@@ -268,22 +269,6 @@ function loopThreadCpuMicros(): number | null {
   } catch {
     return null;
   }
-}
-
-/** Runs work under the CPU profiler when PROFILE names a file to write the profile to. */
-async function profiled<T>(work: () => Promise<T>): Promise<T> {
-  const file = process.env.PROFILE;
-  if (!file) return work();
-  const inspector = new InspectorSession();
-  inspector.connect();
-  await inspector.post("Profiler.enable");
-  await inspector.post("Profiler.start");
-  const result = await work();
-  const { profile } = await inspector.post("Profiler.stop");
-  fs.writeFileSync(file, JSON.stringify(profile));
-  inspector.disconnect();
-  console.log(`profile of the LMS's flat-out run: ${file}`);
-  return result;
 }
 
 async function commit(agent: http.Agent, url: string, headers: Record<string, string>, body: string): Promise<number> {

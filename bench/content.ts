@@ -44,7 +44,6 @@
 import { fork } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import { Session } from "node:inspector/promises";
 import os from "node:os";
 import path from "node:path";
 import express from "express";
@@ -56,6 +55,7 @@ import { createLocalStorage, importPackage, zipFolder } from "../server/packages
 import { createPeopleStore } from "../server/people/store.ts";
 import { createLogger } from "../server/web/logging.ts";
 import { listen } from "./http.ts";
+import { profiled } from "./cpu-profile.ts";
 import type { CourseRequest, LearnersFigures, LearnersRun } from "./content-learners.ts";
 
 const LEARNERS = Number(process.env.LEARNERS ?? 200);
@@ -114,7 +114,7 @@ try {
       return [await bareWork(), content] as const;
     };
     const bareFirst = round % 2 === 0;
-    const [bareFlat, contentFlat] = await pair(bareFirst, () => memory.bare.during(() => load(bareRun)), () => memory.content.during(() => profiled(() => load(contentRun))));
+    const [bareFlat, contentFlat] = await pair(bareFirst, () => memory.bare.during(() => load(bareRun)), () => memory.content.during(() => profiled(process.env.CPU_PROFILE, () => load(contentRun))));
     const [bareSlow, contentSlow] = await pair(bareFirst, () => memory.bare.during(() => load({ ...bareRun, pace: PACE })), () => memory.content.during(() => load({ ...contentRun, pace: PACE })));
     runs.bare.push(bareFlat);
     runs.content.push(contentFlat);
@@ -236,23 +236,6 @@ async function learnerTokens(courseVersionId: number): Promise<string[]> {
     tokens.push(signContentToken(SECRET, { courseVersionId, attemptId: Number(row.id), expiresAt: contentTokenExpiry() }));
   }
   return tokens;
-}
-
-/** The work, under the CPU profiler when CPU_PROFILE names a file (written when the work ends). */
-async function profiled<T>(work: () => Promise<T>): Promise<T> {
-  const file = process.env.CPU_PROFILE;
-  if (!file) return work();
-  const session = new Session();
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.start");
-  try {
-    return await work();
-  } finally {
-    const { profile } = await session.post("Profiler.stop");
-    fs.writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
-  }
 }
 
 /** One run of the learners, with the CPU time this process (the servers) spent meanwhile. */

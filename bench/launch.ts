@@ -38,11 +38,10 @@
  * the state (0.3 KB), the launcher page and its stylesheet (0.8 KB) and the course's own files
  * (36.8 KB here); the LMS's stylesheets come from the cache of the pages before.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
 import pLimit from "p-limit";
 import { loadConfig } from "../server/config.ts";
@@ -54,11 +53,11 @@ import { prepareTrust } from "./load-setup.ts";
 import { percentile } from "./load-journey.ts";
 import { BASELINE_PLAY, CHROMIUM_ARGS, Learner, playButtonOf, type LaunchTimes } from "./launch-browser.ts";
 import { recordLoads, writeBaseline, type Loaded } from "./launch-snapshot.ts";
+import { healthy, spawnNode } from "./processes.ts";
 
 const LEARNERS = Number(process.env.LEARNERS ?? 50);
 const ROUNDS = Number(process.env.ROUNDS ?? 1);
 const GOAL_P95_MS = 1000;
-const root = fileURLToPath(new URL("..", import.meta.url));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "lms-bench-launch-"));
 const logFile = path.join(work, "servers.log");
 
@@ -75,8 +74,8 @@ try {
   const [port, contentPort, basePort, baseContentPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const lms = { base: `http://localhost:${port}`, content: `http://127.0.0.1:${contentPort}` };
   const baseline = { base: `http://localhost:${basePort}`, content: `http://127.0.0.1:${baseContentPort}` };
-  children.push(spawnNode(["server/main.ts"], { ...testDb.env, PORT: String(port), CONTENT_URL: lms.content, SESSION_SECRET: "launch-benchmark-secret-".padEnd(40, "x") }));
-  await healthy(lms.base, children[0]!);
+  children.push(spawnNode(logFile, ["server/main.ts"], { ...testDb.env, PORT: String(port), CONTENT_URL: lms.content, SESSION_SECRET: "launch-benchmark-secret-".padEnd(40, "x") }));
+  await healthy(lms.base, children[0]!, logFile);
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   console.log(`${database}: the demo trust and ${LEARNERS + 1} subscribed, enrolled learners, the LMS (server/main.ts) and Chromium in ${seconds(started)} s; servers' log in ${logFile} (kept if the run fails)`);
 
@@ -91,9 +90,9 @@ try {
   const loaded = await loads();
   await first.closePlayer();
   const copy = writeBaseline(work, loaded, { lms: lms.base, content: lms.content }, baseline.content);
-  children.push(spawnNode(["bench/launch-baseline.ts", work, String(basePort), String(baseContentPort)], {}));
-  await healthy(baseline.base, children[1]!);
-  await healthy(baseline.content, children[1]!);
+  children.push(spawnNode(logFile, ["bench/launch-baseline.ts", work, String(basePort), String(baseContentPort)], {}));
+  await healthy(baseline.base, children[1]!, logFile);
+  await healthy(baseline.content, children[1]!, logFile);
   await printLoads(loaded, copy.bytes);
 
   // Everyone logged in and on Home (and the baseline's visitors on theirs) before anyone presses Play.
@@ -177,19 +176,3 @@ function seconds(since: number): string {
   return ((performance.now() - since) / 1000).toFixed(1);
 }
 
-/** Starts `node --import tsx ARGS` with its output in the log file. */
-function spawnNode(args: string[], env: Record<string, string>): ChildProcess {
-  const log = fs.openSync(logFile, "a");
-  return spawn(process.execPath, ["--import", "tsx", ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", log, log] });
-}
-
-async function healthy(base: string, server: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`a server exited (${server.exitCode}); see ${logFile}`);
-    const answer = await fetch(`${base}/healthz`).catch(() => undefined);
-    if (answer?.ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${base}/healthz did not answer within 2 minutes; see ${logFile}`);
-}

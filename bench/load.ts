@@ -25,11 +25,9 @@
  * 60-learner run with 100 ms between commits, Home p50/p99 425/1774 ms before and 290/1105 after,
  * Home again 333/1462 and 35/277, in runs a few minutes apart.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
+import type { ChildProcess } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { loadConfig } from "../server/config.ts";
 import { createClock } from "../server/clock.ts";
 import { createTestDb } from "../test/support/test-db.ts";
@@ -37,6 +35,7 @@ import { freePort } from "../test/support/processes.ts";
 import { DOORS, percentile, runLearners, type LoadFigures, type LoadPlan } from "./load-journey.ts";
 import { prepareTrust } from "./load-setup.ts";
 import { findLostCommits } from "./load-check.ts";
+import { healthy, spawnNode } from "./processes.ts";
 
 const LEARNERS = Number(process.env.LEARNERS ?? 500);
 const SECONDS = Number(process.env.SECONDS ?? 60);
@@ -44,7 +43,6 @@ const THINK_MS = Number(process.env.THINK_MS ?? 1000);
 const RAMP_SECONDS = Number(process.env.RAMP_SECONDS ?? Math.min(20, SECONDS / 3));
 const COMMIT_P99_GOAL_MS = 100;
 const DOOR_P99_GOAL_MS = 250;
-const root = fileURLToPath(new URL("..", import.meta.url));
 const logFile = path.join(os.tmpdir(), `lms-bench-load-${process.pid}.log`);
 
 const testDb = await createTestDb();
@@ -57,13 +55,13 @@ try {
   const plan = { ...trust, seconds: SECONDS, thinkMs: THINK_MS, rampSeconds: RAMP_SECONDS };
 
   const baselinePort = await freePort();
-  const baseline = await measure(spawnNode(["bench/load-baseline.ts", String(baselinePort)], {}), `http://127.0.0.1:${baselinePort}`, plan);
+  const baseline = await measure(spawnNode(logFile, ["bench/load-baseline.ts", String(baselinePort)], {}), `http://127.0.0.1:${baselinePort}`, plan);
 
   const port = await freePort();
   const lmsEnv = { ...testDb.env, PORT: String(port), CONTENT_URL: `http://127.0.0.1:${await freePort()}`, SESSION_SECRET: "load-benchmark-secret-".padEnd(40, "x") };
   // CPU_PROFILE=DIR writes the LMS process's CPU profile there, for Chrome's DevTools.
   const profile = process.env.CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.CPU_PROFILE}`] : [];
-  const lms = await measure(spawnNode([...profile, "server/main.ts"], lmsEnv), `http://localhost:${port}`, plan);
+  const lms = await measure(spawnNode(logFile, [...profile, "server/main.ts"], lmsEnv), `http://localhost:${port}`, plan);
 
   report(lms, baseline);
   const lost = await findLostCommits(testDb.db, lms);
@@ -80,17 +78,10 @@ try {
   await testDb.cleanup();
 }
 
-/** Starts `node --import tsx ARGS` with its output in the log file. */
-function spawnNode(args: string[], env: Record<string, string>): ChildProcess {
-  const log = fs.openSync(logFile, "a");
-  const [flags, script] = [args.filter((arg) => arg.startsWith("--")), args.filter((arg) => !arg.startsWith("--"))];
-  return spawn(process.execPath, [...flags, "--import", "tsx", ...script], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", log, log] });
-}
-
 /** Waits for the server's health check, drives the learners, then stops it as an operator would (SIGTERM). */
 async function measure(server: ChildProcess, base: string, plan: Omit<LoadPlan, "base">): Promise<LoadFigures> {
   try {
-    await healthy(base, server);
+    await healthy(base, server, logFile);
     const figures = await runLearners({ ...plan, base });
     const exited = new Promise((resolve) => server.once("exit", resolve));
     server.kill("SIGTERM");
@@ -99,17 +90,6 @@ async function measure(server: ChildProcess, base: string, plan: Omit<LoadPlan, 
   } finally {
     if (server.exitCode === null) server.kill("SIGKILL");
   }
-}
-
-async function healthy(base: string, server: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the server exited (${server.exitCode}); see ${logFile}`);
-    const answer = await fetch(`${base}/healthz`).catch(() => undefined);
-    if (answer?.ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${base}/healthz did not answer within 2 minutes; see ${logFile}`);
 }
 
 /** Issue 21's goals: commit p99 at most 100 ms, every door's p99 at most 250 ms, no error, nothing lost. */
