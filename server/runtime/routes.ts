@@ -1,6 +1,5 @@
 import { isRowId } from "../db/connect.ts";
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
-import helmet from "helmet";
 import type { Logger } from "pino";
 import type { AppDeps } from "../deps.ts";
 import { AppError, DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, isOutOfSpace } from "../errors.ts";
@@ -8,14 +7,15 @@ import type { CommitResponse } from "../scorm/contract.ts";
 import { SCORM12_ERRORS, ScormRefusal } from "../scorm/scorm-errors.ts";
 import { loggableUrl } from "../web/logging.ts";
 import { createRuntimeWriter, type CreditEarned } from "./runtime-writer.ts";
-import type { SessionStore } from "../web/session-store.ts";
-import { csrfTokenMatches, readSession } from "../web/session-reader.ts";
+import { liveSessionIds, type SessionStore } from "../web/session-store.ts";
+import { csrfTokenMatches, readSession, RememberedSessions, type SessionLocals } from "../web/session-reader.ts";
 
 /**
  * The runtime's HTTP surface (contract.ts), mounted at /runtime ahead of everything else: the
  * player window reads a SCO's state and commits its CMI every few seconds, the busiest traffic the
  * LMS has, so it goes through a lean stack of its own. Its session is read, not managed
- * (readSession); it takes JSON, and the text/plain JSON of sendBeacon with the anti-forgery token
+ * (readSession), once: after that it is taken from memory, and the writer finds it still live in
+ * each batch's transaction (runtime-writer.ts's SessionCheck). It takes JSON, and the text/plain JSON of sendBeacon with the anti-forgery token
  * inside (`_csrf`), both up to 1 MB. Every answer, refusals included, is JSON in SCORM's own form
  * (runtimeErrorHandler), because scorm-again's response handlers read { result, errorCode }.
  *
@@ -24,22 +24,24 @@ import { csrfTokenMatches, readSession } from "../web/session-reader.ts";
  */
 export function runtimeRoutes({ config, db, clock, logger, sessionSecret }: AppDeps, sessions: SessionStore, credit: CreditEarned): Router {
   const router = Router();
-  const writer = createRuntimeWriter(db, clock, credit);
-  router.use(inOrder(jsonHeaders(config), fromThisOriginOnly, readSession({ config, sessionSecret, store: sessions }), loggedIn));
+  const remembered = new RememberedSessions();
+  const writer = createRuntimeWriter(db, clock, credit, { live: liveSessionIds, ended: (sid) => remembered.forget(sid) });
+  router.use(inOrder(jsonHeaders(config), fromThisOriginOnly, readSession({ config, sessionSecret, store: sessions, remembered }), loggedIn));
 
   router.get("/attempts/:attemptId/scos/:scoId/state", playerOnly, async (req, res) => {
-    answer(res, 200, await writer.state({ ...target(req), personId: user(res.locals).personId }));
+    const { personId, sessionId } = user(res.locals);
+    answer(res, 200, await writer.state({ ...target(req), personId, sessionId }));
   });
 
   router.post("/attempts/:attemptId/scos/:scoId/commit", inOrder(commitBody, sameSession), async (req, res) => {
-    const { personId, accountId } = user(res.locals);
-    answer(res, 200, await writer.commit({ ...target(req), request: req.body, personId, accountId, ip: req.ip ?? null }));
+    const { personId, accountId, sessionId } = user(res.locals);
+    answer(res, 200, await writer.commit({ ...target(req), request: req.body, personId, accountId, ip: req.ip ?? null, sessionId }));
   });
 
   router.post("/attempts/:attemptId/sequencing-state", inOrder(commitBody, sameSession), async (req, res) => {
     const { attemptId } = target(req);
-    const { personId, accountId } = user(res.locals);
-    answer(res, 200, await writer.sequencingState({ attemptId, personId, body: req.body, accountId, ip: req.ip ?? null }));
+    const { personId, accountId, sessionId } = user(res.locals);
+    answer(res, 200, await writer.sequencingState({ attemptId, personId, body: req.body, accountId, ip: req.ip ?? null, sessionId }));
   });
 
   router.use((_req, _res, next) => next(new ScormRefusal("not_found", "There is no such runtime address", 404, SCORM12_ERRORS.general)));
@@ -71,15 +73,28 @@ function inOrder(...handlers: RequestHandler[]): RequestHandler {
   };
 }
 
-/** JSON answers need no content policy beyond "nothing", and must never be cached. */
+/**
+ * The headers of every runtime answer, fixed at start. These are JSON answers to the player window
+ * on the same origin: never cached, never framed, never sniffed as another type, never read by
+ * another origin's no-cors request, and no referrer sent from them. Not helmet's full set for
+ * pages: the rest (opener, prefetch, download, cross-domain and XSS-auditor headers, X-Frame-Options
+ * beside frame-ancestors) governs documents, and the runtime serves none. Set from a list rather
+ * than by running helmet on each answer: a commit is the busiest request the LMS has, and these are
+ * half the headers helmet would send (bench:commits, issue 21).
+ */
 function jsonHeaders(config: AppDeps["config"]): RequestHandler {
-  const headers = helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    strictTransportSecurity: config.publicUrl.startsWith("https:"),
-  });
-  return (req, res, next) => {
-    res.set("Cache-Control", "no-store");
-    headers(req, res, next);
+  const headers: Array<[string, string]> = [
+    ["Cache-Control", "no-store"],
+    ["Content-Security-Policy", "default-src 'none';frame-ancestors 'none'"],
+    ["Cross-Origin-Resource-Policy", "same-origin"],
+    ["Referrer-Policy", "no-referrer"],
+    ["X-Content-Type-Options", "nosniff"],
+  ];
+  // As helmet does for pages: only when the LMS is served over HTTPS (config.publicUrl).
+  if (config.publicUrl.startsWith("https:")) headers.push(["Strict-Transport-Security", "max-age=31536000; includeSubDomains"]);
+  return (_req, res, next) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
+    next();
   };
 }
 
@@ -139,7 +154,10 @@ const sameSession: RequestHandler = (req, res, next) => {
   next(csrfTokenMatches(res.locals, token) ? undefined : new ScormRefusal("csrf.invalid", "The commit did not carry this session's anti-forgery token (_csrf or X-CSRF-Token)", 403, SCORM12_ERRORS.general));
 };
 
-const user = (locals: Record<string, unknown>) => locals.user as { personId: number; accountId: number };
+const user = (locals: Record<string, unknown>) => {
+  const { personId, accountId } = locals.user as { personId: number; accountId: number };
+  return { personId, accountId, sessionId: (locals as SessionLocals).sessionId };
+};
 
 function target(req: Request): { attemptId: number; scoId: string } {
   const attemptId = Number(req.params.attemptId);

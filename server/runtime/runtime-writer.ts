@@ -9,12 +9,15 @@ import { yieldToEventLoop } from "../yield.ts";
 import { loadRuntimeBatch, type RuntimeBatch, type RuntimeTarget } from "./runtime-batch.ts";
 import type { EarnedAttempt } from "../deps.ts";
 import { createRuntimeStore } from "./store.ts";
+import { SCORM12_ERRORS, ScormRefusal } from "../scorm/scorm-errors.ts";
 
 /** Requests applied in one transaction at most; more wait for the next. */
 const BATCH_LIMIT = 100;
 
 interface Job<T> {
   target: RuntimeTarget;
+  /** The session the request came with, to be found still live in the batch's transaction. */
+  sessionId?: string;
   apply(batch: RuntimeBatch): T;
   resolve(value: T): void;
   reject(error: unknown): void;
@@ -30,6 +33,20 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * together or not at all.
  */
 export type CreditEarned = (trx: Db, earned: EarnedAttempt[], now: string) => Promise<void>;
+
+/**
+ * The runtime's routes take a session from memory once it has been read (routes.ts), so whether
+ * it is still live is asked here instead, once for the whole batch, in the batch's own
+ * transaction: a request whose session has ended (logged out, expired, ended by another process
+ * or the CLI) is refused and puts nothing. Being in the transaction, the answer holds for the
+ * write itself, where a read before it left a moment in which a session could end.
+ */
+export interface SessionCheck {
+  /** Which of these sessions are live now. */
+  live(trx: Db, sessionIds: string[]): Promise<Set<string>>;
+  /** A session found ended: it must be read afresh before it is trusted again. */
+  ended(sessionId: string): void;
+}
 
 /**
  * Group commit for the runtime. Every commit and state fetch of this process queues here; while
@@ -57,14 +74,14 @@ export type CreditEarned = (trx: Db, earned: EarnedAttempt[], now: string) => Pr
  * one fsync for the batch still, and when the database itself is away, one failed BEGIN answers
  * every request at once instead of each waiting out its own connection timeout.
  */
-export function createRuntimeWriter(db: Db, clock: Clock, credit: CreditEarned) {
+export function createRuntimeWriter(db: Db, clock: Clock, credit: CreditEarned, sessions?: SessionCheck) {
   const versions = courseVersionCacheOf(db);
   const queue: Array<Job<unknown>> = [];
   let writing: Promise<void> | null = null;
 
-  function enqueue<T>(target: RuntimeTarget, apply: (batch: RuntimeBatch) => T): Promise<T> {
+  function enqueue<T>(target: RuntimeTarget, sessionId: string | undefined, apply: (batch: RuntimeBatch) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      queue.push({ target, apply, resolve, reject } as Job<unknown>);
+      queue.push({ target, sessionId, apply, resolve, reject } as Job<unknown>);
       writing ??= drain();
     });
   }
@@ -105,11 +122,21 @@ export function createRuntimeWriter(db: Db, clock: Clock, credit: CreditEarned) 
     if (earned.length > 0) await credit(trx, earned, batch.now);
   }
 
+  /** The requests whose session has ended, refused before anything of them is applied. */
+  async function endedSessions(trx: Db, jobs: Array<Job<unknown>>): Promise<Set<Job<unknown>>> {
+    const sessionIds = [...new Set(jobs.flatMap((job) => job.sessionId ?? []))];
+    if (!sessions || sessionIds.length === 0) return new Set();
+    const live = await sessions.live(trx, sessionIds);
+    for (const sessionId of sessionIds) if (!live.has(sessionId)) sessions.ended(sessionId);
+    return new Set(jobs.filter((job) => job.sessionId !== undefined && !live.has(job.sessionId)));
+  }
+
   /** The fast path: one read, every request applied in memory, one write back. */
   async function applyTogether(trx: Db, jobs: Array<Job<unknown>>): Promise<Outcome[]> {
-    const batch = await loadRuntimeBatch(trx, versions, jobs.map((job) => job.target), clock.now().toISOString());
+    const ended = await endedSessions(trx, jobs);
+    const batch = await loadRuntimeBatch(trx, versions, jobs.filter((job) => !ended.has(job)).map((job) => job.target), clock.now().toISOString());
     // Refused (or failed in memory): that request put nothing; the others go on.
-    const outcomes = jobs.map((job) => settle(() => job.apply(batch)));
+    const outcomes = jobs.map((job) => (ended.has(job) ? sessionEnded() : settle(() => job.apply(batch))));
     await saveAndCredit(trx, batch);
     return outcomes;
   }
@@ -120,9 +147,14 @@ export function createRuntimeWriter(db: Db, clock: Clock, credit: CreditEarned) 
     // Every attempt of the batch locked first, in id order as a batch does, so that this
     // transaction never waits for another batch's lock while holding one that batch wants.
     await createRuntimeStore(trx).lockAttempts([...new Set(jobs.map((job) => job.target.attemptId))]);
+    const ended = await endedSessions(trx, jobs);
     const failed = new Map<string, unknown>();
     const outcomes: Outcome[] = [];
     for (const job of jobs) {
+      if (ended.has(job)) {
+        outcomes.push(sessionEnded());
+        continue;
+      }
       const key = `${job.target.attemptId}\u0000${job.target.scoId ?? ""}`;
       if (failed.has(key)) {
         outcomes.push({ ok: false, error: new Error("An earlier request of this SCO in the same batch could not be stored", { cause: failed.get(key) }) });
@@ -153,14 +185,22 @@ export function createRuntimeWriter(db: Db, clock: Clock, credit: CreditEarned) 
     return outcomes;
   }
 
+  // Each request may name the session it came with (sessionId), for the batch to find still live.
   return {
-    commit: (input: CommitInput): Promise<CommitResponse> => enqueue(input, (batch) => applyCommit(batch, input)),
-    state: (request: { attemptId: number; scoId: string; personId: number }): Promise<StateResponse> => enqueue({ ...request, needsLearner: true }, (batch) => loadState(batch, request)),
-    sequencingState: (request: { attemptId: number; personId: number; body: unknown; accountId?: number | null; ip?: string | null }): Promise<CommitResponse> => enqueue({ attemptId: request.attemptId }, (batch) => saveSequencingState(batch, request)),
+    commit: (input: CommitInput & SessionOf): Promise<CommitResponse> => enqueue({ attemptId: input.attemptId, scoId: input.scoId }, input.sessionId, (batch) => applyCommit(batch, input)),
+    state: (request: { attemptId: number; scoId: string; personId: number } & SessionOf): Promise<StateResponse> =>
+      enqueue({ attemptId: request.attemptId, scoId: request.scoId, needsLearner: true }, request.sessionId, (batch) => loadState(batch, request)),
+    sequencingState: (request: { attemptId: number; personId: number; body: unknown; accountId?: number | null; ip?: string | null } & SessionOf): Promise<CommitResponse> =>
+      enqueue({ attemptId: request.attemptId }, request.sessionId, (batch) => saveSequencingState(batch, request)),
   };
 }
 
+type SessionOf = { sessionId?: string };
+
 const NOTHING = Symbol("nothing thrown");
+
+// As routes.ts's loggedIn answers a request that comes with no live session.
+const sessionEnded = (): Outcome => ({ ok: false, error: new ScormRefusal("auth.required", "Log in first: the session has ended", 401, SCORM12_ERRORS.general) });
 
 function settle(apply: () => unknown): Outcome {
   try {

@@ -98,6 +98,17 @@ export function createSessionStore(db: Db): SessionStore {
 }
 
 /**
+ * Which of these sessions are live: stored, and not past their stored expiry, by the same test
+ * connect-session-knex's own read makes (its expiredCondition), so the two agree. Runs on the
+ * caller's transaction (the runtime's batch: see runtime-writer.ts's SessionCheck).
+ */
+export async function liveSessionIds(db: Db, sids: string[]): Promise<Set<string>> {
+  const notExpired = isPostgres(db) ? "CAST(? AS timestamp with time zone) <= expired" : "datetime(?) <= datetime(expired)";
+  const rows = await db.raw(`SELECT sid FROM sessions WHERE sid IN (${sids.map(() => "?").join(", ")}) AND ${notExpired}`, [...sids, new Date().toISOString()]);
+  return new Set((isPostgres(db) ? rows.rows : rows).map((row: { sid: string }) => row.sid));
+}
+
+/**
  * Ends every session of an account (but keepSid's): after a password reset, nobody who knew the
  * old password stays logged in. Sessions are stored as JSON written by JSON.stringify, so the
  * account's id appears as "accountId":N followed by a comma or the closing brace.

@@ -10,6 +10,7 @@ import { buildAttempt, importCourseVersion } from "../support/attempts.ts";
 import { VALID_PACKAGES } from "../support/valid-packages.ts";
 import { refuseInserts, stopRefusing } from "../support/refusal-trigger.ts";
 import { isPostgres } from "../../server/db/connect.ts";
+import { liveSessionIds } from "../../server/web/session-store.ts";
 
 type Agent = Awaited<ReturnType<typeof logInAgent>>;
 
@@ -215,6 +216,60 @@ describe("commits that arrive together (group commit)", () => {
     await inOneBatch([commitOf(0, bad!, { commitSequence: 7, cmi: { core: { lesson_location: "b7" } } }), commitOf(0, bad!, { commitSequence: 8, cmi: { core: { lesson_location: "b8" } } })]);
     expect(await logOf(bad!)).toEqual([7, 8]);
     expect(await location(bad!)).toBe("b8");
+  });
+
+  describe("the sessions the requests came with, found live in the batch's own transaction", () => {
+    const future = () => new Date(Date.now() + 3_600_000).toISOString();
+    const ended: string[] = [];
+    const writerWithSessions = () => createRuntimeWriter(t.db, t.clock, creditEarnedAttempts, { live: liveSessionIds, ended: (sid) => ended.push(sid) });
+    const withSession = (learner: number, attemptId: number, sequence: number, sessionId: string) => (writer: ReturnType<typeof createRuntimeWriter>) =>
+      writer.commit({ attemptId, scoId: "I1", request: { commitSequence: sequence, cmi: { core: { lesson_location: `${sessionId}-${sequence}` } } }, personId: learners[learner]!.personId, sessionId });
+    const together = (writer: ReturnType<typeof createRuntimeWriter>, requests: Array<(writer: ReturnType<typeof createRuntimeWriter>) => Promise<unknown>>) =>
+      Promise.allSettled(requests.map((request) => request(writer)));
+
+    it("refuses the requests of a session that ended or expired, storing nothing of them and everything of the others", async () => {
+      ended.length = 0;
+      const [kept, expired, loggedOut] = await Promise.all([0, 1, 2].map((learner) => attemptOf(learner)));
+      await t.db("sessions").insert([
+        { sid: "batch-live", sess: "{}", expired: future() },
+        { sid: "batch-expired", sess: "{}", expired: "2000-01-01T00:00:00.000Z" },
+      ]);
+      const writer = writerWithSessions();
+      const outcomes = await together(writer, [withSession(0, kept!, 1, "batch-live"), withSession(1, expired!, 1, "batch-expired"), withSession(2, loggedOut!, 1, "batch-gone"), withSession(0, kept!, 2, "batch-live")]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "rejected", "fulfilled"]);
+      for (const refused of [outcomes[1], outcomes[2]] as PromiseRejectedResult[]) {
+        expect(refused.reason).toBeInstanceOf(ScormRefusal);
+        expect(refused.reason).toMatchObject({ status: 401, code: "auth.required", message: expect.stringMatching(/session has ended/) });
+      }
+      expect(await logOf(kept!)).toEqual([1, 2]);
+      expect(await location(kept!)).toBe("batch-live-2");
+      for (const attemptId of [expired!, loggedOut!]) {
+        expect(await scoRow(attemptId)).toBeUndefined();
+        expect(await logOf(attemptId)).toEqual([]);
+      }
+      // The reader is told, so that it reads those sessions afresh before it trusts them again.
+      expect(ended.sort()).toEqual(["batch-expired", "batch-gone"]);
+    });
+
+    it("refuses them too when the batch is applied again one request at a time", async () => {
+      ended.length = 0;
+      const [bad, good, loggedOut] = await Promise.all([0, 1, 2].map((learner) => attemptOf(learner)));
+      await t.db("sessions").insert({ sid: "one-by-one-live", sess: "{}", expired: future() });
+      await refuseInserts(t.db, "attempt_scos", "attempt_id", bad!);
+      let outcomes;
+      try {
+        outcomes = await together(writerWithSessions(), [withSession(0, bad!, 1, "one-by-one-live"), withSession(1, good!, 1, "one-by-one-live"), withSession(2, loggedOut!, 1, "one-by-one-gone")]);
+      } finally {
+        await stopRefusing(t.db, "attempt_scos");
+      }
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(["rejected", "fulfilled", "rejected"]);
+      expect((outcomes[0] as PromiseRejectedResult).reason).not.toBeInstanceOf(ScormRefusal);
+      expect((outcomes[2] as PromiseRejectedResult).reason).toMatchObject({ status: 401, code: "auth.required" });
+      expect(await location(good!)).toBe("one-by-one-live-1");
+      expect(await scoRow(loggedOut!)).toBeUndefined();
+      // Told in the batch that failed and again in the one applied one at a time.
+      expect([...new Set(ended)]).toEqual(["one-by-one-gone"]);
+    });
   });
 
   it("fails only the request whose stored row cannot be read", async () => {

@@ -60,6 +60,7 @@ describe("the runtime's session", () => {
     expect(response.body).toMatchObject({ result: true, errorCode: 0 });
     expect(response.headers).toMatchObject({ "cache-control": "no-store", "x-content-type-options": "nosniff" });
     expect(response.headers["content-security-policy"]).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(response.headers).toMatchObject({ "cross-origin-resource-policy": "same-origin", "referrer-policy": "no-referrer" });
     expect(await storedSequence(attemptId)).toBe(1);
   });
 
@@ -90,6 +91,40 @@ describe("the runtime's session", () => {
     await commit(attemptId, session, 1).expect(200);
     await request(app).post("/logout").set("Cookie", session.cookie).type("form").send({ _csrf: session.csrf }).expect(302);
     expect((await commit(attemptId, session, 2).expect(401)).body).toMatchObject({ result: false, errorMessage: expect.stringMatching(/session has ended/) });
+    expect(await storedSequence(attemptId)).toBe(1);
+  });
+
+  it("takes a session it has read from memory, asking the database each time only whether it is still live", async () => {
+    const session = await logIn();
+    const attemptId = await attempt();
+    await commit(attemptId, session, 1).expect(200);
+    // Were the session read again, this commit's token would no longer be the session's.
+    const sid = decodeURIComponent(session.cookie.split("=")[1]!).slice(2).split(".")[0]!;
+    const stored = JSON.parse(String((await t.db("sessions").where({ sid }).first("sess")).sess)) as Record<string, unknown>;
+    await t.db("sessions").where({ sid }).update({ sess: JSON.stringify({ ...stored, csrfToken: "another-token" }) });
+    await commit(attemptId, session, 2).expect(200);
+    expect(await storedSequence(attemptId)).toBe(2);
+  });
+
+  it("refuses a session it remembers once it has ended elsewhere (another process, the CLI), storing nothing", async () => {
+    const session = await logIn();
+    const attemptId = await attempt();
+    await commit(attemptId, session, 1).expect(200);
+    const sid = decodeURIComponent(session.cookie.split("=")[1]!).slice(2).split(".")[0]!;
+    await t.db("sessions").where({ sid }).delete();
+    expect((await commit(attemptId, session, 2).expect(401)).body).toMatchObject({ result: false, errorMessage: expect.stringMatching(/session has ended/) });
+    const state = await request(app).get(`/runtime/attempts/${attemptId}/scos/I1/state`).set("Cookie", session.cookie).set("X-CSRF-Token", session.csrf);
+    expect(state.status).toBe(401);
+    expect(await storedSequence(attemptId)).toBe(1);
+  });
+
+  it("refuses a session it remembers once it is idle past its stored expiry", async () => {
+    const session = await logIn();
+    const attemptId = await attempt();
+    await commit(attemptId, session, 1).expect(200);
+    const sid = decodeURIComponent(session.cookie.split("=")[1]!).slice(2).split(".")[0]!;
+    await t.db("sessions").where({ sid }).update({ expired: "2000-01-01T00:00:00.000Z" });
+    await commit(attemptId, session, 2).expect(401);
     expect(await storedSequence(attemptId)).toBe(1);
   });
 
