@@ -100,7 +100,9 @@ describe("the runtime's session", () => {
     await commit(attemptId, session, 1).expect(200);
     // Were the session read again, this commit's token would no longer be the session's.
     const sid = decodeURIComponent(session.cookie.split("=")[1]!).slice(2).split(".")[0]!;
-    const stored = JSON.parse(String((await t.db("sessions").where({ sid }).first("sess")).sess)) as Record<string, unknown>;
+    // PostgreSQL hands back the json column parsed, SQLite as text.
+    const { sess } = await t.db("sessions").where({ sid }).first("sess");
+    const stored = (typeof sess === "string" ? JSON.parse(sess) : sess) as Record<string, unknown>;
     await t.db("sessions").where({ sid }).update({ sess: JSON.stringify({ ...stored, csrfToken: "another-token" }) });
     await commit(attemptId, session, 2).expect(200);
     expect(await storedSequence(attemptId)).toBe(2);
