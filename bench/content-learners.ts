@@ -5,6 +5,7 @@
  * and answers with LearnersFigures.
  */
 import http from "node:http";
+import { percentile } from "./load-journey.ts";
 
 /** One request of a course load: a file, or a byte range of one (the video, as a player reads it). */
 export interface CourseRequest {
@@ -90,9 +91,7 @@ function get(agent: http.Agent, url: string, range: [number, number] | undefined
 }
 
 function percentiles(values: number[]): { p50: number; p99: number } {
-  values.sort((a, b) => a - b);
-  const at = (fraction: number) => values[Math.min(values.length - 1, Math.floor(values.length * fraction))] ?? 0;
-  return { p50: at(0.5), p99: at(0.99) };
+  return { p50: percentile(values, 0.5), p99: percentile(values, 0.99) };
 }
 
 // Forked by content.ts: one run per message, its figures sent back.
