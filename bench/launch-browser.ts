@@ -29,6 +29,8 @@ export interface LaunchTimes {
   toLauncher: number;
   /** The launcher's document starting to the SCO's first call (its script, the CMI handshake, the SCO's own page). */
   toSco: number;
+  /** When Play was pressed (Date.now). */
+  playedAt: number;
 }
 
 type Mark = "launcher" | "initialize";
@@ -135,7 +137,7 @@ export class Learner {
     // The player page's first byte, by its own navigation timing (a pop-up's first document can run before the binding is there).
     const player = await popup.evaluate(() => performance.timeOrigin + (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).responseStart);
     const [launcher, initialize] = [this.marks.get("launcher")!, this.marks.get("initialize")!];
-    return { total: initialize - played, toPlayer: player - played, toLauncher: launcher - player, toSco: initialize - launcher };
+    return { total: initialize - played, toPlayer: player - played, toLauncher: launcher - player, toSco: initialize - launcher, playedAt: played };
   }
 
   /**
