@@ -6,9 +6,9 @@
  * session cookie and address, asking for gzip as browsers do.
  *
  *   LMS:       Play (POST, 303) -> the player page -> its scripts and styles, together
- *              -> the SCO's state (with the page's anti-forgery token) -> the launcher page on the
- *              content origin -> its script and style, together -> the SCO's page -> the course's
- *              other files, together
+ *              -> the SCO's state (with the page's anti-forgery token), and beside it the launcher
+ *              page on the content origin -> its script and style, together -> the SCO's page ->
+ *              the course's other files, together
  *   baseline:  the player page's copy -> the same scripts and styles -> the launcher's copy -> the
  *              same launcher files -> the SCO's page -> the course's other files
  *
@@ -74,42 +74,65 @@ export class HttpBrowser {
   }
 }
 
-/** When a replayed launch began and ended (Date.now, the clock the browser's times are on). */
+/** When a replayed launch began and ended (Date.now, the clock the browser's times are on), and how long each step took. */
 export interface Replayed {
   startedAt: number;
   endedAt: number;
+  steps: Partial<Record<Step, number>>;
+}
+
+export const STEPS = ["play", "player page", "player files", "state", "launcher", "launcher files", "SCO page", "course files"] as const;
+export type Step = (typeof STEPS)[number];
+
+/** Times each step of one launch as it goes. */
+function stepper(): { step: <T>(name: Step, work: Promise<T>) => Promise<T>; steps: Replayed["steps"] } {
+  const steps: Replayed["steps"] = {};
+  return {
+    steps,
+    step: async (name, work) => {
+      const started = performance.now();
+      const result = await work;
+      steps[name] = performance.now() - started;
+      return result;
+    },
+  };
 }
 
 /** A learner's Play of the course, replayed: from the Play request to the last byte of the course's files. */
 export async function replayLmsLaunch(browser: HttpBrowser, lms: { base: string; content: string }, courseId: number, replay: LaunchReplay): Promise<Replayed> {
   const startedAt = Date.now();
+  const { step, steps } = stepper();
   const form = { "content-type": "application/x-www-form-urlencoded" };
-  const played = await browser.get(`${lms.base}/learning/courses/${courseId}/play`, { lms: true, method: "POST", headers: form, body: new URLSearchParams({ _csrf: browser.csrf }).toString(), expect: 303 });
-  const page = await browser.get(new URL(played.location ?? "", lms.base).href, { lms: true });
+  const played = await step("play", browser.get(`${lms.base}/learning/courses/${courseId}/play`, { lms: true, method: "POST", headers: form, body: new URLSearchParams({ _csrf: browser.csrf }).toString(), expect: 303 }));
+  const page = await step("player page", browser.get(new URL(played.location ?? "", lms.base).href, { lms: true }));
   const config = JSON.parse(/id="player-config">([^<]*)</.exec(page.text)?.[1] ?? "null") as { csrfToken: string; launcherBase: string; runtimeBase: string; resumeScoId: string | null; scos: Array<{ id: string }> };
-  await Promise.all(replay.playerAssets.map((asset) => browser.get(`${lms.base}${asset}`, { lms: true })));
+  await step("player files", Promise.all(replay.playerAssets.map((asset) => browser.get(`${lms.base}${asset}`, { lms: true }))));
   const scoId = config.resumeScoId ?? config.scos[0]!.id;
-  await browser.get(`${lms.base}${config.runtimeBase}${encodeURIComponent(scoId)}/state`, { lms: true, headers: { accept: "application/json", "x-csrf-token": config.csrfToken } });
   const token = /\/launch\/([^/]+)\/$/.exec(config.launcherBase)![1]!;
-  await contentSide(browser, `${config.launcherBase}${encodeURIComponent(scoId)}`, lms.content, token, replay);
-  return { startedAt, endedAt: Date.now() };
+  // The player reads the state and loads the launcher together (player/content-frame.ts).
+  await Promise.all([
+    step("state", browser.get(`${lms.base}${config.runtimeBase}${encodeURIComponent(scoId)}/state`, { lms: true, headers: { accept: "application/json", "x-csrf-token": config.csrfToken } })),
+    contentSide(browser, `${config.launcherBase}${encodeURIComponent(scoId)}`, lms.content, token, replay, step),
+  ]);
+  return { startedAt, endedAt: Date.now(), steps };
 }
 
 /** The baseline's Play, replayed: the static copy's pages and files in the same order. */
 export async function replayBaselineLaunch(browser: HttpBrowser, baseline: { base: string; content: string }, replay: LaunchReplay): Promise<Replayed> {
   const startedAt = Date.now();
-  await browser.get(`${baseline.base}/player.html`);
-  await Promise.all(replay.playerAssets.map((asset) => browser.get(`${baseline.base}${asset}`)));
-  await contentSide(browser, `${baseline.content}/launch.html`, baseline.content, replay.recordedToken, replay);
-  return { startedAt, endedAt: Date.now() };
+  const { step, steps } = stepper();
+  await step("player page", browser.get(`${baseline.base}/player.html`));
+  await step("player files", Promise.all(replay.playerAssets.map((asset) => browser.get(`${baseline.base}${asset}`))));
+  await contentSide(browser, `${baseline.content}/launch.html`, baseline.content, replay.recordedToken, replay, step);
+  return { startedAt, endedAt: Date.now(), steps };
 }
 
 /** The launcher, its files, then the SCO's page and the course's other files. */
-async function contentSide(browser: HttpBrowser, launcherUrl: string, content: string, token: string, replay: LaunchReplay): Promise<void> {
-  const launcher = await browser.get(launcherUrl);
+async function contentSide(browser: HttpBrowser, launcherUrl: string, content: string, token: string, replay: LaunchReplay, step: ReturnType<typeof stepper>["step"]): Promise<void> {
+  const launcher = await step("launcher", browser.get(launcherUrl));
   const scoUrl = /data-sco-url="([^"]+)"/.exec(launcher.text)![1]!.replace(/&amp;/g, "&");
-  await Promise.all(replay.launcherAssets.map((asset) => browser.get(`${content}${asset}`)));
-  await browser.get(`${content}${scoUrl}`);
+  await step("launcher files", Promise.all(replay.launcherAssets.map((asset) => browser.get(`${content}${asset}`))));
+  await step("SCO page", browser.get(`${content}${scoUrl}`));
   const files = replay.courseFiles.map((file) => `/c/${token}/${file}`).filter((file) => file !== scoUrl);
-  await Promise.all(files.map((file) => browser.get(`${content}${file}`)));
+  await step("course files", Promise.all(files.map((file) => browser.get(`${content}${file}`))));
 }

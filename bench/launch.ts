@@ -60,7 +60,7 @@ import { logIn } from "./http.ts";
 import { prepareTrust } from "./load-setup.ts";
 import { percentile } from "./load-journey.ts";
 import { BASELINE_PLAY, CHROMIUM_ARGS, Learner, playButtonOf, type LaunchTimes } from "./launch-browser.ts";
-import { HttpBrowser, replayBaselineLaunch, replayLmsLaunch, replayOf, type Replayed } from "./launch-replay.ts";
+import { HttpBrowser, replayBaselineLaunch, replayLmsLaunch, replayOf, STEPS, type Replayed } from "./launch-replay.ts";
 import { recordLoads, writeBaseline, type Loaded } from "./launch-snapshot.ts";
 import { healthy, spawnNode } from "./processes.ts";
 
@@ -75,6 +75,7 @@ class Run {
   readonly times: LaunchTimes[] = [];
   readonly replayed: number[] = [];
   readonly inFlightAtPlay: number[] = [];
+  readonly steps: Replayed["steps"][] = [];
   readonly failures: string[] = [];
 
   /** Presses Play in Chromium while the others' launches are replayed, all started together; then leaves the player and the context. */
@@ -83,6 +84,7 @@ class Run {
     const done = replays.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
     for (const result of [timed!, ...replays]) if (result.status === "rejected") this.failures.push(String(result.reason).split("\n")[0]!);
     this.replayed.push(...done.map((launch) => launch.endedAt - launch.startedAt));
+    this.steps.push(...done.map((launch) => launch.steps));
     if (timed!.status === "fulfilled") {
       const time = timed!.value as LaunchTimes;
       this.times.push(time);
@@ -197,6 +199,10 @@ function report(lms: Run, baseline: Run): void {
   }
   const [x, y] = [lms.replayed, baseline.replayed];
   console.log(`  replayed, Play -> last byte  LMS p50 ${ms(percentile(x, 0.5))}  p95 ${ms(percentile(x, 0.95))}   baseline p50 ${ms(percentile(y, 0.5))}  p95 ${ms(percentile(y, 0.95))}   ratio p50 ${ratio(percentile(x, 0.5), percentile(y, 0.5))}  p95 ${ratio(percentile(x, 0.95), percentile(y, 0.95))}   (${x.length} + ${y.length} replays)`);
+  for (const name of STEPS) {
+    const [p, q] = [lms.steps.flatMap((steps) => steps[name] ?? []), baseline.steps.flatMap((steps) => steps[name] ?? [])];
+    console.log(`    ${name.padEnd(26)} LMS p50 ${ms(percentile(p, 0.5))}  p95 ${ms(percentile(p, 0.95))}   baseline ${q.length ? `p50 ${ms(percentile(q, 0.5))}  p95 ${ms(percentile(q, 0.95))}` : "(none)"}`);
+  }
   console.log(`  replays still under way when the Chromium learner pressed Play: LMS median ${percentile(lms.inFlightAtPlay, 0.5)}, baseline median ${percentile(baseline.inFlightAtPlay, 0.5)} of ${LEARNERS - 1}`);
 }
 
