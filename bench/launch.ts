@@ -32,15 +32,35 @@
  *   npm run bench:launch
  *   LEARNERS=50 ROUNDS=20                              (the defaults)
  *   DATABASE_URL=postgres://... npm run bench:launch   (PostgreSQL: a throwaway database there)
+ *   CPU_PROFILE_DIR=/tmp/launch-prof                   (the LMS's CPU profile of the whole run, written as it stops;
+ *                                                       read it with bench/profile-top.ts)
  *
  * Prints p50 / p95 of the Chromium learner's Play -> Initialize on the LMS and on the baseline,
  * their ratio, the goal (p95 under 1 s) and whether it is met; the replays' Play -> last byte; the
  * gzipped size of each script the player window and the launcher load, for a 1.2 and a 2004
  * course. Exits 1 on any launch that did not reach Initialize or any replay that failed.
  *
- * Scripts a 1.2 launch loads, gzipped: player-12.js 26.2 KB + launcher-12.js 22.8 KB = 49.0 KB
+ * Measured 2026-12-07 on the shared two-core machine, SQLite, 50 learners, 20 rounds (ms; the
+ * ratio is the figure, the machine being busy with other benchmarks and tests):
+ *   before (load 4-6):  Play -> Initialize LMS p50 1730, p95 5400; baseline 1012 / 2384 (1.71x / 2.27x)
+ *                       replays' Play -> last byte LMS 1583 / 5424; baseline 1109 / 2437
+ *                       player page -> launcher LMS p50 795 (baseline 398): the player window's fixed
+ *                       250 ms wait for another window, then the state, and only then the launcher
+ *   after (load 5-9):   Play -> Initialize LMS p50 1114, p95 2402; baseline 632 / 1001 (1.76x / 2.40x)
+ *                       replays' Play -> last byte LMS 946 / 2191; baseline 536 / 1047
+ *                       player page -> launcher LMS p50 211 (baseline 189): the attempt's Web Lock
+ *                       answers at once, and the launcher loads while the state is read
+ * The replays' steps say where the rest goes: Play p50 822 ms and the state 574 ms (4 rounds, the
+ * two above in), 255 and 242 ms once a resuming Play reads beside SQLite's one writer (20 rounds,
+ * the "after" run); both still wait on the writer (a first Play
+ * makes an attempt, every state starts a session, both durable writes queued with the others'), and
+ * the player page p50 312 ms with 49 rendered at once. The launcher, its files and the course's
+ * files are faster than express.static's (12-40 ms p50). The LMS's CPU profile of such a run
+ * (CPU_PROFILE_DIR) is 79% idle: the waits are the writer's, not the event loop's.
+ *
+ * Scripts a 1.2 launch loads, gzipped: player-12.js 26.4 KB + launcher-12.js 22.8 KB = 49.2 KB
  * (one bundle of both editions was 97.8 KB for the player window alone, and the launcher's went
- * uncompressed); a 2004 course's are 89.5 + 83.8 KB, scorm-again's 2004 entry point bringing its
+ * uncompressed); a 2004 course's are 89.7 + 83.8 KB, scorm-again's 2004 entry point bringing its
  * sequencer into the launcher too. Besides them: the player page (2.7 KB), player.css (4.2 KB),
  * the state (0.3 KB), the launcher page and its stylesheet (0.8 KB) and the course's own files
  * (36.8 KB here); the LMS's stylesheets come from the cache of the pages before.
@@ -111,7 +131,8 @@ try {
   const [port, contentPort, basePort, baseContentPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const lms = { base: `http://localhost:${port}`, content: `http://127.0.0.1:${contentPort}` };
   const baseline = { base: `http://localhost:${basePort}`, content: `http://127.0.0.1:${baseContentPort}` };
-  children.push(spawnNode(logFile, ["server/main.ts"], { ...testDb.env, PORT: String(port), CONTENT_URL: lms.content, SESSION_SECRET: "launch-benchmark-secret-".padEnd(40, "x") }));
+  const profile = process.env.CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.CPU_PROFILE_DIR}`] : [];
+  children.push(spawnNode(logFile, [...profile, "server/main.ts"], { ...testDb.env, PORT: String(port), CONTENT_URL: lms.content, SESSION_SECRET: "launch-benchmark-secret-".padEnd(40, "x") }));
   await healthy(lms.base, children[0]!, logFile);
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   console.log(`${database}: the demo trust and ${trust.learners.length} subscribed, enrolled learners, the LMS (server/main.ts) and Chromium in ${seconds(started)} s; servers' log in ${logFile} (kept if the run fails)`);

@@ -16,8 +16,9 @@ import { PlayerView } from "./player-view.ts";
 import type { Scorm12Api, Scorm2004Api } from "./scorm-again.ts";
 
 const PERFORMANCE_STATUS_LABEL = "Performance Status";
-// How long a window that finds its attempt's lock held waits for it: the holder may be this same
-// window's last document (a reload), which the browser lets go of as it tears it down.
+// How long a window that finds its attempt's lock held waits for it (the holder may be this same
+// window's last document, a reload, which the browser lets go of as it tears it down); without
+// Web Locks, how long it waits for another window's answer.
 const OTHER_WINDOW_WAIT_MS = 250;
 
 /** Runs the player window with the player of one edition (Scorm12Player, Scorm2004Player). */
