@@ -1,4 +1,5 @@
 import http from "node:http";
+import { gunzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 
@@ -73,7 +74,8 @@ function sendOnce(agent: http.Agent, url: string, options: { method?: string; he
           status: response.statusCode ?? 0,
           location: response.headers.location,
           setCookie: sessionCookie(response.headers["set-cookie"]),
-          text: Buffer.concat(chunks).toString("utf8"),
+          // Asked for gzip (as a browser asks), the body is read as the browser reads it.
+          text: (response.headers["content-encoding"] === "gzip" ? gunzipSync(Buffer.concat(chunks)) : Buffer.concat(chunks)).toString("utf8"),
         }),
       );
       response.on("error", reject);

@@ -29,6 +29,8 @@ export interface LaunchTimes {
   toLauncher: number;
   /** The launcher's document starting to the SCO's first call (its script, the CMI handshake, the SCO's own page). */
   toSco: number;
+  /** When Play was pressed (Date.now). */
+  playedAt: number;
 }
 
 type Mark = "launcher" | "initialize";
@@ -135,7 +137,7 @@ export class Learner {
     // The player page's first byte, by its own navigation timing (a pop-up's first document can run before the binding is there).
     const player = await popup.evaluate(() => performance.timeOrigin + (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).responseStart);
     const [launcher, initialize] = [this.marks.get("launcher")!, this.marks.get("initialize")!];
-    return { total: initialize - played, toPlayer: player - played, toLauncher: launcher - player, toSco: initialize - launcher };
+    return { total: initialize - played, toPlayer: player - played, toLauncher: launcher - player, toSco: initialize - launcher, playedAt: played };
   }
 
   /**
@@ -147,7 +149,8 @@ export class Learner {
     this.popup = null;
     if (!popup || popup.isClosed()) return;
     const home = popup.locator("[data-player-home]");
-    if (await home.count()) {
+    // The baseline's copy of the player page has the Home button too, with no script behind it.
+    if (this.play !== BASELINE_PLAY && (await home.count())) {
       const closed = popup.waitForEvent("close", { timeout: 30_000 }).catch(() => undefined);
       await home.click({ timeout: 10_000 }).catch(() => undefined);
       await closed;

@@ -2,6 +2,11 @@
 // frame at the content origin's launcher for a SCO, answers its one request for the SCO's data
 // model, hands the SCO's relayed calls to the player's API, and unloads the SCO politely (so its
 // own exit handlers run) before anything replaces it.
+//
+// The launcher loads while the player reads the SCO's state (load, then connect once it is
+// read): its page and script come from the content origin, the state from the LMS, and neither
+// needs the other until the launcher asks for the data model. One after the other, a launch
+// waited for both in turn.
 import { PROTOCOL, isLauncherMessage, type ApiCall, type NavValidity, type PlayerMessage, type Unstamped } from "./protocol.ts";
 
 // The SCO's unload handlers run in the launcher's process; this bounds a launcher that never answers.
@@ -18,7 +23,8 @@ export interface ScoSessionLink {
 }
 
 export class ContentFrame {
-  private current: { scoId: string; link: ScoSessionLink } | null = null;
+  /** The SCO whose launcher is in the frame; its link once the SCO's state is read; the launcher once it has asked for the data model; whether it was answered. */
+  private current: { scoId: string; link: ScoSessionLink | null; asking: Window | null; answered: boolean } | null = null;
   private unloaded: (() => void) | null = null;
   private unloading: Promise<void> | null = null;
 
@@ -30,15 +36,23 @@ export class ContentFrame {
     window.addEventListener("message", (event) => this.onMessage(event));
   }
 
-  /** Loads the SCO's launcher; it asks for the data model once, before the SCO itself loads. */
-  load(scoId: string, link: ScoSessionLink): void {
-    this.current = { scoId, link };
+  /** Loads the SCO's launcher; it asks for the data model once, before the SCO itself loads, and is answered once connect() gives it. */
+  load(scoId: string): void {
+    this.current = { scoId, link: null, asking: null, answered: false };
     this.replaceFrame(this.launcherUrl(scoId));
+  }
+
+  /** The SCO's session, its state read: the launcher's request for the data model is answered (now, if it has asked). */
+  connect(scoId: string, link: ScoSessionLink): void {
+    const current = this.current;
+    if (current?.scoId !== scoId || current.link) return;
+    current.link = link;
+    if (current.asking) this.answer(current.asking);
   }
 
   /** SCORM 2004: the sequencer's answer changed; the launcher answers adl.nav.request_valid.* from it. */
   navigationChanged(): void {
-    const nav = this.current?.link.navValidity();
+    const nav = this.current?.link?.navValidity();
     const launcher = this.frame.contentWindow;
     if (this.current && nav && launcher) this.post(launcher, { type: "nav-validity", scoId: this.current.scoId, nav });
   }
@@ -56,7 +70,8 @@ export class ContentFrame {
     const current = this.current;
     if (!current) return;
     const launcher = this.frame.contentWindow;
-    if (launcher) {
+    // Not answered, the launcher has not loaded the SCO: there is nothing to unload but the frame.
+    if (launcher && current.answered) {
       await new Promise<void>((resolve) => {
         const timer = window.setTimeout(resolve, UNLOAD_WAIT_MS);
         this.unloaded = () => {
@@ -89,10 +104,19 @@ export class ContentFrame {
     if (event.origin !== this.contentOrigin || event.source !== this.frame.contentWindow || !this.current) return;
     if (!isLauncherMessage(event.data) || event.data.scoId !== this.current.scoId) return;
     const message = event.data;
-    const { scoId, link } = this.current;
-    if (message.type === "cmi-request") this.post(event.source as Window, { type: "cmi", scoId, cmi: link.dataModel(), nav: link.navValidity() });
-    else if (message.type === "api-calls") link.apply(message.calls);
+    const current = this.current;
+    if (message.type === "cmi-request") {
+      current.asking = event.source as Window;
+      if (current.link) this.answer(current.asking);
+    } else if (message.type === "api-calls") current.link?.apply(message.calls);
     else this.unloaded?.();
+  }
+
+  private answer(launcher: Window): void {
+    const current = this.current!;
+    if (current.answered || !current.link) return;
+    current.answered = true;
+    this.post(launcher, { type: "cmi", scoId: current.scoId, cmi: current.link.dataModel(), nav: current.link.navValidity() });
   }
 
   private post(target: Window, message: Unstamped<PlayerMessage>): void {

@@ -116,7 +116,7 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
     return null;
   }
 
-  /** Launches a SCO: unload the one on screen, fetch the state, load the saved CMI, then the launcher. Serialised. */
+  /** Launches a SCO: unload the one on screen, then the launcher while the state is fetched; the saved CMI into the API, and the launcher is answered. Serialised. */
   protected launch(scoId: string): Promise<void> {
     this.loading = this.loading.then(() => this.launchNow(scoId)).catch((error: unknown) => this.failed(error));
     return this.loading;
@@ -134,7 +134,13 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
     // may still be on its way, and the state must include it (see CommitQueue.answered).
     await this.context.queue.answered(commitUrl);
     if (this.leaving) return;
-    const state = await fetchState(config, scoId);
+    // The launcher loads while the state is read (content-frame.ts), and is answered once it is.
+    frame.load(scoId);
+    const state = await fetchState(config, scoId).catch(async (error: unknown) => {
+      await frame.unload();
+      throw error;
+    });
+    if (this.leaving) return;
     this.session = new ScoSession(scoId, commitUrl, state.commitSequence);
     const api = this.prepareApi(this.session.commitUrl);
     // Before Initialize: the content reads its bookmark, suspend data and entry straight after it.
@@ -142,7 +148,7 @@ export abstract class CoursePlayer<Api extends Scorm12Api | Scorm2004Api> {
     this.beforeSco(api);
     this.api = api;
     const version = config.scormVersion;
-    frame.load(scoId, {
+    frame.connect(scoId, {
       dataModel: () => dataModelSnapshot(version, api),
       navValidity: () => this.navValidity(),
       apply: (calls) => this.applyCalls(api, calls),

@@ -16,7 +16,9 @@ import { PlayerView } from "./player-view.ts";
 import type { Scorm12Api, Scorm2004Api } from "./scorm-again.ts";
 
 const PERFORMANCE_STATUS_LABEL = "Performance Status";
-// How long a second window for the same attempt waits to hear from the first.
+// How long a window that finds its attempt's lock held waits for it (the holder may be this same
+// window's last document, a reload, which the browser lets go of as it tears it down); without
+// Web Locks, how long it waits for another window's answer.
 const OTHER_WINDOW_WAIT_MS = 250;
 
 /** Runs the player window with the player of one edition (Scorm12Player, Scorm2004Player). */
@@ -87,8 +89,40 @@ export async function startPlayerWindow(version: PlayerConfig["scormVersion"], c
   await player.start();
 }
 
-/** Whether another window already plays this attempt (a second Play before the first window's opener reloaded). */
+/**
+ * Whether another window of this browser already plays this attempt (a second Play before the
+ * first window's opener reloaded, the player's address opened in another tab): this one then plays
+ * nothing, so that two windows do not each run the course and commit over each other.
+ *
+ * The window that plays holds the attempt's Web Lock for as long as it lives; the browser lets go
+ * of it when the window closes or navigates away, however it ends. A window that finds the lock
+ * free knows at once. Before, every window asked the others over a BroadcastChannel and, silence
+ * being the only "no", waited 250 ms on every launch, with no other window there at all. A held
+ * lock may be this window's own last document (a reload) being torn down: the wait is for that.
+ * Outside a secure context (an LMS on plain http) there are no Web Locks: the old way, then.
+ */
 async function anotherWindowPlays(attemptId: number): Promise<boolean> {
+  const locks = (navigator as Partial<Navigator>).locks;
+  if (!locks) return anotherWindowAnswers(attemptId);
+  const name = `lms-attempt-${attemptId}`;
+  if (await holdForever(locks, name, { ifAvailable: true })) return false;
+  return !(await holdForever(locks, name, { signal: AbortSignal.timeout(OTHER_WINDOW_WAIT_MS) }));
+}
+
+/** Takes the lock and holds it until the window goes; false when it was not granted (held, or not within the signal's time). */
+function holdForever(locks: LockManager, name: string, options: LockOptions): Promise<boolean> {
+  return new Promise((resolve) => {
+    locks
+      .request(name, options, (lock) => {
+        resolve(lock !== null);
+        return lock ? new Promise<never>(() => undefined) : undefined;
+      })
+      .catch(() => resolve(false));
+  });
+}
+
+/** Without Web Locks: asks the attempt's other windows over a BroadcastChannel, and waits for an answer. */
+async function anotherWindowAnswers(attemptId: number): Promise<boolean> {
   if (typeof BroadcastChannel === "undefined") return false;
   const channel = new BroadcastChannel(`lms-attempt-${attemptId}`);
   let answered = false;

@@ -138,4 +138,75 @@ describe("playing the same attempt again in the same browser", () => {
     await leavePlayer(page, player, () => button(player, "Home").click());
     expect(await page.evaluate(() => Object.keys(localStorage))).toEqual([]);
   });
+
+  it("loads the launcher while the SCO's state is read, and the SCO still starts from that state", async () => {
+    const { page, context, attemptId } = await newAttempt(CHOICE);
+    let player = await openPlayer(page, servers, attemptId);
+    await scoFrame(player, servers, "A.html");
+    await leavePlayer(page, player, () => button(player, "Home").click());
+
+    // Again, the state answered only once the launcher has been asked for: read first and the
+    // launcher only then, as a launch once went, it would never be.
+    let launcherAsked = () => {};
+    const launcherRequested = new Promise<void>((resolve) => (launcherAsked = resolve));
+    context.on("request", (request) => {
+      if (/^\/launch\/[^/]+\/A$/.test(new URL(request.url()).pathname)) launcherAsked();
+    });
+    await context.route(/\/runtime\/attempts\/\d+\/scos\/A\/state$/, async (route) => {
+      await launcherRequested;
+      await route.continue();
+    });
+    player = await openPlayer(page, servers, attemptId);
+    const sco = await scoFrame(player, servers, "A.html");
+    // Its suspended session, from the state: a blank data model would say ab-initio.
+    expect(await sco.evaluate(() => (window.parent as unknown as { API_1484_11: { GetValue(element: string): string } }).API_1484_11.GetValue("cmi.entry"))).toBe("resume");
+    await leavePlayer(page, player, () => button(player, "Home").click());
+  });
+
+  // The player window holds its attempt's Web Lock; where a browser has none (an LMS on plain
+  // http), it asks the attempt's other windows over a BroadcastChannel.
+  for (const way of ["Web Locks", "no Web Locks"] as const) {
+    it(`plays nothing in a second window of an attempt another window plays, and says so; the first carries on, and once it has gone the attempt plays again (${way})`, async () => {
+      const { page, context, attemptId } = await newAttempt(CHOICE);
+      if (way === "no Web Locks") await context.addInitScript(() => Object.defineProperty(Navigator.prototype, "locks", { get: () => undefined, configurable: true }));
+      const player = await openPlayer(page, servers, attemptId);
+      expect(await player.evaluate(() => navigator.locks !== undefined)).toBe(way === "Web Locks");
+      await scoFrame(player, servers, "A.html");
+
+      // The same attempt's player opened in another window (another tab, a bookmark: not by its name).
+      const asked: string[] = [];
+      context.on("request", (request) => {
+        // A new window's first request comes before Playwright knows its frame: not the first window's either.
+        const from = (() => {
+          try {
+            return request.frame().page();
+          } catch {
+            return null;
+          }
+        })();
+        if (from !== page && from !== player) asked.push(new URL(request.url()).pathname);
+      });
+      const [second] = await Promise.all([page.waitForEvent("popup"), page.evaluate((url) => void window.open(url, "_blank"), `${servers.lmsUrl}/player/attempts/${attemptId}`)]);
+      await second.getByRole("alert").filter({ hasText: "This course is already open in another window" }).waitFor();
+      expect(await button(second, "Home").isDisabled()).toBe(true);
+      expect(await second.evaluate(() => window.name)).not.toBe(`lms-attempt-${attemptId}`);
+      // It loaded no SCO, and neither read the attempt's state nor committed to it.
+      await second.waitForLoadState("load");
+      expect(second.frames().filter((frame) => frame.url().startsWith(servers.contentUrl))).toEqual([]);
+      expect(asked).toContain(`/player/attempts/${attemptId}`);
+      expect(asked.filter((path) => path.startsWith("/runtime/"))).toEqual([]);
+      await second.close();
+
+      // The first window plays on, and leaves as ever.
+      await button(player, "B").click();
+      await scoFrame(player, servers, "B.html");
+      await leavePlayer(page, player, () => button(player, "Home").click());
+
+      // With the first window gone, the attempt is nobody's: it plays again, where it was left.
+      const again = await openPlayer(page, servers, attemptId);
+      await scoFrame(again, servers, "B.html");
+      expect(await again.getByRole("alert").filter({ hasText: "already open" }).count()).toBe(0);
+      await leavePlayer(page, again, () => button(again, "Home").click());
+    });
+  }
 });

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import request from "supertest";
 import { playCourse } from "../../server/learning/attempts.ts";
+import { readsOf } from "../../server/db/connect.ts";
 import { importPackage } from "../../server/packages/import-package.ts";
 import { createLocalStorage } from "../../server/packages/storage.ts";
 import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
@@ -37,6 +38,33 @@ describe("Play", () => {
     expect(again).toEqual({ attemptId: first.attemptId, resumed: true });
     await t.db("attempts").where({ id: first.attemptId }).update({ performance_status: "Incomplete" });
     expect((await playCourse(t.db, t.clock, { personId: learner.personId, courseId })).attemptId).toBe(first.attemptId);
+  });
+
+  it("resumes beside the writer, though a transaction holds it; a new attempt is made in the writer's transaction, and resumed", async () => {
+    const other = await buildLearner(t.db, t.clock);
+    const request = { personId: other.personId, courseId };
+    const first = await playCourse(t.db, t.clock, request, readsOf(t.db));
+    // The one writer held (as a batch of commits holds it): a Play that resumes only reads.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holding = () => {};
+    const writerHeld = new Promise<void>((resolve) => (holding = resolve));
+    const transaction = t.db.transaction(async () => {
+      holding();
+      await held;
+    });
+    await writerHeld;
+    expect(await playCourse(t.db, t.clock, request, readsOf(t.db))).toEqual({ attemptId: first.attemptId, resumed: true });
+    release();
+    await transaction;
+
+    // Finished, the attempt is history: Play starts a new one (in the writer's transaction), which the next Play resumes.
+    await t.db("attempts").where({ id: first.attemptId }).update({ performance_status: "Completed" });
+    const renewed = await playCourse(t.db, t.clock, request, readsOf(t.db));
+    expect(renewed.resumed).toBe(false);
+    expect(renewed.attemptId).not.toBe(first.attemptId);
+    expect(await playCourse(t.db, t.clock, request, readsOf(t.db))).toEqual({ attemptId: renewed.attemptId, resumed: true });
+    expect(await t.db("attempts").where({ person_id: other.personId })).toHaveLength(2);
   });
 
   it("keeps an attempt already started on its version when a new version is imported; new attempts use the newest", async () => {
