@@ -1,4 +1,4 @@
-import type { Db } from "../db/connect.ts";
+import { isPostgres, type Db } from "../db/connect.ts";
 
 export interface AttemptSummary {
   id: number;
@@ -39,6 +39,15 @@ export function createAttemptStore(db: Db) {
     db("attempts").join("course_versions", "course_versions.id", "attempts.course_version_id").select("attempts.*", "course_versions.course_id");
 
   return {
+    /**
+     * Holds the person's row until the transaction ends (PostgreSQL), so that two Plays of one
+     * person at once take turns: the second then finds the attempt the first made. SQLite's one
+     * writer takes turns already.
+     */
+    async lockPerson(personId: number): Promise<void> {
+      if (isPostgres(db)) await db.raw("SELECT id FROM people WHERE id = ? FOR UPDATE", [personId]);
+    },
+
     async courseExists(courseId: number): Promise<boolean> {
       return (await db("courses").where({ id: courseId }).first("id")) !== undefined;
     },

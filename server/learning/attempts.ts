@@ -28,6 +28,7 @@ export async function playCourse(
   if (seen.resumable) return { attemptId: seen.latest!.id, resumed: true };
   return db.transaction(async (trx) => {
     const store = createAttemptStore(trx);
+    await store.lockPerson(request.personId);
     const { latest, resumable, countsNow } = await latestAttempt(store, request.personId, request.courseId, preview);
     if (resumable) return { attemptId: latest!.id, resumed: true };
     const courseVersionId = await store.newestVersionId(request.courseId);

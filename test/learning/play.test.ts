@@ -67,6 +67,16 @@ describe("Play", () => {
     expect(await t.db("attempts").where({ person_id: other.personId })).toHaveLength(2);
   });
 
+  it("makes one attempt when the same learner presses Play twice at once (two tabs), on both databases", async () => {
+    const other = await buildLearner(t.db, t.clock);
+    const request = { personId: other.personId, courseId };
+    const plays = await Promise.all([1, 2, 3].map(() => playCourse(t.db, t.clock, request, readsOf(t.db))));
+    const made = await t.db("attempts").where({ person_id: other.personId });
+    expect(made).toHaveLength(1);
+    expect(plays.map((play) => play.attemptId)).toEqual([made[0].id, made[0].id, made[0].id].map(Number));
+    expect(plays.filter((play) => !play.resumed)).toHaveLength(1);
+  });
+
   it("keeps an attempt already started on its version when a new version is imported; new attempts use the newest", async () => {
     const { attemptId } = await playCourse(t.db, t.clock, { personId: learner.personId, courseId });
     const before = (await attempt(attemptId)).course_version_id;
