@@ -17,7 +17,9 @@ import type { EarnedAttempt } from "../deps.ts";
 export async function creditEarnedAttempts(trx: Db, earned: EarnedAttempt[], now: string): Promise<void> {
   const store = createCreditStore(trx);
   const codes = await store.courseCodesOf(earned.map((attempt) => attempt.id));
-  for (const attempt of earned) {
+  // Person by person, in id order: their subscriptions are locked as they go (credit-store.ts), in
+  // the same order in every transaction, so that two never wait for each other at once (a deadlock).
+  for (const attempt of [...earned].sort((a, b) => a.personId - b.personId || a.id - b.id)) {
     const code = codes.get(attempt.id);
     if (code === undefined) continue;
     for (const subscription of await store.openSubscriptionsFor(attempt.personId, code)) {

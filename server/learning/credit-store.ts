@@ -1,5 +1,5 @@
 import { addCompetenceRecord } from "../records/index.ts";
-import type { Db } from "../db/connect.ts";
+import { isPostgres, type Db } from "../db/connect.ts";
 import type { PerformanceStatus } from "../scorm/status.ts";
 import type { AttemptFacts, ComponentFacts, SubscriptionFacts } from "./crediting.ts";
 
@@ -57,9 +57,17 @@ export function createCreditStore(db: Db) {
       return (await query.orderBy("subscriptions.id")).map(toSubscription);
     },
 
-    /** The person's subscriptions still open, to a certification that has this course as a component or as one's way to be satisfied. */
+    /**
+     * The person's subscriptions still open, to a certification that has this course as a component
+     * or as one's way to be satisfied; on PostgreSQL locked (in id order) until the transaction ends.
+     * Two transactions crediting one subscription at once (two app processes, each storing the last
+     * commit of a different component) would each see only its own component credited, and neither
+     * would complete the certification; the lock makes the second wait, then read what the first
+     * committed. NO KEY UPDATE, of the subscription only: component_credits' foreign key still
+     * shares the row, and other learners of the certification never wait.
+     */
     async openSubscriptionsFor(personId: number, courseCode: string): Promise<SubscriptionToCredit[]> {
-      const rows = await subscriptionsWithCertification()
+      const query = subscriptionsWithCertification()
         .where({ "subscriptions.person_id": personId, "subscriptions.status": "Subscribed" })
         .whereExists(
           db("certification_components")
@@ -67,6 +75,7 @@ export function createCreditStore(db: Db) {
             .andWhere((either) => either.where("course_code", courseCode).orWhere("satisfied_by_course_code", courseCode)),
         )
         .orderBy("subscriptions.id");
+      const rows = await (isPostgres(db) ? query.forNoKeyUpdate("subscriptions") : query);
       return rows.map(toSubscription);
     },
 
