@@ -48,8 +48,8 @@ export function connectDb(options: DbOptions): Db {
     connection: { filename },
     useNullAsDefault: true,
     acquireConnectionTimeout: 10_000,
-    // sqlite3 serialises statements on one connection anyway; one connection also makes
-    // transactions exclusive without SQLITE_BUSY surprises.
+    // One connection makes transactions exclusive without SQLITE_BUSY surprises; its statements
+    // run in the order sent (pragmas, below).
     pool: { min: 1, max: 1, afterCreate: pragmas("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;") },
     migrations: migrationConfig,
   });
@@ -124,8 +124,19 @@ export function closeWith(db: Db, close: () => Promise<void>): void {
   };
 }
 
+/**
+ * The writer's settings, and its statements run in the order they are sent (node-sqlite3's
+ * serialize mode): a runtime batch sends statements that do not depend on each other together and
+ * waits once for them all (runtime-batch.ts's allOf), and in serialize mode they queue on one of
+ * libuv's threads, one after another, instead of each taking a thread of its own to wait there for
+ * the connection's lock.
+ */
 function pragmas(sql: string) {
-  return (connection: SqliteConnection, done: (error: Error | null, connection: unknown) => void) => connection.exec(sql, (error) => done(error, connection));
+  return (connection: SqliteConnection, done: (error: Error | null, connection: unknown) => void) =>
+    connection.exec(sql, (error) => {
+      if (!error) connection.serialize();
+      done(error, connection);
+    });
 }
 
 interface PgConnection {
@@ -134,6 +145,7 @@ interface PgConnection {
 
 interface SqliteConnection {
   exec(sql: string, callback: (error: Error | null) => void): void;
+  serialize(): void;
 }
 
 const migrationConfig: Knex.MigratorConfig = {

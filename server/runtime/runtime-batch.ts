@@ -46,16 +46,17 @@ const key = (attemptId: number, scoId: string) => `${attemptId}\u0000${scoId}`;
 /** An attempt that became Completed or Passed in a batch, for the crediting step to credit. */
 export async function loadRuntimeBatch(trx: Db, versions: CourseVersionCache, targets: RuntimeTarget[], now: string): Promise<RuntimeBatch & { save(): Promise<EarnedAttempt[]> }> {
   const store = createRuntimeStore(trx);
-  // The locks first (PostgreSQL then reads what was committed before them). One query at a time:
-  // sent together on SQLite's one connection they were measured slower, not faster.
+  // The locks first (PostgreSQL then reads what was committed before them); then the rest together (allOf).
   const attempts = new Map((await store.lockAttempts([...new Set(targets.map((target) => target.attemptId))])).map((attempt) => [attempt.id, attempt]));
   const statusAtStart = new Map([...attempts.values()].map((attempt) => [attempt.id, attempt.performanceStatus]));
   const pairs = [...new Map(targets.flatMap(({ attemptId, scoId }) => (scoId === undefined ? [] : [[key(attemptId, scoId), [attemptId, scoId] as [number, string]] as const]))).values()];
   const learnerIds = [...new Set(targets.filter((target) => target.needsLearner).flatMap((target) => attempts.get(target.attemptId)?.personId ?? []))];
-  const scoRows = attempts.size && pairs.length ? await store.scos(pairs) : [];
-  const summaryRows = attempts.size ? await store.scoSummaries([...attempts.keys()]) : [];
-  const courseVersions = await versions.get(trx, [...attempts.values()].map((attempt) => attempt.courseVersionId));
-  const learners = learnerIds.length ? await store.learners(learnerIds) : new Map<number, Learner>();
+  const [scoRows, summaryRows, courseVersions, learners] = await allOf([
+    attempts.size && pairs.length ? store.scos(pairs) : [],
+    attempts.size ? store.scoSummaries([...attempts.keys()]) : [],
+    versions.get(trx, [...attempts.values()].map((attempt) => attempt.courseVersionId)),
+    learnerIds.length ? store.learners(learnerIds) : new Map<number, Learner>(),
+  ] as const);
   const scos = new Map(scoRows.map((sco) => [key(sco.attemptId, sco.scoId), sco]));
   const summaries = new Map<number, Map<string, ScoSummary>>();
   for (const { attemptId, ...summary } of summaryRows) summaries.set(attemptId, (summaries.get(attemptId) ?? new Map()).set(summary.scoId, summary));
@@ -87,17 +88,36 @@ export async function loadRuntimeBatch(trx: Db, versions: CourseVersionCache, ta
     audit: (event) => auditEvents.push(event),
     archive: (entry) => archived.push(entry),
     async save() {
-      await store.archiveScoAttempts(archived);
-      await store.saveScos([...changedScos.values()]);
-      await store.saveAttemptSummaries([...changedAttempts.values()]);
-      await store.appendCommitLog(logEntries, COMMIT_LOG_KEEP);
-      for (const event of auditEvents) await recordAudit(trx, event);
+      await allOf([
+        store.archiveScoAttempts(archived),
+        store.saveScos([...changedScos.values()]),
+        store.saveAttemptSummaries([...changedAttempts.values()]),
+        store.appendCommitLog(logEntries, COMMIT_LOG_KEEP),
+        // One after another, so that the audit trail keeps their order.
+        (async () => {
+          for (const event of auditEvents) await recordAudit(trx, event);
+        })(),
+      ]);
       // Learning that became Completed or Passed in this batch: the writer has it credited, in this transaction.
       return [...changedAttempts.values()]
         .filter((attempt) => !attempt.preview && isCompleted(attempt.performanceStatus) && attempt.performanceStatus !== statusAtStart.get(attempt.id))
         .map((attempt) => ({ id: attempt.id, personId: attempt.personId }));
     },
   };
+}
+
+/**
+ * Statements of one transaction that do not depend on each other, sent together: the database
+ * runs them one after another on the transaction's connection (node-sqlite3 and node-postgres each
+ * queue a connection's statements), but the batch waits once for all of them instead of once for
+ * each. Every one is settled before the first failure is thrown, so that the transaction is never
+ * rolled back under a statement still running in it.
+ */
+export async function allOf<T extends readonly unknown[]>(work: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((outcome) => outcome.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
 function emptySco(attemptId: number, scoId: string, now: string): RuntimeSco {

@@ -6,7 +6,7 @@ import { loadState } from "./state-service.ts";
 import { saveSequencingState } from "./sequencing-state-service.ts";
 import { courseVersionCacheOf } from "../packages/index.ts";
 import { yieldToEventLoop } from "../yield.ts";
-import { loadRuntimeBatch, type RuntimeBatch, type RuntimeTarget } from "./runtime-batch.ts";
+import { allOf, loadRuntimeBatch, type RuntimeBatch, type RuntimeTarget } from "./runtime-batch.ts";
 import type { EarnedAttempt } from "../deps.ts";
 import { createRuntimeStore } from "./store.ts";
 import { SCORM12_ERRORS, ScormRefusal } from "../scorm/scorm-errors.ts";
@@ -199,8 +199,8 @@ export function createRuntimeWriter(db: Db, clock: Clock, credit: CreditEarned, 
 
   /** The fast path: one read, every request applied in memory, one write back. */
   async function applyTogether(trx: Db, jobs: Array<Job<unknown>>): Promise<Outcome[]> {
-    const ended = await endedSessions(trx, jobs);
-    const batch = await loadRuntimeBatch(trx, versions, jobs.filter((job) => !ended.has(job)).map((job) => job.target), clock.now().toISOString());
+    // A request whose session ended is read with the others but never applied.
+    const [ended, batch] = await allOf([endedSessions(trx, jobs), loadRuntimeBatch(trx, versions, jobs.map((job) => job.target), clock.now().toISOString())] as const);
     // Refused (or failed in memory): that request put nothing; the others go on.
     const outcomes = jobs.map((job) => (ended.has(job) ? sessionEnded() : settle(() => job.apply(batch))));
     await saveAndCredit(trx, batch);
