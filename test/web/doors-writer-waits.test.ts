@@ -8,7 +8,7 @@ import { VALID_PACKAGES } from "../support/valid-packages.ts";
 /**
  * Issue 21: on SQLite every statement sent to the writer connection queues behind the runtime's
  * commit transactions, and each transaction there is a durable commit (an fsync). bench:load
- * measured log in at p99 612 ms: it went to the writer seven times (four reads, its transaction,
+ * measured log in at p99 612 ms: it went to the writer seven times (three reads, its transaction,
  * express-session's delete of a session never stored, and two saves of the new one), and the
  * first page after it once more (its anti-forgery token). Each door of a learner's journey now
  * waits for the writer at most once: one transaction, nothing outside it. On PostgreSQL the reads
