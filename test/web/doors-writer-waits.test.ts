@@ -78,7 +78,9 @@ describe("what each door of a learner's journey asks of the writer", () => {
     const added = (await t.db("sessions").select("sid", "sess")).filter((row) => !before.has(String(row.sid)));
     expect(added).toHaveLength(1);
     expect(decodeURIComponent(cookie)).toContain(`s:${added[0]!.sid}.`);
-    const stored = JSON.parse(String(added[0]!.sess)) as { accountId: number; username: string; csrfToken: string };
+    // PostgreSQL's json column comes back parsed; SQLite's text as written.
+    const sess = added[0]!.sess as unknown;
+    const stored = (typeof sess === "string" ? JSON.parse(sess) : sess) as { accountId: number; username: string; csrfToken: string };
     expect(stored).toMatchObject({ accountId: expect.any(Number), username: learner.username, csrfToken: expect.any(String) });
     const home = await agent.get("/").expect(200);
     expect(csrfFrom(home.text)).toBe(stored.csrfToken);
