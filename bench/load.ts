@@ -61,8 +61,7 @@ try {
   const lmsEnv = { ...testDb.env, PORT: String(port), CONTENT_URL: `http://127.0.0.1:${await freePort()}`, SESSION_SECRET: "load-benchmark-secret-".padEnd(40, "x") };
   // CPU_PROFILE=DIR writes the LMS process's CPU profile there, for Chrome's DevTools.
   const profile = process.env.CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.CPU_PROFILE}`] : [];
-  // Started as npm start starts it: libuv's thread pool sized first (server/thread-pool.cjs).
-  const lms = await measure(spawnNode(logFile, [...profile, "--require=./server/thread-pool.cjs", "server/main.ts"], lmsEnv), `http://localhost:${port}`, plan);
+  const lms = await measure(spawnNode(logFile, [...profile, "server/main.ts"], lmsEnv), `http://localhost:${port}`, plan);
 
   report(lms, baseline);
   const lost = await findLostCommits(testDb.db, lms);

@@ -59,12 +59,6 @@ export interface Config {
   };
   /** Uploads are refused, before a byte is written, when DATA_DIR's disk would have less than this free. */
   diskFreeFloorBytes: number;
-  /**
-   * libuv's threads (UV_THREADPOOL_SIZE), shared by SQLite's statements, password hashing and
-   * gzip. libuv reads it only as the process starts: npm start preloads server/thread-pool.cjs,
-   * which sets 8 when it is not set (why there); without that preload, libuv's own 4.
-   */
-  threadPoolSize: number;
   /** Days a new person is left to settle in (and to choose their password) before their first training reminder (REMINDER_GRACE_DAYS). */
   reminderGraceDays: number;
 }
@@ -167,8 +161,6 @@ const envSchema = z.object({
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "silent"])),
   TIME_ZONE: optional(z.string().refine(isTimeZone, "TIME_ZONE must be an IANA time zone, e.g. Europe/London")),
   REMINDER_GRACE_DAYS: optional(z.coerce.number().int().min(0).max(365)),
-  // libuv ignores what is not a number from 1 to 1024 (its limit) and quietly keeps 4: say so at the start instead.
-  UV_THREADPOOL_SIZE: optional(z.coerce.number().int().min(1, "UV_THREADPOOL_SIZE must be from 1 to 1024").max(1024, "UV_THREADPOOL_SIZE must be from 1 to 1024")),
 });
 
 export class ConfigError extends Error {
@@ -243,7 +235,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }),
     diskFreeFloorBytes: (values.DISK_FREE_FLOOR_MB ?? 512) * 1024 * 1024,
     reminderGraceDays: values.REMINDER_GRACE_DAYS ?? 7,
-    threadPoolSize: values.UV_THREADPOOL_SIZE ?? 4,
   });
 }
 
