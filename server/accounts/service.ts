@@ -38,13 +38,6 @@ export interface LogInOptions {
   /** Keys the hash under which usernames are counted (the session secret). */
   secret: string;
   lockout?: LockoutPolicy;
-  /**
-   * Where the account and this source's wait are read before the password is checked: a page
-   * reads connection (db/connect.ts's readsOf), so that a log in queues behind the runtime's
-   * commits on SQLite's one writer only for its one write transaction. What they read was
-   * committed; a wrong password's count is read again in that transaction. db when not given.
-   */
-  reads?: Db;
   /** More to write in a right password's own transaction (the new session's row): one durable commit for both. */
   inLoginTransaction?: (trx: Db, account: Account) => Promise<void>;
 }
@@ -58,9 +51,9 @@ export interface LogInOptions {
  * app processes. `secret` keys the hash under which usernames are counted.
  */
 export async function logIn(db: Db, clock: Clock, attempt: LoginAttempt, options: LogInOptions): Promise<Account> {
-  const { secret, lockout = DEFAULT_LOCKOUT, reads = db } = options;
+  const { secret, lockout = DEFAULT_LOCKOUT } = options;
   const failures = loginFailures(secret);
-  const accounts = createAccountStore(reads);
+  const accounts = createAccountStore(db);
   const source = attempt.knownBrowser ? `known:${sourceOf(attempt.ip)}` : sourceOf(attempt.ip);
   const now = clock.now();
   const at = now.toISOString();
@@ -68,7 +61,7 @@ export async function logIn(db: Db, clock: Clock, attempt: LoginAttempt, options
   // The username only when it names an account: what names none may be a password typed in
   // the wrong box (a username-shaped one included), and is never stored.
   const audited = { username: account ? account.username : "(names no account: not kept)" };
-  const waitUntil = await failures.waitingUntil(reads, attempt.username, source, now);
+  const waitUntil = await failures.waitingUntil(db, attempt.username, source, now);
   if (waitUntil) {
     await recordAudit(db, { kind: "login.delayed", at, personId: account?.personId ?? null, ip: attempt.ip ?? null, detail: { ...audited, until: waitUntil } });
     throw new AppError("accounts.login_delayed", loginDelayedMessage(Math.max(1, Math.ceil((Date.parse(waitUntil) - now.getTime()) / 60_000))), 429);

@@ -1,4 +1,4 @@
-import { isRowId, readsOf } from "../db/connect.ts";
+import { isRowId } from "../db/connect.ts";
 import { Router } from "express";
 import type { AppDeps } from "../deps.ts";
 import { requireLogin } from "../web/auth.ts";
@@ -28,13 +28,10 @@ function currentLearningFilter(query: Record<string, unknown>): CurrentLearningF
 /** Learning actions. Play resumes or starts an attempt, then opens the player window. */
 export function learningRoutes({ db, clock }: AppDeps): Router {
   const router = Router();
-  // Play asks whether the course exists beside the runtime's commits (db/connect.ts's readsOf),
-  // so that it waits for SQLite's one writer once, for its own transaction.
-  const reads = readsOf(db);
 
   router.post("/learning/courses/:courseId/play", requireLogin, async (req, res) => {
     const courseId = Number(req.params.courseId);
-    if (!isRowId(courseId) || !(await createAttemptStore(reads).courseExists(courseId))) throw notFound("That course");
+    if (!isRowId(courseId) || !(await createAttemptStore(db).courseExists(courseId))) throw notFound("That course");
     const user = res.locals.user as { personId: number; accountId: number };
     const { attemptId } = await playCourse(db, clock, { personId: user.personId, courseId, accountId: user.accountId, ...(req.ip ? { ip: req.ip } : {}) });
     res.redirect(303, `/player/attempts/${attemptId}`);

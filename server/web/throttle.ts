@@ -40,16 +40,14 @@ export function throttle(db: Db, clock: Clock, rule: ThrottleRule): RequestHandl
 
 /**
  * Failures from one address, counted as they happen, and the refusal once there were too many:
- * asking counts nothing, so what succeeds never uses the limit up. Asking reads on `reads` (a
- * page reads connection beside SQLite's writer, db/connect.ts's readsOf) when given: it sees every
- * failure counted before it.
+ * asking counts nothing, so what succeeds never uses the limit up.
  */
-export function failureLimit(db: Db, clock: Clock, rule: ThrottleRule, reads: Db = db) {
+export function failureLimit(db: Db, clock: Clock, rule: ThrottleRule) {
   const bucketOf = (req: Request) => `${rule.action}:${sourceOf(req.ip)}`;
   return {
     async refusal(req: Request, res: Response): Promise<AppError | undefined> {
       const window = windowOf(clock, rule);
-      return (await hitsIn(reads, bucketOf(req), window)) >= rule.limit ? refusal(res, rule, window) : undefined;
+      return (await hitsIn(db, bucketOf(req), window)) >= rule.limit ? refusal(res, rule, window) : undefined;
     },
     async count(req: Request): Promise<void> {
       await countHit(db, bucketOf(req), windowOf(clock, rule));
