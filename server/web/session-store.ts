@@ -88,7 +88,7 @@ class DurableKnexStore extends ConnectSessionKnexStore {
    * caller fills the session in first (fill) and answers only after trx has committed; if trx
    * fails, dropUnsaved(req).
    *
-   * Why: log in was four waits for SQLite's one writer (the login's transaction, express-session's
+   * Why: log in wrote four times through SQLite's one writer (the login's transaction, express-session's
    * regenerate deleting a session never stored, and its save made twice: once by the route and
    * again at the end of the request, as the regenerated session was not the one it tracked), each
    * queued behind the runtime's commit transactions; bench:load measured log in at p99 612 ms.
