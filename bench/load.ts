@@ -24,6 +24,18 @@
  * sent again. Home reads on connections of its own on SQLite (db/connect.ts's readsOf): in a
  * 60-learner run with 100 ms between commits, Home p50/p99 425/1774 ms before and 290/1105 after,
  * Home again 333/1462 and 35/277, in runs a few minutes apart.
+ *
+ * SQLite's writer, per journey (2026-12-07, counted on the writer connection): log in wrote four
+ * times (its transaction, express-session's delete of a session never stored and two saves of the
+ * new one), Home once (the session's anti-forgery token), log out twice; now log in, Play and log
+ * out one transaction each and Home nothing (test/web/doors-writer-waits.test.ts): 12 waits for
+ * the writer and 7-8 durable commits a journey became 7 and 3. The machine was shared (load 3-13),
+ * so builds were compared running at once, 100 learners each: at load 5-9 (t2) log in p50/p99
+ * 215/744 ms before and 163/471 after, Home 37/128 and 12/54, log out 59/235 and 42/139, commit
+ * 12/175 and 12/187, state 34/186 and 50/185. Two things measured worse and were not kept: log
+ * in's and Play's reads beside the writer (readsOf: commit p99 273, state 303), and 8 libuv
+ * threads instead of 4 (UV_THREADPOOL_SIZE=8: commit p99 worse in both pairs at load 6-8, even at
+ * load 3).
  */
 import type { ChildProcess } from "node:child_process";
 import os from "node:os";

@@ -34,6 +34,14 @@ export interface LoginAttempt {
   knownBrowser?: boolean;
 }
 
+export interface LogInOptions {
+  /** Keys the hash under which usernames are counted (the session secret). */
+  secret: string;
+  lockout?: LockoutPolicy;
+  /** More to write in a right password's own transaction (the new session's row): one durable commit for both. */
+  inLoginTransaction?: (trx: Db, account: Account) => Promise<void>;
+}
+
 /**
  * Checks a username and password. Wrong passwords slow the source they come from, for that
  * username (login-failures.ts); the account itself is locked only for guessing spread over many
@@ -42,7 +50,7 @@ export interface LoginAttempt {
  * page tells an attacker nothing; counts and locks are kept in the database, so they hold across
  * app processes. `secret` keys the hash under which usernames are counted.
  */
-export async function logIn(db: Db, clock: Clock, attempt: LoginAttempt, options: { secret: string; lockout?: LockoutPolicy }): Promise<Account> {
+export async function logIn(db: Db, clock: Clock, attempt: LoginAttempt, options: LogInOptions): Promise<Account> {
   const { secret, lockout = DEFAULT_LOCKOUT } = options;
   const failures = loginFailures(secret);
   const accounts = createAccountStore(db);
@@ -78,6 +86,7 @@ export async function logIn(db: Db, clock: Clock, attempt: LoginAttempt, options
     await createAccountStore(trx).recordLogin(account.id, at);
     await failures.clearSource(trx, attempt.username, source);
     await recordAudit(trx, { kind: "login", at, actorAccountId: account.id, personId: account.personId, ip: attempt.ip ?? null });
+    await options.inLoginTransaction?.(trx, account);
   });
   return account;
 }

@@ -1,4 +1,5 @@
 import type session from "express-session";
+import type { Request } from "express";
 import { ConnectSessionKnexStore } from "connect-session-knex";
 import { isPostgres, type Db } from "../db/connect.ts";
 import { createSqliteSessionLookup, type SessionLookup } from "./sqlite-session-reads.ts";
@@ -27,6 +28,10 @@ class DurableKnexStore extends ConnectSessionKnexStore {
   private readonly touchedAt = new Map<string, number>();
   /** The fast read of a session on SQLite (see sqlite-session-reads.ts); undefined elsewhere. */
   private readonly lookup: SessionLookup | undefined;
+  /** Requests whose session was read from the store: only such a session has a row to delete. */
+  private readonly readFromStore = new WeakSet<object>();
+  /** Sessions written in a caller's transaction (writeIn), as written, until express-session's own save of them. */
+  private readonly writtenIn = new Map<string, string>();
 
   constructor(db: Db) {
     super({ knex: db, tableName: "sessions", createTable: false });
@@ -46,7 +51,21 @@ class DurableKnexStore extends ConnectSessionKnexStore {
       },
     ).catch(() => null);
   }
+  override createSession(req: Request, data: session.SessionData) {
+    this.readFromStore.add(req);
+    return super.createSession(req, data);
+  }
   override set(sid: string, data: session.SessionData, callback?: (err?: unknown) => void) {
+    // express-session saves at the end of the request a session that writeIn wrote already: the
+    // row holds it (its expiry at most the request's length older), so nothing is written again.
+    const written = this.writtenIn.get(sid);
+    if (written !== undefined) {
+      this.writtenIn.delete(sid);
+      if (written === withoutCookie(data)) {
+        callback?.();
+        return Promise.resolve();
+      }
+    }
     // A save writes the expiry too.
     this.touchedAt.set(sid, Date.now());
     return super.set(sid, data, callback).catch(() => undefined);
@@ -61,6 +80,52 @@ class DurableKnexStore extends ConnectSessionKnexStore {
       return Promise.resolve();
     }
     return this.writeExpiry(sid, data, callback);
+  }
+
+  /**
+   * Gives req a new session (a new id: it defeats session fixation) and writes it in trx, the
+   * caller's transaction, deleting there the session req came with, if it had a stored one. The
+   * caller fills the session in first (fill) and answers only after trx has committed; if trx
+   * fails, dropUnsaved(req).
+   *
+   * Why: log in wrote four times through SQLite's one writer (the login's transaction, express-session's
+   * regenerate deleting a session never stored, and its save made twice: once by the route and
+   * again at the end of the request, as the regenerated session was not the one it tracked), each
+   * queued behind the runtime's commit transactions; bench:load measured log in at p99 612 ms.
+   * Now the session is one more row in the login's own transaction, and the save at the end of
+   * the request finds it written (set above).
+   */
+  async startIn(trx: Db, req: Request, fill: (session: session.Session & Partial<session.SessionData>) => void): Promise<void> {
+    const previous = this.readFromStore.has(req) ? req.sessionID : undefined;
+    (this as unknown as { generate(req: Request): void }).generate(req);
+    fill(req.session);
+    const sid = req.sessionID;
+    const data = req.session as unknown as session.SessionData;
+    if (previous !== undefined) await trx("sessions").where("sid", previous).delete();
+    const maxAge = data.cookie.maxAge;
+    await trx("sessions").insert({ sid, sess: JSON.stringify(data), expired: new Date(Date.now() + (maxAge ?? 86_400_000)).toISOString() });
+    this.touchedAt.set(sid, Date.now());
+    if (this.writtenIn.size >= TOUCHED_REMEMBERED) this.writtenIn.clear();
+    this.writtenIn.set(sid, withoutCookie(data));
+  }
+
+  /** After startIn's transaction failed: req keeps no session, so none is saved at the end of the request. */
+  dropUnsaved(req: Request): void {
+    if (req.sessionID) this.writtenIn.delete(req.sessionID);
+    delete (req as { session?: unknown }).session;
+  }
+
+  /**
+   * Ends req's session in trx, the caller's transaction (log out's, with its audit): the row is
+   * deleted there, so the session has ended when trx commits, before the answer. One wait for
+   * SQLite's writer where the audit and express-session's destroy were two.
+   */
+  async endIn(trx: Db, req: Request): Promise<void> {
+    const sid = req.sessionID;
+    await trx("sessions").where("sid", sid).delete();
+    this.touchedAt.delete(sid);
+    // express-session then has no session to save or touch.
+    delete (req as { session?: unknown }).session;
   }
 
   /**
@@ -91,7 +156,19 @@ class DurableKnexStore extends ConnectSessionKnexStore {
   }
 }
 
+/** A session's JSON without its cookie, whose expiry express-session moves on every request. */
+function withoutCookie(data: session.SessionData): string {
+  return JSON.stringify({ ...data, cookie: undefined });
+}
+
 export type SessionStore = DurableKnexStore;
+
+/** The store express-session read req's session from (this module's, as app.ts wires it). */
+export function sessionStoreOf(req: Request): SessionStore {
+  const store: unknown = req.sessionStore;
+  if (!(store instanceof DurableKnexStore)) throw new Error("the session store is not the LMS's (web/session-store.ts)");
+  return store;
+}
 
 export function createSessionStore(db: Db): SessionStore {
   return new DurableKnexStore(db);

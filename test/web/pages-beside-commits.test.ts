@@ -21,7 +21,6 @@ describe("pages a learner opens while others commit", () => {
     const courseVersionId = await importCourseVersion(t, VALID_PACKAGES["scorm12-multi-sco"]!.files, "297 Beside Commits");
     attemptId = await buildAttempt({ db: t.db, personId: learner.personId, courseVersionId });
     agent = await logInAgent(t.app, learner.username, learner.password);
-    // The first page after log in gives the session its anti-forgery token: a write, as it must be.
     await agent.get("/").expect(200);
   });
   afterAll(() => t.cleanup());

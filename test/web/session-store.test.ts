@@ -21,7 +21,7 @@ describe("the session store", () => {
     vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-05-01T10:00:00.000Z") });
     await t.db("sessions").delete();
     const agent = await logInAgent(t.app, learner.username, learner.password);
-    // The first page saves the session anyway (its anti-forgery token is made then).
+    // Log in wrote the session with its anti-forgery token; the first page writes nothing.
     await agent.get("/").expect(200);
     const atLogin = await expiryOf();
 
