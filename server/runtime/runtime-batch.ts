@@ -1,4 +1,4 @@
-import type { Db } from "../db/connect.ts";
+import { isPostgres, type Db } from "../db/connect.ts";
 import type { EarnedAttempt } from "../deps.ts";
 import { recordAudit, type AuditEvent } from "../audit/index.ts";
 import type { CourseVersionCache, RuntimeCourseVersion } from "../packages/index.ts";
@@ -51,11 +51,11 @@ export async function loadRuntimeBatch(trx: Db, versions: CourseVersionCache, ta
   const statusAtStart = new Map([...attempts.values()].map((attempt) => [attempt.id, attempt.performanceStatus]));
   const pairs = [...new Map(targets.flatMap(({ attemptId, scoId }) => (scoId === undefined ? [] : [[key(attemptId, scoId), [attemptId, scoId] as [number, string]] as const]))).values()];
   const learnerIds = [...new Set(targets.filter((target) => target.needsLearner).flatMap((target) => attempts.get(target.attemptId)?.personId ?? []))];
-  const [scoRows, summaryRows, courseVersions, learners] = await allOf([
-    attempts.size && pairs.length ? store.scos(pairs) : [],
-    attempts.size ? store.scoSummaries([...attempts.keys()]) : [],
-    versions.get(trx, [...attempts.values()].map((attempt) => attempt.courseVersionId)),
-    learnerIds.length ? store.learners(learnerIds) : new Map<number, Learner>(),
+  const [scoRows, summaryRows, courseVersions, learners] = await allOf(trx, [
+    async () => (attempts.size && pairs.length ? store.scos(pairs) : []),
+    async () => (attempts.size ? store.scoSummaries([...attempts.keys()]) : []),
+    () => versions.get(trx, [...attempts.values()].map((attempt) => attempt.courseVersionId)),
+    async () => (learnerIds.length ? store.learners(learnerIds) : new Map<number, Learner>()),
   ] as const);
   const scos = new Map(scoRows.map((sco) => [key(sco.attemptId, sco.scoId), sco]));
   const summaries = new Map<number, Map<string, ScoSummary>>();
@@ -88,15 +88,15 @@ export async function loadRuntimeBatch(trx: Db, versions: CourseVersionCache, ta
     audit: (event) => auditEvents.push(event),
     archive: (entry) => archived.push(entry),
     async save() {
-      await allOf([
-        store.archiveScoAttempts(archived),
-        store.saveScos([...changedScos.values()]),
-        store.saveAttemptSummaries([...changedAttempts.values()]),
-        store.appendCommitLog(logEntries, COMMIT_LOG_KEEP),
+      await allOf(trx, [
+        () => store.archiveScoAttempts(archived),
+        () => store.saveScos([...changedScos.values()]),
+        () => store.saveAttemptSummaries([...changedAttempts.values()]),
+        () => store.appendCommitLog(logEntries, COMMIT_LOG_KEEP),
         // One after another, so that the audit trail keeps their order.
-        (async () => {
+        async () => {
           for (const event of auditEvents) await recordAudit(trx, event);
-        })(),
+        },
       ]);
       // Learning that became Completed or Passed in this batch: the writer has it credited, in this transaction.
       return [...changedAttempts.values()]
@@ -106,18 +106,26 @@ export async function loadRuntimeBatch(trx: Db, versions: CourseVersionCache, ta
   };
 }
 
+type Results<T extends ReadonlyArray<() => unknown>> = { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
+
 /**
- * Statements of one transaction that do not depend on each other, sent together: the database
- * runs them one after another on the transaction's connection (node-sqlite3 and node-postgres each
- * queue a connection's statements), but the batch waits once for all of them instead of once for
- * each. Every one is settled before the first failure is thrown, so that the transaction is never
- * rolled back under a statement still running in it.
+ * Statements of one transaction that do not depend on each other. On SQLite they are sent
+ * together: the writer connection runs them one after another in the order sent (serialize mode,
+ * db/connect.ts), and the batch waits once for all of them instead of once for each. Every one is
+ * settled before the first failure is thrown, so that the transaction is never rolled back under a
+ * statement still running in it. On PostgreSQL they are sent one after another: node-postgres
+ * queues a second query on a busy client today, but deprecates it (pg 9 will refuse it).
  */
-export async function allOf<T extends readonly unknown[]>(work: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
-  const settled = await Promise.allSettled(work);
+export async function allOf<T extends ReadonlyArray<() => unknown>>(db: Db, work: T): Promise<Results<T>> {
+  if (isPostgres(db)) {
+    const results: unknown[] = [];
+    for (const each of work) results.push(await each());
+    return results as Results<T>;
+  }
+  const settled = await Promise.allSettled(work.map((each) => each()));
   const failed = settled.find((outcome) => outcome.status === "rejected");
   if (failed) throw failed.reason;
-  return settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as Results<T>;
 }
 
 function emptySco(attemptId: number, scoId: string, now: string): RuntimeSco {

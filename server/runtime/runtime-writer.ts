@@ -200,7 +200,7 @@ export function createRuntimeWriter(db: Db, clock: Clock, credit: CreditEarned, 
   /** The fast path: one read, every request applied in memory, one write back. */
   async function applyTogether(trx: Db, jobs: Array<Job<unknown>>): Promise<Outcome[]> {
     // A request whose session ended is read with the others but never applied.
-    const [ended, batch] = await allOf([endedSessions(trx, jobs), loadRuntimeBatch(trx, versions, jobs.map((job) => job.target), clock.now().toISOString())] as const);
+    const [ended, batch] = await allOf(trx, [() => endedSessions(trx, jobs), () => loadRuntimeBatch(trx, versions, jobs.map((job) => job.target), clock.now().toISOString())] as const);
     // Refused (or failed in memory): that request put nothing; the others go on.
     const outcomes = jobs.map((job) => (ended.has(job) ? sessionEnded() : settle(() => job.apply(batch))));
     await saveAndCredit(trx, batch);
