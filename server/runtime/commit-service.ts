@@ -8,7 +8,7 @@ import { auditStatusChange, summariseAttempt } from "./attempt-summary.ts";
 import { endedSuspended, judgedAtSessionEnd, type SessionEnding } from "./session-end.ts";
 import { recordSessionTime, parseTimespan } from "../scorm/time.ts";
 import { openAttemptSco, type AttemptScoContext } from "./attempt-context.ts";
-import type { RuntimeBatch } from "./runtime-batch.ts";
+import { commitTrimsLog, type RuntimeBatch } from "./runtime-batch.ts";
 import type { RuntimeSco } from "./store.ts";
 
 /**
@@ -90,6 +90,7 @@ export function applyCommit(batch: RuntimeBatch, input: CommitInput): CommitResp
     attemptId: attempt.id,
     scoId: sco.scoId,
     commitSequence: commit.commitSequence,
+    trimsLog: commitTrimsLog(sco.commitSequence, commit.commitSequence),
     // What changed, not the whole body, and long values only by length and digest: the log stays
     // small however big suspend_data is (the SCO's row holds the value itself).
     body: {

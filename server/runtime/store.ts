@@ -70,6 +70,8 @@ export interface CommitLogEntry {
   commitSequence: number;
   body: unknown;
   receivedAt: string;
+  /** The attempt's older entries are to be trimmed with this one (runtime-batch.ts's commitTrimsLog). */
+  trimsLog: boolean;
 }
 
 // What a batch reads is made safe before anything is added up with it, and what it writes is
@@ -230,7 +232,7 @@ export function createRuntimeStore(db: Db) {
       );
     },
 
-    /** Appends accepted commits, then drops each attempt's oldest entries beyond `keep`. */
+    /** Appends accepted commits, then drops the oldest entries beyond `keep` of each attempt an entry trims. */
     async appendCommitLog(entries: CommitLogEntry[], keep: number): Promise<void> {
       if (entries.length === 0) return;
       await insertRows(
@@ -246,7 +248,8 @@ export function createRuntimeStore(db: Db) {
       );
       // One statement for the batch: per attempt, everything older than its keep-th newest entry
       // (a subquery of constants per attempt, which each database reads once off the (attempt_id, id) index).
-      const attemptIds = [...new Set(entries.map((entry) => entry.attemptId))];
+      const attemptIds = [...new Set(entries.filter((entry) => entry.trimsLog).map((entry) => entry.attemptId))];
+      if (attemptIds.length === 0) return;
       const older = "(attempt_id = ? AND id < (SELECT id FROM commit_log WHERE attempt_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?))";
       await db.raw(`DELETE FROM commit_log WHERE ${attemptIds.map(() => older).join(" OR ")}`, attemptIds.flatMap((attemptId) => [attemptId, attemptId, keep - 1]));
     },

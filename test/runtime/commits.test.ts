@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
 import { isPostgres } from "../../server/db/connect.ts";
 import { listAudit } from "../../server/audit/store.ts";
-import { COMMIT_LOG_KEEP } from "../../server/runtime/runtime-batch.ts";
+import { COMMIT_LOG_KEEP, COMMIT_LOG_TRIM_EVERY } from "../../server/runtime/runtime-batch.ts";
 import { LOG_VALUE_LIMIT, MAX_SEQUENCE_GAP } from "../../server/runtime/commit-service.ts";
 import type { TestApp } from "../support/test-app.ts";
 import { buildLearner } from "../support/factories.ts";
@@ -309,16 +309,29 @@ describe("POST /runtime/attempts/:attemptId/scos/:scoId/commit", () => {
     expect(event!.detail).toMatchObject({ preview: true, to: "Passed" });
   });
 
-  it("keeps only the newest commit log entries of an attempt", async () => {
+  it("keeps only the newest commit log entries of an attempt, trimming when a SCO's commits pass a multiple of COMMIT_LOG_TRIM_EVERY", async () => {
     const attemptId = await attempt12();
-    // A full log already (older sequences from an earlier session), then three real commits.
+    // A full log already (older sequences from an earlier session), then real commits.
     await t.db.batchInsert("commit_log", Array.from({ length: COMMIT_LOG_KEEP }, (_, n) => ({ attempt_id: attemptId, sco_identifier: "I1", commit_sequence: n + 1, body: "{}", received_at: "2026-02-01T00:00:00.000Z" })), 100);
     await t.db("attempt_scos").insert({ attempt_id: attemptId, sco_identifier: "I1", cmi: "{}", commit_sequence: COMMIT_LOG_KEEP, updated_at: "2026-02-01T00:00:00.000Z" });
-    for (const n of [1, 2, 3]) await commit(attemptId, "I1", { commitSequence: COMMIT_LOG_KEEP + n, cmi: core({ lesson_location: `p${n}` }) }).expect(200);
+    const sendUpTo = async (last: number) => {
+      for (let n = Number((await t.db("attempt_scos").where({ attempt_id: attemptId }).first("commit_sequence")).commit_sequence) + 1; n <= last; n++) {
+        await commit(attemptId, "I1", { commitSequence: n, cmi: core({ lesson_location: `p${n}` }) }).expect(200);
+      }
+    };
+    // Short of the next multiple, nothing is trimmed yet: at most COMMIT_LOG_TRIM_EVERY more are held.
+    await sendUpTo(COMMIT_LOG_KEEP + COMMIT_LOG_TRIM_EVERY - 1);
+    expect(await logOf(attemptId)).toHaveLength(COMMIT_LOG_KEEP + COMMIT_LOG_TRIM_EVERY - 1);
+    // The commit that passes it trims the attempt's log to the newest COMMIT_LOG_KEEP.
+    await sendUpTo(COMMIT_LOG_KEEP + COMMIT_LOG_TRIM_EVERY);
     const log = await logOf(attemptId);
     expect(log).toHaveLength(COMMIT_LOG_KEEP);
-    expect(log.slice(0, 2)).toEqual([4, 5]);
-    expect(log.slice(-3)).toEqual([COMMIT_LOG_KEEP + 1, COMMIT_LOG_KEEP + 2, COMMIT_LOG_KEEP + 3]);
+    expect(log[0]).toBe(COMMIT_LOG_TRIM_EVERY + 1);
+    expect(log.at(-1)).toBe(COMMIT_LOG_KEEP + COMMIT_LOG_TRIM_EVERY);
+    // A commit that jumps past a multiple (commits in between were lost) trims too.
+    await t.db("commit_log").insert({ attempt_id: attemptId, sco_identifier: "I1", commit_sequence: 0, body: "{}", received_at: "2026-02-01T00:00:00.000Z" });
+    await commit(attemptId, "I1", { commitSequence: COMMIT_LOG_KEEP + 3 * COMMIT_LOG_TRIM_EVERY + 1, cmi: core({ lesson_location: "jumped" }) }).expect(200);
+    expect(await logOf(attemptId)).toHaveLength(COMMIT_LOG_KEEP);
   });
 
   it("stores the statuses in the commit's own transaction: a failure half-way stores nothing", async () => {

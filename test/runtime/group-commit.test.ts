@@ -1,7 +1,7 @@
 import { creditEarnedAttempts } from "../../server/learning/credit-service.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
-import { COMMIT_LOG_KEEP } from "../../server/runtime/runtime-batch.ts";
+import { COMMIT_LOG_KEEP, COMMIT_LOG_TRIM_EVERY } from "../../server/runtime/runtime-batch.ts";
 import { createRuntimeWriter } from "../../server/runtime/runtime-writer.ts";
 import { ScormRefusal } from "../../server/scorm/scorm-errors.ts";
 import { createTestApp, csrfFrom, logInAgent, type TestApp } from "../support/test-app.ts";
@@ -148,12 +148,13 @@ describe("commits that arrive together (group commit)", () => {
       await t.db.batchInsert("commit_log", Array.from({ length: COMMIT_LOG_KEEP }, (_, n) => ({ attempt_id: attemptId, sco_identifier: "I1", commit_sequence: n + 1, body: "{}", received_at: "2026-02-01T00:00:00.000Z" })), 100);
       await t.db("attempt_scos").insert({ attempt_id: attemptId, sco_identifier: "I1", cmi: "{}", commit_sequence: COMMIT_LOG_KEEP, updated_at: "2026-02-01T00:00:00.000Z" });
     }
-    await Promise.all(attempts.map((attemptId, learner) => commit(learner, attemptId, { commitSequence: COMMIT_LOG_KEEP + 1, cmi: { core: { lesson_location: "newest" } } }).expect(200)));
+    // Each commit passes a multiple of COMMIT_LOG_TRIM_EVERY (a jump, as after lost commits), so each attempt is trimmed.
+    await Promise.all(attempts.map((attemptId, learner) => commit(learner, attemptId, { commitSequence: COMMIT_LOG_KEEP + COMMIT_LOG_TRIM_EVERY, cmi: { core: { lesson_location: "newest" } } }).expect(200)));
     for (const attemptId of attempts) {
       const log = (await t.db("commit_log").where({ attempt_id: attemptId }).orderBy("id")).map((entry) => Number(entry.commit_sequence));
       expect(log).toHaveLength(COMMIT_LOG_KEEP);
       expect(log[0]).toBe(2);
-      expect(log.at(-1)).toBe(COMMIT_LOG_KEEP + 1);
+      expect(log.at(-1)).toBe(COMMIT_LOG_KEEP + COMMIT_LOG_TRIM_EVERY);
     }
   });
 
