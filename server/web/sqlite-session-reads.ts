@@ -7,7 +7,8 @@ export type SessionLookup = (sid: string) => Promise<unknown>;
 /**
  * Lookups that may run at once: one prepared statement each, taken in turn. node-sqlite3 runs one
  * statement's calls one after another, each started only when the event loop has handled the one
- * before: with a single statement, every commit's session read waited in that line, and the line
+ * before: with a single statement, every request's session read waited in that line (every commit's,
+ * until the runtime came to read a session once: runtime-writer.ts's SessionCheck), and the line
  * moved about one read per turn of the loop. Measured with 100 requests at once, each doing 150 µs
  * of other work per lookup (on the shared 2-core machine, under others' load): one statement
  * 1,240-1,418 lookups/s, about the LMS's whole flat-out rate in bench:commits (1,342-1,868 commits/s);

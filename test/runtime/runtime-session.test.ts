@@ -45,6 +45,8 @@ describe("the runtime's session", () => {
     const home = await request(app).get("/").set("Cookie", cookie);
     return { cookie, csrf: csrfFrom(home.text) };
   }
+  /** The session id inside the signed cookie (express-session's "s:" + id + "." + signature). */
+  const sidOf = (cookie: string) => decodeURIComponent(cookie.split("=")[1]!).slice(2).split(".")[0]!;
   const commitUrl = (attemptId: number) => `/runtime/attempts/${attemptId}/scos/I1/commit`;
   const commit = (attemptId: number, session: { cookie: string; csrf?: string }, sequence: number) => {
     const call = request(app).post(commitUrl(attemptId)).set("Cookie", session.cookie);
@@ -99,7 +101,7 @@ describe("the runtime's session", () => {
     const attemptId = await attempt();
     await commit(attemptId, session, 1).expect(200);
     // Were the session read again, this commit's token would no longer be the session's.
-    const sid = decodeURIComponent(session.cookie.split("=")[1]!).slice(2).split(".")[0]!;
+    const sid = sidOf(session.cookie);
     // PostgreSQL hands back the json column parsed, SQLite as text.
     const { sess } = await t.db("sessions").where({ sid }).first("sess");
     const stored = (typeof sess === "string" ? JSON.parse(sess) : sess) as Record<string, unknown>;
@@ -112,7 +114,7 @@ describe("the runtime's session", () => {
     const session = await logIn();
     const attemptId = await attempt();
     await commit(attemptId, session, 1).expect(200);
-    const sid = decodeURIComponent(session.cookie.split("=")[1]!).slice(2).split(".")[0]!;
+    const sid = sidOf(session.cookie);
     await t.db("sessions").where({ sid }).delete();
     expect((await commit(attemptId, session, 2).expect(401)).body).toMatchObject({ result: false, errorMessage: expect.stringMatching(/session has ended/) });
     const state = await request(app).get(`/runtime/attempts/${attemptId}/scos/I1/state`).set("Cookie", session.cookie).set("X-CSRF-Token", session.csrf);
@@ -124,7 +126,7 @@ describe("the runtime's session", () => {
     const session = await logIn();
     const attemptId = await attempt();
     await commit(attemptId, session, 1).expect(200);
-    const sid = decodeURIComponent(session.cookie.split("=")[1]!).slice(2).split(".")[0]!;
+    const sid = sidOf(session.cookie);
     await t.db("sessions").where({ sid }).update({ expired: "2000-01-01T00:00:00.000Z" });
     await commit(attemptId, session, 2).expect(401);
     expect(await storedSequence(attemptId)).toBe(1);
@@ -133,7 +135,7 @@ describe("the runtime's session", () => {
   it("ends a session idle past its stored expiry", async () => {
     const session = await logIn();
     const attemptId = await attempt();
-    const sid = decodeURIComponent(session.cookie.split("=")[1]!).slice(2).split(".")[0]!;
+    const sid = sidOf(session.cookie);
     await t.db("sessions").where({ sid }).update({ expired: "2000-01-01T00:00:00.000Z" });
     await commit(attemptId, session, 1).expect(401);
   });
@@ -146,7 +148,7 @@ describe("the runtime's session", () => {
     await commit(attemptId, session, 1).expect(200);
     vi.setSystemTime(new Date(loggedInAt.getTime() + SESSION_ABSOLUTE_MS + 1000));
     // The store's own expiry is kept fresh here, so that only the absolute limit can end it.
-    const sid = decodeURIComponent(session.cookie.split("=")[1]!).slice(2).split(".")[0]!;
+    const sid = sidOf(session.cookie);
     await t.db("sessions").where({ sid }).update({ expired: "2999-01-01T00:00:00.000Z" });
     await commit(attemptId, session, 2).expect(401);
     await vi.waitFor(async () => expect(await t.db("sessions").where({ sid }).first()).toBeUndefined());
@@ -156,7 +158,7 @@ describe("the runtime's session", () => {
     const start = Date.parse("2026-05-02T10:00:00.000Z");
     vi.useFakeTimers({ toFake: ["Date"], now: new Date(start) });
     const session = await logIn();
-    const sid = decodeURIComponent(session.cookie.split("=")[1]!).slice(2).split(".")[0]!;
+    const sid = sidOf(session.cookie);
     const expiry = async () => Date.parse(String((await t.db("sessions").where({ sid }).first("expired")).expired));
     const attemptId = await attempt();
     const atLogin = await expiry();
