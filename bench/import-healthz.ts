@@ -22,6 +22,7 @@ import { ZipArchive } from "archiver";
 import { DEFAULT_MANIFEST_LIMITS } from "../server/scorm/manifest/manifest-limits.ts";
 import { MAX_TITLE_CHARACTERS } from "../server/scorm/manifest/titles.ts";
 import { defaultZipLimits } from "../server/packages/zip-scan.ts";
+import { serverNodeFlags } from "../scripts/node-flags.mjs";
 import { logIn } from "./http.ts";
 
 const GOAL_HEALTHZ_MS = 2_000;
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   // The demo trust, for its author: the server prints the demo logins when it is ready.
   const env = { ...process.env, DATA_DIR: path.join(work, "data"), PORT: String(port), LOG_LEVEL: "warn", DATABASE_URL: "" };
-  const server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
+  const server = spawn(process.execPath, [...serverNodeFlags(), "--import", "tsx", "server/main.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
   const base = `http://127.0.0.1:${port}`;
   try {
     const author = await new Promise<{ username: string; password: string }>((resolve, reject) => {

@@ -3,14 +3,18 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
+import { serverNodeFlags } from "../scripts/node-flags.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-/** Starts `node [--flags] --import tsx SCRIPT ARGS` in the repository, its output appended to logFile. */
+/**
+ * Starts `node [--flags] --import tsx SCRIPT ARGS` in the repository, its output appended to
+ * logFile, with the Node flags `npm start` gives the server (scripts/node-flags.mjs).
+ */
 export function spawnNode(logFile: string, args: string[], env: Record<string, string>): ChildProcess {
   const log = fs.openSync(logFile, "a");
   const [flags, script] = [args.filter((arg) => arg.startsWith("--")), args.filter((arg) => !arg.startsWith("--"))];
-  return spawn(process.execPath, [...flags, "--import", "tsx", ...script], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", log, log] });
+  return spawn(process.execPath, [...serverNodeFlags(), ...flags, "--import", "tsx", ...script], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", log, log] });
 }
 
 /** Resolves when base's /healthz answers 200; fails if the server exits, or after 2 minutes. */

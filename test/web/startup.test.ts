@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
@@ -6,6 +7,8 @@ import { createTestDb, type TestDb } from "../support/test-db.ts";
 import { csrfFrom } from "../support/test-app.ts";
 import { freePort, waitFor } from "../support/processes.ts";
 import { KEEP_ALIVE_TIMEOUT_MS } from "../../server/web/http-server.ts";
+import { serverNodeFlags } from "../../scripts/node-flags.mjs";
+import packageJson from "../../package.json" with { type: "json" };
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -22,7 +25,8 @@ describe("starting the server on an empty database", () => {
     const port = await freePort();
     contentPort = await freePort();
     baseUrl = `http://localhost:${port}`;
-    server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+    // The start script itself, as npm runs it (its `exec` makes the shell the server's process).
+    server = spawn("sh", ["-c", packageJson.scripts.start], {
       cwd: root,
       env: { ...process.env, ...t.env, PORT: String(port), CONTENT_URL: `http://127.0.0.1:${contentPort}`, LOG_LEVEL: "warn" },
       stdio: ["ignore", "pipe", "pipe"],
@@ -50,6 +54,13 @@ describe("starting the server on an empty database", () => {
     const home = await agent.get("/").expect(200);
     expect(home.text).toContain("Conroy, Emma");
     expect(home.text).toContain("24552166 - E-Learning &amp; Design Co-Ordinator");
+  });
+
+  it("runs with the Node flags scripts/node-flags.mjs gives this machine", () => {
+    const commandLine = fs.readFileSync(`/proc/${server.pid}/cmdline`, "utf8").split("\0");
+    expect(commandLine[0]).toMatch(/(^|\/)node$/);
+    for (const flag of serverNodeFlags()) expect(commandLine).toContain(flag);
+    expect(commandLine).toContain("server/main.ts");
   });
 
   it("answers /healthz", async () => {

@@ -1,0 +1,2 @@
+/** See node-flags.mjs. */
+export function serverNodeFlags(cores?: number): string[];
