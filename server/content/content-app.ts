@@ -5,6 +5,7 @@ import type { Config } from "../config.ts";
 import { type PackageStorage, courseVersionCacheOf } from "../packages/index.ts";
 import { verifyContentToken } from "./content-token.ts";
 import { createStorageKeyCache } from "./storage-keys.ts";
+import { createKeptFiles, type KeptFiles } from "./kept-files.ts";
 import { LAUNCHER_CSS, launcherPage, launcherPolicy, scoUrl } from "./launcher-page.ts";
 import { bundleUrl, sendBundle } from "../web/player-assets.ts";
 import { loggableUrl, requestLogger } from "../web/logging.ts";
@@ -16,6 +17,8 @@ export interface ContentDeps {
   storage: PackageStorage;
   contentSecret: string;
   logger: Logger;
+  /** The small files kept in memory (kept-files.ts); a test passes its own to see into it. */
+  keptFiles?: KeptFiles;
 }
 
 /**
@@ -24,7 +27,7 @@ export interface ContentDeps {
  * token naming the one course version it may read. Only the LMS (and the content origin's own
  * launcher frame) may frame these pages; only the LMS may frame the launcher.
  */
-export function createContentApp({ config, db, storage, contentSecret, logger }: ContentDeps): express.Express {
+export function createContentApp({ config, db, storage, contentSecret, logger, keptFiles = createKeptFiles() }: ContentDeps): express.Express {
   const app = express();
   // Each SCO launched reads its course's manifest: parsed once per process, not once per launch.
   const launcherVersions = courseVersionCacheOf(db);
@@ -106,7 +109,20 @@ export function createContentApp({ config, db, storage, contentSecret, logger }:
     // A version's files never change (a new upload is a new version), so they may be cached for
     // as long as the token that names them lives.
     res.set("Cache-Control", `private, max-age=${secondsLeft}, immutable`);
+    // A small file sent before is sent from memory (kept-files.ts), with the headers it had then;
+    // res.send answers a conditional request with 304 as send does. A Range, or a precondition
+    // send checks and res.send does not, goes to the disk.
+    const whole = req.headers.range === undefined && req.headers["if-match"] === undefined && req.headers["if-unmodified-since"] === undefined;
+    const kept = whole ? await keptFiles.get(file) : undefined;
+    if (kept) {
+      res.set({ "Accept-Ranges": "bytes", "Last-Modified": kept.lastModified, ETag: kept.etag, "Content-Type": kept.contentType }).send(kept.body);
+      return;
+    }
     res.sendFile(file, { dotfiles: "allow", acceptRanges: true, lastModified: true, cacheControl: false }, (error) => {
+      if (!error && whole && res.statusCode === 200) {
+        const [length, contentType, etag, lastModified] = ["Content-Length", "Content-Type", "ETag", "Last-Modified"].map((name) => res.getHeader(name));
+        if (contentType && etag && lastModified && length !== undefined) void keptFiles.keep(file, { length: Number(length), contentType: String(contentType), etag: String(etag), lastModified: String(lastModified) });
+      }
       if (!error || res.headersSent) return;
       res.set("Cache-Control", "no-store");
       const status = (error as { status?: number }).status;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,6 +7,7 @@ import pino from "pino";
 import { createClock } from "../../server/clock.ts";
 import { loadConfig } from "../../server/config.ts";
 import { createContentApp } from "../../server/content/content-app.ts";
+import { createKeptFiles } from "../../server/content/kept-files.ts";
 import { signContentToken, verifyContentToken, contentTokenExpiry } from "../../server/content/content-token.ts";
 import { importPackage } from "../../server/packages/import-package.ts";
 import { createLocalStorage } from "../../server/packages/storage.ts";
@@ -173,6 +174,28 @@ describe("the content origin", () => {
     expect((await request(app).get(`${base}/index.html`).expect(404)).text).toBe("Not found in this package");
     // The missing file made the origin forget the key: now the database says there is no such version.
     expect((await request(app).get(`${base}/index.html`).expect(404)).text).toBe("Not found");
+  });
+
+  it("sends a small file again from memory, with the headers the disk's answer had, and 304 to a conditional request", async () => {
+    const storage = createLocalStorage(path.join(dataDir, "packages"));
+    const keptFiles = createKeptFiles();
+    const keeping = createContentApp({ config, db: t.db, storage, contentSecret: SECRET, logger: pino({ level: "silent" }), keptFiles });
+    const url = `/c/${token(first.courseVersionId)}/css/site.css`;
+    const fromDisk = await request(keeping).get(url).expect(200);
+    await vi.waitFor(() => expect(keptFiles.size().files).toBe(1));
+    // send reads a file through fs.createReadStream: from memory, nothing is read.
+    const reads = vi.spyOn(fs, "createReadStream");
+    const fromMemory = await request(keeping).get(url).expect(200);
+    expect(reads).not.toHaveBeenCalled();
+    reads.mockRestore();
+    expect(fromMemory.text).toBe("p { color: #005eb8 }");
+    for (const header of ["content-type", "content-length", "etag", "last-modified", "accept-ranges", "content-security-policy", "x-content-type-options"]) {
+      expect(fromMemory.headers[header], header).toBe(fromDisk.headers[header]);
+    }
+    await request(keeping).get(url).set("If-None-Match", String(fromDisk.headers.etag)).expect(304);
+    await request(keeping).head(url).expect(200).expect("content-length", String(fromDisk.headers["content-length"]));
+    // A Range goes to the disk, as before.
+    expect((await request(keeping).get(url).set("Range", "bytes=4-8").expect(206)).text).toBe("color");
   });
 
   it("serves nothing but package files", async () => {
